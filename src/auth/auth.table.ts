@@ -1,0 +1,35 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, id, timestamp } from '../common/columns.ts'
+import { units } from '../units/units.table.ts'
+
+export type Role = 'admin' | 'agent' | 'unit' | 'reviewer' | 'integration'
+export const ROLES: readonly Role[] = ['admin', 'agent', 'unit', 'reviewer', 'integration']
+
+/** API credentials. Only a SHA-256 of the secret is kept; `prefix` lets people tell tokens apart. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: id(),
+  name: text('name').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  /** Set for the `unit` role: the one unit this token acts for. */
+  unitId: integer('unit_id').references(() => units.id),
+  /** Set for the `reviewer` role: the review step (0-based) this token may act at. */
+  reviewStep: integer('review_step'),
+  tokenHash: text('token_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  createdBy: integer('created_by'),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at'),
+  revokedAt: timestamp('revoked_at'),
+}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)])
+
+/** Responses remembered for `Idempotency-Key`, scoped to the token that sent them. */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  id: id(),
+  tokenId: integer('token_id').notNull(),
+  key: text('key').notNull(),
+  route: text('route').notNull(),
+  bodyHash: text('body_hash').notNull(),
+  statusCode: integer('status_code').notNull(),
+  response: text('response').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('idempotency_keys_token_key_uq').on(t.tokenId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)])

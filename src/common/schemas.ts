@@ -1,0 +1,58 @@
+import { Type, type TSchema } from '@fastify/type-provider-typebox'
+
+// Control characters other than tab and newlines are refused; so is text that is only white space.
+const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$'
+
+export const LIMITS = {
+  question: 2000,
+  answer: 20_000,
+  shortText: 200,
+  note: 2000,
+  listItems: 100,
+  pageSize: 100,
+  bulkEntries: 5000,
+} as const
+
+/** Human text: printable, not blank, at most `max` characters. */
+export const Text = (max: number, opts: { minLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: opts.minLength ?? 1, maxLength: max, pattern: PRINTABLE_NOT_BLANK, ...(opts.description ? { description: opts.description } : {}) })
+
+export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: '小写字母、数字、下划线或连字符' })
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })
+export const IdParams = Type.Object({ id: Id })
+export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 40 })
+export const IsoDate = Type.String({ format: 'date', maxLength: 10 })
+export const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const PageQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, default: 20 })),
+}
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  })
+
+export const ErrorSchema = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Array(Type.Object({
+    field: Type.String(),
+    message: Type.String(),
+  }, { additionalProperties: true }))),
+}, { $id: 'Error', description: '错误' })
+
+const ErrorRef = Type.Ref('Error')
+
+/** The error responses every authenticated route can give, plus any listed. */
+export function errorResponses(...statuses: (400 | 403 | 404 | 409 | 413 | 422 | 429)[]) {
+  const out: Record<number, ReturnType<typeof Type.Ref>> = { 401: ErrorRef, 500: ErrorRef }
+  for (const s of [400, ...statuses]) out[s] = ErrorRef
+  return out
+}

@@ -1,0 +1,139 @@
+// The only module that reads process.env. Every problem is collected and reported at once.
+
+export type Channel = 'hotline' | 'phone' | 'mailbox' | 'window' | 'portal'
+export const CHANNELS: readonly Channel[] = ['hotline', 'phone', 'mailbox', 'window', 'portal']
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly databasePath: string
+  readonly adminToken: string | undefined
+  readonly seedDemo: boolean
+  readonly logLevel: string
+  /** Names of the review steps, in order (G2: 三审 by default). */
+  readonly reviewSteps: readonly string[]
+  /** Working days allowed to reply, per kind of consultation (C3). */
+  readonly dueWorkingDays: { readonly question: number; readonly suggestion: number }
+  /** Channels on which a confident match answers the consultation without an agent. */
+  readonly autoAnswerChannels: readonly Channel[]
+  /** Unit that receives tickets whose drafting unit cannot be inferred. */
+  readonly dispatchUnitCode: string
+  /** Confidence at or above which the top candidate is answered at once. */
+  readonly matchThreshold: number
+  /** Months after which a published entry counts as not reviewed (D4). */
+  readonly staleEntryMonths: number
+  readonly webhook: {
+    readonly maxAttempts: number
+    readonly baseDelayMs: number
+    readonly timeoutMs: number
+    /** 0 disables the background dispatcher (tests drive it by hand). */
+    readonly pollIntervalMs: number
+  }
+  /** Requests per minute for the integration role. */
+  readonly integrationRateLimit: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置有误（${problems.length} 项）：\n- ${problems.join('\n- ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+export const DEFAULTS = {
+  PORT: '3000',
+  HOST: '127.0.0.1',
+  DATABASE_PATH: './data/qa.sqlite',
+  SEED_DEMO: '1',
+  LOG_LEVEL: 'info',
+  REVIEW_STEPS: '初审,复审,终审',
+  DUE_WORKING_DAYS: '5',
+  DUE_WORKING_DAYS_SUGGESTION: '5',
+  AUTO_ANSWER_CHANNELS: 'mailbox,portal',
+  DISPATCH_UNIT_CODE: 'zwb',
+  MATCH_THRESHOLD: '0.8',
+  STALE_ENTRY_MONTHS: '12',
+  WEBHOOK_MAX_ATTEMPTS: '8',
+  WEBHOOK_BASE_DELAY_MS: '2000',
+  WEBHOOK_TIMEOUT_MS: '5000',
+  WEBHOOK_POLL_INTERVAL_MS: '1000',
+  INTEGRATION_RATE_LIMIT: '600',
+} as const
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = []
+  const get = (name: keyof typeof DEFAULTS) => env[name]?.trim() || DEFAULTS[name]
+
+  const int = (name: keyof typeof DEFAULTS, min: number, max: number): number => {
+    const raw = get(name)
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw}：应为 ${min} 到 ${max} 之间的整数`)
+      return Number(DEFAULTS[name])
+    }
+    return n
+  }
+
+  const port = int('PORT', 0, 65535)
+  const logLevel = get('LOG_LEVEL')
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}：应为 ${LOG_LEVELS.join('、')} 之一`)
+
+  const seedRaw = get('SEED_DEMO')
+  if (!['0', '1', 'true', 'false'].includes(seedRaw)) problems.push(`SEED_DEMO=${seedRaw}：应为 0 或 1`)
+
+  const adminToken = env.ADMIN_TOKEN?.trim() || undefined
+  if (adminToken !== undefined && adminToken.length < 16) problems.push('ADMIN_TOKEN：至少 16 个字符')
+
+  const reviewSteps = get('REVIEW_STEPS').split(',').map((s) => s.trim()).filter(Boolean)
+  if (reviewSteps.length === 0 || reviewSteps.length > 9) problems.push('REVIEW_STEPS：应为 1 到 9 个以逗号分隔的审核环节名称')
+
+  const autoAnswerChannels = get('AUTO_ANSWER_CHANNELS').split(',').map((s) => s.trim()).filter(Boolean)
+  if (env.AUTO_ANSWER_CHANNELS?.trim() === 'none') autoAnswerChannels.length = 0
+  for (const c of autoAnswerChannels) {
+    if (!CHANNELS.includes(c as Channel)) problems.push(`AUTO_ANSWER_CHANNELS：未知渠道 ${c}（可选 ${CHANNELS.join('、')}，或 none）`)
+  }
+
+  const dispatchUnitCode = get('DISPATCH_UNIT_CODE')
+  if (!/^[a-z0-9_-]{1,32}$/.test(dispatchUnitCode)) problems.push(`DISPATCH_UNIT_CODE=${dispatchUnitCode}：应为小写字母、数字、下划线或连字符`)
+
+  const thresholdRaw = get('MATCH_THRESHOLD')
+  const matchThreshold = Number(thresholdRaw)
+  if (!(matchThreshold > 0 && matchThreshold <= 1)) problems.push(`MATCH_THRESHOLD=${thresholdRaw}：应为 0 到 1 之间的数（不含 0）`)
+
+  const config: Config = {
+    port,
+    host: get('HOST'),
+    databasePath: get('DATABASE_PATH'),
+    adminToken,
+    seedDemo: seedRaw === '1' || seedRaw === 'true',
+    logLevel,
+    reviewSteps,
+    dueWorkingDays: {
+      question: int('DUE_WORKING_DAYS', 1, 60),
+      suggestion: int('DUE_WORKING_DAYS_SUGGESTION', 1, 60),
+    },
+    autoAnswerChannels: autoAnswerChannels as Channel[],
+    dispatchUnitCode,
+    matchThreshold,
+    staleEntryMonths: int('STALE_ENTRY_MONTHS', 1, 120),
+    webhook: {
+      maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 1, 50),
+      baseDelayMs: int('WEBHOOK_BASE_DELAY_MS', 1, 3_600_000),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 100, 120_000),
+      pollIntervalMs: int('WEBHOOK_POLL_INTERVAL_MS', 0, 3_600_000),
+    },
+    integrationRateLimit: int('INTEGRATION_RATE_LIMIT', 1, 1_000_000),
+    ...overrides,
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}
+
+/** A configuration for tests: in-memory database, no demo data, quiet logs. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({ DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0' }, overrides)
+}

@@ -1,0 +1,10 @@
+// Every table, for drizzle's relational queries and for drizzle-kit.
+export * from '../units/units.table.ts'
+export * from '../kb/kb.table.ts'
+export * from '../auth/auth.table.ts'
+export * from '../audit/audit.table.ts'
+export * from '../search/search.table.ts'
+export * from '../calendar/calendar.table.ts'
+export * from '../consultations/consultations.table.ts'
+export * from '../integrations/integrations.table.ts'
+export * from '../stats/stats.table.ts'

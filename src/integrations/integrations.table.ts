@@ -1,0 +1,47 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, id, json, timestamp } from '../common/columns.ts'
+
+/** A machine client such as the website mailbox: its token, webhook and signing secret. */
+export const integrations = sqliteTable('integrations', {
+  id: id(),
+  name: text('name').notNull(),
+  tokenId: integer('token_id').notNull(),
+  webhookUrl: text('webhook_url'),
+  secret: text('secret').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('integrations_token_uq').on(t.tokenId)])
+
+export type OutboxState = 'pending' | 'delivered' | 'dead'
+
+/** Events to deliver, written in the same transaction as the change that caused them. */
+export const outboxEvents = sqliteTable('outbox_events', {
+  /** Cursor for polling: strictly increasing. */
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  integrationId: integer('integration_id').notNull(),
+  type: text('type').notNull(),
+  consultationId: integer('consultation_id'),
+  externalId: text('external_id'),
+  payload: json<Record<string, unknown>>('payload').notNull(),
+  state: text('state').$type<OutboxState>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: text('next_attempt_at').notNull(),
+  deliveredAt: timestamp('delivered_at'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('outbox_events_id_uq').on(t.id),
+  index('outbox_events_due_idx').on(t.state, t.nextAttemptAt),
+  index('outbox_events_integration_idx').on(t.integrationId, t.seq),
+])
+
+export const eventDeliveries = sqliteTable('event_deliveries', {
+  id: id(),
+  eventId: text('event_id').notNull(),
+  attempt: integer('attempt').notNull(),
+  at: createdAt(),
+  statusCode: integer('status_code'),
+  error: text('error'),
+  durationMs: integer('duration_ms').notNull(),
+}, (t) => [index('event_deliveries_event_idx').on(t.eventId)])

@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import createError from '@fastify/error'
+import fp from 'fastify-plugin'
+
+export { createError }
+
+interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
+
+const TYPE_NAMES: Record<string, string> = { string: '字符串', integer: '整数', number: '数字', boolean: '布尔值', object: '对象', array: '数组', null: '空值' }
+
+/** A Chinese message for one AJV error, with the field it is about. */
+export function describeValidationError(e: AjvError, part: string): { field: string; message: string } {
+  const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.')
+  const child = (name: unknown) => (path ? `${path}.${String(name)}` : String(name))
+  const field = e.keyword === 'required' ? child(e.params.missingProperty)
+    : e.keyword === 'additionalProperties' ? child(e.params.additionalProperty)
+      : path || part
+  const p = e.params
+  const message = (() => {
+    switch (e.keyword) {
+      case 'required': return `缺少必填字段 ${field}`
+      case 'additionalProperties': return `不允许的字段 ${field}`
+      case 'type': return `${field} 应为${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join('或')}`
+      case 'minLength': return Number(p.limit) <= 1 ? `${field} 不能为空` : `${field} 至少 ${p.limit} 个字符`
+      case 'maxLength': return `${field} 不能超过 ${p.limit} 个字符`
+      case 'pattern': return `${field} 不能为空白，也不能含控制字符或不合格式的内容`
+      case 'format': return `${field} 格式不正确，应为 ${p.format}`
+      case 'minimum': case 'exclusiveMinimum': return `${field} 不能小于 ${p.limit}`
+      case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
+      case 'minItems': return `${field} 至少需要 ${p.limit} 项`
+      case 'maxItems': return `${field} 最多 ${p.limit} 项`
+      case 'enum': case 'const': return `${field} 取值不在允许范围内`
+      case 'anyOf': case 'oneOf': return `${field} 不符合任何一种允许的形式`
+      case 'uniqueItems': return `${field} 不能有重复项`
+      default: return `${field} 不合要求（${e.keyword}）`
+    }
+  })()
+  return { field, message }
+}
+
+// Fastify's own client errors, mapped to stable codes and Chinese messages.
+const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: '请求体不是合法的 JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: '请求体为空，应为 JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: '请求体过大' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的内容类型，请使用 application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_CONTENT_LENGTH', message: 'Content-Length 与请求体不符' },
+  FST_ERR_BAD_URL: { code: 'BAD_URL', message: '请求地址不合法' },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: '请求不合法' },
+}
+
+export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const err = new Error(errors.map((e) => describeValidationError(e as AjvError, dataVar).message).join('；')) as FastifyError & { part: string }
+    err.part = dataVar
+    return err
+  })
+
+  app.setErrorHandler((error: FastifyError & { details?: unknown; part?: string }, req, reply) => {
+    if (error.validation) {
+      const details = error.validation.map((e) => describeValidationError(e as AjvError, error.validationContext ?? 'body'))
+      return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: `请求参数有误：${details.map((d) => d.message).join('；')}`, details })
+    }
+    const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined
+    const status = error.statusCode ?? 500
+    if (known) {
+      return reply.status(status).send({ statusCode: status, code: known.code, message: known.message })
+    }
+    if (status === 429) {
+      return reply.status(429).send({ statusCode: 429, code: 'RATE_LIMITED', message: '请求过于频繁，请稍后再试' })
+    }
+    if (status >= 400 && status < 500) {
+      // Our own domain errors (created with @fastify/error) carry a stable code and a Chinese message.
+      const code = error.code && !error.code.startsWith('FST_') ? error.code : 'BAD_REQUEST'
+      const message = code === 'BAD_REQUEST' ? '请求不合法' : error.message
+      const body: Record<string, unknown> = { statusCode: status, code, message }
+      if (Array.isArray(error.details)) body.details = error.details
+      return reply.status(status).send(body)
+    }
+    req.log.error({ err: error, reqId: req.id }, 'request failed')
+    return reply.status(500).send({ statusCode: 500, code: 'INTERNAL_ERROR', message: `服务内部错误，请联系管理员（请求编号 ${req.id}）` })
+  })
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` })
+  })
+})
+
+/** A domain error carrying per-field details, e.g. the bad rows of a bulk import. */
+export function withDetails<E extends Error>(error: E, details: { field: string; message: string; [k: string]: unknown }[]): E {
+  return Object.assign(error, { details })
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import { ErrorSchema } from '../common/schemas.ts'
+
+export const TAGS = [
+  { name: 'system', description: '系统状态与接口文档' },
+  { name: 'auth', description: '令牌与角色' },
+  { name: 'units', description: '政策制定单位与政策领域' },
+  { name: 'policies', description: '政策文件与解读材料' },
+  { name: 'kb', description: '政策咨询问答库：问答条目、版本与审核' },
+  { name: 'search', description: '检索匹配、同义词与词典' },
+  { name: 'calendar', description: '工作日历与办理时限' },
+  { name: 'consultations', description: '咨询受理' },
+  { name: 'tickets', description: '登记台账：交办、转办、答复与办结' },
+  { name: 'integrations', description: '接入系统（网站公开信箱）与事件推送' },
+  { name: 'stats', description: '督办统计、台账导出与答复公开' },
+  { name: 'audit', description: '审计日志' },
+]
+
+export const swaggerPlugin = fp(async function swaggerDocs(app: FastifyInstance) {
+  app.addSchema(ErrorSchema)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '政策咨询问答库 API',
+        description: '政策咨询的检索匹配、登记台账、交办答复与督办统计。除 /health 与 /openapi.json 外，所有接口需要 `Authorization: Bearer <令牌>`。',
+        version: '1.0.0',
+      },
+      tags: TAGS,
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  })
+})

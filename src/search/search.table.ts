@@ -1,0 +1,44 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, id, json, timestamp } from '../common/columns.ts'
+
+/** Query-side synonyms: `term` in a question is read as `canonical` (社保 → 社会保险). */
+export const synonyms = sqliteTable('synonyms', {
+  id: id(),
+  term: text('term').notNull(),
+  canonical: text('canonical').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('synonyms_term_uq').on(t.term)])
+
+/** Policy terms added to jieba's user dictionary so they are kept whole (城乡居民医保). */
+export const dictionaryTerms = sqliteTable('dictionary_terms', {
+  id: id(),
+  term: text('term').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('dictionary_terms_term_uq').on(t.term)])
+
+export interface LoggedCandidate { entryId: number; confidence: number; matchedQuestion: string }
+
+/** One call of the matcher, kept so agents can give feedback against its `matchId`. */
+export const matchLogs = sqliteTable('match_logs', {
+  id: text('id').primaryKey(),
+  question: text('question').notNull(),
+  topicCode: text('topic_code'),
+  matched: integer('matched', { mode: 'boolean' }).notNull(),
+  confidence: real('confidence').notNull(),
+  topEntryId: integer('top_entry_id'),
+  candidates: json<LoggedCandidate[]>('candidates').notNull(),
+  tokenId: integer('token_id'),
+  /** Feedback: the entry the agent used, or `noneFitted`. */
+  usedEntryId: integer('used_entry_id'),
+  noneFitted: integer('none_fitted', { mode: 'boolean' }),
+  feedbackAt: timestamp('feedback_at'),
+  createdAt: createdAt(),
+}, (t) => [index('match_logs_created_idx').on(t.createdAt), index('match_logs_none_idx').on(t.noneFitted)])
+
+/** Hits per question of an entry (the standard question or one similar question). */
+export const questionHits = sqliteTable('question_hits', {
+  entryId: integer('entry_id').notNull(),
+  question: text('question').notNull(),
+  hits: integer('hits').notNull().default(0),
+  lastHitAt: timestamp('last_hit_at'),
+}, (t) => [primaryKey({ columns: [t.entryId, t.question] })])

@@ -1,0 +1,39 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { sql } from 'drizzle-orm'
+import type { Services } from './services.ts'
+
+const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  service: Type.Object({ name: Type.String(), version: Type.String(), uptimeSeconds: Type.Number() }),
+  database: Type.Object({ ok: Type.Boolean(), journalMode: Type.String(), error: Type.Optional(Type.String()) }),
+  searchIndex: Type.Object({ ok: Type.Boolean(), documents: Type.Integer(), builtAt: Type.Union([Type.String(), Type.Null()]) }),
+})
+
+export const systemRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get('/health', {
+    config: { roles: 'public' },
+    schema: { tags: ['system'], operationId: 'health', summary: '服务、数据库与检索索引的状态', security: [], response: { 200: HealthSchema, 503: HealthSchema } },
+  }, async (_req, reply) => {
+    let database: { ok: boolean; journalMode: string; error?: string }
+    try {
+      services.db.get(sql`select 1`)
+      database = { ok: true, journalMode: String(services.db.$client.pragma('journal_mode', { simple: true })) }
+    } catch (e) {
+      database = { ok: false, journalMode: 'unknown', error: '数据库不可用' }
+      app.log.error({ err: e }, 'health check: database')
+    }
+    const searchIndex = 'search' in services ? (services as unknown as { search: { status(): { ok: boolean; documents: number; builtAt: string | null } } }).search.status() : { ok: true, documents: 0, builtAt: null }
+    const ok = database.ok && searchIndex.ok
+    return reply.status(ok ? 200 : 503).send({
+      status: ok ? 'ok' : 'degraded',
+      service: { name: 'policy-qa-kb', version: '1.0.0', uptimeSeconds: Math.round(process.uptime()) },
+      database,
+      searchIndex,
+    })
+  })
+
+  app.get('/openapi.json', {
+    config: { roles: 'public' },
+    schema: { hide: true },
+  }, async () => app.swagger())
+}
