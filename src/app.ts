@@ -10,6 +10,19 @@ import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './system.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
+// routes imports: kb
+
+// routes imports: search
+
+// routes imports: calendar
+
+// routes imports: consultations and tickets
+
+// routes imports: integrations
+
+// routes imports: stats
+
+// routes imports: audit and security
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,8 +40,8 @@ export interface BuildAppOptions {
 export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    // One consultation fits easily in 1 MiB; the bulk import raises its own route's limit.
     bodyLimit: 1024 * 1024,
-    // Bulk imports of up to 5,000 entries need more room than one consultation does.
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -39,11 +52,26 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const services = createServices({ config, db, log: app.log })
   app.decorate('services', services)
   await app.register(authPlugin, { authService: services.auth })
+  // plugins: audit and security
 
   await app.register(systemRoutes, { services })
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
+
+    // routes: kb
+
+    // routes: search
+
+    // routes: calendar
+
+    // routes: consultations and tickets
+
+    // routes: integrations
+
+    // routes: stats
+
+    // routes: audit and security
   }, { prefix: '/api/v1' })
 
   app.addHook('onClose', async () => services.stop())

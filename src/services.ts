@@ -4,6 +4,19 @@ import type { Db } from './db/client.ts'
 import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
+// imports: kb
+
+// imports: search
+
+// imports: calendar
+
+// imports: consultations and tickets
+
+// imports: integrations
+
+// imports: stats
+
+// imports: audit and security
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
@@ -14,12 +27,47 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const units = createUnitsService({ db })
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
 
+  // services: audit and security
+
+  // services: kb
+
+  // services: search
+
+  // services: calendar
+
+  // services: consultations and tickets
+
+  // services: integrations
+
+  // services: stats
+
+  const startHooks: (() => void | Promise<void>)[] = []
+  const stopHooks: (() => void | Promise<void>)[] = []
+
+  // hooks: search
+
+  // hooks: integrations
+
   return {
     config, db, log, events, auth, units,
-    /** Builds what needs the data loaded: the search index. */
-    async ready() {},
+    // exports: audit and security
+
+    // exports: kb
+
+    // exports: search
+
+    // exports: calendar
+
+    // exports: consultations and tickets
+
+    // exports: integrations
+
+    // exports: stats
+
+    /** Builds what needs the data loaded (the search index) and starts background work. */
+    async ready() { for (const h of startHooks) await h() },
     /** Stops background work; the database is closed by the caller that opened it. */
-    stop() {},
+    async stop() { for (const h of stopHooks) await h() },
   }
 }
 
