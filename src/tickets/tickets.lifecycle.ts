@@ -88,3 +88,9 @@ export function isOverdue(t: { status: TicketStatus; dueAt: string; repliedAt: s
   if (t.repliedAt) return t.repliedAt > t.dueAt
   return isOpen(t.status) && now > t.dueAt
 }
+
+/** Promoting a ticket into the library (D1) is for admins and the unit holding it, whose entries they are. */
+export function canPromote(actor: Actor, t: TicketScope): boolean {
+  if (!canSee(actor, t)) return false
+  return actor.role === 'admin' || actor.role === 'unit'
+}

@@ -1,0 +1,104 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import { deidentify } from '../common/privacy.ts'
+import { canPromote, canSee } from './tickets.lifecycle.ts'
+import type { KbPort, SearchPort } from './tickets.ports.ts'
+import { createTicketsRepository } from './tickets.repository.ts'
+import {
+  PromoteEntryRequiredError, SuggestionNotPromotableError, TicketActionForbiddenError, TicketAlreadyPromotedError,
+  TicketNotAnsweredError, TicketNotFoundError,
+} from './tickets.errors.ts'
+
+// D1 and G1: a ticket's question and its unit's answer go back into the library, de-identified,
+// as a draft entry that enters review, or as a similar question of an entry that already answers it.
+
+export interface PromotionDeps {
+  db: Db
+  config: Pick<Config, 'matchThreshold'>
+  search: Pick<SearchPort, 'match'>
+  kb: KbPort
+}
+
+export interface PromoteBody {
+  /** new: a draft entry; similar: add the question to `entryId`. Without it, a close entry is offered first. */
+  mode?: 'new' | 'similar'
+  entryId?: number
+  /** The unit's edit of the wording; de-identified all the same. */
+  question?: string
+  answer?: string
+}
+
+export function createPromotionService({ db, config, search, kb }: PromotionDeps) {
+  const repo = createTicketsRepository()
+
+  function load(id: number, actor: Actor) {
+    const found = repo.findById(db, id)
+    const scope = found && { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }
+    if (!found || !canSee(actor, scope!)) throw new TicketNotFoundError(String(id))
+    if (!canPromote(actor, scope!)) throw new TicketActionForbiddenError('转入问答库')
+    if (found.consultation.kind === 'suggestion') throw new SuggestionNotPromotableError()
+    if (!found.ticket.answer) throw new TicketNotAnsweredError()
+    if (found.ticket.promotedEntryId) throw new TicketAlreadyPromotedError(String(found.ticket.promotedEntryId))
+    return found
+  }
+
+  /** Links the ticket to the entry and logs it, in the transaction that wrote the entry. */
+  function link(id: number, actor: Actor, write: () => { entryId: number; versionId: number | null }, note: (entryId: number) => string) {
+    return db.transaction((tx) => {
+      const current = repo.findById(tx, id)!
+      if (current.ticket.promotedEntryId) throw new TicketAlreadyPromotedError(String(current.ticket.promotedEntryId))
+      // kb writes on the same connection, so its own transaction nests as a savepoint of this one.
+      const written = write()
+      repo.update(tx, id, { promotedEntryId: written.entryId })
+      repo.appendEvent(tx, { ticketId: id, actorTokenId: actor.tokenId, action: 'promote', fromStatus: current.ticket.status, toStatus: current.ticket.status, note: note(written.entryId) })
+      return written
+    })
+  }
+
+  return {
+    async promote(id: number, body: PromoteBody, actor: Actor) {
+      const { ticket, consultation } = load(id, actor)
+      const knownNames = [consultation.askerName]
+      const question = deidentify(body.question ?? consultation.question, { knownNames })
+      const answer = deidentify(body.answer ?? ticket.answer!, { knownNames })
+      const base = { ticketId: id, question, answer, offer: null }
+
+      let mode = body.mode
+      if (!mode) {
+        const match = await search.match({ question, limit: 3 }, actor)
+        const top = match.candidates[0]
+        if (top && top.confidence >= config.matchThreshold) {
+          return {
+            created: false,
+            result: {
+              ...base, outcome: 'offered' as const, entryId: null, versionId: null,
+              offer: { entryId: top.entryId, question: top.question, matchedQuestion: top.matchedQuestion, confidence: top.confidence, unit: top.unit },
+            },
+          }
+        }
+        mode = 'new'
+      }
+
+      if (mode === 'similar') {
+        if (!body.entryId) throw new PromoteEntryRequiredError()
+        const entryId = body.entryId
+        const written = link(id, actor, () => {
+          const out = kb.addSimilarQuestion(entryId, question, actor) as { versionId?: number } | undefined
+          return { entryId, versionId: out?.versionId ?? null }
+        }, (e) => `作为相似问加入问答条目 ${e}`)
+        return { created: true, result: { ...base, outcome: 'similar_added' as const, entryId, versionId: written.versionId } }
+      }
+
+      const topicCode = consultation.topicId ? repo.topicCode(db, consultation.topicId) : undefined
+      const written = link(id, actor, () => kb.createDraft({
+        question, answer, unitId: ticket.unitId, sourceTicketId: id,
+        ...(topicCode ? { topicCode } : {}),
+        ...(consultation.policyDocumentId ? { policyDocumentIds: [consultation.policyDocumentId] } : {}),
+      }, actor), (e) => `转为问答条目 ${e} 的草稿，进入审核`)
+      return { created: true, result: { ...base, outcome: 'drafted' as const, entryId: written.entryId, versionId: written.versionId } }
+    },
+  }
+}
+
+export type PromotionService = ReturnType<typeof createPromotionService>
