@@ -23,7 +23,7 @@ export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: Con
       response: { 201: ConsultationResultSchema, 200: ConsultationResultSchema, ...errorResponses(403, 404, 409, 422) },
     },
   }, async (req, reply) => {
-    const { created, result } = await consultations.submit(req.body, req.actor)
+    const { created, result } = consultations.submit(req.body, req.actor)
     return reply.status(created ? 201 : 200).send(result)
   })
 
@@ -43,6 +43,6 @@ export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: Con
       params: IdParams,
       response: { 200: ConsultationResultSchema, ...errorResponses(403, 404) },
     },
-  }, async (req) => consultations.get(req.params.id, req.actor))
+  }, async (req) => consultations.get(req.params.id, req.actor, { requestId: req.id }))
 }
 

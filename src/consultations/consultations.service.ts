@@ -108,8 +108,9 @@ export function createConsultationsService({ db, config, events, search, tickets
     /**
      * 受理: records the consultation and either answers it from an entry or opens a ticket, in one
      * transaction. A retry with the same externalId from the same token returns the original.
+     * Synchronous on purpose: the whole intake then runs inside the request's write transaction.
      */
-    async submit(input: SubmitInput, actor: Actor) {
+    submit(input: SubmitInput, actor: Actor) {
       const receivedAt = input.receivedAt ? new Date(input.receivedAt).toISOString() : new Date().toISOString()
       if (Date.parse(receivedAt) > Date.now() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
@@ -135,7 +136,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
-        if (mayAutoAnswer || needsCandidates) match = await search.match({ question: input.question, ...(topic ? { topic: topic.code } : {}) }, actor)
+        if (mayAutoAnswer || needsCandidates) match = search.match({ question: input.question, ...(topic ? { topic: topic.code } : {}) }, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matched && top?.inForce) {
           answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
@@ -186,7 +187,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       }
     },
 
-    get(id: number, actor: Actor) {
+    get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const c = repo.findById(db, id)
       const holder = c && tickets.ofConsultation(db, c.id)
       const visible = c && (actor.role === 'admin' || actor.role === 'agent'
@@ -194,7 +195,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         || (actor.role === 'unit' && holder !== undefined && holder.unitId === actor.unitId))
       if (!visible) throw new ConsultationNotFoundError(String(id))
       const { full, body } = view(db, c, actor)
-      if (full && hasContact(c)) audit?.record({ actor, action: 'consultation.read_contact', targetType: 'consultation', targetIds: [c.id] })
+      if (full && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
       return body
     },
 

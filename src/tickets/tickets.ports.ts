@@ -25,7 +25,7 @@ export interface MatchCandidate {
 export interface MatchResult { matchId: string; matched: boolean; confidence: number; candidates: MatchCandidate[] }
 
 export interface SearchPort {
-  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult | Promise<MatchResult>
+  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
   recordHit(tx: Tx, entryId: number, matchedQuestion?: string): void
 }
 
@@ -46,5 +46,5 @@ export interface KbPort {
 }
 
 export interface AuditPort {
-  record(input: { actor: Actor; action: string; targetType: string; targetIds: (string | number)[]; details?: Record<string, unknown>; requestId?: string }): unknown
+  record(input: { actor: Pick<Actor, 'tokenId' | 'role'> | null; action: string; targetType: string; targetIds: (string | number)[]; details?: Record<string, unknown>; requestId?: string }): unknown
 }

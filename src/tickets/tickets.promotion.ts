@@ -57,7 +57,7 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
   }
 
   return {
-    async promote(id: number, body: PromoteBody, actor: Actor) {
+    promote(id: number, body: PromoteBody, actor: Actor) {
       const { ticket, consultation } = load(id, actor)
       const knownNames = [consultation.askerName]
       const question = deidentify(body.question ?? consultation.question, { knownNames })
@@ -66,7 +66,7 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
 
       let mode = body.mode
       if (!mode) {
-        const match = await search.match({ question, limit: 3 }, actor)
+        const match = search.match({ question, limit: 3 }, actor)
         const top = match.candidates[0]
         if (top && top.confidence >= config.matchThreshold) {
           return {

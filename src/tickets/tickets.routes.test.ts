@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createKit, type Kit } from './tickets.testkit.ts'
 
 describe('ticket lifecycle', () => {
+  // One app for the file: every test opens its own tickets and looks only at those.
   let k: Kit
-  beforeEach(async () => { k = await createKit() })
-  afterEach(async () => { await k.close() })
+  beforeAll(async () => { k = await createKit() })
+  afterAll(async () => { await k.close() })
 
   /** A question nothing in the library matches: it goes to the dispatcher. */
   const unmatched = async (extra: Record<string, unknown> = {}) => {
@@ -42,7 +43,7 @@ describe('ticket lifecycle', () => {
     expect(closed.body.history.every((h: any) => typeof h.at === 'string')).toBe(true)
     expect(k.events.filter((e) => e.ticketId === ticket.id).map((e) => e.type))
       .toEqual(['ticket.created', 'ticket.assigned', 'ticket.answered', 'ticket.replied', 'ticket.closed'])
-    expect(k.events.find((e) => e.type === 'ticket.answered')!.payload.answer).toBe('共享单车停放点由街道统一规划，可向所在街道反映。')
+    expect(k.events.find((e) => e.type === 'ticket.answered' && e.ticketId === ticket.id)!.payload.answer).toBe('共享单车停放点由街道统一规划，可向所在街道反映。')
   })
 
   it('reassigns (转办) with a reason, keeping the deadline, and the old unit loses sight of it', async () => {
@@ -133,9 +134,9 @@ describe('ticket lifecycle', () => {
     const unknown = await k.act(ticket.id, 'assign', { unitCode: 'nope' }, k.tokens.agent)
     expect(unknown.status).toBe(404)
     expect(unknown.body).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
-    const jw = k.app.services.units.requireUnit('jw')
-    await k.call({ method: 'PATCH', url: `/api/v1/units/${jw.id}`, payload: { active: false } })
-    expect((await k.act(ticket.id, 'assign', { unitCode: 'jw' }, k.tokens.agent)).body.code).toBe('CONSULTATION_UNIT_INACTIVE')
+    const gone = (await k.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'gone', name: '已撤并单位', active: false } })).json()
+    expect(gone.active).toBe(false)
+    expect((await k.act(ticket.id, 'assign', { unitCode: 'gone' }, k.tokens.agent)).body.code).toBe('CONSULTATION_UNIT_INACTIVE')
   })
 
   it('validates action bodies strictly', async () => {

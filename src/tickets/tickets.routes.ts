@@ -24,7 +24,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
   app.get('/tickets/:id', {
     config: { roles: readers },
     schema: { tags, operationId: 'getTicket', summary: '查看台账及办理记录', params: IdParams, response: { 200: TicketSchema, ...errorResponses(403, 404) } },
-  }, async (req) => tickets.get(req.params.id, req.actor))
+  }, async (req) => tickets.get(req.params.id, req.actor, { requestId: req.id }))
 
   app.post('/tickets/:id/assign', {
     config: { roles: ['admin', 'agent', 'unit'] },
@@ -64,7 +64,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
       response: { 200: PromoteResultSchema, 201: PromoteResultSchema, ...errorResponses(403, 404, 409) },
     },
   }, async (req, reply) => {
-    const { created, result } = await promotion.promote(req.params.id, req.body, req.actor)
+    const { created, result } = promotion.promote(req.params.id, req.body, req.actor)
     return reply.status(created ? 201 : 200).send(result)
   })
 }

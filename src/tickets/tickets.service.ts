@@ -158,14 +158,14 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
     },
 
     /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */
-    get(id: number, actor: Actor, { scoped = true } = {}) {
+    get(id: number, actor: Actor, { scoped = true, requestId }: { scoped?: boolean; requestId?: string } = {}) {
       const found = repo.findById(db, id)
       if (!found || (scoped && !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }))) {
         throw new TicketNotFoundError(String(id))
       }
       const fullContact = seesFullContact(actor, found.consultation, found.ticket.unitId)
       if (scoped && fullContact && hasContact(found.consultation)) {
-        audit?.record({ actor, action: 'ticket.read_contact', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id } })
+        audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
       }
       const policyDocument = found.consultation.policyDocumentId ? repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
       return ticketDetail(calendar, {
