@@ -11,6 +11,7 @@ import { systemRoutes } from './system.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
 // routes imports: kb
+import { kbRoutes } from './kb/kb.routes.ts'
 
 // routes imports: search
 
@@ -60,6 +61,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(unitsRoutes, { units: services.units })
 
     // routes: kb
+    await api.register(kbRoutes, { kb: services.kb })
 
     // routes: search
 
