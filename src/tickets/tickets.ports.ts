@@ -43,6 +43,8 @@ export interface DraftInput {
 export interface KbPort {
   createDraft(input: DraftInput, actor: Actor): { entryId: number; versionId: number }
   addSimilarQuestion(entryId: number, question: string, actor: Actor): unknown
+  /** Sends the entry's latest draft version into review (G2). */
+  submitEntry(entryId: number, input: { comment?: string }, actor: Actor): unknown
 }
 
 export interface AuditPort {

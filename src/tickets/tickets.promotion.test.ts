@@ -26,11 +26,11 @@ describe('promoting a ticket into the library', () => {
   const latestVersion = (entryId: number) =>
     k.app.services.db.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version)).get()!
 
-  it('creates a de-identified draft entry for the unit, linked to the ticket', async () => {
+  it('creates a de-identified entry for the unit, linked to the ticket, and sends it into review', async () => {
     const id = await answeredTicket()
     const res = await promote(id)
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ outcome: 'drafted', ticketId: id, entryId: expect.any(Number), offer: null })
+    expect(res.body).toMatchObject({ outcome: 'drafted', ticketId: id, entryId: expect.any(Number), offer: null, submitted: true })
     for (const text of [res.body.question, res.body.answer]) {
       expect(text).not.toMatch(/王小明|50011219850312123X|13912345678|金龙路12号/)
     }
@@ -39,19 +39,20 @@ describe('promoting a ticket into the library', () => {
 
     const entry = k.app.services.db.select().from(entries).where(eq(entries.id, res.body.entryId)).get()!
     expect(entry).toMatchObject({ sourceTicketId: id, unitId: k.app.services.units.requireUnit('rsj').id })
-    expect(entry.status).not.toBe('published')
-    expect(latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer })
+    expect(entry.status).toBe('in_review')
+    expect(latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer, state: 'in_review', reviewStep: 0 })
 
     const ticket = (await k.ticket(id, k.tokens.rsj)).body
     expect(ticket.promotedEntryId).toBe(res.body.entryId)
     expect(ticket.history.at(-1)).toMatchObject({ action: 'promote', actor: { name: '人社局政策解读专员' } })
   })
 
-  it('de-identifies the unit’s own edit of the wording too', async () => {
+  it('de-identifies the unit’s own edit of the wording too, and can leave it a draft', async () => {
     const id = await answeredTicket()
-    const res = await promote(id, { mode: 'new', question: '王小明问：个体户创业补贴怎么申请？', answer: '可向区就业服务中心申请，咨询电话 023-67891234。' })
-    expect(res.body.question).toBe('某某问：个体户创业补贴怎么申请？')
+    const res = await promote(id, { mode: 'new', submit: false, question: '王小明问：个体户创业补贴怎么申请？', answer: '可向区就业服务中心申请，咨询电话 023-67891234。' })
+    expect(res.body).toMatchObject({ question: '某某问：个体户创业补贴怎么申请？', submitted: false })
     expect(res.body.answer).not.toContain('67891234')
+    expect(latestVersion(res.body.entryId).state).toBe('draft')
   })
 
   it('offers an existing entry that already answers the question, then adds it as a similar question', async () => {
@@ -66,6 +67,8 @@ describe('promoting a ticket into the library', () => {
     const added = await promote(id, { mode: 'similar', entryId })
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ outcome: 'similar_added', entryId })
+    // The published version keeps serving; the question waits in a new version under review.
+    expect(latestVersion(entryId)).toMatchObject({ version: 2, state: 'in_review' })
     expect(latestVersion(entryId).similarQuestions).toContain('个体工商户的一次性创业补贴怎么申请？')
     expect((await k.ticket(id, k.tokens.rsj)).body.promotedEntryId).toBe(entryId)
   })
@@ -74,6 +77,18 @@ describe('promoting a ticket into the library', () => {
     await k.publishEntry({ unitCode: 'rsj', question: '个体工商户的一次性创业补贴怎么申请？', answer: '取得营业执照后一年内申请。' })
     const id = await answeredTicket('个体工商户的一次性创业补贴怎么申请？')
     expect((await promote(id, { mode: 'new' })).body.outcome).toBe('drafted')
+  })
+
+  it('leaves the ticket unlinked when the library refuses the question', async () => {
+    const id = await answeredTicket()
+    const missing = await promote(id, { mode: 'similar', entryId: 9999 })
+    expect(missing.status).toBe(404)
+    expect(missing.body.code).toBe('KB_ENTRY_NOT_FOUND')
+    const ybjEntry = await k.publishEntry({ unitCode: 'ybj', question: '异地就医怎么备案？', answer: '通过国家医保服务平台备案。' })
+    expect((await promote(id, { mode: 'similar', entryId: ybjEntry })).body.code).toBe('KB_NOT_YOUR_UNIT')
+    const ticket = (await k.ticket(id, k.tokens.rsj)).body
+    expect(ticket.promotedEntryId).toBeNull()
+    expect(ticket.history.map((h: any) => h.action)).not.toContain('promote')
   })
 
   it('needs the entry when adding a similar question', async () => {

@@ -27,6 +27,8 @@ export interface PromoteBody {
   /** The unit's edit of the wording; de-identified all the same. */
   question?: string
   answer?: string
+  /** Send the new draft into review at once (the default); false keeps it a draft for the unit to edit first. */
+  submit?: boolean
 }
 
 export function createPromotionService({ db, config, search, kb }: PromotionDeps) {
@@ -43,15 +45,19 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
     return found
   }
 
-  /** Links the ticket to the entry and logs it, in the transaction that wrote the entry. */
-  function link(id: number, actor: Actor, write: () => { entryId: number; versionId: number | null }, note: (entryId: number) => string) {
+  /**
+   * Writes the entry, sends it into review unless asked not to, links the ticket and logs it: all in
+   * one transaction, so a refusal by the library (say, a policy no longer in force) leaves nothing behind.
+   */
+  function link(id: number, actor: Actor, submit: boolean, write: () => { entryId: number; versionId: number | null }, note: (entryId: number) => string) {
     return db.transaction((tx) => {
       const current = repo.findById(tx, id)!
       if (current.ticket.promotedEntryId) throw new TicketAlreadyPromotedError(String(current.ticket.promotedEntryId))
-      // kb writes on the same connection, so its own transaction nests as a savepoint of this one.
+      // kb writes on the same connection, so its own transactions nest as savepoints of this one.
       const written = write()
+      if (submit) kb.submitEntry(written.entryId, { comment: `由台账 ${current.ticket.number} 转入` }, actor)
       repo.update(tx, id, { promotedEntryId: written.entryId })
-      repo.appendEvent(tx, { ticketId: id, actorTokenId: actor.tokenId, action: 'promote', fromStatus: current.ticket.status, toStatus: current.ticket.status, note: note(written.entryId) })
+      repo.appendEvent(tx, { ticketId: id, actorTokenId: actor.tokenId, action: 'promote', fromStatus: current.ticket.status, toStatus: current.ticket.status, note: `${note(written.entryId)}${submit ? '，已提交审核' : '（草稿）'}` })
       return written
     })
   }
@@ -62,7 +68,8 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
       const knownNames = [consultation.askerName]
       const question = deidentify(body.question ?? consultation.question, { knownNames })
       const answer = deidentify(body.answer ?? ticket.answer!, { knownNames })
-      const base = { ticketId: id, question, answer, offer: null }
+      const submit = body.submit ?? true
+      const base = { ticketId: id, question, answer, offer: null, submitted: false }
 
       let mode = body.mode
       if (!mode) {
@@ -83,20 +90,20 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
       if (mode === 'similar') {
         if (!body.entryId) throw new PromoteEntryRequiredError()
         const entryId = body.entryId
-        const written = link(id, actor, () => {
+        const written = link(id, actor, submit, () => {
           const out = kb.addSimilarQuestion(entryId, question, actor) as { versionId?: number } | undefined
           return { entryId, versionId: out?.versionId ?? null }
         }, (e) => `作为相似问加入问答条目 ${e}`)
-        return { created: true, result: { ...base, outcome: 'similar_added' as const, entryId, versionId: written.versionId } }
+        return { created: true, result: { ...base, outcome: 'similar_added' as const, entryId, versionId: written.versionId, submitted: submit } }
       }
 
       const topicCode = consultation.topicId ? repo.topicCode(db, consultation.topicId) : undefined
-      const written = link(id, actor, () => kb.createDraft({
+      const written = link(id, actor, submit, () => kb.createDraft({
         question, answer, unitId: ticket.unitId, sourceTicketId: id,
         ...(topicCode ? { topicCode } : {}),
         ...(consultation.policyDocumentId ? { policyDocumentIds: [consultation.policyDocumentId] } : {}),
-      }, actor), (e) => `转为问答条目 ${e} 的草稿，进入审核`)
-      return { created: true, result: { ...base, outcome: 'drafted' as const, entryId: written.entryId, versionId: written.versionId } }
+      }, actor), (e) => `转为问答条目 ${e}`)
+      return { created: true, result: { ...base, outcome: 'drafted' as const, entryId: written.entryId, versionId: written.versionId, submitted: submit } }
     },
   }
 }

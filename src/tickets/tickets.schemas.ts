@@ -101,6 +101,7 @@ export const PromoteBody = Type.Object({
   entryId: Type.Optional(Id),
   question: Type.Optional(Text(LIMITS.question, { description: '修改后的问题（仍会去标识化）' })),
   answer: Type.Optional(Text(LIMITS.answer, { description: '修改后的答复（仍会去标识化）' })),
+  submit: Type.Optional(Type.Boolean({ description: '是否立即提交审核，默认是；false 则留作草稿由单位修改后再提交' })),
 }, { additionalProperties: false })
 
 export const PromoteResultSchema = Type.Object({
@@ -110,6 +111,7 @@ export const PromoteResultSchema = Type.Object({
   answer: Type.String({ description: '去标识化后的答复' }),
   entryId: Nullable(Type.Integer()),
   versionId: Nullable(Type.Integer()),
+  submitted: Type.Boolean({ description: '条目是否已提交审核' }),
   offer: Nullable(Type.Object({
     entryId: Type.Integer(), question: Type.String(), matchedQuestion: Type.String(), confidence: Type.Number(), unit: UnitRef,
   })),
