@@ -71,6 +71,15 @@ describe('consultation intake', () => {
     expect(res.body.consultation.topic).toEqual({ code: 'medical', name: '医疗' })
   })
 
+  it('leaves the ticket with the dispatcher when the inferred unit has been deactivated', async () => {
+    const old = (await k.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'fgj', name: '区房管局（已撤并）' } })).json()
+    await k.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'housing', name: '住房', defaultUnitCode: 'fgj' } })
+    await k.call({ method: 'PATCH', url: `/api/v1/units/${old.id}`, payload: { active: false } })
+    const res = await k.submit({ channel: 'hotline', question: '公租房怎么申请？', topicCode: 'housing' })
+    expect(res.status).toBe(201)
+    expect(res.body.ticket).toMatchObject({ status: 'registered', unit: { code: 'zwb' } })
+  })
+
   it('leaves the ticket with the dispatcher when no unit can be inferred', async () => {
     const res = await k.submit({ channel: 'hotline', question: '小区门口的路灯坏了找谁？' })
     expect(res.status).toBe(201)

@@ -109,9 +109,15 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
      * Opens the ticket of a consultation inside the intake's transaction: numbered, routed and
      * given its deadline, with its first history entries and domain events.
      */
-    open(tx: Tx, { consultation: c, decision, actor }: { consultation: ConsultationRow; decision: RoutingDecision; actor: Actor }) {
+    open(tx: Tx, { consultation: c, decision: proposed, actor }: { consultation: ConsultationRow; decision: RoutingDecision; actor: Actor }) {
+      // The agent's choice must be a working unit; an inferred unit that has been deactivated
+      // (merged, renamed) leaves the ticket to the dispatcher rather than losing the consultation.
+      const inferred = proposed.routing === 'dispatch' ? undefined
+        : proposed.routing === 'chosen' ? requireActiveUnit(tx, proposed.unitCode)
+          : repo.unitByCode(tx, proposed.unitCode)
+      const decision: RoutingDecision = inferred?.active ? proposed : { unitCode: config.dispatchUnitCode, routing: 'dispatch' }
       const registered = decision.routing === 'dispatch'
-      const unit = registered ? dispatchUnit(tx) : requireActiveUnit(tx, decision.unitCode)
+      const unit = registered ? dispatchUnit(tx) : inferred
       if (!unit) throw new DispatchUnitMissingError(config.dispatchUnitCode)
       const workingDays = config.dueWorkingDays[c.kind]
       const due = calendar.dueAt(c.receivedAt, workingDays)
