@@ -2,17 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addDays, isWeekend } from './working-days.ts'
 import { calendarOnFreshDb, officialDays, readHolidayCn } from './calendar.test-support.ts'
 import type { CalendarService } from './calendar.service.ts'
+import { calendarYears } from './calendar.table.ts'
+import type { Db } from '../db/client.ts'
 
 const URL_2025 = 'https://www.gov.cn/zhengce/zhengceku/202411/content_6986383.htm'
 const admin = { tokenId: 1, role: 'admin' as const, name: '管理员', unitId: null, reviewStep: null }
 
 let calendar: CalendarService
 let close: () => void
+let db: Db
 let logged: { obj: object; msg: string }[]
 beforeEach(() => {
   logged = []
   const log = { info: (obj: object, msg: string) => logged.push({ obj, msg }), error: (obj: object, msg: string) => logged.push({ obj, msg }) }
-  ;({ calendar, close } = calendarOnFreshDb(log))
+  ;({ calendar, close, db } = calendarOnFreshDb(log))
 })
 afterEach(() => close())
 
@@ -165,6 +168,14 @@ describe('dueAt', () => {
     calendar.putYear(2027, { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/2027.htm' }, admin)
     expect(told).toEqual([[2027]])
     expect(logged.some((l) => l.msg === 'calendar change listener failed')).toBe(true)
+  })
+
+  it('sees a year written straight into the table once reloaded', () => {
+    calendar.dueAt('2026-12-28T10:00:00+08:00', 5)
+    db.insert(calendarYears).values({ year: 2027, holidays: [{ date: '2027-01-04', name: '元旦' }], workdays: [], sourceUrl: 'https://example.gov.cn/' }).run()
+    expect(calendar.dueAt('2026-12-28T10:00:00+08:00', 5).provisional).toBe(true)
+    calendar.reload()
+    expect(calendar.dueAt('2026-12-28T10:00:00+08:00', 5)).toMatchObject({ provisional: false, dueAt: '2027-01-05T15:59:59.000Z' })
   })
 
   it('refuses an unreadable time or a non-positive number of days', () => {

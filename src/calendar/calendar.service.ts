@@ -152,6 +152,9 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
       return () => { const i = listeners.indexOf(listener); if (i >= 0) listeners.splice(i, 1) }
     },
 
+    /** Re-reads the table: only needed after writing calendar_years behind this service's back (a seed, a script). */
+    reload() { table = undefined },
+
     /** Every year with a schedule, and where it comes from. */
     listYears() {
       const years = new Set([...packageSchedules.keys(), ...tableSchedules().keys()])

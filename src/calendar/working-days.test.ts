@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  addDays, dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, workingDaysBetween,
+  addDays, dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, weekdayOf, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
 
@@ -29,6 +29,16 @@ describe('dates in Asia/Shanghai', () => {
     expect(isIsoDate('2027-02-29')).toBe(false)
     expect(isIsoDate('2025-13-01')).toBe(false)
     expect(isIsoDate('2025-1-01')).toBe(false)
+  })
+
+  it('walks every day from 1990 to 2100 exactly as Date does', () => {
+    const wrong: string[] = []
+    for (let ms = Date.UTC(1990, 0, 1); ms <= Date.UTC(2100, 11, 31); ms += 86_400_000) {
+      const date = new Date(ms).toISOString().slice(0, 10)
+      const next = new Date(ms + 86_400_000).toISOString().slice(0, 10)
+      if (addDays(date, 1) !== next || weekdayOf(date) !== new Date(ms).getUTCDay() || !isIsoDate(date)) wrong.push(date)
+    }
+    expect(wrong).toEqual([])
   })
 
   it('adds days across month and year ends', () => {
