@@ -6,12 +6,12 @@ import { withDetails } from '../plugins/errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 import { UnitInactiveError } from '../consultations/consultations.errors.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
-import { canAct, canSee, nextStatus, seesFullContact, type TicketAction } from './tickets.lifecycle.ts'
+import { canAct, canSee, isOpen, nextStatus, seesFullContact, type TicketAction } from './tickets.lifecycle.ts'
 import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
 import type { AuditPort, CalendarPort } from './tickets.ports.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
-import { hasContact, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import { hasContact, remainingByDueAt, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError, TicketTransitionError,
@@ -160,7 +160,8 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
         registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
         sort: q.sort ?? 'dueAt', page, pageSize,
       }, now)
-      return { items: rows.map((r) => ticketRow(calendar, r, now)), total, page, pageSize }
+      const remaining = remainingByDueAt(calendar, rows.filter((r) => isOpen(r.ticket.status)).map((r) => r.ticket.dueAt), now)
+      return { items: rows.map((r) => ticketRow(calendar, r, now, remaining)), total, page, pageSize }
     },
 
     /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */

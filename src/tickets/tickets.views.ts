@@ -34,13 +34,35 @@ export function remainingWorkingDays(calendar: CalendarPort, t: Pick<TicketRow, 
   return now <= t.dueAt ? calendar.workingDaysBetween(now, t.dueAt) : -calendar.workingDaysBetween(t.dueAt, now)
 }
 
+/**
+ * remainingWorkingDays for a whole page at once. Working days elapsed are additive
+ * (W(a, c) = W(a, b) + W(b, c)), so walking the deadlines outwards from now in order costs one
+ * pass over the span instead of one per row: a page of long-overdue tickets stays cheap.
+ */
+export function remainingByDueAt(calendar: CalendarPort, dueAts: readonly string[], now: string): Map<string, number> {
+  const out = new Map<string, number>()
+  const unique = [...new Set(dueAts)]
+  const ahead = unique.filter((d) => d >= now).sort()
+  const behind = unique.filter((d) => d < now).sort().reverse()
+  let at = now
+  let total = 0
+  for (const d of ahead) { total += calendar.workingDaysBetween(at, d); out.set(d, total); at = d }
+  at = now
+  total = 0
+  for (const d of behind) { total += calendar.workingDaysBetween(d, at); out.set(d, -total); at = d }
+  return out
+}
+
 /** What the intake reply says about the ticket it opened. */
 export function ticketBrief(t: TicketRow, unit: UnitRef) {
   return { id: t.id, number: t.number, unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
 }
 
-/** One row of the ledger. Lists never show contact details in full, nor numbers inside the question. */
-export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consultation: ConsultationRow; unit: UnitRef }, now: string) {
+/**
+ * One row of the ledger. Lists never show contact details in full, nor numbers inside the question.
+ * `remaining` is the page's remainingByDueAt(), when the caller computed it.
+ */
+export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consultation: ConsultationRow; unit: UnitRef }, now: string, remaining?: Map<string, number>) {
   const { ticket: t, consultation: c } = r
   return {
     id: t.id,
@@ -55,7 +77,7 @@ export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consul
     receivedAt: t.receivedAt,
     dueAt: t.dueAt,
     dueAtProvisional: t.dueAtProvisional,
-    remainingWorkingDays: remainingWorkingDays(calendar, t, now),
+    remainingWorkingDays: remaining && isOpen(t.status) ? remaining.get(t.dueAt)! : remainingWorkingDays(calendar, t, now),
     overdue: isOverdue(t, now),
     repliedAt: t.repliedAt,
     reassignCount: t.reassignCount,
