@@ -8,7 +8,7 @@
 // entries removed, so that "the right entry is not in the library" is part of what it learns.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
-import { FEATURES, FEATURE_INDEX, MODEL_FILE, sigmoid, type RankModel } from '../src/search/ranker.ts'
+import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, confidenceInputs, sigmoid, type RankModel } from '../src/search/ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
@@ -34,12 +34,25 @@ function pairsTask(name: string, path: string, exclude: Set<string>, seed: numbe
   const docs: MatchDocument[] = []
   const queries: SimTask['queries'] = []
   const doc = (question: string) => { const id = docs.length + 1; docs.push({ id, question, similarQuestions: [], keywords: [], answer: '', topicCode: null, inForce: true }); return id }
+  // Like the benchmarks: one entry per paraphrase group, plus distractors, half of them hard (the
+  // label-0 partners of group members) and half random, 2,500 for every 1,500 entries.
+  const singles: string[] = []
+  let entriesCount = 0
   for (const members of groups.values()) {
-    if (members.length === 1) { doc(members[0]); continue }
+    if (members.length === 1) { singles.push(members[0]); continue }
     const pick = Math.floor(r() * members.length)
     const id = doc(members[pick])
+    entriesCount++
     members.forEach((m, i) => { if (i !== pick) queries.push({ text: m, gold: id }) })
   }
+  const inGroup = new Set<string>()
+  for (const members of groups.values()) if (members.length > 1) for (const m of members) inGroup.add(m)
+  const hard = new Set<string>()
+  for (const p of pairs) if (p.label === 0) { if (inGroup.has(p.a) && !inGroup.has(p.b)) hard.add(p.b); if (inGroup.has(p.b) && !inGroup.has(p.a)) hard.add(p.a) }
+  const want = Math.round(entriesCount * 2500 / 1500)
+  const hardList = [...hard].sort(() => r() - 0.5).slice(0, Math.floor(want / 2))
+  const randomList = singles.filter((s) => !hard.has(s)).sort(() => r() - 0.5).slice(0, want - hardList.length)
+  for (const s of [...hardList, ...randomList]) doc(s)
   return { name, docs, queries }
 }
 
@@ -59,7 +72,7 @@ function ncpTask(): SimTask {
 }
 
 const rewrite = createSynonymRewriter(readStartingSynonyms())
-const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { bias: 0, top: 1, margin: 1, editSim: 0, bigramDice: 0 } }
+const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
@@ -172,8 +185,7 @@ for (const s of confSamples) {
   if (s.xs.length === 0) continue
   const scored = s.xs.map((x, j) => ({ z: scoreOf(w, x), x, j })).sort((a, b) => b.z - a.z)
   const top = scored[0]
-  const margin = scored.length > 1 ? Math.min(4, top.z - scored[1].z) : 4
-  rows.push([1, top.z, margin, top.x[FEATURE_INDEX.editSim], top.x[FEATURE_INDEX.bigramDice], top.x[FEATURE_INDEX.missQ], top.x[FEATURE_INDEX.missD], top.x[FEATURE_INDEX.negation]])
+  rows.push(confidenceInputs(top.z, scored[1]?.z, top.x))
   labels.push(s.present && top.j === s.gold ? 1 : 0)
 }
 const c = fitLogistic(rows, labels)
@@ -191,7 +203,7 @@ for (let b = 0; b < 10; b++) {
 
 const model: RankModel = {
   rank: Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i].toFixed(4))])),
-  confidence: { bias: +c[0].toFixed(4), top: +c[1].toFixed(4), margin: +c[2].toFixed(4), editSim: +c[3].toFixed(4), bigramDice: +c[4].toFixed(4), missQ: +c[5].toFixed(4), missD: +c[6].toFixed(4), negation: +c[7].toFixed(4) },
+  confidence: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(c[i].toFixed(4))])),
   fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin}`,
 }
 if (args.get('write') !== 'false') {

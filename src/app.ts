@@ -13,6 +13,7 @@ import { unitsRoutes } from './units/units.routes.ts'
 // routes imports: kb
 
 // routes imports: search
+import { searchRoutes } from './search/search.routes.ts'
 
 // routes imports: calendar
 
@@ -62,6 +63,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: kb
 
     // routes: search
+    await api.register(searchRoutes, { search: services.search })
 
     // routes: calendar
 

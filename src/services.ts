@@ -7,6 +7,7 @@ import { createUnitsService } from './units/units.service.ts'
 // imports: kb
 
 // imports: search
+import { createSearchService } from './search/search.service.ts'
 
 // imports: calendar
 
@@ -32,6 +33,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: kb
 
   // services: search
+  const search = createSearchService({ db, config, log })
 
   // services: calendar
 
@@ -45,6 +47,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const stopHooks: (() => void | Promise<void>)[] = []
 
   // hooks: search
+  startHooks.push(() => search.start())
+  stopHooks.push(() => search.stop())
 
   // hooks: integrations
 
@@ -55,6 +59,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: kb
 
     // exports: search
+    search,
 
     // exports: calendar
 

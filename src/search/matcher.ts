@@ -43,14 +43,15 @@ interface PreparedText {
 
 interface PreparedEntry {
   doc: MatchDocument
-  questions: PreparedText[] // [standard, ...similar]
+  questions: PreparedText[] // [standard, ...similar], blank ones left out
+  questionTexts: string[] // the same questions as written
   answer: string // compact normalised start of the answer
 }
 
 export interface RankedCandidate {
   id: number
   doc: MatchDocument
-  /** Index into [question, ...similarQuestions] of the question that fits best; -1 for the answer. */
+  /** Index into the entry's non-blank questions (standard first) of the one that fits best; -1 if it has none. */
   questionIndex: number
   matchedQuestion: string
   score: number
@@ -135,7 +136,7 @@ export function createMatcher(options: MatcherOptions) {
     const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
     const questions = questionTexts.map((q) => prepareText(prepare(q)))
     const answerNorm = prepare(doc.answer.slice(0, answerChars))
-    const entry: PreparedEntry = { doc, questions, answer: compactText(answerNorm) }
+    const entry: PreparedEntry = { doc, questions, questionTexts, answer: compactText(answerNorm) }
     entries.set(doc.id, entry)
     bump(qDf, dfTerms(entry), 1)
     if (entry.answer) { bump(aDf, new Set(tokenize(answerNorm)), 1); answerDocs++ }
@@ -186,6 +187,11 @@ export function createMatcher(options: MatcherOptions) {
     x[FEATURE_INDEX.missD] = maxMissing(t.terms, qIdf, (w) => q.words.has(w)) / maxIdf
     x[FEATURE_INDEX.negation] = q.negated !== t.negated ? 1 : 0
     x[FEATURE_INDEX.numbers] = q.numbers !== t.numbers ? 1 : 0
+    let onlyQ = 0, onlyD = 0
+    for (const c of q.chars) if (!t.chars.has(c)) onlyQ++
+    for (const c of t.chars) if (!q.chars.has(c)) onlyD++
+    x[FEATURE_INDEX.onlyQ] = Math.min(1, onlyQ / 5)
+    x[FEATURE_INDEX.onlyD] = Math.min(1, onlyD / 5)
   }
 
   /** Retrieval and re-ranking; `limit` candidates, best first. */
@@ -227,7 +233,7 @@ export function createMatcher(options: MatcherOptions) {
       const score = dot(weights, x)
       ranked.push({
         id: e.doc.id, doc: e.doc, questionIndex: bestIndex,
-        matchedQuestion: bestIndex === 0 ? e.doc.question : bestIndex > 0 ? e.doc.similarQuestions[bestIndex - 1] : e.doc.question,
+        matchedQuestion: bestIndex >= 0 ? e.questionTexts[bestIndex] : e.doc.question,
         score, confidence: 0, bm25: h.score, features: x, terms: h.terms,
       })
     }
@@ -242,9 +248,49 @@ export function createMatcher(options: MatcherOptions) {
     return { candidates: ranked.slice(0, limit), normalized }
   }
 
+  /**
+   * Typeahead: entries whose questions hold every typed word, the last one as a prefix. Chinese
+   * input that is still being typed often cuts into single characters (公积 → 公/积), so the last
+   * two or three pieces are also tried joined as one prefix.
+   */
+  function suggest(text: string, opts: { limit: number; topic?: string | null }): { id: number; matchedQuestion: string; inForce: boolean; terms: string[] }[] {
+    const normalized = prepare(text)
+    if (!normalized) return []
+    const words = cutWords(normalized, cutMode)
+    const kept = words.filter((w, i) => i === words.length - 1 || indexTerms(w, cutMode).length > 0)
+    if (kept.length === 0) return []
+    const topic = opts.topic
+    const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
+    for (let k = Math.min(3, kept.length); k >= 1; k--) {
+      const last = kept.slice(kept.length - k).join('')
+      if (k > 1 && last.length > 4) continue
+      const terms = [...kept.slice(0, kept.length - k), last]
+      const hits = index.search(terms.join(' '), {
+        fields: ['question', 'similar', 'keywords'], combineWith: 'AND',
+        prefix: (_t: string, i: number, all: string[]) => i === all.length - 1,
+        filter: filter as never,
+      })
+      if (hits.length === 0) continue
+      return hits.slice(0, opts.limit).map((h) => {
+        const e = entries.get(h.id as number)!
+        const found = h.terms
+        // The question (standard or similar) that holds most of the matched words.
+        let best = e.doc.question
+        let bestCount = -1
+        e.questions.forEach((p, i) => {
+          const n = found.filter((t) => p.text.includes(t)).length
+          if (n > bestCount) { best = e.questionTexts[i]; bestCount = n }
+        })
+        return { id: e.doc.id, matchedQuestion: best, inForce: e.doc.inForce, terms: found }
+      })
+    }
+    return []
+  }
+
   return {
     add,
     remove,
+    suggest,
     has: (id: number) => entries.has(id),
     get: (id: number) => entries.get(id)?.doc,
     get size() { return entries.size },

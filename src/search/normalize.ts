@@ -19,6 +19,8 @@ export const FILLERS: readonly string[] = [
 export const COLLOQUIAL: Readonly<Record<string, string>> = {
   咋整: '怎么办', 咋办: '怎么办', 咋样: '怎么样', 咋: '怎么', 啥子: '什么', 啥: '什么', 甚么: '什么', 神马: '什么',
   哪儿: '哪里', 哪旮旯: '哪里', 多会儿: '什么时候', 俺: '我', 木有: '没有', 没得: '没有',
+  // Interrogatives that ask the same thing in different registers.
+  如何: '怎么', 怎样: '怎么', 为何: '为什么', 何时: '什么时候', 何地: '哪里', 何处: '哪里', 能否: '能不能', 可否: '可不可以',
 }
 
 // Words whose presence decides nothing between two questions; dropped from the index and the query
@@ -34,7 +36,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 const FILLER_RE = new RegExp(FILLERS.map(escapeRe).join('|'), 'g')
 const COLLOQUIAL_RE = new RegExp(Object.keys(COLLOQUIAL).sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g')
 // Punctuation and symbols of every script become a space; letters, digits and CJK stay.
-const PUNCT_RE = /[\p{P}\p{S}\s]+/gu
+const PUNCT_RE = /[\p{P}\p{S}\p{C}\s]+/gu
 
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

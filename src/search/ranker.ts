@@ -26,6 +26,8 @@ export const FEATURES = [
   'missD', // the rarest question word missing from the query
   'negation', // one text is negated (不, 没, 无, 非, 未, 别) and the other is not
   'numbers', // the texts carry different numbers
+  'onlyQ', // characters of the query not in the question (count / 5, at most 1)
+  'onlyD', // characters of the question not in the query
 ] as const
 
 export type FeatureName = (typeof FEATURES)[number]
@@ -39,7 +41,8 @@ export const FEATURE_INDEX = Object.fromEntries(FEATURES.map((f, i) => [f, i])) 
  */
 export interface RankModel {
   rank: Record<string, number>
-  confidence: { bias: number; top: number; margin: number; editSim: number; bigramDice: number; missQ?: number; missD?: number; negation?: number }
+  /** Logistic weights over CONFIDENCE_INPUTS. */
+  confidence: Record<string, number>
   fittedOn?: string
 }
 
@@ -63,11 +66,18 @@ export function dot(w: Float64Array, x: Float64Array): number {
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 
-/** Probability that the top candidate is right, from its score and its lead over the runner-up. */
-export function confidenceOf(model: RankModel, top: number, second: number | undefined, x: Float64Array): number {
-  const c = model.confidence
+/** What the confidence model reads: the candidate's score, its lead and some of its features. */
+export const CONFIDENCE_INPUTS = ['bias', 'top', 'margin', 'editSim', 'bigramDice', 'charDice', 'covQ', 'covD', 'missQ', 'missD', 'negation', 'onlyQ', 'onlyD'] as const
+
+export function confidenceInputs(top: number, second: number | undefined, x: Float64Array): number[] {
   const margin = second === undefined ? 4 : Math.min(4, top - second)
-  const z = c.bias + c.top * top + c.margin * margin + c.editSim * x[FEATURE_INDEX.editSim] + c.bigramDice * x[FEATURE_INDEX.bigramDice]
-    + (c.missQ ?? 0) * x[FEATURE_INDEX.missQ] + (c.missD ?? 0) * x[FEATURE_INDEX.missD] + (c.negation ?? 0) * x[FEATURE_INDEX.negation]
+  return CONFIDENCE_INPUTS.map((k) => (k === 'bias' ? 1 : k === 'top' ? top : k === 'margin' ? margin : x[FEATURE_INDEX[k]]))
+}
+
+/** Probability that the top candidate is right, from its score, its lead over the runner-up and its fit. */
+export function confidenceOf(model: RankModel, top: number, second: number | undefined, x: Float64Array): number {
+  const inputs = confidenceInputs(top, second, x)
+  let z = 0
+  CONFIDENCE_INPUTS.forEach((k, i) => { z += (model.confidence[k] ?? 0) * inputs[i] })
   return sigmoid(z)
 }
