@@ -15,6 +15,7 @@ import { consoleRoutes } from './console/console.routes.ts'
 import { kbRoutes } from './kb/kb.routes.ts'
 
 // routes imports: search
+import { searchRoutes } from './search/search.routes.ts'
 
 // routes imports: calendar
 import { calendarRoutes } from './calendar/calendar.routes.ts'
@@ -67,6 +68,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(kbRoutes, { kb: services.kb })
 
     // routes: search
+    await api.register(searchRoutes, { search: services.search })
 
     // routes: calendar
     await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })

@@ -8,6 +8,7 @@ import { createUnitsService } from './units/units.service.ts'
 import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
+import { createSearchService } from './search/search.service.ts'
 
 // imports: calendar
 import { createCalendarService } from './calendar/calendar.service.ts'
@@ -35,6 +36,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
+  const search = createSearchService({ db, config, log })
 
   // services: calendar
   const calendar = createCalendarService({ db, log })
@@ -49,6 +51,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const stopHooks: (() => void | Promise<void>)[] = []
 
   // hooks: search
+  startHooks.push(() => search.start())
+  stopHooks.push(() => search.stop())
 
   // hooks: integrations
 
@@ -60,6 +64,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     kb,
 
     // exports: search
+    search,
 
     // exports: calendar
     calendar,
