@@ -97,6 +97,16 @@ export function createConsultationsService({ db, config, events, search, tickets
     return { topic, doc }
   }
 
+  /** The matcher's view, or none for a question it cannot read (only punctuation): that still opens a ticket. */
+  function runMatcher(question: string, topic: string | undefined, actor: Actor): MatchResult | undefined {
+    try {
+      return search.match({ question, ...(topic ? { topic } : {}) }, actor)
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return undefined
+      throw e
+    }
+  }
+
   function agentAnswer(entryId: number): Answer {
     const entry = repo.servedEntry(db, entryId)
     if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field: 'answeredEntryId', message: '问答条目不存在' }])
@@ -136,7 +146,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
-        if (mayAutoAnswer || needsCandidates) match = search.match({ question: input.question, ...(topic ? { topic: topic.code } : {}) }, actor)
+        if (mayAutoAnswer || needsCandidates) match = runMatcher(input.question, topic?.code, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matched && top?.inForce) {
           answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
