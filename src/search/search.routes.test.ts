@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.fixtures.ts'
+import { POLICY_LIBRARY, insertEntry } from './search.fixtures.ts'
 
 describe('matching API', () => {
   let t: TestApp
