@@ -95,9 +95,12 @@ export function createMatcher(options: MatcherOptions) {
   let answerDocs = 0
 
   const tokenize = (text: string) => indexTerms(text, cutMode)
-  const newIndex = () => new MiniSearch<{ id: number; question: string; similar: string; keywords: string; answer: string }>({
-    fields: ['question', 'similar', 'keywords', 'answer'],
-    tokenize,
+  // `typeahead` holds the questions again, cut for search (住房公积金 → 住房, 公积, 公积金, …), so
+  // that a prefix being typed can start inside a long dictionary word.
+  const MATCH_FIELDS = ['question', 'similar', 'keywords', 'answer']
+  const newIndex = () => new MiniSearch<{ id: number; question: string; similar: string; keywords: string; answer: string; typeahead: string }>({
+    fields: [...MATCH_FIELDS, 'typeahead'],
+    tokenize: (text, field) => (field === 'typeahead' ? indexTerms(text, 'search') : tokenize(text)),
     processTerm: (t) => t,
     searchOptions: { boost: boosts, tokenize: (q) => q.split(' '), processTerm: (t) => t, combineWith: 'OR' },
   })
@@ -146,6 +149,8 @@ export function createMatcher(options: MatcherOptions) {
       similar: doc.similarQuestions.map(prepare).join(' '),
       keywords: doc.keywords.map(prepare).join(' '),
       answer: answerNorm,
+      // As written and with synonyms read, so both what the agent sees and its canonical form match.
+      typeahead: questionTexts.map((q) => { const n = normalizeText(q); const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
     })
   }
 
@@ -200,7 +205,10 @@ export function createMatcher(options: MatcherOptions) {
     const { normalized, prepared: q, searchTerms } = prepareQuery(question)
     if (searchTerms.length === 0 || entries.size === 0) return { candidates: [], normalized }
     const topic = opts.topic
-    const hits = index.search({ queries: searchTerms, combineWith: 'OR' } as never, topic ? { filter: (r) => entries.get(r.id as number)?.doc.topicCode === topic } : undefined)
+    const hits = index.search({ queries: searchTerms, combineWith: 'OR' } as never, {
+      fields: MATCH_FIELDS,
+      filter: topic ? (r) => entries.get(r.id as number)?.doc.topicCode === topic : undefined,
+    })
     const n = Math.min(pool, hits.length)
     if (n === 0) return { candidates: [], normalized }
     const best = hits[0].score
@@ -254,10 +262,17 @@ export function createMatcher(options: MatcherOptions) {
    * two or three pieces are also tried joined as one prefix.
    */
   function suggest(text: string, opts: { limit: number; topic?: string | null }): { id: number; matchedQuestion: string; inForce: boolean; terms: string[] }[] {
-    const normalized = prepare(text)
-    if (!normalized) return []
-    const words = cutWords(normalized, cutMode)
-    const kept = words.filter((w, i) => i === words.length - 1 || indexTerms(w, cutMode).length > 0)
+    const typed = normalizeText(text)
+    if (!typed) return []
+    const first = suggestFor(typed, opts)
+    if (first.length) return first
+    const rewritten = rewrite(typed)
+    return rewritten === typed ? [] : suggestFor(rewritten, opts)
+  }
+
+  function suggestFor(normalized: string, opts: { limit: number; topic?: string | null }) {
+    const words = cutWords(normalized, 'cut')
+    const kept = words.filter((w, i) => i === words.length - 1 || indexTerms(w, 'cut').length > 0)
     if (kept.length === 0) return []
     const topic = opts.topic
     const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
@@ -266,7 +281,7 @@ export function createMatcher(options: MatcherOptions) {
       if (k > 1 && last.length > 4) continue
       const terms = [...kept.slice(0, kept.length - k), last]
       const hits = index.search(terms.join(' '), {
-        fields: ['question', 'similar', 'keywords'], combineWith: 'AND',
+        fields: ['typeahead'], combineWith: 'AND',
         prefix: (_t: string, i: number, all: string[]) => i === all.length - 1,
         filter: filter as never,
       })
@@ -277,10 +292,12 @@ export function createMatcher(options: MatcherOptions) {
         // The question (standard or similar) that holds most of the matched words.
         let best = e.doc.question
         let bestCount = -1
-        e.questions.forEach((p, i) => {
-          const n = found.filter((t) => p.text.includes(t)).length
-          if (n > bestCount) { best = e.questionTexts[i]; bestCount = n }
-        })
+        for (const q of e.questionTexts) {
+          const n = normalizeText(q)
+          const texts = [n, rewrite(n)]
+          const count = found.filter((t) => texts.some((x) => x.includes(t))).length
+          if (count > bestCount) { best = q; bestCount = count }
+        }
         return { id: e.doc.id, matchedQuestion: best, inForce: e.doc.inForce, terms: found }
       })
     }

@@ -12,39 +12,48 @@ export const POLICY_TERMS_FILE = fileURLToPath(new URL('./data/policy-terms.txt'
 export type CutMode = 'cut' | 'hmm' | 'search' | 'search-hmm'
 export const CUT_MODES: readonly CutMode[] = ['cut', 'hmm', 'search', 'search-hmm']
 
-// jieba is one native instance per process; its dictionary is process state. We track what was
+// jieba is one native instance per process; its dictionary is process state. It is loaded on
+// first use (about 2 s), so a process that never cuts text never pays for it. We track what was
 // inserted so that removing a term can reload the base dictionary (jieba has no removeWord).
 let loaded = false
+let wanted = new Set<string>()
 const inserted = new Set<string>()
 let dictionaryVersion = 0
 
 function ensureLoaded() {
   if (loaded) return
   jieba.load({ userDict: POLICY_TERMS_FILE })
+  inserted.clear()
+  for (const t of wanted) { jieba.insertWord(t); inserted.add(t) }
   loaded = true
+}
+
+/** Loads jieba now rather than on the first question (start-up warms it when there is a library). */
+export function warmUp() {
+  ensureLoaded()
 }
 
 /**
  * Makes jieba's runtime words exactly `terms` (on top of the shipped policy terms). Adding only
- * inserts; removing reloads the dictionaries (about 2 s). Returns true if anything changed.
+ * inserts; removing reloads the dictionaries. Returns true if anything changed.
  */
 export function setRuntimeTerms(terms: Iterable<string>): boolean {
-  ensureLoaded()
-  const wanted = new Set([...terms].map((t) => t.trim()).filter(Boolean))
-  const removed = [...inserted].some((t) => !wanted.has(t))
-  if (removed) {
+  const next = new Set([...terms].map((t) => t.trim()).filter(Boolean))
+  const same = next.size === wanted.size && [...next].every((t) => wanted.has(t))
+  wanted = next
+  if (same) return false
+  dictionaryVersion++
+  if (!loaded) return true
+  if ([...inserted].some((t) => !next.has(t))) {
     jieba.load({ userDict: POLICY_TERMS_FILE })
     inserted.clear()
   }
-  let changed = removed
-  for (const t of wanted) {
+  for (const t of next) {
     if (inserted.has(t)) continue
     jieba.insertWord(t)
     inserted.add(t)
-    changed = true
   }
-  if (changed) dictionaryVersion++
-  return changed
+  return true
 }
 
 /** Bumped whenever jieba's dictionary changes, so caches of cut results know to drop themselves. */
