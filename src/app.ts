@@ -21,6 +21,8 @@ import { searchRoutes } from './search/search.routes.ts'
 import { calendarRoutes } from './calendar/calendar.routes.ts'
 
 // routes imports: consultations and tickets
+import { consultationsRoutes } from './consultations/consultations.routes.ts'
+import { ticketsRoutes } from './tickets/tickets.routes.ts'
 
 // routes imports: integrations
 
@@ -74,6 +76,8 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })
 
     // routes: consultations and tickets
+    await api.register(consultationsRoutes, { consultations: services.consultations })
+    await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion })
 
     // routes: integrations
 

@@ -14,6 +14,9 @@ import { createSearchService } from './search/search.service.ts'
 import { createCalendarService } from './calendar/calendar.service.ts'
 
 // imports: consultations and tickets
+import { createTicketsService } from './tickets/tickets.service.ts'
+import { createPromotionService } from './tickets/tickets.promotion.ts'
+import { createConsultationsService } from './consultations/consultations.service.ts'
 
 // imports: integrations
 
@@ -42,6 +45,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
+  const tickets = createTicketsService({ db, config, events, calendar })
+  calendar.onChange((years) => tickets.recomputeDeadlines(years))
+  const promotion = createPromotionService({ db, config, search, kb })
+  const consultations = createConsultationsService({ db, config, events, search, tickets })
 
   // services: integrations
 
@@ -70,6 +77,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     calendar,
 
     // exports: consultations and tickets
+    consultations, tickets, promotion,
 
     // exports: integrations
 

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { entries } from '../kb/kb.table.ts'
 import { consultations, tickets } from './consultations.table.ts'
-import { createKit, type Kit } from '../tickets/tickets.testkit.ts'
+import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 
-const FLEX = { question: '灵活就业人员怎么缴纳职工养老保险？', answer: '灵活就业人员可持身份证到区社保经办窗口或通过重庆人社 App 办理参保登记，按月或按季缴费。' }
+const PENSION = LIBRARY.pension
 
 describe('consultation intake', () => {
   let k: Kit
@@ -18,50 +18,59 @@ describe('consultation intake', () => {
   })
 
   it('records a consultation the agent answered from an entry, and counts the hit', async () => {
-    const entryId = await k.publishEntry({ unitCode: 'rsj', topicCode: 'employment', ...FLEX })
+    const entryId = await k.publishEntry(PENSION)
     const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: entryId, asker: { name: '张三', phone: '13812345678' } })
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entryId, answeredAutomatically: false, channel: 'hotline', kind: 'question' })
-    expect(res.body.entry).toMatchObject({ id: entryId, question: FLEX.question, answer: FLEX.answer, unit: { code: 'rsj', name: '区人力社保局' }, inForce: true })
+    expect(res.body.entry).toMatchObject({ id: entryId, question: PENSION.question, answer: PENSION.answer, unit: { code: 'rsj', name: '区人力社保局' }, inForce: true })
     expect(res.body.ticket).toBeUndefined()
     expect(hits(entryId)).toBe(1)
     expect(k.events).toEqual([expect.objectContaining({ type: 'consultation.answered', consultationId: res.body.consultation.id, payload: expect.objectContaining({ automatically: false }) })])
   })
 
   it('answers automatically on a mailbox channel when the matcher is confident, keeping its confidence', async () => {
-    const entryId = await k.publishEntry({ unitCode: 'rsj', ...FLEX })
-    const res = await k.submit({ channel: 'mailbox', question: FLEX.question, externalId: 'XF-001' }, k.tokens.integration)
+    const lib = await k.library()
+    const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-001' }, k.tokens.integration)
     expect(res.status).toBe(201)
-    expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entryId, answeredAutomatically: true, matchId: expect.any(String) })
+    expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, answeredAutomatically: true, matchId: expect.any(String) })
     expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.config.matchThreshold)
-    expect(res.body.entry.answer).toBe(FLEX.answer)
-    expect(hits(entryId)).toBe(1)
+    expect(res.body.entry.answer).toBe(PENSION.answer)
+    expect(hits(lib.pension)).toBe(1)
+    expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension, answer: PENSION.answer } } })
   })
 
-  it('opens a ticket for the matched entry’s unit when the channel does not answer automatically', async () => {
-    await k.publishEntry({ unitCode: 'rsj', ...FLEX })
-    const res = await k.submit({ channel: 'hotline', question: FLEX.question })
+  it('never answers automatically from an entry whose policy has been repealed', async () => {
+    await k.library()
+    await k.publishEntry({ unitCode: 'ybj', question: '新冠疫苗接种费用由谁承担？', answer: '按原规定由医保基金和财政共同负担。', repealed: true })
+    const res = await k.submit({ channel: 'portal', question: '新冠疫苗接种费用由谁承担？' }, k.tokens.integration)
+    expect(res.body.consultation.outcome).toBe('ticketed')
+    expect(res.body.ticket.unit.code).toBe('ybj')
+  })
+
+  it("opens a ticket for the matched entry's unit when the channel does not answer automatically", async () => {
+    await k.library()
+    const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险' })
     expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', answeredEntryId: null })
     expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'rsj', name: '区人力社保局' } })
     expect((await k.ticket(res.body.ticket.id)).body.routing).toBe('candidates')
   })
 
   it('opens a ticket although a match exists when the agent cannot answer at once', async () => {
-    await k.publishEntry({ unitCode: 'rsj', ...FLEX })
-    const res = await k.submit({ channel: 'mailbox', question: FLEX.question, openTicket: true }, k.tokens.integration)
+    await k.library()
+    const res = await k.submit({ channel: 'mailbox', question: PENSION.question, openTicket: true }, k.tokens.integration)
     expect(res.body.consultation.outcome).toBe('ticketed')
     expect(res.body.ticket.unit.code).toBe('rsj')
   })
 
   it('does not answer automatically when the client already ran the matcher and chose not to', async () => {
-    await k.publishEntry({ unitCode: 'rsj', ...FLEX })
-    const res = await k.submit({ channel: 'portal', question: FLEX.question, matchId: 'm-earlier' }, k.tokens.integration)
+    await k.library()
+    const res = await k.submit({ channel: 'portal', question: PENSION.question, matchId: 'm-earlier' }, k.tokens.integration)
     expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: 'm-earlier' })
   })
 
   it('sends the ticket to the unit the agent chose', async () => {
-    await k.publishEntry({ unitCode: 'rsj', ...FLEX })
-    const res = await k.submit({ channel: 'hotline', question: FLEX.question, unitCode: 'jw' })
+    await k.library()
+    const res = await k.submit({ channel: 'hotline', question: PENSION.question, unitCode: 'jw' })
     expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'jw' } })
   })
 

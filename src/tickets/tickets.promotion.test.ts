@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { entries, entryVersions } from '../kb/kb.table.ts'
-import { createKit, type Kit } from './tickets.testkit.ts'
+import { createKit, LIBRARY, type Kit } from './tickets.testkit.ts'
 
 // D1 and G1: answered tickets go back into the library, de-identified, through review.
 
@@ -56,8 +56,9 @@ describe('promoting a ticket into the library', () => {
   })
 
   it('offers an existing entry that already answers the question, then adds it as a similar question', async () => {
-    const entryId = await k.publishEntry({ unitCode: 'rsj', question: '个体工商户的一次性创业补贴怎么申请？', answer: '取得营业执照后一年内向区就业服务中心申请。' })
-    const id = await answeredTicket('个体工商户的一次性创业补贴怎么申请？')
+    const entryId = (await k.library()).startup
+    const asked = '个体工商户一次性创业补贴怎么申请？'
+    const id = await answeredTicket(asked)
 
     const offer = await promote(id)
     expect(offer.status).toBe(200)
@@ -69,13 +70,13 @@ describe('promoting a ticket into the library', () => {
     expect(added.body).toMatchObject({ outcome: 'similar_added', entryId })
     // The published version keeps serving; the question waits in a new version under review.
     expect(latestVersion(entryId)).toMatchObject({ version: 2, state: 'in_review' })
-    expect(latestVersion(entryId).similarQuestions).toContain('个体工商户的一次性创业补贴怎么申请？')
+    expect(latestVersion(entryId).similarQuestions).toContain(asked)
     expect((await k.ticket(id, k.tokens.rsj)).body.promotedEntryId).toBe(entryId)
   })
 
   it('creates a new draft anyway when asked, despite a close entry', async () => {
-    await k.publishEntry({ unitCode: 'rsj', question: '个体工商户的一次性创业补贴怎么申请？', answer: '取得营业执照后一年内申请。' })
-    const id = await answeredTicket('个体工商户的一次性创业补贴怎么申请？')
+    await k.library()
+    const id = await answeredTicket(LIBRARY.startup.question)
     expect((await promote(id, { mode: 'new' })).body.outcome).toBe('drafted')
   })
 

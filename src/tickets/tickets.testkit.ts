@@ -1,7 +1,7 @@
 // Fixtures shared by the consultation and ticket tests (not a test file itself).
 import { eq } from 'drizzle-orm'
 import type { DomainEvent } from '../common/events.ts'
-import { entries, entryVersions, policyDocuments } from '../kb/kb.table.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import type { Config } from '../config.ts'
 
@@ -11,11 +11,21 @@ export interface Kit extends TestApp {
   /** POST /consultations as the given token (the first agent by default). */
   submit(payload: Record<string, unknown>, token?: string): Promise<{ status: number; body: any }>
   /** A published entry, indexed by the matcher. */
-  publishEntry(e: { unitCode: string; question: string; answer: string; topicCode?: string; similarQuestions?: string[] }): Promise<number>
+  publishEntry(e: { unitCode: string; question: string; answer: string; topicCode?: string; similarQuestions?: string[]; repealed?: boolean }): Promise<number>
+  /** A small library of five published entries (three units), so the matcher has something to tell apart. */
+  library(): Promise<Record<keyof typeof LIBRARY, number>>
   policyDocument(unitCode: string, title: string): number
   act(id: number, action: string, payload: Record<string, unknown>, token?: string): Promise<{ status: number; body: any }>
   ticket(id: number, token?: string): Promise<{ status: number; body: any }>
 }
+
+export const LIBRARY = {
+  pension: { unitCode: 'rsj', topicCode: 'employment', question: '灵活就业人员怎么缴纳职工养老保险？', answer: '灵活就业人员可持身份证到区社保经办窗口或通过重庆人社 App 办理参保登记，按月或按季缴费。' },
+  unemployment: { unitCode: 'rsj', topicCode: 'employment', question: '失业保险金怎么申领？', answer: '失业人员可在重庆人社 App 或就业服务窗口申领失业保险金，需提供身份证和解除劳动合同证明。' },
+  startup: { unitCode: 'rsj', topicCode: 'employment', question: '个体工商户的一次性创业补贴怎么申请？', answer: '取得营业执照后一年内向区就业服务中心申请，携带身份证和营业执照。' },
+  remote: { unitCode: 'ybj', topicCode: 'medical', question: '异地就医怎么办理备案？', answer: '参保人可通过国家医保服务平台 App 或医保经办窗口办理异地就医备案。' },
+  transfer: { unitCode: 'jw', question: '孩子转学需要办理哪些手续？', answer: '由转入学校同意接收后，在学籍系统中办理转学手续。' },
+} as const
 
 export const UNITS = [
   { code: 'zwb', name: '区政府办公室' },
@@ -48,7 +58,7 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
   const db = t.app.services.db
   const unitId = (code: string) => t.app.services.units.requireUnit(code).id
 
-  return {
+  const kit: Kit = {
     ...t,
     events,
     tokens,
@@ -64,8 +74,17 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
         topicId, state: 'published', publishedAt: new Date().toISOString(),
       }).returning().get()
       db.update(entries).set({ publishedVersionId: version.id }).where(eq(entries.id, entry.id)).run()
+      if (e.repealed) {
+        const doc = db.insert(policyDocuments).values({ title: '已废止的旧办法', issuer: '区政府', validity: 'repealed' }).returning().get()
+        db.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id }).run()
+      }
       await t.app.services.search.rebuild()
       return entry.id
+    },
+    async library() {
+      const ids = {} as Record<keyof typeof LIBRARY, number>
+      for (const [key, e] of Object.entries(LIBRARY)) ids[key as keyof typeof LIBRARY] = await kit.publishEntry(e)
+      return ids
     },
     policyDocument(unitCode, title) {
       return db.insert(policyDocuments).values({ title, issuer: UNITS.find((u) => u.code === unitCode)!.name, unitId: unitId(unitCode) }).returning().get().id
@@ -79,4 +98,5 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
       return { status: res.statusCode, body: res.json() }
     },
   }
+  return kit
 }
