@@ -15,6 +15,7 @@ import { unitsRoutes } from './units/units.routes.ts'
 // routes imports: search
 
 // routes imports: calendar
+import { calendarRoutes } from './calendar/calendar.routes.ts'
 
 // routes imports: consultations and tickets
 
@@ -64,6 +65,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: search
 
     // routes: calendar
+    await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })
 
     // routes: consultations and tickets
 
