@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { monthPeriod, replyMethodLabel, resolvePeriod, shanghaiDate, shanghaiDateTime, share } from './format.ts'
+import { monthPeriod, monthsBefore, replyMethodLabel, resolvePeriod, shanghaiDate, shanghaiDateTime, share } from './format.ts'
 
 describe('Shanghai dates for the ledger', () => {
   it('shows a UTC time as Shanghai local time', () => expect(shanghaiDateTime('2025-10-09T06:03:00.000Z')).toBe('2025-10-09 14:03'))
@@ -37,4 +37,9 @@ describe('labels and shares', () => {
     expect(share(2, 3)).toBe(0.6667)
     expect(share(0, 0)).toBeNull()
   })
+})
+
+describe('months before a date', () => {
+  it('goes back whole calendar months', () => expect(monthsBefore(new Date('2025-10-20T02:00:00.000Z'), 12).toISOString()).toBe('2024-10-20T02:00:00.000Z'))
+  it('clamps to the end of a shorter month', () => expect(monthsBefore(new Date('2025-03-31T00:00:00.000Z'), 1).toISOString()).toBe('2025-02-28T00:00:00.000Z'))
 })

@@ -101,3 +101,13 @@ export function replyMethodLabel(method: string | null | undefined): string {
 export function share(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null
 }
+
+/** The same instant `months` calendar months earlier, the day clamped to the month's end (31 March − 1 → 28/29 February). */
+export function monthsBefore(now: Date, months: number): Date {
+  const y = now.getUTCFullYear()
+  const m = now.getUTCMonth() - months
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate()
+  const d = new Date(now)
+  d.setUTCFullYear(y, m, Math.min(now.getUTCDate(), lastDay))
+  return d
+}

@@ -32,7 +32,6 @@ const columns = {
   answer: tickets.answer,
   replyMethod: tickets.replyMethod,
   repliedAt: tickets.repliedAt,
-  closedAt: tickets.closedAt,
   status: tickets.status,
 }
 

@@ -22,7 +22,6 @@ export interface LedgerRecord {
   answer: string | null
   replyMethod: string | null
   repliedAt: string | null
-  closedAt: string | null
   status: TicketStatus
 }
 
@@ -53,13 +52,31 @@ export function maskQuestion(text: string): string {
   return maskNumbersInText(text).replace(EMAIL, (m) => maskEmail(m) ?? m)
 }
 
-/** When the ticket was dealt with: the unit's answer, or failing that the reply or the closing. */
-export const doneAt = (r: Pick<LedgerRecord, 'answeredAt' | 'repliedAt' | 'closedAt'>) => r.answeredAt ?? r.repliedAt ?? r.closedAt
+/**
+ * The asker's own name and phone number wherever they recur in free text (an answer that begins
+ * 张三您好, a letter that repeats the number), replaced by their masked forms.
+ */
+export function maskKnownDetails(text: string, asker: { name: string | null; phone: string | null }): string {
+  let out = text
+  const name = asker.name?.trim()
+  if (name && name.length >= 2) out = out.split(name).join(maskName(name) ?? '')
+  const phone = asker.phone?.replace(/\D/g, '')
+  if (phone && phone.length >= 7) out = out.split(phone).join(maskPhone(phone) ?? '')
+  return out
+}
 
-/** Overdue: answered after the deadline, or still unanswered with the deadline passed. */
-export function isOverdue(r: Pick<LedgerRecord, 'dueAt' | 'answeredAt' | 'repliedAt' | 'closedAt'>, nowIso: string): boolean {
-  const done = doneAt(r)
-  return done ? done > r.dueAt : nowIso > r.dueAt
+const askerOf = (r: LedgerRecord) => ({ name: r.askerName, phone: r.askerPhone })
+
+/** Tickets whose asker has not been told yet (the tickets module's OPEN_STATUSES). */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
+
+/**
+ * Overdue, as the tickets module defines it (C3: the asker is told within the deadline): replied to
+ * after the deadline, or still open with the deadline passed. The SQL in stats.repository.ts says the same.
+ */
+export function isOverdue(r: Pick<LedgerRecord, 'dueAt' | 'repliedAt' | 'status'>, nowIso: string): boolean {
+  if (r.repliedAt) return r.repliedAt > r.dueAt
+  return OPEN_STATUSES.includes(r.status) && nowIso > r.dueAt
 }
 
 /** The fifteen cells of the filed ledger, in order. */
@@ -71,12 +88,13 @@ export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (stri
     CHANNEL_LABELS[r.channel] ?? r.channel,
     maskName(r.askerName) ?? '',
     maskPhone(r.askerPhone) ?? '',
-    maskQuestion(r.question),
+    maskKnownDetails(maskQuestion(r.question), askerOf(r)),
     r.unitName,
     shanghaiDateTime(r.assignedAt),
     shanghaiDateTime(r.dueAt) + (r.dueAtProvisional ? '（暂定）' : ''),
-    shanghaiDateTime(r.answeredAt),
-    r.answer ?? '',
+    // 答复时间 is when the asker was told (the deadline's measure); the unit's answer time is in the JSON view.
+    shanghaiDateTime(r.repliedAt),
+    maskKnownDetails(r.answer ?? '', askerOf(r)),
     replyMethodLabel(r.replyMethod),
     isOverdue(r, nowIso) ? '是' : '否',
     STATUS_LABELS[r.status] ?? r.status,
@@ -93,13 +111,13 @@ export function ledgerView(r: LedgerRecord, nowIso: string) {
     channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
     kind: r.kind,
     asker: { name: maskName(r.askerName), phone: maskPhone(r.askerPhone) },
-    question: maskQuestion(r.question),
+    question: maskKnownDetails(maskQuestion(r.question), askerOf(r)),
     unit: { code: r.unitCode, name: r.unitName },
     assignedAt: r.assignedAt,
     dueAt: r.dueAt,
     dueAtProvisional: r.dueAtProvisional,
     answeredAt: r.answeredAt,
-    answer: r.answer,
+    answer: r.answer === null ? null : maskKnownDetails(r.answer, askerOf(r)),
     replyMethod: r.replyMethod,
     replyMethodLabel: replyMethodLabel(r.replyMethod),
     repliedAt: r.repliedAt,

@@ -7,6 +7,10 @@ describe('normalising asked questions', () => {
     expect(normaliseQuestion('社保卡如何补办呢')).toBe('社保卡补办')
     expect(normaliseQuestion('ＡＢＣ 证明')).toBe('abc证明')
   })
+
+  it('ignores what de-identification put in place of personal details', () => {
+    expect(normaliseQuestion('我叫某某，社保卡补办，电话[电话]')).toBe('我叫社保卡补办电话')
+  })
 })
 
 describe('bigram similarity', () => {

@@ -1,8 +1,9 @@
 // Grouping the questions the library could not answer (D2), so the office sees what to add next.
 //
 // Two steps, both simple enough to explain to the office:
-// 1. Normalise: full-width → half-width, lower case, no spaces or punctuation, and without the
-//    words that only make it a question (请问、怎么、如何、吗…). Questions equal after this are one.
+// 1. Normalise: full-width → half-width, lower case, no de-identification marks ([电话], 某某), no
+//    spaces or punctuation, and without the words that only make it a question (请问、怎么、如何、吗…).
+//    Questions equal after this are one.
 // 2. Near-duplicates: the character bigrams of two normalised questions are compared with the
 //    Dice coefficient (2·|A∩B| / (|A|+|B|)). Going from the most asked, a question joins the first
 //    group whose leading question shares at least DICE_THRESHOLD of its bigrams; otherwise it starts
@@ -21,6 +22,7 @@ export function normaliseQuestion(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
+    .replace(/\[[^\]]{1,10}\]|某某/g, '')
     .replace(/[\s\p{P}\p{S}]+/gu, '')
     .replace(FILLER_RE, '')
     .replace(TRAILING_PARTICLES, '')
