@@ -78,17 +78,15 @@ export const STATUS_LABELS: Record<TicketStatus, string> = {
   closed: '已办结',
 }
 
+// The tickets module's reply methods (ReplyMethodSchema).
 const REPLY_METHOD_LABELS: Record<string, string> = {
   phone: '电话',
   sms: '短信',
   email: '电子邮件',
-  mail: '信函',
+  mailbox: '网站信箱',
   letter: '信函',
-  mailbox: '公开信箱',
-  portal: '网站',
-  window: '窗口当面',
   in_person: '当面',
-  wechat: '微信',
+  other: '其他',
 }
 
 /** Known reply-method codes in Chinese; free text (already Chinese) passes through. */
