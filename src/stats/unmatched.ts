@@ -5,8 +5,8 @@
 //    spaces or punctuation, and without the words that only make it a question (请问、怎么、如何、吗…).
 //    Questions equal after this are one.
 // 2. Near-duplicates: the character bigrams of two normalised questions are compared with the
-//    Dice coefficient (2·|A∩B| / (|A|+|B|)). Going from the most asked, a question joins the first
-//    group whose leading question shares at least DICE_THRESHOLD of its bigrams; otherwise it starts
+//    Dice coefficient (2·|A∩B| / (|A|+|B|)). Going from the most asked, a question joins the group
+//    whose leading question it resembles most, if that is at least DICE_THRESHOLD; otherwise it starts
 //    a group. Every variant stays listed in its group, so a wrong merge hides nothing.
 
 export const DICE_THRESHOLD = 0.6
@@ -66,16 +66,27 @@ export function groupQuestions(asked: readonly AskedQuestion[], threshold = DICE
   const exact = [...byNorm.values()].sort((a, b) => b.count - a.count || (a.norm < b.norm ? -1 : 1))
 
   // Step 2: greedy grouping by bigram similarity to each group's leading (most asked) question.
+  // An inverted index from bigram to groups means only groups sharing a bigram are compared.
   const groups: { lead: Set<string>; count: number; lastAskedAt: string; variants: Map<string, number> }[] = []
+  const postings = new Map<string, number[]>()
   for (const g of exact) {
     const grams = bigrams(g.norm)
-    const home = groups.find((x) => dice(x.lead, grams) >= threshold)
-    if (home) {
-      home.count += g.count
-      if (g.lastAskedAt > home.lastAskedAt) home.lastAskedAt = g.lastAskedAt
-      for (const [v, n] of g.variants) home.variants.set(v, (home.variants.get(v) ?? 0) + n)
+    const shared = new Map<number, number>()
+    for (const b of grams) for (const i of postings.get(b) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1)
+    let home = -1
+    let best = threshold
+    for (const [i, n] of shared) {
+      const score = (2 * n) / (groups[i].lead.size + grams.size)
+      if (score > best || (score === best && (home < 0 || i < home))) { best = score; home = i }
+    }
+    if (home >= 0) {
+      const h = groups[home]
+      h.count += g.count
+      if (g.lastAskedAt > h.lastAskedAt) h.lastAskedAt = g.lastAskedAt
+      for (const [v, n] of g.variants) h.variants.set(v, (h.variants.get(v) ?? 0) + n)
     } else {
       groups.push({ lead: grams, count: g.count, lastAskedAt: g.lastAskedAt, variants: new Map(g.variants) })
+      for (const b of grams) (postings.get(b) ?? postings.set(b, []).get(b)!).push(groups.length - 1)
     }
   }
 
