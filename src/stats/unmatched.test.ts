@@ -45,6 +45,16 @@ describe('grouping unmatched questions', () => {
     expect(groups[0].lastAskedAt).toBe('2025-10-05T00:00:00.000Z')
   })
 
+  it('joins the group it resembles most, not the first one close enough', () => {
+    // With a 0.2 threshold "abxyz" is close enough to both; it shares {ab} with abcdef (0.22) but {xy, yz} with uvwxyz (0.44).
+    const groups = groupQuestions([
+      { question: 'abcdef', count: 3, lastAskedAt: at },
+      { question: 'uvwxyz', count: 2, lastAskedAt: at },
+      { question: 'abxyz', count: 1, lastAskedAt: at },
+    ], 0.2)
+    expect(groups.map((g) => [g.question, g.count])).toEqual([['abcdef', 3], ['uvwxyz', 3]])
+  })
+
   it('keeps different questions apart', () => {
     const groups = groupQuestions([
       { question: '灵活就业人员社保补缴', count: 1, lastAskedAt: at },
