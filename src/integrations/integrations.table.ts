@@ -9,6 +9,9 @@ export const integrations = sqliteTable('integrations', {
   webhookUrl: text('webhook_url'),
   secret: text('secret').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  secretRotatedAt: timestamp('secret_rotated_at'),
+  /** Deleted integrations keep their row (and their delivery log); their token is revoked. */
+  deletedAt: timestamp('deleted_at'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('integrations_token_uq').on(t.tokenId)])
 
@@ -29,6 +32,11 @@ export const outboxEvents = sqliteTable('outbox_events', {
   nextAttemptAt: text('next_attempt_at').notNull(),
   deliveredAt: timestamp('delivered_at'),
   lastError: text('last_error'),
+  /**
+   * The dispatcher instance holding the event while it is being posted. A claim also pushes
+   * next_attempt_at out by a lease, so an event whose holder died is retried: at least once.
+   */
+  claimedBy: text('claimed_by'),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('outbox_events_id_uq').on(t.id),
@@ -36,11 +44,17 @@ export const outboxEvents = sqliteTable('outbox_events', {
   index('outbox_events_integration_idx').on(t.integrationId, t.seq),
 ])
 
+export type DeliveryOutcome = 'in_flight' | 'delivered' | 'failed' | 'interrupted'
+
+/** One row per POST attempt, written when the attempt starts and completed when it ends. */
 export const eventDeliveries = sqliteTable('event_deliveries', {
   id: id(),
   eventId: text('event_id').notNull(),
   attempt: integer('attempt').notNull(),
   at: createdAt(),
+  /** in_flight until answered; interrupted when the process died before recording the answer. */
+  outcome: text('outcome').$type<DeliveryOutcome>().notNull().default('in_flight'),
+  url: text('url'),
   statusCode: integer('status_code'),
   error: text('error'),
   durationMs: integer('duration_ms').notNull(),
