@@ -10,6 +10,7 @@ import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './system.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
+import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: kb
 
 // routes imports: search
@@ -55,6 +56,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   // plugins: audit and security
 
   await app.register(systemRoutes, { services })
+  await app.register(consoleRoutes)
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
