@@ -21,6 +21,7 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: consultations and tickets
 
 // routes imports: integrations
+import { integrationsRoutes } from './integrations/integrations.routes.ts'
 
 // routes imports: stats
 
@@ -72,6 +73,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: consultations and tickets
 
     // routes: integrations
+    await api.register(integrationsRoutes, { integrations: services.integrations })
 
     // routes: stats
 

@@ -14,6 +14,7 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 // imports: consultations and tickets
 
 // imports: integrations
+import { createIntegrationsService } from './integrations/integrations.service.ts'
 
 // imports: stats
 
@@ -40,6 +41,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: consultations and tickets
 
   // services: integrations
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
 
   // services: stats
 
@@ -49,6 +51,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: search
 
   // hooks: integrations
+  startHooks.push(() => integrations.start())
+  stopHooks.push(() => integrations.stop())
 
   return {
     config, db, log, events, auth, units,
@@ -64,6 +68,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: consultations and tickets
 
     // exports: integrations
+    integrations,
 
     // exports: stats
 

@@ -1,7 +1,7 @@
 // Pushes outbox events to webhooks: claim (with a lease) → POST → record the outcome.
 // At least once: a claim that is never acknowledged (the process died) expires and is retried.
 import { randomUUID } from 'node:crypto'
-import { and, asc, count, eq, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
@@ -35,10 +35,11 @@ export function createDispatcher({ db, webhook, log, random = Math.random }: Dis
   const leaseMs = webhook.timeoutMs * 2 + 30_000
 
   function targets(now: string): Target[] {
-    const due = db.select({ id: outboxEvents.seq }).from(outboxEvents)
-      .where(and(eq(outboxEvents.integrationId, integrations.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, now)))
+    const due = db.selectDistinct({ id: outboxEvents.integrationId }).from(outboxEvents)
+      .where(and(eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, now))).all().map((r) => r.id)
+    if (due.length === 0) return []
     return db.select({ id: integrations.id, webhookUrl: integrations.webhookUrl, secret: integrations.secret }).from(integrations)
-      .where(and(eq(integrations.active, true), isNull(integrations.deletedAt), isNotNull(integrations.webhookUrl), sql`exists (${due})`))
+      .where(and(inArray(integrations.id, due), eq(integrations.active, true), isNull(integrations.deletedAt), isNotNull(integrations.webhookUrl)))
       .all() as Target[]
   }
 

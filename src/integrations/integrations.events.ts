@@ -1,12 +1,13 @@
 // Reading the outbox: the admin's event list, delivery log and redelivery; an integration's polling.
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import type { DomainEventType } from '../common/events.ts'
 import { eventDeliveries, integrations, outboxEvents, type OutboxState } from './integrations.table.ts'
 import { EventAlreadyQueuedError, IntegrationEventNotFoundError, NotAnIntegrationError } from './integrations.errors.ts'
 import { toEnvelope } from './integrations.webhook.ts'
 
 type OutboxRow = typeof outboxEvents.$inferSelect
-export interface EventQuery { integrationId?: number; state?: OutboxState; type?: string; externalId?: string; page: number; pageSize: number }
+export interface EventQuery { integrationId?: number; state?: OutboxState; type?: DomainEventType; externalId?: string; page: number; pageSize: number }
 
 export function createEventLog({ db }: { db: Db }) {
   function summary(row: OutboxRow, names: Map<number, string>) {

@@ -6,7 +6,7 @@ export const EVENT_TYPES = [
   'ticket.replied', 'ticket.closed', 'ticket.due_soon', 'ticket.overdue',
 ] as const
 
-const EventType = Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)), { description: '事件类型' })
+const EventType = Type.Enum(EVENT_TYPES, { description: '事件类型' })
 const OutboxState = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')], {
   description: 'pending 待投递（含重试中）；delivered 已送达；dead 多次失败后停止投递',
 })
@@ -38,7 +38,7 @@ export const RotatedSecretSchema = Type.Object({
 
 export const RegisterIntegrationBody = Type.Object({
   name: Text(LIMITS.shortText),
-  webhookUrl: Type.Optional(Nullable(Url)),
+  webhookUrl: Type.Optional(Type.Unsafe<string>({ ...Url, description: '事件推送地址（http 或 https）；不填则只能轮询' })),
 }, { additionalProperties: false })
 
 export const UpdateIntegrationBody = Type.Object({

@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, json, timestamp } from '../common/columns.ts'
+import type { DomainEventType } from '../common/events.ts'
 
 /** A machine client such as the website mailbox: its token, webhook and signing secret. */
 export const integrations = sqliteTable('integrations', {
@@ -23,7 +24,7 @@ export const outboxEvents = sqliteTable('outbox_events', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   id: text('id').notNull(),
   integrationId: integer('integration_id').notNull(),
-  type: text('type').notNull(),
+  type: text('type').$type<DomainEventType>().notNull(),
   consultationId: integer('consultation_id'),
   externalId: text('external_id'),
   payload: json<Record<string, unknown>>('payload').notNull(),
