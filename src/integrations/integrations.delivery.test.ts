@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import { eventDeliveries, outboxEvents } from './integrations.table.ts'
 import { verifySignature } from './integrations.webhook.ts'
-import { answerTicket, emit, openTicket, startReceiver, type Receiver } from './integrations.test-support.ts'
+import { answerFromLibrary, answerTicket, emit, openTicket, startReceiver, type Receiver } from './integrations.test-support.ts'
 
 const WEBHOOK = { maxAttempts: 3, baseDelayMs: 1000, timeoutMs: 2000, pollIntervalMs: 0 }
 const later = (minutes: number) => new Date(Date.now() + minutes * 60_000)
@@ -55,6 +55,20 @@ describe('webhook delivery to a real receiver', () => {
     expect(detail).toMatchObject({ state: 'delivered', attempts: 1, deliveries: [{ attempt: 1, outcome: 'delivered', statusCode: 200, url: receiver.url }] })
     expect(await dispatch(later(60))).toMatchObject({ attempted: 0 })
     expect(receiver.received).toHaveLength(2)
+  })
+
+  it("sends the entry's answer when a letter is answered from the library", async () => {
+    const integ = await register()
+    const { entry } = answerFromLibrary(services(), { registeredBy: integ.tokenId, externalId: 'MB-7' })
+    answerFromLibrary(services(), {
+      registeredBy: integ.tokenId, externalId: 'MB-8',
+      payload: { automatically: true, entry: { id: 99, externalId: 'E-99', question: '标准问', answer: '入库时的答复口径' } },
+    })
+    await dispatch()
+    expect(receiver.received.map((r) => r.json)).toMatchObject([
+      { type: 'consultation.answered', externalId: 'MB-7', data: { ticket: null, entry: { id: entry.id, question: '灵活就业人员怎样参加职工养老保险？' }, answer: '持身份证到社保经办机构办理灵活就业参保登记，按月缴费。' } },
+      { type: 'consultation.answered', externalId: 'MB-8', data: { entry: { id: 99, externalId: 'E-99' }, answer: '入库时的答复口径', automatically: true } },
+    ])
   })
 
   it('writes no event when the change rolls back, and none for consultations an integration did not submit', async () => {

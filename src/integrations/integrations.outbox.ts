@@ -40,10 +40,13 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
   const t = ticket?.row
   switch (event.type) {
     case 'consultation.answered': {
-      const entryId = num(p.entryId) ?? answeredEntryId
-      const entry = entryAnswer(tx, entryId)
-      data.entry = entry ? { id: entry.id, externalId: entry.externalId, question: entry.question } : entryId ? { id: entryId, externalId: null, question: null } : null
-      data.answer = str(p.answer) ?? entry?.answer ?? null
+      // The intake puts the served entry in the payload; the rows are the fallback.
+      const given = typeof p.entry === 'object' && p.entry !== null ? p.entry as Record<string, unknown> : undefined
+      const entryId = num(given?.id) ?? answeredEntryId
+      const stored = given && str(given.answer) ? undefined : entryAnswer(tx, entryId)
+      data.entry = entryId ? { id: entryId, externalId: str(given?.externalId) ?? stored?.externalId ?? null, question: str(given?.question) ?? stored?.question ?? null } : null
+      data.answer = str(given?.answer) ?? stored?.answer ?? str(p.answer) ?? null
+      data.automatically = typeof p.automatically === 'boolean' ? p.automatically : null
       break
     }
     case 'ticket.assigned':
@@ -52,11 +55,16 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
     case 'ticket.answered':
       data.answer = str(p.answer) ?? t?.answer ?? null
       data.answeredAt = t?.answeredAt ?? null
+      // A unit may revise its answer before the reply: the latest ticket.answered wins.
+      data.revised = p.revised === true
+      data.suggestionDecision = t?.suggestionDecision ?? null
+      data.decisionReason = t?.decisionReason ?? null
       break
     case 'ticket.replied':
       data.answer = t?.answer ?? str(p.answer) ?? null
-      data.replyMethod = t?.replyMethod ?? str(p.replyMethod) ?? null
+      data.replyMethod = t?.replyMethod ?? str(p.method) ?? null
       data.repliedAt = t?.repliedAt ?? null
+      data.late = typeof p.late === 'boolean' ? p.late : null
       break
     case 'ticket.closed':
       data.closedAt = t?.closedAt ?? null

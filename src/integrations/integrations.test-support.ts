@@ -7,6 +7,7 @@ import type { DomainEvent } from '../common/events.ts'
 import type { Services } from '../services.ts'
 import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
 import { units } from '../units/units.table.ts'
+import { entries, entryVersions } from '../kb/kb.table.ts'
 
 export interface Received { headers: IncomingHttpHeaders; body: string; json: { id: string; type: string; externalId: string | null; data: Record<string, unknown> } }
 /** A status code to answer with, or 'hang' to hold the request open until `release()`. */
@@ -88,4 +89,25 @@ export function answerTicket(services: Services, ticketId: number, answer: strin
 
 export function emit(services: Services, event: DomainEvent) {
   services.db.transaction((tx) => services.events.emit(tx, event))
+}
+
+/**
+ * A mailbox letter answered at once from a published entry, with its consultation.answered event.
+ * `payload` is what the intake puts in the event; an empty one makes the outbox read the entry itself.
+ */
+export function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; payload?: Record<string, unknown> }) {
+  const unit = ensureUnit(services)
+  return services.db.transaction((tx) => {
+    const entry = tx.insert(entries).values({ externalId: `E-${++seq}`, unitId: unit.id, status: 'published' }).returning().get()
+    const version = tx.insert(entryVersions).values({
+      entryId: entry.id, version: 1, question: '灵活就业人员怎样参加职工养老保险？', answer: '持身份证到社保经办机构办理灵活就业参保登记，按月缴费。', state: 'published',
+    }).returning().get()
+    tx.update(entries).set({ publishedVersionId: version.id }).where(eq(entries.id, entry.id)).run()
+    const c = tx.insert(consultations).values({
+      channel: 'mailbox', question: '我是自由职业者，养老保险怎么交？', receivedAt: new Date().toISOString(), outcome: 'answered',
+      answeredEntryId: entry.id, answeredAutomatically: true, registeredBy: opts.registeredBy, externalId: opts.externalId,
+    }).returning().get()
+    services.events.emit(tx, { type: 'consultation.answered', consultationId: c.id, payload: opts.payload ?? {} })
+    return { consultation: c, entry }
+  })
 }
