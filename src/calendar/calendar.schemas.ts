@@ -38,12 +38,13 @@ export const YearSchema = Type.Object({
 
 export const YearChangeSchema = Type.Object({
   ...YearSchema.properties,
-  changed: Type.Boolean({ description: '生效的安排是否有变化（有变化时会重算所有未办结工单的办理期限）' }),
+  changed: Type.Boolean({ description: '哪些日子放假或上班是否有变化（有变化时重算所有未办结工单的办理期限）' }),
   changes: Type.Object({
     holidaysAdded: Type.Array(Type.String()),
     holidaysRemoved: Type.Array(Type.String()),
     workdaysAdded: Type.Array(Type.String()),
     workdaysRemoved: Type.Array(Type.String()),
+    renamed: Type.Array(Type.String(), { description: '仅名称变化的日期' }),
   }),
 }, { title: '日历年份变更结果' })
 

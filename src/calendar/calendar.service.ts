@@ -36,8 +36,9 @@ function mapDiff(before: ReadonlyMap<string, string> | undefined, after: Readonl
   const b = before ?? new Map<string, string>()
   const a = after ?? new Map<string, string>()
   return {
-    added: [...a].filter(([d, n]) => b.get(d) !== n).map(([d]) => d).sort(),
+    added: [...a.keys()].filter((d) => !b.has(d)).sort(),
     removed: [...b.keys()].filter((d) => !a.has(d)).sort(),
+    renamed: [...a].filter(([d, n]) => b.has(d) && b.get(d) !== n).map(([d]) => d),
   }
 }
 
@@ -90,8 +91,11 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     const changes = {
       holidaysAdded: holidays.added, holidaysRemoved: holidays.removed,
       workdaysAdded: workdays.added, workdaysRemoved: workdays.removed,
+      renamed: [...holidays.renamed, ...workdays.renamed].sort(),
     }
-    const changed = Object.values(changes).some((l) => l.length > 0) || (before === undefined) !== (after === undefined)
+    // A renamed day changes the reasons shown, never a deadline: listeners are told only of
+    // days that became worked or not, or of a year that gained or lost its schedule.
+    const changed = [holidays, workdays].some((d) => d.added.length + d.removed.length > 0) || (before === undefined) !== (after === undefined)
     log.info({ year, action, actorTokenId: actor?.tokenId ?? null, actorName: actor?.name ?? null, source: yearView(year).source, changed, ...changes }, 'calendar changed')
     if (changed) {
       for (const listener of listeners) {
@@ -147,6 +151,9 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
       listeners.push(listener)
       return () => { const i = listeners.indexOf(listener); if (i >= 0) listeners.splice(i, 1) }
     },
+
+    /** Re-reads the table: only needed after writing calendar_years behind this service's back (a seed, a script). */
+    reload() { table = undefined },
 
     /** Every year with a schedule, and where it comes from. */
     listYears() {

@@ -42,29 +42,47 @@ export const WEEKEND_REASON = '周末'
 
 /** True for a real calendar date written 'YYYY-MM-DD'. */
 export function isIsoDate(date: string): boolean {
-  const m = DATE_RE.exec(date)
-  if (!m) return false
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
-  return new Date(t).toISOString().slice(0, 10) === date
+  return DATE_RE.test(date) && fromDayNumber(toDayNumber(date)) === date
 }
 
-const dateToMs = (date: string) => Date.parse(`${date}T00:00:00Z`)
-const msToDate = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+// Dates are walked as day numbers (days since 1970-01-01) with integer civil-calendar arithmetic
+// (H. Hinnant's days_from_civil): parsing and printing through Date was most of the cost of a loop.
+function toDayNumber(date: string): number {
+  const m = Number(date.slice(5, 7))
+  const y = Number(date.slice(0, 4)) - (m <= 2 ? 1 : 0)
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + Number(date.slice(8, 10)) - 1
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468
+}
 
-export const addDays = (date: string, n: number) => msToDate(dateToMs(date) + n * DAY_MS)
+function fromDayNumber(n: number): string {
+  const z = n + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`
+}
+
+export const addDays = (date: string, n: number) => fromDayNumber(toDayNumber(date) + n)
 export const yearOf = (date: string) => Number(date.slice(0, 4))
-/** 0 = Sunday … 6 = Saturday. */
-export const weekdayOf = (date: string) => new Date(dateToMs(date)).getUTCDay()
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export const weekdayOf = (date: string) => (((toDayNumber(date) + 4) % 7) + 7) % 7
 export const isWeekend = (date: string) => { const d = weekdayOf(date); return d === 0 || d === 6 }
 
 /** The Asia/Shanghai calendar date of an instant. */
 export function shanghaiDate(instant: Date): string {
-  return msToDate(instant.getTime() + SHANGHAI_OFFSET_MS)
+  return fromDayNumber(Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS))
 }
 
 /** 23:59:59 Asia/Shanghai on a date, as an ISO UTC string. */
 export function endOfShanghaiDay(date: string): string {
-  return new Date(dateToMs(date) + DAY_MS - 1000 - SHANGHAI_OFFSET_MS).toISOString()
+  return new Date((toDayNumber(date) + 1) * DAY_MS - 1000 - SHANGHAI_OFFSET_MS).toISOString()
 }
 
 /** Whether a date is worked, and why; a table or package schedule beats the weekday. */
@@ -96,9 +114,9 @@ export function nthWorkingDayAfter(receivedDate: string, workingDays: number, lo
   const counted: string[] = []
   let provisional = false
   let date = receivedDate
-  for (let scanned = 0; counted.length < workingDays; scanned++) {
+  for (let day = toDayNumber(receivedDate) + 1, scanned = 0; counted.length < workingDays; day++, scanned++) {
     if (scanned > MAX_SCAN_DAYS) throw new RangeError(`no ${workingDays} working days within ${MAX_SCAN_DAYS} days of ${receivedDate}`)
-    date = addDays(date, 1)
+    date = fromDayNumber(day)
     const info = dayInfo(date, lookup)
     provisional ||= info.provisional
     if (info.working) counted.push(date)
@@ -115,8 +133,8 @@ export function nthWorkingDayAfter(receivedDate: string, workingDays: number, lo
 export function workingDaysBetween(from: string, to: string, lookup: ScheduleLookup): number {
   if (to < from) return -workingDaysBetween(to, from, lookup)
   let n = 0
-  for (let date = addDays(from, 1); date <= to; date = addDays(date, 1)) {
-    if (dayInfo(date, lookup).working) n++
+  for (let day = toDayNumber(from) + 1, end = toDayNumber(to); day <= end; day++) {
+    if (dayInfo(fromDayNumber(day), lookup).working) n++
   }
   return n
 }
