@@ -166,6 +166,17 @@ describe('webhook delivery to a real receiver', () => {
     expect(answered).toMatchObject({ total: 1, items: [{ state: 'delivered', integration: { id: integ.id, name: '区政府网站公开信箱' } }] })
   })
 
+  it('signs with the new secret as soon as it is rotated', async () => {
+    const integ = await register()
+    const rotated = (await t.call({ method: 'POST', url: `/api/v1/integrations/${integ.id}/rotate-secret` })).json().credentials.secret
+    openTicket(services(), { registeredBy: integ.tokenId })
+    await dispatch()
+    const [r] = receiver.received
+    const check = (secret: string) => verifySignature({ secret, signature: r.headers['x-signature'] as string, timestamp: r.headers['x-timestamp'] as string, body: r.body })
+    expect(check(rotated)).toBe(true)
+    expect(check(integ.secret)).toBe(false)
+  })
+
   it('holds deliveries while an integration is paused and sends them when it is resumed', async () => {
     const integ = await register()
     await t.call({ method: 'PATCH', url: `/api/v1/integrations/${integ.id}`, payload: { active: false } })
