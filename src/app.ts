@@ -24,6 +24,7 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: integrations
 
 // routes imports: stats
+import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
 
@@ -76,6 +77,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: integrations
 
     // routes: stats
+    await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
   }, { prefix: '/api/v1' })
