@@ -5,6 +5,7 @@ import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
 // imports: kb
+import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
 
@@ -33,6 +34,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: audit and security
 
   // services: kb
+  const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
 
@@ -63,6 +65,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: audit and security
 
     // exports: kb
+    kb,
 
     // exports: search
 
