@@ -25,8 +25,10 @@ import { consultationsRoutes } from './consultations/consultations.routes.ts'
 import { ticketsRoutes } from './tickets/tickets.routes.ts'
 
 // routes imports: integrations
+import { integrationsRoutes } from './integrations/integrations.routes.ts'
 
 // routes imports: stats
+import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
 
@@ -80,8 +82,10 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion })
 
     // routes: integrations
+    await api.register(integrationsRoutes, { integrations: services.integrations })
 
     // routes: stats
+    await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
   }, { prefix: '/api/v1' })

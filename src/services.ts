@@ -19,8 +19,10 @@ import { createPromotionService } from './tickets/tickets.promotion.ts'
 import { createConsultationsService } from './consultations/consultations.service.ts'
 
 // imports: integrations
+import { createIntegrationsService } from './integrations/integrations.service.ts'
 
 // imports: stats
+import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
 
@@ -51,8 +53,12 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const consultations = createConsultationsService({ db, config, events, search, tickets })
 
   // services: integrations
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
 
   // services: stats
+  const stats = createStatsService({ db, config, calendar })
+  const ledger = createLedgerService({ db })
+  const publications = createPublicationsService({ db })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -62,6 +68,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   stopHooks.push(() => search.stop())
 
   // hooks: integrations
+  startHooks.push(() => integrations.start())
+  stopHooks.push(() => integrations.stop())
 
   return {
     config, db, log, events, auth, units,
@@ -80,8 +88,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
     consultations, tickets, promotion,
 
     // exports: integrations
+    integrations,
 
     // exports: stats
+    stats, ledger, publications,
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },

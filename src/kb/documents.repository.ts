@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { entries, entryVersionDocuments, interpretations, policyDocuments, type Validity } from './kb.table.ts'
+import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Validity } from './kb.table.ts'
 import { chunks, likeSql, unitRefs, type Ref } from './kb.repository.ts'
 
 export type DocumentRow = typeof policyDocuments.$inferSelect
@@ -70,7 +70,8 @@ export function documentViews(tx: Tx, rows: readonly DocumentRow[]): DocumentVie
   const ids = rows.map((r) => r.id)
   const interp = tx.select().from(interpretations).where(inArray(interpretations.policyDocumentId, ids)).orderBy(asc(interpretations.id)).all()
   const counts = new Map(tx.select({ id: entryVersionDocuments.policyDocumentId, n: count() }).from(entryVersionDocuments)
-    .innerJoin(entries, eq(entries.publishedVersionId, entryVersionDocuments.entryVersionId))
+    .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
+    .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id)))
     .where(and(inArray(entryVersionDocuments.policyDocumentId, ids), sql`${entries.status} <> 'archived'`))
     .groupBy(entryVersionDocuments.policyDocumentId).all().map((r) => [r.id, r.n]))
   const unitMap = unitRefs(tx)

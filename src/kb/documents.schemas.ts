@@ -43,7 +43,7 @@ export const DocumentSchema = Type.Object({
   entryCount: Type.Integer({ description: '以本文件为依据、已发布且未归档的问答条目数' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-}, { title: '政策文件' })
+}, { $id: 'PolicyDocument', title: '政策文件' })
 
 const documentFields = {
   title: Text(LIMITS.shortText),

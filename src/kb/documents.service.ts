@@ -67,6 +67,8 @@ export function createDocumentsService(ctx: KbContext) {
         if (!before) throw new DocumentNotFoundError(String(id))
         assertOwnUnit(actor, before.unitId, WHAT)
         const set: Parameters<typeof docs.updateDocument>[2] = { ...values }
+        // A unit may not hand its document to nobody (which only an admin could then edit).
+        if (unitCode === null) assertOwnUnit(actor, null, WHAT)
         if (unitCode !== undefined) set.unitId = unitCode === null ? null : resolveUnitId(ctx, actor, unitCode, WHAT)
         if (values.validity && values.validity !== before.validity) set.validityChangedAt = now()
         saving(values.docNumber, () => docs.updateDocument(tx, id, set))

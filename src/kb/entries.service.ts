@@ -57,7 +57,8 @@ export function createEntriesService(ctx: KbContext) {
       keywords: cleanList(input.keywords ?? base?.keywords),
       media: input.media ?? base?.media ?? [],
       topicId,
-      changeNote: input.changeNote === undefined ? null : input.changeNote,
+      // A new version starts without a note; an edit of the same draft keeps the note it had.
+      changeNote: input.changeNote !== undefined ? input.changeNote : base?.state === 'published' ? null : base?.changeNote ?? null,
     }
   }
 

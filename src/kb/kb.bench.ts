@@ -21,7 +21,7 @@ const db = openDatabase(config.databasePath)
 migrateDatabase(db)
 const app = await buildApp({ config, db, logger: false })
 await app.services.ready()
-const call = (method: 'POST' | 'GET', url: string, payload?: object) =>
+const call = (method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object) =>
   app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } })
 
 await call('POST', '/api/v1/units', { code: 'rsj', name: '区人力社保局' })
@@ -50,6 +50,15 @@ for (let i = 0; i < rows.length; i += batch) {
 }
 const elapsed = performance.now() - started
 const listed = (await call('GET', '/api/v1/entries?pageSize=1&status=published')).json().total
+// Lists over the whole library: each filter is a scan the editors' screens will run.
+await call('PATCH', `/api/v1/policy-documents/${doc.id}`, { validity: 'repealed' })
+const listMs: Record<string, number> = {}
+for (const qs of ['', 'status=published&unit=rsj', `q=${encodeURIComponent('怎么')}`, 'inForce=false']) {
+  const t0 = performance.now()
+  const res = await call('GET', `/api/v1/entries?pageSize=20&${qs}`)
+  listMs[qs || '(no filter)'] = Math.round(performance.now() - t0)
+  if (res.statusCode !== 200) throw new Error(res.body)
+}
 const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
 const sorted = [...times].sort((a, b) => a - b)
 console.log(JSON.stringify({
@@ -59,6 +68,7 @@ console.log(JSON.stringify({
   totalCpuSeconds: +(cpuTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2),
   perBatchWallMs: { first: Math.round(times[0]), median: median(times), max: Math.round(sorted[sorted.length - 1]) },
   perBatchCpuMs: { first: Math.round(cpuTimes[0]), median: median(cpuTimes) },
+  listMs,
 }, null, 2))
 
 await app.close()

@@ -172,7 +172,14 @@ export function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: n
 
 /** Published, not archived entries with their published version: what the search index serves. */
 export function servedRows(tx: Tx, entryIds?: readonly number[]) {
-  const select = () => tx.select({ entry: entries, version: entryVersions }).from(entries)
+  // Only the columns the index needs: a full rebuild reads every published entry.
+  const select = () => tx.select({
+    entry: { id: entries.id, externalId: entries.externalId, unitId: entries.unitId, hitCount: entries.hitCount },
+    version: {
+      id: entryVersions.id, version: entryVersions.version, question: entryVersions.question, similarQuestions: entryVersions.similarQuestions,
+      answer: entryVersions.answer, keywords: entryVersions.keywords, topicId: entryVersions.topicId,
+    },
+  }).from(entries)
     .innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
   const served = eq(entries.status, 'published')
   return entryIds === undefined
@@ -182,7 +189,10 @@ export function servedRows(tx: Tx, entryIds?: readonly number[]) {
 
 /** Entries whose published version rests on the document (archived ones included). */
 export function entryIdsOnDocument(tx: Tx, documentId: number): number[] {
+  // Joined through the version's entry_id (a primary key) rather than on published_version_id,
+  // which has no index: on a large library that join would scan every entry for every link.
   return tx.select({ id: entries.id }).from(entryVersionDocuments)
-    .innerJoin(entries, eq(entries.publishedVersionId, entryVersionDocuments.entryVersionId))
+    .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
+    .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id)))
     .where(eq(entryVersionDocuments.policyDocumentId, documentId)).all().map((r) => r.id)
 }

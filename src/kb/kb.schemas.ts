@@ -51,7 +51,7 @@ export const EntrySchema = Type.Object({
   archivedAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-}, { title: '问答条目' })
+}, { $id: 'KbEntry', title: '问答条目' })
 
 const content = {
   question: Text(LIMITS.question, { description: '标准问' }),
@@ -119,7 +119,7 @@ export const VersionSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   trail: Type.Array(TrailItem),
-}, { title: '条目版本' })
+}, { $id: 'KbEntryVersion', title: '条目版本' })
 
 export const CommentBody = Type.Object({ comment: Type.Optional(Text(LIMITS.note)) }, { additionalProperties: false })
 export const ApproveBody = Type.Object({
@@ -152,7 +152,7 @@ export const ReviewItemSchema = Type.Object({
   inForce: Type.Boolean(),
   policyDocuments: Type.Array(DocumentRefSchema),
   diff: Type.Array(Type.Object({ field: Type.String(), before: Type.Unknown(), after: Type.Unknown() }), { description: '与已发布版本相比改动的字段' }),
-}, { title: '待审核版本' })
+}, { $id: 'KbReviewItem', title: '待审核版本' })
 
 export const BulkEntry = Type.Object({
   question: content.question,
