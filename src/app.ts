@@ -23,6 +23,8 @@ import { unitsRoutes } from './units/units.routes.ts'
 // routes imports: stats
 
 // routes imports: audit and security
+import { securityPlugin } from './plugins/security.ts'
+import { auditRoutes } from './audit/audit.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +55,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   app.decorate('services', services)
   await app.register(authPlugin, { authService: services.auth })
   // plugins: audit and security
+  await app.register(securityPlugin, { services })
 
   await app.register(systemRoutes, { services })
   await app.register(async (api) => {
@@ -72,6 +75,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: stats
 
     // routes: audit and security
+    await api.register(auditRoutes, { audit: services.audit })
   }, { prefix: '/api/v1' })
 
   app.addHook('onClose', async () => services.stop())

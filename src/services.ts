@@ -17,6 +17,7 @@ import { createUnitsService } from './units/units.service.ts'
 // imports: stats
 
 // imports: audit and security
+import { createAuditService } from './audit/audit.service.ts'
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
@@ -28,6 +29,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
 
   // services: audit and security
+  const audit = createAuditService({ db })
 
   // services: kb
 
@@ -51,6 +53,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   return {
     config, db, log, events, auth, units,
     // exports: audit and security
+    audit,
 
     // exports: kb
 
