@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { ROLES, type Role } from '../auth/auth.table.ts'
+
+type Call = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }
+
+/**
+ * What each role may do, written out by hand (not read from the routes' config) so that a route
+ * opened to the wrong role fails here. Extend as modules land.
+ */
+const MATRIX: { name: string; call: (ids: Ids) => Call; allowed: Role[] }[] = [
+  { name: 'see who it is', call: () => ({ method: 'GET', url: '/api/v1/me' }), allowed: ['admin', 'agent', 'unit', 'reviewer', 'integration'] },
+  { name: 'list tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), allowed: ['admin'] },
+  { name: 'issue a token', call: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: '新坐席', role: 'agent' } }), allowed: ['admin'] },
+  { name: 'revoke a token', call: (ids) => ({ method: 'DELETE', url: `/api/v1/tokens/${ids.spareToken}` }), allowed: ['admin'] },
+  { name: 'list units', call: () => ({ method: 'GET', url: '/api/v1/units' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'see a unit', call: (ids) => ({ method: 'GET', url: `/api/v1/units/${ids.unit}` }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'create a unit', call: () => ({ method: 'POST', url: '/api/v1/units', payload: { code: `u${Math.random().toString(36).slice(2, 8)}`, name: '新单位' } }), allowed: ['admin'] },
+  { name: 'change a unit', call: (ids) => ({ method: 'PATCH', url: `/api/v1/units/${ids.unit}`, payload: { contactName: '王五' } }), allowed: ['admin'] },
+  { name: 'list topics', call: () => ({ method: 'GET', url: '/api/v1/topics' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'create a topic', call: () => ({ method: 'POST', url: '/api/v1/topics', payload: { code: `t${Math.random().toString(36).slice(2, 8)}`, name: '新领域' } }), allowed: ['admin'] },
+  { name: 'read the audit log', call: () => ({ method: 'GET', url: '/api/v1/audit' }), allowed: ['admin'] },
+]
+
+interface Ids { unit: number; spareToken: number }
+
+describe('roles', () => {
+  let t: TestApp
+  let tokens: Record<Role, string>
+  let ids: Ids
+  beforeAll(async () => {
+    t = await createTestApp()
+    ids = { unit: (await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })).json().id, spareToken: 0 }
+    tokens = {
+      admin: await t.token('admin', { name: '另一位管理员' }),
+      agent: await t.token('agent'),
+      unit: await t.token('unit', { unitCode: 'rsj' }),
+      reviewer: await t.token('reviewer', { reviewStep: 1 }),
+      integration: await t.token('integration'),
+    }
+  })
+  afterAll(async () => { await t.close() })
+
+  describe.each(ROLES)('a %s token', (role) => {
+    it.each(MATRIX.filter((m) => m.allowed.includes(role)).map((m) => [m.name, m] as const))('may %s', async (_name, m) => {
+      ids.spareToken = (await t.call({ method: 'POST', url: '/api/v1/tokens', payload: { name: '备用', role: 'agent' } })).json().id
+      const res = await t.call({ ...m.call(ids), token: tokens[role] })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+    })
+
+    it.each(MATRIX.filter((m) => !m.allowed.includes(role)).map((m) => [m.name, m] as const))('may not %s', async (_name, m) => {
+      ids.spareToken = (await t.call({ method: 'POST', url: '/api/v1/tokens', payload: { name: '备用', role: 'agent' } })).json().id
+      const res = await t.call({ ...m.call(ids), token: tokens[role] })
+      expect(res.statusCode).toBe(403)
+      expect(res.json().code).toBe('FORBIDDEN')
+    })
+  })
+
+  it('knows whom each token stands for: the unit and the review step', async () => {
+    expect((await t.call({ method: 'GET', url: '/api/v1/me', token: tokens.unit })).json()).toMatchObject({ role: 'unit', unit: { code: 'rsj' } })
+    expect((await t.call({ method: 'GET', url: '/api/v1/me', token: tokens.reviewer })).json()).toMatchObject({ role: 'reviewer', reviewStep: 1, reviewStepName: '复审' })
+  })
+
+  it('answers 401 without a token, with a malformed header, an unknown or a revoked token', async () => {
+    const revoked = await t.token('agent')
+    const id = (await t.call({ method: 'GET', url: '/api/v1/me', token: revoked })).json().id
+    await t.call({ method: 'DELETE', url: `/api/v1/tokens/${id}` })
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'AUTH_REQUIRED'],
+      [{ authorization: 'Basic YWRtaW46YWRtaW4=' }, 'AUTH_REQUIRED'],
+      [{ authorization: 'Bearer' }, 'AUTH_REQUIRED'],
+      [{ authorization: 'Bearer not-a-token' }, 'AUTH_INVALID_TOKEN'],
+      [{ authorization: `Bearer ${revoked}` }, 'AUTH_INVALID_TOKEN'],
+    ]
+    for (const [headers, code] of cases) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/units', headers })
+      expect(res.statusCode).toBe(401)
+      expect(res.json().code).toBe(code)
+    }
+  })
+
+  it('refuses every route to the roles it does not name, and every API route to a caller without a token', async () => {
+    const fill = (url: string) => url.replace(/:\w+/g, '1')
+    const wrong: string[] = []
+    for (const route of t.app.routeCatalog) {
+      if (route.roles === 'public') continue
+      const method = route.method as Call['method']
+      const anonymous = await t.app.inject({ method, url: fill(route.url) })
+      if (anonymous.statusCode !== 401) wrong.push(`${route.method} ${route.url} without a token: ${anonymous.statusCode}`)
+      for (const role of ROLES.filter((r) => !(route.roles as readonly Role[]).includes(r))) {
+        const res = await t.call({ method, url: fill(route.url), token: tokens[role] })
+        if (res.statusCode !== 403 && res.statusCode !== 404) wrong.push(`${route.method} ${route.url} as ${role}: ${res.statusCode}`)
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+})
