@@ -10,11 +10,13 @@ import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './system.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
+import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: kb
 
 // routes imports: search
 
 // routes imports: calendar
+import { calendarRoutes } from './calendar/calendar.routes.ts'
 
 // routes imports: consultations and tickets
 
@@ -58,6 +60,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   await app.register(securityPlugin, { services })
 
   await app.register(systemRoutes, { services })
+  await app.register(consoleRoutes)
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
@@ -67,6 +70,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: search
 
     // routes: calendar
+    await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })
 
     // routes: consultations and tickets
 

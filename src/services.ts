@@ -9,6 +9,7 @@ import { createUnitsService } from './units/units.service.ts'
 // imports: search
 
 // imports: calendar
+import { createCalendarService } from './calendar/calendar.service.ts'
 
 // imports: consultations and tickets
 
@@ -36,6 +37,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: search
 
   // services: calendar
+  const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
 
@@ -60,6 +62,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: search
 
     // exports: calendar
+    calendar,
 
     // exports: consultations and tickets
 
