@@ -26,15 +26,15 @@ export const routeCatalogPlugin = fp(async function routeCatalog(app: FastifyIns
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue
-      const schema = route.schema as Record<string, unknown> | undefined
       catalog.push({
         method,
         url: route.url,
-        roles: route.config?.roles ?? ['admin'],
-        idempotency: route.config?.idempotency === true,
-        audit: route.config?.audit !== false,
-        bodyLimit: route.bodyLimit,
-        operationId: schema?.operationId as string | undefined,
+        // Read lazily: onRoute hooks registered after this one (in child plugins) may still change the route.
+        get roles() { return route.config?.roles ?? ['admin'] },
+        get idempotency() { return route.config?.idempotency === true },
+        get audit() { return route.config?.audit !== false },
+        get bodyLimit() { return route.bodyLimit },
+        get operationId() { return (route.schema as { operationId?: string } | undefined)?.operationId },
         get schema() { return route.schema as Record<string, unknown> | undefined },
       })
     }
