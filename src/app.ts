@@ -23,6 +23,7 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: integrations
 
 // routes imports: stats
+import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
 import { securityPlugin } from './plugins/security.ts'
@@ -77,6 +78,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: integrations
 
     // routes: stats
+    await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
     await api.register(auditRoutes, { audit: services.audit })

@@ -16,6 +16,7 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 // imports: integrations
 
 // imports: stats
+import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
 import { createAuditService } from './audit/audit.service.ts'
@@ -44,6 +45,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: integrations
 
   // services: stats
+  const stats = createStatsService({ db, config, calendar })
+  const ledger = createLedgerService({ db })
+  const publications = createPublicationsService({ db })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -69,6 +73,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: integrations
 
     // exports: stats
+    stats, ledger, publications,
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },
