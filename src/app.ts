@@ -21,6 +21,7 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: consultations and tickets
 
 // routes imports: integrations
+import { integrationsRoutes } from './integrations/integrations.routes.ts'
 
 // routes imports: stats
 import { supervisionRoutes } from './stats/index.ts'
@@ -76,6 +77,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: consultations and tickets
 
     // routes: integrations
+    await api.register(integrationsRoutes, { integrations: services.integrations })
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })

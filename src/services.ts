@@ -14,6 +14,7 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 // imports: consultations and tickets
 
 // imports: integrations
+import { createIntegrationsService } from './integrations/integrations.service.ts'
 
 // imports: stats
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
@@ -43,6 +44,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: consultations and tickets
 
   // services: integrations
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
 
   // services: stats
   const stats = createStatsService({ db, config, calendar })
@@ -55,6 +57,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: search
 
   // hooks: integrations
+  startHooks.push(() => integrations.start())
+  stopHooks.push(() => integrations.stop())
 
   return {
     config, db, log, events, auth, units,
@@ -71,6 +75,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: consultations and tickets
 
     // exports: integrations
+    integrations,
 
     // exports: stats
     stats, ledger, publications,
