@@ -32,6 +32,10 @@ const MATRIX: { name: string; call: (ids: Ids) => Call; allowed: Role[] }[] = [
   { name: 'read the ledger', call: () => ({ method: 'GET', url: '/api/v1/ledger' }), allowed: ['admin', 'unit'] },
   { name: 'export the ledger', call: () => ({ method: 'GET', url: '/api/v1/ledger/export' }), allowed: ['admin', 'unit'] },
   { name: 'read a month\'s published replies', call: () => ({ method: 'GET', url: '/api/v1/publications/2025-03' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'register an integration', call: () => ({ method: 'POST', url: '/api/v1/integrations', payload: { name: '另一个系统' } }), allowed: ['admin'] },
+  { name: 'list integrations', call: () => ({ method: 'GET', url: '/api/v1/integrations' }), allowed: ['admin'] },
+  { name: 'see delivery attempts', call: () => ({ method: 'GET', url: '/api/v1/integration-events' }), allowed: ['admin'] },
+  { name: 'poll its events', call: () => ({ method: 'GET', url: '/api/v1/events' }), allowed: ['integration'] },
   { name: 'choose the replies to publish', call: () => ({ method: 'POST', url: '/api/v1/publications/2025-03', payload: { ticketIds: [1] } }), allowed: ['admin'] },
 ]
 
@@ -49,7 +53,8 @@ describe('roles', () => {
       agent: await t.token('agent'),
       unit: await t.token('unit', { unitCode: 'rsj' }),
       reviewer: await t.token('reviewer', { reviewStep: 1 }),
-      integration: await t.token('integration'),
+      // A registered mailbox: registration issues its integration token.
+      integration: (await t.call({ method: 'POST', url: '/api/v1/integrations', payload: { name: '网站公开信箱' } })).json().credentials.token,
     }
   })
   afterAll(async () => { await t.close() })
