@@ -12,6 +12,7 @@ import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
 import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: kb
+import { kbRoutes } from './kb/kb.routes.ts'
 
 // routes imports: search
 
@@ -68,6 +69,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(unitsRoutes, { units: services.units })
 
     // routes: kb
+    await api.register(kbRoutes, { kb: services.kb })
 
     // routes: search
 

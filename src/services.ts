@@ -5,6 +5,7 @@ import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
 // imports: kb
+import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
 
@@ -35,6 +36,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const audit = createAuditService({ db })
 
   // services: kb
+  const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
 
@@ -66,6 +68,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     audit,
 
     // exports: kb
+    kb,
 
     // exports: search
 
