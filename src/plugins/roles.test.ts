@@ -36,6 +36,11 @@ const MATRIX: { name: string; call: (ids: Ids) => Call; allowed: Role[] }[] = [
   { name: 'list integrations', call: () => ({ method: 'GET', url: '/api/v1/integrations' }), allowed: ['admin'] },
   { name: 'see delivery attempts', call: () => ({ method: 'GET', url: '/api/v1/integration-events' }), allowed: ['admin'] },
   { name: 'poll its events', call: () => ({ method: 'GET', url: '/api/v1/events' }), allowed: ['integration'] },
+  { name: 'list entries', call: () => ({ method: 'GET', url: '/api/v1/entries' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'draft an entry', call: () => ({ method: 'POST', url: '/api/v1/entries', payload: { question: '灵活就业人员如何参保？', answer: '可在户籍地或居住地参保。', unitCode: 'rsj' } }), allowed: ['admin', 'unit'] },
+  { name: 'list policy documents', call: () => ({ method: 'GET', url: '/api/v1/policy-documents' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
+  { name: 'see the review queue', call: () => ({ method: 'GET', url: '/api/v1/reviews' }), allowed: ['admin', 'reviewer'] },
+  { name: 'approve an entry', call: () => ({ method: 'POST', url: '/api/v1/entries/999999/approve', payload: {} }), allowed: ['admin', 'reviewer'] },
   { name: 'choose the replies to publish', call: () => ({ method: 'POST', url: '/api/v1/publications/2025-03', payload: { ticketIds: [1] } }), allowed: ['admin'] },
 ]
 
@@ -48,6 +53,7 @@ describe('roles', () => {
   beforeAll(async () => {
     t = await createTestApp()
     ids = { unit: (await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })).json().id, spareToken: 0 }
+    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委' } })
     tokens = {
       admin: await t.token('admin', { name: '另一位管理员' }),
       agent: await t.token('agent'),
@@ -82,12 +88,31 @@ describe('roles', () => {
   })
 
   it('keeps a unit token to its own unit: another unit\'s figures are refused', async () => {
-    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委' } })
     const own = await t.call({ method: 'GET', url: '/api/v1/stats/units?unit=rsj', token: tokens.unit })
     expect(own.statusCode).toBe(200)
     const other = await t.call({ method: 'GET', url: '/api/v1/stats/units?unit=wjw', token: tokens.unit })
     expect(other.statusCode).toBe(403)
     expect((await t.call({ method: 'GET', url: '/api/v1/ledger?unit=wjw', token: tokens.unit })).statusCode).toBe(403)
+  })
+
+  it('lets a unit edit only its own entries', async () => {
+    const draft = { question: '新生儿如何办理医保？', answer: '出生后可在线办理参保登记。' }
+    const others = (await t.call({ method: 'POST', url: '/api/v1/entries', payload: { ...draft, unitCode: 'wjw' } })).json()
+    const patch = await t.call({ method: 'PATCH', url: `/api/v1/entries/${others.id}`, token: tokens.unit, payload: { answer: '改写他人的答复口径' } })
+    expect([403, 404]).toContain(patch.statusCode)
+    expect((await t.call({ method: 'POST', url: '/api/v1/entries', token: tokens.unit, payload: { ...draft, unitCode: 'wjw' } })).statusCode).toBe(403)
+    const own = await t.call({ method: 'POST', url: '/api/v1/entries', token: tokens.unit, payload: { ...draft, unitCode: 'rsj' } })
+    expect(own.statusCode).toBe(201)
+    expect((await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.json().id}`, token: tokens.unit, payload: { answer: '出生后 90 日内可在线办理参保登记。' } })).statusCode).toBe(200)
+  })
+
+  it('lets a reviewer act only at its own review step', async () => {
+    const entry = (await t.call({ method: 'POST', url: '/api/v1/entries', token: tokens.unit, payload: { question: '失业金怎么领？', answer: '可在线申领。', unitCode: 'rsj' } })).json()
+    expect((await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/submit`, token: tokens.unit, payload: {} })).statusCode).toBe(200)
+    // The entry waits at 初审; this reviewer is 复审.
+    const res = await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/approve`, token: tokens.reviewer, payload: {} })
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('KB_REVIEW_WRONG_STEP')
   })
 
   it('answers 401 without a token, with a malformed header, an unknown or a revoked token', async () => {
