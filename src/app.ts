@@ -31,6 +31,8 @@ import { integrationsRoutes } from './integrations/integrations.routes.ts'
 import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
+import { securityPlugin } from './plugins/security.ts'
+import { auditRoutes } from './audit/audit.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +63,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   app.decorate('services', services)
   await app.register(authPlugin, { authService: services.auth })
   // plugins: audit and security
+  await app.register(securityPlugin, { services })
 
   await app.register(systemRoutes, { services })
   await app.register(consoleRoutes)
@@ -88,6 +91,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
+    await api.register(auditRoutes, { audit: services.audit })
   }, { prefix: '/api/v1' })
 
   app.addHook('onClose', async () => services.stop())

@@ -25,6 +25,7 @@ import { createIntegrationsService } from './integrations/integrations.service.t
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
+import { createAuditService } from './audit/audit.service.ts'
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
@@ -36,6 +37,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
 
   // services: audit and security
+  const audit = createAuditService({ db })
 
   // services: kb
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
@@ -74,6 +76,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   return {
     config, db, log, events, auth, units,
     // exports: audit and security
+    audit,
 
     // exports: kb
     kb,
