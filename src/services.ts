@@ -49,10 +49,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
-  const tickets = createTicketsService({ db, config, events, calendar })
+  const tickets = createTicketsService({ db, config, events, calendar, audit })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb })
-  const consultations = createConsultationsService({ db, config, events, search, tickets })
+  const consultations = createConsultationsService({ db, config, events, search, tickets, audit })
 
   // services: integrations
   const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })

@@ -151,6 +151,20 @@ describe('consultation intake', () => {
     expect(other.body.consultation.id).not.toBe(first.body.consultation.id)
   })
 
+  it('honours Idempotency-Key: a retry creates nothing, the same key with another body is refused', async () => {
+    const send = (question: string) => k.call({
+      method: 'POST', url: '/api/v1/consultations', token: k.tokens.agent,
+      headers: { 'idempotency-key': 'call-2025-0001' }, payload: { channel: 'hotline', question, unitCode: 'rsj' },
+    })
+    const first = await send('失业金怎么领？')
+    const retry = await send('失业金怎么领？')
+    expect(first.statusCode).toBe(201)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.json().ticket.number).toBe(first.json().ticket.number)
+    expect(count()).toEqual({ consultations: 1, tickets: 1 })
+    expect((await send('另一个问题')).statusCode).toBe(409)
+  })
+
   it('refuses to answer from an entry that is not published', async () => {
     const draft = k.app.services.db.insert(entries).values({ unitId: k.app.services.units.requireUnit('rsj').id }).returning().get()
     const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })

@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auditLog } from '../audit/audit.table.ts'
 import { createKit, type Kit } from './tickets.testkit.ts'
 
 // G4: the asker's name, phone and e-mail in full only to the agent who registered the
@@ -66,6 +68,23 @@ describe("the asker's contact details", () => {
     expect(reassigned.body.asker).toMatchObject(full)
     expect((await k.ticket(id, k.tokens.ybj)).body.asker).toMatchObject(full)
     expect((await k.ticket(id, k.tokens.rsj)).status).toBe(404)
+  })
+
+  it('writes each reading of full contact details to the audit log, and not masked readings', async () => {
+    const reads = () => k.app.services.db.select().from(auditLog)
+      .where(and(eq(auditLog.action, 'readContactDetails'), eq(auditLog.targetType, 'consultation'))).all()
+      .filter((r) => r.targetIds.includes(consultationId))
+    const before = reads().length
+    await k.ticket(ticketId, k.tokens.agent2)
+    await k.call({ method: 'GET', url: '/api/v1/tickets', token: k.tokens.rsj })
+    expect(reads()).toHaveLength(before)
+    await k.ticket(ticketId, k.tokens.rsj)
+    await k.call({ method: 'GET', url: `/api/v1/consultations/${consultationId}`, token: k.tokens.agent })
+    const after = reads().slice(before)
+    expect(after).toHaveLength(2)
+    expect(after[0]).toMatchObject({ actorRole: 'unit', details: { ticketId }, requestId: expect.any(String) })
+    expect(after[1]).toMatchObject({ actorRole: 'agent' })
+    expect(JSON.stringify(after)).not.toMatch(/李建国|13912345678/)
   })
 
   it('never puts contact details into domain events', async () => {
