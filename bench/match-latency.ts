@@ -46,7 +46,7 @@ const rewrite = createSynonymRewriter(readStartingSynonyms())
 warmUp()
 console.log(`corpus: ${questions.length} questions, ${answers.length} answers; ${queries.length} queries`)
 console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
-console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (CPU time) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const n of sizes) {
   const docs = library(n, questions, answers)
   const m = createMatcher({ model, rewrite })
@@ -57,18 +57,19 @@ for (const n of sizes) {
   const mem = process.memoryUsage()
   // Warm-up pass, then a measured pass of every query (no memo hits: each query once).
   for (const q of queries.slice(0, 200)) m.match(q + '?')
-  const times: number[] = []
-  const cpu: number[] = []
-  for (const q of queries) {
-    const c = process.cpuUsage()
-    const s = performance.now()
-    m.match(q)
-    times.push(performance.now() - s)
-    const d = process.cpuUsage(c)
-    cpu.push((d.user + d.system) / 1000)
+  // Three passes over the queries with the memo cleared in between; per query the fastest pass is
+  // kept too, which filters out the time the process spent waiting for a core on a busy machine.
+  const passes: number[][] = []
+  for (let pass = 0; pass < 3; pass++) {
+    m.forgetQueries()
+    const times: number[] = []
+    for (const q of queries) { const s = performance.now(); m.match(q); times.push(performance.now() - s) }
+    passes.push(times)
   }
+  const times = passes[0]
+  const best = times.map((_, i) => Math.min(...passes.map((p) => p[i])))
   const typed: number[] = []
   for (const q of queries.slice(0, 500)) { const p = q.slice(0, 3); const s = performance.now(); m.suggest(p, { limit: 8 }); typed.push(performance.now() - s) }
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)].toFixed(2) + ' ms'
-  console.log(`| ${n} | ${(build / 1000).toFixed(1)} s | ${mb(mem.heapUsed)} | ${mb(mem.rss)} | ${pct(times, 0.5)} | ${pct(times, 0.99)} | ${pct(cpu, 0.99)} | ${pct(typed, 0.99)} |`)
+  console.log(`| ${n} | ${(build / 1000).toFixed(1)} s | ${mb(mem.heapUsed)} | ${mb(mem.rss)} | ${pct(times, 0.5)} | ${pct(times, 0.99)} | ${pct(best, 0.99)} | ${pct(typed, 0.99)} |`)
 }

@@ -347,6 +347,8 @@ export function createMatcher(options: MatcherOptions) {
     clear() { entries.clear(); qDf.clear(); aDf.clear(); answerDocs = 0; index = newIndex(); queryMemo.clear() },
     match,
     prepareQuery,
+    /** Forgets memoised queries (benchmarks measure cold queries). */
+    forgetQueries() { queryMemo.clear() },
     setModel(m: RankModel) { model = m; weights = rankWeights(m) },
     /** Internal handles for typeahead and evaluation. */
     get index() { return index },
