@@ -33,6 +33,8 @@ export interface MatcherOptions {
    * re-ranking): their posting lists are what makes a query slow, and BM25 gives them little weight.
    */
   maxDfShare?: number
+  /** The same as an absolute number of entries, which is what bounds latency in a large library. */
+  maxDf?: number
   /** At most this many (the rarest) words of a long question are used for retrieval. */
   maxQueryTerms?: number
 }
@@ -95,6 +97,7 @@ export function createMatcher(options: MatcherOptions) {
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
   const maxDfShare = options.maxDfShare ?? 0.05
+  const maxDf = options.maxDf ?? 1500
   const maxQueryTerms = options.maxQueryTerms ?? 16
   let model = options.model
   let weights = rankWeights(model)
@@ -189,7 +192,7 @@ export function createMatcher(options: MatcherOptions) {
 
   /** The query's words worth looking up: not too common, at most maxQueryTerms, rarest first. */
   function retrievalTerms(terms: string[]): string[] {
-    const limit = Math.max(20, maxDfShare * entries.size)
+    const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
     const byRarity = terms.map((t) => ({ t, df: dfOf(t) })).sort((a, b) => a.df - b.df)
     const kept = byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxQueryTerms)
     return kept.map((x) => x.t)
@@ -295,7 +298,7 @@ export function createMatcher(options: MatcherOptions) {
     const words = cutWords(normalized, 'cut')
     // Stop words and very common words (怎么) are dropped before the last piece: each looked-up
     // word costs its whole posting list, and they narrow nothing down.
-    const common = Math.max(20, maxDfShare * entries.size)
+    const common = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
     const kept = words.filter((w, i) => i === words.length - 1 || (!STOP_WORDS.has(w) && (qDf.get(w) ?? 0) <= common))
     if (kept.length === 0) return []
     const topic = opts.topic
