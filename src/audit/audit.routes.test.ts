@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { count } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import { units } from '../units/units.table.ts'
@@ -78,56 +78,63 @@ describe('audit log', () => {
     expect(auditRows().map((r) => [r.targetIds, r.details])).toEqual([[[8], { note: '来电 138****5678' }]])
   })
 
-  describe('GET /api/v1/audit', () => {
-    beforeEach(async () => {
-      const agent = await t.token('agent', { name: '坐席甲' })
-      const { audit } = t.app.services
-      const agentId = (await t.call({ method: 'GET', url: '/api/v1/me', token: agent })).json().id
-      audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [42, 'ZX-1'], requestId: 'req-1' })
-      audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [43] })
-      await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
-    })
-    const list = async (query: string) => (await t.call({ method: 'GET', url: `/api/v1/audit${query}` })).json()
+})
 
-    it('lists newest first with the actor named', async () => {
-      const page = await list('')
-      expect(page.total).toBe(4)
-      expect(page.items.map((i: { action: string }) => i.action)).toEqual(['createUnit', 'readContactDetails', 'readContactDetails', 'createToken'])
-      expect(page.items[1].actor).toMatchObject({ role: 'agent', name: '坐席甲' })
-    })
+describe('GET /api/v1/audit', () => {
+  let t: TestApp
+  let agent: string
+  let integration: string
+  afterAll(async () => { await t.close() })
+  beforeAll(async () => {
+    t = await createTestApp()
+    agent = await t.token('agent', { name: '坐席甲' })
+    integration = await t.token('integration', { name: '网站信箱' })
+    const { audit } = t.app.services
+    const agentId = (await t.call({ method: 'GET', url: '/api/v1/me', token: agent })).json().id
+    audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [42, 'ZX-1'], requestId: 'req-1' })
+    audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [43] })
+    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
+  })
+  const list = async (query: string) => (await t.call({ method: 'GET', url: `/api/v1/audit${query}` })).json()
 
-    it('filters by actor, role, action, target type and target id', async () => {
-      const agentId = (await list('?role=agent')).items[0].actor.tokenId
-      expect((await list(`?actorTokenId=${agentId}`)).total).toBe(2)
-      expect((await list('?role=admin')).total).toBe(2)
-      expect((await list('?action=createUnit')).items).toMatchObject([{ targetType: 'unit' }])
-      expect((await list('?targetType=consultation')).total).toBe(2)
-      expect((await list('?targetId=42')).items).toMatchObject([{ targetIds: [42, 'ZX-1'], requestId: 'req-1' }])
-      expect((await list('?targetId=ZX-1')).total).toBe(1)
-      expect((await list('?targetId=4')).total).toBe(0)
-    })
+  it('lists newest first with the actor named', async () => {
+    const page = await list('')
+    expect(page.total).toBe(5)
+    expect(page.items.map((i: { action: string }) => i.action)).toEqual(['createUnit', 'readContactDetails', 'readContactDetails', 'createToken', 'createToken'])
+    expect(page.items[1].actor).toMatchObject({ role: 'agent', name: '坐席甲' })
+  })
 
-    it('filters by period and pages', async () => {
-      const future = new Date(Date.now() + 60_000).toISOString()
-      const past = new Date(Date.now() - 60_000).toISOString()
-      expect((await list(`?from=${future}`)).total).toBe(0)
-      expect((await list(`?from=${past}&to=${future}`)).total).toBe(4)
-      expect((await list(`?to=${past}`)).total).toBe(0)
-      const second = await list('?page=2&pageSize=3')
-      expect(second).toMatchObject({ total: 4, page: 2, pageSize: 3 })
-      expect(second.items.map((i: { action: string }) => i.action)).toEqual(['createToken'])
-    })
+  it('filters by actor, role, action, target type and target id', async () => {
+    const agentId = (await list('?role=agent')).items[0].actor.tokenId
+    expect((await list(`?actorTokenId=${agentId}`)).total).toBe(2)
+    expect((await list('?role=admin')).total).toBe(3)
+    expect((await list('?action=createUnit')).items).toMatchObject([{ targetType: 'unit' }])
+    expect((await list('?targetType=consultation')).total).toBe(2)
+    expect((await list('?targetId=42')).items).toMatchObject([{ targetIds: [42, 'ZX-1'], requestId: 'req-1' }])
+    expect((await list('?targetId=ZX-1')).total).toBe(1)
+    expect((await list('?targetId=4')).total).toBe(0)
+  })
 
-    it('refuses page sizes over 100 and impossible dates', async () => {
-      expect((await t.call({ method: 'GET', url: '/api/v1/audit?pageSize=101' })).json().code).toBe('VALIDATION_FAILED')
-      expect((await t.call({ method: 'GET', url: '/api/v1/audit?from=2025-02-30T00:00:00Z' })).json().code).toBe('VALIDATION_FAILED')
-    })
+  it('filters by period and pages', async () => {
+    const future = new Date(Date.now() + 60_000).toISOString()
+    const past = new Date(Date.now() - 60_000).toISOString()
+    expect((await list(`?from=${future}`)).total).toBe(0)
+    expect((await list(`?from=${past}&to=${future}`)).total).toBe(5)
+    expect((await list(`?to=${past}`)).total).toBe(0)
+    const second = await list('?page=2&pageSize=3')
+    expect(second).toMatchObject({ total: 5, page: 2, pageSize: 3 })
+    expect(second.items.map((i: { action: string }) => i.action)).toEqual(['createToken', 'createToken'])
+  })
 
-    it('is for admins only', async () => {
-      for (const role of ['agent', 'integration'] as const) {
-        const res = await t.call({ method: 'GET', url: '/api/v1/audit', token: await t.token(role) })
-        expect(res.statusCode).toBe(403)
-      }
-    })
+  it('refuses page sizes over 100 and impossible dates', async () => {
+    expect((await t.call({ method: 'GET', url: '/api/v1/audit?pageSize=101' })).json().code).toBe('VALIDATION_FAILED')
+    expect((await t.call({ method: 'GET', url: '/api/v1/audit?from=2025-02-30T00:00:00Z' })).json().code).toBe('VALIDATION_FAILED')
+  })
+
+  it('is for admins only', async () => {
+    for (const token of [agent, integration]) {
+      const res = await t.call({ method: 'GET', url: '/api/v1/audit', token })
+      expect(res.statusCode).toBe(403)
+    }
   })
 })
