@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@fastify/type-provider-typebox'
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
 
 // Control characters other than tab and newlines are refused; so is text that is only white space.
 const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$'
@@ -24,6 +24,18 @@ export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 40 })
 export const IsoDate = Type.String({ format: 'date', maxLength: 10 })
 export const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * A `$ref` to a response schema registered once at the root (SHARED_SCHEMAS in plugins/swagger.ts),
+ * typed as the schema itself. The serializer resolves it, and the OpenAPI document lists the schema
+ * once under components instead of inlining it in every route. For responses only: request bodies
+ * are compiled by our own AJV instances (plugins/validation.ts), which do not know shared schemas.
+ */
+export function ref<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: unknown }).$id
+  if (typeof id !== 'string') throw new Error('ref() needs a schema with an $id')
+  return Type.Unsafe<Static<T>>(Type.Ref(id))
+}
 
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
