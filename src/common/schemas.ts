@@ -37,6 +37,10 @@ export function ref<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T>>(Type.Ref(id))
 }
 
+/** Some of a set of field schemas, each made optional: for bodies that share their fields. */
+export const optionalOf = <P extends Record<string, TSchema>, K extends keyof P>(props: P, ...keys: K[]) =>
+  Object.fromEntries(keys.map((k) => [k, Type.Optional(props[k])])) as { [Q in K]: ReturnType<typeof Type.Optional<P[Q]>> }
+
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, default: 20 })),
