@@ -35,6 +35,8 @@ export interface MatcherOptions {
   maxDfShare?: number
   /** The same as an absolute number of entries, which is what bounds latency in a large library. */
   maxDf?: number
+  /** The longest common substring with the answer is looked for in its first this many characters. */
+  answerLcsChars?: number
   /** At most this many (the rarest) words of a long question are used for retrieval. */
   maxQueryTerms?: number
 }
@@ -98,6 +100,7 @@ export function createMatcher(options: MatcherOptions) {
   const usePinyin = options.pinyin ?? true
   const maxDfShare = options.maxDfShare ?? 0.05
   const maxDf = options.maxDf ?? 1500
+  const answerLcsChars = options.answerLcsChars ?? 120
   const maxQueryTerms = options.maxQueryTerms ?? 16
   let model = options.model
   let weights = rankWeights(model)
@@ -260,7 +263,7 @@ export function createMatcher(options: MatcherOptions) {
       if (e.answer) {
         x[FEATURE_INDEX.ansCov] = weightedCoverage(q.terms, aIdf, (w) => e.answer.includes(w))
         x[FEATURE_INDEX.ansBigram] = containmentInText(q.bigrams, e.answer)
-        x[FEATURE_INDEX.ansLcs] = q.text.length ? longestCommonSubstring(q.text, e.answer) / q.text.length : 0
+        x[FEATURE_INDEX.ansLcs] = q.text.length ? longestCommonSubstring(q.text, e.answer, answerLcsChars) / q.text.length : 0
       }
       const score = dot(weights, x)
       ranked.push({
