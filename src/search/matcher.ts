@@ -45,7 +45,7 @@ interface PreparedText {
   text: string // compact normalised text
   words: Set<string>
   terms: string[] // distinct words that are not stop words
-  indexWords: string[] // the same with repeats, in order, as indexed
+  indexWords: string[] // the same with repeats, in order, as indexed (dropped once indexed)
   bigrams: Set<string>
   chars: Set<string>
   pinyin: Set<string> | null
@@ -99,9 +99,9 @@ export function createMatcher(options: MatcherOptions) {
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
   const maxDfShare = options.maxDfShare ?? 0.05
-  const maxDf = options.maxDf ?? 1500
+  const maxDf = options.maxDf ?? 600
   const answerLcsChars = options.answerLcsChars ?? 120
-  const maxQueryTerms = options.maxQueryTerms ?? 16
+  const maxQueryTerms = options.maxQueryTerms ?? 12
   let model = options.model
   let weights = rankWeights(model)
 
@@ -167,6 +167,8 @@ export function createMatcher(options: MatcherOptions) {
       // As written and with synonyms read, so both what the agent sees and its canonical form match.
       typeahead: questionTexts.map((q) => { const n = normalizeText(q); const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
     })
+    // Kept per entry for re-ranking are the sets; the ordered word lists were only for indexing.
+    for (const p of questions) p.indexWords = []
   }
 
   function remove(id: number) {
@@ -302,7 +304,10 @@ export function createMatcher(options: MatcherOptions) {
     // Stop words and very common words (怎么) are dropped before the last piece: each looked-up
     // word costs its whole posting list, and they narrow nothing down.
     const common = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
-    const kept = words.filter((w, i) => i === words.length - 1 || (!STOP_WORDS.has(w) && (qDf.get(w) ?? 0) <= common))
+    const isCommon = (w: string) => STOP_WORDS.has(w) || (qDf.get(w) ?? 0) > common
+    const kept = words.filter((w, i) => i === words.length - 1 || !isCommon(w))
+    // A last piece that is itself a common word (怎么) would expand to most of the index.
+    if (kept.length && isCommon(kept[kept.length - 1])) kept.pop()
     if (kept.length === 0) return []
     const topic = opts.topic
     const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
