@@ -57,6 +57,7 @@ interface PreparedEntry {
   doc: MatchDocument
   questions: PreparedText[] // [standard, ...similar], blank ones left out
   questionTexts: string[] // the same questions as written
+  plainTexts: string[] // the same, normalised and compact but without synonyms (typeahead compares them)
   answer: string // compact normalised start of the answer
   qTerms: Set<string> // words of the questions and keywords, for document frequencies
 }
@@ -147,13 +148,14 @@ export function createMatcher(options: MatcherOptions) {
   function add(doc: MatchDocument) {
     if (entries.has(doc.id)) remove(doc.id)
     const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
-    const questions = questionTexts.map((q) => prepareText(prepare(q)))
+    const plain = questionTexts.map((q) => normalizeText(q))
+    const questions = plain.map((n) => prepareText(rewrite(n)))
     const answerNorm = prepare(doc.answer.slice(0, answerChars))
     const answerWords = answerNorm ? tokenize(answerNorm) : []
     const keywordWords = doc.keywords.flatMap((k) => tokenize(prepare(k)))
     const qTerms = new Set<string>(keywordWords)
     for (const p of questions) for (const t of p.terms) qTerms.add(t)
-    const entry: PreparedEntry = { doc, questions, questionTexts, answer: compactText(answerNorm), qTerms }
+    const entry: PreparedEntry = { doc, questions, questionTexts, plainTexts: plain.map(compactText), answer: compactText(answerNorm), qTerms }
     entries.set(doc.id, entry)
     bump(qDf, qTerms, 1)
     if (entry.answer) { bump(aDf, new Set(answerWords), 1); answerDocs++ }
@@ -165,7 +167,7 @@ export function createMatcher(options: MatcherOptions) {
       keywords: keywordWords.join(' '),
       answer: answerWords.join(' '),
       // As written and with synonyms read, so both what the agent sees and its canonical form match.
-      typeahead: questionTexts.map((q) => { const n = normalizeText(q); const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
+      typeahead: plain.map((n) => { const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
     })
     // Kept per entry for re-ranking are the sets; the ordered word lists were only for indexing.
     for (const p of questions) p.indexWords = []
@@ -312,7 +314,7 @@ export function createMatcher(options: MatcherOptions) {
     const topic = opts.topic
     const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
     const typedTail = compactText(normalized).slice(-4)
-    const questionTexts = (e: PreparedEntry) => e.questionTexts.map((q) => { const n = compactText(normalizeText(q)); return [n, rewrite(n)] })
+    const questionTexts = (e: PreparedEntry) => e.plainTexts.map((n, i) => [n, e.questions[i].text])
     for (let k = Math.min(3, kept.length); k >= 1; k--) {
       const last = kept.slice(kept.length - k).join('')
       if (k > 1 && last.length > 4) continue
