@@ -5,19 +5,27 @@ import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
 // imports: kb
+import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
 import { createSearchService } from './search/search.service.ts'
 
 // imports: calendar
+import { createCalendarService } from './calendar/calendar.service.ts'
 
 // imports: consultations and tickets
+import { createTicketsService } from './tickets/tickets.service.ts'
+import { createPromotionService } from './tickets/tickets.promotion.ts'
+import { createConsultationsService } from './consultations/consultations.service.ts'
 
 // imports: integrations
+import { createIntegrationsService } from './integrations/integrations.service.ts'
 
 // imports: stats
+import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
+import { createAuditService } from './audit/audit.service.ts'
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
@@ -29,19 +37,30 @@ export function createServices({ config, db, log }: ServiceDeps) {
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
 
   // services: audit and security
+  const audit = createAuditService({ db })
 
   // services: kb
+  const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
   const search = createSearchService({ db, config, log })
 
   // services: calendar
+  const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
+  const tickets = createTicketsService({ db, config, events, calendar, audit })
+  calendar.onChange((years) => tickets.recomputeDeadlines(years))
+  const promotion = createPromotionService({ db, config, search, kb })
+  const consultations = createConsultationsService({ db, config, events, search, tickets, audit })
 
   // services: integrations
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
 
   // services: stats
+  const stats = createStatsService({ db, config, calendar })
+  const ledger = createLedgerService({ db })
+  const publications = createPublicationsService({ db })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -51,23 +70,31 @@ export function createServices({ config, db, log }: ServiceDeps) {
   stopHooks.push(() => search.stop())
 
   // hooks: integrations
+  startHooks.push(() => integrations.start())
+  stopHooks.push(() => integrations.stop())
 
   return {
     config, db, log, events, auth, units,
     // exports: audit and security
+    audit,
 
     // exports: kb
+    kb,
 
     // exports: search
     search,
 
     // exports: calendar
+    calendar,
 
     // exports: consultations and tickets
+    consultations, tickets, promotion,
 
     // exports: integrations
+    integrations,
 
     // exports: stats
+    stats, ledger, publications,
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },

@@ -11,6 +11,7 @@ import { setRuntimeTerms } from './tokenizer.ts'
 import { highlightRanges } from './highlights.ts'
 import { createSearchRepository, type MatchLogRow, type PublishedEntry } from './search.repository.ts'
 import { createAdminData } from './search.admin.ts'
+import { withDetails } from '../plugins/errors.ts'
 import {
   EmptyQuestionError, FeedbackAlreadyGivenError, FeedbackEntryNotFoundError, MatchNotFoundError, SearchTopicNotFoundError,
 } from './search.errors.ts'
@@ -185,7 +186,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       if (input.topic && !repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
       const { candidates: ranked, normalized } = matcher.match(input.question, { topic: input.topic, limit })
-      if (!normalized) throw new EmptyQuestionError()
+      if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const candidates = ranked.map(toCandidate)
       const top = candidates[0]
       const matched = top !== undefined && top.inForce && top.confidence >= config.matchThreshold

@@ -1,0 +1,124 @@
+// npm run bench: performance of the matcher and the service at 1k, 10k and 100k entries, with the SQLite FTS5
+// trigram peer on the same queries. Prints one table. BENCH_SIZES=1000,10000 limits the sizes.
+import { cpus, totalmem, platform, release } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/client.ts'
+import { migrateDatabase } from '../src/db/migrate.ts'
+import { createServices } from '../src/services.ts'
+import { buildLibrary } from './data.ts'
+import { createFts5Peer } from './fts5.ts'
+import { loadLibrary } from './load.ts'
+import { mb, percentile, timeEach } from './stats.ts'
+import { rssOf, startServer } from './server.ts'
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
+const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 10)
+const ADMIN = 'bench-admin-token-0123456789'
+const silentLog = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silentLog } } as never
+
+interface Row { [k: string]: string | number }
+
+async function load(url: string, path: string, body: (i: number) => unknown | undefined, onSample?: () => void) {
+  let i = 0
+  const sampler = onSample ? setInterval(onSample, 200) : undefined
+  const result = await autocannon({
+    url: url + path,
+    connections: 16,
+    duration: DURATION,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    requests: [{
+      method: body(0) === undefined ? 'GET' : 'POST',
+      setupRequest: (req: Record<string, unknown>) => {
+        const b = body(i++)
+        return b === undefined ? req : { ...req, body: JSON.stringify(b) }
+      },
+    }],
+  })
+  if (sampler) clearInterval(sampler)
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx }
+}
+
+async function benchSize(size: number): Promise<Row> {
+  const { entries, queries } = buildLibrary(size)
+  const dir = mkdtempSync(join(tmpdir(), 'qa-bench-'))
+  const dbPath = join(dir, 'bench.sqlite')
+  const row: Row = { entries: size }
+  try {
+    const db = openDatabase(dbPath)
+    migrateDatabase(db)
+    loadLibrary(db, entries)
+
+    // In process: index build, memory and match latency.
+    const config = loadConfig({ DATABASE_PATH: dbPath, SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0' })
+    const services = createServices({ config, db, log: silentLog })
+    global.gc?.()
+    const t0 = performance.now()
+    await services.ready()
+    row['build s'] = ((performance.now() - t0) / 1000).toFixed(2)
+    global.gc?.()
+    const mem = process.memoryUsage()
+    row['RSS MB'] = mb(mem.rss)
+    row['heap MB'] = mb(mem.heapUsed)
+
+    let hits = 0
+    const ids = new Map<number, string>()
+    const lat = timeEach(queries, (q) => {
+      const r = services.search.match({ question: q.query, limit: 10 })
+      const top = r.candidates[0]
+      if (top && top.externalId === q.gold) hits++
+      if (top) ids.set(top.entryId, top.externalId ?? '')
+    })
+    row['R@1'] = (hits / queries.length).toFixed(3)
+    row['p50 ms'] = percentile(lat, 50).toFixed(2)
+    row['p99 ms'] = percentile(lat, 99).toFixed(2)
+
+    const peer = createFts5Peer(entries)
+    let peerHits = 0
+    const peerLat = timeEach(queries, (q) => { if (peer.query(q.query, 10)[0] === q.gold) peerHits++ })
+    peer.close()
+    row['FTS5 R@1'] = (peerHits / queries.length).toFixed(3)
+    row['FTS5 p50'] = percentile(peerLat, 50).toFixed(2)
+    row['FTS5 p99'] = percentile(peerLat, 99).toFixed(2)
+    await services.stop()
+    db.$client.close()
+
+    // Over HTTP: the real server in a child process.
+    const server = await startServer(dbPath, ADMIN, queries[0].query)
+    row['cold start s'] = (server.coldStartMs / 1000).toFixed(2)
+    try {
+      let peakRss = 0
+      const match = await load(server.url, '/api/v1/match', (i) => ({ question: queries[i % queries.length].query }), () => { peakRss = Math.max(peakRss, rssOf(server.pid)) })
+      const trivial = await load(server.url, '/health/live', () => undefined)
+      row['match req/s'] = Math.round(match.rps)
+      row['match p99 ms'] = match.p99
+      row['trivial req/s'] = Math.round(trivial.rps)
+      row['ratio'] = (match.rps / trivial.rps).toFixed(2)
+      row['RSS load MB'] = mb(peakRss)
+      const writes = await load(server.url, '/api/v1/consultations', (i) => ({
+        channel: 'hotline', question: `${queries[i % queries.length].query}（第${i}次来电）`, openTicket: true,
+        asker: { name: '测试', phone: '13800000000' },
+      }))
+      row['consult req/s'] = Math.round(writes.rps)
+      row['errors'] = match.errors + trivial.errors + writes.errors
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return row
+}
+
+const rows: Row[] = []
+for (const size of SIZES) {
+  process.stderr.write(`benchmarking ${size} entries…\n`)
+  rows.push(await benchSize(size))
+}
+const cpu = cpus()
+console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${mb(totalmem())} MB RAM, ${platform()} ${release()}, Node ${process.version}`)
+console.log(`HTTP: autocannon, 16 connections, ${DURATION} s per route; latency in process over the LCQMC queries`)
+console.table(rows)

@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+
+describe('web console', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await createTestApp() })
+  afterAll(async () => { await t.close() })
+
+  it('serves the console page without a token', async () => {
+    const res = await t.call({ method: 'GET', url: '/console/', token: null })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toContain('text/html')
+    expect(res.body).toContain('政策咨询问答库')
+  })
+
+  it('redirects / to the console', async () => {
+    const res = await t.call({ method: 'GET', url: '/', token: null })
+    expect(res.statusCode).toBe(302)
+    expect(res.headers.location).toBe('/console/')
+  })
+})

@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+
+export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url))
+
+/** Serves the built web console at /console/ (built by `npm run build:console`, which `npm install` runs). */
+export async function consoleRoutes(app: FastifyInstance) {
+  // The page and its assets hold no data: people sign in inside it with their token.
+  app.addHook('onRoute', (route) => { route.config = { ...route.config, roles: 'public' } })
+  const built = existsSync(`${CONSOLE_DIR}/index.html`)
+  app.get('/', { config: { roles: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'))
+  if (!built) {
+    app.log.warn('web console not built: run `npm run build:console`')
+    app.get('/console/', { config: { roles: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+      reply.status(503).type('text/plain; charset=utf-8').send('控制台尚未构建，请运行 npm run build:console'))
+    return
+  }
+  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/console/', index: 'index.html', maxAge: '1h', immutable: false })
+}

@@ -1,0 +1,55 @@
+// Headless Debian Chromium driven by playwright-core, against the real server in a child process.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServer, type RunningServer } from '../../bench/server.ts'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** In CI the browser is installed by .ci/run, so its absence is a failure there; elsewhere the tests are skipped. */
+export const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true'
+export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+export const E2E_ADMIN = 'e2e-admin-token-0123456789abc'
+
+export interface E2E { server: RunningServer; browser: Browser; page: Page; dir: string; close(): Promise<void> }
+
+export async function startE2E(): Promise<E2E> {
+  const dir = mkdtempSync(join(tmpdir(), 'qa-e2e-'))
+  const server = await startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none' })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+  return {
+    server, browser, page, dir,
+    async close() {
+      await browser.close()
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function signIn(page: Page, baseUrl: string, token: string) {
+  await page.goto(`${baseUrl}/console/`)
+  await page.evaluate(() => sessionStorage.clear())
+  await page.goto(`${baseUrl}/console/`)
+  await page.getByLabel('访问令牌').fill(token)
+  await page.keyboard.press('Enter')
+  await page.getByRole('button', { name: '退出' }).waitFor()
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+}
+
+export async function createToken(baseUrl: string, body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/tokens`, {
+    method: 'POST', headers: { authorization: `Bearer ${E2E_ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { token: string }).token
+}
