@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { ADMIN_TOKEN as ADMIN_TOKEN_FOR_ROLES, createTestApp, type TestApp } from '../../test/helpers.ts'
 import { ROLES, type Role } from '../auth/auth.table.ts'
 
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }
@@ -41,6 +41,18 @@ const MATRIX: { name: string; call: (ids: Ids) => Call; allowed: Role[] }[] = [
   { name: 'list policy documents', call: () => ({ method: 'GET', url: '/api/v1/policy-documents' }), allowed: ['admin', 'agent', 'unit', 'reviewer'] },
   { name: 'see the review queue', call: () => ({ method: 'GET', url: '/api/v1/reviews' }), allowed: ['admin', 'reviewer'] },
   { name: 'approve an entry', call: () => ({ method: 'POST', url: '/api/v1/entries/999999/approve', payload: {} }), allowed: ['admin', 'reviewer'] },
+  { name: 'match a question', call: () => ({ method: 'POST', url: '/api/v1/match', payload: { question: '灵活就业人员怎么交社保？' } }), allowed: ['admin', 'agent', 'unit', 'reviewer', 'integration'] },
+  { name: 'edit synonyms', call: () => ({ method: 'POST', url: '/api/v1/synonyms', payload: { term: `词${Math.random().toString(36).slice(2, 6)}`, canonical: '社会保险' } }), allowed: ['admin'] },
+  {
+    name: 'register a consultation',
+    call: () => ({ method: 'POST', url: '/api/v1/consultations', payload: { channel: 'mailbox', question: '失业保险金如何申领？', unitCode: 'rsj' } }),
+    allowed: ['admin', 'agent', 'integration'],
+  },
+  { name: 'list consultations', call: () => ({ method: 'GET', url: '/api/v1/consultations' }), allowed: ['admin', 'agent', 'integration'] },
+  { name: 'list tickets', call: () => ({ method: 'GET', url: '/api/v1/tickets' }), allowed: ['admin', 'agent', 'unit', 'integration'] },
+  { name: 'answer a ticket', call: () => ({ method: 'POST', url: '/api/v1/tickets/999999/answer', payload: { answer: '已按规定办理。' } }), allowed: ['admin', 'unit'] },
+  { name: 'reassign a ticket', call: () => ({ method: 'POST', url: '/api/v1/tickets/999999/reassign', payload: { unitCode: 'wjw', note: '属卫健委职责' } }), allowed: ['admin', 'agent'] },
+  { name: 'close a ticket', call: () => ({ method: 'POST', url: '/api/v1/tickets/999999/close', payload: {} }), allowed: ['admin', 'agent'] },
   { name: 'choose the replies to publish', call: () => ({ method: 'POST', url: '/api/v1/publications/2025-03', payload: { ticketIds: [1] } }), allowed: ['admin'] },
 ]
 
@@ -54,6 +66,7 @@ describe('roles', () => {
     t = await createTestApp()
     ids = { unit: (await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })).json().id, spareToken: 0 }
     await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委' } })
+    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'zwb', name: '区政府办公室' } })
     tokens = {
       admin: await t.token('admin', { name: '另一位管理员' }),
       agent: await t.token('agent'),
@@ -113,6 +126,53 @@ describe('roles', () => {
     const res = await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/approve`, token: tokens.reviewer, payload: {} })
     expect(res.statusCode).toBe(403)
     expect(res.json().code).toBe('KB_REVIEW_WRONG_STEP')
+  })
+
+  describe('consultations and tickets', () => {
+    const asker = { name: '李建国', phone: '13912345678' }
+    const submit = async (token: string, payload: Record<string, unknown>) => {
+      const res = await t.call({ method: 'POST', url: '/api/v1/consultations', token, payload: { question: '父亲的养老金怎么领取？', unitCode: 'rsj', asker, ...payload } })
+      expect(res.statusCode, res.body).toBe(201)
+      return res.json() as { consultation: { id: number }; ticket: { id: number } }
+    }
+    const get = (url: string, token: string) => t.call({ method: 'GET', url, token })
+
+    it('lets an integration see only what it submitted', async () => {
+      const other = (await t.call({ method: 'POST', url: '/api/v1/integrations', payload: { name: '另一个信箱' } })).json().credentials.token
+      const mine = await submit(tokens.integration, { channel: 'mailbox', externalId: 'M-1' })
+      const theirs = await submit(other, { channel: 'mailbox', externalId: 'M-1' })
+      expect((await get(`/api/v1/consultations/${mine.consultation.id}`, tokens.integration)).statusCode).toBe(200)
+      expect((await get(`/api/v1/consultations/${theirs.consultation.id}`, tokens.integration)).statusCode).toBe(404)
+      expect((await get(`/api/v1/tickets/${theirs.ticket.id}`, tokens.integration)).statusCode).toBe(404)
+      const listed = (await get('/api/v1/consultations?pageSize=100', tokens.integration)).json().items.map((c: { id: number }) => c.id)
+      expect(listed).toContain(mine.consultation.id)
+      expect(listed).not.toContain(theirs.consultation.id)
+    })
+
+    it('lets a unit see and answer only its own tickets', async () => {
+      const wjw = await t.token('unit', { unitCode: 'wjw' })
+      const { ticket } = await submit(tokens.agent, { channel: 'hotline' })
+      expect((await get(`/api/v1/tickets/${ticket.id}`, tokens.unit)).statusCode).toBe(200)
+      expect((await get(`/api/v1/tickets/${ticket.id}`, wjw)).statusCode).toBe(404)
+      expect((await get('/api/v1/tickets?pageSize=100', wjw)).json().items.map((i: { id: number }) => i.id)).not.toContain(ticket.id)
+      const refused = await t.call({ method: 'POST', url: `/api/v1/tickets/${ticket.id}/answer`, token: wjw, payload: { answer: '越权答复' } })
+      expect([403, 404]).toContain(refused.statusCode)
+      const answered = await t.call({ method: 'POST', url: `/api/v1/tickets/${ticket.id}/answer`, token: tokens.unit, payload: { answer: '请携带身份证到社保窗口办理。' } })
+      expect(answered.statusCode, answered.body).toBe(200)
+    })
+
+    it('shows the asker in full only to admins, the registering agent and the assigned unit, and audits those reads', async () => {
+      const { consultation } = await submit(tokens.agent, { channel: 'hotline' })
+      const otherAgent = await t.token('agent', { name: '另一位坐席' })
+      const seen = async (token: string) => (await get(`/api/v1/consultations/${consultation.id}`, token)).json().consultation.asker
+      expect(await seen(ADMIN_TOKEN_FOR_ROLES)).toMatchObject({ phone: '13912345678', masked: false })
+      expect(await seen(tokens.agent)).toMatchObject({ phone: '13912345678', masked: false })
+      expect(await seen(tokens.unit)).toMatchObject({ phone: '13912345678', masked: false })
+      expect(await seen(otherAgent)).toMatchObject({ phone: '139****5678', name: '李**', masked: true })
+      const reads = (await t.call({ method: 'GET', url: `/api/v1/audit?action=readContactDetails&targetId=${consultation.id}` })).json()
+      expect(reads.items.map((i: { actor: { role: string } }) => i.actor.role).sort()).toEqual(['admin', 'agent', 'unit'])
+      expect(JSON.stringify(reads.items)).not.toContain('13912345678')
+    })
   })
 
   it('answers 401 without a token, with a malformed header, an unknown or a revoked token', async () => {

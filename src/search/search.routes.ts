@@ -11,7 +11,8 @@ const matchers = ['admin', 'agent', 'unit', 'reviewer', 'integration'] as const
 
 export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> = async (app, { search }) => {
   app.post('/match', {
-    config: { roles: matchers },
+    // A query, logged in match_logs with its token: not an audited write (and no second commit per match).
+    config: { roles: matchers, audit: false },
     schema: {
       tags, operationId: 'matchQuestion', summary: '匹配咨询问题：返回候选条目与是否可立即答复',
       body: MatchBody,
