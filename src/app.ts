@@ -16,6 +16,7 @@ import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: search
 
 // routes imports: calendar
+import { calendarRoutes } from './calendar/calendar.routes.ts'
 
 // routes imports: consultations and tickets
 
@@ -66,6 +67,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: search
 
     // routes: calendar
+    await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })
 
     // routes: consultations and tickets
 

@@ -9,6 +9,7 @@ import { createUnitsService } from './units/units.service.ts'
 // imports: search
 
 // imports: calendar
+import { createCalendarService } from './calendar/calendar.service.ts'
 
 // imports: consultations and tickets
 
@@ -34,6 +35,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: search
 
   // services: calendar
+  const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
 
@@ -57,6 +59,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: search
 
     // exports: calendar
+    calendar,
 
     // exports: consultations and tickets
 

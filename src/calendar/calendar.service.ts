@@ -1,0 +1,196 @@
+import { eq } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import type { Actor } from '../auth/auth.service.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { calendarYears } from './calendar.table.ts'
+import { CalendarInvalidDateError, CalendarInvalidError, CalendarYearNotLoadedError } from './calendar.errors.ts'
+import { buildPackageSchedules } from './package-schedule.ts'
+import { validateYearSchedule, type NamedDay, type YearScheduleInput } from './schedule-input.ts'
+import {
+  dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, workingDaysBetween,
+  type ScheduleLookup, type YearSchedule,
+} from './working-days.ts'
+
+/** The part of a pino/Fastify logger the calendar uses. */
+export interface CalendarLog {
+  info(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export interface CalendarServiceDeps {
+  db: Db
+  log: CalendarLog
+  /** Defaults to the chinese-days package; tests may pass their own. */
+  packageSchedules?: ReadonlyMap<number, YearSchedule>
+}
+
+export type CalendarSource = 'table' | 'package' | 'none'
+type ChangeListener = (years: number[]) => void
+
+interface TableSchedule extends YearSchedule { sourceUrl: string; updatedAt: string; updatedBy: number | null }
+
+const toList = (days: ReadonlyMap<string, string>): NamedDay[] =>
+  [...days].map(([date, name]) => ({ date, name })).sort((a, b) => a.date.localeCompare(b.date))
+
+function mapDiff(before: ReadonlyMap<string, string> | undefined, after: ReadonlyMap<string, string> | undefined) {
+  const b = before ?? new Map<string, string>()
+  const a = after ?? new Map<string, string>()
+  return {
+    added: [...a.keys()].filter((d) => !b.has(d)).sort(),
+    removed: [...b.keys()].filter((d) => !a.has(d)).sort(),
+    renamed: [...a].filter(([d, n]) => b.has(d) && b.get(d) !== n).map(([d]) => d),
+  }
+}
+
+function toInstant(value: string | Date, what: string): Date {
+  const instant = typeof value === 'string' ? new Date(value) : value
+  if (Number.isNaN(instant.getTime())) throw new CalendarInvalidDateError(`${what}=${String(value)}`)
+  return instant
+}
+
+export function createCalendarService({ db, log, packageSchedules = buildPackageSchedules() }: CalendarServiceDeps) {
+  const listeners: ChangeListener[] = []
+  // The table is tiny and changes a few times a year; it is read once and reloaded after each
+  // change made through this service, so recomputing every open ticket costs no queries per day.
+  let table: Map<number, TableSchedule> | undefined
+
+  function loadTable(): Map<number, TableSchedule> {
+    const rows = db.select().from(calendarYears).all()
+    return new Map(rows.map((r) => [r.year, {
+      year: r.year,
+      holidays: new Map(r.holidays.map((d) => [d.date, d.name])),
+      workdays: new Map(r.workdays.map((d) => [d.date, d.name])),
+      sourceUrl: r.sourceUrl, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
+    }]))
+  }
+  const tableSchedules = () => (table ??= loadTable())
+  const lookup: ScheduleLookup = (year) => tableSchedules().get(year) ?? packageSchedules.get(year)
+
+  function yearView(year: number) {
+    const fromTable = tableSchedules().get(year)
+    const schedule = fromTable ?? packageSchedules.get(year)
+    const source: CalendarSource = fromTable ? 'table' : schedule ? 'package' : 'none'
+    return {
+      year,
+      source,
+      provisional: source === 'none',
+      sourceUrl: fromTable?.sourceUrl ?? null,
+      updatedAt: fromTable?.updatedAt ?? null,
+      packageHasYear: packageSchedules.has(year),
+      holidays: schedule ? toList(schedule.holidays) : [],
+      workdays: schedule ? toList(schedule.workdays) : [],
+    }
+  }
+
+  /** Reloads the table, logs what changed in the effective schedule, and tells the listeners. */
+  function afterChange(year: number, before: YearSchedule | undefined, action: string, actor: Actor | null) {
+    table = undefined
+    const after = lookup(year)
+    const holidays = mapDiff(before?.holidays, after?.holidays)
+    const workdays = mapDiff(before?.workdays, after?.workdays)
+    const changes = {
+      holidaysAdded: holidays.added, holidaysRemoved: holidays.removed,
+      workdaysAdded: workdays.added, workdaysRemoved: workdays.removed,
+      renamed: [...holidays.renamed, ...workdays.renamed].sort(),
+    }
+    // A renamed day changes the reasons shown, never a deadline: listeners are told only of
+    // days that became worked or not, or of a year that gained or lost its schedule.
+    const changed = [holidays, workdays].some((d) => d.added.length + d.removed.length > 0) || (before === undefined) !== (after === undefined)
+    log.info({ year, action, actorTokenId: actor?.tokenId ?? null, actorName: actor?.name ?? null, source: yearView(year).source, changed, ...changes }, 'calendar changed')
+    if (changed) {
+      for (const listener of listeners) {
+        // The change is committed: one failing listener must not hide it from the others.
+        try { listener([year]) } catch (err) { log.error({ err, year }, 'calendar change listener failed') }
+      }
+    }
+    return { ...yearView(year), changed, changes }
+  }
+
+  function explainDue(receivedAt: string | Date, workingDays: number) {
+    const instant = toInstant(receivedAt, 'receivedAt')
+    if (!Number.isInteger(workingDays) || workingDays < 1) throw new CalendarInvalidDateError(`workingDays=${workingDays}`)
+    const receivedDate = shanghaiDate(instant)
+    const due = nthWorkingDayAfter(receivedDate, workingDays, lookup)
+    return {
+      dueAt: endOfShanghaiDay(due.date), provisional: due.provisional, skipped: due.skipped,
+      receivedAt: instant.toISOString(), receivedDate, workingDays, dueDate: due.date, countedDays: due.counted,
+    }
+  }
+
+  return {
+    /**
+     * End (23:59:59 Asia/Shanghai, as ISO UTC) of the Nth working day after the day of receipt.
+     * `provisional` is true when any day scanned lies in a year with no published schedule.
+     */
+    dueAt(receivedAt: string | Date, workingDays: number) {
+      const { dueAt, provisional, skipped } = explainDue(receivedAt, workingDays)
+      return { dueAt, provisional, skipped }
+    },
+
+    /** dueAt with the working days counted, for the explanation endpoint. */
+    explainDue,
+
+    /** Whole working days elapsed between two instants' Asia/Shanghai dates (negative if `to` is earlier). */
+    workingDaysBetween(from: string | Date, to: string | Date) {
+      return workingDaysBetween(shanghaiDate(toInstant(from, 'from')), shanghaiDate(toInstant(to, 'to')), lookup)
+    },
+
+    isWorkingDay(date: string) {
+      if (!isIsoDate(date)) throw new CalendarInvalidDateError(date)
+      return dayInfo(date, lookup).working
+    },
+
+    /** Whether a date is worked, why, and whether that rests on a published schedule. */
+    dayInfo(date: string) {
+      if (!isIsoDate(date)) throw new CalendarInvalidDateError(date)
+      return dayInfo(date, lookup)
+    },
+
+    /** Called after commit with the years whose effective schedule changed. Returns an unsubscribe. */
+    onChange(listener: ChangeListener) {
+      listeners.push(listener)
+      return () => { const i = listeners.indexOf(listener); if (i >= 0) listeners.splice(i, 1) }
+    },
+
+    /** Re-reads the table: only needed after writing calendar_years behind this service's back (a seed, a script). */
+    reload() { table = undefined },
+
+    /** Every year with a schedule, and where it comes from. */
+    listYears() {
+      const years = new Set([...packageSchedules.keys(), ...tableSchedules().keys()])
+      return [...years].sort((a, b) => a - b).map((year) => {
+        const { holidays: _h, workdays: _w, ...summary } = yearView(year)
+        return summary
+      })
+    },
+
+    /** The schedule in force for a year: the table's, else the package's, else none (weekdays only). */
+    getYear: yearView,
+
+    /** Loads (or replaces) a year's schedule from an administrator; it overrides the package. */
+    putYear(year: number, input: YearScheduleInput, actor: Actor | null) {
+      const problems = validateYearSchedule(year, input)
+      if (problems.length > 0) throw withDetails(new CalendarInvalidError(year), problems)
+      const before = lookup(year)
+      const values = {
+        holidays: [...input.holidays].sort((a, b) => a.date.localeCompare(b.date)),
+        workdays: [...input.workdays].sort((a, b) => a.date.localeCompare(b.date)),
+        sourceUrl: input.sourceUrl,
+        updatedBy: actor?.tokenId ?? null,
+        updatedAt: new Date().toISOString(),
+      }
+      db.insert(calendarYears).values({ year, ...values }).onConflictDoUpdate({ target: calendarYears.year, set: values }).run()
+      return afterChange(year, before, 'put', actor)
+    },
+
+    /** Drops an administrator's schedule, so the package (or weekdays alone) applies again. */
+    deleteYear(year: number, actor: Actor | null) {
+      const before = lookup(year)
+      const deleted = db.delete(calendarYears).where(eq(calendarYears.year, year)).returning({ year: calendarYears.year }).get()
+      if (!deleted) throw new CalendarYearNotLoadedError(year)
+      return afterChange(year, before, 'delete', actor)
+    },
+  }
+}
+
+export type CalendarService = ReturnType<typeof createCalendarService>

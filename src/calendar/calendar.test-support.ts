@@ -1,0 +1,28 @@
+// Shared by the calendar's tests: a service over a fresh migrated database, and the official schedules.
+import { readFileSync } from 'node:fs'
+import { openDatabase } from '../db/client.ts'
+import { migrateDatabase } from '../db/migrate.ts'
+import { createCalendarService, type CalendarLog } from './calendar.service.ts'
+
+export function calendarOnFreshDb(log: CalendarLog = { info() {}, error() {} }) {
+  const db = openDatabase(':memory:')
+  migrateDatabase(db)
+  return { db, calendar: createCalendarService({ db, log }), close: () => db.$client.close() }
+}
+
+// NateScarlet/holiday-cn, kept beside the repository in ../shared (the repo root is two levels up).
+const HOLIDAY_CN = new URL('../../../shared/calendar/holiday-cn/', import.meta.url)
+
+export interface OfficialDay { date: string; name: string; isOffDay: boolean }
+export interface HolidayCnFile { year: number; papers: string[]; days: OfficialDay[] }
+
+export function readHolidayCn(year: number): HolidayCnFile {
+  return JSON.parse(readFileSync(new URL(`${year}.json`, HOLIDAY_CN), 'utf8')) as HolidayCnFile
+}
+
+/** Every listed day of the official schedules for the years given, by date (a file may hold a day of its neighbour year). */
+export function officialDays(from: number, to: number): Map<string, OfficialDay> {
+  const days = new Map<string, OfficialDay>()
+  for (let year = from; year <= to; year++) for (const d of readHolidayCn(year).days) days.set(d.date, d)
+  return days
+}
