@@ -21,7 +21,9 @@ export async function startE2E(): Promise<E2E> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  // Fail with the locator that did not appear, well before vitest's own timeout.
+  page.setDefaultTimeout(10_000)
   return {
     server, browser, page, dir,
     async close() {
@@ -43,7 +45,21 @@ export async function signIn(page: Page, baseUrl: string, token: string) {
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // Not mid-load: Element Plus's v-loading mask greys the screen while a call is in flight.
+  await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {})
+  await page.waitForTimeout(300)
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+}
+
+/** Calls the API directly, to set up a test's data or to check what the screen did. */
+export async function apiCall<T = any>(baseUrl: string, method: string, path: string, body?: unknown, token = E2E_ADMIN): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
 }
 
 export async function createToken(baseUrl: string, body: Record<string, unknown>): Promise<string> {

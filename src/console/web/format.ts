@@ -52,7 +52,7 @@ export const REPLY_METHODS = [
 
 export const TICKET_STATUSES = [
   { value: 'registered', label: '待交办' },
-  { value: 'assigned', label: '办理中' },
+  { value: 'assigned', label: '已交办' },
   { value: 'answered', label: '单位已答复' },
   { value: 'replied', label: '已回复咨询人' },
   { value: 'closed', label: '已办结' },
