@@ -48,7 +48,10 @@ export async function screenshot(page: Page, name: string) {
   // Not mid-load: Element Plus's v-loading mask greys the screen while a call is in flight.
   await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {})
   await page.waitForTimeout(300)
+  // Toasts from the step before would cover the screen being shown.
+  const hide = await page.addStyleTag({ content: '.el-message { visibility: hidden !important; }' })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+  await hide.evaluate((el) => el.remove())
 }
 
 /** Calls the API directly, to set up a test's data or to check what the screen did. */

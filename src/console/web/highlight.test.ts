@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { highlightTerms, segments } from './highlight.ts'
+import { highlightRanges, highlightTerms, segments } from './highlight.ts'
 
 describe('highlighting matched terms', () => {
   it('marks every occurrence of each term and leaves the rest plain', () => {
@@ -14,6 +14,20 @@ describe('highlighting matched terms', () => {
 
   it('ignores case for Latin letters', () => {
     expect(segments('ETC 办理', ['etc'])).toEqual([{ text: 'ETC', hit: true }, { text: ' 办理', hit: false }])
+  })
+
+  it('marks the positions the matcher gives, together with its terms', () => {
+    expect(segments('医保报销比例', [], [{ start: 0, end: 2 }, { start: 4, end: 6 }])).toEqual([
+      { text: '医保', hit: true }, { text: '报销', hit: false }, { text: '比例', hit: true },
+    ])
+  })
+
+  it('reads positions per field only when they are positions', () => {
+    const h = { terms: ['医保'], question: [{ start: 0, end: 2 }], answer: [] }
+    expect(highlightRanges(h, 'question')).toEqual([{ start: 0, end: 2 }])
+    expect(highlightRanges(h, 'answer')).toEqual([])
+    expect(highlightRanges(['医保'], 'question')).toBeNull()
+    expect(highlightTerms(h, 'question')).toEqual(['医保'])
   })
 
   it('reads terms from strings, {term} objects and per-field lists', () => {

@@ -11,19 +11,30 @@ export function highlightTerms(highlights: unknown, field?: string): string[] {
     else if (Array.isArray(h)) h.forEach(take)
     else if (h && typeof h === 'object') {
       const o = h as Record<string, unknown>
+      if (isRange(o)) return
       if (typeof o.term === 'string') take(o.term)
       else if (typeof o.text === 'string') take(o.text)
+      else if (Array.isArray(o.terms)) take(o.terms)
       else if (field && field in o) take(o[field])
       else if (!field) Object.values(o).forEach(take)
-      else if (Array.isArray(o.terms)) take(o.terms)
     }
   }
   take(highlights)
   return [...out]
 }
 
+export interface Range { start: number; end: number }
+
+const isRange = (r: unknown): r is Range => !!r && typeof r === 'object' && typeof (r as Range).start === 'number' && typeof (r as Range).end === 'number'
+
+/** The matcher's [start, end) positions for `field`, when it gives positions rather than terms. */
+export function highlightRanges(highlights: unknown, field: string): Range[] | null {
+  const list = highlights && typeof highlights === 'object' && !Array.isArray(highlights) ? (highlights as Record<string, unknown>)[field] : undefined
+  return Array.isArray(list) && list.every(isRange) ? list : null
+}
+
 /** Splits `text` into marked and unmarked runs; longer terms win where terms overlap. */
-export function segments(text: string, terms: readonly string[]): Segment[] {
+export function segments(text: string, terms: readonly string[], ranges: readonly Range[] = []): Segment[] {
   if (!text) return []
   const marks = new Array<boolean>(text.length).fill(false)
   const lower = text.toLowerCase()
@@ -32,6 +43,7 @@ export function segments(text: string, terms: readonly string[]): Segment[] {
     if (!t) continue
     for (let i = lower.indexOf(t); i !== -1; i = lower.indexOf(t, i + t.length)) marks.fill(true, i, i + t.length)
   }
+  for (const r of ranges) marks.fill(true, Math.max(0, r.start), Math.min(text.length, r.end))
   const out: Segment[] = []
   for (let i = 0; i < text.length; i++) {
     const last = out[out.length - 1]

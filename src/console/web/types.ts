@@ -22,6 +22,8 @@ export interface Candidate {
   media?: Media[]
 }
 
+export interface Suggestion { entryId: number; question: string; matchedQuestion: string; topic: Ref | null; inForce: boolean; highlights: { start: number; end: number }[] }
+
 export interface MatchResult { matchId: string; matched: boolean; confidence: number; candidates: Candidate[] }
 
 export interface TicketBrief {
