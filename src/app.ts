@@ -12,6 +12,7 @@ import { authRoutes } from './auth/auth.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
 import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: kb
+import { kbRoutes } from './kb/kb.routes.ts'
 
 // routes imports: search
 
@@ -21,8 +22,10 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: consultations and tickets
 
 // routes imports: integrations
+import { integrationsRoutes } from './integrations/integrations.routes.ts'
 
 // routes imports: stats
+import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
 
@@ -63,6 +66,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(unitsRoutes, { units: services.units })
 
     // routes: kb
+    await api.register(kbRoutes, { kb: services.kb })
 
     // routes: search
 
@@ -72,8 +76,10 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: consultations and tickets
 
     // routes: integrations
+    await api.register(integrationsRoutes, { integrations: services.integrations })
 
     // routes: stats
+    await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
   }, { prefix: '/api/v1' })

@@ -5,6 +5,7 @@ import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
 // imports: kb
+import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
 
@@ -14,8 +15,10 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 // imports: consultations and tickets
 
 // imports: integrations
+import { createIntegrationsService } from './integrations/integrations.service.ts'
 
 // imports: stats
+import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
 
@@ -31,6 +34,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: audit and security
 
   // services: kb
+  const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
 
@@ -40,8 +44,12 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: consultations and tickets
 
   // services: integrations
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
 
   // services: stats
+  const stats = createStatsService({ db, config, calendar })
+  const ledger = createLedgerService({ db })
+  const publications = createPublicationsService({ db })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -49,12 +57,15 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: search
 
   // hooks: integrations
+  startHooks.push(() => integrations.start())
+  stopHooks.push(() => integrations.stop())
 
   return {
     config, db, log, events, auth, units,
     // exports: audit and security
 
     // exports: kb
+    kb,
 
     // exports: search
 
@@ -64,8 +75,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
     // exports: consultations and tickets
 
     // exports: integrations
+    integrations,
 
     // exports: stats
+    stats, ledger, publications,
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },

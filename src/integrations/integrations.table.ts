@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, json, timestamp } from '../common/columns.ts'
+import type { DomainEventType } from '../common/events.ts'
 
 /** A machine client such as the website mailbox: its token, webhook and signing secret. */
 export const integrations = sqliteTable('integrations', {
@@ -9,6 +10,9 @@ export const integrations = sqliteTable('integrations', {
   webhookUrl: text('webhook_url'),
   secret: text('secret').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  secretRotatedAt: timestamp('secret_rotated_at'),
+  /** Deleted integrations keep their row (and their delivery log); their token is revoked. */
+  deletedAt: timestamp('deleted_at'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('integrations_token_uq').on(t.tokenId)])
 
@@ -20,7 +24,7 @@ export const outboxEvents = sqliteTable('outbox_events', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   id: text('id').notNull(),
   integrationId: integer('integration_id').notNull(),
-  type: text('type').notNull(),
+  type: text('type').$type<DomainEventType>().notNull(),
   consultationId: integer('consultation_id'),
   externalId: text('external_id'),
   payload: json<Record<string, unknown>>('payload').notNull(),
@@ -29,6 +33,11 @@ export const outboxEvents = sqliteTable('outbox_events', {
   nextAttemptAt: text('next_attempt_at').notNull(),
   deliveredAt: timestamp('delivered_at'),
   lastError: text('last_error'),
+  /**
+   * The dispatcher instance holding the event while it is being posted. A claim also pushes
+   * next_attempt_at out by a lease, so an event whose holder died is retried: at least once.
+   */
+  claimedBy: text('claimed_by'),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('outbox_events_id_uq').on(t.id),
@@ -36,11 +45,17 @@ export const outboxEvents = sqliteTable('outbox_events', {
   index('outbox_events_integration_idx').on(t.integrationId, t.seq),
 ])
 
+export type DeliveryOutcome = 'in_flight' | 'delivered' | 'failed' | 'interrupted'
+
+/** One row per POST attempt, written when the attempt starts and completed when it ends. */
 export const eventDeliveries = sqliteTable('event_deliveries', {
   id: id(),
   eventId: text('event_id').notNull(),
   attempt: integer('attempt').notNull(),
   at: createdAt(),
+  /** in_flight until answered; interrupted when the process died before recording the answer. */
+  outcome: text('outcome').$type<DeliveryOutcome>().notNull().default('in_flight'),
+  url: text('url'),
   statusCode: integer('status_code'),
   error: text('error'),
   durationMs: integer('duration_ms').notNull(),

@@ -3,8 +3,11 @@ import { createdAt, id, json, timestamp, updatedAt } from '../common/columns.ts'
 import { topics, units } from '../units/units.table.ts'
 
 export type Validity = 'in_force' | 'expired' | 'repealed'
-export type MediaKind = 'text' | 'image' | 'video' | 'animation'
+/** Media attached to an entry (A5): 图解 image, 动画 animation, 短视频 video. */
+export type MediaKind = 'image' | 'animation' | 'video'
 export interface Media { kind: MediaKind; title: string; url: string }
+/** 解读材料 of a policy document: 文字解读 text, 图解 image, 视频 video. */
+export type InterpretationKind = 'text' | 'image' | 'video'
 
 /** 政策文件. `validity`: 现行有效 (in_force), 失效 (expired), 废止 (repealed). */
 export const policyDocuments = sqliteTable('policy_documents', {
@@ -27,7 +30,7 @@ export const policyDocuments = sqliteTable('policy_documents', {
 export const interpretations = sqliteTable('interpretations', {
   id: id(),
   policyDocumentId: integer('policy_document_id').notNull().references(() => policyDocuments.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<MediaKind>().notNull(),
+  kind: text('kind').$type<InterpretationKind>().notNull(),
   title: text('title').notNull(),
   url: text('url'),
   createdAt: createdAt(),
@@ -90,11 +93,13 @@ export const entryVersionDocuments = sqliteTable('entry_version_documents', {
   policyDocumentId: integer('policy_document_id').notNull().references(() => policyDocuments.id),
 }, (t) => [primaryKey({ columns: [t.entryVersionId, t.policyDocumentId] }), index('evd_doc_idx').on(t.policyDocumentId)])
 
-/** The review trail (G2): every submit, approve, return and publish, never rewritten. */
+export type ReviewActionKind = 'submit' | 'approve' | 'return' | 'publish' | 'withdraw' | 'archive' | 'restore'
+
+/** The review trail (G2): every submit, approve, return and publish (and archive, restore), never rewritten. */
 export const reviewActions = sqliteTable('review_actions', {
   id: id(),
   entryVersionId: integer('entry_version_id').notNull().references(() => entryVersions.id, { onDelete: 'cascade' }),
-  action: text('action').$type<'submit' | 'approve' | 'return' | 'publish' | 'withdraw'>().notNull(),
+  action: text('action').$type<ReviewActionKind>().notNull(),
   step: integer('step'),
   stepName: text('step_name'),
   comment: text('comment'),

@@ -1,0 +1,164 @@
+// Pushes outbox events to webhooks: claim (with a lease) → POST → record the outcome.
+// At least once: a claim that is never acknowledged (the process died) expires and is retried.
+import { randomUUID } from 'node:crypto'
+import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import { eventDeliveries, integrations, outboxEvents } from './integrations.table.ts'
+import { backoffMs, toEnvelope, webhookHeaders } from './integrations.webhook.ts'
+
+type OutboxRow = typeof outboxEvents.$inferSelect
+interface Target { id: number; webhookUrl: string; secret: string }
+interface Claim { event: OutboxRow; deliveryId: number; attempt: number; attemptsInRound: number }
+interface PostResult { ok: boolean; statusCode: number | null; error: string | null; durationMs: number }
+export interface DispatchSummary { attempted: number; delivered: number; failed: number; dead: number }
+
+export interface DispatcherDeps {
+  db: Db
+  webhook: Config['webhook']
+  log: FastifyBaseLogger
+  random?: () => number
+}
+
+/** Events posted to one integration in one round; the rest wait for the next round. */
+const BATCH_PER_INTEGRATION = 50
+const ERROR_TEXT_MAX = 300
+
+export const INTERRUPTED_ERROR = '投递过程中服务中断，未收到接收方的确认'
+
+export function createDispatcher({ db, webhook, log, random = Math.random }: DispatcherDeps) {
+  const instanceId = randomUUID()
+  const inFlight = new Set<Promise<unknown>>()
+  let stopping = false
+  // A claim outlives the longest possible attempt, so only a dead holder lets it lapse.
+  const leaseMs = webhook.timeoutMs * 2 + 30_000
+
+  function targets(now: string): Target[] {
+    const due = db.selectDistinct({ id: outboxEvents.integrationId }).from(outboxEvents)
+      .where(and(eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, now))).all().map((r) => r.id)
+    if (due.length === 0) return []
+    return db.select({ id: integrations.id, webhookUrl: integrations.webhookUrl, secret: integrations.secret }).from(integrations)
+      .where(and(inArray(integrations.id, due), eq(integrations.active, true), isNull(integrations.deletedAt), isNotNull(integrations.webhookUrl)))
+      .all() as Target[]
+  }
+
+  function claimNext(target: Target, now: Date): Claim | undefined {
+    const nowIso = now.toISOString()
+    return db.transaction((tx) => {
+      const event = tx.select().from(outboxEvents)
+        .where(and(eq(outboxEvents.integrationId, target.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, nowIso)))
+        .orderBy(asc(outboxEvents.seq)).limit(1).get()
+      if (!event) return undefined
+      tx.update(outboxEvents).set({
+        attempts: event.attempts + 1,
+        nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
+        claimedBy: instanceId,
+      }).where(eq(outboxEvents.seq, event.seq)).run()
+      // An attempt left in flight by a holder that died is over: say so in the log.
+      tx.update(eventDeliveries).set({ outcome: 'interrupted', error: INTERRUPTED_ERROR })
+        .where(and(eq(eventDeliveries.eventId, event.id), eq(eventDeliveries.outcome, 'in_flight'))).run()
+      const attempt = tx.select({ n: count() }).from(eventDeliveries).where(eq(eventDeliveries.eventId, event.id)).get()!.n + 1
+      const delivery = tx.insert(eventDeliveries).values({ eventId: event.id, attempt, at: nowIso, url: target.webhookUrl, durationMs: 0 })
+        .returning({ id: eventDeliveries.id }).get()
+      return { event, deliveryId: delivery.id, attempt, attemptsInRound: event.attempts + 1 }
+    })
+  }
+
+  async function post(target: Target, claim: Claim): Promise<PostResult> {
+    const body = JSON.stringify(toEnvelope(claim.event))
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const started = performance.now()
+    const elapsed = () => Math.round(performance.now() - started)
+    try {
+      const res = await fetch(target.webhookUrl, {
+        method: 'POST',
+        headers: webhookHeaders(target.secret, claim.event, body, timestamp, claim.attempt),
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(webhook.timeoutMs),
+      })
+      const text = await res.text().catch(() => '')
+      if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null, durationMs: elapsed() }
+      return { ok: false, statusCode: res.status, error: `HTTP ${res.status}${text ? `：${text.slice(0, ERROR_TEXT_MAX)}` : ''}`, durationMs: elapsed() }
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } }
+      const reason = err.name === 'TimeoutError' ? `超时（${webhook.timeoutMs} 毫秒内未答复）`
+        : err.cause?.code ? `连接失败：${err.cause.code}` : `请求失败：${err.cause?.message ?? err.message}`
+      return { ok: false, statusCode: null, error: reason.slice(0, ERROR_TEXT_MAX), durationMs: elapsed() }
+    }
+  }
+
+  /** Records the outcome; returns the event's new state. */
+  function acknowledge(claim: Claim, result: PostResult, now: Date): 'delivered' | 'pending' | 'dead' {
+    const nowIso = now.toISOString()
+    return db.transaction((tx) => {
+      tx.update(eventDeliveries).set({
+        outcome: result.ok ? 'delivered' : 'failed', statusCode: result.statusCode, error: result.error, durationMs: result.durationMs,
+      }).where(eq(eventDeliveries.id, claim.deliveryId)).run()
+      if (result.ok) {
+        tx.update(outboxEvents).set({ state: 'delivered', deliveredAt: nowIso, lastError: null, claimedBy: null }).where(eq(outboxEvents.seq, claim.event.seq)).run()
+        return 'delivered'
+      }
+      const dead = claim.attemptsInRound >= webhook.maxAttempts
+      tx.update(outboxEvents).set({
+        state: dead ? 'dead' : 'pending',
+        nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoffMs(claim.attemptsInRound, webhook.baseDelayMs, random))).toISOString(),
+        lastError: result.error,
+        claimedBy: null,
+      }).where(eq(outboxEvents.seq, claim.event.seq)).run()
+      return dead ? 'dead' : 'pending'
+    })
+  }
+
+  async function dispatchTo(target: Target, now: Date, summary: DispatchSummary) {
+    for (let i = 0; i < BATCH_PER_INTEGRATION && !stopping; i++) {
+      const claim = claimNext(target, now)
+      if (!claim) return
+      summary.attempted++
+      const result = await post(target, claim)
+      const state = acknowledge(claim, result, now)
+      if (state === 'delivered') { summary.delivered++; continue }
+      summary.failed++
+      if (state === 'dead') summary.dead++
+      log.warn({ eventId: claim.event.id, attempt: claim.attempt, state, error: result.error }, 'webhook delivery failed')
+      // The receiver is failing: its other events wait for the next round instead of piling on.
+      return
+    }
+  }
+
+  return {
+    instanceId,
+
+    /**
+     * Posts every due event once (per integration in order, integrations side by side). `now` is the
+     * clock for what is due and for the next attempt; tests pass a later one instead of waiting.
+     */
+    async dispatchDue(now: Date = new Date()): Promise<DispatchSummary> {
+      const summary: DispatchSummary = { attempted: 0, delivered: 0, failed: 0, dead: 0 }
+      if (stopping) return summary
+      const run = Promise.all(targets(now.toISOString()).map((t) => dispatchTo(t, now, summary)))
+      inFlight.add(run)
+      try { await run } finally { inFlight.delete(run) }
+      return summary
+    },
+
+    /**
+     * After a restart, claims held by an earlier process will never be acknowledged: make those
+     * events due now rather than when their lease runs out. (One server process per database.)
+     */
+    recoverInterrupted(now: Date = new Date()): number {
+      return db.update(outboxEvents).set({ nextAttemptAt: now.toISOString(), claimedBy: null })
+        .where(and(eq(outboxEvents.state, 'pending'), isNotNull(outboxEvents.claimedBy), ne(outboxEvents.claimedBy, instanceId)))
+        .run().changes
+    },
+
+    /** Refuses new work and waits for the POSTs in flight to be recorded. */
+    async stop() {
+      stopping = true
+      await Promise.allSettled([...inFlight])
+    },
+  }
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>

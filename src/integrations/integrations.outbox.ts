@@ -1,0 +1,107 @@
+// Writes the outbox: one row per domain event that concerns a consultation an integration submitted,
+// in the transaction that made the change, so an event exists if and only if the change committed.
+import { randomUUID } from 'node:crypto'
+import { and, eq, isNull } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import type { DomainEvent, EventBus } from '../common/events.ts'
+import { consultations, tickets } from '../consultations/consultations.table.ts'
+import { entries, entryVersions } from '../kb/kb.table.ts'
+import { units } from '../units/units.table.ts'
+import { integrations, outboxEvents } from './integrations.table.ts'
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined)
+
+function ticketView(tx: Tx, event: DomainEvent) {
+  const where = event.ticketId ? eq(tickets.id, event.ticketId) : eq(tickets.consultationId, event.consultationId)
+  const t = tx.select().from(tickets).where(where).get()
+  if (!t) return undefined
+  const unit = tx.select({ code: units.code, name: units.name }).from(units).where(eq(units.id, t.unitId)).get()
+  return { row: t, view: { number: t.number, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, unit: unit ?? null } }
+}
+
+function entryAnswer(tx: Tx, entryId: number | null) {
+  if (!entryId) return undefined
+  const row = tx.select({ id: entries.id, externalId: entries.externalId, question: entryVersions.question, answer: entryVersions.answer })
+    .from(entries).innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
+    .where(eq(entries.id, entryId)).get()
+  return row
+}
+
+/**
+ * What a receiver needs to act on an event without calling back: the ticket as it now stands and,
+ * where there is one, the answer text. Built from the rows (read inside the transaction, so they
+ * include the change) with the emitter's payload filling in what the rows do not hold.
+ */
+export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: number | null): Record<string, unknown> {
+  const p = event.payload
+  const ticket = ticketView(tx, event)
+  const data: Record<string, unknown> = { ticket: ticket?.view ?? null }
+  const t = ticket?.row
+  switch (event.type) {
+    case 'consultation.answered': {
+      // The intake puts the served entry in the payload; the rows are the fallback.
+      const given = typeof p.entry === 'object' && p.entry !== null ? p.entry as Record<string, unknown> : undefined
+      const entryId = num(given?.id) ?? answeredEntryId
+      const stored = given && str(given.answer) ? undefined : entryAnswer(tx, entryId)
+      data.entry = entryId ? { id: entryId, externalId: str(given?.externalId) ?? stored?.externalId ?? null, question: str(given?.question) ?? stored?.question ?? null } : null
+      data.answer = str(given?.answer) ?? stored?.answer ?? str(p.answer) ?? null
+      data.automatically = typeof p.automatically === 'boolean' ? p.automatically : null
+      break
+    }
+    case 'ticket.assigned':
+      data.assignedAt = t?.assignedAt ?? null
+      break
+    case 'ticket.answered':
+      data.answer = str(p.answer) ?? t?.answer ?? null
+      data.answeredAt = t?.answeredAt ?? null
+      // A unit may revise its answer before the reply: the latest ticket.answered wins.
+      data.revised = p.revised === true
+      data.suggestionDecision = t?.suggestionDecision ?? null
+      data.decisionReason = t?.decisionReason ?? null
+      break
+    case 'ticket.replied':
+      data.answer = t?.answer ?? str(p.answer) ?? null
+      data.replyMethod = t?.replyMethod ?? str(p.method) ?? null
+      data.repliedAt = t?.repliedAt ?? null
+      data.late = typeof p.late === 'boolean' ? p.late : null
+      break
+    case 'ticket.closed':
+      data.closedAt = t?.closedAt ?? null
+      data.suggestionDecision = t?.suggestionDecision ?? null
+      data.decisionReason = t?.decisionReason ?? null
+      break
+    case 'ticket.due_soon':
+      data.remainingWorkingDays = num(p.remainingWorkingDays) ?? null
+      break
+    case 'ticket.overdue':
+      data.overdueWorkingDays = num(p.overdueWorkingDays) ?? null
+      break
+    default:
+      break
+  }
+  return data
+}
+
+/** Subscribes the outbox writer to the event bus. */
+export function subscribeOutbox(events: EventBus, now: () => Date = () => new Date()) {
+  events.on((tx, event) => {
+    const c = tx.select({ registeredBy: consultations.registeredBy, externalId: consultations.externalId, answeredEntryId: consultations.answeredEntryId })
+      .from(consultations).where(eq(consultations.id, event.consultationId)).get()
+    if (!c?.registeredBy) return
+    const integration = tx.select({ id: integrations.id }).from(integrations)
+      .where(and(eq(integrations.tokenId, c.registeredBy), isNull(integrations.deletedAt))).get()
+    if (!integration) return
+    const at = now().toISOString()
+    tx.insert(outboxEvents).values({
+      id: randomUUID(),
+      integrationId: integration.id,
+      type: event.type,
+      consultationId: event.consultationId,
+      externalId: c.externalId,
+      payload: buildEventData(tx, event, c.answeredEntryId),
+      nextAttemptAt: at,
+      createdAt: at,
+    }).run()
+  })
+}

@@ -1,0 +1,92 @@
+// Registered integrations: their token, webhook URL and signing secret.
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import type { AuthService } from '../auth/auth.service.ts'
+import { apiTokens } from '../auth/auth.table.ts'
+import { integrations, outboxEvents } from './integrations.table.ts'
+import { IntegrationNotFoundError } from './integrations.errors.ts'
+import { generateSecret } from './integrations.webhook.ts'
+
+type IntegrationRow = typeof integrations.$inferSelect
+export interface RegisterInput { name: string; webhookUrl?: string | null }
+export interface UpdateInput { name?: string; webhookUrl?: string | null; active?: boolean }
+
+export const DELETED_ERROR = '接入系统已删除，事件不再投递'
+
+export function createRegistry({ db, auth }: { db: Db; auth: Pick<AuthService, 'createToken' | 'revokeToken'> }) {
+  function view(row: IntegrationRow) {
+    const token = db.select({ prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, row.tokenId)).get()
+    const counts = db.select({ state: outboxEvents.state, n: sql<number>`count(*)` }).from(outboxEvents)
+      .where(eq(outboxEvents.integrationId, row.id)).groupBy(outboxEvents.state).all()
+    const events = { pending: 0, delivered: 0, dead: 0 }
+    for (const c of counts) events[c.state] = c.n
+    return {
+      id: row.id, name: row.name, webhookUrl: row.webhookUrl, active: row.active,
+      token: { id: row.tokenId, prefix: token?.prefix ?? '', revokedAt: token?.revokedAt ?? null },
+      events, createdAt: row.createdAt, secretRotatedAt: row.secretRotatedAt, deletedAt: row.deletedAt,
+    }
+  }
+
+  /** A live (not deleted) integration, or 404. */
+  function requireLive(id: number) {
+    const row = db.select().from(integrations).where(and(eq(integrations.id, id), isNull(integrations.deletedAt))).get()
+    if (!row) throw new IntegrationNotFoundError(String(id))
+    return row
+  }
+
+  return {
+    /** Creates the integration with its token and secret; both are shown only in this answer. */
+    register(input: RegisterInput, createdBy: number | null) {
+      return db.transaction(() => {
+        const token = auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy)
+        const secret = generateSecret()
+        const row = db.insert(integrations).values({ name: input.name, webhookUrl: input.webhookUrl ?? null, tokenId: token.id, secret }).returning().get()
+        return { ...view(row), credentials: { token: token.token, secret } }
+      })
+    },
+
+    list(opts: { includeDeleted?: boolean } = {}) {
+      const rows = db.select().from(integrations).where(opts.includeDeleted ? undefined : isNull(integrations.deletedAt)).orderBy(desc(integrations.id)).all()
+      return rows.map(view)
+    },
+
+    get(id: number) {
+      const row = db.select().from(integrations).where(eq(integrations.id, id)).get()
+      if (!row) throw new IntegrationNotFoundError(String(id))
+      return view(row)
+    },
+
+    update(id: number, patch: UpdateInput) {
+      requireLive(id)
+      const row = db.update(integrations).set(patch).where(eq(integrations.id, id)).returning().get()!
+      return view(row)
+    },
+
+    /** A new secret at once: deliveries from now on are signed with it only. */
+    rotateSecret(id: number) {
+      requireLive(id)
+      const secret = generateSecret()
+      const row = db.update(integrations).set({ secret, secretRotatedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
+      return { ...view(row), credentials: { secret } }
+    },
+
+    /** Revokes the token, stops deliveries and parks what was still queued; the log is kept. */
+    remove(id: number) {
+      const existing = requireLive(id)
+      return db.transaction(() => {
+        auth.revokeToken(existing.tokenId)
+        const row = db.update(integrations).set({ active: false, deletedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
+        db.update(outboxEvents).set({ state: 'dead', lastError: DELETED_ERROR })
+          .where(and(eq(outboxEvents.integrationId, id), eq(outboxEvents.state, 'pending'))).run()
+        return view(row)
+      })
+    },
+
+    /** The live integration behind a token, if any. */
+    byToken(tokenId: number) {
+      return db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))).get()
+    },
+  }
+}
+
+export type Registry = ReturnType<typeof createRegistry>

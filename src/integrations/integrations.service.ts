@@ -1,0 +1,86 @@
+// The integrations module: registry, outbox writer, dispatcher, polling and reminders, with the
+// background loop that drives the dispatcher and the reminders.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import type { EventBus } from '../common/events.ts'
+import type { AuthService } from '../auth/auth.service.ts'
+import { createRegistry } from './integrations.registry.ts'
+import { createEventLog } from './integrations.events.ts'
+import { subscribeOutbox } from './integrations.outbox.ts'
+import { createDispatcher } from './integrations.dispatcher.ts'
+import { createReminders, type WorkingCalendar } from './integrations.reminders.ts'
+
+export interface IntegrationsDeps {
+  db: Db
+  config: Pick<Config, 'webhook'>
+  events: EventBus
+  auth: Pick<AuthService, 'createToken' | 'revokeToken'>
+  calendar: WorkingCalendar
+  log: FastifyBaseLogger
+  /** How often the loop evaluates reminders; they are idempotent, so this only bounds the delay. */
+  reminderIntervalMs?: number
+}
+
+export function createIntegrationsService({ db, config, events, auth, calendar, log, reminderIntervalMs = 5 * 60_000 }: IntegrationsDeps) {
+  const registry = createRegistry({ db, auth })
+  const eventLog = createEventLog({ db })
+  const dispatcher = createDispatcher({ db, webhook: config.webhook, log })
+  const reminders = createReminders({ db, events, calendar })
+  subscribeOutbox(events)
+
+  let timer: NodeJS.Timeout | undefined
+  let running = false
+  let lastReminderRun = 0
+
+  async function tick() {
+    try {
+      if (Date.now() - lastReminderRun >= reminderIntervalMs) {
+        lastReminderRun = Date.now()
+        const r = reminders.run()
+        if (r.dueSoon || r.overdue) log.info(r, 'ticket reminders sent')
+      }
+      await dispatcher.dispatchDue()
+    } catch (err) {
+      log.error({ err }, 'integrations loop failed; retrying on the next tick')
+    }
+    if (running) timer = setTimeout(tick, config.webhook.pollIntervalMs).unref()
+  }
+
+  return {
+    register: registry.register,
+    list: registry.list,
+    get: registry.get,
+    update: registry.update,
+    rotateSecret: registry.rotateSecret,
+    remove: registry.remove,
+
+    listEvents: eventLog.list,
+    getEvent: eventLog.get,
+    redeliver: eventLog.redeliver,
+    poll: eventLog.poll,
+
+    /** One dispatcher round; the loop calls it, tests call it by hand (with a later `now` to skip backoff). */
+    dispatchDue: dispatcher.dispatchDue,
+    /** One reminders evaluation; the loop calls it every few minutes. */
+    runReminders: reminders.run,
+
+    /** Re-queues what a previous process left in flight, then starts the loop (unless pollIntervalMs is 0). */
+    start() {
+      const recovered = dispatcher.recoverInterrupted()
+      if (recovered) log.warn({ recovered }, 'webhook events left in flight by a previous process are queued again')
+      if (config.webhook.pollIntervalMs > 0 && !running) {
+        running = true
+        timer = setTimeout(tick, 0).unref()
+      }
+    },
+    /** Stops the loop and waits for deliveries in flight to be recorded. */
+    async stop() {
+      running = false
+      if (timer) clearTimeout(timer)
+      await dispatcher.stop()
+    },
+  }
+}
+
+export type IntegrationsService = ReturnType<typeof createIntegrationsService>

@@ -1,0 +1,103 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { InterpretationKind, Validity } from './kb.table.ts'
+import { DocumentInUseError, DocumentNotFoundError, DocumentNumberTakenError, InterpretationNotFoundError } from './kb.errors.ts'
+import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.context.ts'
+import * as docs from './documents.repository.ts'
+import { entryIdsOnDocument } from './kb.repository.ts'
+
+export interface DocumentInput {
+  title: string
+  docNumber?: string | null
+  issuer: string
+  url?: string | null
+  publishedOn?: string | null
+  effectiveOn?: string | null
+  expiresOn?: string | null
+  validity?: Validity
+  unitCode?: string | null
+}
+
+export interface InterpretationInput { kind: InterpretationKind; title: string; url: string }
+
+const WHAT = '政策文件'
+
+export function createDocumentsService(ctx: KbContext) {
+  const { db } = ctx
+
+  function requireDocument(id: number) {
+    const row = docs.getDocument(db, id)
+    if (!row) throw new DocumentNotFoundError(String(id))
+    return row
+  }
+  const view = (id: number) => docs.documentViews(db, [requireDocument(id)])[0]
+
+  function saving<T>(docNumber: string | null | undefined, write: () => T): T {
+    try {
+      return write()
+    } catch (e) {
+      if (isUniqueViolation(e, 'policy_documents.doc_number')) throw new DocumentNumberTakenError(String(docNumber))
+      throw e
+    }
+  }
+
+  return {
+    getDocument: view,
+
+    listDocuments(q: { validity?: Validity; unit?: string; q?: string; page: number; pageSize: number }) {
+      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
+      const { rows, total } = docs.listDocuments(db, { ...q, unitId })
+      return { items: docs.documentViews(db, rows), total, page: q.page, pageSize: q.pageSize }
+    },
+
+    createDocument(input: DocumentInput, actor: Actor) {
+      const { unitCode, ...values } = input
+      const unitId = resolveUnitId(ctx, actor, unitCode, WHAT)
+      const row = saving(input.docNumber, () => docs.insertDocument(db, { ...values, unitId }))
+      return view(row.id)
+    },
+
+    /**
+     * A change of validity (or of anything shown beside an answer) changes what the entries resting
+     * on the document serve, so their ids go to the onChange listeners after the commit.
+     */
+    updateDocument(id: number, patch: Partial<DocumentInput>, actor: Actor) {
+      const { unitCode, ...values } = patch
+      const affected = db.transaction((tx) => {
+        const before = docs.getDocument(tx, id)
+        if (!before) throw new DocumentNotFoundError(String(id))
+        assertOwnUnit(actor, before.unitId, WHAT)
+        const set: Parameters<typeof docs.updateDocument>[2] = { ...values }
+        // A unit may not hand its document to nobody (which only an admin could then edit).
+        if (unitCode === null) assertOwnUnit(actor, null, WHAT)
+        if (unitCode !== undefined) set.unitId = unitCode === null ? null : resolveUnitId(ctx, actor, unitCode, WHAT)
+        if (values.validity && values.validity !== before.validity) set.validityChangedAt = now()
+        saving(values.docNumber, () => docs.updateDocument(tx, id, set))
+        return entryIdsOnDocument(tx, id)
+      })
+      ctx.notify(affected)
+      return view(id)
+    },
+
+    /** Only a document no entry version has ever cited can be deleted; otherwise mark it 失效 or 废止. */
+    deleteDocument(id: number) {
+      db.transaction((tx) => {
+        if (!docs.getDocument(tx, id)) throw new DocumentNotFoundError(String(id))
+        if (docs.isCited(tx, id)) throw new DocumentInUseError(String(id))
+        docs.deleteDocument(tx, id)
+      })
+    },
+
+    addInterpretation(documentId: number, input: InterpretationInput, actor: Actor) {
+      assertOwnUnit(actor, requireDocument(documentId).unitId, WHAT)
+      const { policyDocumentId: _, ...row } = docs.insertInterpretation(db, { ...input, policyDocumentId: documentId })
+      return row
+    },
+
+    deleteInterpretation(documentId: number, interpretationId: number, actor: Actor) {
+      assertOwnUnit(actor, requireDocument(documentId).unitId, WHAT)
+      if (!docs.deleteInterpretation(db, documentId, interpretationId)) throw new InterpretationNotFoundError(String(interpretationId))
+    },
+  }
+}
+
+export type DocumentsService = ReturnType<typeof createDocumentsService>

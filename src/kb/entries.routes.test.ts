@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { setUpLibrary } from './kb.fixtures.ts'
+
+describe('entries API', () => {
+  let t: TestApp
+  let lib: Awaited<ReturnType<typeof setUpLibrary>>
+  beforeEach(async () => {
+    t = await createTestApp()
+    lib = await setUpLibrary(t)
+  })
+  afterEach(async () => { await t.close() })
+
+  const get = async (url: string, token?: string) => (await t.call({ method: 'GET', url: `/api/v1${url}`, token })).json()
+
+  it('creates a draft entry with cleaned similar questions, media and its documents', async () => {
+    const doc = await lib.document()
+    const res = await t.call({
+      method: 'POST', url: '/api/v1/entries', payload: {
+        unitCode: 'rsj', topic: 'employment', externalId: '12345-KB-0001',
+        question: '一次性创业补贴怎么申请？', answer: '向区就业服务中心提交申请。',
+        similarQuestions: [' 创业补贴在哪里申请 ', '创业补贴在哪里申请', '一次性创业补贴怎么申请？'],
+        keywords: ['创业补贴'], policyDocumentIds: [doc.id],
+        media: [{ kind: 'video', title: '一分钟看懂创业补贴', url: 'https://www.example.gov.cn/v/1.mp4' }],
+      },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({
+      status: 'draft', version: 1, versionState: 'draft', inForce: true, externalId: '12345-KB-0001',
+      unit: { code: 'rsj' }, topic: { code: 'employment' }, similarQuestions: ['创业补贴在哪里申请'],
+      media: [{ kind: 'video' }], policyDocuments: [{ id: doc.id, validity: 'in_force' }],
+      publishedVersion: null, latestVersion: 1, workingVersion: { version: 1, state: 'draft' },
+    })
+  })
+
+  it('names the field when the entry is invalid, and asks an admin for the unit', async () => {
+    const bad = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: ' ', answer: '答复', media: [{ kind: 'gif', title: 'x', url: 'ftp://x' }] } })
+    expect(bad.json().code).toBe('VALIDATION_FAILED')
+    expect(bad.json().details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['question', 'media.0.kind', 'media.0.url']))
+    const noUnit = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { question: '问题', answer: '答复' } })
+    expect(noUnit.statusCode).toBe(400)
+    expect(noUnit.json().code).toBe('KB_UNIT_REQUIRED')
+    const unknownDoc = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', policyDocumentIds: [999] } })
+    expect(unknownDoc.json().code).toBe('KB_DOCUMENT_NOT_FOUND')
+  })
+
+  it('keeps external ids unique', async () => {
+    await lib.entry({ externalId: 'EXT-1' })
+    const res = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '另一个问题', answer: '答复', externalId: 'EXT-1' } })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('KB_EXTERNAL_ID_TAKEN')
+    const other = await lib.entry({ question: '第三个问题' })
+    const patch = await t.call({ method: 'PATCH', url: `/api/v1/entries/${other.id}`, payload: { externalId: 'EXT-1' } })
+    expect(patch.json().code).toBe('KB_EXTERNAL_ID_TAKEN')
+  })
+
+  it('filters the list by status, unit, topic, text, in-force and external id, with pagination', async () => {
+    const expired = await lib.document({ docNumber: 'OLD-1', validity: 'expired' })
+    const published = await lib.entry({ externalId: 'P-1', question: '失业保险金怎么申领？' })
+    await lib.publish(published.id)
+    await lib.entry({ unitCode: 'wjw', topic: 'birth', question: '生育津贴怎么申领？', answer: '由单位向医保局申领。' })
+    await lib.entry({ question: '稳岗返还什么时候发？', policyDocumentIds: [expired.id] })
+    const ids = (page: { items: { question: string }[] }) => page.items.map((e) => e.question).sort()
+
+    expect(ids(await get('/entries?status=published'))).toEqual(['失业保险金怎么申领？'])
+    expect(ids(await get('/entries?unit=wjw'))).toEqual(['生育津贴怎么申领？'])
+    expect(ids(await get('/entries?topic=birth'))).toEqual(['生育津贴怎么申领？'])
+    expect(ids(await get(`/entries?q=${encodeURIComponent('申领')}`))).toEqual(['失业保险金怎么申领？', '生育津贴怎么申领？'])
+    expect(ids(await get('/entries?inForce=false'))).toEqual(['稳岗返还什么时候发？'])
+    expect(ids(await get('/entries?externalId=P-1'))).toEqual(['失业保险金怎么申领？'])
+    expect(await get('/entries?pageSize=2&page=2')).toMatchObject({ total: 3, page: 2, items: [{}] })
+    expect((await get('/entries?unit=nope')).code).toBe('UNIT_NOT_FOUND')
+  })
+
+  it('keeps serving the published version while an edit waits as a new draft version', async () => {
+    const entry = await lib.entry()
+    await lib.publish(entry.id)
+    const edited = await t.call({ method: 'PATCH', url: `/api/v1/entries/${entry.id}`, payload: { answer: '补贴标准调整为 8000 元。', changeNote: '按 2023 年新标准修订' } })
+    expect(edited.statusCode).toBe(200)
+    expect(edited.json()).toMatchObject({
+      status: 'published', version: 1, publishedVersion: 1, latestVersion: 2, workingVersion: { version: 2, state: 'draft' },
+    })
+    expect(edited.json().answer).toContain('5000 元')
+
+    // A second edit changes the same draft, not a third version.
+    await t.call({ method: 'PATCH', url: `/api/v1/entries/${entry.id}`, payload: { keywords: ['创业补贴'] } })
+    const versions = (await get(`/entries/${entry.id}/versions`)).items
+    expect(versions.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[2, 'draft'], [1, 'published']])
+    expect(versions[0]).toMatchObject({ answer: '补贴标准调整为 8000 元。', keywords: ['创业补贴'], changeNote: '按 2023 年新标准修订' })
+
+    await lib.publish(entry.id)
+    const after = await get(`/entries/${entry.id}`)
+    expect(after).toMatchObject({ version: 2, publishedVersion: 2, workingVersion: null, answer: '补贴标准调整为 8000 元。' })
+    const history = (await get(`/entries/${entry.id}/versions`)).items
+    expect(history.map((v: { state: string }) => v.state)).toEqual(['published', 'superseded'])
+  })
+
+  it('refuses to edit a version that is in review', async () => {
+    const entry = await lib.entry()
+    await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/submit`, payload: {} })
+    const res = await t.call({ method: 'PATCH', url: `/api/v1/entries/${entry.id}`, payload: { answer: '改一改' } })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('KB_VERSION_IN_REVIEW')
+  })
+
+  it('lets a unit token create and edit only its own unit\'s entries, and agents and reviewers only read', async () => {
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const agent = await t.token('agent')
+    const reviewer = await t.token('reviewer', { reviewStep: 0 })
+    const own = await lib.entry({ unitCode: undefined }, rsj)
+    expect((await get(`/entries/${own.id}`)).unit.code).toBe('rsj')
+
+    const foreign = await t.call({ method: 'POST', url: '/api/v1/entries', token: rsj, payload: { unitCode: 'wjw', question: '产假多少天？', answer: '158 天。' } })
+    expect(foreign.statusCode).toBe(403)
+    expect(foreign.json().code).toBe('KB_NOT_YOUR_UNIT')
+    const wjwEntry = await lib.entry({ unitCode: 'wjw', question: '产假多少天？' })
+    const edit = await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjwEntry.id}`, token: rsj, payload: { answer: '改成别的' } })
+    expect(edit.json().code).toBe('KB_NOT_YOUR_UNIT')
+    const move = await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.id}`, token: rsj, payload: { unitCode: 'wjw' } })
+    expect(move.json().code).toBe('KB_NOT_YOUR_UNIT')
+
+    for (const token of [agent, reviewer]) {
+      expect((await t.call({ method: 'GET', url: '/api/v1/entries', token })).statusCode).toBe(200)
+      expect((await t.call({ method: 'GET', url: `/api/v1/entries/${own.id}/versions`, token })).statusCode).toBe(200)
+      const write = await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.id}`, token, payload: { answer: '坐席不能改' } })
+      expect(write.json().code).toBe('FORBIDDEN')
+    }
+  })
+
+  it('archives an entry out of service and restores it', async () => {
+    const changed: number[][] = []
+    t.app.services.kb.onChange((ids) => changed.push(ids))
+    const entry = await lib.entry()
+    await lib.publish(entry.id)
+    changed.length = 0
+    const archived = await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/archive`, payload: { comment: '政策已调整' } })
+    expect(archived.json()).toMatchObject({ status: 'archived', archivedAt: expect.any(String) })
+    expect(changed).toEqual([[entry.id]])
+    expect((await t.call({ method: 'PATCH', url: `/api/v1/entries/${entry.id}`, payload: { answer: 'x' } })).json().code).toBe('KB_ENTRY_ARCHIVED')
+    expect((await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/archive`, payload: {} })).json().code).toBe('KB_ENTRY_ARCHIVED')
+
+    const restored = await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/restore`, payload: {} })
+    expect(restored.json()).toMatchObject({ status: 'published', archivedAt: null, version: 1 })
+    expect(changed).toEqual([[entry.id], [entry.id]])
+    const trail = (await get(`/entries/${entry.id}/versions`)).items[0].trail.map((a: { action: string }) => a.action)
+    expect(trail.slice(-2)).toEqual(['archive', 'restore'])
+    expect((await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/restore`, payload: {} })).json().code).toBe('KB_ENTRY_NOT_ARCHIVED')
+  })
+
+  it('answers 404 KB_ENTRY_NOT_FOUND for an unknown entry', async () => {
+    expect((await get('/entries/999')).code).toBe('KB_ENTRY_NOT_FOUND')
+    expect((await get('/entries/999/versions')).code).toBe('KB_ENTRY_NOT_FOUND')
+  })
+})

@@ -1,0 +1,222 @@
+import { eq } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
+import { entries, entryVersions, type EntryStatus, type Media } from './kb.table.ts'
+import { DocumentNotFoundError, EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError, VersionInReviewError } from './kb.errors.ts'
+import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.context.ts'
+import { cleanList } from './kb.logic.ts'
+import * as repo from './kb.repository.ts'
+import { existingIds } from './documents.repository.ts'
+import { entryViews, servedEntries, stepNameOf, type EntryView } from './kb.views.ts'
+
+export interface ContentInput {
+  question: string
+  answer: string
+  similarQuestions?: string[]
+  keywords?: string[]
+  /** A topic code; null clears it. */
+  topic?: string | null
+  media?: Media[]
+  policyDocumentIds?: number[]
+  changeNote?: string | null
+}
+export interface CreateEntryInput extends ContentInput { externalId?: string | null; unitCode?: string }
+export interface UpdateEntryInput extends Partial<ContentInput> { externalId?: string | null; unitCode?: string }
+export interface ListEntriesQuery {
+  status?: EntryStatus; unit?: string; topic?: string; q?: string; inForce?: boolean; externalId?: string; page: number; pageSize: number
+}
+
+const WHAT = '问答条目'
+const CONTENT_KEYS = ['question', 'answer', 'similarQuestions', 'keywords', 'topic', 'media', 'policyDocumentIds', 'changeNote'] as const
+
+export function createEntriesService(ctx: KbContext) {
+  const { db, reviewSteps } = ctx
+
+  function requireEntry(tx: Tx, id: number) {
+    const row = repo.getEntry(tx, id)
+    if (!row) throw new EntryNotFoundError(String(id))
+    return row
+  }
+  const view = (id: number): EntryView => entryViews(db, [requireEntry(db, id)], reviewSteps)[0]
+
+  function checkDocuments(tx: Tx, ids: readonly number[]) {
+    const found = existingIds(tx, ids)
+    const missing = ids.filter((id) => !found.has(id))
+    if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
+  }
+
+  /** Normalised version columns from content input; `base` fills what the input leaves out. */
+  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: repo.VersionRow) {
+    const question = (input.question ?? base?.question ?? '').trim()
+    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : ctx.units.requireTopic(input.topic).id
+    if (input.policyDocumentIds) checkDocuments(tx, input.policyDocumentIds)
+    return {
+      question,
+      answer: (input.answer ?? base?.answer ?? '').trim(),
+      similarQuestions: cleanList(input.similarQuestions ?? base?.similarQuestions, [question]),
+      keywords: cleanList(input.keywords ?? base?.keywords),
+      media: input.media ?? base?.media ?? [],
+      topicId,
+      // A new version starts without a note; an edit of the same draft keeps the note it had.
+      changeNote: input.changeNote !== undefined ? input.changeNote : base?.state === 'published' ? null : base?.changeNote ?? null,
+    }
+  }
+
+  function writing<T>(externalId: string | null | undefined, write: () => T): T {
+    try {
+      return write()
+    } catch (e) {
+      if (isUniqueViolation(e, 'entries.external_id')) throw new ExternalIdTakenError(String(externalId))
+      throw e
+    }
+  }
+
+  function insertEntry(tx: Tx, input: ContentInput & { unitId: number; externalId?: string | null; sourceTicketId?: number | null }, actor: Actor) {
+    const values = versionValues(tx, input)
+    const entry = tx.insert(entries).values({
+      externalId: input.externalId ?? null, unitId: input.unitId, topicId: values.topicId, status: 'draft',
+      latestVersion: 1, sourceTicketId: input.sourceTicketId ?? null,
+    }).returning().get()
+    const version = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: 1, state: 'draft', createdBy: actor.tokenId }).returning().get()
+    repo.setDocIds(tx, version.id, input.policyDocumentIds ?? [])
+    return { entryId: entry.id, versionId: version.id }
+  }
+
+  /**
+   * Applies content changes. A draft or returned version is edited in place; a published one is
+   * kept serving while the changes go into a new draft version.
+   */
+  function revise(tx: Tx, entry: repo.EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
+    if (entry.status === 'archived') throw new EntryArchivedError(String(entry.id))
+    const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
+    if (latest.state === 'in_review') throw new VersionInReviewError(String(latest.version))
+    const values = versionValues(tx, patch, latest)
+    const docIds = patch.policyDocumentIds ?? repo.docIdsOf(tx, latest.id)
+    let versionId = latest.id
+    if (latest.state === 'published') {
+      const next = latest.version + 1
+      versionId = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: next, state: 'draft', createdBy: actor.tokenId }).returning().get().id
+      tx.update(entries).set({ latestVersion: next }).where(eq(entries.id, entry.id)).run()
+    } else {
+      tx.update(entryVersions).set({ ...values, state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
+      // Until something is published, the entry shows its latest version, topic included.
+      if (!entry.publishedVersionId) tx.update(entries).set({ topicId: values.topicId }).where(eq(entries.id, entry.id)).run()
+    }
+    repo.setDocIds(tx, versionId, docIds)
+    return versionId
+  }
+
+  return {
+    getEntry: view,
+
+    listEntries(q: ListEntriesQuery) {
+      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
+      const topicId = q.topic ? ctx.units.requireTopic(q.topic).id : undefined
+      const { ids, total } = repo.listEntryIds(db, { ...q, unitId, topicId })
+      const rows = new Map(repo.entriesByIds(db, ids).map((r) => [r.id, r]))
+      return { items: entryViews(db, ids.map((id) => rows.get(id)!), reviewSteps), total, page: q.page, pageSize: q.pageSize }
+    },
+
+    createEntry(input: CreateEntryInput, actor: Actor): EntryView {
+      const unitId = resolveUnitId(ctx, actor, input.unitCode, WHAT)
+      if (unitId === null) throw new UnitRequiredError()
+      const { entryId } = writing(input.externalId, () => db.transaction((tx) => insertEntry(tx, { ...input, unitId }, actor)))
+      return view(entryId)
+    },
+
+    updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): EntryView {
+      const served = writing(patch.externalId, () => db.transaction((tx) => {
+        const entry = requireEntry(tx, id)
+        assertOwnUnit(actor, entry.unitId, WHAT)
+        const set: Partial<typeof entries.$inferInsert> = {}
+        if (patch.externalId !== undefined) set.externalId = patch.externalId
+        if (patch.unitCode !== undefined) set.unitId = resolveUnitId(ctx, actor, patch.unitCode, WHAT)!
+        if (CONTENT_KEYS.some((k) => patch[k] !== undefined)) revise(tx, entry, patch, actor)
+        // Touch the entry so lists sorted by the last change show it first.
+        tx.update(entries).set({ ...set, updatedAt: now() }).where(eq(entries.id, id)).run()
+        // Entry-level fields (unit, external id) are shown with the served answer at once.
+        return entry.status === 'published' && Object.keys(set).length > 0
+      }))
+      if (served) ctx.notify([id])
+      return view(id)
+    },
+
+    listVersions(id: number) {
+      requireEntry(db, id)
+      const { versions, trail } = repo.versionsWithTrail(db, id)
+      const docs = repo.docsOfVersions(db, versions.map((v) => v.id))
+      const topicMap = repo.topicRefs(db)
+      const items = versions.map((v) => ({
+        id: v.id, version: v.version, state: v.state, reviewStep: v.reviewStep, reviewStepName: stepNameOf(reviewSteps, v.reviewStep),
+        question: v.question, similarQuestions: v.similarQuestions, answer: v.answer, keywords: v.keywords, media: v.media,
+        topic: v.topicId ? topicMap.get(v.topicId) ?? null : null,
+        policyDocuments: docs.get(v.id) ?? [],
+        changeNote: v.changeNote, createdBy: v.createdBy, submittedAt: v.submittedAt, publishedAt: v.publishedAt, createdAt: v.createdAt, updatedAt: v.updatedAt,
+        trail: trail.filter((a) => a.versionId === v.id).map((a) => ({
+          action: a.action, step: a.step, stepName: a.stepName, comment: a.comment, at: a.at,
+          actor: a.actorTokenId === null ? null : { tokenId: a.actorTokenId, name: a.actorName ?? '', role: a.actorRole ?? null },
+        })),
+      }))
+      return { items }
+    },
+
+    /** Contract for tickets: a reviewed ticket answer becomes a draft entry (D1). */
+    createDraft(input: { question: string; answer: string; similarQuestions?: string[]; keywords?: string[]; topicCode?: string | null; unitId: number; policyDocumentIds?: number[]; sourceTicketId?: number | null }, actor: Actor) {
+      assertOwnUnit(actor, input.unitId, WHAT)
+      const { topicCode, ...rest } = input
+      return db.transaction((tx) => insertEntry(tx, { ...rest, topic: topicCode ?? null }, actor))
+    },
+
+    /**
+     * Contract for tickets: a question asked in other words joins the entry's similar questions in a
+     * draft version (a new one when the latest is published), which goes through review as usual.
+     */
+    addSimilarQuestion(entryId: number, question: string, actor: Actor) {
+      return db.transaction((tx) => {
+        const entry = requireEntry(tx, entryId)
+        assertOwnUnit(actor, entry.unitId, WHAT)
+        const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
+        const versionId = revise(tx, entry, { similarQuestions: [...latest.similarQuestions, question] }, actor)
+        tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entryId)).run()
+        return { entryId, versionId }
+      })
+    },
+
+    servedEntries: (entryIds?: readonly number[]) => servedEntries(db, entryIds),
+
+    /** Archived entries are not served; a version in review is withdrawn first. */
+    archiveEntry(id: number, comment: string | undefined, actor: Actor) {
+      const wasServed = db.transaction((tx) => {
+        const entry = requireEntry(tx, id)
+        assertOwnUnit(actor, entry.unitId, WHAT)
+        if (entry.status === 'archived') throw new EntryArchivedError(String(id))
+        const latest = repo.getVersion(tx, id, entry.latestVersion)!
+        if (latest.state === 'in_review') {
+          tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
+          repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepNameOf(reviewSteps, latest.reviewStep), comment: '条目归档，撤回审核', actorTokenId: actor.tokenId })
+        }
+        repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? latest.id, action: 'archive', comment: comment ?? null, actorTokenId: actor.tokenId })
+        tx.update(entries).set({ status: 'archived', archivedAt: now() }).where(eq(entries.id, id)).run()
+        return entry.status === 'published'
+      })
+      if (wasServed) ctx.notify([id])
+      return view(id)
+    },
+
+    restoreEntry(id: number, comment: string | undefined, actor: Actor) {
+      const served = db.transaction((tx) => {
+        const entry = requireEntry(tx, id)
+        assertOwnUnit(actor, entry.unitId, WHAT)
+        if (entry.status !== 'archived') throw new EntryNotArchivedError(String(id))
+        const status: EntryStatus = entry.publishedVersionId ? 'published' : 'draft'
+        repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? repo.getVersion(tx, id, entry.latestVersion)!.id, action: 'restore', comment: comment ?? null, actorTokenId: actor.tokenId })
+        tx.update(entries).set({ status, archivedAt: null }).where(eq(entries.id, id)).run()
+        return status === 'published'
+      })
+      if (served) ctx.notify([id])
+      return view(id)
+    },
+  }
+}
+
+export type EntriesService = ReturnType<typeof createEntriesService>

@@ -1,0 +1,131 @@
+import { eq } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
+import { entries, entryVersions } from './kb.table.ts'
+import { EntryArchivedError, EntryNotFoundError, NothingToSubmitError, NotInReviewError, PolicyNotInForceError, VersionConflictError, WrongReviewStepError } from './kb.errors.ts'
+import { assertOwnUnit, now, type KbContext } from './kb.context.ts'
+import { afterApproval, diffContent, isInForce } from './kb.logic.ts'
+import * as repo from './kb.repository.ts'
+import { contentOf, entryViews, stepNameOf } from './kb.views.ts'
+
+export interface ReviewInput { comment?: string; /** The version the reviewer looked at; refused if another is now in review. */ version?: number }
+
+/**
+ * G2: draft → submit → each configured step approves (or returns to the author) → published.
+ * Every move is one row in review_actions.
+ */
+export function createReviewService(ctx: KbContext) {
+  const { db, reviewSteps } = ctx
+  const stepName = (step: number | null) => stepNameOf(reviewSteps, step)
+
+  function load(tx: Tx, id: number) {
+    const entry = repo.getEntry(tx, id)
+    if (!entry) throw new EntryNotFoundError(String(id))
+    if (entry.status === 'archived') throw new EntryArchivedError(String(id))
+    return { entry, latest: repo.getVersion(tx, id, entry.latestVersion)! }
+  }
+
+  /** The version in review, checked against what the caller saw and the step it may act at. */
+  function inReview(tx: Tx, id: number, input: ReviewInput, actor: Actor) {
+    const { entry, latest } = load(tx, id)
+    if (latest.state !== 'in_review' || latest.reviewStep === null) throw new NotInReviewError()
+    if (input.version !== undefined && input.version !== latest.version) throw new VersionConflictError(String(latest.version), String(input.version))
+    if (actor.role !== 'admin' && actor.reviewStep !== latest.reviewStep) {
+      throw new WrongReviewStepError(stepName(actor.reviewStep) ?? '无', stepName(latest.reviewStep) ?? String(latest.reviewStep))
+    }
+    return { entry, version: latest, step: latest.reviewStep }
+  }
+
+  const view = (id: number) => entryViews(db, [repo.getEntry(db, id)!], reviewSteps)[0]
+
+  return {
+    submitEntry(id: number, input: { comment?: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { entry, latest } = load(tx, id)
+        assertOwnUnit(actor, entry.unitId, '问答条目')
+        if (latest.state !== 'draft' && latest.state !== 'returned') throw new NothingToSubmitError(latest.state)
+        // Refused here already: reviewers should not spend three steps on what cannot be published.
+        if (!repo.versionInForce(tx, latest.id)) throw new PolicyNotInForceError('提交审核')
+        tx.update(entryVersions).set({ state: 'in_review', reviewStep: 0, submittedAt: now() }).where(eq(entryVersions.id, latest.id)).run()
+        repo.addAction(tx, { entryVersionId: latest.id, action: 'submit', comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'in_review', updatedAt: now() }).where(eq(entries.id, id)).run()
+      })
+      return view(id)
+    },
+
+    withdrawEntry(id: number, input: { comment?: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { entry, latest } = load(tx, id)
+        assertOwnUnit(actor, entry.unitId, '问答条目')
+        if (latest.state !== 'in_review') throw new NotInReviewError()
+        tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
+        repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepName(latest.reviewStep), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id)).run()
+      })
+      return view(id)
+    },
+
+    /** Approval at the last step publishes; the previously published version is superseded. */
+    approveEntry(id: number, input: ReviewInput, actor: Actor) {
+      const published = db.transaction((tx) => {
+        const { entry, version, step } = inReview(tx, id, input, actor)
+        const next = afterApproval(step, reviewSteps.length)
+        const at = now()
+        if (!next.publish) {
+          tx.update(entryVersions).set({ reviewStep: next.nextStep }).where(eq(entryVersions.id, version.id)).run()
+          repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+          tx.update(entries).set({ updatedAt: at }).where(eq(entries.id, id)).run()
+          return false
+        }
+        if (!repo.versionInForce(tx, version.id)) throw new PolicyNotInForceError('发布')
+        repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step, stepName: stepName(step), actorTokenId: actor.tokenId })
+        if (entry.publishedVersionId) tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId)).run()
+        tx.update(entryVersions).set({ state: 'published', reviewStep: null, publishedAt: at }).where(eq(entryVersions.id, version.id)).run()
+        tx.update(entries).set({ status: 'published', publishedVersionId: version.id, publishedAt: at, topicId: version.topicId, updatedAt: at }).where(eq(entries.id, id)).run()
+        return true
+      })
+      if (published) ctx.notify([id])
+      return view(id)
+    },
+
+    /** Returned versions go back to the author; resubmitting starts again at the first step. */
+    returnEntry(id: number, input: ReviewInput & { comment: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { entry, version, step } = inReview(tx, id, input, actor)
+        tx.update(entryVersions).set({ state: 'returned', reviewStep: null }).where(eq(entryVersions.id, version.id)).run()
+        repo.addAction(tx, { entryVersionId: version.id, action: 'return', step, stepName: stepName(step), comment: input.comment, actorTokenId: actor.tokenId })
+        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id)).run()
+      })
+      return view(id)
+    },
+
+    /** Versions waiting at a step, each with its field-level changes from the published version. */
+    listReviewQueue(q: { step?: number; unit?: string; page: number; pageSize: number }) {
+      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
+      const { rows, total } = repo.reviewQueue(db, { ...q, unitId })
+      const publishedIds = rows.map((r) => r.entry.publishedVersionId).filter((v): v is number => v !== null)
+      const publishedRows = new Map(publishedIds.map((vid) => [vid, repo.getVersionById(db, vid)!]))
+      const docs = repo.docsOfVersions(db, [...rows.map((r) => r.version.id), ...publishedIds])
+      const unitMap = repo.unitRefs(db)
+      const topicMap = repo.topicRefs(db)
+      const docIds = (vid: number) => (docs.get(vid) ?? []).map((d) => d.id)
+      const items = rows.map(({ entry, version }) => {
+        const before = entry.publishedVersionId ? publishedRows.get(entry.publishedVersionId)! : null
+        const linked = docs.get(version.id) ?? []
+        return {
+          entryId: entry.id, externalId: entry.externalId, versionId: version.id, version: version.version,
+          step: version.reviewStep!, stepName: stepName(version.reviewStep) ?? '',
+          submittedAt: version.submittedAt, unit: unitMap.get(entry.unitId)!,
+          topic: version.topicId ? topicMap.get(version.topicId) ?? null : null,
+          question: version.question, isNew: before === null,
+          inForce: isInForce(linked.map((d) => d.validity)), policyDocuments: linked,
+          diff: diffContent(before && contentOf(before, docIds(before.id), topicMap), contentOf(version, docIds(version.id), topicMap)),
+        }
+      })
+      return { items, total, page: q.page, pageSize: q.pageSize }
+    },
+  }
+}
+
+export type ReviewService = ReturnType<typeof createReviewService>

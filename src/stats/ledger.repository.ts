@@ -1,0 +1,85 @@
+import { and, asc, count, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm'
+import type { Channel } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
+import { units } from '../units/units.table.ts'
+import type { LedgerRecord } from './ledger.rows.ts'
+
+export interface LedgerFilter {
+  /** UTC bounds on the time of receipt: [fromUtc, toUtc). */
+  fromUtc?: string
+  toUtc?: string
+  unitId?: number | null
+  channel?: Channel
+  status?: TicketStatus
+}
+
+const columns = {
+  id: tickets.id,
+  number: tickets.number,
+  receivedAt: tickets.receivedAt,
+  channel: consultations.channel,
+  kind: consultations.kind,
+  askerName: consultations.askerName,
+  askerPhone: consultations.askerPhone,
+  question: consultations.question,
+  unitCode: units.code,
+  unitName: units.name,
+  assignedAt: tickets.assignedAt,
+  dueAt: tickets.dueAt,
+  dueAtProvisional: tickets.dueAtProvisional,
+  answeredAt: tickets.answeredAt,
+  answer: tickets.answer,
+  replyMethod: tickets.replyMethod,
+  repliedAt: tickets.repliedAt,
+  status: tickets.status,
+}
+
+// `byKey`: the rows are read in ticket-id order. The unary + keeps SQLite from choosing the
+// (unit_id, status) index, which would make it sort all of the unit's tickets again for every chunk;
+// walking the primary key instead reads the table once over the whole export.
+function conditions(f: LedgerFilter, byKey = false): SQL[] {
+  const where: SQL[] = []
+  if (f.fromUtc) where.push(gte(tickets.receivedAt, f.fromUtc))
+  if (f.toUtc) where.push(lt(tickets.receivedAt, f.toUtc))
+  if (f.unitId) where.push(byKey ? sql`+${tickets.unitId} = ${f.unitId}` : eq(tickets.unitId, f.unitId))
+  if (f.channel) where.push(eq(consultations.channel, f.channel))
+  if (f.status) where.push(eq(tickets.status, f.status))
+  return where
+}
+
+export function createLedgerRepository(db: Db) {
+  const base = () => db.select(columns).from(tickets)
+    .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+    .innerJoin(units, eq(units.id, tickets.unitId))
+
+  return {
+    /** One page, newest first, and how many rows match. */
+    page(f: LedgerFilter, page: number, pageSize: number): { rows: LedgerRecord[]; total: number } {
+      const where = and(...conditions(f))
+      const rows = base().where(where).orderBy(desc(tickets.id)).limit(pageSize).offset((page - 1) * pageSize).all()
+      const total = db.select({ n: count() }).from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .where(where).get()!.n
+      return { rows, total }
+    },
+
+    /**
+     * The rows in registration order, `size` at a time (keyset on the ticket id). Each chunk is read
+     * to the end before it is handed over: an open better-sqlite3 iterator would keep the shared
+     * connection busy, and every write (a new consultation) would fail until the export finished.
+     */
+    *chunks(f: LedgerFilter, size = 1000): Generator<LedgerRecord[]> {
+      const where = conditions(f, true)
+      let after = 0
+      for (;;) {
+        const rows = base().where(and(...where, gt(tickets.id, after))).orderBy(asc(tickets.id)).limit(size).all()
+        if (rows.length > 0) yield rows
+        if (rows.length < size) return
+        after = rows[rows.length - 1].id
+      }
+    },
+  }
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>

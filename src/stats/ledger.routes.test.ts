@@ -1,0 +1,122 @@
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { parseCsv } from './csv.ts'
+import { LEDGER_HEADER } from './ledger.rows.ts'
+import { TICKETS, loadStatsFixture } from './stats.fixture.ts'
+
+const OCTOBER = 'from=2025-10-01&to=2025-10-31'
+
+async function readXlsx(payload: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(payload as unknown as ArrayBuffer)
+  const sheet = wb.getWorksheet('登记台账')!
+  const rows: string[][] = []
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    rows.push(Array.from({ length: LEDGER_HEADER.length }, (_, i) => {
+      const v = row.getCell(i + 1).value
+      return v === null || v === undefined ? '' : String(v)
+    }))
+  })
+  return rows
+}
+
+describe('the ledger and its export', () => {
+  let t: TestApp
+  let rsjToken: string
+  const get = (url: string, token?: string) => t.call({ method: 'GET', url, ...(token ? { token } : {}) })
+
+  beforeAll(async () => {
+    t = await createTestApp()
+    loadStatsFixture(t.app.services.db)
+    rsjToken = await t.token('unit', { unitCode: 'rsj' })
+  })
+  afterAll(async () => { await t.close() })
+
+  it('exports CSV in UTF-8 with a BOM, the fifteen columns, and the rows in registration order', async () => {
+    const res = await get(`/api/v1/ledger/export?format=csv&${OCTOBER}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('登记台账_2025-10-01至2025-10-31.csv')}`)
+    expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const rows = parseCsv(res.rawPayload.toString('utf8'))
+    expect(rows[0]).toEqual(LEDGER_HEADER)
+    expect(rows).toHaveLength(1 + 14) // R7 was received in September
+    expect(rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 1)))
+    expect(rows[1]).toEqual([
+      '1', 'ZX20251013-0001', '2025-10-13 10:00', '12345热线', '张*', '139****0001', '社保卡怎么补办？', '区人力社保局',
+      '2025-10-13 10:00', '2025-10-20 23:59', '2025-10-15 16:00', '张*您好，关于您咨询的问题答复如下。', '电话', '否', '已回复',
+    ])
+    const byNumber = Object.fromEntries(rows.slice(1).map((r) => [r[1], r]))
+    expect(byNumber['ZX20251013-0003'].slice(13)).toEqual(['是', '已回复']) // R3 replied late
+    expect(byNumber['ZX20251020-0013'].slice(10)).toEqual(['', '蒋*您好，关于您咨询的问题答复如下。', '', '是', '已答复']) // R13: answered, asker not told
+    expect(byNumber['ZX20251022-0015'].slice(7, 9)).toEqual(['区政府办公室', '']) // Z1 not assigned yet
+  })
+
+  it('masks the asker and the ID-card and phone numbers in the question text', async () => {
+    const text = (await get(`/api/v1/ledger/export?format=csv&${OCTOBER}`)).rawPayload.toString('utf8')
+    const rows = parseCsv(text)
+    const r4 = rows.find((r) => r[1] === 'ZX20251014-0004')!
+    expect(r4.slice(4, 7)).toEqual(['赵*', '138****5678', '我叫赵*，灵活就业人员社保怎么缴纳？电话138****5678'])
+    const r5 = rows.find((r) => r[1] === 'ZX20251015-0005')!
+    expect(r5.slice(5, 7)).toEqual(['023****1234', '灵活就业人员社保如何缴纳？身份证500112********123X'])
+    for (const s of TICKETS) {
+      expect(text).not.toContain(s.askerName)
+      expect(text).not.toContain(s.askerPhone)
+    }
+    expect(text).not.toContain('50011219850312123X')
+  })
+
+  it('exports the same rows as an xlsx workbook that reads back with exceljs', async () => {
+    const res = await get(`/api/v1/ledger/export?format=xlsx&${OCTOBER}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    const xlsx = await readXlsx(res.rawPayload)
+    const csv = parseCsv((await get(`/api/v1/ledger/export?format=csv&${OCTOBER}`)).rawPayload.toString('utf8'))
+    expect(xlsx).toEqual(csv)
+    expect(xlsx[0]).toEqual(LEDGER_HEADER)
+  })
+
+  it('filters by channel and status', async () => {
+    const rows = parseCsv((await get(`/api/v1/ledger/export?format=csv&${OCTOBER}&channel=hotline&status=replied`)).rawPayload.toString('utf8'))
+    // Hotline and replied: R1, R3, R4, R5 and W1 (R2 is closed, R6 still assigned).
+    expect(rows.slice(1).map((r) => r[1])).toEqual(['ZX20251013-0001', 'ZX20251013-0003', 'ZX20251014-0004', 'ZX20251015-0005', 'ZX20251013-0014'])
+  })
+
+  it('exports to a unit token only its own tickets, and refuses another unit', async () => {
+    const rows = parseCsv((await get('/api/v1/ledger/export?format=csv', rsjToken)).rawPayload.toString('utf8'))
+    expect(rows).toHaveLength(1 + 13) // R1–R13, September's R7 included: no period given
+    expect(new Set(rows.slice(1).map((r) => r[7]))).toEqual(new Set(['区人力社保局']))
+    const other = await get('/api/v1/ledger/export?format=xlsx&unit=wjw', rsjToken)
+    expect(other.statusCode).toBe(403)
+    expect(other.json().code).toBe('STATS_UNIT_FORBIDDEN')
+    expect((await get('/api/v1/ledger/export', await t.token('agent'))).statusCode).toBe(403)
+  })
+
+  it('exports a header row alone when nothing matches', async () => {
+    const res = await get('/api/v1/ledger/export?format=xlsx&from=2030-01-01&to=2030-01-31')
+    expect(await readXlsx(res.rawPayload)).toEqual([LEDGER_HEADER])
+  })
+
+  it('lists the ledger for the console, newest first, paged and masked', async () => {
+    const res = await get(`/api/v1/ledger?${OCTOBER}&page=2&pageSize=5`)
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body).toMatchObject({ total: 14, page: 2, pageSize: 5 })
+    // Page 1 is Z1, W1, R13, R12, R11; R7 is September's.
+    expect(body.items.map((i: { number: string }) => i.number)).toEqual(['ZX20251020-0010', 'ZX20251001-0009', 'ZX20251009-0008', 'ZX20251016-0006', 'ZX20251015-0005'])
+    expect(body.items[0]).toMatchObject({
+      channel: 'phone', channelLabel: '部门电话', asker: { name: '陈*', phone: '139****0010' },
+      unit: { code: 'rsj', name: '区人力社保局' }, overdue: false, status: 'replied', statusLabel: '已回复', replyMethodLabel: '电话',
+    })
+    const own = (await get('/api/v1/ledger?status=registered', rsjToken)).json()
+    expect(own.total).toBe(0)
+  })
+
+  it('refuses a bad format, channel or date', async () => {
+    for (const q of ['format=pdf', 'channel=fax', 'from=2025-02-30', 'from=2025-10-31&to=2025-10-01']) {
+      const res = await get(`/api/v1/ledger/export?${q}`)
+      expect(res.statusCode, q).toBe(400)
+    }
+  })
+})

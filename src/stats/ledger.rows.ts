@@ -1,0 +1,130 @@
+// One ticket as a row of the 登记台账: what the office files, with the asker's details masked.
+import type { Channel } from '../config.ts'
+import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
+import { maskEmail, maskName, maskNumbersInText, maskPhone } from '../common/privacy.ts'
+import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } from './format.ts'
+
+export interface LedgerRecord {
+  id: number
+  number: string
+  receivedAt: string
+  channel: Channel
+  kind: ConsultationKind
+  askerName: string | null
+  askerPhone: string | null
+  question: string
+  unitCode: string
+  unitName: string
+  assignedAt: string | null
+  dueAt: string
+  dueAtProvisional: boolean
+  answeredAt: string | null
+  answer: string | null
+  replyMethod: string | null
+  repliedAt: string | null
+  status: TicketStatus
+}
+
+export const LEDGER_COLUMNS = [
+  { label: '序号', width: 8 },
+  { label: '编号', width: 18 },
+  { label: '受理时间', width: 17 },
+  { label: '渠道', width: 13 },
+  { label: '咨询人', width: 10 },
+  { label: '联系电话', width: 14 },
+  { label: '咨询内容', width: 50 },
+  { label: '交办单位', width: 20 },
+  { label: '交办时间', width: 17 },
+  { label: '办理时限', width: 17 },
+  { label: '答复时间', width: 17 },
+  { label: '答复内容', width: 50 },
+  { label: '回复方式', width: 10 },
+  { label: '是否超期', width: 9 },
+  { label: '状态', width: 9 },
+] as const
+
+export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
+
+/** ID-card numbers, phone numbers and e-mail addresses inside the asker's text, masked (G4). */
+export function maskQuestion(text: string): string {
+  return maskNumbersInText(text).replace(EMAIL, (m) => maskEmail(m) ?? m)
+}
+
+/**
+ * The asker's own name and phone number wherever they recur in free text (an answer that begins
+ * 张三您好, a letter that repeats the number), replaced by their masked forms.
+ */
+export function maskKnownDetails(text: string, asker: { name: string | null; phone: string | null }): string {
+  let out = text
+  const name = asker.name?.trim()
+  if (name && name.length >= 2) out = out.split(name).join(maskName(name) ?? '')
+  const phone = asker.phone?.replace(/\D/g, '')
+  if (phone && phone.length >= 7) out = out.split(phone).join(maskPhone(phone) ?? '')
+  return out
+}
+
+const askerOf = (r: LedgerRecord) => ({ name: r.askerName, phone: r.askerPhone })
+
+/** Tickets whose asker has not been told yet (the tickets module's OPEN_STATUSES). */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
+
+/**
+ * Overdue, as the tickets module defines it (C3: the asker is told within the deadline): replied to
+ * after the deadline, or still open with the deadline passed. The SQL in stats.repository.ts says the same.
+ */
+export function isOverdue(r: Pick<LedgerRecord, 'dueAt' | 'repliedAt' | 'status'>, nowIso: string): boolean {
+  if (r.repliedAt) return r.repliedAt > r.dueAt
+  return OPEN_STATUSES.includes(r.status) && nowIso > r.dueAt
+}
+
+/** The fifteen cells of the filed ledger, in order. */
+export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (string | number)[] {
+  return [
+    seq,
+    r.number,
+    shanghaiDateTime(r.receivedAt),
+    CHANNEL_LABELS[r.channel] ?? r.channel,
+    maskName(r.askerName) ?? '',
+    maskPhone(r.askerPhone) ?? '',
+    maskKnownDetails(maskQuestion(r.question), askerOf(r)),
+    r.unitName,
+    shanghaiDateTime(r.assignedAt),
+    shanghaiDateTime(r.dueAt) + (r.dueAtProvisional ? '（暂定）' : ''),
+    // 答复时间 is when the asker was told (the deadline's measure); the unit's answer time is in the JSON view.
+    shanghaiDateTime(r.repliedAt),
+    maskKnownDetails(r.answer ?? '', askerOf(r)),
+    replyMethodLabel(r.replyMethod),
+    isOverdue(r, nowIso) ? '是' : '否',
+    STATUS_LABELS[r.status] ?? r.status,
+  ]
+}
+
+/** The same row for the console: codes and ISO times, with Chinese labels beside them. */
+export function ledgerView(r: LedgerRecord, nowIso: string) {
+  return {
+    id: r.id,
+    number: r.number,
+    receivedAt: r.receivedAt,
+    channel: r.channel,
+    channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
+    kind: r.kind,
+    asker: { name: maskName(r.askerName), phone: maskPhone(r.askerPhone) },
+    question: maskKnownDetails(maskQuestion(r.question), askerOf(r)),
+    unit: { code: r.unitCode, name: r.unitName },
+    assignedAt: r.assignedAt,
+    dueAt: r.dueAt,
+    dueAtProvisional: r.dueAtProvisional,
+    answeredAt: r.answeredAt,
+    answer: r.answer === null ? null : maskKnownDetails(r.answer, askerOf(r)),
+    replyMethod: r.replyMethod,
+    replyMethodLabel: replyMethodLabel(r.replyMethod),
+    repliedAt: r.repliedAt,
+    overdue: isOverdue(r, nowIso),
+    status: r.status,
+    statusLabel: STATUS_LABELS[r.status] ?? r.status,
+  }
+}
+
+export type LedgerView = ReturnType<typeof ledgerView>

@@ -1,0 +1,65 @@
+import type { Readable } from 'node:stream'
+import type { Channel } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import type { TicketStatus } from '../consultations/consultations.table.ts'
+import { shanghaiDate, shanghaiDayStartUtc } from './format.ts'
+import { ledgerCsvStream, ledgerXlsxStream } from './ledger.export.ts'
+import { createLedgerRepository, type LedgerFilter } from './ledger.repository.ts'
+import { ledgerView } from './ledger.rows.ts'
+import type { Scope } from './scope.ts'
+import { StatsPeriodInvalidError } from './stats.errors.ts'
+
+export interface LedgerQuery {
+  /** Shanghai dates of receipt, both included; either may be left open. */
+  from?: string
+  to?: string
+  channel?: Channel
+  status?: TicketStatus
+}
+
+export type ExportFormat = 'csv' | 'xlsx'
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10)
+}
+
+function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
+  if (q.from && q.to && q.from > q.to) throw new StatsPeriodInvalidError(`开始日期 ${q.from} 晚于结束日期 ${q.to}`)
+  return {
+    fromUtc: q.from ? shanghaiDayStartUtc(q.from) : undefined,
+    toUtc: q.to ? shanghaiDayStartUtc(nextDay(q.to)) : undefined,
+    unitId: scope.unitId,
+    channel: q.channel,
+    status: q.status,
+  }
+}
+
+export function createLedgerService({ db, now = () => new Date() }: { db: Db; now?: () => Date }) {
+  const repo = createLedgerRepository(db)
+
+  return {
+    /** The ledger for the console, newest first, masked like the export. */
+    list(q: LedgerQuery & { page: number; pageSize: number }, scope: Scope) {
+      const { rows, total } = repo.page(toFilter(q, scope), q.page, q.pageSize)
+      const nowIso = now().toISOString()
+      return { items: rows.map((r) => ledgerView(r, nowIso)), total, page: q.page, pageSize: q.pageSize }
+    },
+
+    /** The filed ledger as a stream, in registration order; nothing is read until the stream is. */
+    export(format: ExportFormat, q: LedgerQuery, scope: Scope): { stream: Readable; contentType: string; filename: string } {
+      const filter = toFilter(q, scope)
+      const current = now()
+      const chunks = repo.chunks(filter)
+      const stream = format === 'csv' ? ledgerCsvStream(chunks, current.toISOString()) : ledgerXlsxStream(chunks, current.toISOString())
+      const span = `${q.from ?? '开始'}至${q.to ?? shanghaiDate(current)}`
+      return { stream, contentType: CONTENT_TYPES[format], filename: `登记台账_${span}.${format}` }
+    },
+  }
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>

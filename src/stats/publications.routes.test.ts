@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { parseCsv } from './csv.ts'
+import { loadStatsFixture, type Fixture } from './stats.fixture.ts'
+
+describe('publishing representative replies (H1)', () => {
+  let t: TestApp
+  let fx: Fixture
+  beforeEach(async () => {
+    t = await createTestApp()
+    fx = loadStatsFixture(t.app.services.db)
+  })
+  afterEach(async () => { await t.close() })
+
+  const select = (month: string, ticketIds: number[], token?: string) =>
+    t.call({ method: 'POST', url: `/api/v1/publications/${month}`, payload: { ticketIds }, ...(token ? { token } : {}) })
+
+  it('stores the chosen tickets de-identified, with the dates and the answering unit', async () => {
+    const res = await select('2025-10', [fx.ticketIds.R4, fx.ticketIds.R1])
+    expect(res.statusCode).toBe(200)
+    const { items } = res.json()
+    expect(items.map((i: { summary: string; receivedOn: string; repliedOn: string; unitName: string; answer: string }) => [i.summary, i.receivedOn, i.repliedOn, i.unitName, i.answer])).toEqual([
+      ['社保卡怎么补办？', '2025-10-13', '2025-10-15', '区人力社保局', '某某您好，关于您咨询的问题答复如下。'],
+      ['我叫某某，灵活就业人员社保怎么缴纳？电话[电话]', '2025-10-14', '2025-10-14', '区人力社保局', '某某您好，关于您咨询的问题答复如下。'],
+    ])
+    // Choosing again changes nothing.
+    expect((await select('2025-10', [fx.ticketIds.R1])).json().items).toHaveLength(2)
+  })
+
+  it('refuses a ticket whose asker has not been told, an unknown ticket and one on another month', async () => {
+    const unanswered = await select('2025-10', [fx.ticketIds.R13])
+    expect(unanswered.statusCode).toBe(409)
+    expect(unanswered.json().code).toBe('PUBLICATION_TICKET_UNANSWERED')
+    expect((await select('2025-10', [999_999])).json().code).toBe('PUBLICATION_TICKET_NOT_FOUND')
+    await select('2025-10', [fx.ticketIds.R1])
+    const taken = await select('2025-11', [fx.ticketIds.R1])
+    expect(taken.statusCode).toBe(409)
+    expect(taken.json().code).toBe('PUBLICATION_TICKET_TAKEN')
+  })
+
+  it('adds nothing when one of the chosen tickets is refused', async () => {
+    await select('2025-10', [fx.ticketIds.R1, fx.ticketIds.R6])
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items).toEqual([])
+  })
+
+  it('exports the month as CSV with the five published columns', async () => {
+    await select('2025-10', [fx.ticketIds.R4, fx.ticketIds.R1])
+    const res = await t.call({ method: 'GET', url: '/api/v1/publications/2025-10/csv' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(parseCsv(res.rawPayload.toString('utf8'))).toEqual([
+      ['序号', '留言摘要', '受理日期', '答复日期', '答复部门', '答复内容'],
+      ['1', '社保卡怎么补办？', '2025-10-13', '2025-10-15', '区人力社保局', '某某您好，关于您咨询的问题答复如下。'],
+      ['2', '我叫某某，灵活就业人员社保怎么缴纳？电话[电话]', '2025-10-14', '2025-10-14', '区人力社保局', '某某您好，关于您咨询的问题答复如下。'],
+    ])
+  })
+
+  it('lets the office edit or remove an item', async () => {
+    const [first] = (await select('2025-10', [fx.ticketIds.R1, fx.ticketIds.R4])).json().items
+    const edited = await t.call({ method: 'PATCH', url: `/api/v1/publications/items/${first.id}`, payload: { summary: '咨询社保卡补办方式' } })
+    expect(edited.json()).toMatchObject({ id: first.id, summary: '咨询社保卡补办方式' })
+    expect((await t.call({ method: 'DELETE', url: `/api/v1/publications/items/${first.id}` })).statusCode).toBe(204)
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items).toHaveLength(1)
+    expect((await t.call({ method: 'DELETE', url: `/api/v1/publications/items/${first.id}` })).json().code).toBe('PUBLICATION_ITEM_NOT_FOUND')
+  })
+
+  it('lets staff read the list but only admins choose, and checks the month', async () => {
+    const unit = await t.token('unit', { unitCode: 'rsj' })
+    expect((await select('2025-10', [fx.ticketIds.R1], unit)).statusCode).toBe(403)
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10', token: await t.token('agent') })).statusCode).toBe(200)
+    const bad = await select('2025-13', [fx.ticketIds.R1])
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().details[0].field).toBe('month')
+  })
+})

@@ -1,0 +1,93 @@
+// H1: the monthly list of representative consultations and replies, de-identified for publication.
+import { asc, eq } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Db } from '../db/client.ts'
+import { consultations, tickets } from '../consultations/consultations.table.ts'
+import { units } from '../units/units.table.ts'
+import { deidentify } from '../common/privacy.ts'
+import { BOM, csvLine } from './csv.ts'
+import { shanghaiDate } from './format.ts'
+import { publicationItems } from './stats.table.ts'
+import {
+  PublicationItemNotFoundError, PublicationTicketNotFoundError, PublicationTicketTakenError, PublicationTicketUnansweredError,
+} from './stats.errors.ts'
+
+// A 留言摘要 is a summary: long letters are cut here, and the office may edit the text afterwards.
+export const SUMMARY_MAX = 500
+
+const summarise = (text: string) => ([...text].length > SUMMARY_MAX ? `${[...text].slice(0, SUMMARY_MAX - 1).join('')}…` : text)
+
+type Item = typeof publicationItems.$inferSelect
+const view = (r: Item) => ({
+  id: r.id, month: r.month, ticketId: r.ticketId, summary: r.summary, receivedOn: r.receivedOn,
+  repliedOn: r.repliedOn, unitName: r.unitName, answer: r.answer, createdAt: r.createdAt,
+})
+
+export function createPublicationsService({ db }: { db: Db }) {
+  const listMonth = (month: string) =>
+    db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id)).all()
+
+  const list = (month: string) => ({ month, items: listMonth(month).map(view) })
+
+  return {
+    list,
+
+    /**
+     * Adds tickets to a month's list, de-identified on the way in. Choosing a ticket already on the
+     * same month's list changes nothing; a ticket on another month's list is refused.
+     */
+    select(month: string, ticketIds: number[], actor: Pick<Actor, 'tokenId'>) {
+      db.transaction((tx) => {
+        for (const ticketId of new Set(ticketIds)) {
+          const existing = tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)).get()
+          if (existing) {
+            if (existing.month !== month) throw new PublicationTicketTakenError(String(ticketId), existing.month)
+            continue
+          }
+          const t = tx.select({
+            number: tickets.number, answer: tickets.answer, repliedAt: tickets.repliedAt,
+            receivedAt: tickets.receivedAt, question: consultations.question, askerName: consultations.askerName, unitName: units.name,
+          }).from(tickets)
+            .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+            .innerJoin(units, eq(units.id, tickets.unitId))
+            .where(eq(tickets.id, ticketId)).get()
+          if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
+          if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
+          const knownNames = [t.askerName]
+          tx.insert(publicationItems).values({
+            month,
+            ticketId,
+            summary: summarise(deidentify(t.question, { knownNames })),
+            receivedOn: shanghaiDate(t.receivedAt),
+            repliedOn: shanghaiDate(t.repliedAt),
+            unitName: t.unitName,
+            answer: deidentify(t.answer, { knownNames }),
+            selectedBy: actor.tokenId,
+          }).run()
+        }
+      })
+      return list(month)
+    },
+
+    /** The office may polish the de-identified summary or answer before publishing. */
+    update(id: number, patch: { summary?: string; answer?: string }) {
+      const row = db.update(publicationItems).set(patch).where(eq(publicationItems.id, id)).returning().get()
+      if (!row) throw new PublicationItemNotFoundError(String(id))
+      return view(row)
+    },
+
+    remove(id: number) {
+      const row = db.delete(publicationItems).where(eq(publicationItems.id, id)).returning().get()
+      if (!row) throw new PublicationItemNotFoundError(String(id))
+    },
+
+    /** The month's list as CSV (UTF-8 with BOM): 序号、留言摘要、受理日期、答复日期、答复部门、答复内容. */
+    csv(month: string) {
+      let text = BOM + csvLine(['序号', '留言摘要', '受理日期', '答复日期', '答复部门', '答复内容'])
+      listMonth(month).forEach((r, i) => { text += csvLine([i + 1, r.summary, r.receivedOn, r.repliedOn, r.unitName, r.answer]) })
+      return { text, filename: `答复公开_${month}.csv` }
+    },
+  }
+}
+
+export type PublicationsService = ReturnType<typeof createPublicationsService>

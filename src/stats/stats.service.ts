@@ -1,0 +1,164 @@
+import type { Config, Channel } from '../config.ts'
+import { CHANNELS } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import type { ConsultationKind } from '../consultations/consultations.table.ts'
+import { deidentify } from '../common/privacy.ts'
+import { CHANNEL_LABELS, KIND_LABELS, monthsBefore, resolvePeriod, shanghaiDate, share, type Period } from './format.ts'
+import type { Actor } from '../auth/auth.service.ts'
+import { createStatsRepository } from './stats.repository.ts'
+import { resolveScope } from './scope.ts'
+import type { Scope } from './scope.ts'
+import { groupQuestions } from './unmatched.ts'
+
+export interface StatsServiceDeps {
+  db: Db
+  config: Pick<Config, 'staleEntryMonths'>
+  calendar: { workingDaysBetween(from: string | Date, to: string | Date): number }
+  now?: () => Date
+}
+
+export interface PeriodQuery { from?: string; to?: string }
+
+const KINDS: readonly ConsultationKind[] = ['question', 'suggestion']
+// Distinct unmatched wordings read for grouping: the most asked first, so the cap only drops the rarest.
+const UNMATCHED_CAP = 5000
+
+const periodView = (p: Period) => ({ from: p.from, to: p.to })
+
+export function createStatsService({ db, config, calendar, now = () => new Date() }: StatsServiceDeps) {
+  const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
+  const params = (q: PeriodQuery, scope: Scope) => {
+    const period = resolvePeriod(q, now())
+    return { period, p: { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId: scope.unitId } }
+  }
+
+  return {
+    /** Whose figures a caller may see: see resolveScope. */
+    scope: (actor: Pick<Actor, 'role' | 'unitId'>, unitCode?: string) => resolveScope(db, actor, unitCode),
+
+    /** Consultations by channel and kind, and the share answered at once vs ticketed. */
+    consultations(q: PeriodQuery, scope: Scope) {
+      const { period, p } = params(q, scope)
+      const rows = repo.consultations(p)
+      const sum = (pick: (r: (typeof rows)[number]) => boolean) => {
+        const sel = rows.filter(pick)
+        return {
+          total: sel.reduce((n, r) => n + r.total, 0),
+          answeredAtOnce: sel.reduce((n, r) => n + r.answered, 0),
+          answeredAutomatically: sel.reduce((n, r) => n + r.automatic, 0),
+          ticketed: sel.reduce((n, r) => n + r.ticketed, 0),
+        }
+      }
+      const withShares = <T extends ReturnType<typeof sum>>(x: T) => ({
+        ...x, answeredAtOnceShare: share(x.answeredAtOnce, x.total), ticketedShare: share(x.ticketed, x.total),
+      })
+      return {
+        period: periodView(period),
+        ...withShares(sum(() => true)),
+        byChannel: CHANNELS.map((channel: Channel) => ({ channel, label: CHANNEL_LABELS[channel], ...withShares(sum((r) => r.channel === channel)) })),
+        byKind: KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], ...withShares(sum((r) => r.kind === kind)) })),
+      }
+    },
+
+    /**
+     * Per unit, over the tickets received in the period that the unit now holds. On time = the
+     * asker was told by the deadline. The on-time rate counts only tickets whose outcome is known:
+     * replied to, or open with the deadline passed.
+     */
+    units(q: PeriodQuery, scope: Scope) {
+      const { period, p } = params(q, scope)
+      const rows = repo.units({ ...p, now: now().toISOString() })
+      return {
+        period: periodView(period),
+        items: rows.map((r) => ({
+          unit: { code: r.code, name: r.name },
+          received: r.received,
+          answered: r.answered,
+          replied: r.replied,
+          repliedOnTime: r.onTime,
+          onTimeRate: share(r.onTime, r.replied + r.overdueNow),
+          overdueNow: r.overdueNow,
+          overdueEver: r.overdueEver,
+          avgWorkingDays: r.avgWorkingDays,
+          p90WorkingDays: r.p90WorkingDays,
+          reassigned: r.reassigned,
+          returned: r.returned,
+        })),
+      }
+    },
+
+    /** D2: the questions the library could not answer, near-duplicates grouped, most asked first. */
+    unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {
+      const { period, p } = params(q, scope)
+      // De-identified before grouping: two askers' phone numbers must not keep one question apart.
+      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map((r) => ({ ...r, question: deidentify(r.question) }))
+      const groups = groupQuestions(asked)
+      return { period: periodView(period), totalAsked: asked.reduce((n, r) => n + r.count, 0), groups: groups.slice(0, q.limit) }
+    },
+
+    /** Entries hit most in the period, and published entries never hit at all. */
+    entries(q: PeriodQuery & { limit: number }, scope: Scope) {
+      const { period, p } = params(q, scope)
+      const entryRef = (r: { entryId: number; externalId: string | null; question: string | null; unitCode: string; unitName: string }) =>
+        ({ id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } })
+      const mostHit = repo.mostHit({ ...p, limit: q.limit }).map((r) => ({ entry: entryRef(r), status: r.status, periodHits: r.periodHits, hitCount: r.hitCount }))
+      const never = repo.neverHit({ unitId: scope.unitId, limit: q.limit })
+      return {
+        period: periodView(period),
+        mostHit,
+        neverHit: { total: never.total, items: never.items.map((r) => ({ entry: entryRef(r), publishedAt: r.publishedAt })) },
+      }
+    },
+
+    /** A3: published entries per topic; a required area with no entry in force is flagged. */
+    coverage(scope: Scope) {
+      const rows = repo.coverage({ unitId: scope.unitId })
+      const topics = rows.filter((r) => r.topicId !== null).map((r) => ({
+        topic: { code: r.code!, name: r.name! },
+        required: r.required === 1,
+        published: r.published,
+        inForce: r.inForce,
+        uncovered: r.required === 1 && r.inForce === 0,
+      }))
+      const none = rows.find((r) => r.topicId === null)
+      const required = topics.filter((t) => t.required)
+      return {
+        requiredAreas: required.length,
+        requiredCovered: required.filter((t) => !t.uncovered).length,
+        uncoveredAreas: required.filter((t) => t.uncovered).map((t) => t.topic),
+        topics,
+        withoutTopic: { published: none?.published ?? 0, inForce: none?.inForce ?? 0 },
+      }
+    },
+
+    /** D4: published entries resting on expired policies, and entries not reviewed for `months` months. */
+    maintenance(q: { months?: number; limit: number }, scope: Scope) {
+      const current = now()
+      const months = q.months ?? config.staleEntryMonths
+      const cutoff = monthsBefore(current, months).toISOString()
+      const byEntry = new Map<number, { entry: { id: number; externalId: string | null; question: string; unit: { code: string; name: string } }; inForce: boolean; documents: { id: number; title: string; docNumber: string | null; validity: string; expiresOn: string | null }[] }>()
+      for (const r of repo.expiredPolicies({ unitId: scope.unitId, today: shanghaiDate(current) })) {
+        const item = byEntry.get(r.entryId) ?? {
+          entry: { id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } },
+          inForce: r.inForce === 1,
+          documents: [],
+        }
+        item.documents.push({ id: r.documentId, title: r.title, docNumber: r.docNumber, validity: r.validity, expiresOn: r.expiresOn })
+        byEntry.set(r.entryId, item)
+      }
+      const stale = repo.stale({ unitId: scope.unitId, cutoff, limit: q.limit })
+      const expired = [...byEntry.values()]
+      return {
+        expiredPolicies: { total: expired.length, items: expired.slice(0, q.limit) },
+        stale: {
+          months,
+          cutoff,
+          total: stale.total,
+          items: stale.items.map((r) => ({ entry: { id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } }, lastReviewedAt: r.lastReviewedAt })),
+        },
+      }
+    },
+  }
+}
+
+export type StatsService = ReturnType<typeof createStatsService>
