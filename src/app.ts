@@ -15,11 +15,14 @@ import { consoleRoutes } from './console/console.routes.ts'
 import { kbRoutes } from './kb/kb.routes.ts'
 
 // routes imports: search
+import { searchRoutes } from './search/search.routes.ts'
 
 // routes imports: calendar
 import { calendarRoutes } from './calendar/calendar.routes.ts'
 
 // routes imports: consultations and tickets
+import { consultationsRoutes } from './consultations/consultations.routes.ts'
+import { ticketsRoutes } from './tickets/tickets.routes.ts'
 
 // routes imports: integrations
 import { integrationsRoutes } from './integrations/integrations.routes.ts'
@@ -28,6 +31,8 @@ import { integrationsRoutes } from './integrations/integrations.routes.ts'
 import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
+import { securityPlugin } from './plugins/security.ts'
+import { auditRoutes } from './audit/audit.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +63,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   app.decorate('services', services)
   await app.register(authPlugin, { authService: services.auth })
   // plugins: audit and security
+  await app.register(securityPlugin, { services })
 
   await app.register(systemRoutes, { services })
   await app.register(consoleRoutes)
@@ -69,11 +75,14 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(kbRoutes, { kb: services.kb })
 
     // routes: search
+    await api.register(searchRoutes, { search: services.search })
 
     // routes: calendar
     await api.register(calendarRoutes, { calendar: services.calendar, defaultWorkingDays: config.dueWorkingDays.question })
 
     // routes: consultations and tickets
+    await api.register(consultationsRoutes, { consultations: services.consultations })
+    await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion })
 
     // routes: integrations
     await api.register(integrationsRoutes, { integrations: services.integrations })
@@ -82,6 +91,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
+    await api.register(auditRoutes, { audit: services.audit })
   }, { prefix: '/api/v1' })
 
   app.addHook('onClose', async () => services.stop())

@@ -8,11 +8,15 @@ import { createUnitsService } from './units/units.service.ts'
 import { createKbService } from './kb/kb.service.ts'
 
 // imports: search
+import { createSearchService } from './search/search.service.ts'
 
 // imports: calendar
 import { createCalendarService } from './calendar/calendar.service.ts'
 
 // imports: consultations and tickets
+import { createTicketsService } from './tickets/tickets.service.ts'
+import { createPromotionService } from './tickets/tickets.promotion.ts'
+import { createConsultationsService } from './consultations/consultations.service.ts'
 
 // imports: integrations
 import { createIntegrationsService } from './integrations/integrations.service.ts'
@@ -21,6 +25,7 @@ import { createIntegrationsService } from './integrations/integrations.service.t
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
 // imports: audit and security
+import { createAuditService } from './audit/audit.service.ts'
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
@@ -32,16 +37,22 @@ export function createServices({ config, db, log }: ServiceDeps) {
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
 
   // services: audit and security
+  const audit = createAuditService({ db })
 
   // services: kb
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
 
   // services: search
+  const search = createSearchService({ db, config, log })
 
   // services: calendar
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
+  const tickets = createTicketsService({ db, config, events, calendar, audit })
+  calendar.onChange((years) => tickets.recomputeDeadlines(years))
+  const promotion = createPromotionService({ db, config, search, kb })
+  const consultations = createConsultationsService({ db, config, events, search, tickets, audit })
 
   // services: integrations
   const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
@@ -55,6 +66,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const stopHooks: (() => void | Promise<void>)[] = []
 
   // hooks: search
+  startHooks.push(() => search.start())
+  stopHooks.push(() => search.stop())
 
   // hooks: integrations
   startHooks.push(() => integrations.start())
@@ -63,16 +76,19 @@ export function createServices({ config, db, log }: ServiceDeps) {
   return {
     config, db, log, events, auth, units,
     // exports: audit and security
+    audit,
 
     // exports: kb
     kb,
 
     // exports: search
+    search,
 
     // exports: calendar
     calendar,
 
     // exports: consultations and tickets
+    consultations, tickets, promotion,
 
     // exports: integrations
     integrations,

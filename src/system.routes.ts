@@ -22,7 +22,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       database = { ok: false, journalMode: 'unknown', error: '数据库不可用' }
       app.log.error({ err: e }, 'health check: database')
     }
-    const searchIndex = 'search' in services ? (services as unknown as { search: { status(): { ok: boolean; documents: number; builtAt: string | null } } }).search.status() : { ok: true, documents: 0, builtAt: null }
+    const searchIndex = services.search.status()
     const ok = database.ok && searchIndex.ok
     return reply.status(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'degraded',

@@ -2,6 +2,7 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 import type { Channel } from '../config.ts'
 import { createdAt, id, timestamp } from '../common/columns.ts'
 import { entries } from '../kb/kb.table.ts'
+import { topics } from '../units/units.table.ts'
 
 export type ConsultationKind = 'question' | 'suggestion'
 export type Outcome = 'answered' | 'ticketed'
@@ -22,6 +23,8 @@ export const consultations = sqliteTable('consultations', {
   answeredAutomatically: integer('answered_automatically', { mode: 'boolean' }).notNull().default(false),
   matchId: text('match_id'),
   confidence: real('confidence'),
+  /** The policy area named by the agent: narrows the matcher and hints at the drafting unit. */
+  topicId: integer('topic_id').references(() => topics.id),
   /** A policy document the suggestion is about (F1). */
   policyDocumentId: integer('policy_document_id'),
   /** The token that registered it: an agent, or an integration for mailbox letters. */
@@ -37,6 +40,8 @@ export const consultations = sqliteTable('consultations', {
 
 export type TicketStatus = 'registered' | 'assigned' | 'answered' | 'replied' | 'closed'
 export type SuggestionDecision = 'adopted' | 'partially_adopted' | 'not_adopted'
+/** Why the ticket went to its first unit: the agent's choice, the suggestion's policy document, the matcher's candidates, the topic, or the dispatcher. */
+export type Routing = 'chosen' | 'policy' | 'candidates' | 'topic' | 'dispatch'
 
 /** One row of the 登记台账. */
 export const tickets = sqliteTable('tickets', {
@@ -45,6 +50,7 @@ export const tickets = sqliteTable('tickets', {
   consultationId: integer('consultation_id').notNull().references(() => consultations.id),
   unitId: integer('unit_id').notNull(),
   status: text('status').$type<TicketStatus>().notNull(),
+  routing: text('routing').$type<Routing>().notNull().default('dispatch'),
   receivedAt: text('received_at').notNull(),
   assignedAt: timestamp('assigned_at'),
   workingDays: integer('working_days').notNull(),

@@ -62,7 +62,7 @@ const content = {
   media: Type.Array(MediaSchema, { maxItems: 20 }),
   policyDocumentIds: Type.Array(Id, { maxItems: 50, uniqueItems: true }),
   changeNote: Nullable(Text(LIMITS.note, { description: '本版修改说明' })),
-  externalId: Nullable(Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$', description: '外部系统（如 12345 知识库）中的编号，唯一' })),
+  externalId: Nullable(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s\\u0000-\\u001F\\u007F](?:[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F])?$', description: '外部系统（如 12345 知识库）中的编号，唯一' })),
   unitCode: Code,
 }
 const opt = <K extends keyof typeof content>(...keys: K[]) => Object.fromEntries(keys.map((k) => [k, Type.Optional(content[k])])) as { [P in K]: ReturnType<typeof Type.Optional<(typeof content)[P]>> }

@@ -1,0 +1,50 @@
+// Loaders for the public benchmark data in ../shared/benchmarks (never copied into the repository).
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { MatchDocument } from '../src/search/matcher.ts'
+
+export const BENCH_DIR = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url))
+
+export interface LibraryLine { id: string; question?: string; answer?: string }
+export interface QueryLine { query: string; gold: string; qid: string }
+export interface RetrievalTask { name: string; library: LibraryLine[]; queries: QueryLine[] }
+
+const jsonl = <T>(path: string): T[] => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T)
+
+export function loadTask(name: string): RetrievalTask {
+  const dir = BENCH_DIR + name + '/'
+  if (!existsSync(dir + 'library.jsonl')) throw new Error(`benchmark data not found: ${dir} (expected ../shared/benchmarks beside the repository)`)
+  return { name, library: jsonl<LibraryLine>(dir + 'library.jsonl'), queries: jsonl<QueryLine>(dir + 'queries.jsonl') }
+}
+
+/** `s1 TAB s2 TAB label` pairs (LCQMC / AFQMC dev and test files). */
+export function loadPairs(path: string): { a: string; b: string; label: number }[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => {
+    const [a, b, label] = l.split('\t')
+    return { a, b, label: Number(label) }
+  })
+}
+
+/** Library lines as documents; numeric ids are positions, the external id is kept beside them. */
+export function toDocuments(library: LibraryLine[], keep: (line: LibraryLine) => boolean = () => true): { docs: MatchDocument[]; externalIds: string[] } {
+  const docs: MatchDocument[] = []
+  const externalIds: string[] = []
+  library.forEach((l, i) => {
+    externalIds.push(l.id)
+    if (!keep(l)) return
+    docs.push({ id: i + 1, question: l.question ?? '', similarQuestions: [], keywords: [], answer: l.answer ?? '', topicCode: null, inForce: true })
+  })
+  return { docs, externalIds }
+}
+
+/** A small deterministic PRNG (mulberry32) so held-out splits are the same on every run. */
+export function rng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

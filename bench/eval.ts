@@ -1,0 +1,91 @@
+// npm run eval: the real matcher on the public retrieval benchmarks, plus the held-out decision test.
+// Options: --task=lcqmc,afqmc,tipdm  --cut=cut|hmm|search  --pool=30  --no-pinyin  --threshold=0.8  --sweep
+import { DEFAULTS } from '../src/config.ts'
+import { createMatcher, type Matcher } from '../src/search/matcher.ts'
+import { loadModel } from '../src/search/ranker.ts'
+import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
+import type { CutMode } from '../src/search/tokenizer.ts'
+import { loadTask, rng, toDocuments, type RetrievalTask } from './datasets.ts'
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
+const tasks = (args.get('task') ?? 'lcqmc,afqmc,tipdm').split(',')
+const cutMode = (args.get('cut') ?? 'cut') as CutMode
+const pool = Number(args.get('pool') ?? 30)
+const threshold = Number(args.get('threshold') ?? DEFAULTS.MATCH_THRESHOLD)
+const model = loadModel(args.get('model'))
+
+function build(task: RetrievalTask, keep?: (id: string) => boolean) {
+  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()) })
+  const { docs, externalIds } = toDocuments(task.library, keep ? (l) => keep(l.id) : undefined)
+  const t0 = performance.now()
+  for (const d of docs) matcher.add(d)
+  return { matcher, externalIds, buildMs: performance.now() - t0 }
+}
+
+function retrieval(task: RetrievalTask) {
+  const { matcher, externalIds, buildMs } = build(task)
+  let r1 = 0, r5 = 0, mrr = 0
+  const times: number[] = []
+  for (const q of task.queries) {
+    const t0 = performance.now()
+    const { candidates } = matcher.match(q.query, { limit: 10 })
+    times.push(performance.now() - t0)
+    const rank = candidates.findIndex((c) => externalIds[c.id - 1] === q.gold)
+    if (rank === 0) r1++
+    if (rank >= 0 && rank < 5) r5++
+    if (rank >= 0) mrr += 1 / (rank + 1)
+  }
+  const n = task.queries.length
+  times.sort((a, b) => a - b)
+  return { r1: r1 / n, r5: r5 / n, mrr: mrr / n, buildMs, p50: times[Math.floor(n * 0.5)], p99: times[Math.floor(n * 0.99)], matcher }
+}
+
+/** Takes 20% of the gold entries out; queries on them should come back unmatched. */
+function decision(task: RetrievalTask, seed = 20240) {
+  const golds = [...new Set(task.queries.map((q) => q.gold))].sort()
+  const r = rng(seed)
+  const heldOut = new Set(golds.filter(() => r() < 0.2))
+  const { matcher, externalIds } = build(task, (id) => !heldOut.has(id))
+  const rows = task.queries.map((q) => {
+    const top = matcher.match(q.query, { limit: 1 }).candidates[0]
+    return { present: !heldOut.has(q.gold), conf: top?.confidence ?? 0, right: top !== undefined && externalIds[top.id - 1] === q.gold }
+  })
+  const at = (th: number) => {
+    const present = rows.filter((x) => x.present)
+    const absent = rows.filter((x) => !x.present)
+    const answered = rows.filter((x) => x.conf >= th)
+    const wrong = answered.filter((x) => !x.right).length
+    return {
+      threshold: th,
+      answeredRight: present.filter((x) => x.conf >= th && x.right).length / present.length,
+      wrongShare: answered.length ? wrong / answered.length : 0,
+      heldOutUnmatched: absent.filter((x) => x.conf < th).length / absent.length,
+      answered: answered.length,
+    }
+  }
+  return { at, heldOut: heldOut.size, queries: rows.length }
+}
+
+const pct = (x: number) => (x * 100).toFixed(1) + '%'
+const f3 = (x: number) => x.toFixed(3)
+
+console.log(`matcher: cut=${cutMode} pool=${pool} pinyin=${args.get('no-pinyin') !== 'true'} model=${model.fittedOn ?? '?'} threshold=${threshold}`)
+console.log('\n| task | entries | queries | R@1 | R@5 | MRR@10 | build | p50 | p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+for (const name of tasks) {
+  const task = loadTask(name)
+  const r = retrieval(task)
+  console.log(`| ${name} | ${task.library.length} | ${task.queries.length} | ${f3(r.r1)} | ${f3(r.r5)} | ${f3(r.mrr)} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms |`)
+}
+if (args.get('decision') !== 'false') {
+  console.log('\nHeld-out decision test (20% of gold entries removed, seed 20240):')
+  console.log('| task | threshold | answered at once, right (gold present) | wrong among answers at once | held-out queries left unmatched |\n| --- | --- | --- | --- | --- |')
+  for (const name of tasks.filter((t) => args.get('decision-all') === 'true' || t === 'lcqmc')) {
+    const d = decision(loadTask(name))
+    const ths = args.get('sweep') === 'true' ? [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95] : [threshold]
+    for (const th of ths) {
+      const x = d.at(th)
+      console.log(`| ${name} | ${th} | ${pct(x.answeredRight)} | ${pct(x.wrongShare)} | ${pct(x.heldOutUnmatched)} |`)
+    }
+  }
+}
+void (undefined as unknown as Matcher)

@@ -1,0 +1,213 @@
+// npm run fit: fits the re-ranking and confidence models (src/search/data/model.json) on data that
+// the evaluation does not use:
+//  - LCQMC and AFQMC dev pairs, turned into retrieval tasks like the benchmarks (paraphrase groups
+//    from label-1 pairs; one member is the entry, the others are queries; every other dev sentence
+//    is a distractor). Any pair that shares a sentence with the benchmark tasks is dropped first.
+//  - ncppolicies (question → answer), for the answer features.
+// The confidence model is fitted on a held-out half of the LCQMC dev task with 20% of its gold
+// entries removed, so that "the right entry is not in the library" is part of what it learns.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
+import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, confidenceInputs, sigmoid, type RankModel } from '../src/search/ranker.ts'
+import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
+import type { CutMode } from '../src/search/tokenizer.ts'
+import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
+const cutMode = (args.get('cut') ?? 'cut') as CutMode
+const pool = Number(args.get('pool') ?? 30)
+const usePinyin = args.get('no-pinyin') !== 'true'
+const drop = new Set((args.get('drop') ?? '').split(',').filter(Boolean))
+
+interface SimTask { name: string; docs: MatchDocument[]; queries: { text: string; gold: number }[] }
+
+/** A retrieval task from labelled pairs, avoiding every sentence in `exclude`. */
+function pairsTask(name: string, path: string, exclude: Set<string>, seed: number): SimTask {
+  const pairs = loadPairs(path).filter((p) => !exclude.has(p.a) && !exclude.has(p.b))
+  const parent = new Map<string, string>()
+  const find = (x: string): string => { let r = x; while (parent.get(r) !== r) r = parent.get(r)!; parent.set(x, r); return r }
+  const addNode = (x: string) => { if (!parent.has(x)) parent.set(x, x) }
+  for (const p of pairs) { addNode(p.a); addNode(p.b); if (p.label === 1) parent.set(find(p.a), find(p.b)) }
+  const groups = new Map<string, string[]>()
+  for (const x of parent.keys()) { const r = find(x); groups.set(r, [...(groups.get(r) ?? []), x]) }
+  const r = rng(seed)
+  const docs: MatchDocument[] = []
+  const queries: SimTask['queries'] = []
+  const doc = (question: string) => { const id = docs.length + 1; docs.push({ id, question, similarQuestions: [], keywords: [], answer: '', topicCode: null, inForce: true }); return id }
+  // Like the benchmarks: one entry per paraphrase group, plus distractors, half of them hard (the
+  // label-0 partners of group members) and half random, 2,500 for every 1,500 entries.
+  const singles: string[] = []
+  let entriesCount = 0
+  for (const members of groups.values()) {
+    if (members.length === 1) { singles.push(members[0]); continue }
+    const pick = Math.floor(r() * members.length)
+    const id = doc(members[pick])
+    entriesCount++
+    members.forEach((m, i) => { if (i !== pick) queries.push({ text: m, gold: id }) })
+  }
+  const inGroup = new Set<string>()
+  for (const members of groups.values()) if (members.length > 1) for (const m of members) inGroup.add(m)
+  const hard = new Set<string>()
+  for (const p of pairs) if (p.label === 0) { if (inGroup.has(p.a) && !inGroup.has(p.b)) hard.add(p.b); if (inGroup.has(p.b) && !inGroup.has(p.a)) hard.add(p.a) }
+  const want = Math.round(entriesCount * 2500 / 1500)
+  const hardList = [...hard].sort(() => r() - 0.5).slice(0, Math.floor(want / 2))
+  const randomList = singles.filter((s) => !hard.has(s)).sort(() => r() - 0.5).slice(0, want - hardList.length)
+  for (const s of [...hardList, ...randomList]) doc(s)
+  return { name, docs, queries }
+}
+
+function ncpTask(): SimTask {
+  const lines = readFileSync(BENCH_DIR + 'ncppolicies/train.csv', 'utf8').split('\n').slice(1).filter(Boolean)
+  const docs: MatchDocument[] = []
+  const queries: SimTask['queries'] = []
+  const byAnswer = new Map<string, number>()
+  for (const l of lines) {
+    const [, , question, answer] = l.split('\t')
+    if (!question || !answer || answer.trim().length < 30) continue
+    let id = byAnswer.get(answer)
+    if (!id) { id = docs.length + 1; byAnswer.set(answer, id); docs.push({ id, question: '', similarQuestions: [], keywords: [], answer, topicCode: null, inForce: true }) }
+    queries.push({ text: question, gold: id })
+  }
+  return { name: 'ncppolicies', docs, queries }
+}
+
+const rewrite = createSynonymRewriter(readStartingSynonyms())
+const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
+
+/** Runs every query; keeps the candidate pool's features and which one is gold. */
+function collect(task: SimTask, heldOut: Set<number> = new Set()) {
+  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite })
+  for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
+  return task.queries.map((q) => {
+    const cands = m.match(q.text, { limit: pool }).candidates
+    return { xs: cands.map((c) => c.features), gold: cands.findIndex((c) => c.id === q.gold), present: !heldOut.has(q.gold) }
+  })
+}
+
+type Sample = ReturnType<typeof collect>[number]
+
+/** Listwise (softmax over each query's pool) logistic ranking, by Adam with L2. */
+function fitRank(samples: Sample[], l2 = 1e-3, epochs = 600): Float64Array {
+  const d = FEATURES.length
+  const w = new Float64Array(d)
+  const mA = new Float64Array(d), vA = new Float64Array(d)
+  const usable = samples.filter((s) => s.gold >= 0 && s.xs.length > 1)
+  const active = FEATURES.map((f) => !drop.has(f))
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const g = new Float64Array(d)
+    let loss = 0
+    for (const s of usable) {
+      const scores = s.xs.map((x) => { let z = 0; for (let i = 0; i < d; i++) z += w[i] * x[i]; return z })
+      const mx = Math.max(...scores)
+      const ex = scores.map((z) => Math.exp(z - mx))
+      const sum = ex.reduce((a, b) => a + b, 0)
+      loss -= Math.log(ex[s.gold] / sum)
+      s.xs.forEach((x, j) => { const p = ex[j] / sum - (j === s.gold ? 1 : 0); for (let i = 0; i < d; i++) g[i] += p * x[i] })
+    }
+    for (let i = 0; i < d; i++) {
+      if (!active[i]) { w[i] = 0; continue }
+      const gi = g[i] / usable.length + l2 * w[i]
+      mA[i] = 0.9 * mA[i] + 0.1 * gi
+      vA[i] = 0.999 * vA[i] + 0.001 * gi * gi
+      w[i] -= 0.05 * (mA[i] / (1 - 0.9 ** epoch)) / (Math.sqrt(vA[i] / (1 - 0.999 ** epoch)) + 1e-8)
+    }
+    if (epoch % 100 === 0) console.log(`  rank epoch ${epoch}: loss ${(loss / usable.length).toFixed(4)}`)
+  }
+  return w
+}
+
+/** Plain logistic regression by Newton-free gradient descent (few features, standardised inside). */
+function fitLogistic(rows: number[][], labels: number[], l2 = 1e-4, epochs = 3000): number[] {
+  const d = rows[0].length
+  const w = new Array(d).fill(0)
+  const mA = new Array(d).fill(0), vA = new Array(d).fill(0)
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const g = new Array(d).fill(0)
+    rows.forEach((x, k) => { const p = sigmoid(x.reduce((a, xi, i) => a + xi * w[i], 0)); for (let i = 0; i < d; i++) g[i] += (p - labels[k]) * x[i] })
+    for (let i = 0; i < d; i++) {
+      const gi = g[i] / rows.length + (i === 0 ? 0 : l2 * w[i])
+      mA[i] = 0.9 * mA[i] + 0.1 * gi
+      vA[i] = 0.999 * vA[i] + 0.001 * gi * gi
+      w[i] -= 0.02 * (mA[i] / (1 - 0.9 ** epoch)) / (Math.sqrt(vA[i] / (1 - 0.999 ** epoch)) + 1e-8)
+    }
+  }
+  return w
+}
+
+const scoreOf = (w: Float64Array, x: Float64Array) => { let z = 0; for (let i = 0; i < w.length; i++) z += w[i] * x[i]; return z }
+
+function r1(samples: Sample[], w: Float64Array) {
+  let hit = 0
+  for (const s of samples) {
+    if (s.gold < 0) continue
+    const scores = s.xs.map((x) => scoreOf(w, x))
+    if (scores.indexOf(Math.max(...scores)) === s.gold) hit++
+  }
+  return hit / samples.length
+}
+
+// Every sentence of the benchmark tasks is kept out of the training data.
+const exclude = new Set<string>()
+for (const name of ['lcqmc', 'afqmc']) {
+  const t = loadTask(name)
+  for (const l of t.library) if (l.question) exclude.add(l.question)
+  for (const q of t.queries) exclude.add(q.query)
+}
+
+const t0 = performance.now()
+const lcqmcDev = pairsTask('lcqmc-dev', BENCH_DIR + 'lcqmc/dev.txt', exclude, 11)
+const afqmcDev = pairsTask('afqmc-dev', BENCH_DIR + 'afqmc/dev.txt', exclude, 12)
+const ncp = ncpTask()
+for (const t of [lcqmcDev, afqmcDev, ncp]) console.log(`${t.name}: ${t.docs.length} entries, ${t.queries.length} queries`)
+
+// Queries of the LCQMC dev task are split in two: A fits the ranker, B the confidence.
+const half = rng(13)
+const splitA = new Set<number>()
+lcqmcDev.queries.forEach((_, i) => { if (half() < 0.5) splitA.add(i) })
+const lcqA = collect({ ...lcqmcDev, queries: lcqmcDev.queries.filter((_, i) => splitA.has(i)) })
+const lcqB = collect({ ...lcqmcDev, queries: lcqmcDev.queries.filter((_, i) => !splitA.has(i)) })
+const afq = collect(afqmcDev)
+const ncpS = collect(ncp)
+console.log(`features collected in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+
+const w = fitRank([...lcqA, ...afq, ...ncpS])
+console.log('R@1 on fitting data: lcqmc-dev A', r1(lcqA, w).toFixed(3), 'afqmc-dev', r1(afq, w).toFixed(3), 'ncppolicies', r1(ncpS, w).toFixed(3))
+console.log('R@1 on held-out lcqmc-dev B', r1(lcqB, w).toFixed(3))
+
+// Confidence: LCQMC dev half B with 20% of its gold entries out of the library.
+const goldsB = [...new Set(lcqmcDev.queries.filter((_, i) => !splitA.has(i)).map((q) => q.gold))]
+const hr = rng(14)
+const heldOut = new Set(goldsB.filter(() => hr() < 0.2))
+const confSamples = collect({ ...lcqmcDev, queries: lcqmcDev.queries.filter((_, i) => !splitA.has(i)) }, heldOut)
+const rows: number[][] = []
+const labels: number[] = []
+for (const s of confSamples) {
+  if (s.xs.length === 0) continue
+  const scored = s.xs.map((x, j) => ({ z: scoreOf(w, x), x, j })).sort((a, b) => b.z - a.z)
+  const top = scored[0]
+  rows.push(confidenceInputs(top.z, scored[1]?.z, top.x))
+  labels.push(s.present && top.j === s.gold ? 1 : 0)
+}
+const c = fitLogistic(rows, labels)
+const probs = rows.map((x) => sigmoid(x.reduce((a, xi, i) => a + xi * c[i], 0)))
+console.log('confidence fitted on', rows.length, 'queries; positives', labels.filter(Boolean).length)
+for (const th of [0.5, 0.7, 0.8, 0.85, 0.9, 0.95]) {
+  const ans = probs.map((p, i) => ({ p, y: labels[i] })).filter((a) => a.p >= th)
+  console.log(`  threshold ${th}: answered ${ans.length}, wrong among answered ${(100 * ans.filter((a) => !a.y).length / Math.max(1, ans.length)).toFixed(1)}%`)
+}
+// Reliability: mean predicted vs observed per bin.
+for (let b = 0; b < 10; b++) {
+  const inBin = probs.map((p, i) => ({ p, y: labels[i] })).filter((a) => a.p >= b / 10 && a.p < (b + 1) / 10)
+  if (inBin.length) console.log(`  bin ${b / 10}-${(b + 1) / 10}: n=${inBin.length} predicted ${(inBin.reduce((a, x) => a + x.p, 0) / inBin.length).toFixed(2)} observed ${(inBin.reduce((a, x) => a + x.y, 0) / inBin.length).toFixed(2)}`)
+}
+
+const model: RankModel = {
+  rank: Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i].toFixed(4))])),
+  confidence: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(c[i].toFixed(4))])),
+  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin}`,
+}
+if (args.get('write') !== 'false') {
+  writeFileSync(args.get('out') ?? MODEL_FILE, JSON.stringify(model, null, 2) + '\n')
+  console.log('written', args.get('out') ?? MODEL_FILE)
+}
+console.log(JSON.stringify(model))

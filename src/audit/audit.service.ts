@@ -1,0 +1,104 @@
+import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
+import type { Db, Tx } from '../db/client.ts'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Role } from '../auth/auth.table.ts'
+import { apiTokens } from '../auth/auth.table.ts'
+import { maskNumbersInText } from '../common/privacy.ts'
+import { auditLog } from './audit.table.ts'
+
+export interface AuditRecordInput {
+  /** Who acted; null for the command line and background work. */
+  actor: Pick<Actor, 'tokenId' | 'role'> | null
+  /** What was done: the route's operationId, or a verb such as `readContactDetails`. */
+  action: string
+  /** The kind of thing touched, singular: `consultation`, `ticket`, `entry`, `token`. */
+  targetType: string
+  targetIds: (string | number)[]
+  /** Ids and field names only: never an asker's name, phone, e-mail or story. */
+  details?: Record<string, unknown>
+  requestId?: string
+}
+
+export interface AuditFilter {
+  actorTokenId?: number
+  role?: Role
+  action?: string
+  targetType?: string
+  targetId?: string
+  from?: string
+  to?: string
+  page: number
+  pageSize: number
+}
+
+const MAX_TARGET_IDS = 1000
+
+/**
+ * A safety net under the rule that callers pass ids, not people: phone and ID-card numbers in any
+ * string of `details` are masked before they are stored.
+ */
+export function scrubDetails(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskNumbersInText(value)
+  if (depth > 4 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((v) => scrubDetails(v, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDetails(v, depth + 1)]))
+}
+
+export function createAuditService({ db }: { db: Db }) {
+  return {
+    /** Writes one audit row; pass the caller's transaction so the row commits with the change. */
+    record(input: AuditRecordInput, tx: Tx = db): void {
+      const targetIds = [...new Set(input.targetIds)].slice(0, MAX_TARGET_IDS)
+      tx.insert(auditLog).values({
+        actorTokenId: input.actor?.tokenId ?? null,
+        actorRole: input.actor?.role ?? null,
+        action: input.action,
+        targetType: input.targetType,
+        targetIds,
+        details: input.details ? scrubDetails(input.details) as Record<string, unknown> : null,
+        requestId: input.requestId ?? null,
+      }).run()
+    },
+
+    /** Newest first; `targetId` matches any element of the row's target ids. */
+    list(filter: AuditFilter) {
+      const where: SQL[] = []
+      if (filter.actorTokenId !== undefined) where.push(eq(auditLog.actorTokenId, filter.actorTokenId))
+      if (filter.role) where.push(eq(auditLog.actorRole, filter.role))
+      if (filter.action) where.push(eq(auditLog.action, filter.action))
+      if (filter.targetType) where.push(eq(auditLog.targetType, filter.targetType))
+      if (filter.targetId !== undefined) {
+        where.push(sql`exists (select 1 from json_each(${auditLog.targetIds}) where cast(json_each.value as text) = ${filter.targetId})`)
+      }
+      if (filter.from) where.push(gte(auditLog.at, new Date(filter.from).toISOString()))
+      if (filter.to) where.push(lte(auditLog.at, new Date(filter.to).toISOString()))
+      const condition = where.length ? and(...where) : undefined
+      const total = db.select({ n: count() }).from(auditLog).where(condition).get()!.n
+      const rows = db.select({ row: auditLog, actorName: apiTokens.name })
+        .from(auditLog)
+        .leftJoin(apiTokens, eq(apiTokens.id, auditLog.actorTokenId))
+        .where(condition)
+        .orderBy(desc(auditLog.at), desc(auditLog.id))
+        .limit(filter.pageSize)
+        .offset((filter.page - 1) * filter.pageSize)
+        .all()
+      return {
+        items: rows.map(({ row, actorName }) => ({
+          id: row.id,
+          at: row.at,
+          actor: row.actorTokenId === null && row.actorRole === null ? null : { tokenId: row.actorTokenId, role: row.actorRole, name: actorName },
+          action: row.action,
+          targetType: row.targetType,
+          targetIds: row.targetIds,
+          details: row.details ?? null,
+          requestId: row.requestId,
+        })),
+        total,
+        page: filter.page,
+        pageSize: filter.pageSize,
+      }
+    },
+  }
+}
+
+export type AuditService = ReturnType<typeof createAuditService>

@@ -1,0 +1,88 @@
+import { and, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import type { Channel } from '../config.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
+import { topics, units } from '../units/units.table.ts'
+import { consultations, type ConsultationKind, type Outcome } from './consultations.table.ts'
+
+export type ConsultationInsert = typeof consultations.$inferInsert
+
+export interface ConsultationFilter {
+  channel?: Channel
+  kind?: ConsultationKind
+  outcome?: Outcome
+  receivedFrom?: string
+  receivedTo?: string
+  registeredBy?: number
+  page: number
+  pageSize: number
+}
+
+export function createConsultationsRepository() {
+  return {
+    insert: (tx: Tx, values: ConsultationInsert) => tx.insert(consultations).values(values).returning().get(),
+
+    findById: (tx: Tx, id: number) => tx.select().from(consultations).where(eq(consultations.id, id)).get(),
+
+    findByExternalId: (tx: Tx, registeredBy: number, externalId: string) =>
+      tx.select().from(consultations).where(and(eq(consultations.registeredBy, registeredBy), eq(consultations.externalId, externalId))).get(),
+
+    list(tx: Tx, f: ConsultationFilter) {
+      const where: SQL[] = []
+      if (f.channel) where.push(eq(consultations.channel, f.channel))
+      if (f.kind) where.push(eq(consultations.kind, f.kind))
+      if (f.outcome) where.push(eq(consultations.outcome, f.outcome))
+      if (f.receivedFrom) where.push(gte(consultations.receivedAt, f.receivedFrom))
+      if (f.receivedTo) where.push(lt(consultations.receivedAt, f.receivedTo))
+      if (f.registeredBy !== undefined) where.push(eq(consultations.registeredBy, f.registeredBy))
+      const cond = where.length ? and(...where) : undefined
+      const rows = tx.select().from(consultations).where(cond)
+        .orderBy(desc(consultations.receivedAt), desc(consultations.id))
+        .limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
+      return { rows, total: tx.select({ n: count() }).from(consultations).where(cond).get()!.n }
+    },
+
+    /** An entry as served to the asker: its published version, unit and topic, and whether it is in force. */
+    servedEntry(tx: Tx, entryId: number) {
+      const row = tx.select({
+        id: entries.id, externalId: entries.externalId, status: entries.status,
+        versionId: entryVersions.id, question: entryVersions.question, answer: entryVersions.answer,
+        unitCode: units.code, unitName: units.name, topicCode: topics.code, topicName: topics.name,
+      }).from(entries)
+        .innerJoin(units, eq(units.id, entries.unitId))
+        .leftJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
+        .leftJoin(topics, eq(topics.id, entries.topicId))
+        .where(eq(entries.id, entryId)).get()
+      if (!row) return undefined
+      // In force when it rests on no document, or on at least one that is in force (E3).
+      const docs = row.versionId === null ? [] : tx.select({ validity: policyDocuments.validity }).from(entryVersionDocuments)
+        .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
+        .where(eq(entryVersionDocuments.entryVersionId, row.versionId)).all()
+      return { ...row, inForce: docs.length === 0 || docs.some((d) => d.validity === 'in_force') }
+    },
+
+    policyDocument: (tx: Tx, id: number) =>
+      tx.select({ id: policyDocuments.id, unitId: policyDocuments.unitId }).from(policyDocuments).where(eq(policyDocuments.id, id)).get(),
+
+    unitCodes(tx: Tx, ids: number[]) {
+      if (ids.length === 0) return new Map<number, string>()
+      return new Map(tx.select({ id: units.id, code: units.code }).from(units).where(inArray(units.id, ids)).all().map((u) => [u.id, u.code]))
+    },
+
+    /** The default unit of each topic code given. */
+    topicUnitCodes(tx: Tx, codes: string[]) {
+      if (codes.length === 0) return new Map<string, string>()
+      const rows = tx.select({ code: topics.code, unitCode: units.code }).from(topics)
+        .innerJoin(units, eq(units.id, topics.defaultUnitId))
+        .where(inArray(topics.code, codes)).all()
+      return new Map(rows.map((r) => [r.code, r.unitCode]))
+    },
+
+    topicByCode: (tx: Tx, code: string) => tx.select().from(topics).where(eq(topics.code, code)).get(),
+    topicById: (tx: Tx, id: number) => tx.select({ code: topics.code, name: topics.name }).from(topics).where(eq(topics.id, id)).get(),
+    unitByCode: (tx: Tx, code: string) => tx.select().from(units).where(eq(units.code, code)).get(),
+  }
+}
+
+export type ConsultationsRepository = ReturnType<typeof createConsultationsRepository>
+

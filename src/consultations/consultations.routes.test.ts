@@ -1,0 +1,231 @@
+import { eq } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { entries } from '../kb/kb.table.ts'
+import { consultations, tickets } from './consultations.table.ts'
+import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
+
+const PENSION = LIBRARY.pension
+
+describe('consultation intake', () => {
+  let k: Kit
+  beforeEach(async () => { k = await createKit() })
+  afterEach(async () => { await k.close() })
+
+  const hits = (entryId: number) => k.app.services.db.select({ n: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()!.n
+  const count = () => ({
+    consultations: k.app.services.db.select().from(consultations).all().length,
+    tickets: k.app.services.db.select().from(tickets).all().length,
+  })
+
+  it('records a consultation the agent answered from an entry, and counts the hit', async () => {
+    const entryId = await k.publishEntry(PENSION)
+    const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: entryId, asker: { name: '张三', phone: '13812345678' } })
+    expect(res.status).toBe(201)
+    expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entryId, answeredAutomatically: false, channel: 'hotline', kind: 'question' })
+    expect(res.body.entry).toMatchObject({ id: entryId, question: PENSION.question, answer: PENSION.answer, unit: { code: 'rsj', name: '区人力社保局' }, inForce: true })
+    expect(res.body.ticket).toBeUndefined()
+    expect(hits(entryId)).toBe(1)
+    expect(k.events).toEqual([expect.objectContaining({ type: 'consultation.answered', consultationId: res.body.consultation.id, payload: expect.objectContaining({ automatically: false }) })])
+  })
+
+  it('answers automatically on a mailbox channel when the matcher is confident, keeping its confidence', async () => {
+    const lib = await k.library()
+    const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-001' }, k.tokens.integration)
+    expect(res.status).toBe(201)
+    expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, answeredAutomatically: true, matchId: expect.any(String) })
+    expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.config.matchThreshold)
+    expect(res.body.entry.answer).toBe(PENSION.answer)
+    expect(hits(lib.pension)).toBe(1)
+    expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension, answer: PENSION.answer } } })
+  })
+
+  it('never answers automatically from an entry whose policy has been repealed', async () => {
+    await k.library()
+    await k.publishEntry({ unitCode: 'ybj', question: '新冠疫苗接种费用由谁承担？', answer: '按原规定由医保基金和财政共同负担。', repealed: true })
+    const res = await k.submit({ channel: 'portal', question: '新冠疫苗接种费用由谁承担？' }, k.tokens.integration)
+    expect(res.body.consultation.outcome).toBe('ticketed')
+    expect(res.body.ticket.unit.code).toBe('ybj')
+  })
+
+  it("opens a ticket for the matched entry's unit when the channel does not answer automatically", async () => {
+    await k.library()
+    const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险' })
+    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', answeredEntryId: null })
+    expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'rsj', name: '区人力社保局' } })
+    expect((await k.ticket(res.body.ticket.id)).body.routing).toBe('candidates')
+  })
+
+  it('opens a ticket although a match exists when the agent cannot answer at once', async () => {
+    await k.library()
+    const res = await k.submit({ channel: 'mailbox', question: PENSION.question, openTicket: true }, k.tokens.integration)
+    expect(res.body.consultation.outcome).toBe('ticketed')
+    expect(res.body.ticket.unit.code).toBe('rsj')
+  })
+
+  it('does not answer automatically when the client already ran the matcher and chose not to', async () => {
+    await k.library()
+    const res = await k.submit({ channel: 'portal', question: PENSION.question, matchId: 'm-earlier' }, k.tokens.integration)
+    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: 'm-earlier' })
+  })
+
+  it('sends the ticket to the unit the agent chose', async () => {
+    await k.library()
+    const res = await k.submit({ channel: 'hotline', question: PENSION.question, unitCode: 'jw' })
+    expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'jw' } })
+  })
+
+  it("sends the ticket to the topic's default unit when nothing matches", async () => {
+    const res = await k.submit({ channel: 'hotline', question: '门诊慢特病待遇如何认定？', topicCode: 'medical' })
+    expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'ybj' } })
+    expect(res.body.consultation.topic).toEqual({ code: 'medical', name: '医疗' })
+  })
+
+  it('leaves the ticket with the dispatcher when the inferred unit has been deactivated', async () => {
+    const old = (await k.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'fgj', name: '区房管局（已撤并）' } })).json()
+    await k.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'housing', name: '住房', defaultUnitCode: 'fgj' } })
+    await k.call({ method: 'PATCH', url: `/api/v1/units/${old.id}`, payload: { active: false } })
+    const res = await k.submit({ channel: 'hotline', question: '公租房怎么申请？', topicCode: 'housing' })
+    expect(res.status).toBe(201)
+    expect(res.body.ticket).toMatchObject({ status: 'registered', unit: { code: 'zwb' } })
+  })
+
+  it('leaves the ticket with the dispatcher when no unit can be inferred', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '小区门口的路灯坏了找谁？' })
+    expect(res.status).toBe(201)
+    expect(res.body.ticket).toMatchObject({ status: 'registered', unit: { code: 'zwb', name: '区政府办公室' } })
+    expect(k.events.map((e) => e.type)).toEqual(['ticket.created'])
+  })
+
+  it('registers a question the matcher cannot read, and opens a ticket for it', async () => {
+    const res = await k.submit({ channel: 'mailbox', question: '？？？！！！' }, k.tokens.integration)
+    expect(res.status).toBe(201)
+    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: null })
+    expect(res.body.ticket.unit.code).toBe('zwb')
+  })
+
+  it('numbers tickets per day of receipt: ZX<yyyymmdd>-0001, -0002, then -0001 again the next day', async () => {
+    const a = await k.submit({ channel: 'hotline', question: '问题一', unitCode: 'rsj', receivedAt: '2025-10-09T01:00:00Z' })
+    const b = await k.submit({ channel: 'hotline', question: '问题二', unitCode: 'rsj', receivedAt: '2025-10-09T09:00:00Z' })
+    const c = await k.submit({ channel: 'hotline', question: '问题三', unitCode: 'rsj', receivedAt: '2025-10-10T01:00:00Z' })
+    expect([a, b, c].map((r) => r.body.ticket.number)).toEqual(['ZX20251009-0001', 'ZX20251009-0002', 'ZX20251010-0001'])
+  })
+
+  it('returns the due date, its provisional flag and the time of receipt in the reply', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '问题', unitCode: 'rsj', receivedAt: '2025-09-30T10:00:00+08:00' })
+    expect(res.body.ticket).toMatchObject({ receivedAt: '2025-09-30T02:00:00.000Z', dueAt: '2025-10-14T15:59:59.000Z', dueAtProvisional: false })
+    expect(res.body.consultation.receivedAt).toBe('2025-09-30T02:00:00.000Z')
+  })
+
+  it('defaults the time of receipt to now', async () => {
+    const before = Date.now()
+    const res = await k.submit({ channel: 'window', question: '问题', unitCode: 'rsj' })
+    expect(Date.parse(res.body.consultation.receivedAt)).toBeGreaterThanOrEqual(before - 1000)
+  })
+
+  it('refuses a time of receipt in the future', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '问题', receivedAt: new Date(Date.now() + 3600_000).toISOString() })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ code: 'CONSULTATION_RECEIVED_IN_FUTURE', details: [{ field: 'receivedAt' }] })
+    expect(count()).toEqual({ consultations: 0, tickets: 0 })
+  })
+
+  it('refuses an impossible date', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '问题', receivedAt: '2025-02-30T10:00:00Z' })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'receivedAt' }] })
+  })
+
+  it('returns the original consultation with 200 when an integration retries the same externalId', async () => {
+    const payload = { channel: 'mailbox', question: '小区门口的路灯坏了找谁？', externalId: 'XF-2025-0042' }
+    const first = await k.submit(payload, k.tokens.integration)
+    const retry = await k.submit(payload, k.tokens.integration)
+    expect(first.status).toBe(201)
+    expect(retry.status).toBe(200)
+    expect(retry.body.consultation.id).toBe(first.body.consultation.id)
+    expect(retry.body.ticket.number).toBe(first.body.ticket.number)
+    expect(count()).toEqual({ consultations: 1, tickets: 1 })
+
+    // externalId is unique per submitting token, not across integrations.
+    const other = await k.submit(payload, k.tokens.integration2)
+    expect(other.status).toBe(201)
+    expect(other.body.consultation.id).not.toBe(first.body.consultation.id)
+  })
+
+  it('honours Idempotency-Key: a retry creates nothing, the same key with another body is refused', async () => {
+    const send = (question: string) => k.call({
+      method: 'POST', url: '/api/v1/consultations', token: k.tokens.agent,
+      headers: { 'idempotency-key': 'call-2025-0001' }, payload: { channel: 'hotline', question, unitCode: 'rsj' },
+    })
+    const first = await send('失业金怎么领？')
+    const retry = await send('失业金怎么领？')
+    expect(first.statusCode).toBe(201)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.json().ticket.number).toBe(first.json().ticket.number)
+    expect(count()).toEqual({ consultations: 1, tickets: 1 })
+    expect((await send('另一个问题')).statusCode).toBe(409)
+  })
+
+  it('refuses to answer from an entry that is not published', async () => {
+    const draft = k.app.services.db.insert(entries).values({ unitId: k.app.services.units.requireUnit('rsj').id }).returning().get()
+    const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })
+    expect(res.status).toBe(422)
+    expect(res.body.code).toBe('CONSULTATION_ENTRY_NOT_PUBLISHED')
+    expect((await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: 9999 })).body.code).toBe('CONSULTATION_ENTRY_NOT_FOUND')
+  })
+
+  it('refuses answeredEntryId together with openTicket', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: 1, openTicket: true })
+    expect(res.body.code).toBe('CONSULTATION_CONFLICTING_INTENT')
+  })
+
+  it('refuses an unknown unit or topic, naming the field', async () => {
+    expect((await k.submit({ channel: 'hotline', question: '问题', unitCode: 'nope' })).body).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
+    expect((await k.submit({ channel: 'hotline', question: '问题', topicCode: 'nope' })).body).toMatchObject({ code: 'TOPIC_NOT_FOUND', details: [{ field: 'topicCode' }] })
+  })
+
+  it('validates the body strictly', async () => {
+    const res = await k.submit({ channel: 'fax', question: '   ', asker: { phone: 'call me' }, color: 'red' })
+    expect(res.status).toBe(400)
+    expect(res.body.details.map((d: any) => d.field).sort()).toEqual(['asker.phone', 'channel', 'color', 'question'])
+  })
+
+  it('lets only admins, agents and integrations register consultations', async () => {
+    expect((await k.submit({ channel: 'hotline', question: '问题' }, k.tokens.rsj)).status).toBe(403)
+    expect((await k.submit({ channel: 'hotline', question: '问题' }, await k.token('reviewer', { reviewStep: 0 }))).status).toBe(403)
+  })
+
+  it('shows an integration only the consultations it submitted', async () => {
+    const mine = await k.submit({ channel: 'mailbox', question: '路灯坏了', externalId: 'A-1' }, k.tokens.integration)
+    const url = `/api/v1/consultations/${mine.body.consultation.id}`
+    expect((await k.call({ method: 'GET', url, token: k.tokens.integration })).statusCode).toBe(200)
+    expect((await k.call({ method: 'GET', url, token: k.tokens.integration2 })).statusCode).toBe(404)
+    expect((await k.call({ method: 'GET', url: '/api/v1/consultations', token: k.tokens.integration2 })).json().total).toBe(0)
+  })
+})
+
+describe('consultation intake: all or nothing', () => {
+  it('saves nothing when the ticket cannot be opened because the dispatcher unit is missing', async () => {
+    const k = await createKit({}, { withDispatcher: false })
+    const res = await k.submit({ channel: 'hotline', question: '小区门口的路灯坏了找谁？' })
+    expect(res.status).toBe(409)
+    expect(res.body.code).toBe('TICKET_DISPATCH_UNIT_MISSING')
+    expect(k.app.services.db.select().from(consultations).all()).toEqual([])
+    await k.close()
+  })
+
+  it('rolls the consultation, its ticket and the day counter back when a listener of the domain events fails', async () => {
+    const k = await createKit()
+    let fail = true
+    k.app.services.events.on((_tx, e) => {
+      if (fail && e.type === 'ticket.assigned') { fail = false; throw new Error('outbox unavailable') }
+    })
+    const payload = { channel: 'hotline', question: '问题', unitCode: 'rsj', receivedAt: '2025-10-09T01:00:00Z' }
+    expect((await k.submit(payload)).status).toBe(500)
+    expect(k.app.services.db.select().from(consultations).all()).toEqual([])
+    expect(k.app.services.db.select().from(tickets).all()).toEqual([])
+    const next = await k.submit(payload)
+    expect(next.status).toBe(201)
+    expect(next.body.ticket.number).toBe('ZX20251009-0001')
+    await k.close()
+  })
+})

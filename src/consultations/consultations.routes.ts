@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { IdParams, Page, errorResponses } from '../common/schemas.ts'
+import type { ConsultationsService } from './consultations.service.ts'
+import { ConsultationListQuery, ConsultationResultSchema, ConsultationSchema, CreateConsultationBody } from './consultations.schemas.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route honours `Idempotency-Key` (implemented by the security plugin). */
+    idempotency?: boolean
+  }
+}
+
+const tags = ['consultations']
+
+export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: ConsultationsService }> = async (app, { consultations }) => {
+  app.post('/consultations', {
+    config: { roles: ['admin', 'agent', 'integration'], idempotency: true },
+    schema: {
+      tags, operationId: 'createConsultation',
+      summary: '受理咨询：先检索匹配，能答复的即时答复，否则登记台账并交办',
+      description: '有 answeredEntryId 时记为已答复；否则检索匹配，匹配可靠且渠道允许自动答复时自动答复；其余登记台账。同一令牌重复提交相同 externalId 时返回原咨询（200）。',
+      body: CreateConsultationBody,
+      response: { 201: ConsultationResultSchema, 200: ConsultationResultSchema, ...errorResponses(403, 404, 409, 422) },
+    },
+  }, async (req, reply) => {
+    const { created, result } = consultations.submit(req.body, req.actor)
+    return reply.status(created ? 201 : 200).send(result)
+  })
+
+  app.get('/consultations', {
+    config: { roles: ['admin', 'agent', 'integration'] },
+    schema: {
+      tags, operationId: 'listConsultations', summary: '咨询登记列表（咨询人信息脱敏）',
+      querystring: ConsultationListQuery,
+      response: { 200: Page(ConsultationSchema), ...errorResponses(403) },
+    },
+  }, async (req) => consultations.list(req.query, req.actor))
+
+  app.get('/consultations/:id', {
+    config: { roles: ['admin', 'agent', 'unit', 'integration'] },
+    schema: {
+      tags, operationId: 'getConsultation', summary: '查看咨询及其答复或台账',
+      params: IdParams,
+      response: { 200: ConsultationResultSchema, ...errorResponses(403, 404) },
+    },
+  }, async (req) => consultations.get(req.params.id, req.actor, { requestId: req.id }))
+}
+

@@ -1,0 +1,103 @@
+import { Type } from '@fastify/type-provider-typebox'
+import { CHANNELS } from '../config.ts'
+import { Code, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { UnitRef } from '../units/units.schemas.ts'
+
+const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
+
+export const ChannelSchema = literals(CHANNELS, 'hotline 12345 热线；phone 部门对外电话；mailbox 网站公开信箱；window 综合咨询窗口；portal 政务公开专区')
+export const KindSchema = literals(['question', 'suggestion'] as const, 'question 咨询；suggestion 对政策文件的建议')
+export const OutcomeSchema = literals(['answered', 'ticketed'] as const, 'answered 已即时答复；ticketed 已登记台账')
+export const ReplyMethodSchema = literals(['phone', 'sms', 'email', 'mailbox', 'letter', 'in_person', 'other'] as const,
+  'phone 电话；sms 短信；email 电子邮件；mailbox 网站信箱；letter 信函；in_person 当面；other 其他')
+
+const Phone = Type.String({ pattern: '^[0-9+\\- ]{3,20}$', description: '电话号码' })
+const Email = Type.String({ format: 'email', maxLength: 200 })
+/** Either a day (Asia/Shanghai) or an exact time. */
+export const DayOrTime = Type.Union([IsoDate, IsoDateTime], { description: '日期（按北京时间）或 ISO 时间' })
+
+export const AskerInput = Type.Object({
+  name: Type.Optional(Text(50)),
+  phone: Type.Optional(Phone),
+  email: Type.Optional(Email),
+  preferredReply: Type.Optional(ReplyMethodSchema),
+}, { additionalProperties: false, description: '咨询人（均可不填）' })
+
+export const CreateConsultationBody = Type.Object({
+  channel: ChannelSchema,
+  question: Text(LIMITS.question, { description: '咨询内容' }),
+  asker: Type.Optional(AskerInput),
+  receivedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: '受理时间，默认为当前时间，不能晚于当前时间' })),
+  kind: Type.Optional(KindSchema),
+  answeredEntryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '坐席据以即时答复的问答条目' })),
+  matchId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '此前检索匹配的编号' })),
+  openTicket: Type.Optional(Type.Boolean({ description: '虽有匹配但不能即时答复，仍登记台账' })),
+  unitCode: Type.Optional(Code),
+  topicCode: Type.Optional(Code),
+  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7E]+$', description: '来信在接入系统中的编号；同一令牌下唯一，重试返回原咨询' })),
+  policyDocumentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '建议所涉的政策文件' })),
+}, { additionalProperties: false, title: '受理咨询' })
+
+export const AskerSchema = Type.Object({
+  name: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  preferredReply: Nullable(Type.String()),
+  masked: Type.Boolean({ description: '是否已脱敏显示' }),
+}, { title: '咨询人' })
+
+const TopicRef = Type.Object({ code: Type.String(), name: Type.String() })
+
+export const ConsultationSchema = Type.Object({
+  id: Type.Integer(),
+  channel: Type.String(),
+  kind: Type.String(),
+  question: Type.String(),
+  asker: AskerSchema,
+  receivedAt: Type.String(),
+  outcome: OutcomeSchema,
+  answeredEntryId: Nullable(Type.Integer()),
+  answeredAutomatically: Type.Boolean(),
+  matchId: Nullable(Type.String()),
+  confidence: Nullable(Type.Number()),
+  topic: Nullable(TopicRef),
+  policyDocumentId: Nullable(Type.Integer()),
+  externalId: Nullable(Type.String()),
+  createdAt: Type.String(),
+}, { title: '咨询' })
+
+export const AnsweredEntrySchema = Type.Object({
+  id: Type.Integer(),
+  externalId: Nullable(Type.String()),
+  question: Nullable(Type.String()),
+  answer: Nullable(Type.String()),
+  unit: UnitRef,
+  topic: Nullable(TopicRef),
+  inForce: Type.Boolean({ description: '所依据的政策文件是否现行有效' }),
+}, { title: '答复所用的问答条目' })
+
+export const TicketBriefSchema = Type.Object({
+  id: Type.Integer(),
+  number: Type.String({ description: '台账编号，如 ZX20251009-0001' }),
+  unit: UnitRef,
+  status: Type.String(),
+  receivedAt: Type.String(),
+  dueAt: Type.String({ description: '办理时限：第 N 个工作日 23:59:59（北京时间）' }),
+  dueAtProvisional: Type.Boolean({ description: '时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' }),
+}, { title: '台账（简要）' })
+
+export const ConsultationResultSchema = Type.Object({
+  consultation: ConsultationSchema,
+  entry: Type.Optional(AnsweredEntrySchema),
+  ticket: Type.Optional(TicketBriefSchema),
+}, { title: '受理结果' })
+
+export const ConsultationListQuery = Type.Object({
+  ...PageQuery,
+  channel: Type.Optional(ChannelSchema),
+  kind: Type.Optional(KindSchema),
+  outcome: Type.Optional(OutcomeSchema),
+  from: Type.Optional(DayOrTime),
+  to: Type.Optional(DayOrTime),
+}, { additionalProperties: false })
+

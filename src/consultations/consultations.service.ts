@@ -1,0 +1,227 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { Channel, Config } from '../config.ts'
+import type { Db, Tx } from '../db/client.ts'
+import type { EventBus } from '../common/events.ts'
+import { maskNumbersInText } from '../common/privacy.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { TopicNotFoundError, UnitNotFoundError } from '../units/units.errors.ts'
+import { seesFullContact } from '../tickets/tickets.lifecycle.ts'
+import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
+import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.ports.ts'
+import type { TicketsService } from '../tickets/tickets.service.ts'
+import { CLOCK_SKEW_MS, rangeBound } from '../tickets/tickets.service.ts'
+import { askerView, hasContact } from '../tickets/tickets.views.ts'
+import { createConsultationsRepository } from './consultations.repository.ts'
+import type { ConsultationKind, Outcome } from './consultations.table.ts'
+import {
+  AnsweredEntryNotFoundError, AnsweredEntryNotPublishedError, ConflictingIntentError, ConsultationNotFoundError,
+  PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError, UnitInactiveError,
+} from './consultations.errors.ts'
+
+export interface ConsultationsServiceDeps {
+  db: Db
+  config: Pick<Config, 'autoAnswerChannels' | 'dispatchUnitCode'>
+  events: Pick<EventBus, 'emit'>
+  search: SearchPort
+  tickets: Pick<TicketsService, 'open' | 'ofConsultation'>
+  audit?: AuditPort
+}
+
+export interface SubmitInput {
+  channel: Channel
+  question: string
+  asker?: { name?: string; phone?: string; email?: string; preferredReply?: string }
+  receivedAt?: string
+  kind?: ConsultationKind
+  answeredEntryId?: number
+  matchId?: string
+  openTicket?: boolean
+  unitCode?: string
+  topicCode?: string
+  externalId?: string
+  policyDocumentId?: number
+}
+
+type ConsultationRow = NonNullable<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>
+type Answer = { entryId: number; automatically: boolean; confidence: number | null; matchedQuestion?: string }
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+
+export function createConsultationsService({ db, config, events, search, tickets, audit }: ConsultationsServiceDeps) {
+  const repo = createConsultationsRepository()
+
+  function consultationView(c: ConsultationRow, full: boolean, tx: Tx = db) {
+    return {
+      id: c.id, channel: c.channel, kind: c.kind,
+      question: full ? c.question : maskNumbersInText(c.question),
+      asker: askerView(c, full),
+      receivedAt: c.receivedAt, outcome: c.outcome,
+      answeredEntryId: c.answeredEntryId, answeredAutomatically: c.answeredAutomatically,
+      matchId: c.matchId, confidence: c.confidence,
+      topic: c.topicId ? repo.topicById(tx, c.topicId) ?? null : null,
+      policyDocumentId: c.policyDocumentId, externalId: c.externalId, createdAt: c.createdAt,
+    }
+  }
+
+  function entryView(tx: Tx, entryId: number) {
+    const e = repo.servedEntry(tx, entryId)
+    if (!e) return undefined
+    return {
+      id: e.id, externalId: e.externalId, question: e.question, answer: e.answer,
+      unit: { code: e.unitCode, name: e.unitName },
+      topic: e.topicCode ? { code: e.topicCode, name: e.topicName! } : null,
+      inForce: e.inForce,
+    }
+  }
+
+  /** The intake reply, or the reading of a consultation: the record, its entry or its ticket. */
+  function view(tx: Tx, c: ConsultationRow, actor: Actor) {
+    const ticket = tickets.ofConsultation(tx, c.id)
+    const full = seesFullContact(actor, c, ticket?.unitId ?? null)
+    const entry = c.answeredEntryId ? entryView(tx, c.answeredEntryId) : undefined
+    return { full, body: { consultation: consultationView(c, full, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
+  }
+
+  function resolveReferences(input: SubmitInput) {
+    const topic = input.topicCode ? repo.topicByCode(db, input.topicCode) : undefined
+    if (input.topicCode && !topic) throw withDetails(new TopicNotFoundError(input.topicCode), [{ field: 'topicCode', message: `政策领域 ${input.topicCode} 不存在` }])
+    if (input.unitCode) {
+      const unit = repo.unitByCode(db, input.unitCode)
+      if (!unit) throw withDetails(new UnitNotFoundError(input.unitCode), [{ field: 'unitCode', message: `单位 ${input.unitCode} 不存在` }])
+      if (!unit.active) throw withDetails(new UnitInactiveError(input.unitCode), [{ field: 'unitCode', message: `单位 ${input.unitCode} 已停用` }])
+    }
+    const doc = input.policyDocumentId ? repo.policyDocument(db, input.policyDocumentId) : undefined
+    if (input.policyDocumentId && !doc) {
+      throw withDetails(new PolicyDocumentNotFoundError(String(input.policyDocumentId)), [{ field: 'policyDocumentId', message: '政策文件不存在' }])
+    }
+    return { topic, doc }
+  }
+
+  /** The matcher's view, or none for a question it cannot read (only punctuation): that still opens a ticket. */
+  function runMatcher(question: string, topic: string | undefined, actor: Actor): MatchResult | undefined {
+    try {
+      return search.match({ question, ...(topic ? { topic } : {}) }, actor)
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return undefined
+      throw e
+    }
+  }
+
+  function agentAnswer(entryId: number): Answer {
+    const entry = repo.servedEntry(db, entryId)
+    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field: 'answeredEntryId', message: '问答条目不存在' }])
+    if (entry.status !== 'published' || entry.versionId === null) throw new AnsweredEntryNotPublishedError(String(entryId))
+    return { entryId, automatically: false, confidence: null }
+  }
+
+  return {
+    /**
+     * 受理: records the consultation and either answers it from an entry or opens a ticket, in one
+     * transaction. A retry with the same externalId from the same token returns the original.
+     * Synchronous on purpose: the whole intake then runs inside the request's write transaction.
+     */
+    submit(input: SubmitInput, actor: Actor) {
+      const receivedAt = input.receivedAt ? new Date(input.receivedAt).toISOString() : new Date().toISOString()
+      if (Date.parse(receivedAt) > Date.now() + CLOCK_SKEW_MS) {
+        throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
+      }
+      const retry = () => {
+        const existing = input.externalId ? repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
+        return existing && { created: false, result: view(db, existing, actor).body }
+      }
+      const earlier = retry()
+      if (earlier) return earlier
+
+      const kind = input.kind ?? 'question'
+      if (input.answeredEntryId && input.openTicket) throw new ConflictingIntentError()
+      if (input.answeredEntryId && kind === 'suggestion') throw new SuggestionNotAnswerableError()
+      const { topic, doc } = resolveReferences(input)
+      const policyUnitCode = kind === 'suggestion' && doc?.unitId ? repo.unitCodes(db, [doc.unitId]).get(doc.unitId) ?? null : null
+
+      let answer: Answer | undefined
+      let match: MatchResult | undefined
+      if (input.answeredEntryId) {
+        answer = agentAnswer(input.answeredEntryId)
+      } else {
+        // A client that sends a matchId has seen the candidates and chose not to answer from them.
+        const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
+        const needsCandidates = !input.unitCode && !policyUnitCode
+        if (mayAutoAnswer || needsCandidates) match = runMatcher(input.question, topic?.code, actor)
+        const top = match?.candidates[0]
+        if (mayAutoAnswer && match?.matched && top?.inForce) {
+          answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
+        }
+      }
+
+      const decision = answer ? undefined : (() => {
+        const candidates = (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence }))
+        const lead = match?.candidates.find((c) => c.confidence >= ROUTING_MIN_CONFIDENCE)
+        const topicCode = topic?.code ?? lead?.topic?.code
+        const topicUnitCode = topicCode ? repo.topicUnitCodes(db, [topicCode]).get(topicCode) ?? null : null
+        return chooseUnit({ chosenUnitCode: input.unitCode, policyUnitCode, candidates, topicUnitCode, dispatchUnitCode: config.dispatchUnitCode })
+      })()
+
+      const outcome: Outcome = answer ? 'answered' : 'ticketed'
+      try {
+        return db.transaction((tx) => {
+          const again = input.externalId ? repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
+          if (again) return { created: false, result: view(tx, again, actor).body }
+          const c = repo.insert(tx, {
+            channel: input.channel, kind, question: input.question,
+            askerName: input.asker?.name ?? null, askerPhone: input.asker?.phone ?? null, askerEmail: input.asker?.email ?? null,
+            preferredReply: input.asker?.preferredReply ?? null,
+            receivedAt, outcome,
+            answeredEntryId: answer?.entryId ?? null, answeredAutomatically: answer?.automatically ?? false,
+            matchId: input.matchId ?? match?.matchId ?? null,
+            confidence: answer?.confidence ?? match?.confidence ?? null,
+            topicId: topic?.id ?? null, policyDocumentId: input.policyDocumentId ?? null,
+            registeredBy: actor.tokenId, externalId: input.externalId ?? null,
+          })
+          if (answer) {
+            search.recordHit(tx, answer.entryId, answer.matchedQuestion)
+            const entry = entryView(tx, answer.entryId)!
+            events.emit(tx, {
+              type: 'consultation.answered', consultationId: c.id,
+              payload: { channel: c.channel, externalId: c.externalId, automatically: answer.automatically, confidence: answer.confidence, entry },
+            })
+          } else {
+            tickets.open(tx, { consultation: c, decision: decision!, actor })
+          }
+          return { created: true, result: view(tx, c, actor).body }
+        })
+      } catch (e) {
+        // Another process inserted the same externalId between our check and our insert.
+        const earlier = isUniqueViolation(e) ? retry() : undefined
+        if (earlier) return earlier
+        throw e
+      }
+    },
+
+    get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
+      const c = repo.findById(db, id)
+      const holder = c && tickets.ofConsultation(db, c.id)
+      const visible = c && (actor.role === 'admin' || actor.role === 'agent'
+        || (actor.role === 'integration' && c.registeredBy === actor.tokenId)
+        || (actor.role === 'unit' && holder !== undefined && holder.unitId === actor.unitId))
+      if (!visible) throw new ConsultationNotFoundError(String(id))
+      const { full, body } = view(db, c, actor)
+      if (full && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
+      return body
+    },
+
+    /** The register of consultations, newest first; contact details always masked. */
+    list(q: { channel?: Channel; kind?: ConsultationKind; outcome?: Outcome; from?: string; to?: string; page?: number; pageSize?: number }, actor: Actor) {
+      const page = q.page ?? 1
+      const pageSize = q.pageSize ?? 20
+      const { rows, total } = repo.list(db, {
+        channel: q.channel, kind: q.kind, outcome: q.outcome,
+        receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
+        registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
+        page, pageSize,
+      })
+      return { items: rows.map((c) => consultationView(c, false)), total, page, pageSize }
+    },
+  }
+}
+
+export type ConsultationsService = ReturnType<typeof createConsultationsService>

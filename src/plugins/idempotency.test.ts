@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Type } from '@fastify/type-provider-typebox'
+import { count, eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { testConfig } from '../config.ts'
+import { openDatabase } from '../db/client.ts'
+import { migrateDatabase } from '../db/migrate.ts'
+import { auditLog } from '../audit/audit.table.ts'
+import { idempotencyKeys } from '../auth/auth.table.ts'
+import { Text, errorResponses } from '../common/schemas.ts'
+import { createError } from './errors.ts'
+import { canonicalJson, createIdempotencyStore, requestFingerprint } from './idempotency.ts'
+
+const NotAllowed = createError('TEST_NOT_ALLOWED', '测试：不允许', 422)
+
+/**
+ * Until consultations land, a small creating route stands in for them. It writes a row of its own
+ * (an audit_log row with action `testNote`) so the test can count how many times it really ran.
+ */
+async function appWithNoteRoutes(): Promise<TestApp> {
+  const t = await createTestApp()
+  const { db } = t.app.services
+  const create = (text: string) => {
+    if (text === '拒绝') throw new NotAllowed()
+    const row = db.insert(auditLog).values({ action: 'testNote', targetType: 'note', targetIds: [], details: { text } }).returning().get()
+    return { id: row.id, text }
+  }
+  const schema = (operationId: string) => ({
+    tags: ['system'], operationId, summary: '测试用',
+    body: Type.Object({ text: Text(200) }, { additionalProperties: false }),
+    response: { 201: Type.Object({ id: Type.Integer(), text: Type.String() }), ...errorResponses(409, 422) },
+  })
+  const config = { roles: ['admin', 'agent'] as const, idempotency: true }
+  t.app.post('/api/v1/test-notes', { config, schema: schema('createTestNote') },
+    async (req: { body: { text: string } }, reply) => reply.code(201).send(create(req.body.text)))
+  // A handler that awaits before it writes: its transaction cannot include the reservation.
+  t.app.post('/api/v1/test-slow-notes', { config, schema: schema('createSlowTestNote') },
+    async (req: { body: { text: string } }, reply) => {
+      await new Promise((r) => setTimeout(r, 20))
+      return reply.code(201).send(create(req.body.text))
+    })
+  return t
+}
+
+const notesRun = (t: TestApp) => t.app.services.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'testNote')).get()!.n
+
+describe('Idempotency-Key on creating routes', () => {
+  let t: TestApp
+  beforeEach(async () => { t = await appWithNoteRoutes() })
+  afterEach(async () => { await t.close() })
+
+  const post = (key: string | undefined, text: string, opts: { token?: string; url?: string } = {}) =>
+    t.call({ method: 'POST', url: opts.url ?? '/api/v1/test-notes', token: opts.token, payload: { text }, headers: key === undefined ? {} : { 'idempotency-key': key } })
+
+  it('answers a retry with the original status and body and creates nothing more', async () => {
+    const first = await post('k-1', '你好')
+    const second = await post('k-1', '你好')
+    expect(first.statusCode).toBe(201)
+    expect(second.statusCode).toBe(201)
+    expect(second.body).toBe(first.body)
+    expect(second.headers['idempotent-replayed']).toBe('true')
+    expect(first.headers['idempotent-replayed']).toBeUndefined()
+    expect(notesRun(t)).toBe(1)
+  })
+
+  it('treats the same body with its keys in another order as the same request', async () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe(canonicalJson({ a: [{ c: null, d: 2 }], b: 1 }))
+    expect(requestFingerprint('POST /x', {}, { a: 1, b: 2 })).toBe(requestFingerprint('POST /x', {}, { b: 2, a: 1 }))
+    expect(requestFingerprint('POST /x', {}, { a: 1 })).not.toBe(requestFingerprint('POST /y', {}, { a: 1 }))
+  })
+
+  it('refuses the same key with a different body with 409 IDEMPOTENCY_KEY_REUSED', async () => {
+    await post('k-2', '第一封')
+    const res = await post('k-2', '第二封')
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('IDEMPOTENCY_KEY_REUSED')
+    expect(notesRun(t)).toBe(1)
+  })
+
+  it('refuses the same key on another route with 409 IDEMPOTENCY_KEY_REUSED', async () => {
+    await post('k-3', '同一内容')
+    const res = await post('k-3', '同一内容', { url: '/api/v1/test-slow-notes' })
+    expect(res.json().code).toBe('IDEMPOTENCY_KEY_REUSED')
+  })
+
+  it('executes concurrent duplicates once: every duplicate gets the original response', async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post('k-4', '并发')))
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(201))
+    expect(new Set(responses.map((r) => r.body)).size).toBe(1)
+    expect(notesRun(t)).toBe(1)
+  })
+
+  it('executes concurrent duplicates once when the handler awaits: the others get 409 IN_PROGRESS, then the replay', async () => {
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post('k-5', '慢', { url: '/api/v1/test-slow-notes' })))
+    const codes = responses.map((r) => (r.statusCode === 201 ? 'created' : r.json().code)).sort()
+    expect(codes).toEqual(['IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'created'])
+    const retry = await post('k-5', '慢', { url: '/api/v1/test-slow-notes' })
+    expect(retry.statusCode).toBe(201)
+    expect(retry.body).toBe(responses.find((r) => r.statusCode === 201)!.body)
+    expect(notesRun(t)).toBe(1)
+  })
+
+  it('scopes keys to the token: another token with the same key is a new request', async () => {
+    const agent = await t.token('agent')
+    await post('k-6', '同键')
+    const other = await post('k-6', '同键', { token: agent })
+    expect(other.statusCode).toBe(201)
+    expect(other.headers['idempotent-replayed']).toBeUndefined()
+    expect(notesRun(t)).toBe(2)
+  })
+
+  it('frees the key after a refused request so the corrected retry can use it', async () => {
+    const refused = await post('k-7', '拒绝')
+    expect(refused.statusCode).toBe(422)
+    const keys = t.app.services.db.select().from(idempotencyKeys).all()
+    expect(keys).toEqual([])
+    const ok = await post('k-7', '改正后')
+    expect(ok.statusCode).toBe(201)
+    expect(notesRun(t)).toBe(1)
+  })
+
+  it('runs every request without a key', async () => {
+    await post(undefined, '无键')
+    await post(undefined, '无键')
+    expect(notesRun(t)).toBe(2)
+  })
+
+  it.each([
+    ['too long', 'x'.repeat(201)],
+    ['blank', '   '],
+    ['empty', ''],
+  ])('refuses a %s key with 400 VALIDATION_FAILED on the header', async (_name, key) => {
+    const res = await post(key, '内容')
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'idempotency-key' })]) })
+    expect(notesRun(t)).toBe(0)
+  })
+
+  it('accepts a 200-character key', async () => {
+    expect((await post('k'.repeat(200), '内容')).statusCode).toBe(201)
+  })
+
+  it('documents the header in the OpenAPI of idempotent routes only', async () => {
+    await t.app.ready()
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> }
+    expect(doc.paths['/api/v1/test-notes'].post.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header' }))
+    expect(doc.paths['/api/v1/units'].post.parameters ?? []).not.toContainEqual(expect.objectContaining({ name: 'idempotency-key' }))
+  })
+})
+
+describe('idempotency key store', () => {
+  it('forgets keys after 24 hours: the purge deletes them and a late retry runs again', () => {
+    const db = openDatabase(testConfig().databasePath)
+    migrateDatabase(db)
+    let clock = Date.parse('2025-03-01T00:00:00Z')
+    const store = createIdempotencyStore({ db, now: () => clock })
+    const first = store.begin(1, 'k', 'POST /x', 'h')
+    expect(first.kind).toBe('reserved')
+    if (first.kind === 'reserved') store.complete(first.id, 201, '{"id":1}')
+    clock += 23 * 3600_000
+    expect(store.begin(1, 'k', 'POST /x', 'h')).toEqual({ kind: 'replay', statusCode: 201, body: '{"id":1}' })
+    clock += 2 * 3600_000
+    expect(store.purgeExpired(true)).toBe(1)
+    expect(store.begin(1, 'k', 'POST /x', 'h').kind).toBe('reserved')
+    db.$client.close()
+  })
+})

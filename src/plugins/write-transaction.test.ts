@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Type } from '@fastify/type-provider-typebox'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { units } from '../units/units.table.ts'
+import { auditLog } from '../audit/audit.table.ts'
+
+const schema = (operationId: string) => ({ tags: ['system'], operationId, summary: '测试用', body: Type.Object({ code: Type.String({ maxLength: 32 }) }, { additionalProperties: false }) })
+
+describe('write transactions', () => {
+  let t: TestApp
+  beforeEach(async () => {
+    t = await createTestApp()
+    const { db, units: service } = t.app.services
+    const create = (code: string) => service.createUnit({ code, name: '测试单位' })
+    // Shapes of handler other modules write: sync returning a value, async returning a value, async awaiting first.
+    t.app.post('/api/v1/test-sync', { schema: schema('testSync') }, (req: { body: { code: string } }) => create(req.body.code))
+    t.app.post('/api/v1/test-async-value', { schema: schema('testAsyncValue') }, async (req: { body: { code: string } }) => create(req.body.code))
+    t.app.post('/api/v1/test-awaits', { schema: schema('testAwaits') }, async (req: { body: { code: string } }, reply) => {
+      await new Promise((r) => setTimeout(r, 5))
+      const inTransactionDuringAwait = db.$client.inTransaction
+      return reply.code(201).send({ ...create(req.body.code), inTransactionDuringAwait })
+    })
+    t.app.post('/api/v1/test-throws-after-write', { schema: schema('testThrows') }, (req: { body: { code: string } }) => {
+      create(req.body.code)
+      throw new Error('boom after the write')
+    })
+  })
+  afterEach(async () => { await t.close() })
+
+  const post = (url: string, code: string) => t.call({ method: 'POST', url: `/api/v1/${url}`, payload: { code } })
+  const unitExists = (code: string) => t.app.services.db.select().from(units).where(eq(units.code, code)).get() !== undefined
+  const auditedIds = (action: string) => t.app.services.db.select().from(auditLog).where(eq(auditLog.action, action)).all().map((r) => r.targetIds)
+
+  it('answers a synchronous handler inside its transaction, so its write and audit row commit together', async () => {
+    const res = await post('test-sync', 'a1')
+    expect(res.statusCode).toBe(200)
+    expect(auditedIds('testSync')).toEqual([[res.json().id]])
+    t.app.services.db.$client.exec('DROP TABLE audit_log')
+    expect((await post('test-sync', 'a2')).statusCode).toBe(500)
+    expect(unitExists('a2')).toBe(false)
+  })
+
+  it('still audits handlers that answer after the transaction: an async value, or an await before the write', async () => {
+    const value = await post('test-async-value', 'b1')
+    const awaited = await post('test-awaits', 'b2')
+    expect([value.statusCode, awaited.statusCode]).toEqual([200, 201])
+    expect(auditedIds('testAsyncValue')).toEqual([[value.json().id]])
+    expect(auditedIds('testAwaits')).toEqual([[awaited.json().id]])
+  })
+
+  it('never holds the transaction open across an await', async () => {
+    const [slow, other] = await Promise.all([post('test-awaits', 'c1'), post('test-sync', 'c2')])
+    expect(slow.json().inTransactionDuringAwait).toBe(false)
+    expect(other.statusCode).toBe(200)
+  })
+
+  it('keeps what a handler wrote before it failed, as it would without the transaction, and answers 500', async () => {
+    const res = await post('test-throws-after-write', 'd1')
+    expect(res.statusCode).toBe(500)
+    expect(unitExists('d1')).toBe(true)
+    expect(auditedIds('testThrows')).toEqual([])
+  })
+})

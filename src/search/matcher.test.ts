@@ -1,0 +1,69 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
+import { loadModel } from './ranker.ts'
+import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
+
+const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({
+  id, question, similarQuestions: [], keywords: [], answer: `${question}的答复。`, topicCode: null, inForce: true, ...extra,
+})
+
+const LIBRARY: MatchDocument[] = [
+  doc(1, '城乡居民医保怎么缴费', { similarQuestions: ['居民医疗保险在哪里交钱'], topicCode: 'medical' }),
+  doc(2, '住房公积金怎么提取', { topicCode: 'housing' }),
+  doc(3, '生育津贴怎么申领', { topicCode: 'birth', similarQuestions: ['产假工资找谁领'] }),
+  doc(4, '退休后养老金什么时候发放', { topicCode: 'pension' }),
+  doc(5, '失业保险金怎么领取', { topicCode: 'employment' }),
+  doc(6, '医保卡丢了怎么补办', { topicCode: 'medical' }),
+]
+
+describe('matcher', () => {
+  let m: Matcher
+  beforeEach(() => {
+    m = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(readStartingSynonyms()) })
+    for (const d of LIBRARY) m.add(d)
+  })
+
+  it('finds an entry through one of its similar questions and says which one matched', () => {
+    const top = m.match('居民医疗保险在哪交钱？').candidates[0]
+    expect(top.id).toBe(1)
+    expect(top.matchedQuestion).toBe('居民医疗保险在哪里交钱')
+  })
+
+  it('reads synonyms and homophone typos as the library words', () => {
+    expect(m.match('退休金几号发').candidates[0].id).toBe(4)
+    expect(m.match('公基金怎么取出来').candidates[0].id).toBe(2)
+    expect(m.match('生娃的津贴怎么领').candidates[0].id).toBe(3)
+  })
+
+  it('gives a confidence between 0 and 1 that is high for the same question and low for an unrelated one', () => {
+    const same = m.match('住房公积金怎么提取？').candidates[0]
+    expect(same.confidence).toBeGreaterThan(0.9)
+    const unrelated = m.match('火车票怎么改签').candidates[0]
+    expect(unrelated === undefined || unrelated.confidence < 0.5).toBe(true)
+    for (const c of m.match('医保怎么交', { limit: 6 }).candidates) {
+      expect(c.confidence).toBeGreaterThanOrEqual(0)
+      expect(c.confidence).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('filters by topic', () => {
+    const ids = m.match('怎么领取', { topic: 'employment', limit: 10 }).candidates.map((c) => c.id)
+    expect(ids).toEqual([5])
+  })
+
+  it('forgets a removed entry and serves the new content of a replaced one', () => {
+    expect(m.remove(2)).toBe(true)
+    expect(m.match('住房公积金怎么提取').candidates.map((c) => c.id)).not.toContain(2)
+    m.add(doc(5, '灵活就业人员怎么参加养老保险'))
+    expect(m.match('失业保险金怎么领取').candidates[0]?.id).not.toBe(5)
+    expect(m.match('灵活就业人员参保').candidates[0]).toMatchObject({ id: 5, matchedQuestion: '灵活就业人员怎么参加养老保险' })
+    expect(m.size).toBe(5)
+  })
+
+  it('suggests entries for a prefix still being typed', () => {
+    expect(m.suggest('公积', { limit: 5 }).map((s) => s.id)).toEqual([2])
+    const hits = m.suggest('产假工', { limit: 5 })
+    expect(hits[0]).toMatchObject({ id: 3, matchedQuestion: '产假工资找谁领' })
+    expect(m.suggest('？？', { limit: 5 })).toEqual([])
+  })
+})

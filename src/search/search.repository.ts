@@ -1,0 +1,144 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import type { Db, Tx } from '../db/client.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from '../kb/kb.table.ts'
+import { topics, units } from '../units/units.table.ts'
+import { dictionaryTerms, matchLogs, questionHits, synonyms, type LoggedCandidate } from './search.table.ts'
+
+/** A published entry with what a candidate shows: its served version, unit, topic and documents. */
+export interface PublishedEntry {
+  id: number
+  externalId: string | null
+  question: string
+  similarQuestions: string[]
+  keywords: string[]
+  answer: string
+  topic: { code: string; name: string } | null
+  unit: { code: string; name: string }
+  documents: { title: string; docNumber: string | null; validity: Validity }[]
+}
+
+export interface MatchLogRow {
+  id: string
+  question: string
+  topicCode: string | null
+  matched: boolean
+  confidence: number
+  topEntryId: number | null
+  candidates: LoggedCandidate[]
+  tokenId: number | null
+  createdAt: string
+}
+
+export function createSearchRepository(db: Db) {
+  // Match logs are written on the hot path: one prepared statement, many rows per transaction.
+  const insertLog = db.$client.prepare(
+    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertLogs = db.$client.transaction((rows: MatchLogRow[]) => {
+    for (const r of rows) {
+      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt)
+    }
+  })
+
+  function documentsOf(versionIds: number[]) {
+    const out = new Map<number, PublishedEntry['documents']>()
+    // SQLite limits bound parameters; read links in slices.
+    for (let i = 0; i < versionIds.length; i += 500) {
+      const slice = versionIds.slice(i, i + 500)
+      const rows = db.select({ versionId: entryVersionDocuments.entryVersionId, title: policyDocuments.title, docNumber: policyDocuments.docNumber, validity: policyDocuments.validity })
+        .from(entryVersionDocuments)
+        .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
+        .where(inArray(entryVersionDocuments.entryVersionId, slice))
+        .orderBy(asc(entryVersionDocuments.entryVersionId), asc(policyDocuments.id))
+        .all()
+      for (const r of rows) {
+        const list = out.get(r.versionId) ?? []
+        list.push({ title: r.title, docNumber: r.docNumber, validity: r.validity })
+        out.set(r.versionId, list)
+      }
+    }
+    return out
+  }
+
+  return {
+    /** Published entries with their served version; all of them, or those among `ids`. */
+    publishedEntries(ids?: number[]): PublishedEntry[] {
+      const base = db.select({
+        id: entries.id, externalId: entries.externalId, versionId: entryVersions.id,
+        question: entryVersions.question, similarQuestions: entryVersions.similarQuestions, keywords: entryVersions.keywords, answer: entryVersions.answer,
+        topicCode: topics.code, topicName: topics.name, unitCode: units.code, unitName: units.name,
+      })
+        .from(entries)
+        .innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
+        .innerJoin(units, eq(units.id, entries.unitId))
+        // The version's topic wins over the entry's, as the version is what is served.
+        .leftJoin(topics, eq(topics.id, sql`coalesce(${entryVersions.topicId}, ${entries.topicId})`))
+      const published = and(eq(entries.status, 'published'), isNotNull(entries.publishedVersionId))
+      const rows = ids === undefined
+        ? base.where(published).orderBy(asc(entries.id)).all()
+        : ids.length === 0 ? [] : base.where(and(published, inArray(entries.id, ids))).all()
+      const docs = documentsOf(rows.map((r) => r.versionId))
+      return rows.map((r) => ({
+        id: r.id, externalId: r.externalId, question: r.question, similarQuestions: r.similarQuestions ?? [], keywords: r.keywords ?? [], answer: r.answer,
+        topic: r.topicCode ? { code: r.topicCode, name: r.topicName! } : null,
+        unit: { code: r.unitCode, name: r.unitName },
+        documents: docs.get(r.versionId) ?? [],
+      }))
+    },
+
+    /** Entry ids whose served version rests on one of these policy documents. */
+    entriesOnDocuments(documentIds: number[]): number[] {
+      if (documentIds.length === 0) return []
+      return db.selectDistinct({ id: entries.id }).from(entries)
+        .innerJoin(entryVersionDocuments, eq(entryVersionDocuments.entryVersionId, entries.publishedVersionId))
+        .where(inArray(entryVersionDocuments.policyDocumentId, documentIds)).all().map((r) => r.id)
+    },
+
+    entryExists: (id: number) => db.select({ id: entries.id }).from(entries).where(eq(entries.id, id)).get() !== undefined,
+    topicExists: (code: string) => db.select({ id: topics.id }).from(topics).where(eq(topics.code, code)).get() !== undefined,
+
+    listSynonyms: () => db.select().from(synonyms).orderBy(asc(synonyms.term)).all(),
+    synonymById: (id: number) => db.select().from(synonyms).where(eq(synonyms.id, id)).get(),
+    insertSynonym: (term: string, canonical: string) => db.insert(synonyms).values({ term, canonical }).returning().get(),
+    insertSynonyms(pairs: { term: string; canonical: string }[]) {
+      if (pairs.length) db.insert(synonyms).values(pairs).onConflictDoNothing().run()
+    },
+    updateSynonym: (id: number, canonical: string) => db.update(synonyms).set({ canonical }).where(eq(synonyms.id, id)).returning().get(),
+    deleteSynonym: (id: number) => db.delete(synonyms).where(eq(synonyms.id, id)).returning().get(),
+    countSynonyms: () => db.select({ n: count() }).from(synonyms).get()!.n,
+
+    listDictionaryTerms: () => db.select().from(dictionaryTerms).orderBy(asc(dictionaryTerms.term)).all(),
+    insertDictionaryTerm: (term: string) => db.insert(dictionaryTerms).values({ term }).returning().get(),
+    deleteDictionaryTerm: (id: number) => db.delete(dictionaryTerms).where(eq(dictionaryTerms.id, id)).returning().get(),
+
+    insertMatchLogs: (rows: MatchLogRow[]) => insertLogs(rows),
+    matchLog: (id: string) => db.select().from(matchLogs).where(eq(matchLogs.id, id)).get(),
+    setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean }) {
+      tx.update(matchLogs).set({ ...feedback, feedbackAt: new Date().toISOString() }).where(eq(matchLogs.id, id)).run()
+    },
+    /** Questions that found nothing, or where the agent said no candidate fitted (D1). */
+    listMisses(page: number, pageSize: number) {
+      const cond = or(eq(matchLogs.noneFitted, true), sql`${matchLogs.topEntryId} is null`)
+      const items = db.select({ matchId: matchLogs.id, question: matchLogs.question, topicCode: matchLogs.topicCode, confidence: matchLogs.confidence, noneFitted: matchLogs.noneFitted, createdAt: matchLogs.createdAt })
+        .from(matchLogs).where(cond).orderBy(desc(matchLogs.createdAt)).limit(pageSize).offset((page - 1) * pageSize).all()
+      const total = db.select({ n: count() }).from(matchLogs).where(cond).get()!.n
+      return { items: items.map((i) => ({ ...i, noneFitted: i.noneFitted ?? false })), total, page, pageSize }
+    },
+
+    /** One more hit for the entry and for the question of it that was used. */
+    recordHit(tx: Tx, entryId: number, question: string | null) {
+      const now = new Date().toISOString()
+      tx.update(entries).set({ hitCount: sql`${entries.hitCount} + 1`, lastHitAt: now }).where(eq(entries.id, entryId)).run()
+      if (question) {
+        tx.insert(questionHits).values({ entryId, question, hits: 1, lastHitAt: now })
+          .onConflictDoUpdate({ target: [questionHits.entryId, questionHits.question], set: { hits: sql`${questionHits.hits} + 1`, lastHitAt: now } })
+          .run()
+      }
+    },
+    questionHits: (entryId: number) => db.select().from(questionHits).where(eq(questionHits.entryId, entryId)).orderBy(desc(questionHits.hits)).all(),
+    entryHitCount: (entryId: number) => db.select({ hitCount: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()?.hitCount,
+  }
+}
+
+export type SearchRepository = ReturnType<typeof createSearchRepository>

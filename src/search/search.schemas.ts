@@ -1,0 +1,85 @@
+import { Type } from '@fastify/type-provider-typebox'
+import { Code, Id, LIMITS, Nullable, Text } from '../common/schemas.ts'
+
+const Ref = Type.Object({ code: Type.String(), name: Type.String() })
+const Range = Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: '[start, end) 字符位置（UTF-16）' })
+
+export const MatchBody = Type.Object({
+  // Blank questions are refused by the service with SEARCH_EMPTY_QUESTION, a clearer code than a pattern failure.
+  question: Type.String({ maxLength: LIMITS.question, description: '咨询问题原文' }),
+  topic: Type.Optional(Nullable(Code)),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })),
+}, { additionalProperties: false })
+
+export const CandidateSchema = Type.Object({
+  entryId: Type.Integer(),
+  externalId: Nullable(Type.String()),
+  question: Type.String({ description: '标准问' }),
+  matchedQuestion: Type.String({ description: '匹配上的问法（标准问或某个相似问）' }),
+  answer: Type.String(),
+  topic: Nullable(Ref),
+  unit: Ref,
+  policy: Nullable(Type.Object({ title: Type.String(), docNumber: Nullable(Type.String()), validity: Type.String() })),
+  inForce: Type.Boolean({ description: '依据的政策文件是否仍现行有效；失效条目不会作为可直接答复的匹配' }),
+  score: Type.Number({ description: '重排序得分（仅用于本次排序）' }),
+  confidence: Type.Number({ minimum: 0, maximum: 1, description: '匹配正确的概率（已校准，跨问题可比）' }),
+  highlights: Type.Object({
+    terms: Type.Array(Type.String()),
+    question: Type.Array(Range, { description: 'matchedQuestion 中命中的位置' }),
+    answer: Type.Array(Range, { description: 'answer 中命中的位置' }),
+  }),
+}, { title: '匹配候选' })
+
+export const MatchResultSchema = Type.Object({
+  matchId: Type.String(),
+  matched: Type.Boolean({ description: '首个候选可立即答复（置信度达到阈值且现行有效）' }),
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  candidates: Type.Array(CandidateSchema),
+}, { title: '匹配结果' })
+
+export const SuggestQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 100 }),
+  topic: Type.Optional(Code),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 8 })),
+}, { additionalProperties: false })
+
+export const SuggestResultSchema = Type.Object({
+  items: Type.Array(Type.Object({
+    entryId: Type.Integer(),
+    question: Type.String(),
+    matchedQuestion: Type.String(),
+    topic: Nullable(Ref),
+    inForce: Type.Boolean(),
+    highlights: Type.Array(Range),
+  })),
+}, { title: '输入联想' })
+
+export const MatchIdParams = Type.Object({ matchId: Type.String({ format: 'uuid' }) })
+
+export const FeedbackBody = Type.Union([
+  Type.Object({ entryId: Id, matchedQuestion: Type.Optional(Text(LIMITS.question)) }, { additionalProperties: false }),
+  Type.Object({ noneFitted: Type.Literal(true) }, { additionalProperties: false }),
+], { description: '采用了哪个条目（可注明哪个问法），或 noneFitted: true 表示都不合适' })
+
+export const FeedbackResultSchema = Type.Object({
+  matchId: Type.String(),
+  usedEntryId: Nullable(Type.Integer()),
+  matchedQuestion: Nullable(Type.String()),
+  noneFitted: Type.Boolean(),
+})
+
+export const MissSchema = Type.Object({
+  matchId: Type.String(),
+  question: Type.String(),
+  topicCode: Nullable(Type.String()),
+  confidence: Type.Number(),
+  noneFitted: Type.Boolean(),
+  createdAt: Type.String(),
+})
+
+export const SynonymSchema = Type.Object({ id: Type.Integer(), term: Type.String(), canonical: Type.String(), createdAt: Type.String() }, { title: '同义词' })
+export const CreateSynonymBody = Type.Object({ term: Text(50), canonical: Text(50) }, { additionalProperties: false })
+export const UpdateSynonymBody = Type.Object({ canonical: Text(50) }, { additionalProperties: false })
+
+export const DictionaryTermSchema = Type.Object({ id: Type.Integer(), term: Type.String(), createdAt: Type.String() }, { title: '词典词条' })
+export const CreateDictionaryTermBody = Type.Object({ term: Text(30) }, { additionalProperties: false })

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
+
+describe('createSynonymRewriter', () => {
+  const rewrite = createSynonymRewriter([
+    { term: '社保', canonical: '社会保险' },
+    { term: '医保', canonical: '医疗保险' },
+    { term: '城乡居民医保', canonical: '城乡居民基本医疗保险' },
+    { term: '做核酸', canonical: '核酸检测' },
+    { term: '核酸', canonical: '核酸检测' },
+  ])
+
+  it('reads a term as its canonical word', () => {
+    expect(rewrite('社保怎么交')).toBe('社会保险怎么交')
+  })
+
+  it('prefers the longest term', () => {
+    expect(rewrite('城乡居民医保缴费')).toBe('城乡居民基本医疗保险缴费')
+  })
+
+  it('does not rewrite a canonical word that contains a term', () => {
+    expect(rewrite('核酸检测在哪做')).toBe('核酸检测在哪做')
+    expect(rewrite('去做核酸')).toBe('去核酸检测')
+  })
+
+  it('leaves text alone when there are no synonyms', () => {
+    expect(createSynonymRewriter([])('社保')).toBe('社保')
+  })
+})
+
+describe('the shipped starting synonyms', () => {
+  it('include the common hotline abbreviations', () => {
+    const pairs = readStartingSynonyms()
+    const map = new Map(pairs.map((p) => [p.term, p.canonical]))
+    expect(map.get('社保')).toBe('社会保险')
+    expect(map.get('医保')).toBe('医疗保险')
+    expect(map.get('退休金')).toBe('养老金')
+    expect(map.get('生娃')).toBe('生育')
+    expect(map.get('公基金')).toBe('公积金')
+  })
+})

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createKit, type Kit } from './tickets.testkit.ts'
+
+// Deadlines on the official calendar (C3): the 5th working day after the day of receipt, to
+// 23:59:59 Asia/Shanghai (15:59:59 UTC), skipping holidays and counting make-up working days.
+
+describe('ticket deadlines', () => {
+  let k: Kit
+  beforeEach(async () => { k = await createKit() })
+  afterEach(async () => {
+    vi.useRealTimers()
+    await k.close()
+  })
+
+  const open = async (receivedAt: string, extra: Record<string, unknown> = {}) => {
+    const res = await k.submit({ channel: 'hotline', question: '退休人员医保待遇怎么计算？', unitCode: 'ybj', receivedAt, ...extra })
+    expect(res.status).toBe(201)
+    return res.body.ticket as { id: number; dueAt: string; dueAtProvisional: boolean; number: string }
+  }
+
+  it('runs across 国庆 and counts the make-up Saturday: received 2025-09-30, due 2025-10-14', async () => {
+    expect(await open('2025-09-30T02:00:00Z')).toMatchObject({ dueAt: '2025-10-14T15:59:59.000Z', dueAtProvisional: false })
+  })
+
+  it('runs across 春节 and counts the make-up Sunday: received 2025-01-24, due 2025-02-07', async () => {
+    // 26 Jan (Sun, 调休) and 27 Jan count; 28 Jan–4 Feb are off; 5, 6 and 7 Feb count.
+    expect((await open('2025-01-24T02:00:00Z')).dueAt).toBe('2025-02-07T15:59:59.000Z')
+  })
+
+  it('runs across the 2026 春节 break of nine days', async () => {
+    expect((await open('2026-02-13T02:00:00Z')).dueAt).toBe('2026-02-27T15:59:59.000Z')
+  })
+
+  it('starts counting after a receipt on a Sunday', async () => {
+    expect((await open('2025-06-08T02:00:00Z')).dueAt).toBe('2025-06-13T15:59:59.000Z')
+  })
+
+  it('starts counting after a receipt on a public holiday', async () => {
+    expect((await open('2025-10-03T02:00:00Z')).dueAt).toBe('2025-10-14T15:59:59.000Z')
+  })
+
+  it('takes the day of receipt in Beijing time: 23:30 on 30 September is still the 30th', async () => {
+    const late = await open('2025-09-30T15:30:00Z')
+    expect(late.dueAt).toBe('2025-10-14T15:59:59.000Z')
+    expect(late.number).toMatch(/^ZX20250930-\d{4}$/)
+    // Half an hour later it is 1 October in Beijing: a holiday, so the count starts on the 9th.
+    const next = await open('2025-09-30T16:30:00Z')
+    expect(next.number).toMatch(/^ZX20251001-\d{4}$/)
+    expect(next.dueAt).toBe('2025-10-14T15:59:59.000Z')
+  })
+
+  it('marks a deadline that runs into a year with no schedule as provisional, then settles it when the schedule is published', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-28T02:00:00Z'), toFake: ['Date'] })
+    const ticket = await open('2026-12-28T02:00:00Z')
+    // Weekdays alone: 29, 30, 31 Dec, 1 Jan (a Friday, not yet known to be 元旦) and 4 Jan.
+    expect(ticket).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', dueAtProvisional: true })
+    expect((await k.ticket(ticket.id)).body.history[0].note).toContain('暂按周一至周五')
+
+    const put = await k.call({
+      method: 'PUT', url: '/api/v1/calendar/2027',
+      payload: { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/zhengce/content/2027-notice.htm' },
+    })
+    expect(put.statusCode).toBe(200)
+    const after = (await k.ticket(ticket.id)).body
+    expect(after).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', dueAtProvisional: false })
+    expect(after.history.at(-1)).toMatchObject({ action: 'due_recomputed', actor: null })
+    expect(after.history.at(-1).note).toContain('不再是暂定')
+  })
+
+  it('recomputes open tickets after a mid-year calendar change, leaving replied ones alone', async () => {
+    const openTicket = await open('2025-09-30T02:00:00Z')
+    const done = await open('2025-09-30T03:00:00Z')
+    await k.act(done.id, 'answer', { answer: '答复' }, k.tokens.ybj)
+    await k.act(done.id, 'reply', { method: 'phone', repliedAt: '2025-10-10T02:00:00Z' }, k.tokens.agent)
+
+    const year = (await k.call({ method: 'GET', url: '/api/v1/calendar/2025' })).json()
+    const put = await k.call({
+      method: 'PUT', url: '/api/v1/calendar/2025',
+      payload: { holidays: [...year.holidays, { date: '2025-10-13', name: '临时调整' }], workdays: year.workdays, sourceUrl: 'https://www.gov.cn/zhengce/content/2025-change.htm' },
+    })
+    expect(put.statusCode).toBe(200)
+
+    const moved = (await k.ticket(openTicket.id)).body
+    expect(moved.dueAt).toBe('2025-10-15T15:59:59.000Z')
+    expect(moved.history.at(-1).note).toContain('2025-10-14T15:59:59.000Z')
+    expect((await k.ticket(done.id)).body.dueAt).toBe('2025-10-14T15:59:59.000Z')
+  })
+
+  it('does not restart the deadline on reassignment or return', async () => {
+    const t = await open('2025-09-30T02:00:00Z')
+    await k.act(t.id, 'reassign', { unitCode: 'rsj', reason: '属人社局职责' }, k.tokens.agent)
+    await k.act(t.id, 'return', { reason: '亦非本局职责' }, k.tokens.rsj)
+    const res = await k.act(t.id, 'assign', { unitCode: 'jw' }, k.tokens.zwb)
+    expect(res.body).toMatchObject({ dueAt: '2025-10-14T15:59:59.000Z', reassignCount: 1, returnCount: 1 })
+  })
+
+  it('shows five working days remaining on the day of receipt', async () => {
+    const t = await open(new Date().toISOString())
+    expect((await k.ticket(t.id)).body).toMatchObject({ remainingWorkingDays: 5, overdue: false })
+  })
+})

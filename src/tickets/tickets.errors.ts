@@ -1,0 +1,15 @@
+import { createError } from '../plugins/errors.ts'
+
+export const TicketNotFoundError = createError('TICKET_NOT_FOUND', '台账 %s 不存在', 404)
+export const TicketTransitionError = createError('TICKET_INVALID_TRANSITION', '台账当前状态为「%s」，不能%s', 409)
+export const TicketActionForbiddenError = createError('TICKET_ACTION_FORBIDDEN', '当前身份不能对此台账执行「%s」', 403)
+export const TicketSameUnitError = createError('TICKET_SAME_UNIT', '台账已在单位 %s，无需转办', 409)
+export const DispatchUnitMissingError = createError('TICKET_DISPATCH_UNIT_MISSING', '派单单位 %s 不存在：请管理员先建立该单位或修改 DISPATCH_UNIT_CODE', 409)
+export const DecisionRequiredError = createError('TICKET_DECISION_REQUIRED', '建议类台账须填写采纳情况（decision）及理由（decisionReason）', 400)
+export const DecisionNotApplicableError = createError('TICKET_DECISION_NOT_APPLICABLE', '只有建议类台账才填写采纳情况', 400)
+export const RepliedInFutureError = createError('TICKET_REPLIED_IN_FUTURE', '回复时间 %s 晚于当前时间', 400)
+export const RepliedBeforeReceiptError = createError('TICKET_REPLIED_BEFORE_RECEIPT', '回复时间 %s 早于受理时间', 400)
+export const TicketNotAnsweredError = createError('TICKET_NOT_ANSWERED', '台账尚无单位答复，不能转入问答库', 409)
+export const TicketAlreadyPromotedError = createError('TICKET_ALREADY_PROMOTED', '台账已转入问答条目 %s', 409)
+export const PromoteEntryRequiredError = createError('TICKET_PROMOTE_ENTRY_REQUIRED', '作为相似问加入时须指定 entryId', 400)
+export const SuggestionNotPromotableError = createError('TICKET_SUGGESTION_NOT_PROMOTABLE', '建议类台账不转入问答库', 409)

@@ -1,0 +1,96 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { TicketStatus } from '../consultations/consultations.table.ts'
+
+// The ticket state machine (C1–C4) and who may move a ticket, as pure functions.
+
+export type TicketAction = 'assign' | 'reassign' | 'return' | 'answer' | 'reply' | 'close'
+
+/** From which states each action may be taken, and where it leads. */
+export const TRANSITIONS: Readonly<Record<TicketAction, { from: readonly TicketStatus[]; to: TicketStatus }>> = {
+  // 交办: the dispatcher hands a registered ticket to a drafting unit.
+  assign: { from: ['registered'], to: 'assigned' },
+  // 转办: the ticket moves to another unit; the deadline does not restart.
+  reassign: { from: ['assigned'], to: 'assigned' },
+  // 退回: the unit says it is not theirs; it goes back to the dispatcher.
+  return: { from: ['assigned'], to: 'registered' },
+  // The unit supplies the answer; it may correct it until the asker has been told.
+  answer: { from: ['assigned', 'answered'], to: 'answered' },
+  reply: { from: ['answered'], to: 'replied' },
+  close: { from: ['replied'], to: 'closed' },
+}
+
+export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
+
+export const isOpen = (status: TicketStatus) => OPEN_STATUSES.includes(status)
+
+/** The state after `action`, or null when the action is not allowed from `status`. */
+export function nextStatus(status: TicketStatus, action: TicketAction): TicketStatus | null {
+  const t = TRANSITIONS[action]
+  return t.from.includes(status) ? t.to : null
+}
+
+/** What the service knows about a ticket when deciding who may see or move it. */
+export interface TicketScope {
+  unitId: number
+  /** The token that registered the consultation. */
+  registeredBy: number | null
+}
+
+/**
+ * Whether the actor may see the ticket at all. A unit sees only the tickets it holds now;
+ * an integration only those it submitted. Everyone else gets a 404, not a 403: the ticket's
+ * existence is itself private.
+ */
+export function canSee(actor: Actor, t: TicketScope): boolean {
+  switch (actor.role) {
+    case 'admin': case 'agent': return true
+    case 'unit': return actor.unitId !== null && actor.unitId === t.unitId
+    case 'integration': return t.registeredBy === actor.tokenId
+    default: return false
+  }
+}
+
+/**
+ * Whether the actor may take the action on a ticket it can see. The office (admins, agents and
+ * the dispatcher unit for the tickets it holds) routes; the holding unit answers or returns;
+ * whoever tells the asker records the reply; the office closes.
+ */
+export function canAct(actor: Actor, action: TicketAction, t: TicketScope & { dispatchUnitId: number | null }): boolean {
+  if (!canSee(actor, t)) return false
+  const office = actor.role === 'admin' || actor.role === 'agent'
+  const holdingUnit = actor.role === 'unit'
+  switch (action) {
+    case 'assign': return office || (holdingUnit && t.unitId === t.dispatchUnitId)
+    case 'reassign': return office
+    case 'return': return office || holdingUnit
+    case 'answer': return actor.role === 'admin' || holdingUnit
+    case 'reply': return office || holdingUnit || actor.role === 'integration'
+    case 'close': return office
+  }
+}
+
+/**
+ * Whether the asker's name, phone and e-mail may be shown in full (G4): to admins, to the agent
+ * who registered the consultation and to the unit that holds its ticket. Masked for everyone else.
+ */
+export function seesFullContact(actor: Actor, c: { registeredBy: number | null }, holdingUnitId: number | null): boolean {
+  if (actor.role === 'admin') return true
+  if (actor.role === 'agent') return c.registeredBy === actor.tokenId
+  if (actor.role === 'unit') return holdingUnitId !== null && actor.unitId === holdingUnitId
+  return false
+}
+
+/**
+ * Overdue: still open after its deadline, or replied to after it. Compares ISO UTC strings,
+ * which sort as they compare.
+ */
+export function isOverdue(t: { status: TicketStatus; dueAt: string; repliedAt: string | null }, now: string): boolean {
+  if (t.repliedAt) return t.repliedAt > t.dueAt
+  return isOpen(t.status) && now > t.dueAt
+}
+
+/** Promoting a ticket into the library (D1) is for admins and the unit holding it, whose entries they are. */
+export function canPromote(actor: Actor, t: TicketScope): boolean {
+  if (!canSee(actor, t)) return false
+  return actor.role === 'admin' || actor.role === 'unit'
+}

@@ -1,0 +1,131 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import type { Tx } from '../db/client.ts'
+import { apiTokens } from '../auth/auth.table.ts'
+import { policyDocuments } from '../kb/kb.table.ts'
+import { topics, units } from '../units/units.table.ts'
+import type { Channel } from '../config.ts'
+import { consultations, ticketCounters, ticketEvents, tickets, type ConsultationKind, type TicketStatus } from '../consultations/consultations.table.ts'
+import { OPEN_STATUSES } from './tickets.lifecycle.ts'
+
+export type TicketRow = typeof tickets.$inferSelect
+export type ConsultationRow = typeof consultations.$inferSelect
+export type TicketEventInsert = typeof ticketEvents.$inferInsert
+
+export interface TicketFilter {
+  unitId?: number
+  status?: TicketStatus[]
+  channel?: Channel
+  kind?: ConsultationKind
+  /** ISO UTC bounds on the time of receipt: from inclusive, to exclusive. */
+  receivedFrom?: string
+  receivedTo?: string
+  overdue?: boolean
+  /** Only what this token submitted (integrations). */
+  registeredBy?: number
+  q?: string
+  sort: 'dueAt' | '-dueAt' | 'receivedAt' | '-receivedAt'
+  page: number
+  pageSize: number
+}
+
+const open = inArray(tickets.status, [...OPEN_STATUSES])
+
+/** The SQL twin of isOverdue(): open past the deadline, or replied after it. */
+const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!
+
+export function createTicketsRepository() {
+  const unitRef = { code: units.code, name: units.name }
+
+  return {
+    /** The next number of the day's sequence, in the caller's transaction. */
+    nextSequence(tx: Tx, day: string): number {
+      return tx.insert(ticketCounters).values({ day, seq: 1 })
+        .onConflictDoUpdate({ target: ticketCounters.day, set: { seq: sql`${ticketCounters.seq} + 1` } })
+        .returning({ seq: ticketCounters.seq }).get().seq
+    },
+
+    insert: (tx: Tx, values: typeof tickets.$inferInsert) => tx.insert(tickets).values(values).returning().get(),
+
+    update: (tx: Tx, id: number, set: Partial<typeof tickets.$inferInsert>) =>
+      tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(eq(tickets.id, id)).returning().get(),
+
+    appendEvent: (tx: Tx, values: TicketEventInsert) => tx.insert(ticketEvents).values(values).run(),
+
+    findById(tx: Tx, id: number) {
+      return tx.select({ ticket: tickets, consultation: consultations, unit: unitRef })
+        .from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .innerJoin(units, eq(units.id, tickets.unitId))
+        .where(eq(tickets.id, id)).get()
+    },
+
+    findByConsultation(tx: Tx, consultationId: number) {
+      return tx.select({ ticket: tickets, unit: unitRef }).from(tickets)
+        .innerJoin(units, eq(units.id, tickets.unitId))
+        .where(eq(tickets.consultationId, consultationId)).get()
+    },
+
+    /** The history, oldest first, with who acted and the units' codes and names. */
+    history(tx: Tx, ticketId: number) {
+      const fromUnit = alias(units, 'from_unit')
+      const toUnit = alias(units, 'to_unit')
+      return tx.select({
+        at: ticketEvents.at,
+        action: ticketEvents.action,
+        fromStatus: ticketEvents.fromStatus,
+        toStatus: ticketEvents.toStatus,
+        note: ticketEvents.note,
+        actorName: apiTokens.name,
+        actorRole: apiTokens.role,
+        fromUnitCode: fromUnit.code, fromUnitName: fromUnit.name,
+        toUnitCode: toUnit.code, toUnitName: toUnit.name,
+      }).from(ticketEvents)
+        .leftJoin(apiTokens, eq(apiTokens.id, ticketEvents.actorTokenId))
+        .leftJoin(fromUnit, eq(fromUnit.id, ticketEvents.fromUnitId))
+        .leftJoin(toUnit, eq(toUnit.id, ticketEvents.toUnitId))
+        .where(eq(ticketEvents.ticketId, ticketId))
+        .orderBy(asc(ticketEvents.id)).all()
+    },
+
+    list(tx: Tx, f: TicketFilter, now: string) {
+      const where: SQL[] = []
+      if (f.unitId !== undefined) where.push(eq(tickets.unitId, f.unitId))
+      if (f.status?.length) where.push(inArray(tickets.status, f.status))
+      if (f.channel) where.push(eq(consultations.channel, f.channel))
+      if (f.kind) where.push(eq(consultations.kind, f.kind))
+      if (f.receivedFrom) where.push(gte(tickets.receivedAt, f.receivedFrom))
+      if (f.receivedTo) where.push(lt(tickets.receivedAt, f.receivedTo))
+      if (f.overdue !== undefined) where.push(f.overdue ? overdueAt(now) : sql`not (${overdueAt(now)})`)
+      if (f.registeredBy !== undefined) where.push(eq(consultations.registeredBy, f.registeredBy))
+      if (f.q) where.push(or(like(tickets.number, `${f.q}%`), like(consultations.question, `%${f.q}%`))!)
+      const cond = where.length ? and(...where) : undefined
+      const order = {
+        dueAt: [asc(tickets.dueAt), asc(tickets.id)],
+        '-dueAt': [desc(tickets.dueAt), desc(tickets.id)],
+        receivedAt: [asc(tickets.receivedAt), asc(tickets.id)],
+        '-receivedAt': [desc(tickets.receivedAt), desc(tickets.id)],
+      }[f.sort]
+      const rows = tx.select({ ticket: tickets, consultation: consultations, unit: unitRef })
+        .from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .innerJoin(units, eq(units.id, tickets.unitId))
+        .where(cond).orderBy(...order).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
+      const total = tx.select({ n: count() }).from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .where(cond).get()!.n
+      return { rows, total }
+    },
+
+    openTickets: (tx: Tx) => tx.select().from(tickets).where(open).orderBy(asc(tickets.id)).all(),
+
+    unitByCode: (tx: Tx, code: string) => tx.select().from(units).where(eq(units.code, code)).get(),
+    unitById: (tx: Tx, id: number) => tx.select().from(units).where(eq(units.id, id)).get(),
+    topicCode: (tx: Tx, id: number) => tx.select({ code: topics.code }).from(topics).where(eq(topics.id, id)).get()?.code,
+    policyDocument: (tx: Tx, id: number) =>
+      tx.select({ id: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber, unitId: policyDocuments.unitId })
+        .from(policyDocuments).where(eq(policyDocuments.id, id)).get(),
+  }
+}
+
+export type TicketsRepository = ReturnType<typeof createTicketsRepository>

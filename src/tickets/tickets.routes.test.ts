@@ -1,0 +1,201 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createKit, type Kit } from './tickets.testkit.ts'
+
+describe('ticket lifecycle', () => {
+  // One app for the file: every test opens its own tickets and looks only at those.
+  let k: Kit
+  beforeAll(async () => { k = await createKit() })
+  afterAll(async () => { await k.close() })
+
+  /** A question nothing in the library matches: it goes to the dispatcher. */
+  const unmatched = async (extra: Record<string, unknown> = {}) => {
+    const res = await k.submit({ channel: 'hotline', question: '小区门口的共享单车停放点能不能调整位置？', receivedAt: '2025-09-30T02:00:00Z', ...extra })
+    expect(res.status).toBe(201)
+    return res.body.ticket as { id: number; number: string; dueAt: string; status: string; unit: { code: string } }
+  }
+
+  it('walks registered → assigned → answered → replied → closed, recording who, when and from → to', async () => {
+    const ticket = await unmatched()
+    expect(ticket).toMatchObject({ status: 'registered', unit: { code: 'zwb' } })
+
+    const assigned = await k.act(ticket.id, 'assign', { unitCode: 'rsj', note: '涉及就业政策' }, k.tokens.zwb)
+    expect(assigned.status).toBe(200)
+    expect(assigned.body).toMatchObject({ status: 'assigned', unit: { code: 'rsj' } })
+
+    const answered = await k.act(ticket.id, 'answer', { answer: '共享单车停放点由街道统一规划，可向所在街道反映。' }, k.tokens.rsj)
+    expect(answered.body).toMatchObject({ status: 'answered', answer: '共享单车停放点由街道统一规划，可向所在街道反映。' })
+
+    const replied = await k.act(ticket.id, 'reply', { method: 'phone', repliedAt: '2025-10-10T03:00:00Z', repliedBy: '王坐席' }, k.tokens.agent)
+    expect(replied.body).toMatchObject({ status: 'replied', reply: { method: 'phone', repliedAt: '2025-10-10T03:00:00.000Z', repliedBy: '王坐席' }, overdue: false })
+
+    const closed = await k.act(ticket.id, 'close', {}, k.tokens.agent)
+    expect(closed.body.status).toBe('closed')
+    expect(closed.body.closedAt).toEqual(expect.any(String))
+
+    const history = closed.body.history.map((h: any) => [h.action, h.fromStatus, h.toStatus, h.toUnit?.code ?? null, h.actor?.name ?? null])
+    expect(history).toEqual([
+      ['created', null, 'registered', 'zwb', '坐席甲'],
+      ['assign', 'registered', 'assigned', 'rsj', '区政府办公室派单员'],
+      ['answer', 'assigned', 'answered', null, '人社局政策解读专员'],
+      ['reply', 'answered', 'replied', null, '坐席甲'],
+      ['close', 'replied', 'closed', null, '坐席甲'],
+    ])
+    expect(closed.body.history.every((h: any) => typeof h.at === 'string')).toBe(true)
+    expect(k.events.filter((e) => e.ticketId === ticket.id).map((e) => e.type))
+      .toEqual(['ticket.created', 'ticket.assigned', 'ticket.answered', 'ticket.replied', 'ticket.closed'])
+    expect(k.events.find((e) => e.type === 'ticket.answered' && e.ticketId === ticket.id)!.payload.answer).toBe('共享单车停放点由街道统一规划，可向所在街道反映。')
+  })
+
+  it('reassigns (转办) with a reason, keeping the deadline, and the old unit loses sight of it', async () => {
+    const { id, dueAt } = (await k.submit({ channel: 'hotline', question: '灵活就业人员医保怎么缴？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body.ticket
+    const res = await k.act(id, 'reassign', { unitCode: 'ybj', reason: '医保缴费属医保局职责' }, k.tokens.agent)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ status: 'assigned', unit: { code: 'ybj' }, dueAt, reassignCount: 1 })
+    expect(res.body.history.at(-1)).toMatchObject({ action: 'reassign', fromUnit: { code: 'rsj' }, toUnit: { code: 'ybj' }, note: '医保缴费属医保局职责' })
+    expect((await k.ticket(id, k.tokens.rsj)).status).toBe(404)
+    expect((await k.ticket(id, k.tokens.ybj)).status).toBe(200)
+    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.assigned', payload: { reassigned: true, unit: { code: 'ybj' }, reason: '医保缴费属医保局职责' } })
+  })
+
+  it('refuses to reassign a ticket to the unit already holding it', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    const res = await k.act(id, 'reassign', { unitCode: 'rsj', reason: '重复' }, k.tokens.agent)
+    expect(res.status).toBe(409)
+    expect(res.body.code).toBe('TICKET_SAME_UNIT')
+  })
+
+  it('returns (退回) a misrouted ticket to the dispatcher, who assigns it again without a new deadline', async () => {
+    const { id, dueAt } = (await k.submit({ channel: 'hotline', question: '孩子转学需要什么手续？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body.ticket
+    const returned = await k.act(id, 'return', { reason: '转学属教育部门职责，非我局职责' }, k.tokens.rsj)
+    expect(returned.status).toBe(200)
+    expect(returned.body).toMatchObject({ status: 'registered', unit: { code: 'zwb' }, returnCount: 1, dueAt })
+    expect(returned.body.history.at(-1)).toMatchObject({ action: 'return', fromStatus: 'assigned', toStatus: 'registered', fromUnit: { code: 'rsj' }, toUnit: { code: 'zwb' }, note: '转学属教育部门职责，非我局职责' })
+
+    const again = await k.act(id, 'assign', { unitCode: 'jw' }, k.tokens.zwb)
+    expect(again.body).toMatchObject({ status: 'assigned', unit: { code: 'jw' }, dueAt })
+  })
+
+  it('refuses a step out of order with 409 TICKET_INVALID_TRANSITION', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    const reply = await k.act(id, 'reply', { method: 'phone' }, k.tokens.agent)
+    expect(reply.status).toBe(409)
+    expect(reply.body.code).toBe('TICKET_INVALID_TRANSITION')
+    expect((await k.act(id, 'close', {}, k.tokens.agent)).body.code).toBe('TICKET_INVALID_TRANSITION')
+    expect((await k.act(id, 'assign', { unitCode: 'ybj' }, k.tokens.agent)).body.code).toBe('TICKET_INVALID_TRANSITION')
+  })
+
+  it('lets the unit correct its answer until the asker is told, logging the revision', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    await k.act(id, 'answer', { answer: '初稿' }, k.tokens.rsj)
+    const revised = await k.act(id, 'answer', { answer: '修改后的答复' }, k.tokens.rsj)
+    expect(revised.body).toMatchObject({ status: 'answered', answer: '修改后的答复' })
+    expect(revised.body.history.at(-1).action).toBe('answer_revised')
+    await k.act(id, 'reply', { method: 'sms' }, k.tokens.rsj)
+    expect((await k.act(id, 'answer', { answer: '太迟了' }, k.tokens.rsj)).status).toBe(409)
+  })
+
+  it('refuses a reply time in the future or before receipt', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body.ticket
+    await k.act(id, 'answer', { answer: '答复' }, k.tokens.rsj)
+    const future = await k.act(id, 'reply', { method: 'phone', repliedAt: new Date(Date.now() + 86_400_000).toISOString() }, k.tokens.agent)
+    expect(future.status).toBe(400)
+    expect(future.body).toMatchObject({ code: 'TICKET_REPLIED_IN_FUTURE', details: [{ field: 'repliedAt' }] })
+    const before = await k.act(id, 'reply', { method: 'phone', repliedAt: '2025-09-29T00:00:00Z' }, k.tokens.agent)
+    expect(before.body.code).toBe('TICKET_REPLIED_BEFORE_RECEIPT')
+  })
+
+  it('marks a reply after the deadline as overdue for good', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body.ticket
+    await k.act(id, 'answer', { answer: '答复' }, k.tokens.rsj)
+    const late = await k.act(id, 'reply', { method: 'phone', repliedAt: '2025-10-15T02:00:00Z' }, k.tokens.agent)
+    expect(late.body).toMatchObject({ overdue: true, remainingWorkingDays: null })
+    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.replied', payload: { late: true } })
+  })
+
+  it('lets only the holding unit answer, and only the office reassign or close', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    expect((await k.act(id, 'answer', { answer: '不是我的' }, k.tokens.ybj)).status).toBe(404)
+    expect((await k.act(id, 'answer', { answer: '坐席代答' }, k.tokens.agent)).status).toBe(403)
+    expect((await k.act(id, 'reassign', { unitCode: 'ybj', reason: '自行转办' }, k.tokens.rsj)).status).toBe(403)
+    expect((await k.act(id, 'assign', { unitCode: 'ybj' }, k.tokens.rsj)).status).toBe(403)
+    await k.act(id, 'answer', { answer: '答复' }, k.tokens.rsj)
+    await k.act(id, 'reply', { method: 'phone' }, k.tokens.rsj)
+    expect((await k.act(id, 'close', {}, k.tokens.rsj)).status).toBe(403)
+    expect((await k.act(id, 'close', {}, k.tokens.agent)).status).toBe(200)
+  })
+
+  it('keeps the dispatcher from assigning tickets it does not hold', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    expect((await k.act(id, 'return', { reason: '退回' }, k.tokens.zwb)).status).toBe(404)
+  })
+
+  it('refuses to assign to an unknown or inactive unit', async () => {
+    const ticket = await unmatched()
+    const unknown = await k.act(ticket.id, 'assign', { unitCode: 'nope' }, k.tokens.agent)
+    expect(unknown.status).toBe(404)
+    expect(unknown.body).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
+    const gone = (await k.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'gone', name: '已撤并单位', active: false } })).json()
+    expect(gone.active).toBe(false)
+    expect((await k.act(ticket.id, 'assign', { unitCode: 'gone' }, k.tokens.agent)).body.code).toBe('CONSULTATION_UNIT_INACTIVE')
+  })
+
+  it('validates action bodies strictly', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    const res = await k.act(id, 'reassign', { unitCode: 'ybj', reason: '   ', extra: 1 }, k.tokens.agent)
+    expect(res.status).toBe(400)
+    expect(res.body.details.map((d: any) => d.field).sort()).toEqual(['extra', 'reason'])
+    expect((await k.act(999, 'close', {}, k.tokens.agent)).body.code).toBe('TICKET_NOT_FOUND')
+  })
+})
+
+describe('suggestions on policy documents (F1)', () => {
+  let k: Kit
+  beforeEach(async () => { k = await createKit() })
+  afterEach(async () => { await k.close() })
+
+  it('opens a ticket for the unit that owns the document, which records 采纳 with a reason', async () => {
+    const docId = k.policyDocument('ybj', '区城乡居民医疗保险实施办法')
+    const res = await k.submit({ channel: 'mailbox', kind: 'suggestion', question: '建议把门诊报销比例再提高一些。', policyDocumentId: docId }, k.tokens.integration)
+    expect(res.status).toBe(201)
+    expect(res.body.consultation).toMatchObject({ kind: 'suggestion', outcome: 'ticketed', policyDocumentId: docId })
+    expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'ybj' } })
+    const id = res.body.ticket.id
+
+    const missing = await k.act(id, 'answer', { answer: '感谢建议。' }, k.tokens.ybj)
+    expect(missing.status).toBe(400)
+    expect(missing.body).toMatchObject({ code: 'TICKET_DECISION_REQUIRED' })
+    expect(missing.body.details.map((d: any) => d.field)).toEqual(['decision', 'decisionReason'])
+
+    const decided = await k.act(id, 'answer', { answer: '感谢建议，已在修订中提高门诊报销比例。', decision: 'partially_adopted', decisionReason: '基金可承受范围内提高 5 个百分点' }, k.tokens.ybj)
+    expect(decided.status).toBe(200)
+    expect(decided.body).toMatchObject({
+      routing: 'policy',
+      suggestion: { policyDocument: { id: docId, title: '区城乡居民医疗保险实施办法' }, decision: 'partially_adopted', decisionReason: '基金可承受范围内提高 5 个百分点' },
+    })
+    expect(decided.body.history.at(-1).note).toBe('部分采纳：基金可承受范围内提高 5 个百分点')
+    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.answered', payload: { decision: 'partially_adopted' } })
+  })
+
+  it('uses the configured working days for suggestions', async () => {
+    await k.close()
+    k = await createKit({ dueWorkingDays: { question: 5, suggestion: 10 } })
+    const docId = k.policyDocument('rsj', '区稳岗补贴办法')
+    const res = await k.submit({ channel: 'window', kind: 'suggestion', question: '建议简化稳岗补贴申报材料。', policyDocumentId: docId, receivedAt: '2025-06-08T02:00:00Z' })
+    // Sunday 8 June 2025: ten working days are 9–13 and 16–20 June.
+    expect(res.body.ticket.dueAt).toBe('2025-06-20T15:59:59.000Z')
+    expect((await k.ticket(res.body.ticket.id)).body.workingDays).toBe(10)
+  })
+
+  it('refuses a decision on a question, and an immediate answer to a suggestion', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    expect((await k.act(id, 'answer', { answer: '答复', decision: 'adopted', decisionReason: '理由' }, k.tokens.rsj)).body.code).toBe('TICKET_DECISION_NOT_APPLICABLE')
+    const res = await k.submit({ channel: 'hotline', kind: 'suggestion', question: '建议延长办理时间', answeredEntryId: 1 })
+    expect(res.body.code).toBe('CONSULTATION_SUGGESTION_NEEDS_TICKET')
+  })
+
+  it('refuses an unknown policy document', async () => {
+    const res = await k.submit({ channel: 'hotline', kind: 'suggestion', question: '建议延长办理时间', policyDocumentId: 999 })
+    expect(res.status).toBe(404)
+    expect(res.body).toMatchObject({ code: 'CONSULTATION_POLICY_DOCUMENT_NOT_FOUND', details: [{ field: 'policyDocumentId' }] })
+  })
+})

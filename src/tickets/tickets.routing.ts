@@ -1,0 +1,52 @@
+import type { Routing } from '../consultations/consultations.table.ts'
+
+// 交办: which drafting unit a new ticket goes to, as a pure function of what is known about it.
+
+export interface RoutingInput {
+  /** The unit the agent chose. */
+  chosenUnitCode?: string | null
+  /** For a suggestion: the unit that owns the policy document it is about. */
+  policyUnitCode?: string | null
+  /** The matcher's candidates, best first. */
+  candidates?: readonly { unitCode: string; confidence: number }[]
+  /** The default unit of the consultation's topic (named by the agent, or the best candidate's). */
+  topicUnitCode?: string | null
+  /** The office that assigns by hand when nothing else tells. */
+  dispatchUnitCode: string
+}
+
+export interface RoutingDecision { unitCode: string; routing: Routing }
+
+/** Candidates below this confidence say too little about the question to route it. */
+export const ROUTING_MIN_CONFIDENCE = 0.3
+/** How many of the best candidates vote. */
+export const ROUTING_MAX_CANDIDATES = 5
+/** The weight of the topic's default unit, in units of candidate confidence. */
+export const TOPIC_WEIGHT = 0.5
+
+/**
+ * The unit chosen by the agent wins; then the owner of the policy document; then a vote among the
+ * best candidates' units (each weighted by its confidence) joined by the topic's default unit;
+ * failing all of these, the dispatcher.
+ */
+export function chooseUnit(input: RoutingInput): RoutingDecision {
+  if (input.chosenUnitCode) return { unitCode: input.chosenUnitCode, routing: 'chosen' }
+  if (input.policyUnitCode) return { unitCode: input.policyUnitCode, routing: 'policy' }
+
+  const votes = new Map<string, number>()
+  const voters = (input.candidates ?? []).filter((c) => c.confidence >= ROUTING_MIN_CONFIDENCE).slice(0, ROUTING_MAX_CANDIDATES)
+  for (const c of voters) votes.set(c.unitCode, (votes.get(c.unitCode) ?? 0) + c.confidence)
+  if (voters.length === 0) {
+    return input.topicUnitCode ? { unitCode: input.topicUnitCode, routing: 'topic' } : { unitCode: input.dispatchUnitCode, routing: 'dispatch' }
+  }
+  if (input.topicUnitCode) votes.set(input.topicUnitCode, (votes.get(input.topicUnitCode) ?? 0) + TOPIC_WEIGHT)
+
+  // Highest total wins; a tie goes to the unit of the better-ranked candidate, which Map order keeps.
+  let best: string | null = null
+  let bestScore = -Infinity
+  for (const [code, score] of votes) {
+    if (score > bestScore + 1e-9) { best = code; bestScore = score }
+  }
+  const topicWon = best === input.topicUnitCode && !voters.some((v) => v.unitCode === best)
+  return { unitCode: best!, routing: topicWon ? 'topic' : 'candidates' }
+}

@@ -1,0 +1,118 @@
+import { Type } from '@fastify/type-provider-typebox'
+import { Code, Id, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { UnitRef } from '../units/units.schemas.ts'
+import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
+
+const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
+
+export const StatusSchema = literals(['registered', 'assigned', 'answered', 'replied', 'closed'] as const,
+  'registered 待交办；assigned 已交办；answered 单位已答复；replied 已回复咨询人；closed 已办结')
+export const DecisionSchema = literals(['adopted', 'partially_adopted', 'not_adopted'] as const, 'adopted 采纳；partially_adopted 部分采纳；not_adopted 不采纳')
+
+const TicketRowProps = {
+  id: Type.Integer(),
+  number: Type.String(),
+  kind: Type.String(),
+  channel: Type.String(),
+  status: StatusSchema,
+  statusName: Type.String(),
+  unit: UnitRef,
+  question: Type.String(),
+  askerName: Nullable(Type.String({ description: '脱敏' })),
+  receivedAt: Type.String(),
+  dueAt: Type.String(),
+  dueAtProvisional: Type.Boolean(),
+  remainingWorkingDays: Nullable(Type.Integer({ description: '距办理时限的剩余工作日（当天到期为 0，逾期为负）；已回复的为空' })),
+  overdue: Type.Boolean({ description: '未回复且已过时限，或回复晚于时限' }),
+  repliedAt: Nullable(Type.String()),
+  reassignCount: Type.Integer(),
+  returnCount: Type.Integer(),
+}
+
+export const TicketRowSchema = Type.Object(TicketRowProps, { title: '台账（列表行）' })
+
+const HistorySchema = Type.Object({
+  at: Type.String(),
+  action: Type.String({ description: 'created 登记；assign 交办；reassign 转办；return 退回；answer 答复；answer_revised 修改答复；reply 回复咨询人；close 办结；promote 转入问答库；due_recomputed 因工作日历变更重算时限' }),
+  actor: Nullable(Type.Object({ name: Type.String(), role: Type.String() })),
+  fromStatus: Nullable(Type.String()),
+  toStatus: Nullable(Type.String()),
+  fromUnit: Nullable(UnitRef),
+  toUnit: Nullable(UnitRef),
+  note: Nullable(Type.String()),
+}, { title: '台账办理记录' })
+
+export const TicketSchema = Type.Object({
+  ...TicketRowProps,
+  consultationId: Type.Integer(),
+  externalId: Nullable(Type.String()),
+  routing: Type.String({ description: '首次交办依据：chosen 坐席指定；policy 政策文件制定单位；candidates 相近条目所属单位；topic 领域默认单位；dispatch 派单单位人工交办' }),
+  asker: AskerSchema,
+  assignedAt: Nullable(Type.String()),
+  workingDays: Type.Integer(),
+  answer: Nullable(Type.String()),
+  answeredAt: Nullable(Type.String()),
+  reply: Nullable(Type.Object({ method: Type.String(), repliedAt: Type.String(), repliedBy: Nullable(Type.String()) })),
+  closedAt: Nullable(Type.String()),
+  suggestion: Nullable(Type.Object({
+    policyDocument: Nullable(Type.Object({ id: Type.Integer(), title: Type.String(), docNumber: Nullable(Type.String()) })),
+    decision: Nullable(Type.String()),
+    decisionReason: Nullable(Type.String()),
+  })),
+  promotedEntryId: Nullable(Type.Integer()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  history: Type.Array(HistorySchema),
+}, { title: '台账' })
+
+export const TicketListQuery = Type.Object({
+  ...PageQuery,
+  unitCode: Type.Optional(Code),
+  status: Type.Optional(Type.Array(StatusSchema, { maxItems: 5, description: '可重复，如 status=assigned&status=answered' })),
+  channel: Type.Optional(ChannelSchema),
+  kind: Type.Optional(KindSchema),
+  from: Type.Optional(DayOrTime),
+  to: Type.Optional(DayOrTime),
+  overdue: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '台账编号前缀或咨询内容' })),
+  sort: Type.Optional(literals(['dueAt', '-dueAt', 'receivedAt', '-receivedAt'] as const, '排序，默认按办理时限升序')),
+}, { additionalProperties: false })
+
+const Reason = Text(LIMITS.note)
+
+export const AssignBody = Type.Object({ unitCode: Code, note: Type.Optional(Reason) }, { additionalProperties: false })
+export const ReassignBody = Type.Object({ unitCode: Code, reason: Reason }, { additionalProperties: false })
+export const ReturnBody = Type.Object({ reason: Reason }, { additionalProperties: false })
+export const AnswerBody = Type.Object({
+  answer: Text(LIMITS.answer, { description: '答复内容' }),
+  decision: Type.Optional(DecisionSchema),
+  decisionReason: Type.Optional(Text(LIMITS.note, { description: '采纳情况的理由' })),
+}, { additionalProperties: false })
+export const ReplyBody = Type.Object({
+  method: ReplyMethodSchema,
+  repliedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: '回复时间，默认为当前时间' })),
+  repliedBy: Type.Optional(Text(50, { description: '回复人，默认为令牌名称' })),
+  note: Type.Optional(Reason),
+}, { additionalProperties: false })
+export const CloseBody = Type.Object({ note: Type.Optional(Reason) }, { additionalProperties: false })
+
+export const PromoteBody = Type.Object({
+  mode: Type.Optional(literals(['new', 'similar'] as const, 'new 新建草稿条目；similar 作为已有条目的相似问。不填时若有相近条目则先提示')),
+  entryId: Type.Optional(Id),
+  question: Type.Optional(Text(LIMITS.question, { description: '修改后的问题（仍会去标识化）' })),
+  answer: Type.Optional(Text(LIMITS.answer, { description: '修改后的答复（仍会去标识化）' })),
+  submit: Type.Optional(Type.Boolean({ description: '是否立即提交审核，默认是；false 则留作草稿由单位修改后再提交' })),
+}, { additionalProperties: false })
+
+export const PromoteResultSchema = Type.Object({
+  outcome: literals(['offered', 'drafted', 'similar_added'] as const, 'offered 有相近条目，可作为其相似问；drafted 已建草稿条目；similar_added 已作为相似问加入'),
+  ticketId: Type.Integer(),
+  question: Type.String({ description: '去标识化后的问题' }),
+  answer: Type.String({ description: '去标识化后的答复' }),
+  entryId: Nullable(Type.Integer()),
+  versionId: Nullable(Type.Integer()),
+  submitted: Type.Boolean({ description: '条目是否已提交审核' }),
+  offer: Nullable(Type.Object({
+    entryId: Type.Integer(), question: Type.String(), matchedQuestion: Type.String(), confidence: Type.Number(), unit: UnitRef,
+  })),
+}, { title: '转入问答库结果' })

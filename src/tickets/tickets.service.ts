@@ -1,0 +1,290 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { Config } from '../config.ts'
+import type { Db, Tx } from '../db/client.ts'
+import type { EventBus } from '../common/events.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { UnitNotFoundError } from '../units/units.errors.ts'
+import { UnitInactiveError } from '../consultations/consultations.errors.ts'
+import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
+import { canAct, canSee, isOpen, nextStatus, seesFullContact, type TicketAction } from './tickets.lifecycle.ts'
+import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
+import type { RoutingDecision } from './tickets.routing.ts'
+import type { AuditPort, CalendarPort } from './tickets.ports.ts'
+import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
+import { hasContact, remainingByDueAt, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import {
+  DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
+  TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError, TicketTransitionError,
+} from './tickets.errors.ts'
+
+export interface TicketsServiceDeps {
+  db: Db
+  config: Pick<Config, 'dueWorkingDays' | 'dispatchUnitCode'>
+  events: Pick<EventBus, 'emit'>
+  calendar: CalendarPort
+  /** Records reads of full contact details (G4); optional until the security module is wired. */
+  audit?: AuditPort
+}
+
+export const ACTION_NAMES: Record<TicketAction, string> = { assign: '交办', reassign: '转办', return: '退回', answer: '提交答复', reply: '登记回复', close: '办结' }
+
+export interface ListQuery {
+  unitCode?: string
+  status?: TicketStatus[]
+  channel?: TicketFilter['channel']
+  kind?: TicketFilter['kind']
+  from?: string
+  to?: string
+  overdue?: boolean
+  q?: string
+  sort?: TicketFilter['sort']
+  page?: number
+  pageSize?: number
+}
+
+/** `from`/`to` take a day (Asia/Shanghai, `to` inclusive) or an exact time. */
+export function rangeBound(value: string | undefined, end: boolean): string | undefined {
+  if (!value) return undefined
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (!end) return shanghaiDayStart(value)
+    const next = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+    return shanghaiDayStart(next)
+  }
+  const iso = new Date(value).toISOString()
+  return end ? new Date(Date.parse(iso) + 1).toISOString() : iso
+}
+
+export function createTicketsService({ db, config, events, calendar, audit }: TicketsServiceDeps) {
+  const repo = createTicketsRepository()
+  const nowIso = () => new Date().toISOString()
+
+  function requireActiveUnit(tx: Tx, code: string) {
+    const unit = repo.unitByCode(tx, code)
+    if (!unit) throw withDetails(new UnitNotFoundError(code), [{ field: 'unitCode', message: `单位 ${code} 不存在` }])
+    if (!unit.active) throw withDetails(new UnitInactiveError(code), [{ field: 'unitCode', message: `单位 ${code} 已停用` }])
+    return unit
+  }
+
+  const dispatchUnit = (tx: Tx) => repo.unitByCode(tx, config.dispatchUnitCode)
+
+  function emitTicket(tx: Tx, type: 'ticket.created' | 'ticket.assigned' | 'ticket.answered' | 'ticket.replied' | 'ticket.closed', t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, extra: Record<string, unknown> = {}) {
+    events.emit(tx, {
+      type, consultationId: c.id, ticketId: t.id,
+      payload: { number: t.number, status: t.status, kind: c.kind, channel: c.channel, externalId: c.externalId, unit, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, ...extra },
+    })
+  }
+
+  /** Loads a ticket the actor may see and act on in this way, and the state it moves to. */
+  function load(tx: Tx, id: number, actor: Actor, action: TicketAction) {
+    const found = repo.findById(tx, id)
+    if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
+    const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: dispatchUnit(tx)?.id ?? null }
+    if (!canAct(actor, action, scope)) throw new TicketActionForbiddenError(ACTION_NAMES[action])
+    const to = nextStatus(found.ticket.status, action)
+    if (!to) throw new TicketTransitionError(STATUS_NAMES[found.ticket.status], ACTION_NAMES[action])
+    return { ...found, to }
+  }
+
+  /** Moves one ticket to another unit (交办, 转办, 退回): the deadline stays as it was. */
+  function move(id: number, actor: Actor, action: 'assign' | 'reassign' | 'return', target: (tx: Tx) => { id: number; code: string; name: string }, note: string | null) {
+    db.transaction((tx) => {
+      const { ticket, consultation, unit: fromUnit, to } = load(tx, id, actor, action)
+      const unit = target(tx)
+      if (action === 'reassign' && unit.id === ticket.unitId) throw new TicketSameUnitError(unit.code)
+      const now = nowIso()
+      const updated = repo.update(tx, id, {
+        status: to, unitId: unit.id,
+        ...(to === 'assigned' ? { assignedAt: now } : {}),
+        ...(action === 'reassign' ? { reassignCount: ticket.reassignCount + 1 } : {}),
+        ...(action === 'return' ? { returnCount: ticket.returnCount + 1 } : {}),
+      })
+      repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action, fromStatus: ticket.status, toStatus: to, fromUnitId: ticket.unitId, toUnitId: unit.id, note })
+      if (to === 'assigned') emitTicket(tx, 'ticket.assigned', updated, consultation, { code: unit.code, name: unit.name }, { reassigned: action === 'reassign', previousUnit: fromUnit, reason: note })
+    })
+    return service.get(id, actor, { scoped: false })
+  }
+
+  const service = {
+    /**
+     * Opens the ticket of a consultation inside the intake's transaction: numbered, routed and
+     * given its deadline, with its first history entries and domain events.
+     */
+    open(tx: Tx, { consultation: c, decision: proposed, actor }: { consultation: ConsultationRow; decision: RoutingDecision; actor: Actor }) {
+      // The agent's choice must be a working unit; an inferred unit that has been deactivated
+      // (merged, renamed) leaves the ticket to the dispatcher rather than losing the consultation.
+      const inferred = proposed.routing === 'dispatch' ? undefined
+        : proposed.routing === 'chosen' ? requireActiveUnit(tx, proposed.unitCode)
+          : repo.unitByCode(tx, proposed.unitCode)
+      const decision: RoutingDecision = inferred?.active ? proposed : { unitCode: config.dispatchUnitCode, routing: 'dispatch' }
+      const registered = decision.routing === 'dispatch'
+      const unit = registered ? dispatchUnit(tx) : inferred
+      if (!unit) throw new DispatchUnitMissingError(config.dispatchUnitCode)
+      const workingDays = config.dueWorkingDays[c.kind]
+      const due = calendar.dueAt(c.receivedAt, workingDays)
+      const day = shanghaiDate(c.receivedAt)
+      const now = nowIso()
+      let ticket = repo.insert(tx, {
+        number: formatTicketNumber(day, repo.nextSequence(tx, day)),
+        consultationId: c.id, unitId: unit.id, status: 'registered', routing: decision.routing,
+        receivedAt: c.receivedAt, workingDays, dueAt: due.dueAt, dueAtProvisional: due.provisional,
+        createdAt: now, updatedAt: now,
+      })
+      const unitRef = { code: unit.code, name: unit.name }
+      const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' : null
+      repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'created', fromStatus: null, toStatus: 'registered', toUnitId: registered ? unit.id : null, note: dueNote })
+      emitTicket(tx, 'ticket.created', ticket, c, unitRef, { routing: decision.routing })
+      if (!registered) {
+        ticket = repo.update(tx, ticket.id, { status: 'assigned', assignedAt: now })
+        repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'assign', fromStatus: 'registered', toStatus: 'assigned', toUnitId: unit.id, note: ROUTING_NOTES[decision.routing] })
+        emitTicket(tx, 'ticket.assigned', ticket, c, unitRef, { reassigned: false, routing: decision.routing })
+      }
+      return ticketBrief(ticket, unitRef)
+    },
+
+    /** A consultation's ticket, if it has one: its brief and the unit holding it. */
+    ofConsultation(tx: Tx, consultationId: number) {
+      const found = repo.findByConsultation(tx, consultationId)
+      return found ? { brief: ticketBrief(found.ticket, found.unit), unitId: found.ticket.unitId } : undefined
+    },
+
+    list(q: ListQuery, actor: Actor) {
+      const now = nowIso()
+      const page = q.page ?? 1
+      const pageSize = q.pageSize ?? 20
+      // An unknown unit, or another unit asked for by a unit token, matches nothing (-1), not everything.
+      let unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
+      if (actor.role === 'unit') unitId = unitId === undefined || unitId === actor.unitId ? actor.unitId ?? -1 : -1
+      const { rows, total } = repo.list(db, {
+        unitId, status: q.status, channel: q.channel, kind: q.kind, overdue: q.overdue, q: q.q,
+        receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
+        registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
+        sort: q.sort ?? 'dueAt', page, pageSize,
+      }, now)
+      const remaining = remainingByDueAt(calendar, rows.filter((r) => isOpen(r.ticket.status)).map((r) => r.ticket.dueAt), now)
+      return { items: rows.map((r) => ticketRow(calendar, r, now, remaining)), total, page, pageSize }
+    },
+
+    /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */
+    get(id: number, actor: Actor, { scoped = true, requestId }: { scoped?: boolean; requestId?: string } = {}) {
+      const found = repo.findById(db, id)
+      if (!found || (scoped && !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }))) {
+        throw new TicketNotFoundError(String(id))
+      }
+      const fullContact = seesFullContact(actor, found.consultation, found.ticket.unitId)
+      if (scoped && fullContact && hasContact(found.consultation)) {
+        audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
+      }
+      const policyDocument = found.consultation.policyDocumentId ? repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
+      return ticketDetail(calendar, {
+        ...found, history: repo.history(db, id), fullContact,
+        policyDocument: policyDocument && { id: policyDocument.id, title: policyDocument.title, docNumber: policyDocument.docNumber },
+      }, nowIso())
+    },
+
+    assign(id: number, body: { unitCode: string; note?: string }, actor: Actor) {
+      return move(id, actor, 'assign', (tx) => requireActiveUnit(tx, body.unitCode), body.note ?? null)
+    },
+
+    reassign(id: number, body: { unitCode: string; reason: string }, actor: Actor) {
+      return move(id, actor, 'reassign', (tx) => requireActiveUnit(tx, body.unitCode), body.reason)
+    },
+
+    /** 退回: back to the dispatcher, who assigns it again. */
+    returnToDispatcher(id: number, body: { reason: string }, actor: Actor) {
+      return move(id, actor, 'return', (tx) => {
+        const unit = dispatchUnit(tx)
+        if (!unit) throw new DispatchUnitMissingError(config.dispatchUnitCode)
+        return unit
+      }, body.reason)
+    },
+
+    answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { ticket, consultation, unit, to } = load(tx, id, actor, 'answer')
+        if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
+          throw withDetails(new DecisionRequiredError(), [
+            ...(!body.decision ? [{ field: 'decision', message: '请选择采纳、部分采纳或不采纳' }] : []),
+            ...(!body.decisionReason ? [{ field: 'decisionReason', message: '请说明理由' }] : []),
+          ])
+        }
+        if (consultation.kind === 'question' && (body.decision || body.decisionReason)) throw new DecisionNotApplicableError()
+        const now = nowIso()
+        const updated = repo.update(tx, id, {
+          status: to, answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,
+          suggestionDecision: body.decision ?? null, decisionReason: body.decisionReason ?? null,
+        })
+        repo.appendEvent(tx, {
+          ticketId: id, at: now, actorTokenId: actor.tokenId, action: ticket.status === 'answered' ? 'answer_revised' : 'answer',
+          fromStatus: ticket.status, toStatus: to, note: body.decision ? `${DECISION_NAMES[body.decision]}：${body.decisionReason}` : null,
+        })
+        emitTicket(tx, 'ticket.answered', updated, consultation, unit, { answer: body.answer, decision: body.decision ?? null, decisionReason: body.decisionReason ?? null, revised: ticket.status === 'answered' })
+      })
+      return service.get(id, actor, { scoped: false })
+    },
+
+    reply(id: number, body: { method: string; repliedAt?: string; repliedBy?: string; note?: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { ticket, consultation, unit, to } = load(tx, id, actor, 'reply')
+        const now = nowIso()
+        const repliedAt = body.repliedAt ? new Date(body.repliedAt).toISOString() : now
+        if (repliedAt > new Date(Date.now() + CLOCK_SKEW_MS).toISOString()) {
+          throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
+        }
+        if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
+        const updated = repo.update(tx, id, { status: to, replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name })
+        repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'reply', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
+        emitTicket(tx, 'ticket.replied', updated, consultation, unit, { method: body.method, repliedAt, late: repliedAt > ticket.dueAt })
+      })
+      return service.get(id, actor, { scoped: false })
+    },
+
+    close(id: number, body: { note?: string }, actor: Actor) {
+      db.transaction((tx) => {
+        const { ticket, consultation, unit, to } = load(tx, id, actor, 'close')
+        const now = nowIso()
+        const updated = repo.update(tx, id, { status: to, closedAt: now })
+        repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'close', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
+        emitTicket(tx, 'ticket.closed', updated, consultation, unit, { closedAt: now })
+      })
+      return service.get(id, actor, { scoped: false })
+    },
+
+    /**
+     * After the working calendar changed: recomputes the deadline of every open ticket from its
+     * time of receipt (never from now: a deadline does not restart), logging each change.
+     */
+    recomputeDeadlines(years: number[] = []) {
+      return db.transaction((tx) => {
+        const open = repo.openTickets(tx)
+        let changed = 0
+        const now = nowIso()
+        for (const t of open) {
+          const due = calendar.dueAt(t.receivedAt, t.workingDays)
+          if (due.dueAt === t.dueAt && due.provisional === t.dueAtProvisional) continue
+          changed++
+          repo.update(tx, t.id, { dueAt: due.dueAt, dueAtProvisional: due.provisional, dueSoonNotifiedAt: null, overdueNotifiedAt: null })
+          const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
+          const provisional = due.provisional ? '，仍为暂定' : t.dueAtProvisional ? '，不再是暂定' : ''
+          repo.appendEvent(tx, { ticketId: t.id, at: now, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${t.dueAt} 调整为 ${due.dueAt}${provisional}${why}` })
+        }
+        return { checked: open.length, changed }
+      })
+    },
+  }
+  return service
+}
+
+/** Agents record calls after the fact; a client clock a little ahead of ours is not "the future". */
+export const CLOCK_SKEW_MS = 2 * 60_000
+
+export const DECISION_NAMES: Record<SuggestionDecision, string> = { adopted: '采纳', partially_adopted: '部分采纳', not_adopted: '不采纳' }
+
+const ROUTING_NOTES = {
+  chosen: '坐席指定承办单位',
+  policy: '建议所涉政策文件的制定单位',
+  candidates: '依据匹配到的相近条目所属单位',
+  topic: '依据政策领域的默认承办单位',
+  dispatch: null,
+} as const
+
+export type TicketsService = ReturnType<typeof createTicketsService>

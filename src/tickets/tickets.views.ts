@@ -1,0 +1,135 @@
+import { maskEmail, maskName, maskNumbersInText, maskPhone } from '../common/privacy.ts'
+import type { TicketStatus } from '../consultations/consultations.table.ts'
+import { isOpen, isOverdue } from './tickets.lifecycle.ts'
+import type { CalendarPort } from './tickets.ports.ts'
+import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
+
+// How tickets and askers are shown. Every view is built here so masking is decided in one place.
+
+export const STATUS_NAMES: Record<TicketStatus, string> = {
+  registered: '待交办', assigned: '已交办', answered: '单位已答复', replied: '已回复咨询人', closed: '已办结',
+}
+
+type UnitRef = { code: string; name: string }
+
+/** The asker's contact details, in full or masked (138****5678, 张**, z***@example.com). */
+export function askerView(c: ConsultationRow, full: boolean) {
+  return {
+    name: full ? c.askerName : maskName(c.askerName),
+    phone: full ? c.askerPhone : maskPhone(c.askerPhone),
+    email: full ? c.askerEmail : maskEmail(c.askerEmail),
+    preferredReply: c.preferredReply,
+    masked: !full,
+  }
+}
+
+export const hasContact = (c: ConsultationRow) => Boolean(c.askerName || c.askerPhone || c.askerEmail)
+
+/**
+ * Whole working days left until the deadline (0 on the due day); negative once overdue, counting
+ * the working days since; null once the asker has been answered.
+ */
+export function remainingWorkingDays(calendar: CalendarPort, t: Pick<TicketRow, 'status' | 'dueAt'>, now: string): number | null {
+  if (!isOpen(t.status)) return null
+  return now <= t.dueAt ? calendar.workingDaysBetween(now, t.dueAt) : -calendar.workingDaysBetween(t.dueAt, now)
+}
+
+/**
+ * remainingWorkingDays for a whole page at once. Working days elapsed are additive
+ * (W(a, c) = W(a, b) + W(b, c)), so walking the deadlines outwards from now in order costs one
+ * pass over the span instead of one per row: a page of long-overdue tickets stays cheap.
+ */
+export function remainingByDueAt(calendar: CalendarPort, dueAts: readonly string[], now: string): Map<string, number> {
+  const out = new Map<string, number>()
+  const unique = [...new Set(dueAts)]
+  const ahead = unique.filter((d) => d >= now).sort()
+  const behind = unique.filter((d) => d < now).sort().reverse()
+  let at = now
+  let total = 0
+  for (const d of ahead) { total += calendar.workingDaysBetween(at, d); out.set(d, total); at = d }
+  at = now
+  total = 0
+  for (const d of behind) { total += calendar.workingDaysBetween(d, at); out.set(d, -total); at = d }
+  return out
+}
+
+/** What the intake reply says about the ticket it opened. */
+export function ticketBrief(t: TicketRow, unit: UnitRef) {
+  return { id: t.id, number: t.number, unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
+}
+
+/**
+ * One row of the ledger. Lists never show contact details in full, nor numbers inside the question.
+ * `remaining` is the page's remainingByDueAt(), when the caller computed it.
+ */
+export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consultation: ConsultationRow; unit: UnitRef }, now: string, remaining?: Map<string, number>) {
+  const { ticket: t, consultation: c } = r
+  return {
+    id: t.id,
+    number: t.number,
+    kind: c.kind,
+    channel: c.channel,
+    status: t.status,
+    statusName: STATUS_NAMES[t.status],
+    unit: r.unit,
+    question: maskNumbersInText(c.question),
+    askerName: maskName(c.askerName),
+    receivedAt: t.receivedAt,
+    dueAt: t.dueAt,
+    dueAtProvisional: t.dueAtProvisional,
+    remainingWorkingDays: remaining && isOpen(t.status) ? remaining.get(t.dueAt)! : remainingWorkingDays(calendar, t, now),
+    overdue: isOverdue(t, now),
+    repliedAt: t.repliedAt,
+    reassignCount: t.reassignCount,
+    returnCount: t.returnCount,
+  }
+}
+
+type HistoryRow = ReturnType<TicketsRepository['history']>[number]
+
+export function historyView(h: HistoryRow) {
+  return {
+    at: h.at,
+    action: h.action,
+    actor: h.actorName ? { name: h.actorName, role: h.actorRole! } : null,
+    fromStatus: h.fromStatus,
+    toStatus: h.toStatus,
+    fromUnit: h.fromUnitCode ? { code: h.fromUnitCode, name: h.fromUnitName! } : null,
+    toUnit: h.toUnitCode ? { code: h.toUnitCode, name: h.toUnitName! } : null,
+    note: h.note,
+  }
+}
+
+export interface TicketDetailParts {
+  ticket: TicketRow
+  consultation: ConsultationRow
+  unit: UnitRef
+  history: HistoryRow[]
+  policyDocument: { id: number; title: string; docNumber: string | null } | null
+  fullContact: boolean
+}
+
+export function ticketDetail(calendar: CalendarPort, p: TicketDetailParts, now: string) {
+  const { ticket: t, consultation: c } = p
+  return {
+    ...ticketRow(calendar, p, now),
+    question: p.fullContact ? c.question : maskNumbersInText(c.question),
+    consultationId: c.id,
+    externalId: c.externalId,
+    routing: t.routing,
+    asker: askerView(c, p.fullContact),
+    assignedAt: t.assignedAt,
+    workingDays: t.workingDays,
+    answer: t.answer,
+    answeredAt: t.answeredAt,
+    reply: t.repliedAt ? { method: t.replyMethod!, repliedAt: t.repliedAt, repliedBy: t.repliedBy } : null,
+    closedAt: t.closedAt,
+    suggestion: c.kind === 'suggestion'
+      ? { policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: t.decisionReason }
+      : null,
+    promotedEntryId: t.promotedEntryId,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    history: p.history.map(historyView),
+  }
+}
