@@ -15,13 +15,17 @@ export const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true
  */
 export const apisLanded = ['search/search.routes.ts', 'tickets/tickets.routes.ts', 'stats/ledger.routes.ts']
   .every((f) => existsSync(fileURLToPath(new URL(`../../src/${f}`, import.meta.url))))
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+/** `SCREENSHOTS=update` refreshes the README's pictures; otherwise they go to the test's temporary folder, so a test run leaves the tree clean. */
+export const SCREENSHOTS = process.env.SCREENSHOTS === 'update' ? fileURLToPath(new URL('../../docs/screens/', import.meta.url)) : null
 export const E2E_ADMIN = 'e2e-admin-token-0123456789abc'
 
 export interface E2E { server: RunningServer; browser: Browser; page: Page; dir: string; close(): Promise<void> }
 
+let screenshotDir = ''
+
 export async function startE2E(): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'qa-e2e-'))
+  screenshotDir = SCREENSHOTS ?? join(dir, 'screens')
   // The server (migrations, demo data, search index) and Chromium start side by side.
   const [server, browser] = await Promise.all([
     startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none' }),
@@ -53,13 +57,13 @@ export async function signIn(page: Page, baseUrl: string, token: string) {
 }
 
 export async function screenshot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true })
+  mkdirSync(screenshotDir, { recursive: true })
   // Not mid-load: Element Plus's v-loading mask greys the screen while a call is in flight.
   await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {})
   await page.waitForTimeout(300)
   // Toasts from the step before would cover the screen being shown.
   const hide = await page.addStyleTag({ content: '.el-message { visibility: hidden !important; }' })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false })
   await hide.evaluate((el) => (el as Element).remove())
 }
 
