@@ -27,6 +27,14 @@ describe('describing a write for the audit log', () => {
     })
   })
 
+  it('takes the resource id from a nested object when the response has none at its top', () => {
+    const d = describeWrite({
+      method: 'POST', routeUrl: '/api/v1/consultations', operationId: 'createConsultation', statusCode: 201, params: {}, body: { question: 'x' },
+      responsePayload: JSON.stringify({ consultation: { id: 31, question: 'x' }, ticket: { id: 9, number: 'ZX20250303-0001' } }),
+    })
+    expect(d).toMatchObject({ targetType: 'consultation', targetIds: [31], details: { ids: { consultationId: 31, ticketId: 9 } } })
+  })
+
   it('falls back to method and route when a route has no operationId, and survives a body that is not JSON', () => {
     const d = describeWrite({ method: 'DELETE', routeUrl: '/api/v1/things/:id', operationId: undefined, statusCode: 204, params: { id: 3 }, body: undefined, responsePayload: 'not json' })
     expect(d).toMatchObject({ action: 'DELETE /api/v1/things/:id', targetType: 'thing', targetIds: [3] })

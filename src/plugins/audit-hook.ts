@@ -49,14 +49,16 @@ export function describeWrite(w: WriteDescription): Omit<AuditRecordInput, 'acto
   if (typeof w.responsePayload === 'string' && w.responsePayload.length <= MAX_PARSED_RESPONSE) {
     try { responseIds = collectIds(JSON.parse(w.responsePayload)) } catch { /* not JSON: no ids */ }
   }
-  const main = [paramIds.id, responseIds.id].filter((v) => v !== undefined)
-  const targetIds = [...new Set(main.flat())]
+  const targetType = targetTypeOf(w.routeUrl)
   const ids = { ...paramIds, ...responseIds }
   delete ids.id
+  // The resource's own id: in the path, at the top of the response, or nested (`{ consultation: { id } }`).
+  const main = [paramIds.id, responseIds.id ?? (paramIds.id === undefined ? ids[`${targetType}Id`] : undefined)].filter((v) => v !== undefined)
+  const targetIds = [...new Set(main.flat())]
   const fields = w.body && typeof w.body === 'object' && !Array.isArray(w.body) ? Object.keys(w.body).sort() : undefined
   return {
     action: w.operationId ?? `${w.method} ${w.routeUrl}`,
-    targetType: targetTypeOf(w.routeUrl),
+    targetType,
     targetIds,
     details: {
       method: w.method,

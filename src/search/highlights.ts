@@ -7,9 +7,10 @@ export interface Range { start: number; end: number }
  * The text is folded character by character (width, case, traditional forms) so offsets line up.
  * Longer terms win over shorter ones that overlap them; touching ranges are merged.
  */
-export function highlightRanges(text: string, terms: readonly string[], maxRanges = 50): Range[] {
+export function highlightRanges(text: string, terms: readonly string[], maxRanges = 50, maxChars = 2000): Range[] {
   if (!text || terms.length === 0) return []
-  const folded = foldChars(text)
+  // Long answers are marked in their first maxChars characters only: that is what a screen shows first.
+  const folded = foldChars(text.length > maxChars ? text.slice(0, maxChars) : text)
   const taken = new Uint8Array(folded.length)
   const found: Range[] = []
   for (const term of [...terms].sort((a, b) => b.length - a.length)) {

@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch'
 import { pinyin } from 'pinyin-pro'
-import { compactText, normalizeText } from './normalize.ts'
+import { STOP_WORDS, compactText, normalizeText } from './normalize.ts'
 import { createMemo, cutWords, indexTerms, type CutMode } from './tokenizer.ts'
 import { charBigrams, charSet, containmentInText, dice, editSimilarity, isNegated, longestCommonSubstring, maxMissing, numbersIn, weightedCoverage } from './features.ts'
 import { FEATURES, FEATURE_INDEX, confidenceOf, dot, rankWeights, type RankModel } from './ranker.ts'
@@ -28,12 +28,22 @@ export interface MatcherOptions {
   boosts?: { question: number; similar: number; keywords: number; answer: number }
   /** Compute pinyin for the homophone feature (costs index time). */
   pinyin?: boolean
+  /**
+   * Words found in more than this share of entries are left out of retrieval (they still count in
+   * re-ranking): their posting lists are what makes a query slow, and BM25 gives them little weight.
+   */
+  maxDfShare?: number
+  /** The same as an absolute number of entries, which is what bounds latency in a large library. */
+  maxDf?: number
+  /** At most this many (the rarest) words of a long question are used for retrieval. */
+  maxQueryTerms?: number
 }
 
 interface PreparedText {
   text: string // compact normalised text
   words: Set<string>
-  terms: string[]
+  terms: string[] // distinct words that are not stop words
+  indexWords: string[] // the same with repeats, in order, as indexed
   bigrams: Set<string>
   chars: Set<string>
   pinyin: Set<string> | null
@@ -46,6 +56,7 @@ interface PreparedEntry {
   questions: PreparedText[] // [standard, ...similar], blank ones left out
   questionTexts: string[] // the same questions as written
   answer: string // compact normalised start of the answer
+  qTerms: Set<string> // words of the questions and keywords, for document frequencies
 }
 
 export interface RankedCandidate {
@@ -82,9 +93,12 @@ export function createMatcher(options: MatcherOptions) {
   const cutMode = options.cutMode ?? 'cut'
   const rewrite = options.rewrite ?? ((s: string) => s)
   const pool = options.pool ?? 30
-  const answerChars = options.answerChars ?? 600
+  const answerChars = options.answerChars ?? 300
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
+  const maxDfShare = options.maxDfShare ?? 0.05
+  const maxDf = options.maxDf ?? 1500
+  const maxQueryTerms = options.maxQueryTerms ?? 16
   let model = options.model
   let weights = rankWeights(model)
 
@@ -95,12 +109,13 @@ export function createMatcher(options: MatcherOptions) {
   let answerDocs = 0
 
   const tokenize = (text: string) => indexTerms(text, cutMode)
-  // `typeahead` holds the questions again, cut for search (住房公积金 → 住房, 公积, 公积金, …), so
-  // that a prefix being typed can start inside a long dictionary word.
+  // The matching fields are handed to MiniSearch already cut (words joined by spaces), so each text
+  // goes through jieba once. `typeahead` holds the questions again, cut for search (住房公积金 →
+  // 住房, 公积, 公积金, …), so that a prefix being typed can start inside a long dictionary word.
   const MATCH_FIELDS = ['question', 'similar', 'keywords', 'answer']
   const newIndex = () => new MiniSearch<{ id: number; question: string; similar: string; keywords: string; answer: string; typeahead: string }>({
     fields: [...MATCH_FIELDS, 'typeahead'],
-    tokenize: (text, field) => (field === 'typeahead' ? indexTerms(text, 'search') : tokenize(text)),
+    tokenize: (text, field) => (field === 'typeahead' ? indexTerms(text, 'search') : text.split(' ')),
     processTerm: (t) => t,
     searchOptions: { boost: boosts, tokenize: (q) => q.split(' '), processTerm: (t) => t, combineWith: 'OR' },
   })
@@ -111,10 +126,9 @@ export function createMatcher(options: MatcherOptions) {
   function prepareText(normalized: string): PreparedText {
     const text = compactText(normalized)
     const words = cutWords(normalized, cutMode)
-    const terms: string[] = []
-    for (const w of new Set(indexTerms(normalized, cutMode))) terms.push(w)
+    const indexWords = words.filter((w) => !STOP_WORDS.has(w))
     return {
-      text, words: new Set(words), terms, bigrams: charBigrams(text), chars: charSet(text),
+      text, words: new Set(words), terms: [...new Set(indexWords)], indexWords, bigrams: charBigrams(text), chars: charSet(text),
       pinyin: usePinyin ? pinyinBigrams(text) : null, negated: isNegated(text), numbers: numbersIn(text),
     }
   }
@@ -127,28 +141,26 @@ export function createMatcher(options: MatcherOptions) {
     }
   }
 
-  function dfTerms(e: PreparedEntry) {
-    const q = new Set<string>()
-    for (const p of e.questions) for (const t of p.terms) q.add(t)
-    for (const k of e.doc.keywords) for (const t of tokenize(prepare(k))) q.add(t)
-    return q
-  }
-
   function add(doc: MatchDocument) {
     if (entries.has(doc.id)) remove(doc.id)
     const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
     const questions = questionTexts.map((q) => prepareText(prepare(q)))
     const answerNorm = prepare(doc.answer.slice(0, answerChars))
-    const entry: PreparedEntry = { doc, questions, questionTexts, answer: compactText(answerNorm) }
+    const answerWords = answerNorm ? tokenize(answerNorm) : []
+    const keywordWords = doc.keywords.flatMap((k) => tokenize(prepare(k)))
+    const qTerms = new Set<string>(keywordWords)
+    for (const p of questions) for (const t of p.terms) qTerms.add(t)
+    const entry: PreparedEntry = { doc, questions, questionTexts, answer: compactText(answerNorm), qTerms }
     entries.set(doc.id, entry)
-    bump(qDf, dfTerms(entry), 1)
-    if (entry.answer) { bump(aDf, new Set(tokenize(answerNorm)), 1); answerDocs++ }
+    bump(qDf, qTerms, 1)
+    if (entry.answer) { bump(aDf, new Set(answerWords), 1); answerDocs++ }
+    const hasStandard = doc.question.trim() !== ''
     index.add({
       id: doc.id,
-      question: questions.length && doc.question.trim() ? prepare(doc.question) : '',
-      similar: doc.similarQuestions.map(prepare).join(' '),
-      keywords: doc.keywords.map(prepare).join(' '),
-      answer: answerNorm,
+      question: hasStandard ? questions[0].indexWords.join(' ') : '',
+      similar: questions.slice(hasStandard ? 1 : 0).map((p) => p.indexWords.join(' ')).join(' '),
+      keywords: keywordWords.join(' '),
+      answer: answerWords.join(' '),
       // As written and with synonyms read, so both what the agent sees and its canonical form match.
       typeahead: questionTexts.map((q) => { const n = normalizeText(q); const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
     })
@@ -157,7 +169,8 @@ export function createMatcher(options: MatcherOptions) {
   function remove(id: number) {
     const entry = entries.get(id)
     if (!entry) return false
-    bump(qDf, dfTerms(entry), -1)
+    bump(qDf, entry.qTerms, -1)
+    // Answer words are not kept per entry (too much memory at 100k entries): cut again, as on add.
     if (entry.answer) { bump(aDf, new Set(tokenize(prepare(entry.doc.answer.slice(0, answerChars)))), -1); answerDocs-- }
     entries.delete(id)
     index.discard(id)
@@ -173,6 +186,16 @@ export function createMatcher(options: MatcherOptions) {
       const searchTerms = prepared.terms.length ? prepared.terms : [...prepared.words]
       return { normalized, prepared, searchTerms }
     })
+  }
+
+  const dfOf = (t: string) => (qDf.get(t) ?? 0) + (aDf.get(t) ?? 0)
+
+  /** The query's words worth looking up: not too common, at most maxQueryTerms, rarest first. */
+  function retrievalTerms(terms: string[]): string[] {
+    const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
+    const byRarity = terms.map((t) => ({ t, df: dfOf(t) })).sort((a, b) => a.df - b.df)
+    const kept = byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxQueryTerms)
+    return kept.map((x) => x.t)
   }
 
   const idfFrom = (df: Map<string, number>, n: number) => (t: string) => Math.log(1 + n / (1 + (df.get(t) ?? 0)))
@@ -202,8 +225,9 @@ export function createMatcher(options: MatcherOptions) {
   /** Retrieval and re-ranking; `limit` candidates, best first. */
   function match(question: string, opts: { topic?: string | null; limit?: number } = {}): MatchOutcome {
     const limit = opts.limit ?? 5
-    const { normalized, prepared: q, searchTerms } = prepareQuery(question)
-    if (searchTerms.length === 0 || entries.size === 0) return { candidates: [], normalized }
+    const { normalized, prepared: q, searchTerms: allTerms } = prepareQuery(question)
+    if (allTerms.length === 0 || entries.size === 0) return { candidates: [], normalized }
+    const searchTerms = retrievalTerms(allTerms)
     const topic = opts.topic
     const hits = index.search({ queries: searchTerms, combineWith: 'OR' } as never, {
       fields: MATCH_FIELDS,
@@ -272,34 +296,45 @@ export function createMatcher(options: MatcherOptions) {
 
   function suggestFor(normalized: string, opts: { limit: number; topic?: string | null }) {
     const words = cutWords(normalized, 'cut')
-    const kept = words.filter((w, i) => i === words.length - 1 || indexTerms(w, 'cut').length > 0)
+    // Stop words and very common words (怎么) are dropped before the last piece: each looked-up
+    // word costs its whole posting list, and they narrow nothing down.
+    const common = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
+    const kept = words.filter((w, i) => i === words.length - 1 || (!STOP_WORDS.has(w) && (qDf.get(w) ?? 0) <= common))
     if (kept.length === 0) return []
     const topic = opts.topic
     const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
+    const typedTail = compactText(normalized).slice(-4)
+    const questionTexts = (e: PreparedEntry) => e.questionTexts.map((q) => { const n = compactText(normalizeText(q)); return [n, rewrite(n)] })
     for (let k = Math.min(3, kept.length); k >= 1; k--) {
       const last = kept.slice(kept.length - k).join('')
       if (k > 1 && last.length > 4) continue
-      const terms = [...kept.slice(0, kept.length - k), last]
-      const hits = index.search(terms.join(' '), {
+      const before = kept.slice(0, kept.length - k)
+      // A single character is too short a prefix to expand (it would touch most of the index):
+      // look up the words before it, then keep the questions that hold what was typed.
+      const single = last.length < 2 && !/^[a-z0-9]/.test(last)
+      if (single && before.length === 0) continue
+      const hits = index.search((single ? before : [...before, last]).join(' '), {
         fields: ['typeahead'], combineWith: 'AND',
-        prefix: (_t: string, i: number, all: string[]) => i === all.length - 1,
+        prefix: (_t: string, i: number, all: string[]) => !single && i === all.length - 1,
         filter: filter as never,
       })
-      if (hits.length === 0) continue
-      return hits.slice(0, opts.limit).map((h) => {
+      const chosen: { id: number; matchedQuestion: string; inForce: boolean; terms: string[] }[] = []
+      for (const h of hits.slice(0, single ? 200 : opts.limit)) {
         const e = entries.get(h.id as number)!
-        const found = h.terms
+        const texts = questionTexts(e)
+        if (single && !texts.some((pair) => pair.some((x) => x.includes(typedTail)))) continue
+        const found = single ? [...h.terms, typedTail] : h.terms
         // The question (standard or similar) that holds most of the matched words.
-        let best = e.doc.question
+        let best = 0
         let bestCount = -1
-        for (const q of e.questionTexts) {
-          const n = normalizeText(q)
-          const texts = [n, rewrite(n)]
-          const count = found.filter((t) => texts.some((x) => x.includes(t))).length
-          if (count > bestCount) { best = q; bestCount = count }
-        }
-        return { id: e.doc.id, matchedQuestion: best, inForce: e.doc.inForce, terms: found }
-      })
+        texts.forEach((pair, i) => {
+          const count = found.filter((t) => pair.some((x) => x.includes(t))).length
+          if (count > bestCount) { best = i; bestCount = count }
+        })
+        chosen.push({ id: e.doc.id, matchedQuestion: e.questionTexts[best] ?? e.doc.question, inForce: e.doc.inForce, terms: found })
+        if (chosen.length >= opts.limit) break
+      }
+      if (chosen.length) return chosen
     }
     return []
   }
@@ -315,6 +350,8 @@ export function createMatcher(options: MatcherOptions) {
     clear() { entries.clear(); qDf.clear(); aDf.clear(); answerDocs = 0; index = newIndex(); queryMemo.clear() },
     match,
     prepareQuery,
+    /** Forgets memoised queries (benchmarks measure cold queries). */
+    forgetQueries() { queryMemo.clear() },
     setModel(m: RankModel) { model = m; weights = rankWeights(m) },
     /** Internal handles for typeahead and evaluation. */
     get index() { return index },

@@ -1,7 +1,19 @@
 import * as OpenCC from 'opencc-js'
 
 // 'tw' → 'cn' covers both OpenCC's standard traditional forms and the Taiwan variants (裡, 著) callers type.
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' })
+const convert = OpenCC.Converter({ from: 'tw', to: 'cn' })
+
+// OpenCC walks its phrase trie over the whole text, which dominates the cost of indexing long
+// answers. Text with no character that OpenCC changes on its own is left as it is.
+const changes = new Map<string, boolean>()
+function toSimplified(text: string): string {
+  for (const ch of text) {
+    let c = changes.get(ch)
+    if (c === undefined) { c = convert(ch) !== ch; changes.set(ch, c) }
+    if (c) return convert(text)
+  }
+  return text
+}
 
 /**
  * Hotline fillers: politeness and lead-ins that carry no meaning for matching. Longest first, so

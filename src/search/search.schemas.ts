@@ -5,8 +5,9 @@ const Ref = Type.Object({ code: Type.String(), name: Type.String() })
 const Range = Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: '[start, end) 字符位置（UTF-16）' })
 
 export const MatchBody = Type.Object({
-  // Blank questions are refused by the service with SEARCH_EMPTY_QUESTION, a clearer code than a pattern failure.
-  question: Type.String({ maxLength: LIMITS.question, description: '咨询问题原文' }),
+  // Blank questions are refused by the service with SEARCH_EMPTY_QUESTION, a clearer code than a pattern failure;
+  // control characters are refused here.
+  question: Type.String({ maxLength: LIMITS.question, pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$', description: '咨询问题原文' }),
   topic: Type.Optional(Nullable(Code)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })),
 }, { additionalProperties: false })

@@ -9,9 +9,9 @@ import { loadModel, type RankModel } from './ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
 import { setRuntimeTerms } from './tokenizer.ts'
 import { highlightRanges } from './highlights.ts'
-import { normalizeText } from './normalize.ts'
 import { createSearchRepository, type MatchLogRow, type PublishedEntry } from './search.repository.ts'
 import { createAdminData } from './search.admin.ts'
+import { withDetails } from '../plugins/errors.ts'
 import {
   EmptyQuestionError, FeedbackAlreadyGivenError, FeedbackEntryNotFoundError, MatchNotFoundError, SearchTopicNotFoundError,
 } from './search.errors.ts'
@@ -183,10 +183,10 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     status: () => ({ ok: built, documents: matcher.size, builtAt, rebuilding: rebuilding !== null }),
 
     match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>) {
-      if (!normalizeText(input.question)) throw new EmptyQuestionError()
       if (input.topic && !repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
-      const { candidates: ranked } = matcher.match(input.question, { topic: input.topic, limit })
+      const { candidates: ranked, normalized } = matcher.match(input.question, { topic: input.topic, limit })
+      if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const candidates = ranked.map(toCandidate)
       const top = candidates[0]
       const matched = top !== undefined && top.inForce && top.confidence >= config.matchThreshold

@@ -1,0 +1,75 @@
+// In-process matcher cost at library sizes of 1k, 10k and 100k entries (issue 7's in-process targets):
+// index build time, memory, and match latency p50/p99 over the LCQMC queries.
+//   npx tsx bench/match-latency.ts [--sizes=1000,10000,100000]
+import { readFileSync } from 'node:fs'
+import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
+import { loadModel } from '../src/search/ranker.ts'
+import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
+import { warmUp } from '../src/search/tokenizer.ts'
+import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
+const sizes = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number)
+
+/** Real questions and answers from the benchmarks; more entries are made by mixing them. */
+function corpus() {
+  const questions = new Set<string>()
+  for (const f of ['lcqmc/test.txt', 'lcqmc/dev.txt', 'afqmc/test.txt', 'afqmc/dev.txt']) for (const p of loadPairs(BENCH_DIR + f)) { questions.add(p.a); questions.add(p.b) }
+  const answers: string[] = []
+  for (const l of readFileSync(BENCH_DIR + 'ncppolicies/train.csv', 'utf8').split('\n').slice(1)) {
+    const [, , q, a] = l.split('\t')
+    if (q) questions.add(q)
+    if (a && a.length > 20) answers.push(a)
+  }
+  for (const l of loadTask('tipdm').library) if (l.answer) answers.push(l.answer)
+  return { questions: [...questions], answers }
+}
+
+function library(n: number, qs: string[], answers: string[]): MatchDocument[] {
+  const r = rng(n)
+  const docs: MatchDocument[] = []
+  for (let i = 0; i < n; i++) {
+    const base = qs[i % qs.length]
+    // Past the real questions, a variant joins two of them (as a long caller question would).
+    const question = i < qs.length ? base : `${base}，${qs[Math.floor(r() * qs.length)]}`
+    const similar = r() < 0.5 ? [qs[Math.floor(r() * qs.length)]] : []
+    docs.push({ id: i + 1, question, similarQuestions: similar, keywords: [], answer: answers[Math.floor(r() * answers.length)], topicCode: null, inForce: true })
+  }
+  return docs
+}
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(0) + ' MB'
+const { questions, answers } = corpus()
+const queries = loadTask('lcqmc').queries.map((q) => q.query)
+const model = loadModel()
+const rewrite = createSynonymRewriter(readStartingSynonyms())
+warmUp()
+console.log(`corpus: ${questions.length} questions, ${answers.length} answers; ${queries.length} queries`)
+console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
+console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
+for (const n of sizes) {
+  const docs = library(n, questions, answers)
+  const m = createMatcher({ model, rewrite })
+  const t0 = performance.now()
+  for (const d of docs) m.add(d)
+  const build = performance.now() - t0
+  global.gc?.()
+  const mem = process.memoryUsage()
+  // Warm-up pass, then a measured pass of every query (no memo hits: each query once).
+  for (const q of queries.slice(0, 200)) m.match(q + '?')
+  // Three passes over the queries with the memo cleared in between; per query the fastest pass is
+  // kept too, which filters out the time the process spent waiting for a core on a busy machine.
+  const passes: number[][] = []
+  for (let pass = 0; pass < 3; pass++) {
+    m.forgetQueries()
+    const times: number[] = []
+    for (const q of queries) { const s = performance.now(); m.match(q); times.push(performance.now() - s) }
+    passes.push(times)
+  }
+  const times = passes[0]
+  const best = times.map((_, i) => Math.min(...passes.map((p) => p[i])))
+  const typed: number[] = []
+  for (const q of queries.slice(0, 500)) { const p = q.slice(0, 3); const s = performance.now(); m.suggest(p, { limit: 8 }); typed.push(performance.now() - s) }
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)].toFixed(2) + ' ms'
+  console.log(`| ${n} | ${(build / 1000).toFixed(1)} s | ${mb(mem.heapUsed)} | ${mb(mem.rss)} | ${pct(times, 0.5)} | ${pct(times, 0.99)} | ${pct(best, 0.99)} | ${pct(typed, 0.99)} |`)
+}
