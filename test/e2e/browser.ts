@@ -9,12 +9,6 @@ import { startServer, type RunningServer } from '../../bench/server.ts'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** In CI the browser is installed by .ci/run, so its absence is a failure there; elsewhere the tests are skipped. */
 export const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true'
-/**
- * The screens drive the matcher, the tickets and the ledger. Until those modules are merged into this tree the
- * end-to-end tests of the screens have nothing to drive; once they are, this is always true.
- */
-export const apisLanded = ['search/search.routes.ts', 'tickets/tickets.routes.ts', 'stats/ledger.routes.ts']
-  .every((f) => existsSync(fileURLToPath(new URL(`../../src/${f}`, import.meta.url))))
 /** `SCREENSHOTS=update` refreshes the README's pictures; otherwise they go to the test's temporary folder, so a test run leaves the tree clean. */
 export const SCREENSHOTS = process.env.SCREENSHOTS === 'update' ? fileURLToPath(new URL('../../docs/screens/', import.meta.url)) : null
 export const E2E_ADMIN = 'e2e-admin-token-0123456789abc'
