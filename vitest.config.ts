@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'seeds/**/*.test.ts'],
     // nodejieba and better-sqlite3 are native addons: forks isolate them more safely than threads.
     pool: 'forks',
+    // vitest leaves one core idle by default; CI has two and the suite is CPU-bound.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

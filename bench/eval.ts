@@ -15,7 +15,7 @@ const threshold = Number(args.get('threshold') ?? DEFAULTS.MATCH_THRESHOLD)
 const model = loadModel(args.get('model'))
 
 function build(task: RetrievalTask, keep?: (id: string) => boolean) {
-  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()), answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined })
+  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()), answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined })
   const { docs, externalIds } = toDocuments(task.library, keep ? (l) => keep(l.id) : undefined)
   const t0 = performance.now()
   for (const d of docs) matcher.add(d)

@@ -66,11 +66,13 @@ CREATE TABLE `consultations` (
 	`answered_automatically` integer DEFAULT false NOT NULL,
 	`match_id` text,
 	`confidence` real,
+	`topic_id` integer,
 	`policy_document_id` integer,
 	`registered_by` integer,
 	`external_id` text,
 	`created_at` text NOT NULL,
-	FOREIGN KEY (`answered_entry_id`) REFERENCES `entries`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`answered_entry_id`) REFERENCES `entries`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`topic_id`) REFERENCES `topics`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `consultations_external_uq` ON `consultations` (`registered_by`,`external_id`);--> statement-breakpoint
@@ -102,6 +104,7 @@ CREATE TABLE `tickets` (
 	`consultation_id` integer NOT NULL,
 	`unit_id` integer NOT NULL,
 	`status` text NOT NULL,
+	`routing` text DEFAULT 'dispatch' NOT NULL,
 	`received_at` text NOT NULL,
 	`assigned_at` text,
 	`working_days` integer NOT NULL,
@@ -135,6 +138,8 @@ CREATE TABLE `event_deliveries` (
 	`event_id` text NOT NULL,
 	`attempt` integer NOT NULL,
 	`created_at` text NOT NULL,
+	`outcome` text DEFAULT 'in_flight' NOT NULL,
+	`url` text,
 	`status_code` integer,
 	`error` text,
 	`duration_ms` integer NOT NULL
@@ -148,6 +153,8 @@ CREATE TABLE `integrations` (
 	`webhook_url` text,
 	`secret` text NOT NULL,
 	`active` integer DEFAULT true NOT NULL,
+	`secret_rotated_at` text,
+	`deleted_at` text,
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint
@@ -165,6 +172,7 @@ CREATE TABLE `outbox_events` (
 	`next_attempt_at` text NOT NULL,
 	`delivered_at` text,
 	`last_error` text,
+	`claimed_by` text,
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint

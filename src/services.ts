@@ -44,6 +44,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
   // services: search
   const search = createSearchService({ db, config, log })
+  kb.onChange((entryIds) => search.reindex(entryIds))
 
   // services: calendar
   const calendar = createCalendarService({ db, log })

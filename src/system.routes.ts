@@ -32,6 +32,12 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     })
   })
 
+  // Liveness for a load balancer: answers while the process runs, touching nothing.
+  app.get('/health/live', {
+    config: { roles: 'public' },
+    schema: { tags: ['system'], operationId: 'live', summary: '进程存活检查', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }))
+
   app.get('/openapi.json', {
     config: { roles: 'public' },
     schema: { hide: true },

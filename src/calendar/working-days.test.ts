@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  addDays, dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, weekdayOf, workingDaysBetween,
+  addDays, dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, startOfShanghaiDay, weekdayOf, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
 
@@ -17,6 +17,11 @@ describe('dates in Asia/Shanghai', () => {
     expect(shanghaiDate(new Date('2025-09-30T15:59:59Z'))).toBe('2025-09-30')
     expect(shanghaiDate(new Date('2025-09-30T16:00:00Z'))).toBe('2025-10-01')
     expect(shanghaiDate(new Date('2025-12-31T16:30:00Z'))).toBe('2026-01-01')
+  })
+
+  it('starts a Shanghai day at 16:00 UTC the day before', () => {
+    expect(startOfShanghaiDay('2025-10-01')).toBe('2025-09-30T16:00:00.000Z')
+    expect(startOfShanghaiDay('2028-03-01')).toBe('2028-02-29T16:00:00.000Z')
   })
 
   it('ends a Shanghai day at 15:59:59 UTC', () => {

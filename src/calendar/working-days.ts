@@ -80,6 +80,11 @@ export function shanghaiDate(instant: Date): string {
   return fromDayNumber(Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS))
 }
 
+/** 00:00 Asia/Shanghai on a date, as an ISO UTC string: '2025-10-01' → '2025-09-30T16:00:00.000Z'. */
+export function startOfShanghaiDay(date: string): string {
+  return new Date(toDayNumber(date) * DAY_MS - SHANGHAI_OFFSET_MS).toISOString()
+}
+
 /** 23:59:59 Asia/Shanghai on a date, as an ISO UTC string. */
 export function endOfShanghaiDay(date: string): string {
   return new Date((toDayNumber(date) + 1) * DAY_MS - 1000 - SHANGHAI_OFFSET_MS).toISOString()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deidentify, maskEmail, maskName, maskNumbersInText, maskPhone } from './privacy.ts'
+import { deidentify, maskContactsInText, maskEmail, maskName, maskNumbersInText, maskPhone } from './privacy.ts'
 
 describe('masking contact details', () => {
   it('masks a mobile number to 138****5678', () => expect(maskPhone('13812345678')).toBe('138****5678'))
@@ -33,5 +33,9 @@ describe('de-identifying question text', () => {
 
   it('masks only numbers for exports', () => {
     expect(maskNumbersInText('电话13812345678，身份证500112198503121234')).toBe('电话138****5678，身份证500112********1234')
+  })
+
+  it('masks e-mail addresses as well as numbers in the asker\'s text for the ledger', () => {
+    expect(maskContactsInText('请回复 zhangsan@example.com 或 13812345678')).toBe('请回复 z***@example.com 或 138****5678')
   })
 })

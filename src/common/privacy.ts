@@ -68,3 +68,8 @@ export function maskNumbersInText(text: string): string {
     .replace(MOBILE, (m) => maskPhone(m) ?? m)
     .replace(LANDLINE, (m) => maskPhone(m) ?? m)
 }
+
+/** maskNumbersInText, and e-mail addresses too: the asker's own text in the ledger and its export. */
+export function maskContactsInText(text: string): string {
+  return maskNumbersInText(text).replace(EMAIL, (m) => maskEmail(m) ?? m)
+}

@@ -1,7 +1,7 @@
-import { Type, type TSchema } from '@fastify/type-provider-typebox'
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
 
 // Control characters other than tab and newlines are refused; so is text that is only white space.
-const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$'
+export const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$'
 
 export const LIMITS = {
   question: 2000,
@@ -24,6 +24,22 @@ export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 40 })
 export const IsoDate = Type.String({ format: 'date', maxLength: 10 })
 export const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * A `$ref` to a response schema registered once at the root (SHARED_SCHEMAS in plugins/swagger.ts),
+ * typed as the schema itself. The serializer resolves it, and the OpenAPI document lists the schema
+ * once under components instead of inlining it in every route. For responses only: request bodies
+ * are compiled by our own AJV instances (plugins/validation.ts), which do not know shared schemas.
+ */
+export function ref<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: unknown }).$id
+  if (typeof id !== 'string') throw new Error('ref() needs a schema with an $id')
+  return Type.Unsafe<Static<T>>(Type.Ref(id))
+}
+
+/** Some of a set of field schemas, each made optional: for bodies that share their fields. */
+export const optionalOf = <P extends Record<string, TSchema>, K extends keyof P>(props: P, ...keys: K[]) =>
+  Object.fromEntries(keys.map((k) => [k, Type.Optional(props[k])])) as { [Q in K]: ReturnType<typeof Type.Optional<P[Q]>> }
 
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),

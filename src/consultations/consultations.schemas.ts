@@ -34,7 +34,7 @@ export const CreateConsultationBody = Type.Object({
   openTicket: Type.Optional(Type.Boolean({ description: '虽有匹配但不能即时答复，仍登记台账' })),
   unitCode: Type.Optional(Code),
   topicCode: Type.Optional(Code),
-  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7E]+$', description: '来信在接入系统中的编号；同一令牌下唯一，重试返回原咨询' })),
+  externalId: Type.Optional(Text(100, { description: '来信在接入系统中的编号；同一令牌下唯一，重试返回原咨询' })),
   policyDocumentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '建议所涉的政策文件' })),
 }, { additionalProperties: false, title: '受理咨询' })
 

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import type { DomainEvent } from '../common/events.ts'
 import { tickets } from '../consultations/consultations.table.ts'
 import { outboxEvents } from './integrations.table.ts'
-import { reminderFor, shanghaiDate } from './integrations.reminders.ts'
+import { reminderFor } from './integrations.reminders.ts'
 import { openTicket } from './integrations.test-support.ts'
 
 /** 10:00 in Beijing on a date. */
@@ -24,9 +24,6 @@ describe('reminderFor', () => {
     expect(reminderFor(t, at('2025-10-16').toISOString(), () => 0)).toBe('due_soon')
     expect(reminderFor(t, at('2025-10-14').toISOString(), () => 2)).toBeNull()
     expect(reminderFor({ ...t, dueSoonNotifiedAt: 'x' }, at('2025-10-15').toISOString(), () => 1)).toBeNull()
-  })
-  it('reads dates in Beijing time', () => {
-    expect(shanghaiDate(new Date('2025-10-15T16:30:00Z'))).toBe('2025-10-16')
   })
 })
 

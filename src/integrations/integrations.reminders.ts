@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { tickets, type TicketStatus } from '../consultations/consultations.table.ts'
+import { shanghaiDate } from '../calendar/working-days.ts'
 
 /** What reminders need of services.calendar. */
 export interface WorkingCalendar {
@@ -16,9 +17,6 @@ export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned',
 export const DUE_SOON_WORKING_DAYS = 1
 // No run of days off is longer than this, so no ticket due later can be due within one working day.
 const HORIZON_MS = 31 * 86_400_000
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
-
-export const shanghaiDate = (instant: Date) => new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 
 export type ReminderKind = 'due_soon' | 'overdue' | null
 

@@ -1,11 +1,12 @@
 import { type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, ref } from '../common/schemas.ts'
 import type { KbService } from './kb.service.ts'
 import {
   CreateDocumentBody, CreateInterpretationBody, DocumentSchema, InterpretationParams, InterpretationSchema, ListDocumentsQuery, UpdateDocumentBody,
 } from './documents.schemas.ts'
 
 const tags = ['policies']
+const PolicyDocument = ref(DocumentSchema)
 const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
 const editors = ['admin', 'unit'] as const
 
@@ -15,7 +16,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
     schema: {
       tags, operationId: 'listPolicyDocuments', summary: '政策文件列表（按效力、单位、关键字筛选）',
       querystring: ListDocumentsQuery,
-      response: { 200: Page(DocumentSchema), ...errorResponses(403, 404) },
+      response: { 200: Page(PolicyDocument), ...errorResponses(403, 404) },
     },
   }, async (req) => kb.listDocuments({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
 
@@ -24,13 +25,13 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
     schema: {
       tags, operationId: 'createPolicyDocument', summary: '新增政策文件',
       body: CreateDocumentBody,
-      response: { 201: DocumentSchema, ...errorResponses(403, 404, 409) },
+      response: { 201: PolicyDocument, ...errorResponses(403, 404, 409) },
     },
   }, async (req, reply) => reply.status(201).send(kb.createDocument(req.body, req.actor)))
 
   app.get('/policy-documents/:id', {
     config: { roles: readers },
-    schema: { tags, operationId: 'getPolicyDocument', summary: '查看政策文件及其解读材料', params: IdParams, response: { 200: DocumentSchema, ...errorResponses(403, 404) } },
+    schema: { tags, operationId: 'getPolicyDocument', summary: '查看政策文件及其解读材料', params: IdParams, response: { 200: PolicyDocument, ...errorResponses(403, 404) } },
   }, async (req) => kb.getDocument(req.params.id))
 
   app.patch('/policy-documents/:id', {
@@ -39,7 +40,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       tags, operationId: 'updatePolicyDocument', summary: '修改政策文件（含效力：现行有效、失效、废止）',
       description: '效力改为失效或废止后，仅以该文件为依据的条目不再作为现行答复口径（inForce 为 false）。',
       params: IdParams, body: UpdateDocumentBody,
-      response: { 200: DocumentSchema, ...errorResponses(403, 404, 409) },
+      response: { 200: PolicyDocument, ...errorResponses(403, 404, 409) },
     },
   }, async (req) => kb.updateDocument(req.params.id, req.body, req.actor))
 

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { Code, IsoDate, LIMITS, Nullable, PageQuery, Text, Url } from '../common/schemas.ts'
+import { Code, IsoDate, LIMITS, Nullable, PageQuery, Text, Url, optionalOf } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 
 export const ValiditySchema = Type.Union([Type.Literal('in_force'), Type.Literal('expired'), Type.Literal('repealed')], {
@@ -57,28 +57,16 @@ const documentFields = {
   unitCode: Nullable(Code),
 }
 
+const optionalFields = ['docNumber', 'url', 'publishedOn', 'effectiveOn', 'expiresOn', 'validity', 'unitCode'] as const
+
 export const CreateDocumentBody = Type.Object({
   title: documentFields.title,
   issuer: documentFields.issuer,
-  docNumber: Type.Optional(documentFields.docNumber),
-  url: Type.Optional(documentFields.url),
-  publishedOn: Type.Optional(documentFields.publishedOn),
-  effectiveOn: Type.Optional(documentFields.effectiveOn),
-  expiresOn: Type.Optional(documentFields.expiresOn),
-  validity: Type.Optional(documentFields.validity),
-  unitCode: Type.Optional(documentFields.unitCode),
+  ...optionalOf(documentFields, ...optionalFields),
 }, { additionalProperties: false })
 
 export const UpdateDocumentBody = Type.Object({
-  title: Type.Optional(documentFields.title),
-  issuer: Type.Optional(documentFields.issuer),
-  docNumber: Type.Optional(documentFields.docNumber),
-  url: Type.Optional(documentFields.url),
-  publishedOn: Type.Optional(documentFields.publishedOn),
-  effectiveOn: Type.Optional(documentFields.effectiveOn),
-  expiresOn: Type.Optional(documentFields.expiresOn),
-  validity: Type.Optional(documentFields.validity),
-  unitCode: Type.Optional(documentFields.unitCode),
+  ...optionalOf(documentFields, 'title', 'issuer', ...optionalFields),
 }, { additionalProperties: false, minProperties: 1 })
 
 export const ListDocumentsQuery = Type.Object({

@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, ref } from '../common/schemas.ts'
 import type { KbService } from './kb.service.ts'
 import { documentsRoutes } from './documents.routes.ts'
 import {
@@ -8,12 +8,13 @@ import {
 } from './kb.schemas.ts'
 
 const tags = ['kb']
+const Entry = ref(EntrySchema)
 const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
 const editors = ['admin', 'unit'] as const
 const reviewers = ['admin', 'reviewer'] as const
 const entryAction = <B extends TSchema = typeof CommentBody>(operationId: string, summary: string, roles: readonly ('admin' | 'unit' | 'reviewer')[], body?: B) => ({
   config: { roles },
-  schema: { tags, operationId, summary, params: IdParams, body: (body ?? CommentBody) as B, response: { 200: EntrySchema, ...errorResponses(403, 404, 409) } },
+  schema: { tags, operationId, summary, params: IdParams, body: (body ?? CommentBody) as B, response: { 200: Entry, ...errorResponses(403, 404, 409) } },
 })
 
 /** Policy documents, entries, versions, review and bulk import, under /api/v1. */
@@ -24,13 +25,13 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
     config: { roles: readers },
     schema: {
       tags, operationId: 'listEntries', summary: '问答条目列表（按状态、单位、领域、关键字、是否有效筛选）',
-      querystring: ListEntriesQuery, response: { 200: Page(EntrySchema), ...errorResponses(403, 404) },
+      querystring: ListEntriesQuery, response: { 200: Page(Entry), ...errorResponses(403, 404) },
     },
   }, async (req) => kb.listEntries({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
 
   app.post('/entries', {
     config: { roles: editors },
-    schema: { tags, operationId: 'createEntry', summary: '新建问答条目（草稿）', body: CreateEntryBody, response: { 201: EntrySchema, ...errorResponses(403, 404, 409) } },
+    schema: { tags, operationId: 'createEntry', summary: '新建问答条目（草稿）', body: CreateEntryBody, response: { 201: Entry, ...errorResponses(403, 404, 409) } },
   }, async (req, reply) => reply.status(201).send(kb.createEntry(req.body, req.actor)))
 
   app.post('/entries/bulk', {
@@ -46,14 +47,14 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
 
   app.get('/entries/:id', {
     config: { roles: readers },
-    schema: { tags, operationId: 'getEntry', summary: '查看问答条目（当前发布内容及在办版本）', params: IdParams, response: { 200: EntrySchema, ...errorResponses(403, 404) } },
+    schema: { tags, operationId: 'getEntry', summary: '查看问答条目（当前发布内容及在办版本）', params: IdParams, response: { 200: Entry, ...errorResponses(403, 404) } },
   }, async (req) => kb.getEntry(req.params.id))
 
   app.patch('/entries/:id', {
     config: { roles: editors },
     schema: {
       tags, operationId: 'updateEntry', summary: '修改问答条目（已发布的条目生成新的草稿版本）',
-      params: IdParams, body: UpdateEntryBody, response: { 200: EntrySchema, ...errorResponses(403, 404, 409) },
+      params: IdParams, body: UpdateEntryBody, response: { 200: Entry, ...errorResponses(403, 404, 409) },
     },
   }, async (req) => kb.updateEntry(req.params.id, req.body, req.actor))
 
@@ -61,7 +62,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
     config: { roles: readers },
     schema: {
       tags, operationId: 'listEntryVersions', summary: '条目的版本历史与审核记录',
-      params: IdParams, response: { 200: Type.Object({ items: Type.Array(VersionSchema) }), ...errorResponses(403, 404) },
+      params: IdParams, response: { 200: Type.Object({ items: Type.Array(ref(VersionSchema)) }), ...errorResponses(403, 404) },
     },
   }, async (req) => kb.listVersions(req.params.id))
 
@@ -76,7 +77,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
     config: { roles: reviewers },
     schema: {
       tags, operationId: 'listReviewQueue', summary: '待审核队列（含与已发布版本的差异）',
-      querystring: ReviewQueueQuery, response: { 200: Page(ReviewItemSchema), ...errorResponses(403, 404) },
+      querystring: ReviewQueueQuery, response: { 200: Page(ref(ReviewItemSchema)), ...errorResponses(403, 404) },
     },
   }, async (req) => kb.listReviewQueue({
     ...req.query, step: req.query.step ?? req.actor.reviewStep ?? undefined, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20,

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { Code, Id, LIMITS, Nullable, PageQuery, Text, Url } from '../common/schemas.ts'
+import { Code, Id, LIMITS, Nullable, PageQuery, Text, Url, optionalOf } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { DocumentRefSchema } from './documents.schemas.ts'
 
@@ -65,7 +65,7 @@ const content = {
   externalId: Nullable(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s\\u0000-\\u001F\\u007F](?:[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F])?$', description: '外部系统（如 12345 知识库）中的编号，唯一' })),
   unitCode: Code,
 }
-const opt = <K extends keyof typeof content>(...keys: K[]) => Object.fromEntries(keys.map((k) => [k, Type.Optional(content[k])])) as { [P in K]: ReturnType<typeof Type.Optional<(typeof content)[P]>> }
+const opt = <K extends keyof typeof content>(...keys: K[]) => optionalOf(content, ...keys)
 
 export const CreateEntryBody = Type.Object({
   question: content.question,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import createError from '@fastify/error'
 import fp from 'fastify-plugin'
+import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
 
 export { createError }
 
@@ -23,7 +24,8 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'type': return `${field} 应为${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join('或')}`
       case 'minLength': return Number(p.limit) <= 1 ? `${field} 不能为空` : `${field} 至少 ${p.limit} 个字符`
       case 'maxLength': return `${field} 不能超过 ${p.limit} 个字符`
-      case 'pattern': return `${field} 不能为空白，也不能含控制字符或不合格式的内容`
+      // Text() fields share one pattern; any other pattern is a format (a code, a month, a cursor).
+      case 'pattern': return p.pattern === PRINTABLE_NOT_BLANK ? `${field} 不能为空白，也不能含控制字符` : `${field} 格式不正确，应符合 ${String(p.pattern)}`
       case 'format': return `${field} 格式不正确，应为 ${p.format}`
       case 'minimum': case 'exclusiveMinimum': return `${field} 不能小于 ${p.limit}`
       case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
@@ -31,6 +33,8 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'maxItems': return `${field} 最多 ${p.limit} 项`
       case 'enum': case 'const': return `${field} 取值不在允许范围内`
       case 'anyOf': case 'oneOf': return `${field} 不符合任何一种允许的形式`
+      case 'minProperties': return `${field} 至少需要 ${p.limit} 个字段`
+      case 'maxProperties': return `${field} 最多 ${p.limit} 个字段`
       case 'uniqueItems': return `${field} 不能有重复项`
       default: return `${field} 不合要求（${e.keyword}）`
     }

@@ -1,7 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
+import type { TSchema } from '@fastify/type-provider-typebox'
 import { ErrorSchema } from '../common/schemas.ts'
+import { DocumentSchema } from '../kb/documents.schemas.ts'
+import { EntrySchema, ReviewItemSchema, VersionSchema } from '../kb/kb.schemas.ts'
+
+/**
+ * Response schemas used by many routes, registered once at the root: routes point at them with
+ * `ref(...)` (common/schemas.ts), and the OpenAPI document lists each once under components,
+ * named by its `$id`.
+ */
+export const SHARED_SCHEMAS: TSchema[] = [ErrorSchema, DocumentSchema, EntrySchema, VersionSchema, ReviewItemSchema]
 
 export const TAGS = [
   { name: 'system', description: '系统状态与接口文档' },
@@ -19,7 +29,7 @@ export const TAGS = [
 ]
 
 export const swaggerPlugin = fp(async function swaggerDocs(app: FastifyInstance) {
-  app.addSchema(ErrorSchema)
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

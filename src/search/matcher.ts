@@ -35,6 +35,8 @@ export interface MatcherOptions {
   maxDfShare?: number
   /** The same as an absolute number of entries, which is what bounds latency in a large library. */
   maxDf?: number
+  /** The longest common substring with the answer is looked for in its first this many characters. */
+  answerLcsChars?: number
   /** At most this many (the rarest) words of a long question are used for retrieval. */
   maxQueryTerms?: number
 }
@@ -43,7 +45,7 @@ interface PreparedText {
   text: string // compact normalised text
   words: Set<string>
   terms: string[] // distinct words that are not stop words
-  indexWords: string[] // the same with repeats, in order, as indexed
+  indexWords: string[] // the same with repeats, in order, as indexed (dropped once indexed)
   bigrams: Set<string>
   chars: Set<string>
   pinyin: Set<string> | null
@@ -55,6 +57,7 @@ interface PreparedEntry {
   doc: MatchDocument
   questions: PreparedText[] // [standard, ...similar], blank ones left out
   questionTexts: string[] // the same questions as written
+  plainTexts: string[] // the same, normalised and compact but without synonyms (typeahead compares them)
   answer: string // compact normalised start of the answer
   qTerms: Set<string> // words of the questions and keywords, for document frequencies
 }
@@ -97,8 +100,9 @@ export function createMatcher(options: MatcherOptions) {
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
   const maxDfShare = options.maxDfShare ?? 0.05
-  const maxDf = options.maxDf ?? 1500
-  const maxQueryTerms = options.maxQueryTerms ?? 16
+  const maxDf = options.maxDf ?? 600
+  const answerLcsChars = options.answerLcsChars ?? 120
+  const maxQueryTerms = options.maxQueryTerms ?? 12
   let model = options.model
   let weights = rankWeights(model)
 
@@ -144,13 +148,14 @@ export function createMatcher(options: MatcherOptions) {
   function add(doc: MatchDocument) {
     if (entries.has(doc.id)) remove(doc.id)
     const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
-    const questions = questionTexts.map((q) => prepareText(prepare(q)))
+    const plain = questionTexts.map((q) => normalizeText(q))
+    const questions = plain.map((n) => prepareText(rewrite(n)))
     const answerNorm = prepare(doc.answer.slice(0, answerChars))
     const answerWords = answerNorm ? tokenize(answerNorm) : []
     const keywordWords = doc.keywords.flatMap((k) => tokenize(prepare(k)))
     const qTerms = new Set<string>(keywordWords)
     for (const p of questions) for (const t of p.terms) qTerms.add(t)
-    const entry: PreparedEntry = { doc, questions, questionTexts, answer: compactText(answerNorm), qTerms }
+    const entry: PreparedEntry = { doc, questions, questionTexts, plainTexts: plain.map(compactText), answer: compactText(answerNorm), qTerms }
     entries.set(doc.id, entry)
     bump(qDf, qTerms, 1)
     if (entry.answer) { bump(aDf, new Set(answerWords), 1); answerDocs++ }
@@ -162,8 +167,10 @@ export function createMatcher(options: MatcherOptions) {
       keywords: keywordWords.join(' '),
       answer: answerWords.join(' '),
       // As written and with synonyms read, so both what the agent sees and its canonical form match.
-      typeahead: questionTexts.map((q) => { const n = normalizeText(q); const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
+      typeahead: plain.map((n) => { const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
     })
+    // Kept per entry for re-ranking are the sets; the ordered word lists were only for indexing.
+    for (const p of questions) p.indexWords = []
   }
 
   function remove(id: number) {
@@ -260,7 +267,7 @@ export function createMatcher(options: MatcherOptions) {
       if (e.answer) {
         x[FEATURE_INDEX.ansCov] = weightedCoverage(q.terms, aIdf, (w) => e.answer.includes(w))
         x[FEATURE_INDEX.ansBigram] = containmentInText(q.bigrams, e.answer)
-        x[FEATURE_INDEX.ansLcs] = q.text.length ? longestCommonSubstring(q.text, e.answer) / q.text.length : 0
+        x[FEATURE_INDEX.ansLcs] = q.text.length ? longestCommonSubstring(q.text, e.answer, answerLcsChars) / q.text.length : 0
       }
       const score = dot(weights, x)
       ranked.push({
@@ -299,12 +306,15 @@ export function createMatcher(options: MatcherOptions) {
     // Stop words and very common words (怎么) are dropped before the last piece: each looked-up
     // word costs its whole posting list, and they narrow nothing down.
     const common = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
-    const kept = words.filter((w, i) => i === words.length - 1 || (!STOP_WORDS.has(w) && (qDf.get(w) ?? 0) <= common))
+    const isCommon = (w: string) => STOP_WORDS.has(w) || (qDf.get(w) ?? 0) > common
+    const kept = words.filter((w, i) => i === words.length - 1 || !isCommon(w))
+    // A last piece that is itself a common word (怎么) would expand to most of the index.
+    if (kept.length && isCommon(kept[kept.length - 1])) kept.pop()
     if (kept.length === 0) return []
     const topic = opts.topic
     const filter = topic ? (r: { id: number }) => entries.get(r.id)?.doc.topicCode === topic : undefined
     const typedTail = compactText(normalized).slice(-4)
-    const questionTexts = (e: PreparedEntry) => e.questionTexts.map((q) => { const n = compactText(normalizeText(q)); return [n, rewrite(n)] })
+    const questionTexts = (e: PreparedEntry) => e.plainTexts.map((n, i) => [n, e.questions[i].text])
     for (let k = Math.min(3, kept.length); k >= 1; k--) {
       const last = kept.slice(kept.length - k).join('')
       if (k > 1 && last.length > 4) continue

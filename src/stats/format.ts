@@ -1,6 +1,7 @@
 // Dates and labels as the office reads them: Asia/Shanghai local time, Chinese names.
 import type { Channel } from '../config.ts'
 import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
+import { addDays, isIsoDate, shanghaiDate as dateOf, startOfShanghaiDay } from '../calendar/working-days.ts'
 import { StatsPeriodInvalidError } from './stats.errors.ts'
 
 // Asia/Shanghai has been UTC+8 without daylight saving since 1991, so a fixed offset is exact for
@@ -15,25 +16,11 @@ export function shanghaiDateTime(iso: string | null | undefined): string {
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
 
-/** '2025-10-09T17:00:00.000Z' → '2025-10-10' (Asia/Shanghai). */
+/** '2025-10-09T17:00:00.000Z' → '2025-10-10' (Asia/Shanghai); '' for no time. */
 export function shanghaiDate(iso: string | Date | null | undefined): string {
   if (!iso) return ''
-  const ms = typeof iso === 'string' ? Date.parse(iso) : iso.getTime()
-  if (Number.isNaN(ms)) return ''
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** The UTC instant at which a Shanghai calendar day begins: '2025-10-01' → '2025-09-30T16:00:00.000Z'. */
-export function shanghaiDayStartUtc(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) - SHANGHAI_OFFSET_MS).toISOString()
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10)
-}
-
-function isRealDate(date: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00.000Z`).toISOString().slice(0, 10) === date
+  const instant = typeof iso === 'string' ? new Date(iso) : iso
+  return Number.isNaN(instant.getTime()) ? '' : dateOf(instant)
 }
 
 /** A period of whole Shanghai days, both ends included, and the UTC range [fromUtc, toUtc) it covers. */
@@ -47,10 +34,10 @@ export function resolvePeriod(q: { from?: string; to?: string }, now: Date): Per
   const to = q.to ?? shanghaiDate(now)
   const from = q.from ?? `${to.slice(0, 7)}-01`
   for (const [name, d] of [['from', from], ['to', to]] as const) {
-    if (!isRealDate(d)) throw new StatsPeriodInvalidError(`${name}=${d} 不是有效日期`)
+    if (!isIsoDate(d)) throw new StatsPeriodInvalidError(`${name}=${d} 不是有效日期`)
   }
   if (from > to) throw new StatsPeriodInvalidError(`开始日期 ${from} 晚于结束日期 ${to}`)
-  return { from, to, fromUtc: shanghaiDayStartUtc(from), toUtc: shanghaiDayStartUtc(addDays(to, 1)) }
+  return { from, to, fromUtc: startOfShanghaiDay(from), toUtc: startOfShanghaiDay(addDays(to, 1)) }
 }
 
 /** The Shanghai dates a month covers: '2025-10' → { from: '2025-10-01', to: '2025-10-31' }. */

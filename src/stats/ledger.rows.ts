@@ -1,7 +1,7 @@
 // One ticket as a row of the 登记台账: what the office files, with the asker's details masked.
 import type { Channel } from '../config.ts'
 import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
-import { maskEmail, maskName, maskNumbersInText, maskPhone } from '../common/privacy.ts'
+import { maskContactsInText, maskName, maskPhone } from '../common/privacy.ts'
 import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } from './format.ts'
 
 export interface LedgerRecord {
@@ -45,13 +45,6 @@ export const LEDGER_COLUMNS = [
 
 export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
-
-/** ID-card numbers, phone numbers and e-mail addresses inside the asker's text, masked (G4). */
-export function maskQuestion(text: string): string {
-  return maskNumbersInText(text).replace(EMAIL, (m) => maskEmail(m) ?? m)
-}
-
 /**
  * The asker's own name and phone number wherever they recur in free text (an answer that begins
  * 张三您好, a letter that repeats the number), replaced by their masked forms.
@@ -88,7 +81,7 @@ export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (stri
     CHANNEL_LABELS[r.channel] ?? r.channel,
     maskName(r.askerName) ?? '',
     maskPhone(r.askerPhone) ?? '',
-    maskKnownDetails(maskQuestion(r.question), askerOf(r)),
+    maskKnownDetails(maskContactsInText(r.question), askerOf(r)),
     r.unitName,
     shanghaiDateTime(r.assignedAt),
     shanghaiDateTime(r.dueAt) + (r.dueAtProvisional ? '（暂定）' : ''),
@@ -111,7 +104,7 @@ export function ledgerView(r: LedgerRecord, nowIso: string) {
     channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
     kind: r.kind,
     asker: { name: maskName(r.askerName), phone: maskPhone(r.askerPhone) },
-    question: maskKnownDetails(maskQuestion(r.question), askerOf(r)),
+    question: maskKnownDetails(maskContactsInText(r.question), askerOf(r)),
     unit: { code: r.unitCode, name: r.unitName },
     assignedAt: r.assignedAt,
     dueAt: r.dueAt,

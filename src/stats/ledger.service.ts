@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream'
 import type { Channel } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
-import { shanghaiDate, shanghaiDayStartUtc } from './format.ts'
+import { addDays, startOfShanghaiDay } from '../calendar/working-days.ts'
+import { shanghaiDate } from './format.ts'
 import { ledgerCsvStream, ledgerXlsxStream } from './ledger.export.ts'
 import { createLedgerRepository, type LedgerFilter } from './ledger.repository.ts'
 import { ledgerView } from './ledger.rows.ts'
@@ -24,15 +25,11 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 }
 
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10)
-}
-
 function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
   if (q.from && q.to && q.from > q.to) throw new StatsPeriodInvalidError(`开始日期 ${q.from} 晚于结束日期 ${q.to}`)
   return {
-    fromUtc: q.from ? shanghaiDayStartUtc(q.from) : undefined,
-    toUtc: q.to ? shanghaiDayStartUtc(nextDay(q.to)) : undefined,
+    fromUtc: q.from ? startOfShanghaiDay(q.from) : undefined,
+    toUtc: q.to ? startOfShanghaiDay(addDays(q.to, 1)) : undefined,
     unitId: scope.unitId,
     channel: q.channel,
     status: q.status,

@@ -9,19 +9,28 @@ import { startServer, type RunningServer } from '../../bench/server.ts'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** In CI the browser is installed by .ci/run, so its absence is a failure there; elsewhere the tests are skipped. */
 export const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true'
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+/** `SCREENSHOTS=update` refreshes the README's pictures; otherwise they go to the test's temporary folder, so a test run leaves the tree clean. */
+export const SCREENSHOTS = process.env.SCREENSHOTS === 'update' ? fileURLToPath(new URL('../../docs/screens/', import.meta.url)) : null
 export const E2E_ADMIN = 'e2e-admin-token-0123456789abc'
 
 export interface E2E { server: RunningServer; browser: Browser; page: Page; dir: string; close(): Promise<void> }
 
+let screenshotDir = ''
+
 export async function startE2E(): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'qa-e2e-'))
-  const server = await startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none' })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+  screenshotDir = SCREENSHOTS ?? join(dir, 'screens')
+  // The server (migrations, demo data, search index) and Chromium start side by side.
+  const [server, browser] = await Promise.all([
+    startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none' }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ])
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  // Fail with the locator that did not appear, well before vitest's own timeout.
+  page.setDefaultTimeout(10_000)
   return {
     server, browser, page, dir,
     async close() {
@@ -42,8 +51,25 @@ export async function signIn(page: Page, baseUrl: string, token: string) {
 }
 
 export async function screenshot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+  mkdirSync(screenshotDir, { recursive: true })
+  // Not mid-load: Element Plus's v-loading mask greys the screen while a call is in flight.
+  await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {})
+  await page.waitForTimeout(300)
+  // Toasts from the step before would cover the screen being shown.
+  const hide = await page.addStyleTag({ content: '.el-message { visibility: hidden !important; }' })
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false })
+  await hide.evaluate((el) => (el as Element).remove())
+}
+
+/** Calls the API directly, to set up a test's data or to check what the screen did. */
+export async function apiCall<T = any>(baseUrl: string, method: string, path: string, body?: unknown, token = E2E_ADMIN): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
 }
 
 export async function createToken(baseUrl: string, body: Record<string, unknown>): Promise<string> {
