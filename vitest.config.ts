@@ -7,7 +7,7 @@ export default defineConfig({
     pool: 'forks',
     // vitest leaves one core idle by default; CI has two and the suite is CPU-bound.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 })

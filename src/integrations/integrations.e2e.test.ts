@@ -65,5 +65,5 @@ describe.skipIf(!ticketsWired)('a mailbox letter end to end', () => {
 
     const polled = (await t.call({ method: 'GET', url: '/api/v1/events', token: mailbox.token })).json()
     expect(polled.items.map((e: { id: string }) => e.id)).toEqual(got.map((e) => e.id))
-  })
+  }, 120_000) // a time limit for a shared machine: the whole flow runs through the real routes
 })
