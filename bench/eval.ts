@@ -1,5 +1,6 @@
 // npm run eval: the real matcher on the public retrieval benchmarks, plus the held-out decision test.
 // Options: --task=lcqmc,afqmc,tipdm  --cut=cut|hmm|search  --pool=30  --no-pinyin  --threshold=0.8  --sweep
+//          --grams  --gram-pool=10  --gram-terms=10  --gram-answer=300  --model=path.json
 import { DEFAULTS } from '../src/config.ts'
 import { createMatcher, type Matcher } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
@@ -15,7 +16,7 @@ const threshold = Number(args.get('threshold') ?? DEFAULTS.MATCH_THRESHOLD)
 const model = loadModel(args.get('model'))
 
 function build(task: RetrievalTask, keep?: (id: string) => boolean) {
-  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()), answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined })
+  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()), answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined, gramView: args.get('grams') === 'true', gramPool: args.has('gram-pool') ? Number(args.get('gram-pool')) : undefined, maxGramTerms: args.has('gram-terms') ? Number(args.get('gram-terms')) : undefined, gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
   const { docs, externalIds } = toDocuments(task.library, keep ? (l) => keep(l.id) : undefined)
   const t0 = performance.now()
   for (const d of docs) matcher.add(d)
@@ -63,7 +64,24 @@ function decision(task: RetrievalTask, seed = 20240) {
       answered: answered.length,
     }
   }
-  return { at, heldOut: heldOut.size, queries: rows.length }
+  /**
+   * Threshold-free view of how well confidence separates right from wrong: the largest share of
+   * answerable queries answered right at once over all thresholds whose wrong share is at most `maxWrong`.
+   * For comparing variants only; the default threshold is chosen on fit data (bench/fit.ts), never here.
+   */
+  const bestAt = (maxWrong: number) => {
+    const sorted = [...rows].sort((a, b) => b.conf - a.conf)
+    const present = rows.filter((x) => x.present).length
+    let answered = 0, wrong = 0, right = 0, best = 0
+    for (const x of sorted) {
+      answered++
+      if (x.present && x.right) right++
+      else if (!x.right) wrong++
+      if (wrong / answered <= maxWrong) best = Math.max(best, right / present)
+    }
+    return best
+  }
+  return { at, bestAt, heldOut: heldOut.size, queries: rows.length }
 }
 
 const pct = (x: number) => (x * 100).toFixed(1) + '%'
@@ -86,6 +104,7 @@ if (args.get('decision') !== 'false') {
       const x = d.at(th)
       console.log(`| ${name} | ${th} | ${pct(x.answeredRight)} | ${pct(x.wrongShare)} | ${pct(x.heldOutUnmatched)} |`)
     }
+    console.log(`(${name}: at most 2% wrong allows ${pct(d.bestAt(0.02))} answered right, at most 1% ${pct(d.bestAt(0.01))}; separation only, not a chosen threshold)`)
   }
 }
 void (undefined as unknown as Matcher)

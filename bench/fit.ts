@@ -8,7 +8,7 @@
 // entries removed, so that "the right entry is not in the library" is part of what it learns.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
-import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, confidenceInputs, sigmoid, type RankModel } from '../src/search/ranker.ts'
+import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, compileScorer, confidenceInputs, sigmoid, softmaxShares, type RankModel } from '../src/search/ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
@@ -76,7 +76,7 @@ const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
-  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite })
+  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, gramView: args.get('grams') === 'true', gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
   for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
   return task.queries.map((q) => {
     const cands = m.match(q.text, { limit: pool }).candidates
@@ -134,13 +134,11 @@ function fitLogistic(rows: number[][], labels: number[], l2 = 1e-4, epochs = 300
   return w
 }
 
-const scoreOf = (w: Float64Array, x: Float64Array) => { let z = 0; for (let i = 0; i < w.length; i++) z += w[i] * x[i]; return z }
-
-function r1(samples: Sample[], w: Float64Array) {
+function r1(samples: Sample[], scoreOf: (x: Float64Array) => number) {
   let hit = 0
   for (const s of samples) {
     if (s.gold < 0) continue
-    const scores = s.xs.map((x) => scoreOf(w, x))
+    const scores = s.xs.map((x) => scoreOf(x))
     if (scores.indexOf(Math.max(...scores)) === s.gold) hit++
   }
   return hit / samples.length
@@ -171,8 +169,10 @@ const ncpS = collect(ncp)
 console.log(`features collected in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 
 const w = fitRank([...lcqA, ...afq, ...ncpS])
-console.log('R@1 on fitting data: lcqmc-dev A', r1(lcqA, w).toFixed(3), 'afqmc-dev', r1(afq, w).toFixed(3), 'ncppolicies', r1(ncpS, w).toFixed(3))
-console.log('R@1 on held-out lcqmc-dev B', r1(lcqB, w).toFixed(3))
+const ranking: Pick<RankModel, 'rank'> = { rank: Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i].toFixed(4))])) }
+const scoreOf = compileScorer({ ...ranking, confidence: {} })
+console.log('R@1 on fitting data: lcqmc-dev A', r1(lcqA, scoreOf).toFixed(3), 'afqmc-dev', r1(afq, scoreOf).toFixed(3), 'ncppolicies', r1(ncpS, scoreOf).toFixed(3))
+console.log('R@1 on held-out lcqmc-dev B', r1(lcqB, scoreOf).toFixed(3))
 
 // Confidence: LCQMC dev half B with 20% of its gold entries out of the library.
 const goldsB = [...new Set(lcqmcDev.queries.filter((_, i) => !splitA.has(i)).map((q) => q.gold))]
@@ -181,14 +181,41 @@ const heldOut = new Set(goldsB.filter(() => hr() < 0.2))
 const confSamples = collect({ ...lcqmcDev, queries: lcqmcDev.queries.filter((_, i) => !splitA.has(i)) }, heldOut)
 const rows: number[][] = []
 const labels: number[] = []
+const presentRows: boolean[] = []
 for (const s of confSamples) {
   if (s.xs.length === 0) continue
-  const scored = s.xs.map((x, j) => ({ z: scoreOf(w, x), x, j })).sort((a, b) => b.z - a.z)
+  const scored = s.xs.map((x, j) => ({ z: scoreOf(x), x, j })).sort((a, b) => b.z - a.z)
   const top = scored[0]
-  rows.push(confidenceInputs(top.z, scored[1]?.z, top.x))
+  rows.push(confidenceInputs(top.z, scored[1]?.z, top.x, softmaxShares(scored.map((a) => a.z))[0]))
   labels.push(s.present && top.j === s.gold ? 1 : 0)
+  presentRows.push(s.present)
 }
 const c = fitLogistic(rows, labels)
+// Out-of-sample separation on the confidence data (2-fold): the largest share of answerable queries
+// answered right at once while at most 5% / 10% of answers at once are wrong. Compares input sets.
+{
+  const fold = rows.map((_, i) => i % 2)
+  const out: { p: number; y: number; present: boolean }[] = []
+  for (const f of [0, 1]) {
+    const idx = rows.map((_, i) => i).filter((i) => fold[i] !== f)
+    const cf = fitLogistic(idx.map((i) => rows[i]), idx.map((i) => labels[i]))
+    rows.forEach((x, i) => { if (fold[i] === f) out.push({ p: sigmoid(x.reduce((a, xi, k) => a + xi * cf[k], 0)), y: labels[i], present: presentRows[i] }) })
+  }
+  out.sort((a, b) => b.p - a.p)
+  const present = out.filter((o) => o.present).length
+  const best = (maxWrong: number) => { let n = 0, w = 0, r = 0, b = 0; for (const o of out) { n++; if (o.y) r++; else w++; if (w / n <= maxWrong) b = Math.max(b, r / present) } return b }
+  console.log(`confidence, 2-fold out of sample: at most 5% wrong allows ${(100 * best(0.05)).toFixed(1)}% answered right, at most 10% ${(100 * best(0.1)).toFixed(1)}%`)
+  // The default MATCH_THRESHOLD is read from here: the lowest threshold (in steps of 0.01) at which,
+  // out of sample, at most 2% of the answers given at once are wrong and so is every higher one.
+  const wrongAt = (th: number) => { const a = out.filter((o) => o.p >= th); return { n: a.length, wrong: a.length ? a.filter((o) => !o.y).length / a.length : 0, right: a.filter((o) => o.y).length / present } }
+  let chosen = 1
+  for (let th = 0.99; th >= 0.5 - 1e-9; th -= 0.01) { if (wrongAt(th).wrong <= 0.02) chosen = th; else break }
+  for (const th of [0.8, 0.85, 0.9, 0.93, 0.95, 0.97, chosen]) {
+    const w = wrongAt(th)
+    console.log(`  out of sample, threshold ${th.toFixed(2)}: answered ${w.n}, right ${(100 * w.right).toFixed(1)}% of answerable, wrong ${(100 * w.wrong).toFixed(1)}% of answered`)
+  }
+  console.log(`threshold for at most 2% wrong on fit data (out of sample): ${chosen.toFixed(2)}`)
+}
 const probs = rows.map((x) => sigmoid(x.reduce((a, xi, i) => a + xi * c[i], 0)))
 console.log('confidence fitted on', rows.length, 'queries; positives', labels.filter(Boolean).length)
 for (const th of [0.5, 0.7, 0.8, 0.85, 0.9, 0.95]) {
@@ -202,9 +229,9 @@ for (let b = 0; b < 10; b++) {
 }
 
 const model: RankModel = {
-  rank: Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i].toFixed(4))])),
+  ...ranking,
   confidence: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(c[i].toFixed(4))])),
-  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin}`,
+  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin} grams=${args.get('grams') === 'true' ? (args.get('gram-answer') ?? 300) : 'off'}`,
 }
 if (args.get('write') !== 'false') {
   writeFileSync(args.get('out') ?? MODEL_FILE, JSON.stringify(model, null, 2) + '\n')

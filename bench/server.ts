@@ -1,5 +1,5 @@
 // Runs the real service as a child process, for cold start and HTTP load figures.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -19,14 +19,19 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer { url: string; child: ChildProcess; pid: number; coldStartMs: number; stop(): Promise<void> }
 
+/** Builds dist/server.mjs as `npm start` does (the bundle is what a deployment runs). */
+export function buildServer(): void {
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' })
+}
+
 /**
- * Starts src/server.ts on `databasePath`; resolves when POST /api/v1/match first succeeds (or, without a
+ * Starts the bundled server (dist/server.mjs; call buildServer first) on `databasePath`; resolves when POST /api/v1/match first succeeds (or, without a
  * probe question, when /health answers).
  */
 export async function startServer(databasePath: string, adminToken: string, probeQuestion: string | null, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server.mjs'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: adminToken, SEED_DEMO: '0', LOG_LEVEL: 'warn', WEBHOOK_POLL_INTERVAL_MS: '0', INTEGRATION_RATE_LIMIT: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Media, MediaKind, Validity } from '../src/kb/kb.table.ts'
+import { fromRoot } from '../src/paths.ts'
 
 export interface UnitSeed { code: string; name: string; contactName: string; contactPhone: string; contactEmail?: string }
 export interface TopicSeed { code: string; name: string; required: boolean; defaultUnitCode: string }
@@ -33,7 +34,7 @@ export interface EntrySeed {
 }
 export interface DemoData { units: UnitSeed[]; topics: TopicSeed[]; documents: DocumentSeed[]; entries: EntrySeed[] }
 
-const readJson = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./data/${name}.json`, import.meta.url), 'utf8')) as T
+const readJson = <T>(name: string): T => JSON.parse(readFileSync(fromRoot('seeds', 'data', `${name}.json`), 'utf8')) as T
 
 export function readDemoData(): DemoData {
   return {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { errorsPlugin } from './plugins/errors.ts'
-import { installValidators } from './plugins/validation.ts'
+import { installValidators, lazySerializers } from './plugins/validation.ts'
 import { swaggerPlugin } from './plugins/swagger.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { createServices, type Services } from './services.ts'
@@ -53,6 +53,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // One consultation fits easily in 1 MiB; the bulk import raises its own route's limit.
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    schemaController: lazySerializers,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installValidators(app)

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { units } from '../units/units.table.ts'
 import { apiTokens, type Role } from './auth.table.ts'
@@ -27,9 +27,12 @@ export function createAuthService({ db, reviewSteps }: { db: Db; reviewSteps: re
     return { tokenId: row.id, role: row.role, name: row.name, unitId: row.unitId, reviewStep: row.reviewStep }
   }
 
+  // Every authenticated request runs this: prepared once rather than built per request.
+  const tokenByHash = db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare()
+
   return {
     authenticate(secret: string): Actor {
-      const row = db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt))).get()
+      const row = tokenByHash.get({ hash: hashToken(secret) })
       if (!row) throw new InvalidTokenError()
       const now = Date.now()
       if ((lastTouched.get(row.id) ?? 0) < now - 60_000) {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
+import { fromRoot } from '../paths.ts'
 
-export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url))
+export const CONSOLE_DIR = fromRoot('dist/console')
 
 /** Serves the built web console at /console/ (built by `npm run build:console`, which `npm install` runs). */
 export async function consoleRoutes(app: FastifyInstance) {

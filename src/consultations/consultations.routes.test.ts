@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { entries } from '../kb/kb.table.ts'
 import { consultations, tickets } from './consultations.table.ts'
 import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
@@ -7,9 +7,16 @@ import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 const PENSION = LIBRARY.pension
 
 describe('consultation intake', () => {
+  // One app and one library for the file; each test looks only at what it submitted.
   let k: Kit
-  beforeEach(async () => { k = await createKit() })
-  afterEach(async () => { await k.close() })
+  let lib: Awaited<ReturnType<Kit['library']>>
+  beforeAll(async () => {
+    k = await createKit()
+    lib = await k.library()
+    await k.publishEntry({ unitCode: 'ybj', question: '新冠疫苗接种费用由谁承担？', answer: '按原规定由医保基金和财政共同负担。', repealed: true })
+  })
+  afterAll(async () => { await k.close() })
+  beforeEach(() => { k.events.length = 0 })
 
   const hits = (entryId: number) => k.app.services.db.select({ n: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()!.n
   const count = () => ({
@@ -18,37 +25,91 @@ describe('consultation intake', () => {
   })
 
   it('records a consultation the agent answered from an entry, and counts the hit', async () => {
-    const entryId = await k.publishEntry(PENSION)
+    const entryId = lib.pension
+    const before = hits(entryId)
     const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: entryId, asker: { name: '张三', phone: '13812345678' } })
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entryId, answeredAutomatically: false, channel: 'hotline', kind: 'question' })
     expect(res.body.entry).toMatchObject({ id: entryId, question: PENSION.question, answer: PENSION.answer, unit: { code: 'rsj', name: '区人力社保局' }, inForce: true })
     expect(res.body.ticket).toBeUndefined()
-    expect(hits(entryId)).toBe(1)
+    expect(hits(entryId)).toBe(before + 1)
     expect(k.events).toEqual([expect.objectContaining({ type: 'consultation.answered', consultationId: res.body.consultation.id, payload: expect.objectContaining({ automatically: false }) })])
   })
 
+  describe('one use, one hit: a consultation answered from a match and feedback on that match', () => {
+    const match = async (question: string, token = k.tokens.agent) =>
+      (await k.call({ method: 'POST', url: '/api/v1/match', payload: { question }, token })).json() as { matchId: string }
+    const feedback = async (matchId: string, entryId: number, token = k.tokens.agent) =>
+      (await k.call({ method: 'POST', url: `/api/v1/match/${matchId}/feedback`, payload: { entryId }, token })).statusCode
+    const questionHits = (entryId: number) => k.app.services.search.questionHits(entryId).reduce((n, q) => n + q.hits, 0)
+
+    it('counts the hit once when the client answers with an entry and then gives feedback naming it', async () => {
+      const before = { hits: hits(lib.pension), questions: questionHits(lib.pension) }
+      const m = await match('灵活就业怎么交养老保险')
+      const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: lib.pension, matchId: m.matchId })
+      expect(res.body.consultation).toMatchObject({ outcome: 'answered', matchId: m.matchId })
+      expect(await feedback(m.matchId, lib.pension)).toBe(200)
+      expect(hits(lib.pension)).toBe(before.hits + 1)
+      expect(questionHits(lib.pension)).toBe(before.questions + 1)
+    })
+
+    it('counts the hit once when the feedback comes first', async () => {
+      const before = hits(lib.pension)
+      const m = await match('灵活就业的养老保险怎么交')
+      expect(await feedback(m.matchId, lib.pension)).toBe(200)
+      expect(hits(lib.pension)).toBe(before + 1)
+      await k.submit({ channel: 'hotline', question: '灵活就业的养老保险怎么交', answeredEntryId: lib.pension, matchId: m.matchId })
+      expect(hits(lib.pension)).toBe(before + 1)
+    })
+
+    it('moves the hit to the entry the consultation was answered with when earlier feedback named another', async () => {
+      const before = { pension: hits(lib.pension), unemployment: hits(lib.unemployment), unemploymentQuestions: questionHits(lib.unemployment) }
+      const m = await match('失业了养老保险还能交吗')
+      expect(await feedback(m.matchId, lib.unemployment)).toBe(200)
+      await k.submit({ channel: 'hotline', question: '失业了养老保险还能交吗', answeredEntryId: lib.pension, matchId: m.matchId })
+      expect(hits(lib.pension)).toBe(before.pension + 1)
+      expect(hits(lib.unemployment)).toBe(before.unemployment)
+      expect(questionHits(lib.unemployment)).toBe(before.unemploymentQuestions)
+    })
+
+    it('counts an automatic answer once when the integration also gives feedback on its match', async () => {
+      const before = hits(lib.pension)
+      const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-HIT-1' }, k.tokens.integration)
+      expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, matchId: expect.any(String) })
+      expect(await feedback(res.body.consultation.matchId, lib.pension, k.tokens.integration)).toBe(200)
+      expect(hits(lib.pension)).toBe(before + 1)
+    })
+
+    it('counts each consultation answered from the same match, and feedback alone once', async () => {
+      const before = hits(lib.startup)
+      const m = await match('个体户创业补贴怎么申请')
+      for (const question of ['个体户创业补贴怎么申请', '个体户创业补贴去哪申请']) {
+        await k.submit({ channel: 'hotline', question, answeredEntryId: lib.startup, matchId: m.matchId })
+      }
+      expect(hits(lib.startup)).toBe(before + 2)
+      expect(await feedback((await match('个体户创业补贴要什么材料')).matchId, lib.startup)).toBe(200)
+      expect(hits(lib.startup)).toBe(before + 3)
+    })
+  })
+
   it('answers automatically on a mailbox channel when the matcher is confident, keeping its confidence', async () => {
-    const lib = await k.library()
+    const before = hits(lib.pension)
     const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-001' }, k.tokens.integration)
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, answeredAutomatically: true, matchId: expect.any(String) })
     expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.config.matchThreshold)
     expect(res.body.entry.answer).toBe(PENSION.answer)
-    expect(hits(lib.pension)).toBe(1)
+    expect(hits(lib.pension)).toBe(before + 1)
     expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension, answer: PENSION.answer } } })
   })
 
   it('never answers automatically from an entry whose policy has been repealed', async () => {
-    await k.library()
-    await k.publishEntry({ unitCode: 'ybj', question: '新冠疫苗接种费用由谁承担？', answer: '按原规定由医保基金和财政共同负担。', repealed: true })
     const res = await k.submit({ channel: 'portal', question: '新冠疫苗接种费用由谁承担？' }, k.tokens.integration)
     expect(res.body.consultation.outcome).toBe('ticketed')
     expect(res.body.ticket.unit.code).toBe('ybj')
   })
 
   it("opens a ticket for the matched entry's unit when the channel does not answer automatically", async () => {
-    await k.library()
     const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险' })
     expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', answeredEntryId: null })
     expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'rsj', name: '区人力社保局' } })
@@ -56,20 +117,17 @@ describe('consultation intake', () => {
   })
 
   it('opens a ticket although a match exists when the agent cannot answer at once', async () => {
-    await k.library()
     const res = await k.submit({ channel: 'mailbox', question: PENSION.question, openTicket: true }, k.tokens.integration)
     expect(res.body.consultation.outcome).toBe('ticketed')
     expect(res.body.ticket.unit.code).toBe('rsj')
   })
 
   it('does not answer automatically when the client already ran the matcher and chose not to', async () => {
-    await k.library()
     const res = await k.submit({ channel: 'portal', question: PENSION.question, matchId: 'm-earlier' }, k.tokens.integration)
     expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: 'm-earlier' })
   })
 
   it('sends the ticket to the unit the agent chose', async () => {
-    await k.library()
     const res = await k.submit({ channel: 'hotline', question: PENSION.question, unitCode: 'jw' })
     expect(res.body.ticket).toMatchObject({ status: 'assigned', unit: { code: 'jw' } })
   })
@@ -123,10 +181,11 @@ describe('consultation intake', () => {
   })
 
   it('refuses a time of receipt in the future', async () => {
+    const before = count()
     const res = await k.submit({ channel: 'hotline', question: '问题', receivedAt: new Date(Date.now() + 3600_000).toISOString() })
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ code: 'CONSULTATION_RECEIVED_IN_FUTURE', details: [{ field: 'receivedAt' }] })
-    expect(count()).toEqual({ consultations: 0, tickets: 0 })
+    expect(count()).toEqual(before)
   })
 
   it('refuses an impossible date', async () => {
@@ -137,13 +196,14 @@ describe('consultation intake', () => {
 
   it('returns the original consultation with 200 when an integration retries the same externalId', async () => {
     const payload = { channel: 'mailbox', question: '小区门口的路灯坏了找谁？', externalId: 'XF-2025-0042' }
+    const before = count()
     const first = await k.submit(payload, k.tokens.integration)
     const retry = await k.submit(payload, k.tokens.integration)
     expect(first.status).toBe(201)
     expect(retry.status).toBe(200)
     expect(retry.body.consultation.id).toBe(first.body.consultation.id)
     expect(retry.body.ticket.number).toBe(first.body.ticket.number)
-    expect(count()).toEqual({ consultations: 1, tickets: 1 })
+    expect(count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
 
     // externalId is unique per submitting token, not across integrations.
     const other = await k.submit(payload, k.tokens.integration2)
@@ -156,12 +216,13 @@ describe('consultation intake', () => {
       method: 'POST', url: '/api/v1/consultations', token: k.tokens.agent,
       headers: { 'idempotency-key': 'call-2025-0001' }, payload: { channel: 'hotline', question, unitCode: 'rsj' },
     })
+    const before = count()
     const first = await send('失业金怎么领？')
     const retry = await send('失业金怎么领？')
     expect(first.statusCode).toBe(201)
     expect(retry.statusCode).toBe(201)
     expect(retry.json().ticket.number).toBe(first.json().ticket.number)
-    expect(count()).toEqual({ consultations: 1, tickets: 1 })
+    expect(count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
     expect((await send('另一个问题')).statusCode).toBe(409)
   })
 
@@ -197,9 +258,12 @@ describe('consultation intake', () => {
   it('shows an integration only the consultations it submitted', async () => {
     const mine = await k.submit({ channel: 'mailbox', question: '路灯坏了', externalId: 'A-1' }, k.tokens.integration)
     const url = `/api/v1/consultations/${mine.body.consultation.id}`
+    const stranger = await k.token('integration', { name: '未提交过的接入系统' })
     expect((await k.call({ method: 'GET', url, token: k.tokens.integration })).statusCode).toBe(200)
-    expect((await k.call({ method: 'GET', url, token: k.tokens.integration2 })).statusCode).toBe(404)
-    expect((await k.call({ method: 'GET', url: '/api/v1/consultations', token: k.tokens.integration2 })).json().total).toBe(0)
+    expect((await k.call({ method: 'GET', url, token: stranger })).statusCode).toBe(404)
+    expect((await k.call({ method: 'GET', url: '/api/v1/consultations', token: stranger })).json().total).toBe(0)
+    const own = (await k.call({ method: 'GET', url: '/api/v1/consultations?channel=mailbox', token: k.tokens.integration })).json()
+    expect(own.items.map((c: any) => c.id)).toContain(mine.body.consultation.id)
   })
 })
 

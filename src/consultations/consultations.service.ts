@@ -178,7 +178,8 @@ export function createConsultationsService({ db, config, events, search, tickets
             registeredBy: actor.tokenId, externalId: input.externalId ?? null,
           })
           if (answer) {
-            search.recordHit(tx, answer.entryId, answer.matchedQuestion)
+            // The one place a use is counted; feedback on the same match counts nothing more.
+            search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId)
             const entry = entryView(tx, answer.entryId)!
             events.emit(tx, {
               type: 'consultation.answered', consultationId: c.id,

@@ -2,7 +2,8 @@
 import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
-import { tickets, type TicketStatus } from '../consultations/consultations.table.ts'
+import { tickets } from '../consultations/consultations.table.ts'
+import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
 import { shanghaiDate } from '../calendar/working-days.ts'
 
 /** What reminders need of services.calendar. */
@@ -11,8 +12,6 @@ export interface WorkingCalendar {
   workingDaysBetween(from: string | Date, to: string | Date): number
 }
 
-/** Tickets whose asker has not yet been replied to: the deadline still runs. */
-export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
 /** "Due soon": the deadline falls today or on the next working day. */
 export const DUE_SOON_WORKING_DAYS = 1
 // No run of days off is longer than this, so no ticket due later can be due within one working day.
@@ -52,7 +51,7 @@ export function createReminders({ db, events, calendar }: { db: Db; events: Even
         id: tickets.id, consultationId: tickets.consultationId, number: tickets.number, dueAt: tickets.dueAt,
         dueSoonNotifiedAt: tickets.dueSoonNotifiedAt, overdueNotifiedAt: tickets.overdueNotifiedAt,
       }).from(tickets).where(and(
-        inArray(tickets.status, [...OPEN_STATUSES]),
+        inArray(tickets.status, [...OPEN_TICKET_STATUSES]),
         lte(tickets.dueAt, new Date(now.getTime() + HORIZON_MS).toISOString()),
         or(isNull(tickets.dueSoonNotifiedAt), isNull(tickets.overdueNotifiedAt)),
       )).all()

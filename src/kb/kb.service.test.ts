@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import type { Actor } from '../auth/auth.service.ts'
@@ -84,6 +84,50 @@ describe('kb service contract (used by tickets and search)', () => {
     })
     await Promise.resolve()
     expect(calls).toEqual([[entry.id]])
+  })
+
+  it('announces nothing when the caller\'s transaction, or a savepoint around the change, rolls back', async () => {
+    const entry = await lib.entry()
+    await lib.publish(entry.id)
+    const calls: number[][] = []
+    kb.onChange((ids) => calls.push(ids))
+    const { db } = t.app.services
+    expect(() => db.transaction(() => {
+      kb.archiveEntry(entry.id, undefined, admin)
+      throw new Error('the caller fails after the change')
+    })).toThrow('the caller fails')
+    await Promise.resolve()
+    expect(calls).toEqual([])
+    expect(kb.getEntry(entry.id).status).toBe('published')
+
+    db.transaction((tx) => {
+      try {
+        tx.transaction(() => {
+          kb.archiveEntry(entry.id, undefined, admin)
+          throw new Error('a nested step fails')
+        })
+      } catch { /* the outer transaction goes on and commits */ }
+    })
+    await Promise.resolve()
+    expect(calls).toEqual([])
+    expect(kb.getEntry(entry.id).status).toBe('published')
+
+    // The search index, which listens, still serves the entry.
+    expect(t.app.services.search.match({ question: kb.getEntry(entry.id).question }).candidates[0]?.entryId).toBe(entry.id)
+  })
+
+  it('waits for the commit even when a transaction stays open across an await', async () => {
+    const entry = await lib.entry()
+    await lib.publish(entry.id)
+    const calls: number[][] = []
+    kb.onChange((ids) => calls.push(ids))
+    const sqlite = t.app.services.db.$client
+    sqlite.exec('BEGIN IMMEDIATE')
+    kb.archiveEntry(entry.id, undefined, admin)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(calls).toEqual([])
+    sqlite.exec('COMMIT')
+    await vi.waitFor(() => expect(calls).toEqual([[entry.id]]))
   })
 
   it('servedEntries gives the search index the published content with its policy and in-force flag', async () => {

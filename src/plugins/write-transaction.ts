@@ -2,6 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Db } from '../db/client.ts'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A POST that only reads (a query too large or too private for a URL, like a caller's question
+     * to match): it runs outside the write transaction. Everything it writes must be its own concern
+     * (the matcher's logs are batched on their own).
+     */
+    readOnly?: boolean
+  }
+}
+
 export const WRITE_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE']
 export const isWriteMethod = (method: string | string[]) => [method].flat().some((m) => WRITE_METHODS.includes(m.toUpperCase()))
 
@@ -40,7 +51,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
   const release = (state: RequestTx, err?: Error) => { for (const next of state.held.splice(0)) next(err) }
 
   app.addHook('onRoute', (route) => {
-    if (!isWriteMethod(route.method)) return
+    if (!isWriteMethod(route.method) || route.config?.readOnly) return
     const original = route.handler
     route.handler = function writeInTransaction(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
       const state: RequestTx = { open: true, held: [] }
@@ -80,7 +91,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
   })
 
   app.addHook('onSend', function participantsBeforeSend(req, reply, payload, next) {
-    if (!isWriteMethod(req.method)) return next()
+    if (!isWriteMethod(req.method) || req.routeOptions.config?.readOnly) return next()
     const state = txs.get(req)
     const run = () => { for (const p of participants) p.beforeSend?.(req, reply, payload) }
     if (state?.open) {

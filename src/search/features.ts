@@ -1,5 +1,6 @@
 // Pure similarity measures between a query and a stored text, all on normalised, compact text
 // (no spaces). They are the inputs of the re-ranking model (ranker.ts).
+import { distance as levenshtein } from 'fastest-levenshtein'
 
 /** Distinct character bigrams; a one-character text is its own single "bigram". */
 export function charBigrams(s: string): Set<string> {
@@ -9,58 +10,17 @@ export function charBigrams(s: string): Set<string> {
   return out
 }
 
-export function charSet(s: string): Set<string> {
-  return new Set(s)
+/** Character bigrams in order, with repeats (as indexed); a one-character text is itself. */
+export function bigramList(s: string): string[] {
+  if (s.length <= 1) return s ? [s] : []
+  const out: string[] = []
+  for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2))
+  return out
 }
 
-/** Sørensen–Dice coefficient of two sets: 2|A∩B| / (|A|+|B|). */
-export function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 || b.size === 0) return 0
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
-  let n = 0
-  for (const x of small) if (large.has(x)) n++
-  return (2 * n) / (a.size + b.size)
-}
-
-/** Share of `a`'s elements found in `b`. */
-export function containment(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0) return 0
-  let n = 0
-  for (const x of a) if (b.has(x)) n++
-  return n / a.size
-}
-
-/** Share of `a`'s bigrams that occur somewhere in the long text `text` (no set needed for it). */
-export function containmentInText(a: ReadonlySet<string>, text: string): number {
-  if (a.size === 0 || text.length === 0) return 0
-  let n = 0
-  for (const x of a) if (text.includes(x)) n++
-  return n / a.size
-}
-
-const lev = { row: new Uint16Array(256) }
-
-/** Levenshtein distance by UTF-16 unit (CJK characters are one unit each). */
+/** Levenshtein distance by UTF-16 unit (CJK characters are one unit each); bit-parallel (Myers). */
 export function editDistance(a: string, b: string): number {
-  if (a === b) return 0
-  if (a.length === 0) return b.length
-  if (b.length === 0) return a.length
-  if (a.length > b.length) [a, b] = [b, a]
-  if (lev.row.length <= a.length) lev.row = new Uint16Array(a.length * 2 + 2)
-  const row = lev.row
-  for (let i = 0; i <= a.length; i++) row[i] = i
-  for (let j = 1; j <= b.length; j++) {
-    let prev = row[0]
-    row[0] = j
-    const bj = b.charCodeAt(j - 1)
-    for (let i = 1; i <= a.length; i++) {
-      const tmp = row[i]
-      const cost = a.charCodeAt(i - 1) === bj ? 0 : 1
-      row[i] = Math.min(row[i] + 1, row[i - 1] + 1, prev + cost)
-      prev = tmp
-    }
-  }
-  return row[a.length]
+  return levenshtein(a, b)
 }
 
 /** 1 − distance / longer length: 1 for equal texts, 0 for nothing in common. */
@@ -71,7 +31,10 @@ export function editSimilarity(a: string, b: string): number {
 
 const lcsRow = { row: new Uint16Array(256) }
 
-/** Length of the longest common substring (contiguous). O(|a|·|b|), meant for short `a`. */
+/**
+ * Length of the longest common substring (contiguous), the plain O(|a|·|b|) way: the reference that
+ * substringMatcher, which the matcher uses, is tested against.
+ */
 export function longestCommonSubstring(a: string, b: string, maxB = 1000): number {
   if (b.length > maxB) b = b.slice(0, maxB)
   if (a.length === 0 || b.length === 0) return 0
@@ -92,25 +55,6 @@ export function longestCommonSubstring(a: string, b: string, maxB = 1000): numbe
   return best
 }
 
-/** IDF-weighted share of `terms` present in `has` (e.g. the words of another text). */
-export function weightedCoverage(terms: readonly string[], idf: (t: string) => number, has: (t: string) => boolean): number {
-  let total = 0
-  let covered = 0
-  for (const t of terms) {
-    const w = idf(t)
-    total += w
-    if (has(t)) covered += w
-  }
-  return total === 0 ? 0 : covered / total
-}
-
-/** The largest weight among `terms` that `has` lacks, 0 if none is missing. */
-export function maxMissing(terms: readonly string[], weight: (t: string) => number, has: (t: string) => boolean): number {
-  let m = 0
-  for (const t of terms) if (!has(t)) { const w = weight(t); if (w > m) m = w }
-  return m
-}
-
 const NEGATION_RE = /[不没无非未别莫勿]/
 
 export function isNegated(text: string): boolean {
@@ -122,4 +66,147 @@ const NUMBER_RE = /\d+|[一二三四五六七八九十百千万两]+(?=[个年�
 /** Numbers in a text, as written (digits, or Chinese numerals before a measure word). */
 export function numbersIn(text: string): string {
   return (text.match(NUMBER_RE) ?? []).sort().join(',')
+}
+
+// Set measures over sorted arrays of distinct numbers (interned words, character codes, bigram
+// codes): the re-ranker compares the query with ~50 stored questions per match, and merging
+// short sorted arrays costs a fraction of hashing strings into sets.
+
+/** Sorted distinct numbers. */
+export function sortedDistinct(xs: Iterable<number>): number[] {
+  const out = [...new Set(xs)]
+  out.sort((a, b) => a - b)
+  return out
+}
+
+/** Character codes of a text, sorted and distinct. */
+export function charCodes(s: string): number[] {
+  const out: number[] = []
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i))
+  return sortedDistinct(out)
+}
+
+/** Character bigrams as numbers (first code × 65536 + second), sorted and distinct; a one-character text is its own. */
+export function bigramCodes(s: string): number[] {
+  const out: number[] = []
+  if (s.length === 1) out.push(s.charCodeAt(0) * 65536)
+  for (let i = 0; i + 1 < s.length; i++) out.push(s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1))
+  return sortedDistinct(out)
+}
+
+/** How many elements two sorted arrays share. */
+export function commonCount(a: readonly number[], b: readonly number[]): number {
+  let i = 0, j = 0, n = 0
+  while (i < a.length && j < b.length) {
+    const x = a[i], y = b[j]
+    if (x === y) { n++; i++; j++ } else if (x < y) i++; else j++
+  }
+  return n
+}
+
+/** Sørensen–Dice of two sorted arrays of distinct numbers. */
+export function diceSorted(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || b.length === 0) return 0
+  return (2 * commonCount(a, b)) / (a.length + b.length)
+}
+
+/**
+ * For the sorted `terms`, weighted by `weight`, against the sorted `has`: the weighted share of
+ * terms present, and the largest weight of a term missing. Written to `out` as [coverage, maxMissing].
+ */
+export function coverageSorted(terms: readonly number[], weight: (t: number) => number, has: readonly number[], out: Float64Array): void {
+  let total = 0, covered = 0, missing = 0
+  let j = 0
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]
+    const w = weight(t)
+    total += w
+    while (j < has.length && has[j] < t) j++
+    if (j < has.length && has[j] === t) covered += w
+    else if (w > missing) missing = w
+  }
+  out[0] = total === 0 ? 0 : covered / total
+  out[1] = missing
+}
+
+/**
+ * Compares one fixed text (a query) with many others by its common substrings, in time
+ * proportional to the other text plus the character matches, rather than to the product of the
+ * two lengths: the query's positions are indexed by character once, and runs are extended only
+ * where characters match. After `scan(text)`, `maxRun[i]` is the longest match with `text` that
+ * ends at query position i, so "is this piece of the query in the text" is one comparison.
+ */
+export function substringMatcher(query: string) {
+  const n = query.length
+  // Distinct characters in 256 hash buckets with chaining; each with its positions, descending.
+  const bucket = new Int32Array(256).fill(-1)
+  const chain: number[] = []
+  const charOf: number[] = []
+  const lists: number[][] = []
+  for (let i = n - 1; i >= 0; i--) {
+    const c = query.charCodeAt(i)
+    let b = bucket[c & 255]
+    while (b >= 0 && charOf[b] !== c) b = chain[b]
+    if (b >= 0) { lists[b].push(i); continue }
+    b = charOf.length
+    charOf.push(c)
+    lists.push([i])
+    chain.push(bucket[c & 255])
+    bucket[c & 255] = b
+  }
+  // run[i]: length of the match ending at query position i and at the text's position at[i].
+  const run = new Int32Array(n)
+  const at = new Int32Array(n)
+  const maxRun = new Int32Array(n)
+
+  /**
+   * Scans `text`; returns the longest common substring within its first `lcsLimit` characters,
+   * and fills `maxRun` over the whole text if `runs` is set (else stops at `lcsLimit`).
+   */
+  function scan(text: string, lcsLimit = Infinity, runs = false): number {
+    const end = runs ? text.length : Math.min(text.length, lcsLimit)
+    at.fill(-2)
+    if (runs) maxRun.fill(0)
+    let best = 0
+    for (let j = 0; j < end; j++) {
+      const c = text.charCodeAt(j)
+      let b = bucket[c & 255]
+      while (b >= 0 && charOf[b] !== c) b = chain[b]
+      if (b < 0) continue
+      // Descending positions: a run at i reads i − 1 before this step overwrites it.
+      const list = lists[b]
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k]
+        const len = i > 0 && at[i - 1] === j - 1 ? run[i - 1] + 1 : 1
+        run[i] = len
+        at[i] = j
+        if (len > best && j < lcsLimit) best = len
+        if (runs && len > maxRun[i]) maxRun[i] = len
+      }
+    }
+    return best
+  }
+  return {
+    /** The longest common substring with `text`, looked for in its first `maxLength` characters. */
+    longest: (text: string, maxLength = Infinity) => scan(text, maxLength, false),
+    scan,
+    maxRun,
+  }
+}
+
+/**
+ * Where a piece of the query (a word, a bigram) ends in the compact query text, so that after a
+ * scan it is found in the text if `maxRun[end] >= length` for one of its ends.
+ */
+export function piecesOf(compact: string, pieces: readonly string[]): { ends: number[]; length: number }[] {
+  return pieces.map((p) => {
+    const ends: number[] = []
+    for (let at = compact.indexOf(p); at >= 0 && p.length > 0; at = compact.indexOf(p, at + 1)) ends.push(at + p.length - 1)
+    return { ends, length: p.length }
+  })
+}
+
+export function pieceFound(piece: { ends: number[]; length: number }, maxRun: Int32Array): boolean {
+  for (const e of piece.ends) if (maxRun[e] >= piece.length) return true
+  return false
 }

@@ -23,6 +23,20 @@ describe('matcher', () => {
     for (const d of LIBRARY) m.add(d)
   })
 
+  it('scores a question asked before an entry with its words was added as if asked after', () => {
+    const question = '景蓉花苑物业维修基金怎么申请'
+    expect(m.match(question).candidates.map((c) => c.id)).not.toContain(7)
+    const entry = doc(7, '景蓉花苑物业维修基金怎么申请使用')
+    m.add(entry)
+    const fresh = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(readStartingSynonyms()) })
+    for (const d of [...LIBRARY, entry]) fresh.add(d)
+    const again = m.match(question).candidates[0]
+    const expected = fresh.match(question).candidates[0]
+    expect(again.id).toBe(7)
+    expect(again.score).toBeCloseTo(expected.score, 9)
+    expect(again.confidence).toBeCloseTo(expected.confidence, 9)
+  })
+
   it('finds an entry through one of its similar questions and says which one matched', () => {
     const top = m.match('居民医疗保险在哪交钱？').candidates[0]
     expect(top.id).toBe(1)

@@ -1,9 +1,10 @@
 import MiniSearch from 'minisearch'
+import { createPostingIndex } from './postings.ts'
 import { pinyin } from 'pinyin-pro'
 import { STOP_WORDS, compactText, normalizeText } from './normalize.ts'
 import { createMemo, cutWords, indexTerms, type CutMode } from './tokenizer.ts'
-import { charBigrams, charSet, containmentInText, dice, editSimilarity, isNegated, longestCommonSubstring, maxMissing, numbersIn, weightedCoverage } from './features.ts'
-import { FEATURES, FEATURE_INDEX, confidenceOf, dot, rankWeights, type RankModel } from './ranker.ts'
+import { bigramCodes, bigramList, charBigrams, charCodes, commonCount, coverageSorted, diceSorted, editSimilarity, isNegated, numbersIn, pieceFound, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
+import { FEATURES, FEATURE_INDEX, confidenceOf, dot, rankWeights, softmaxShares, type RankModel } from './ranker.ts'
 
 /** What the matcher needs of a published entry. */
 export interface MatchDocument {
@@ -39,18 +40,65 @@ export interface MatcherOptions {
   answerLcsChars?: number
   /** At most this many (the rarest) words of a long question are used for retrieval. */
   maxQueryTerms?: number
+  /**
+   * The character-bigram view: a second retrieval over the character bigrams of the questions and
+   * of the answer's first `gramAnswerChars` characters, which finds what word cutting misses
+   * (景蓉华苑 vs 景蓉花苑, names jieba cuts into single characters). Its best `gramPool` entries join
+   * the word view's `pool`. The model must be fitted with the same setting (`npm run fit -- --grams`).
+   */
+  gramView?: boolean // off by default: see the README's matching figures for what it costs and brings
+  gramPool?: number
+  gramBoosts?: { qgrams: number; agrams: number }
+  /** At most this many (the rarest) bigrams of a query are looked up. */
+  maxGramTerms?: number
+  gramAnswerChars?: number
 }
 
+/**
+ * What jieba, OpenCC and pinyin make of an entry: the costly part of indexing it, and all of it
+ * plain data, so it can be kept between runs (search.service caches it in the database).
+ */
+export interface EntryTokens {
+  /** [standard, ...similar], blank ones left out. */
+  questions: {
+    /** Normalised, without synonyms (what typeahead compares). */
+    plain: string
+    /** Normalised with synonyms read, spaces kept. */
+    text: string
+    /** jieba's words of `text`, in order, stop words included. */
+    words: string[]
+    /** Toneless pinyin syllables of the compact text (null when pinyin is off). */
+    pinyin: string[] | null
+  }[]
+  /** Normalised start of the answer, with synonyms read. */
+  answer: string
+  answerWords: string[]
+  keywordWords: string[]
+  /** The questions cut for search, for typeahead. */
+  typeahead: string[]
+}
+
+// Compared texts hold their words, characters, bigrams and pinyin bigrams as sorted arrays of
+// distinct numbers (features.ts): words and syllables are interned per matcher.
 interface PreparedText {
   text: string // compact normalised text
-  words: Set<string>
-  terms: string[] // distinct words that are not stop words
-  indexWords: string[] // the same with repeats, in order, as indexed (dropped once indexed)
-  bigrams: Set<string>
-  chars: Set<string>
-  pinyin: Set<string> | null
+  words: number[] // every word, ids, sorted distinct
+  terms: number[] // words that are not stop words, ids, sorted distinct
+  bigrams: number[]
+  chars: number[]
+  pinyin: number[] | null
   negated: boolean
   numbers: string
+}
+
+interface PreparedQuery extends PreparedText {
+  termStrings: string[] // distinct words that are not stop words
+  bigramStrings: string[]
+  /** Common substrings of the query's text with another text. */
+  substrings: ReturnType<typeof substringMatcher>
+  /** The non-stop words and the bigrams as pieces of the compact text (answer features). */
+  termPieces: ReturnType<typeof piecesOf>
+  bigramPieces: ReturnType<typeof piecesOf>
 }
 
 interface PreparedEntry {
@@ -59,7 +107,7 @@ interface PreparedEntry {
   questionTexts: string[] // the same questions as written
   plainTexts: string[] // the same, normalised and compact but without synonyms (typeahead compares them)
   answer: string // compact normalised start of the answer
-  qTerms: Set<string> // words of the questions and keywords, for document frequencies
+  qTerms: Int32Array // word ids of the questions and keywords, for document frequencies
 }
 
 export interface RankedCandidate {
@@ -74,7 +122,13 @@ export interface RankedCandidate {
   features: Float64Array
   /** Query words found in the entry, for highlighting. */
   terms: string[]
+  /** The same as bits over the retrieval terms. */
+  termMask: number
+  /** Where its features are in the match's buffer (internal). */
+  offset: number
 }
+
+const EMPTY_FEATURES = new Float64Array(0)
 
 export interface MatchOutcome {
   candidates: RankedCandidate[]
@@ -84,12 +138,56 @@ export interface MatchOutcome {
 
 const DEFAULT_BOOSTS = { question: 3, similar: 2.5, keywords: 2, answer: 1 }
 
-function pinyinBigrams(text: string): Set<string> {
-  const syl = pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' })
-  const out = new Set<string>()
-  for (let i = 0; i + 1 < syl.length; i++) out.add(syl[i] + ' ' + syl[i + 1])
-  if (syl.length === 1) out.add(syl[0])
+/**
+ * MiniSearch's radix tree scans a node's children one by one, and with Chinese terms the root has
+ * thousands of them (one per first character): indexing a library took ~300 µs per entry. Each
+ * non-ASCII character is spelt as four letters A–P (its UTF-16 code in hexadecimal), which bounds
+ * every node to 16 + 36 children. The code has a fixed length per character, so a prefix of a term
+ * is still a prefix of its code and prefix search works as before. Terms are lower case, so the
+ * capitals never collide with ASCII letters.
+ */
+export function encodeTerm(term: string): string {
+  let out = ''
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i)
+    out += c < 128 ? term[i] : String.fromCharCode(65 + (c >> 12), 65 + ((c >> 8) & 15), 65 + ((c >> 4) & 15), 65 + (c & 15))
+  }
   return out
+}
+
+export function decodeTerm(code: string): string {
+  let out = ''
+  for (let i = 0; i < code.length;) {
+    const c = code.charCodeAt(i)
+    if (c >= 65 && c <= 80) {
+      out += String.fromCharCode(((c - 65) << 12) | ((code.charCodeAt(i + 1) - 65) << 8) | ((code.charCodeAt(i + 2) - 65) << 4) | (code.charCodeAt(i + 3) - 65))
+      i += 4
+    } else { out += code[i]; i++ }
+  }
+  return out
+}
+
+function syllables(compact: string): string[] {
+  // Without tones, tone sandhi (一, 不) changes nothing but costs half the time.
+  return pinyin(compact, { toneType: 'none', type: 'array', nonZh: 'consecutive', toneSandhi: false })
+}
+
+/**
+ * Interns strings as small integers. A string seen only in a query gets a fresh negative number
+ * instead, so queries never grow the table and never match a stored id.
+ */
+function createInterner() {
+  const ids = new Map<string, number>()
+  return {
+    intern(s: string): number {
+      let id = ids.get(s)
+      if (id === undefined) { id = ids.size + 1; ids.set(s, id) }
+      return id
+    },
+    lookup: (s: string): number | undefined => ids.get(s),
+    clear: () => ids.clear(),
+    get size() { return ids.size },
+  }
 }
 
 export function createMatcher(options: MatcherOptions) {
@@ -103,130 +201,233 @@ export function createMatcher(options: MatcherOptions) {
   const maxDf = options.maxDf ?? 600
   const answerLcsChars = options.answerLcsChars ?? 120
   const maxQueryTerms = options.maxQueryTerms ?? 12
+  const gramView = options.gramView ?? false
+  const gramPool = options.gramPool ?? 10
+  const gramBoosts = options.gramBoosts ?? { qgrams: 1, agrams: 1 }
+  const GRAM_BOOSTS = [gramBoosts.qgrams, gramBoosts.agrams]
+  const maxGramTerms = options.maxGramTerms ?? 10
+  const gramAnswerChars = Math.min(options.gramAnswerChars ?? 300, answerChars)
   let model = options.model
   let weights = rankWeights(model)
 
   const entries = new Map<number, PreparedEntry>()
-  // Document frequencies of words over questions (and keywords), and over answers, for IDF weights.
-  const qDf = new Map<string, number>()
-  const aDf = new Map<string, number>()
+  const vocabulary = createInterner()
+  const syllableIds = createInterner()
+  /** Document frequency of each word id over questions and keywords, for IDF weights. */
+  let qDf = new Int32Array(1024)
   let answerDocs = 0
 
   const tokenize = (text: string) => indexTerms(text, cutMode)
-  // The matching fields are handed to MiniSearch already cut (words joined by spaces), so each text
-  // goes through jieba once. `typeahead` holds the questions again, cut for search (住房公积金 →
-  // 住房, 公积, 公积金, …), so that a prefix being typed can start inside a long dictionary word.
-  const MATCH_FIELDS = ['question', 'similar', 'keywords', 'answer']
-  const newIndex = () => new MiniSearch<{ id: number; question: string; similar: string; keywords: string; answer: string; typeahead: string }>({
-    fields: [...MATCH_FIELDS, 'typeahead'],
-    tokenize: (text, field) => (field === 'typeahead' ? indexTerms(text, 'search') : text.split(' ')),
-    processTerm: (t) => t,
-    searchOptions: { boost: boosts, tokenize: (q) => q.split(' '), processTerm: (t) => t, combineWith: 'OR' },
+  // Retrieval for matching runs on a compact posting index (postings.ts) over four fields, each
+  // with its own boost; the fields are handed over already cut, so each text goes through jieba
+  // once. Typeahead runs on MiniSearch, whose prefix search suits a question being typed: it holds
+  // the questions cut for search (住房公积金 → 住房, 公积, 公积金, …), so that a prefix can start
+  // inside a long dictionary word.
+  const FIELD_BOOSTS = [boosts.question, boosts.similar, boosts.keywords, boosts.answer]
+  const ANSWER_FIELD = 3
+  let postings = createPostingIndex(FIELD_BOOSTS.length)
+  // The bigram view's index: fields qgrams (the questions' bigrams) and agrams (the answer start's).
+  const newGrams = () => (gramView ? createPostingIndex(2) : null)
+  let grams = newGrams()
+  const newTypeahead = () => new MiniSearch<{ id: number; typeahead: string }>({
+    fields: ['typeahead'],
+    tokenize: (text) => text.split(' '),
+    processTerm: encodeTerm,
+    searchOptions: { tokenize: (q) => q.split(' '), processTerm: encodeTerm },
   })
-  let index = newIndex()
+  let index = newTypeahead()
 
   const prepare = (raw: string) => rewrite(normalizeText(raw))
 
-  function prepareText(normalized: string): PreparedText {
-    const text = compactText(normalized)
-    const words = cutWords(normalized, cutMode)
-    const indexWords = words.filter((w) => !STOP_WORDS.has(w))
+  /** Words as ids: interned when stored, looked up (fresh negatives if unknown) for a query. */
+  function wordIds(words: readonly string[], store: boolean): { all: number[]; terms: number[] } {
+    let fresh = 0
+    const id = (w: string) => (store ? vocabulary.intern(w) : vocabulary.lookup(w) ?? --fresh)
+    const seen = new Map<string, number>()
+    const all: number[] = []
+    const terms: number[] = []
+    for (const w of words) {
+      if (seen.has(w)) continue
+      const i = id(w)
+      seen.set(w, i)
+      all.push(i)
+      if (!STOP_WORDS.has(w)) terms.push(i)
+    }
+    all.sort((a, b) => a - b)
+    terms.sort((a, b) => a - b)
+    return { all, terms }
+  }
+
+  /** Pinyin syllable bigrams as numbers; a one-syllable text is its own. */
+  function pinyinCodes(syl: readonly string[], store: boolean): number[] {
+    let fresh = 0
+    const id = (x: string) => (store ? syllableIds.intern(x) : syllableIds.lookup(x) ?? --fresh)
+    const ids = syl.map(id)
+    const out: number[] = []
+    // Unknown syllables only come from queries; a bigram with one can match nothing, but still counts.
+    for (let i = 0; i + 1 < ids.length; i++) out.push(ids[i] < 0 || ids[i + 1] < 0 ? -1e15 + --fresh : ids[i] * 1048576 + ids[i + 1])
+    if (ids.length === 1) out.push(ids[0] < 0 ? -1e15 + --fresh : ids[0] * 1048576 + 1048575)
+    return sortedDistinct(out)
+  }
+
+  function prepareText(text: string, words: readonly string[], syl: readonly string[] | null, store: boolean): PreparedText {
+    const compact = compactText(text)
+    const { all, terms } = wordIds(words, store)
     return {
-      text, words: new Set(words), terms: [...new Set(indexWords)], indexWords, bigrams: charBigrams(text), chars: charSet(text),
-      pinyin: usePinyin ? pinyinBigrams(text) : null, negated: isNegated(text), numbers: numbersIn(text),
+      text: compact, words: all, terms, bigrams: bigramCodes(compact), chars: charCodes(compact),
+      pinyin: syl ? pinyinCodes(syl, store) : null, negated: isNegated(compact), numbers: numbersIn(compact),
     }
   }
 
-  const bump = (df: Map<string, number>, terms: Iterable<string>, by: number) => {
-    for (const t of terms) {
-      const n = (df.get(t) ?? 0) + by
-      if (n <= 0) df.delete(t)
-      else df.set(t, n)
-    }
-  }
-
-  function add(doc: MatchDocument) {
-    if (entries.has(doc.id)) remove(doc.id)
+  /** jieba, OpenCC and pinyin's work on an entry (cacheable: it depends only on the entry, the dictionary and the synonyms). */
+  function tokenizeEntry(doc: MatchDocument): EntryTokens {
     const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
-    const plain = questionTexts.map((q) => normalizeText(q))
-    const questions = plain.map((n) => prepareText(rewrite(n)))
-    const answerNorm = prepare(doc.answer.slice(0, answerChars))
-    const answerWords = answerNorm ? tokenize(answerNorm) : []
-    const keywordWords = doc.keywords.flatMap((k) => tokenize(prepare(k)))
-    const qTerms = new Set<string>(keywordWords)
-    for (const p of questions) for (const t of p.terms) qTerms.add(t)
-    const entry: PreparedEntry = { doc, questions, questionTexts, plainTexts: plain.map(compactText), answer: compactText(answerNorm), qTerms }
-    entries.set(doc.id, entry)
-    bump(qDf, qTerms, 1)
-    if (entry.answer) { bump(aDf, new Set(answerWords), 1); answerDocs++ }
-    const hasStandard = doc.question.trim() !== ''
-    index.add({
-      id: doc.id,
-      question: hasStandard ? questions[0].indexWords.join(' ') : '',
-      similar: questions.slice(hasStandard ? 1 : 0).map((p) => p.indexWords.join(' ')).join(' '),
-      keywords: keywordWords.join(' '),
-      answer: answerWords.join(' '),
-      // As written and with synonyms read, so both what the agent sees and its canonical form match.
-      typeahead: plain.map((n) => { const r = rewrite(n); return r === n ? n : `${n} ${r}` }).join(' '),
+    const questions = questionTexts.map((q) => {
+      const plain = normalizeText(q)
+      const text = rewrite(plain)
+      return { plain, text, words: cutWords(text, cutMode), pinyin: usePinyin ? syllables(compactText(text)) : null }
     })
-    // Kept per entry for re-ranking are the sets; the ordered word lists were only for indexing.
-    for (const p of questions) p.indexWords = []
+    const answer = prepare(doc.answer.slice(0, answerChars))
+    return {
+      questions,
+      answer,
+      answerWords: answer ? tokenize(answer) : [],
+      keywordWords: doc.keywords.flatMap((k) => tokenize(prepare(k))),
+      // As written and with synonyms read, so both what the agent sees and its canonical form match.
+      typeahead: questions.flatMap((q) => indexTerms(q.text === q.plain ? q.plain : `${q.plain} ${q.text}`, 'search')),
+    }
+  }
+
+  function bumpDf(ids: Int32Array, by: number) {
+    idfFor = -1 // the cached IDF values no longer hold
+    for (const id of ids) {
+      if (id >= qDf.length) { const next = new Int32Array(Math.max(id + 1, qDf.length * 2)); next.set(qDf); qDf = next }
+      qDf[id] += by
+    }
+  }
+
+  function add(doc: MatchDocument, tokens: EntryTokens = tokenizeEntry(doc)) {
+    if (entries.has(doc.id)) remove(doc.id)
+    const known = vocabulary.size + syllableIds.size
+    const questionTexts = [doc.question, ...doc.similarQuestions].filter((q) => q && q.trim())
+    const questions = tokens.questions.map((q) => prepareText(q.text, q.words, q.pinyin, true))
+    const keywordIds = wordIds(tokens.keywordWords, true).all
+    const qTerms = new Int32Array(sortedDistinct([...keywordIds, ...questions.flatMap((p) => p.terms)]))
+    const entry: PreparedEntry = { doc, questions, questionTexts, plainTexts: tokens.questions.map((q) => compactText(q.plain)), answer: compactText(tokens.answer), qTerms }
+    entries.set(doc.id, entry)
+    bumpDf(qTerms, 1)
+    if (entry.answer) answerDocs++
+    const indexWords = (words: string[]) => words.filter((w) => !STOP_WORDS.has(w))
+    const hasStandard = doc.question.trim() !== ''
+    postings.add(doc.id, [
+      hasStandard ? indexWords(tokens.questions[0].words) : [],
+      tokens.questions.slice(hasStandard ? 1 : 0).flatMap((q) => indexWords(q.words)),
+      tokens.keywordWords,
+      tokens.answerWords,
+    ])
+    index.add({ id: doc.id, typeahead: tokens.typeahead.join(' ') })
+    // Prepared queries hold their words as ids, a word no entry had as a fresh negative one: once an
+    // entry brings new words, those would no longer match, so the memo starts again.
+    if (vocabulary.size + syllableIds.size !== known) queryMemo.clear()
+    grams?.add(doc.id, [questions.flatMap((p) => bigramList(p.text)), bigramList(entry.answer.slice(0, gramAnswerChars))])
   }
 
   function remove(id: number) {
     const entry = entries.get(id)
     if (!entry) return false
-    bump(qDf, entry.qTerms, -1)
-    // Answer words are not kept per entry (too much memory at 100k entries): cut again, as on add.
-    if (entry.answer) { bump(aDf, new Set(tokenize(prepare(entry.doc.answer.slice(0, answerChars)))), -1); answerDocs-- }
+    bumpDf(entry.qTerms, -1)
+    if (entry.answer) answerDocs--
     entries.delete(id)
+    postings.remove(id)
+    grams?.remove(id)
     index.discard(id)
     return true
   }
 
-  const queryMemo = createMemo<{ normalized: string; prepared: PreparedText; searchTerms: string[] }>()
+  const queryMemo = createMemo<{ normalized: string; prepared: PreparedQuery; searchTerms: string[] }>()
   function prepareQuery(question: string) {
     return queryMemo.get(question, () => {
       const normalized = prepare(question)
-      const prepared = prepareText(normalized)
+      const words = cutWords(normalized, cutMode)
+      const compact = compactText(normalized)
+      const termStrings = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))]
+      const bigramStrings = [...charBigrams(compact)]
+      const prepared: PreparedQuery = {
+        ...prepareText(normalized, words, usePinyin ? syllables(compact) : null, false),
+        termStrings, bigramStrings, substrings: substringMatcher(compact),
+        termPieces: piecesOf(compact, termStrings), bigramPieces: piecesOf(compact, bigramStrings),
+      }
       // A query of stop words only ("是什么") still searches with what it has.
-      const searchTerms = prepared.terms.length ? prepared.terms : [...prepared.words]
+      const searchTerms = prepared.termStrings.length ? prepared.termStrings : [...new Set(words)]
       return { normalized, prepared, searchTerms }
     })
   }
 
-  const dfOf = (t: string) => (qDf.get(t) ?? 0) + (aDf.get(t) ?? 0)
-
   /** The query's words worth looking up: not too common, at most maxQueryTerms, rarest first. */
   function retrievalTerms(terms: string[]): string[] {
     const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
-    const byRarity = terms.map((t) => ({ t, df: dfOf(t) })).sort((a, b) => a.df - b.df)
+    const byRarity = terms.map((t) => ({ t, df: postings.df(t) })).sort((a, b) => a.df - b.df)
     const kept = byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxQueryTerms)
     return kept.map((x) => x.t)
   }
 
-  const idfFrom = (df: Map<string, number>, n: number) => (t: string) => Math.log(1 + n / (1 + (df.get(t) ?? 0)))
+  /** The query's bigrams worth looking up in the bigram view: known, not too common, at most maxGramTerms, rarest first. */
+  function gramTerms(q: PreparedQuery): string[] {
+    if (!grams) return []
+    const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
+    const byRarity: { g: string; df: number }[] = []
+    for (const g of q.bigramStrings) { const df = grams.df(g); if (df > 0) byRarity.push({ g, df }) }
+    byRarity.sort((a, b) => a.df - b.df)
+    return byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxGramTerms).map((x) => x.g)
+  }
 
-  function questionFeatures(q: PreparedText, t: PreparedText, qIdf: (t: string) => number, maxIdf: number, x: Float64Array) {
-    x[FEATURE_INDEX.bigramDice] = dice(q.bigrams, t.bigrams)
-    x[FEATURE_INDEX.charDice] = dice(q.chars, t.chars)
+  /**
+   * Weights of the query's bigrams (sorted by code, as in q.bigrams): their IDF over the bigram
+   * view when it is on, else all equal (coverage is then a plain share).
+   */
+  function gramWeights(q: PreparedQuery, n: number): { byCode: Map<number, number> | null; byString: number[] } {
+    // Without the view (the default) every bigram weighs 1 and the per-code table is never read.
+    if (!grams) return { byCode: null, byString: q.bigramStrings.map(() => 1) }
+    const gramIndex = grams
+    const byString = q.bigramStrings.map((g) => Math.log(1 + n / (1 + gramIndex.df(g))))
+    const byCode = new Map<number, number>()
+    q.bigramStrings.forEach((g, i) => byCode.set(g.length === 1 ? g.charCodeAt(0) * 65536 : g.charCodeAt(0) * 65536 + g.charCodeAt(1), byString[i]))
+    return { byCode, byString }
+  }
+
+  const cov = new Float64Array(2)
+  const scratch = new Float64Array(FEATURES.length)
+  const bestFeatures = new Float64Array(FEATURES.length)
+  let idfCache = new Float64Array(0)
+  let idfFor = -1
+  function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gIdf: (code: number) => number, x: Float64Array) {
+    const commonBigrams = commonCount(q.bigrams, t.bigrams)
+    if (grams) {
+      coverageSorted(q.bigrams, gIdf, t.bigrams, cov)
+      x[FEATURE_INDEX.gramCovQ] = cov[0]
+    } else {
+      // Without the bigram view every bigram weighs the same: the share of the query's bigrams.
+      x[FEATURE_INDEX.gramCovQ] = q.bigrams.length ? commonBigrams / q.bigrams.length : 0
+    }
+    x[FEATURE_INDEX.bigramDice] = q.bigrams.length && t.bigrams.length ? (2 * commonBigrams) / (q.bigrams.length + t.bigrams.length) : 0
+    const commonChars = commonCount(q.chars, t.chars)
+    x[FEATURE_INDEX.charDice] = q.chars.length && t.chars.length ? (2 * commonChars) / (q.chars.length + t.chars.length) : 0
     x[FEATURE_INDEX.editSim] = editSimilarity(q.text, t.text)
-    x[FEATURE_INDEX.covQ] = weightedCoverage(q.terms, qIdf, (w) => t.words.has(w))
-    x[FEATURE_INDEX.covD] = weightedCoverage(t.terms, qIdf, (w) => q.words.has(w))
-    x[FEATURE_INDEX.pinyinDice] = q.pinyin && t.pinyin ? dice(q.pinyin, t.pinyin) : 0
-    x[FEATURE_INDEX.lcsRatio] = q.text.length ? longestCommonSubstring(q.text, t.text) / q.text.length : 0
+    coverageSorted(q.terms, qIdf, t.words, cov)
+    x[FEATURE_INDEX.covQ] = cov[0]
+    x[FEATURE_INDEX.missQ] = cov[1] / maxIdf
+    coverageSorted(t.terms, qIdf, q.words, cov)
+    x[FEATURE_INDEX.covD] = cov[0]
+    x[FEATURE_INDEX.missD] = cov[1] / maxIdf
+    x[FEATURE_INDEX.pinyinDice] = q.pinyin && t.pinyin ? diceSorted(q.pinyin, t.pinyin) : 0
+    x[FEATURE_INDEX.lcsRatio] = q.text.length ? q.substrings.longest(t.text) / q.text.length : 0
     x[FEATURE_INDEX.exact] = q.text === t.text ? 1 : 0
     x[FEATURE_INDEX.lenRatio] = Math.min(q.text.length, t.text.length) / Math.max(1, q.text.length, t.text.length)
     x[FEATURE_INDEX.hasQuestion] = 1
-    x[FEATURE_INDEX.missQ] = maxMissing(q.terms, qIdf, (w) => t.words.has(w)) / maxIdf
-    x[FEATURE_INDEX.missD] = maxMissing(t.terms, qIdf, (w) => q.words.has(w)) / maxIdf
     x[FEATURE_INDEX.negation] = q.negated !== t.negated ? 1 : 0
     x[FEATURE_INDEX.numbers] = q.numbers !== t.numbers ? 1 : 0
-    let onlyQ = 0, onlyD = 0
-    for (const c of q.chars) if (!t.chars.has(c)) onlyQ++
-    for (const c of t.chars) if (!q.chars.has(c)) onlyD++
-    x[FEATURE_INDEX.onlyQ] = Math.min(1, onlyQ / 5)
-    x[FEATURE_INDEX.onlyD] = Math.min(1, onlyD / 5)
+    x[FEATURE_INDEX.onlyQ] = Math.min(1, (q.chars.length - commonChars) / 5)
+    x[FEATURE_INDEX.onlyD] = Math.min(1, (t.chars.length - commonChars) / 5)
   }
 
   /** Retrieval and re-ranking; `limit` candidates, best first. */
@@ -236,55 +437,107 @@ export function createMatcher(options: MatcherOptions) {
     if (allTerms.length === 0 || entries.size === 0) return { candidates: [], normalized }
     const searchTerms = retrievalTerms(allTerms)
     const topic = opts.topic
-    const hits = index.search({ queries: searchTerms, combineWith: 'OR' } as never, {
-      fields: MATCH_FIELDS,
-      filter: topic ? (r) => entries.get(r.id as number)?.doc.topicCode === topic : undefined,
-    })
-    const n = Math.min(pool, hits.length)
-    if (n === 0) return { candidates: [], normalized }
-    const best = hits[0].score
-    const qIdf = idfFrom(qDf, Math.max(1, entries.size))
-    const maxIdf = Math.log(1 + Math.max(1, entries.size))
-    const aIdf = idfFrom(aDf, Math.max(1, answerDocs))
+    const filter = topic ? (id: number) => entries.get(id)?.doc.topicCode === topic : undefined
+    // With the bigram view, the word search reaches further, so that entries the bigram view brings
+    // in still get their word score when they have one.
+    const wordHits = postings.search(searchTerms, FIELD_BOOSTS, grams ? pool * 4 : pool, filter)
+    const pooled = new Map<number, { word: number; gram: number; termMask: number }>()
+    for (let i = 0; i < Math.min(pool, wordHits.length); i++) pooled.set(wordHits[i].id, { word: wordHits[i].score, gram: 0, termMask: wordHits[i].termMask })
+    const gramHits = grams ? grams.search(gramTerms(q), GRAM_BOOSTS, gramPool + pool, filter) : []
+    for (let i = 0; i < gramHits.length; i++) {
+      const g = gramHits[i]
+      const p = pooled.get(g.id)
+      if (p) p.gram = g.score
+      else if (i < gramPool) {
+        const w = wordHits.find((h) => h.id === g.id)
+        pooled.set(g.id, { word: w?.score ?? 0, gram: g.score, termMask: w?.termMask ?? 0 })
+      }
+    }
+    if (pooled.size === 0) return { candidates: [], normalized }
+    const best = wordHits.length ? wordHits[0].score : 1
+    const bestGram = gramHits.length ? gramHits[0].score : 1
+    const nEntries = Math.max(1, entries.size)
+    // IDF per word id, computed once per library size (a query compares ~50 questions' words).
+    if (idfFor !== nEntries || idfCache.length < qDf.length) { idfCache = new Float64Array(qDf.length).fill(NaN); idfFor = nEntries }
+    const unknownIdf = Math.log(1 + nEntries)
+    const qIdf = (id: number) => {
+      if (id <= 0 || id >= idfCache.length) return unknownIdf
+      let v = idfCache[id]
+      if (v !== v) { v = Math.log(1 + nEntries / (1 + qDf[id])); idfCache[id] = v }
+      return v
+    }
+    const maxIdf = Math.log(1 + nEntries)
+    const nAnswers = Math.max(1, answerDocs)
+    const answerIdf = q.termStrings.map((t) => Math.log(1 + nAnswers / (1 + postings.fieldDf(t, ANSWER_FIELD))))
+    const gw = gramWeights(q, nEntries)
+    const gIdf = (code: number) => gw.byCode?.get(code) ?? 0
     const ranked: RankedCandidate[] = []
-    for (let i = 0; i < n; i++) {
-      const h = hits[i]
-      const e = entries.get(h.id as number)!
-      let bestX: Float64Array | null = null
+    // Every candidate's features go into one buffer; only the candidates returned get an array of
+    // their own (allocating a small typed array per candidate was ~14% of a match).
+    const F = FEATURES.length
+    const buffer = new Float64Array(pooled.size * F)
+    const x = bestFeatures
+    let offset = 0
+    for (const [id, h] of pooled) {
+      const e = entries.get(id)!
+      // The entry's questions are scored in a scratch array; the best one's features are kept in x.
+      x.fill(0)
       let bestScore = -Infinity
       let bestIndex = -1
       for (let qi = 0; qi < e.questions.length; qi++) {
-        const x = new Float64Array(FEATURES.length)
-        questionFeatures(q, e.questions[qi], qIdf, maxIdf, x)
-        x[FEATURE_INDEX.bias] = 1
-        const s = dot(weights, x)
-        if (s > bestScore) { bestScore = s; bestX = x; bestIndex = qi }
+        scratch.fill(0)
+        questionFeatures(q, e.questions[qi], qIdf, maxIdf, gIdf, scratch)
+        scratch[FEATURE_INDEX.bias] = 1
+        const s = dot(weights, scratch)
+        if (s > bestScore) { bestScore = s; bestIndex = qi; x.set(scratch) }
       }
-      const x = bestX ?? new Float64Array(FEATURES.length)
       x[FEATURE_INDEX.bias] = 1
-      x[FEATURE_INDEX.bm25Rel] = h.score / best
-      x[FEATURE_INDEX.bm25Log] = Math.log1p(h.score)
+      x[FEATURE_INDEX.bm25Rel] = h.word / best
+      x[FEATURE_INDEX.bm25Log] = Math.log1p(h.word)
+      x[FEATURE_INDEX.gramRel] = h.gram / bestGram
+      x[FEATURE_INDEX.gramLog] = Math.log1p(h.gram)
       if (e.answer) {
-        x[FEATURE_INDEX.ansCov] = weightedCoverage(q.terms, aIdf, (w) => e.answer.includes(w))
-        x[FEATURE_INDEX.ansBigram] = containmentInText(q.bigrams, e.answer)
-        x[FEATURE_INDEX.ansLcs] = q.text.length ? longestCommonSubstring(q.text, e.answer, answerLcsChars) / q.text.length : 0
+        // One scan of the answer gives its longest common substring with the query and which of
+        // the query's words and bigrams it holds.
+        const lcs = q.substrings.scan(e.answer, answerLcsChars, true)
+        const runs = q.substrings.maxRun
+        let total = 0, covered = 0
+        for (let k = 0; k < answerIdf.length; k++) { total += answerIdf[k]; if (pieceFound(q.termPieces[k], runs)) covered += answerIdf[k] }
+        x[FEATURE_INDEX.ansCov] = total === 0 ? 0 : covered / total
+        let inAnswer = 0, gramTotal = 0, gramCovered = 0
+        for (let k = 0; k < q.bigramPieces.length; k++) {
+          const found = pieceFound(q.bigramPieces[k], runs)
+          gramTotal += gw.byString[k]
+          if (found) { inAnswer++; gramCovered += gw.byString[k] }
+        }
+        x[FEATURE_INDEX.ansBigram] = q.bigramPieces.length ? inAnswer / q.bigramPieces.length : 0
+        x[FEATURE_INDEX.ansGramIdf] = gramTotal === 0 ? 0 : gramCovered / gramTotal
+        x[FEATURE_INDEX.ansLcs] = q.text.length ? lcs / q.text.length : 0
       }
       const score = dot(weights, x)
+      buffer.set(x, offset)
       ranked.push({
         id: e.doc.id, doc: e.doc, questionIndex: bestIndex,
         matchedQuestion: bestIndex >= 0 ? e.questionTexts[bestIndex] : e.doc.question,
-        score, confidence: 0, bm25: h.score, features: x, terms: h.terms,
+        score, confidence: 0, bm25: h.word, features: EMPTY_FEATURES, terms: [], termMask: h.termMask, offset,
       })
+      offset += F
     }
     ranked.sort((a, b) => b.score - a.score)
+    const shares = softmaxShares(ranked.map((c) => c.score))
     const top = ranked[0]
-    top.confidence = confidenceOf(model, top.score, ranked[1]?.score, top.features)
-    for (let i = 1; i < ranked.length; i++) {
-      const c = ranked[i]
+    const chosen = ranked.slice(0, limit)
+    // Confidence and matched words only for the candidates returned (the pool's others only ranked).
+    for (const c of chosen) c.features = buffer.slice(c.offset, c.offset + F)
+    for (let i = 0; i < chosen.length; i++) {
+      const c = chosen[i]
       // A runner-up's confidence is judged against the top candidate it lost to.
-      c.confidence = confidenceOf(model, c.score, top.score, c.features)
+      c.confidence = i === 0
+        ? confidenceOf(model, top.score, ranked[1]?.score, top.features, shares[0])
+        : confidenceOf(model, c.score, top.score, c.features, shares[i])
+      c.terms = searchTerms.filter((_, k) => (c.termMask >> k) & 1)
     }
-    return { candidates: ranked.slice(0, limit), normalized }
+    return { candidates: chosen, normalized }
   }
 
   /**
@@ -306,7 +559,7 @@ export function createMatcher(options: MatcherOptions) {
     // Stop words and very common words (怎么) are dropped before the last piece: each looked-up
     // word costs its whole posting list, and they narrow nothing down.
     const common = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
-    const isCommon = (w: string) => STOP_WORDS.has(w) || (qDf.get(w) ?? 0) > common
+    const isCommon = (w: string) => { const id = vocabulary.lookup(w); return STOP_WORDS.has(w) || (id !== undefined && id < qDf.length && qDf[id] > common) }
     const kept = words.filter((w, i) => i === words.length - 1 || !isCommon(w))
     // A last piece that is itself a common word (怎么) would expand to most of the index.
     if (kept.length && isCommon(kept[kept.length - 1])) kept.pop()
@@ -333,7 +586,8 @@ export function createMatcher(options: MatcherOptions) {
         const e = entries.get(h.id as number)!
         const texts = questionTexts(e)
         if (single && !texts.some((pair) => pair.some((x) => x.includes(typedTail)))) continue
-        const found = single ? [...h.terms, typedTail] : h.terms
+        const matched = h.terms.map(decodeTerm)
+        const found = single ? [...matched, typedTail] : matched
         // The question (standard or similar) that holds most of the matched words.
         let best = 0
         let bestCount = -1
@@ -357,7 +611,12 @@ export function createMatcher(options: MatcherOptions) {
     get: (id: number) => entries.get(id)?.doc,
     get size() { return entries.size },
     /** Drops everything (before a full rebuild). */
-    clear() { entries.clear(); qDf.clear(); aDf.clear(); answerDocs = 0; index = newIndex(); queryMemo.clear() },
+    clear() {
+      entries.clear(); vocabulary.clear(); syllableIds.clear(); qDf = new Int32Array(1024); answerDocs = 0
+      postings = createPostingIndex(FIELD_BOOSTS.length); grams = newGrams(); index = newTypeahead(); queryMemo.clear()
+    },
+    /** jieba, OpenCC and pinyin's work on an entry, to keep and hand back to `add` later. */
+    tokenize: tokenizeEntry,
     match,
     prepareQuery,
     /** Forgets memoised queries (benchmarks measure cold queries). */

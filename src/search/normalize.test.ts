@@ -48,4 +48,9 @@ describe('compactText', () => {
   it('removes the spaces normalisation left between phrases', () => {
     expect(compactText('社保卡 丢了')).toBe('社保卡丢了')
   })
+
+  it('keeps the length of the text when folding it for highlights', () => {
+    for (const text of ['İ社保卡', 'ＡＢＣ医保', '城鄉居民醫保', 'Straße']) expect(foldChars(text)).toHaveLength(text.length)
+    expect(foldChars('İ社保卡').indexOf('社保')).toBe(1)
+  })
 })

@@ -4,13 +4,19 @@ import * as OpenCC from 'opencc-js'
 const convert = OpenCC.Converter({ from: 'tw', to: 'cn' })
 
 // OpenCC walks its phrase trie over the whole text, which dominates the cost of indexing long
-// answers. Text with no character that OpenCC changes on its own is left as it is.
-const changes = new Map<string, boolean>()
+// answers. Text with no character that OpenCC changes on its own is left as it is; what OpenCC does
+// to each character is learnt once, in a table by character code (0 not yet known, 1 kept, 2 changed).
+const changes = new Uint8Array(65536)
+// 么 alone is 幺 to OpenCC (Taiwan's 么 is a variant of 幺), but in 什么/怎么 it stays 么: as a lone
+// character it is not a sign of traditional text, and nearly every question has it.
+changes['么'.charCodeAt(0)] = 1
 function toSimplified(text: string): string {
-  for (const ch of text) {
-    let c = changes.get(ch)
-    if (c === undefined) { c = convert(ch) !== ch; changes.set(ch, c) }
-    if (c) return convert(text)
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    let c = changes[code]
+    // Characters beyond the BMP (surrogate pairs) are rare: any of them sends the text to OpenCC.
+    if (c === 0) { c = (code >= 0xd800 && code <= 0xdfff) || convert(text[i]) !== text[i] ? 2 : 1; changes[code] = c }
+    if (c === 2) return convert(text)
   }
   return text
 }
@@ -60,18 +66,18 @@ export function escapeRe(s: string): string {
  * with the text as written.
  */
 export function foldChars(text: string): string {
-  let out = ''
-  for (const ch of text) {
-    const code = ch.charCodeAt(0)
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCharCode(code - 0xfee0)
-    else if (code === 0x3000) out += ' '
-    else out += ch
-  }
-  out = out.toLowerCase()
+  // Native replace and lower-casing: a loop adding characters one by one cost ~50 µs per answer.
+  const narrow = text.replace(WIDE_RE, (ch) => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)))
+  let out = narrow.toLowerCase()
+  // A few capitals lower-case to two units (İ → i̇): then character by character, keeping those.
+  if (out.length !== narrow.length) out = narrow.replace(/[^]/g, (ch) => { const l = ch.toLowerCase(); return l.length === 1 ? l : ch })
   const simplified = toSimplified(out)
   // OpenCC converts phrase by phrase and may in rare cases change the length; then keep the input.
-  return simplified.length === out.length ? simplified : out
+  if (simplified.length === out.length) out = simplified
+  return out
 }
+
+const WIDE_RE = /[\uff01-\uff5e\u3000]/g
 
 /**
  * The text that is indexed and compared: NFKC (full-width → half-width), lower case, simplified

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fromRoot } from '../paths.ts'
 
 /**
  * The features the re-ranker reads for one (query, entry) pair. Question features are taken from
@@ -9,6 +9,8 @@ export const FEATURES = [
   'bias',
   'bm25Rel', // word-view BM25 score / best score of this query
   'bm25Log', // log(1 + BM25 score)
+  'gramRel', // bigram-view BM25 score / best bigram score of this query
+  'gramLog', // log(1 + bigram-view BM25 score)
   'bigramDice', // character bigrams, query vs question
   'charDice', // characters, query vs question
   'editSim', // 1 − edit distance / longer length
@@ -21,6 +23,8 @@ export const FEATURES = [
   'ansCov', // IDF-weighted share of the query's words in the answer
   'ansBigram', // share of the query's bigrams found in the answer
   'ansLcs', // longest common substring with the answer / query length
+  'ansGramIdf', // IDF-weighted share of the query's bigrams in the answer (rare names and places weigh most)
+  'gramCovQ', // IDF-weighted share of the query's bigrams in the question
   'hasQuestion', // 0 for an answer-only entry
   'missQ', // the rarest query word missing from the question, as IDF / max IDF
   'missD', // the rarest question word missing from the query
@@ -46,7 +50,7 @@ export interface RankModel {
   fittedOn?: string
 }
 
-export const MODEL_FILE = fileURLToPath(new URL('./data/model.json', import.meta.url))
+export const MODEL_FILE = fromRoot('src/search/data/model.json')
 
 export function loadModel(path = MODEL_FILE): RankModel {
   return JSON.parse(readFileSync(path, 'utf8')) as RankModel
@@ -58,6 +62,12 @@ export function rankWeights(model: RankModel): Float64Array {
   return w
 }
 
+/** The ranking score of a feature vector under `model` (a linear score). */
+export function compileScorer(model: RankModel): (x: Float64Array) => number {
+  const w = rankWeights(model)
+  return (x) => dot(w, x)
+}
+
 export function dot(w: Float64Array, x: Float64Array): number {
   let s = 0
   for (let i = 0; i < w.length; i++) s += w[i] * x[i]
@@ -67,17 +77,45 @@ export function dot(w: Float64Array, x: Float64Array): number {
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 
 /** What the confidence model reads: the candidate's score, its lead and some of its features. */
-export const CONFIDENCE_INPUTS = ['bias', 'top', 'margin', 'editSim', 'bigramDice', 'charDice', 'covQ', 'covD', 'missQ', 'missD', 'negation', 'onlyQ', 'onlyD'] as const
+export const CONFIDENCE_INPUTS = ['bias', 'top', 'margin', 'share', 'editSim', 'bigramDice', 'charDice', 'covQ', 'covD', 'missQ', 'missD', 'negation', 'onlyQ', 'onlyD'] as const
 
-export function confidenceInputs(top: number, second: number | undefined, x: Float64Array): number[] {
+/**
+ * `share`: the candidate's softmax share of the pool, exp(score) / Σ exp(scores), which is what the
+ * listwise ranker is fitted to predict (the lead in probability space, over every runner-up).
+ */
+export function confidenceInputs(top: number, second: number | undefined, x: Float64Array, share = 1): number[] {
   const margin = second === undefined ? 4 : Math.min(4, top - second)
-  return CONFIDENCE_INPUTS.map((k) => (k === 'bias' ? 1 : k === 'top' ? top : k === 'margin' ? margin : x[FEATURE_INDEX[k]]))
+  return CONFIDENCE_SOURCES.map((src) => confidenceInput(src, top, margin, share, x))
 }
 
-/** Probability that the top candidate is right, from its score, its lead over the runner-up and its fit. */
-export function confidenceOf(model: RankModel, top: number, second: number | undefined, x: Float64Array): number {
-  const inputs = confidenceInputs(top, second, x)
+// Where each confidence input comes from: -1 bias, -2 top score, -3 margin, -4 share, else a feature index.
+const CONFIDENCE_SOURCES = CONFIDENCE_INPUTS.map((k) => (k === 'bias' ? -1 : k === 'top' ? -2 : k === 'margin' ? -3 : k === 'share' ? -4 : FEATURE_INDEX[k]))
+const confidenceInput = (src: number, top: number, margin: number, share: number, x: Float64Array) =>
+  src === -1 ? 1 : src === -2 ? top : src === -3 ? margin : src === -4 ? share : x[src]
+
+/** Softmax shares of scores (any order). */
+export function softmaxShares(scores: readonly number[]): number[] {
+  let max = -Infinity
+  for (const s of scores) if (s > max) max = s
+  let sum = 0
+  const ex = scores.map((s) => { const e = Math.exp(s - max); sum += e; return e })
+  return ex.map((e) => e / sum)
+}
+
+const confidenceWeightsOf = new WeakMap<RankModel, Float64Array>()
+
+/**
+ * Probability that the candidate is right, from its score, its lead over the runner-up, its share
+ * of the pool and its fit. The same as the model over `confidenceInputs`, without allocating.
+ */
+export function confidenceOf(model: RankModel, top: number, second: number | undefined, x: Float64Array, share = 1): number {
+  let w = confidenceWeightsOf.get(model)
+  if (!w) {
+    w = Float64Array.from(CONFIDENCE_INPUTS, (k) => model.confidence[k] ?? 0)
+    confidenceWeightsOf.set(model, w)
+  }
+  const margin = second === undefined ? 4 : Math.min(4, top - second)
   let z = 0
-  CONFIDENCE_INPUTS.forEach((k, i) => { z += (model.confidence[k] ?? 0) * inputs[i] })
+  for (let i = 0; i < w.length; i++) z += w[i] * confidenceInput(CONFIDENCE_SOURCES[i], top, margin, share, x)
   return sigmoid(z)
 }

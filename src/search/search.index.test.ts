@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.fixtures.ts'
 
+/** A test app whose index holds the policy library. */
+async function appWithPolicyLibrary(): Promise<TestApp> {
+  const t = await createTestApp()
+  for (const e of POLICY_LIBRARY) insertEntry(t.app.services.db, e)
+  await t.app.services.search.rebuild()
+  return t
+}
+
 describe('index lifecycle', () => {
   let t: TestApp
-  beforeAll(async () => {
-    t = await createTestApp()
-    for (const e of POLICY_LIBRARY) insertEntry(t.app.services.db, e)
-    await t.app.services.search.rebuild()
-  })
+  beforeAll(async () => { t = await appWithPolicyLibrary() })
   afterAll(async () => { await t.close() })
 
   const top = (question: string) => t.app.services.search.match({ question }).candidates[0]
@@ -91,9 +95,14 @@ describe('synonyms and dictionary through the API', () => {
     expect(changed.json().canonical).toBe('生育津贴')
     await t.app.services.search.idle()
     expect(top('下岗补助怎么领')).toMatchObject({ externalId: 'kb-002' })
+    const whileRead = t.app.services.search.match({ question: '下岗补助怎么领' })
+    expect(whileRead.matched).toBe(true)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${res.json().id}` })).statusCode).toBe(204)
     await t.app.services.search.idle()
-    expect(top('下岗补助怎么领')?.externalId).not.toBe('kb-002')
+    // Without the synonym only 怎么 and 领 are left in common with 生育津贴怎么申领: no longer a match.
+    const after = t.app.services.search.match({ question: '下岗补助怎么领' })
+    expect(after.matched).toBe(false)
+    expect(after.confidence).toBeLessThan(whileRead.confidence / 2)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${res.json().id}` })).json().code).toBe('SEARCH_SYNONYM_NOT_FOUND')
   })
 
@@ -123,5 +132,79 @@ describe('synonyms and dictionary through the API', () => {
     const agent = await t.token('agent')
     expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: 'a', canonical: 'b' }, token: agent })).statusCode).toBe(403)
     expect((await t.call({ method: 'POST', url: '/api/v1/dictionary-terms', payload: { term: '某词' }, token: agent })).statusCode).toBe(403)
+  })
+})
+
+describe('token cache', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await appWithPolicyLibrary() })
+  afterAll(async () => { await t.close() })
+
+  const cacheRow = (entryId: number) => t.app.services.db.$client.prepare('select key, tokens from search_entry_tokens where entry_id = ?').get(entryId) as { key: string; tokens: string } | undefined
+
+  it('keeps what each published entry was cut into, and builds from it on the next rebuild', async () => {
+    const { db, search } = t.app.services
+    const count = db.$client.prepare('select count(*) n from search_entry_tokens').get() as { n: number }
+    expect(count.n).toBe(POLICY_LIBRARY.length)
+    const id = search.match({ question: '住房公积金怎么提取' }).candidates[0].entryId
+    // Doctor the cached tokens (same key): a rebuild that reads them finds the entry by a word it never had.
+    const row = cacheRow(id)!
+    const tokens = JSON.parse(row.tokens)
+    tokens.questions[0].words.push('暗号')
+    db.$client.prepare('update search_entry_tokens set tokens = ? where entry_id = ?').run(JSON.stringify(tokens), id)
+    await search.rebuild()
+    expect(search.match({ question: '暗号' }).candidates[0]?.entryId).toBe(id)
+  })
+
+  it('cuts again when what the cutting depends on changes, or the entry does', async () => {
+    const { db, search } = t.app.services
+    const id = search.match({ question: '暗号' }).candidates[0].entryId
+    const before = cacheRow(id)!.key
+    // A new synonym changes the signature of every entry: the doctored tokens are replaced.
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '房积金', canonical: '住房公积金' } })).statusCode).toBe(201)
+    await search.idle()
+    expect(cacheRow(id)!.key).not.toBe(before)
+    expect(search.match({ question: '暗号' }).candidates.map((c) => c.entryId)).not.toContain(id)
+    // A new version of the entry: its key changes on reindex; an archived entry's row goes on rebuild.
+    const keyed = cacheRow(id)!.key
+    publishNewVersion(db, id, { question: '住房公积金如何提取？', answer: '凭身份证和证明材料到公积金中心提取。' })
+    search.reindex([id])
+    expect(cacheRow(id)!.key).not.toBe(keyed)
+    archiveEntry(db, id)
+    search.reindex([id])
+    await search.rebuild()
+    expect(cacheRow(id)).toBeUndefined()
+  })
+})
+
+describe('an entry changed while a synonym change rebuilds the index', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+    // More than one rebuild chunk (1,000 entries), so the rebuild yields and a change can come in between.
+    for (let i = 0; i < 1100; i++) insertEntry(t.app.services.db, { question: `第${i}号事项的办理流程是什么？`, answer: `第${i}号事项在区政务服务中心办理。` })
+    await t.app.services.search.rebuild()
+  })
+  afterAll(async () => { await t.close() })
+
+  it('serves and caches the changed entry as cut with the new synonyms', async () => {
+    const { db, search } = t.app.services
+    // The first entry: the rebuild has already read it when it yields after its first chunk.
+    const id = search.match({ question: '第0号事项的办理流程是什么' }).candidates[0].entryId
+    // The synonym starts a rebuild; the entry changes before it finishes.
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '维修金', canonical: '维修基金' } })).statusCode).toBe(201)
+    expect(search.status().rebuilding).toBe(true)
+    publishNewVersion(db, id, { question: '老旧小区维修金怎么申请使用？', answer: '向街道办事处提交维修金使用申请。' })
+    search.reindex([id])
+    await search.idle()
+    const live = search.match({ question: '老旧小区的维修基金怎么申请' }).candidates[0]
+    const cached = t.app.services.db.$client.prepare('select key, tokens from search_entry_tokens where entry_id = ?').get(id) as { tokens: string }
+    expect(JSON.parse(cached.tokens).questions[0].text).toContain('维修基金')
+    // A rebuild from scratch (cache dropped) gives the same match.
+    t.app.services.db.$client.prepare('delete from search_entry_tokens').run()
+    await search.rebuild()
+    const rebuilt = search.match({ question: '老旧小区的维修基金怎么申请' }).candidates[0]
+    expect(live.entryId).toBe(id)
+    expect(live.score).toBeCloseTo(rebuilt.score, 9)
   })
 })

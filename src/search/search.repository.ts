@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-
 import type { Db, Tx } from '../db/client.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from '../kb/kb.table.ts'
 import { topics, units } from '../units/units.table.ts'
-import { dictionaryTerms, matchLogs, questionHits, synonyms, type LoggedCandidate } from './search.table.ts'
+import { dictionaryTerms, entryTokens, matchLogs, questionHits, synonyms, type LoggedCandidate } from './search.table.ts'
 
 /** A published entry with what a candidate shows: its served version, unit, topic and documents. */
 export interface PublishedEntry {
@@ -27,17 +27,19 @@ export interface MatchLogRow {
   candidates: LoggedCandidate[]
   tokenId: number | null
   createdAt: string
+  /** Set while the row still waits in the batch when a consultation is answered from this match. */
+  answeredAt?: string | null
 }
 
 export function createSearchRepository(db: Db) {
   // Match logs are written on the hot path: one prepared statement, many rows per transaction.
   const insertLog = db.$client.prepare(
-    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at, answered_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertLogs = db.$client.transaction((rows: MatchLogRow[]) => {
     for (const r of rows) {
-      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt)
+      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt, r.answeredAt ?? null)
     }
   })
 
@@ -112,10 +114,51 @@ export function createSearchRepository(db: Db) {
     insertDictionaryTerm: (term: string) => db.insert(dictionaryTerms).values({ term }).returning().get(),
     deleteDictionaryTerm: (id: number) => db.delete(dictionaryTerms).where(eq(dictionaryTerms.id, id)).returning().get(),
 
-    insertMatchLogs: (rows: MatchLogRow[]) => insertLogs(rows),
-    matchLog: (id: string) => db.select().from(matchLogs).where(eq(matchLogs.id, id)).get(),
-    setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean }) {
+    /** Cached tokens of these entries, by entry id. */
+    entryTokens(ids: number[]): Map<number, { key: string; tokens: string }> {
+      const out = new Map<number, { key: string; tokens: string }>()
+      for (let i = 0; i < ids.length; i += 500) {
+        for (const r of db.select().from(entryTokens).where(inArray(entryTokens.entryId, ids.slice(i, i + 500))).all()) out.set(r.entryId, r)
+      }
+      return out
+    },
+    saveEntryTokens(rows: { entryId: number; key: string; tokens: string }[]) {
+      if (rows.length === 0) return
+      db.transaction((tx) => {
+        for (let i = 0; i < rows.length; i += 200) {
+          tx.insert(entryTokens).values(rows.slice(i, i + 200))
+            .onConflictDoUpdate({ target: entryTokens.entryId, set: { key: sql`excluded.key`, tokens: sql`excluded.tokens` } }).run()
+        }
+      })
+    },
+    /** Drops cached tokens of entries that are no longer published. */
+    pruneEntryTokens() {
+      db.delete(entryTokens).where(sql`${entryTokens.entryId} not in (select ${entries.id} from ${entries} where ${entries.status} = 'published')`).run()
+    },
+
+    /**
+     * Match logs are a record of queries, not of decisions: their batch commits without waiting for
+     * the disk (synchronous=NORMAL in WAL mode: never corrupt, but a power cut may lose the last
+     * batch), then the connection goes back to FULL for everything else. Nothing else can run
+     * between the two pragmas: the connection is used by this one thread, synchronously.
+     */
+    insertMatchLogs(rows: MatchLogRow[]) {
+      if (db.$client.inTransaction) { insertLogs(rows); return }
+      db.$client.pragma('synchronous = NORMAL')
+      try {
+        insertLogs(rows)
+      } finally {
+        db.$client.pragma('synchronous = FULL')
+      }
+    },
+    matchLog: (tx: Tx, id: string) => tx.select().from(matchLogs).where(eq(matchLogs.id, id)).get(),
+    setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean; feedbackHitEntryId?: number; feedbackHitQuestion?: string | null }) {
       tx.update(matchLogs).set({ ...feedback, feedbackAt: new Date().toISOString() }).where(eq(matchLogs.id, id)).run()
+    },
+    /** A consultation was answered from this match: it holds the hit now, feedback's claim (if any) is settled. */
+    markAnswered(tx: Tx, id: string, at: string) {
+      tx.update(matchLogs).set({ answeredAt: sql`coalesce(${matchLogs.answeredAt}, ${at})`, feedbackHitEntryId: null, feedbackHitQuestion: null })
+        .where(eq(matchLogs.id, id)).run()
     },
     /** Questions that found nothing, or where the agent said no candidate fitted (D1). */
     listMisses(page: number, pageSize: number) {
@@ -134,6 +177,15 @@ export function createSearchRepository(db: Db) {
         tx.insert(questionHits).values({ entryId, question, hits: 1, lastHitAt: now })
           .onConflictDoUpdate({ target: [questionHits.entryId, questionHits.question], set: { hits: sql`${questionHits.hits} + 1`, lastHitAt: now } })
           .run()
+      }
+    },
+    /** Takes back a hit counted by recordHit (the last-hit times stay as they are). */
+    undoHit(tx: Tx, entryId: number, question: string | null) {
+      tx.update(entries).set({ hitCount: sql`max(${entries.hitCount} - 1, 0)` }).where(eq(entries.id, entryId)).run()
+      if (question) {
+        const where = and(eq(questionHits.entryId, entryId), eq(questionHits.question, question))
+        tx.update(questionHits).set({ hits: sql`${questionHits.hits} - 1` }).where(where).run()
+        tx.delete(questionHits).where(and(where, sql`${questionHits.hits} <= 0`)).run()
       }
     },
     questionHits: (entryId: number) => db.select().from(questionHits).where(eq(questionHits.entryId, entryId)).orderBy(desc(questionHits.hits)).all(),

@@ -11,8 +11,9 @@ const matchers = ['admin', 'agent', 'unit', 'reviewer', 'integration'] as const
 
 export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> = async (app, { search }) => {
   app.post('/match', {
-    // A query, logged in match_logs with its token: not an audited write (and no second commit per match).
-    config: { roles: matchers, audit: false },
+    // A query, logged in match_logs with its token (batched): not an audited write, and no write
+    // transaction per match (BEGIN IMMEDIATE + COMMIT cost ~80 µs of a ~600 µs request).
+    config: { roles: matchers, audit: false, readOnly: true },
     schema: {
       tags, operationId: 'matchQuestion', summary: '匹配咨询问题：返回候选条目与是否可立即答复',
       body: MatchBody,

@@ -1,13 +1,17 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { maskNumbersInText } from '../common/privacy.ts'
-import { createMatcher, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
+import { createMatcher, type EntryTokens, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
 import { loadModel, type RankModel } from './ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
-import { setRuntimeTerms } from './tokenizer.ts'
+import { dictionaryPath, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.ts'
+import { fromRoot } from '../paths.ts'
+import { COLLOQUIAL, FILLERS, STOP_WORDS } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
 import { createSearchRepository, type MatchLogRow, type PublishedEntry } from './search.repository.ts'
 import { createAdminData } from './search.admin.ts'
@@ -27,9 +31,30 @@ export interface SearchServiceDeps {
 export interface MatchInput { question: string; topic?: string | null; limit?: number }
 export type FeedbackInput = { entryId: number; matchedQuestion?: string } | { noneFitted: true }
 
-const LOG_BATCH = 200
-const LOG_FLUSH_MS = 250
+// Match logs are written in batches, off the request: each commit waits for the disk (synchronous=FULL),
+// so one per second rather than one per few requests. A crash loses at most that second of logs
+// (never a consultation); feedback and the misses list write pending logs first.
+const LOG_BATCH = 1000
+const LOG_FLUSH_MS = 1000
 const REBUILD_CHUNK = 1000
+
+/**
+ * Bump when a change to normalize.ts, tokenizer.ts or matcher.tokenize changes what an entry is cut
+ * into: cached tokens from before are then recomputed. (Changes to the data they read — fillers,
+ * stop words, dictionary, synonyms — are noticed without it.)
+ */
+const TOKENS_VERSION = 2
+
+const policyTerms = readFileSync(POLICY_TERMS_FILE, 'utf8')
+/** Versions of the packages that cut and convert text: an upgrade may cut differently. */
+const analyzerPackages = ['nodejieba', 'opencc-js', 'pinyin-pro'].map((name) => {
+  try {
+    return `${name}@${(JSON.parse(readFileSync(fromRoot('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`
+  } catch {
+    return `${name}@unknown`
+  }
+})
+const sha1 = (s: string) => createHash('sha1').update(s).digest('base64')
 
 const isInForce = (e: PublishedEntry) => e.documents.length === 0 || e.documents.some((d) => d.validity === 'in_force')
 
@@ -40,9 +65,14 @@ function toDocument(e: PublishedEntry): MatchDocument {
 export function createSearchService({ db, config, log, model = loadModel() }: SearchServiceDeps) {
   const repo = createSearchRepository(db)
   let rewrite: (s: string) => string = (s) => s
+  let synonymPairs: SynonymPair[] = []
+  let dictionaryWords: string[] = []
   /** canonical → the terms read as it, so highlights also mark 社保 when the query said 社会保险. */
   let variants = new Map<string, string[]>()
   let matcher: Matcher = newMatcher()
+  // What the serving matcher's tokens depend on, taken when it was made (its synonyms are fixed then):
+  // entries reindexed into it are cached under this, not under a signature of later settings.
+  let matcherSignature = analyzerSignature()
   let meta = new Map<number, PublishedEntry>()
   let builtAt: string | null = null
   let built = false
@@ -56,13 +86,52 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
 
   function loadSynonyms() {
     const pairs: SynonymPair[] = repo.listSynonyms().map((s) => ({ term: s.term, canonical: s.canonical }))
+    synonymPairs = pairs
     rewrite = createSynonymRewriter(pairs)
     variants = new Map()
     for (const p of pairs) variants.set(p.canonical, [...(variants.get(p.canonical) ?? []), p.term])
   }
 
   function loadDictionary() {
-    setRuntimeTerms(repo.listDictionaryTerms().map((t) => t.term))
+    dictionaryWords = repo.listDictionaryTerms().map((t) => t.term)
+    setRuntimeTerms(dictionaryWords)
+  }
+
+  /** Everything an entry's tokens depend on besides its own texts. */
+  function analyzerSignature(): string {
+    return sha1(JSON.stringify([
+      TOKENS_VERSION, basename(dictionaryPath()), analyzerPackages, policyTerms, dictionaryWords, synonymPairs,
+      FILLERS, COLLOQUIAL, [...STOP_WORDS],
+    ]))
+  }
+  const tokensKey = (signature: string, d: MatchDocument) => sha1(`${signature}\u0000${JSON.stringify([d.question, d.similarQuestions, d.keywords, d.answer])}`)
+
+  /** Tokens from the cache where they still fit, else cut now; returns the rows to save. */
+  function addAll(target: Matcher, docs: MatchDocument[], signature: string): { entryId: number; key: string; tokens: string }[] {
+    const cached = repo.entryTokens(docs.map((d) => d.id))
+    const fresh: { entryId: number; key: string; tokens: string }[] = []
+    for (const doc of docs) {
+      const key = tokensKey(signature, doc)
+      const row = cached.get(doc.id)
+      let tokens: EntryTokens
+      if (row && row.key === key) tokens = JSON.parse(row.tokens) as EntryTokens
+      else {
+        tokens = target.tokenize(doc)
+        fresh.push({ entryId: doc.id, key, tokens: JSON.stringify(tokens) })
+      }
+      target.add(doc, tokens)
+    }
+    return fresh
+  }
+
+  function saveTokens(rows: { entryId: number; key: string; tokens: string }[], prune: boolean) {
+    try {
+      repo.saveEntryTokens(rows)
+      if (prune) repo.pruneEntryTokens()
+    } catch (err) {
+      // Only a cache: the index is built; the next start cuts these entries again.
+      log.warn({ err }, 'search token cache could not be written')
+    }
   }
 
   /** Rebuilds into a new index while the old one serves, yielding between chunks, then swaps. */
@@ -74,20 +143,28 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         reindexedDuringRebuild.clear()
         const started = performance.now()
         const next = newMatcher()
+        const signature = analyzerSignature()
         const nextMeta = new Map<number, PublishedEntry>()
         const rows = repo.publishedEntries()
-        for (let i = 0; i < rows.length; i++) {
-          next.add(toDocument(rows[i]))
-          nextMeta.set(rows[i].id, rows[i])
-          if (i % REBUILD_CHUNK === REBUILD_CHUNK - 1) await new Promise((r) => setImmediate(r))
+        const fresh: { entryId: number; key: string; tokens: string }[] = []
+        let reused = 0
+        for (let i = 0; i < rows.length; i += REBUILD_CHUNK) {
+          const chunk = rows.slice(i, i + REBUILD_CHUNK)
+          const cut = addAll(next, chunk.map(toDocument), signature)
+          fresh.push(...cut)
+          reused += chunk.length - cut.length
+          for (const r of chunk) nextMeta.set(r.id, r)
+          if (i + REBUILD_CHUNK < rows.length) await new Promise((r) => setImmediate(r))
         }
         matcher = next
+        matcherSignature = signature
         meta = nextMeta
         builtAt = new Date().toISOString()
         built = true
-        // Entries that changed while we were reading are read again into the new index.
+        // Saved before the entries that changed meanwhile are read again, so their newer rows win.
+        saveTokens(fresh, true)
         if (reindexedDuringRebuild.size) applyReindex([...reindexedDuringRebuild])
-        log.info({ documents: rows.length, ms: Math.round(performance.now() - started) }, 'search index built')
+        log.info({ documents: rows.length, fromCache: reused, ms: Math.round(performance.now() - started) }, 'search index built')
       } while (rebuildAgain)
     })().finally(() => { rebuilding = null })
     return rebuilding
@@ -95,10 +172,12 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
 
   function applyReindex(ids: number[]) {
     const rows = new Map(repo.publishedEntries(ids).map((r) => [r.id, r]))
+    const docs: MatchDocument[] = []
     for (const id of ids) {
       const row = rows.get(id)
-      if (row) { matcher.add(toDocument(row)); meta.set(id, row) } else { matcher.remove(id); meta.delete(id) }
+      if (row) { docs.push(toDocument(row)); meta.set(id, row) } else { matcher.remove(id); meta.delete(id) }
     }
+    saveTokens(addAll(matcher, docs, matcherSignature), false)
   }
 
   /** Brings these entries up to date in the index: added, replaced, or removed if no longer published. */
@@ -125,7 +204,9 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   }
   function queueLog(row: MatchLogRow) {
     pendingLogs.push(row)
-    if (pendingLogs.length >= LOG_BATCH) flushLogs()
+    // Inside someone's transaction (a consultation's intake matches too) the batch waits for the
+    // timer: a rollback there must not take the logs with it.
+    if (pendingLogs.length >= LOG_BATCH && !db.$client.inTransaction) flushLogs()
     else if (!flushTimer) { flushTimer = setTimeout(flushLogs, LOG_FLUSH_MS); flushTimer.unref() }
   }
 
@@ -211,29 +292,58 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       }
     },
 
+    /**
+     * Records which candidate was used, or that none fitted (the misses list and the training signal).
+     * It counts a hit only while no consultation has been answered from this match: a consultation
+     * answered with an entry is where a use is counted (recordHit), so a client that sends both
+     * counts one use once. Feedback given first counts the hit and a later consultation takes it over.
+     */
     feedback(matchId: string, input: FeedbackInput) {
       flushLogs()
-      const logged = repo.matchLog(matchId)
-      if (!logged) throw new MatchNotFoundError(matchId)
-      if (logged.feedbackAt) throw new FeedbackAlreadyGivenError(matchId)
-      if ('noneFitted' in input) {
-        repo.setFeedback(db, matchId, { usedEntryId: null, noneFitted: true })
-        return { matchId, usedEntryId: null, matchedQuestion: null, noneFitted: true }
-      }
-      if (!repo.entryExists(input.entryId)) throw new FeedbackEntryNotFoundError(String(input.entryId))
-      const matchedQuestion = input.matchedQuestion
-        ?? logged.candidates.find((c) => c.entryId === input.entryId)?.matchedQuestion
-        ?? meta.get(input.entryId)?.question ?? null
-      db.transaction((tx) => {
-        repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false })
-        repo.recordHit(tx, input.entryId, matchedQuestion)
+      return db.transaction((tx) => {
+        const logged = repo.matchLog(tx, matchId)
+        if (!logged) throw new MatchNotFoundError(matchId)
+        if (logged.feedbackAt) throw new FeedbackAlreadyGivenError(matchId)
+        if ('noneFitted' in input) {
+          repo.setFeedback(tx, matchId, { usedEntryId: null, noneFitted: true })
+          return { matchId, usedEntryId: null, matchedQuestion: null, noneFitted: true }
+        }
+        if (!repo.entryExists(input.entryId)) throw new FeedbackEntryNotFoundError(String(input.entryId))
+        const matchedQuestion = input.matchedQuestion
+          ?? logged.candidates.find((c) => c.entryId === input.entryId)?.matchedQuestion
+          ?? meta.get(input.entryId)?.question ?? null
+        if (logged.answeredAt) {
+          repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false })
+        } else {
+          repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false, feedbackHitEntryId: input.entryId, feedbackHitQuestion: matchedQuestion })
+          repo.recordHit(tx, input.entryId, matchedQuestion)
+        }
+        return { matchId, usedEntryId: input.entryId, matchedQuestion, noneFitted: false }
       })
-      return { matchId, usedEntryId: input.entryId, matchedQuestion, noneFitted: false }
     },
 
-    /** Counts a use of an entry (a consultation answered with it), inside the caller's transaction. */
-    recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null) {
-      repo.recordHit(tx, entryId, matchedQuestion ?? meta.get(entryId)?.question ?? null)
+    /**
+     * Counts a use of an entry: a consultation answered with it, inside the caller's transaction. With
+     * the consultation's `matchId`, the match is marked answered so that feedback on it counts nothing
+     * more; if feedback on it already counted the hit, that hit stands for this use (moved to this
+     * entry when the feedback named another one).
+     */
+    recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null, matchId?: string | null) {
+      const question = matchedQuestion ?? meta.get(entryId)?.question ?? null
+      const now = new Date().toISOString()
+      // Still in the batch: no feedback can have been given on it (feedback flushes the batch first).
+      // Should the caller's transaction roll back, the mark stays: feedback on the match then counts nothing.
+      const pending = matchId ? pendingLogs.find((r) => r.id === matchId) : undefined
+      if (pending) pending.answeredAt ??= now
+      const logged = matchId && !pending ? repo.matchLog(tx, matchId) : undefined
+      const claimed = logged?.feedbackHitEntryId ?? null
+      if (claimed === null) {
+        repo.recordHit(tx, entryId, question)
+      } else if (claimed !== entryId) {
+        repo.undoHit(tx, claimed, logged!.feedbackHitQuestion)
+        repo.recordHit(tx, entryId, question)
+      }
+      if (logged) repo.markAnswered(tx, logged.id, now)
     },
 
     listMisses(page = 1, pageSize = 20) {

@@ -32,6 +32,17 @@ export const matchLogs = sqliteTable('match_logs', {
   usedEntryId: integer('used_entry_id'),
   noneFitted: integer('none_fitted', { mode: 'boolean' }),
   feedbackAt: timestamp('feedback_at'),
+  /**
+   * Hit counting (one use, one hit): when a consultation was first answered from this match. That
+   * consultation counted the hit, so feedback given afterwards only records the choice.
+   */
+  answeredAt: timestamp('answered_at'),
+  /**
+   * The hit that feedback counted because no consultation had been answered from this match yet. A
+   * consultation answered from the match later takes it over (and moves it if it names another entry).
+   */
+  feedbackHitEntryId: integer('feedback_hit_entry_id'),
+  feedbackHitQuestion: text('feedback_hit_question'),
   createdAt: createdAt(),
 }, (t) => [index('match_logs_created_idx').on(t.createdAt), index('match_logs_none_idx').on(t.noneFitted)])
 
@@ -42,3 +53,15 @@ export const questionHits = sqliteTable('question_hits', {
   hits: integer('hits').notNull().default(0),
   lastHitAt: timestamp('last_hit_at'),
 }, (t) => [primaryKey({ columns: [t.entryId, t.question] })])
+
+/**
+ * What jieba, OpenCC and pinyin made of each published entry (matcher.EntryTokens as JSON), so a
+ * restart builds the index without cutting the library again. `key` is a hash of the entry's texts
+ * and of everything the cutting depends on (dictionary, synonyms, normaliser); a row whose key no
+ * longer fits is recomputed. A cache only: losing it costs time, never correctness.
+ */
+export const entryTokens = sqliteTable('search_entry_tokens', {
+  entryId: integer('entry_id').primaryKey(),
+  key: text('key').notNull(),
+  tokens: text('tokens').notNull(),
+})

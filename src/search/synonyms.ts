@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { escapeRe } from './normalize.ts'
+import { fromRoot } from '../paths.ts'
 
 export interface SynonymPair { term: string; canonical: string }
 
-export const STARTING_SYNONYMS_FILE = fileURLToPath(new URL('./data/synonyms.txt', import.meta.url))
+export const STARTING_SYNONYMS_FILE = fromRoot('src/search/data/synonyms.txt')
 
 /** The shipped starting set: "term canonical" per line, # comments. */
 export function readStartingSynonyms(path = STARTING_SYNONYMS_FILE): SynonymPair[] {

@@ -1,9 +1,15 @@
 // Streaming writers for the ledger export. Each takes the rows chunk by chunk and never holds more
 // than one chunk (1,000 rows) plus what the client has not yet read.
 import { PassThrough, Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import { createRequire } from 'node:module'
+import type ExcelJS from 'exceljs'
 import { BOM, csvLine } from './csv.ts'
 import { LEDGER_COLUMNS, LEDGER_HEADER, ledgerCells, type LedgerRecord } from './ledger.rows.ts'
+
+// exceljs takes ~0.4 s to load; only an xlsx export needs it, so it is loaded then, not at start-up.
+const requireModule = createRequire(import.meta.url)
+let excel: typeof ExcelJS | undefined
+const exceljs = () => (excel ??= requireModule('exceljs') as typeof ExcelJS)
 
 /** CSV, UTF-8 with a BOM so that Excel reads the Chinese correctly. Pulled by the reader: backpressure is Node's. */
 export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string): Readable {
@@ -56,7 +62,7 @@ async function drained(sheet: ExcelJS.Worksheet, out: PassThrough): Promise<void
  */
 export function ledgerXlsxStream(chunks: Iterable<LedgerRecord[]>, nowIso: string): PassThrough {
   const out = new PassThrough()
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false })
   const sheet = workbook.addWorksheet('登记台账', { views: [{ state: 'frozen', ySplit: 1 }] })
   sheet.columns = LEDGER_COLUMNS.map((c) => ({ header: c.label, width: c.width }))
   sheet.getRow(1).font = { bold: true }

@@ -3,6 +3,9 @@ import type { Channel } from '../config.ts'
 import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
 import { maskContactsInText, maskName, maskPhone } from '../common/privacy.ts'
 import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } from './format.ts'
+// Overdue as the tickets module defines it (C3): replied to after the deadline, or still open with the
+// deadline passed. The SQL in stats.repository.ts says the same.
+import { isOverdue } from '../tickets/tickets.lifecycle.ts'
 
 export interface LedgerRecord {
   id: number
@@ -60,17 +63,6 @@ export function maskKnownDetails(text: string, asker: { name: string | null; pho
 
 const askerOf = (r: LedgerRecord) => ({ name: r.askerName, phone: r.askerPhone })
 
-/** Tickets whose asker has not been told yet (the tickets module's OPEN_STATUSES). */
-export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
-
-/**
- * Overdue, as the tickets module defines it (C3: the asker is told within the deadline): replied to
- * after the deadline, or still open with the deadline passed. The SQL in stats.repository.ts says the same.
- */
-export function isOverdue(r: Pick<LedgerRecord, 'dueAt' | 'repliedAt' | 'status'>, nowIso: string): boolean {
-  if (r.repliedAt) return r.repliedAt > r.dueAt
-  return OPEN_STATUSES.includes(r.status) && nowIso > r.dueAt
-}
 
 /** The fifteen cells of the filed ledger, in order. */
 export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (string | number)[] {

@@ -1,6 +1,7 @@
 // The figures, computed by SQL over the real tables. Every query takes @unitId: NULL for all units.
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.ts'
+import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
 
 export interface PeriodParams { fromUtc: string; toUtc: string; unitId: number | null }
 
@@ -14,8 +15,8 @@ const ENTRY_IN_FORCE = `(NOT EXISTS (SELECT 1 FROM entry_version_documents d WHE
   OR EXISTS (SELECT 1 FROM entry_version_documents d JOIN policy_documents p ON p.id = d.policy_document_id
              WHERE d.entry_version_id = e.published_version_id AND p.validity = 'in_force'))`
 
-// Open = the asker has not been told yet; matches OPEN_STATUSES in ledger.rows.ts and the tickets module.
-const OPEN = `status IN ('registered', 'assigned', 'answered')`
+// Open = the asker has not been told yet: the tickets module's list (fixed literals, safe to inline).
+const OPEN = `status IN (${OPEN_TICKET_STATUSES.map((s) => `'${s}'`).join(', ')})`
 
 const SQL = {
   consultations: `

@@ -1,9 +1,10 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { CHANNELS } from '../config.ts'
+import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
 import { Code, IsoDate, Nullable, PageQuery, Text, LIMITS } from '../common/schemas.ts'
 
 const ChannelEnum = Type.Union(CHANNELS.map((c) => Type.Literal(c)), { description: '渠道：hotline、phone、mailbox、window、portal' })
-const StatusEnum = Type.Union(['registered', 'assigned', 'answered', 'replied', 'closed'].map((s) => Type.Literal(s)), { description: '状态' })
+const StatusEnum = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)), { description: '状态' })
 const Ratio = Nullable(Type.Number({ minimum: 0, maximum: 1, description: '比例（0 到 1，保留四位小数）；分母为 0 时为 null' }))
 const UnitRef = Type.Object({ code: Type.String(), name: Type.String() })
 

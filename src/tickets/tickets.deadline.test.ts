@@ -1,22 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createKit, type Kit } from './tickets.testkit.ts'
 
 // Deadlines on the official calendar (C3): the 5th working day after the day of receipt, to
 // 23:59:59 Asia/Shanghai (15:59:59 UTC), skipping holidays and counting make-up working days.
 
-describe('ticket deadlines', () => {
-  let k: Kit
-  beforeEach(async () => { k = await createKit() })
-  afterEach(async () => {
-    vi.useRealTimers()
-    await k.close()
-  })
+let k: Kit
+const open = async (receivedAt: string, extra: Record<string, unknown> = {}) => {
+  const res = await k.submit({ channel: 'hotline', question: '退休人员医保待遇怎么计算？', unitCode: 'ybj', receivedAt, ...extra })
+  expect(res.status).toBe(201)
+  return res.body.ticket as { id: number; dueAt: string; dueAtProvisional: boolean; number: string }
+}
 
-  const open = async (receivedAt: string, extra: Record<string, unknown> = {}) => {
-    const res = await k.submit({ channel: 'hotline', question: '退休人员医保待遇怎么计算？', unitCode: 'ybj', receivedAt, ...extra })
-    expect(res.status).toBe(201)
-    return res.body.ticket as { id: number; dueAt: string; dueAtProvisional: boolean; number: string }
-  }
+describe('ticket deadlines', () => {
+  beforeAll(async () => { k = await createKit() })
+  afterAll(async () => { await k.close() })
 
   it('runs across 国庆 and counts the make-up Saturday: received 2025-09-30, due 2025-10-14', async () => {
     expect(await open('2025-09-30T02:00:00Z')).toMatchObject({ dueAt: '2025-10-14T15:59:59.000Z', dueAtProvisional: false })
@@ -47,6 +44,28 @@ describe('ticket deadlines', () => {
     const next = await open('2025-09-30T16:30:00Z')
     expect(next.number).toMatch(/^ZX20251001-\d{4}$/)
     expect(next.dueAt).toBe('2025-10-14T15:59:59.000Z')
+  })
+
+  it('does not restart the deadline on reassignment or return', async () => {
+    const t = await open('2025-09-30T02:00:00Z')
+    await k.act(t.id, 'reassign', { unitCode: 'rsj', reason: '属人社局职责' }, k.tokens.agent)
+    await k.act(t.id, 'return', { reason: '亦非本局职责' }, k.tokens.rsj)
+    const res = await k.act(t.id, 'assign', { unitCode: 'jw' }, k.tokens.zwb)
+    expect(res.body).toMatchObject({ dueAt: '2025-10-14T15:59:59.000Z', reassignCount: 1, returnCount: 1 })
+  })
+
+  it('shows five working days remaining on the day of receipt', async () => {
+    const t = await open(new Date().toISOString())
+    expect((await k.ticket(t.id)).body).toMatchObject({ remainingWorkingDays: 5, overdue: false })
+  })
+})
+
+describe('ticket deadlines after a calendar change', () => {
+  // Each test changes the calendar, so each gets its own app.
+  beforeEach(async () => { k = await createKit() })
+  afterEach(async () => {
+    vi.useRealTimers()
+    await k.close()
   })
 
   it('marks a deadline that runs into a year with no schedule as provisional, then settles it when the schedule is published', async () => {
@@ -84,18 +103,5 @@ describe('ticket deadlines', () => {
     expect(moved.dueAt).toBe('2025-10-15T15:59:59.000Z')
     expect(moved.history.at(-1).note).toContain('2025-10-14T15:59:59.000Z')
     expect((await k.ticket(done.id)).body.dueAt).toBe('2025-10-14T15:59:59.000Z')
-  })
-
-  it('does not restart the deadline on reassignment or return', async () => {
-    const t = await open('2025-09-30T02:00:00Z')
-    await k.act(t.id, 'reassign', { unitCode: 'rsj', reason: '属人社局职责' }, k.tokens.agent)
-    await k.act(t.id, 'return', { reason: '亦非本局职责' }, k.tokens.rsj)
-    const res = await k.act(t.id, 'assign', { unitCode: 'jw' }, k.tokens.zwb)
-    expect(res.body).toMatchObject({ dueAt: '2025-10-14T15:59:59.000Z', reassignCount: 1, returnCount: 1 })
-  })
-
-  it('shows five working days remaining on the day of receipt', async () => {
-    const t = await open(new Date().toISOString())
-    expect((await k.ticket(t.id)).body).toMatchObject({ remainingWorkingDays: 5, overdue: false })
   })
 })

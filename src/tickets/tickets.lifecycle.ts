@@ -19,9 +19,13 @@ export const TRANSITIONS: Readonly<Record<TicketAction, { from: readonly TicketS
   close: { from: ['replied'], to: 'closed' },
 }
 
-export const OPEN_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
+/**
+ * The open states: the asker has not been told yet, so the deadline still runs (C3). The one
+ * definition for every module (the ticket lists, reminders, the ledger and the statistics).
+ */
+export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = ['registered', 'assigned', 'answered']
 
-export const isOpen = (status: TicketStatus) => OPEN_STATUSES.includes(status)
+export const isOpen = (status: TicketStatus) => OPEN_TICKET_STATUSES.includes(status)
 
 /** The state after `action`, or null when the action is not allowed from `status`. */
 export function nextStatus(status: TicketStatus, action: TicketAction): TicketStatus | null {

@@ -26,7 +26,8 @@ export interface MatchResult { matchId: string; matched: boolean; confidence: nu
 
 export interface SearchPort {
   match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
-  recordHit(tx: Tx, entryId: number, matchedQuestion?: string): void
+  /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
+  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null): void
 }
 
 export interface DraftInput {

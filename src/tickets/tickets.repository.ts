@@ -6,7 +6,7 @@ import { policyDocuments } from '../kb/kb.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import type { Channel } from '../config.ts'
 import { consultations, ticketCounters, ticketEvents, tickets, type ConsultationKind, type TicketStatus } from '../consultations/consultations.table.ts'
-import { OPEN_STATUSES } from './tickets.lifecycle.ts'
+import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
 export type ConsultationRow = typeof consultations.$inferSelect
@@ -29,7 +29,7 @@ export interface TicketFilter {
   pageSize: number
 }
 
-const open = inArray(tickets.status, [...OPEN_STATUSES])
+const open = inArray(tickets.status, [...OPEN_TICKET_STATUSES])
 
 /** The SQL twin of isOverdue(): open past the deadline, or replied after it. */
 const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKit, type Kit } from './tickets.testkit.ts'
 
 describe('ticket lifecycle', () => {
@@ -150,8 +150,8 @@ describe('ticket lifecycle', () => {
 
 describe('suggestions on policy documents (F1)', () => {
   let k: Kit
-  beforeEach(async () => { k = await createKit() })
-  afterEach(async () => { await k.close() })
+  beforeAll(async () => { k = await createKit() })
+  afterAll(async () => { await k.close() })
 
   it('opens a ticket for the unit that owns the document, which records 采纳 with a reason', async () => {
     const docId = k.policyDocument('ybj', '区城乡居民医疗保险实施办法')
@@ -177,13 +177,17 @@ describe('suggestions on policy documents (F1)', () => {
   })
 
   it('uses the configured working days for suggestions', async () => {
-    await k.close()
-    k = await createKit({ dueWorkingDays: { question: 5, suggestion: 10 } })
-    const docId = k.policyDocument('rsj', '区稳岗补贴办法')
-    const res = await k.submit({ channel: 'window', kind: 'suggestion', question: '建议简化稳岗补贴申报材料。', policyDocumentId: docId, receivedAt: '2025-06-08T02:00:00Z' })
-    // Sunday 8 June 2025: ten working days are 9–13 and 16–20 June.
-    expect(res.body.ticket.dueAt).toBe('2025-06-20T15:59:59.000Z')
-    expect((await k.ticket(res.body.ticket.id)).body.workingDays).toBe(10)
+    // Another configuration needs its own app; it is closed even when an expectation fails.
+    const own = await createKit({ dueWorkingDays: { question: 5, suggestion: 10 } })
+    try {
+      const docId = own.policyDocument('rsj', '区稳岗补贴办法')
+      const res = await own.submit({ channel: 'window', kind: 'suggestion', question: '建议简化稳岗补贴申报材料。', policyDocumentId: docId, receivedAt: '2025-06-08T02:00:00Z' })
+      // Sunday 8 June 2025: ten working days are 9–13 and 16–20 June.
+      expect(res.body.ticket.dueAt).toBe('2025-06-20T15:59:59.000Z')
+      expect((await own.ticket(res.body.ticket.id)).body.workingDays).toBe(10)
+    } finally {
+      await own.close()
+    }
   })
 
   it('refuses a decision on a question, and an immediate answer to a suggestion', async () => {

@@ -75,7 +75,12 @@ describe.skipIf(!browserAvailable)('the office in Chromium', () => {
   it("loads a new year's schedule into the calendar", async () => {
     await menu('工作日历')
     await e.page.getByLabel('年份').fill('2031')
-    await e.page.getByLabel('年份').press('Enter')
+    // The year shown first (next year) may have no schedule either: wait for 2031's own answer, or
+    // it would arrive after the form is filled and empty it again.
+    await Promise.all([
+      e.page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/calendar/2031')),
+      e.page.getByLabel('年份').press('Enter'),
+    ])
     await e.page.getByText('该年尚无公布的安排').waitFor()
     await e.page.getByLabel('放假日').fill('2031-01-01 元旦\n2031-01-22~2031-01-28 春节')
     await e.page.getByLabel('调休上班日').fill('2031-01-19 春节调休')

@@ -1,0 +1,78 @@
+import MiniSearch from 'minisearch'
+import { describe, expect, it } from 'vitest'
+import { createPostingIndex } from './postings.ts'
+import { rng } from '../../bench/datasets.ts'
+
+const FIELDS = ['question', 'similar', 'keywords', 'answer'] as const
+const BOOSTS = [3, 2.5, 2, 1]
+
+/** Random documents over a small vocabulary, with empty fields and repeated terms. */
+function documents(n: number, seed: number) {
+  const r = rng(seed)
+  const vocab = Array.from({ length: 60 }, (_, i) => `词${i}`)
+  const words = (max: number) => Array.from({ length: Math.floor(r() * max) }, () => vocab[Math.floor(r() * r() * vocab.length)])
+  return Array.from({ length: n }, (_, i) => ({ id: i + 1, fields: [words(8), words(6), words(3), words(30)] }))
+}
+
+function miniSearchOf(docs: ReturnType<typeof documents>) {
+  const ms = new MiniSearch<{ id: number; question: string; similar: string; keywords: string; answer: string }>({
+    fields: [...FIELDS], tokenize: (t) => t.split(' '), processTerm: (t) => t,
+  })
+  for (const d of docs) ms.add({ id: d.id, question: d.fields[0].join(' '), similar: d.fields[1].join(' '), keywords: d.fields[2].join(' '), answer: d.fields[3].join(' ') })
+  return ms
+}
+
+describe('posting index', () => {
+  it('scores as MiniSearch does, so the fitted re-ranker reads the same BM25', () => {
+    const docs = documents(400, 7)
+    const index = createPostingIndex(4)
+    for (const d of docs) index.add(d.id, d.fields)
+    const ms = miniSearchOf(docs)
+    for (const query of [['词1', '词2'], ['词0'], ['词5', '词17', '词40'], ['词59', '没有的词']]) {
+      const expected = ms.search({ queries: query, combineWith: 'OR' } as never, { boost: Object.fromEntries(FIELDS.map((f, i) => [f, BOOSTS[i]])) })
+      const got = index.search(query, BOOSTS, 10)
+      expect(got.length).toBe(Math.min(10, expected.length))
+      const theirs = new Map(expected.map((e) => [e.id as number, e.score]))
+      got.forEach((hit, i) => {
+        // Same ranking (up to ties) and the same score for the same document.
+        expect(hit.score).toBeCloseTo(expected[i].score, 9)
+        expect(hit.score).toBeCloseTo(theirs.get(hit.id)!, 9)
+      })
+    }
+  })
+
+  it('returns the best k, best first, with the query terms each document holds', () => {
+    const index = createPostingIndex(2)
+    index.add(1, [['社保', '缴费'], []])
+    index.add(2, [['社保'], ['缴费', '基数']])
+    index.add(3, [['公积金'], []])
+    const hits = index.search(['社保', '缴费', '基数'], [2, 1], 2)
+    expect(hits.map((h) => h.id)).toEqual([2, 1])
+    expect(hits[0].termMask).toBe(0b111)
+    expect(hits[1].termMask).toBe(0b011)
+    expect(index.search(['公积金'], [2, 1], 5).map((h) => h.id)).toEqual([3])
+  })
+
+  it('forgets removed and replaced documents, and their counts', () => {
+    const index = createPostingIndex(1)
+    for (let id = 1; id <= 50; id++) index.add(id, [['共同', id % 2 ? '单' : '双']])
+    expect(index.df('共同')).toBe(50)
+    for (let id = 1; id <= 40; id++) index.remove(id)
+    expect(index.size).toBe(10)
+    expect(index.df('共同')).toBe(10)
+    expect(index.search(['共同'], [1], 100).map((h) => h.id).sort((a, b) => a - b)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50])
+    index.add(45, [['新词']])
+    expect(index.df('共同')).toBe(9)
+    expect(index.search(['新词'], [1], 5).map((h) => h.id)).toEqual([45])
+    expect(index.search(['共同'], [1], 100).some((h) => h.id === 45)).toBe(false)
+    expect(index.remove(1)).toBe(false)
+  })
+
+  it('applies the filter before choosing the best k', () => {
+    const index = createPostingIndex(1)
+    for (let id = 1; id <= 20; id++) index.add(id, [Array(id).fill('词')])
+    const odd = index.search(['词'], [1], 3, (id) => id % 2 === 1)
+    expect(odd).toHaveLength(3)
+    expect(odd.every((h) => h.id % 2 === 1)).toBe(true)
+  })
+})
