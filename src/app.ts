@@ -31,7 +31,7 @@ import { integrationsRoutes } from './integrations/integrations.routes.ts'
 import { supervisionRoutes } from './stats/index.ts'
 
 // routes imports: audit and security
-import { securityPlugin } from './plugins/security.ts'
+import { securityHeadersPlugin, securityPlugin } from './plugins/security.ts'
 import { auditRoutes } from './audit/audit.routes.ts'
 
 declare module 'fastify' {
@@ -58,6 +58,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
   installValidators(app)
   await app.register(errorsPlugin)
+  await app.register(securityHeadersPlugin)
   await app.register(swaggerPlugin)
 
   const services = createServices({ config, db, log: app.log })

@@ -16,6 +16,14 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined()
   })
 
+  it('sends them on a refusal too, before any handler runs', async () => {
+    t = await createTestApp()
+    const res = await t.call({ method: 'GET', url: '/api/v1/units', token: null })
+    expect(res.statusCode).toBe(401)
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'")
+  })
+
   it('lets a console page load its own scripts and styles and nothing from elsewhere', async () => {
     t = await createTestApp()
     t.app.get('/console-test', { config: { roles: 'public' }, schema: { hide: true } }, async (_req, reply) =>
