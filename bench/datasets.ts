@@ -48,3 +48,10 @@ export function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/** `--grams` of eval and fit: absent is the matcher's default ('answer-only'); `true` every entry; `off` none. */
+export function gramViewArg(value: string | undefined): boolean | 'answer-only' | undefined {
+  if (value === undefined) return undefined
+  if (value === 'answer-only') return 'answer-only'
+  return value === 'true'
+}

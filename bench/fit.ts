@@ -11,7 +11,7 @@ import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, compileScorer, confidenceInputs, sigmoid, softmaxShares, type RankModel } from '../src/search/ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
-import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
+import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const cutMode = (args.get('cut') ?? 'cut') as CutMode
@@ -76,7 +76,7 @@ const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
-  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, gramView: args.get('grams') === 'true', gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
+  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
   for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
   return task.queries.map((q) => {
     const cands = m.match(q.text, { limit: pool }).candidates
@@ -231,7 +231,7 @@ for (let b = 0; b < 10; b++) {
 const model: RankModel = {
   ...ranking,
   confidence: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(c[i].toFixed(4))])),
-  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin} grams=${args.get('grams') === 'true' ? (args.get('gram-answer') ?? 300) : 'off'}`,
+  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies; cut=${cutMode} pool=${pool} pinyin=${usePinyin} grams=${args.get('grams') ?? 'answer-only'} answerChars=${args.get('answer-chars') ?? 600}`,
 }
 if (args.get('write') !== 'false') {
   writeFileSync(args.get('out') ?? MODEL_FILE, JSON.stringify(model, null, 2) + '\n')

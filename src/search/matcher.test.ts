@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
-import { loadModel } from './ranker.ts'
+import { FEATURE_INDEX, loadModel } from './ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
 
 const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({
@@ -80,5 +80,21 @@ describe('matcher', () => {
     const hits = m.suggest('产假工', { limit: 5 })
     expect(hits[0]).toMatchObject({ id: 3, matchedQuestion: '产假工资找谁领' })
     expect(m.suggest('？？', { limit: 5 })).toEqual([])
+  })
+
+  it('compares character bigrams of answer-only entries only (the default bigram view), also after a change', () => {
+    const reply = doc(20, '', { answer: '网友您好！您反映的“景蓉华苑小区停车收费问题”已收悉，经调查，业委会已召开业主大会。' })
+    m.add(reply)
+    const query = '景蓉华苑停车收费'
+    const gramOf = (id: number) => m.match(query, { limit: 10 }).candidates.find((c) => c.id === id)?.features[FEATURE_INDEX.gramLog]
+    expect(gramOf(20)).toBeGreaterThan(0)
+    // The same text as a question: found by its words, and the bigram view holds nothing of it.
+    m.add(doc(21, '景蓉华苑停车收费问题'))
+    expect(gramOf(21)).toBe(0)
+    // Given a question, the reply leaves the bigram view; archived, it leaves the matcher.
+    m.add({ ...reply, question: '景蓉华苑小区停车怎么收费' })
+    expect(gramOf(20)).toBe(0)
+    m.remove(20)
+    expect(m.match(query, { limit: 10 }).candidates.map((c) => c.id)).not.toContain(20)
   })
 })

@@ -45,8 +45,10 @@ export interface MatcherOptions {
    * of the answer's first `gramAnswerChars` characters, which finds what word cutting misses
    * (景蓉华苑 vs 景蓉花苑, names jieba cuts into single characters). Its best `gramPool` entries join
    * the word view's `pool`. The model must be fitted with the same setting (`npm run fit -- --grams`).
+   * `'answer-only'` keeps only entries without a question in it (imported replies): an entry with
+   * questions is found by them, where the word view does well, and costs the bigram view nothing.
    */
-  gramView?: boolean // off by default: see the README's matching figures for what it costs and brings
+  gramView?: boolean | 'answer-only' // 'answer-only' by default: see the README's matching figures for what each costs and brings
   gramPool?: number
   gramBoosts?: { qgrams: number; agrams: number }
   /** At most this many (the rarest) bigrams of a query are looked up. */
@@ -194,19 +196,19 @@ export function createMatcher(options: MatcherOptions) {
   const cutMode = options.cutMode ?? 'cut'
   const rewrite = options.rewrite ?? ((s: string) => s)
   const pool = options.pool ?? 30
-  const answerChars = options.answerChars ?? 300
+  const answerChars = options.answerChars ?? 600
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
   const maxDfShare = options.maxDfShare ?? 0.05
   const maxDf = options.maxDf ?? 600
   const answerLcsChars = options.answerLcsChars ?? 120
   const maxQueryTerms = options.maxQueryTerms ?? 12
-  const gramView = options.gramView ?? false
+  const gramView = options.gramView ?? 'answer-only'
   const gramPool = options.gramPool ?? 10
   const gramBoosts = options.gramBoosts ?? { qgrams: 1, agrams: 1 }
   const GRAM_BOOSTS = [gramBoosts.qgrams, gramBoosts.agrams]
   const maxGramTerms = options.maxGramTerms ?? 10
-  const gramAnswerChars = Math.min(options.gramAnswerChars ?? 300, answerChars)
+  const gramAnswerChars = Math.min(options.gramAnswerChars ?? answerChars, answerChars)
   let model = options.model
   let weights = rankWeights(model)
 
@@ -228,6 +230,7 @@ export function createMatcher(options: MatcherOptions) {
   let postings = createPostingIndex(FIELD_BOOSTS.length)
   // The bigram view's index: fields qgrams (the questions' bigrams) and agrams (the answer start's).
   const newGrams = () => (gramView ? createPostingIndex(2) : null)
+  const inGramView = (questions: number) => gramView === true || (gramView === 'answer-only' && questions === 0)
   let grams = newGrams()
   const newTypeahead = () => new MiniSearch<{ id: number; typeahead: string }>({
     fields: ['typeahead'],
@@ -329,7 +332,7 @@ export function createMatcher(options: MatcherOptions) {
     // Prepared queries hold their words as ids, a word no entry had as a fresh negative one: once an
     // entry brings new words, those would no longer match, so the memo starts again.
     if (vocabulary.size + syllableIds.size !== known) queryMemo.clear()
-    grams?.add(doc.id, [questions.flatMap((p) => bigramList(p.text)), bigramList(entry.answer.slice(0, gramAnswerChars))])
+    if (inGramView(questions.length)) grams?.add(doc.id, [questions.flatMap((p) => bigramList(p.text)), bigramList(entry.answer.slice(0, gramAnswerChars))])
   }
 
   function remove(id: number) {

@@ -43,7 +43,7 @@ const REBUILD_CHUNK = 1000
  * into: cached tokens from before are then recomputed. (Changes to the data they read — fillers,
  * stop words, dictionary, synonyms — are noticed without it.)
  */
-const TOKENS_VERSION = 2
+const TOKENS_VERSION = 3
 
 const policyTerms = readFileSync(POLICY_TERMS_FILE, 'utf8')
 /** Versions of the packages that cut and convert text: an upgrade may cut differently. */
