@@ -1,6 +1,8 @@
 // In-process matcher cost at library sizes of 1k, 10k and 100k entries (issue 7's in-process targets):
 // index build time, memory, and match latency p50/p99 over the LCQMC queries.
-//   npx tsx bench/match-latency.ts [--sizes=1000,10000,100000]   (GRAMS=1: with the character-bigram view)
+//   npx tsx bench/match-latency.ts [--sizes=1000,10000,100000]
+//   GRAMS=1|answer-only|off: the character-bigram view for every entry, for answer-only entries (the default) or none;
+//   ANSWER_CHARS=600: how much of an answer is indexed and compared
 import { readFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
@@ -49,7 +51,7 @@ console.log(`load average at start: ${(await import('node:os')).loadavg().map((x
 console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const n of sizes) {
   const docs = library(n, questions, answers)
-  const m = createMatcher({ model, rewrite, ...(process.env.GRAMS ? { gramView: true } : {}) })
+  const m = createMatcher({ model, rewrite, ...(process.env.GRAMS ? { gramView: process.env.GRAMS === 'off' ? false : process.env.GRAMS === 'answer-only' ? 'answer-only' as const : true } : {}), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
   const t0 = performance.now()
   for (const d of docs) m.add(d)
   const build = performance.now() - t0
