@@ -39,7 +39,6 @@ export const securityPlugin = fp(async function security(app: FastifyInstance, {
     participants: [idempotency.participant, createAuditParticipant(audit, idempotency.isReplay)],
   })
 
-
   // Machine clients retry and loop; people do not. Only integration tokens are limited, per token.
   await app.register(rateLimit, {
     global: true,

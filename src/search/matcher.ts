@@ -443,10 +443,12 @@ export function createMatcher(options: MatcherOptions) {
     const filter = topic ? (id: number) => entries.get(id)?.doc.topicCode === topic : undefined
     // With the bigram view, the word search reaches further, so that entries the bigram view brings
     // in still get their word score when they have one.
-    const wordHits = postings.search(searchTerms, FIELD_BOOSTS, grams ? pool * 4 : pool, filter)
+    // (An empty bigram view, as in a library whose entries all have questions, costs nothing.)
+    const liveGrams = grams !== null && grams.size > 0 ? grams : null
+    const wordHits = postings.search(searchTerms, FIELD_BOOSTS, liveGrams ? pool * 4 : pool, filter)
     const pooled = new Map<number, { word: number; gram: number; termMask: number }>()
     for (let i = 0; i < Math.min(pool, wordHits.length); i++) pooled.set(wordHits[i].id, { word: wordHits[i].score, gram: 0, termMask: wordHits[i].termMask })
-    const gramHits = grams ? grams.search(gramTerms(q), GRAM_BOOSTS, gramPool + pool, filter) : []
+    const gramHits = liveGrams ? liveGrams.search(gramTerms(q), GRAM_BOOSTS, gramPool + pool, filter) : []
     for (let i = 0; i < gramHits.length; i++) {
       const g = gramHits[i]
       const p = pooled.get(g.id)
