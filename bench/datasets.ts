@@ -49,9 +49,14 @@ export function rng(seed: number) {
   }
 }
 
-/** `--grams` of eval and fit: absent is the matcher's default ('answer-only'); `true` every entry; `off` none. */
+/**
+ * `--grams` of eval and fit, and GRAMS of match-latency: absent is the matcher's default
+ * ('answer-only'); `true` every entry; `off` none. Anything else is refused, not read as off.
+ */
 export function gramViewArg(value: string | undefined): boolean | 'answer-only' | undefined {
   if (value === undefined) return undefined
   if (value === 'answer-only') return 'answer-only'
-  return value === 'true'
+  if (value === 'true' || value === '1') return true
+  if (value === 'off' || value === 'false') return false
+  throw new Error(`--grams must be answer-only, true or off, not ${value}`)
 }

@@ -8,7 +8,7 @@ import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import { warmUp } from '../src/search/tokenizer.ts'
-import { BENCH_DIR, loadPairs, loadTask, rng } from './datasets.ts'
+import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const sizes = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number)
@@ -51,7 +51,7 @@ console.log(`load average at start: ${(await import('node:os')).loadavg().map((x
 console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const n of sizes) {
   const docs = library(n, questions, answers)
-  const m = createMatcher({ model, rewrite, ...(process.env.GRAMS ? { gramView: process.env.GRAMS === 'off' ? false : process.env.GRAMS === 'answer-only' ? 'answer-only' as const : true } : {}), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
+  const m = createMatcher({ model, rewrite, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
   const t0 = performance.now()
   for (const d of docs) m.add(d)
   const build = performance.now() - t0

@@ -84,6 +84,12 @@ export const securityHeadersPlugin = fp(async function securityHeaders(app: Fast
 export function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {}
   const recorder = { setHeader(name: string, value: string) { headers[name.toLowerCase()] = String(value) }, removeHeader() {} }
+  // Only static options can be worked out once: a directive computed per response (a nonce) cannot.
+  const directives = options.contentSecurityPolicy && typeof options.contentSecurityPolicy === 'object' ? options.contentSecurityPolicy.directives ?? {} : {}
+  if (Object.values(directives).some((v) => typeof v === 'function' || (Array.isArray(v) && v.some((x) => typeof x === 'function')))) {
+    throw new Error('helmetHeaders: per-response CSP directives cannot be precomputed')
+  }
   helmet(options)({} as never, recorder as never, (err?: unknown) => { if (err) throw err })
+  if (Object.keys(headers).length === 0) throw new Error('helmetHeaders: helmet set no headers synchronously')
   return headers
 }
