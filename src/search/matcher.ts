@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch'
-import { createPostingIndex } from './postings.ts'
+import { createPostingIndex, type PostingIndex } from './postings.ts'
 import { pinyin } from 'pinyin-pro'
 import { STOP_WORDS, compactText, normalizeText } from './normalize.ts'
 import { createMemo, cutWords, indexTerms, type CutMode } from './tokenizer.ts'
@@ -375,9 +375,9 @@ export function createMatcher(options: MatcherOptions) {
   }
 
   /** The query's bigrams worth looking up in the bigram view: known, not too common, at most maxGramTerms, rarest first. */
-  function gramTerms(q: PreparedQuery): string[] {
-    if (!grams) return []
-    const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
+  function gramTerms(q: PreparedQuery, grams: PostingIndex): string[] {
+    // Shares of the entries in the view (with 'answer-only', fewer than the library).
+    const limit = Math.max(20, Math.min(maxDf, maxDfShare * grams.size))
     const byRarity: { g: string; df: number }[] = []
     for (const g of q.bigramStrings) { const df = grams.df(g); if (df > 0) byRarity.push({ g, df }) }
     byRarity.sort((a, b) => a.df - b.df)
@@ -385,14 +385,13 @@ export function createMatcher(options: MatcherOptions) {
   }
 
   /**
-   * Weights of the query's bigrams (sorted by code, as in q.bigrams): their IDF over the bigram
-   * view when it is on, else all equal (coverage is then a plain share).
+   * Weights of the query's bigrams (sorted by code, as in q.bigrams): their IDF over the entries in
+   * the bigram view, else (no view, or an empty one) all equal: coverage is then a plain share.
    */
-  function gramWeights(q: PreparedQuery, n: number): { byCode: Map<number, number> | null; byString: number[] } {
-    // Without the view (the default) every bigram weighs 1 and the per-code table is never read.
+  function gramWeights(q: PreparedQuery, grams: PostingIndex | null): { byCode: Map<number, number> | null; byString: number[] } {
     if (!grams) return { byCode: null, byString: q.bigramStrings.map(() => 1) }
-    const gramIndex = grams
-    const byString = q.bigramStrings.map((g) => Math.log(1 + n / (1 + gramIndex.df(g))))
+    const n = grams.size
+    const byString = q.bigramStrings.map((g) => Math.log(1 + n / (1 + grams.df(g))))
     const byCode = new Map<number, number>()
     q.bigramStrings.forEach((g, i) => byCode.set(g.length === 1 ? g.charCodeAt(0) * 65536 : g.charCodeAt(0) * 65536 + g.charCodeAt(1), byString[i]))
     return { byCode, byString }
@@ -403,9 +402,9 @@ export function createMatcher(options: MatcherOptions) {
   const bestFeatures = new Float64Array(FEATURES.length)
   let idfCache = new Float64Array(0)
   let idfFor = -1
-  function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gIdf: (code: number) => number, x: Float64Array) {
+  function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gIdf: ((code: number) => number) | null, x: Float64Array) {
     const commonBigrams = commonCount(q.bigrams, t.bigrams)
-    if (grams) {
+    if (gIdf) {
       coverageSorted(q.bigrams, gIdf, t.bigrams, cov)
       x[FEATURE_INDEX.gramCovQ] = cov[0]
     } else {
@@ -448,7 +447,7 @@ export function createMatcher(options: MatcherOptions) {
     const wordHits = postings.search(searchTerms, FIELD_BOOSTS, liveGrams ? pool * 4 : pool, filter)
     const pooled = new Map<number, { word: number; gram: number; termMask: number }>()
     for (let i = 0; i < Math.min(pool, wordHits.length); i++) pooled.set(wordHits[i].id, { word: wordHits[i].score, gram: 0, termMask: wordHits[i].termMask })
-    const gramHits = liveGrams ? liveGrams.search(gramTerms(q), GRAM_BOOSTS, gramPool + pool, filter) : []
+    const gramHits = liveGrams ? liveGrams.search(gramTerms(q, liveGrams), GRAM_BOOSTS, gramPool + pool, filter) : []
     for (let i = 0; i < gramHits.length; i++) {
       const g = gramHits[i]
       const p = pooled.get(g.id)
@@ -474,8 +473,9 @@ export function createMatcher(options: MatcherOptions) {
     const maxIdf = Math.log(1 + nEntries)
     const nAnswers = Math.max(1, answerDocs)
     const answerIdf = q.termStrings.map((t) => Math.log(1 + nAnswers / (1 + postings.fieldDf(t, ANSWER_FIELD))))
-    const gw = gramWeights(q, nEntries)
-    const gIdf = (code: number) => gw.byCode?.get(code) ?? 0
+    const gw = gramWeights(q, liveGrams)
+    const byCode = gw.byCode
+    const gIdf = byCode ? (code: number) => byCode.get(code) ?? 0 : null
     const ranked: RankedCandidate[] = []
     // Every candidate's features go into one buffer; only the candidates returned get an array of
     // their own (allocating a small typed array per candidate was ~14% of a match).
