@@ -5,16 +5,20 @@ import type { MatchDocument } from '../src/search/matcher.ts'
 
 export const BENCH_DIR = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url))
 
-export interface LibraryLine { id: string; question?: string; answer?: string }
-export interface QueryLine { query: string; gold: string; qid: string }
-export interface RetrievalTask { name: string; library: LibraryLine[]; queries: QueryLine[] }
+export interface LibraryLine { id: string; question?: string; answer?: string; similarQuestions?: string[]; keywords?: string[]; topic?: string; unit?: string }
+/** `style` (domain-dev): `phone` for what a caller says, `letter` for a website mailbox letter. */
+export interface QueryLine { query: string; gold: string; qid: string; style?: string }
+/** A question no entry answers (domain-dev's negatives). */
+export interface NegativeLine { query: string; qid: string; kind: string; style: string }
+export interface RetrievalTask { name: string; library: LibraryLine[]; queries: QueryLine[]; negatives: NegativeLine[] }
 
 const jsonl = <T>(path: string): T[] => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T)
 
 export function loadTask(name: string): RetrievalTask {
   const dir = BENCH_DIR + name + '/'
   if (!existsSync(dir + 'library.jsonl')) throw new Error(`benchmark data not found: ${dir} (expected ../shared/benchmarks beside the repository)`)
-  return { name, library: jsonl<LibraryLine>(dir + 'library.jsonl'), queries: jsonl<QueryLine>(dir + 'queries.jsonl') }
+  const negatives = existsSync(dir + 'negatives.jsonl') ? jsonl<NegativeLine>(dir + 'negatives.jsonl') : []
+  return { name, library: jsonl<LibraryLine>(dir + 'library.jsonl'), queries: jsonl<QueryLine>(dir + 'queries.jsonl'), negatives }
 }
 
 /** `s1 TAB s2 TAB label` pairs (LCQMC / AFQMC dev and test files). */
@@ -32,9 +36,15 @@ export function toDocuments(library: LibraryLine[], keep: (line: LibraryLine) =>
   library.forEach((l, i) => {
     externalIds.push(l.id)
     if (!keep(l)) return
-    docs.push({ id: i + 1, question: l.question ?? '', similarQuestions: [], keywords: [], answer: l.answer ?? '', topicCode: null, inForce: true })
+    // As a district imports its library: similar questions and keywords go in with the entry.
+    docs.push({ id: i + 1, question: l.question ?? '', similarQuestions: l.similarQuestions ?? [], keywords: l.keywords ?? [], answer: l.answer ?? '', topicCode: l.topic ?? null, inForce: true })
   })
   return { docs, externalIds }
+}
+
+/** Everything an entry holds, as one text (for the character-bigram baseline). */
+export function fullText(l: LibraryLine): string {
+  return [l.question ?? '', ...(l.similarQuestions ?? []), ...(l.keywords ?? []), l.answer ?? ''].join('。')
 }
 
 /** A small deterministic PRNG (mulberry32) so held-out splits are the same on every run. */

@@ -4,6 +4,7 @@ import { pinyin } from 'pinyin-pro'
 import { STOP_WORDS, compactText, normalizeText } from './normalize.ts'
 import { createMemo, cutWords, indexTerms, type CutMode } from './tokenizer.ts'
 import { bigramCodes, bigramList, charBigrams, charCodes, commonCount, coverageSorted, diceSorted, editSimilarity, isNegated, numbersIn, pieceFound, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
+import { LETTER_CHARS, readLetter } from './letter.ts'
 import { FEATURES, FEATURE_INDEX, confidenceOf, dot, rankWeights, softmaxShares, type RankModel } from './ranker.ts'
 
 /** What the matcher needs of a published entry. */
@@ -48,13 +49,26 @@ export interface MatcherOptions {
    * `'answer-only'` keeps only entries without a question in it (imported replies): an entry with
    * questions is found by them, where the word view does well, and costs the bigram view nothing.
    */
-  gramView?: boolean | 'answer-only' // 'answer-only' by default: see the README's matching figures for what each costs and brings
+  gramView?: boolean | 'answer-only' // every entry by default: see docs/matching.md for what each costs and brings
   gramPool?: number
+  /** How many characters of the answer of an entry that has questions go into the bigram view (answer-only entries get gramAnswerChars). */
+  gramAnswerCharsWithQuestions?: number
+  /** The pinyin view: retrieval over toneless syllable bigrams of the questions, so homophone typos (登计, 医宝) meet. */
+  pinyinView?: boolean
+  /** Each view's best this many entries are fused (reciprocal rank fusion) into the pool. */
+  viewDepth?: number
+  /** RRF's constant: 1 / (rrfK + rank). */
+  rrfK?: number
+  /** Everyday words and their official relatives with a weight (房本 ~ 不动产权证书 0.8): expands retrieval. */
+  related?: RelatedTerms
   gramBoosts?: { qgrams: number; agrams: number }
   /** At most this many (the rarest) bigrams of a query are looked up. */
   maxGramTerms?: number
   gramAnswerChars?: number
 }
+
+/** Everyday phrases found in a normalised text, each with the official words it stands close to. */
+export type RelatedTerms = (normalized: string) => { phrase: string; target: string; weight: number }[]
 
 /**
  * What jieba, OpenCC and pinyin make of an entry: the costly part of indexing it, and all of it
@@ -101,6 +115,11 @@ interface PreparedQuery extends PreparedText {
   /** The non-stop words and the bigrams as pieces of the compact text (answer features). */
   termPieces: ReturnType<typeof piecesOf>
   bigramPieces: ReturnType<typeof piecesOf>
+  /** Toneless syllable bigrams, for the pinyin view. */
+  soundGrams: string[]
+  /** Official words the query's everyday phrases stand close to, with their weights (retrieval only). */
+  relatedWords: { word: string; weight: number }[]
+  relatedGrams: { gram: string; weight: number }[]
 }
 
 interface PreparedEntry {
@@ -128,6 +147,8 @@ export interface RankedCandidate {
   termMask: number
   /** Where its features are in the match's buffer (internal). */
   offset: number
+  /** For a letter: the sentence this entry answers best (null when the question was read whole). */
+  matchedSentence: string | null
 }
 
 const EMPTY_FEATURES = new Float64Array(0)
@@ -136,6 +157,8 @@ export interface MatchOutcome {
   candidates: RankedCandidate[]
   /** The query as normalised, after synonyms. */
   normalized: string
+  /** For a letter: the sentences read as its questions (empty for a question read whole). */
+  questions: string[]
 }
 
 const DEFAULT_BOOSTS = { question: 3, similar: 2.5, keywords: 2, answer: 1 }
@@ -169,6 +192,14 @@ export function decodeTerm(code: string): string {
   return out
 }
 
+/** Syllable bigrams as strings ("deng ji"); a one-syllable text is its own. */
+function syllableBigrams(syl: readonly string[]): string[] {
+  if (syl.length === 1) return [syl[0]]
+  const out: string[] = []
+  for (let i = 0; i + 1 < syl.length; i++) out.push(`${syl[i]} ${syl[i + 1]}`)
+  return out
+}
+
 function syllables(compact: string): string[] {
   // Without tones, tone sandhi (一, 不) changes nothing but costs half the time.
   return pinyin(compact, { toneType: 'none', type: 'array', nonZh: 'consecutive', toneSandhi: false })
@@ -199,18 +230,24 @@ export function createMatcher(options: MatcherOptions) {
   const answerChars = options.answerChars ?? 600
   const boosts = options.boosts ?? DEFAULT_BOOSTS
   const usePinyin = options.pinyin ?? true
-  const maxDfShare = options.maxDfShare ?? 0.05
-  const maxDf = options.maxDf ?? 600
+  const maxDfShare = options.maxDfShare ?? 0.1
+  const maxDf = options.maxDf ?? 1000
   const answerLcsChars = options.answerLcsChars ?? 120
-  const maxQueryTerms = options.maxQueryTerms ?? 12
-  const gramView = options.gramView ?? 'answer-only'
+  const maxQueryTerms = options.maxQueryTerms ?? 64
+  const gramView = options.gramView ?? true
   const gramPool = options.gramPool ?? 10
+  const gramAnswerCharsWithQuestions = options.gramAnswerCharsWithQuestions ?? 150
+  const pinyinView = (options.pinyinView ?? true) && usePinyin
+  const viewDepth = options.viewDepth ?? 40
+  const rrfK = options.rrfK ?? 10
+  const related = options.related ?? (() => [])
   const gramBoosts = options.gramBoosts ?? { qgrams: 1, agrams: 1 }
   const GRAM_BOOSTS = [gramBoosts.qgrams, gramBoosts.agrams]
-  const maxGramTerms = options.maxGramTerms ?? 10
+  const maxGramTerms = options.maxGramTerms ?? 400
   const gramAnswerChars = Math.min(options.gramAnswerChars ?? answerChars, answerChars)
   let model = options.model
   let weights = rankWeights(model)
+  let letterWeights = rankWeights(model, 'rankLetter')
 
   const entries = new Map<number, PreparedEntry>()
   const vocabulary = createInterner()
@@ -229,9 +266,12 @@ export function createMatcher(options: MatcherOptions) {
   const ANSWER_FIELD = 3
   let postings = createPostingIndex(FIELD_BOOSTS.length)
   // The bigram view's index: fields qgrams (the questions' bigrams) and agrams (the answer start's).
-  const newGrams = () => (gramView ? createPostingIndex(2) : null)
+  const newGrams = () => (gramView ? createPostingIndex(2, { plain: true }) : null)
   const inGramView = (questions: number) => gramView === true || (gramView === 'answer-only' && questions === 0)
   let grams = newGrams()
+  // The pinyin view: one field, the questions' toneless syllable bigrams.
+  const newSounds = () => (pinyinView ? createPostingIndex(1) : null)
+  let sounds = newSounds()
   const newTypeahead = () => new MiniSearch<{ id: number; typeahead: string }>({
     fields: ['typeahead'],
     tokenize: (text) => text.split(' '),
@@ -332,7 +372,14 @@ export function createMatcher(options: MatcherOptions) {
     // Prepared queries hold their words as ids, a word no entry had as a fresh negative one: once an
     // entry brings new words, those would no longer match, so the memo starts again.
     if (vocabulary.size + syllableIds.size !== known) queryMemo.clear()
-    if (inGramView(questions.length)) grams?.add(doc.id, [questions.flatMap((p) => bigramList(p.text)), bigramList(entry.answer.slice(0, gramAnswerChars))])
+    if (inGramView(questions.length)) {
+      const keywordGrams = doc.keywords.flatMap((k) => bigramList(compactText(prepare(k))))
+      grams?.add(doc.id, [[...questions.flatMap((p) => bigramList(p.text)), ...keywordGrams], bigramList(entry.answer.slice(0, questions.length ? gramAnswerCharsWithQuestions : gramAnswerChars))])
+    }
+    if (sounds) {
+      const syl = tokens.questions.flatMap((q) => (q.pinyin ? syllableBigrams(q.pinyin) : []))
+      if (syl.length) sounds.add(doc.id, [syl])
+    }
   }
 
   function remove(id: number) {
@@ -343,6 +390,7 @@ export function createMatcher(options: MatcherOptions) {
     entries.delete(id)
     postings.remove(id)
     grams?.remove(id)
+    sounds?.remove(id)
     index.discard(id)
     return true
   }
@@ -355,10 +403,19 @@ export function createMatcher(options: MatcherOptions) {
       const compact = compactText(normalized)
       const termStrings = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))]
       const bigramStrings = [...charBigrams(compact)]
+      const syl = usePinyin ? syllables(compact) : null
+      const relatedWords: PreparedQuery['relatedWords'] = []
+      const relatedGrams: PreparedQuery['relatedGrams'] = []
+      for (const r of related(normalized)) {
+        const target = compactText(prepare(r.target))
+        for (const w of cutWords(target, cutMode)) if (!STOP_WORDS.has(w) && !termStrings.includes(w)) relatedWords.push({ word: w, weight: r.weight })
+        for (const g of charBigrams(target)) if (!bigramStrings.includes(g)) relatedGrams.push({ gram: g, weight: r.weight })
+      }
       const prepared: PreparedQuery = {
-        ...prepareText(normalized, words, usePinyin ? syllables(compact) : null, false),
+        ...prepareText(normalized, words, syl, false),
         termStrings, bigramStrings, substrings: substringMatcher(compact),
         termPieces: piecesOf(compact, termStrings), bigramPieces: piecesOf(compact, bigramStrings),
+        soundGrams: syl ? [...new Set(syllableBigrams(syl))] : [], relatedWords, relatedGrams,
       }
       // A query of stop words only ("是什么") still searches with what it has.
       const searchTerms = prepared.termStrings.length ? prepared.termStrings : [...new Set(words)]
@@ -366,22 +423,29 @@ export function createMatcher(options: MatcherOptions) {
     })
   }
 
+  /**
+   * How common a word or bigram may be and still be looked up. A small library looks up everything
+   * (in a 150-entry library, 公积金 is in 10% of the entries and still decides); a large one leaves
+   * out what is in more than maxDfShare of the entries, at most maxDf: those posting lists cost the
+   * most and weigh the least (they still count in re-ranking).
+   */
+  const lookupLimit = (n: number) => Math.max(200, Math.min(maxDf, maxDfShare * n))
+
   /** The query's words worth looking up: not too common, at most maxQueryTerms, rarest first. */
   function retrievalTerms(terms: string[]): string[] {
-    const limit = Math.max(20, Math.min(maxDf, maxDfShare * entries.size))
-    const byRarity = terms.map((t) => ({ t, df: postings.df(t) })).sort((a, b) => a.df - b.df)
+    const limit = lookupLimit(entries.size)
+    const byRarity = terms.map((t) => ({ t, df: postings.df(t) })).filter((x) => x.df > 0).sort((a, b) => a.df - b.df)
     const kept = byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxQueryTerms)
     return kept.map((x) => x.t)
   }
 
-  /** The query's bigrams worth looking up in the bigram view: known, not too common, at most maxGramTerms, rarest first. */
-  function gramTerms(q: PreparedQuery, grams: PostingIndex): string[] {
-    // Shares of the entries in the view (with 'answer-only', fewer than the library).
-    const limit = Math.max(20, Math.min(maxDf, maxDfShare * grams.size))
+  /** The same for a view's terms (bigrams, syllable bigrams): known, not too common, at most `max`, rarest first. */
+  function viewTerms(terms: readonly string[], view: PostingIndex, max: number): string[] {
+    const limit = lookupLimit(view.size)
     const byRarity: { g: string; df: number }[] = []
-    for (const g of q.bigramStrings) { const df = grams.df(g); if (df > 0) byRarity.push({ g, df }) }
+    for (const g of terms) { const df = view.df(g); if (df > 0) byRarity.push({ g, df }) }
     byRarity.sort((a, b) => a.df - b.df)
-    return byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, maxGramTerms).map((x) => x.g)
+    return byRarity.filter((x, i) => i < 2 || x.df <= limit).slice(0, max).map((x) => x.g)
   }
 
   /**
@@ -400,6 +464,7 @@ export function createMatcher(options: MatcherOptions) {
   const cov = new Float64Array(2)
   const scratch = new Float64Array(FEATURES.length)
   const bestFeatures = new Float64Array(FEATURES.length)
+  const partFeatures = new Float64Array(FEATURES.length)
   let idfCache = new Float64Array(0)
   let idfFor = -1
   function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gIdf: ((code: number) => number) | null, x: Float64Array) {
@@ -432,34 +497,81 @@ export function createMatcher(options: MatcherOptions) {
     x[FEATURE_INDEX.onlyD] = Math.min(1, (t.chars.length - commonChars) / 5)
   }
 
+  interface Part { text: string; sentence: string | null }
+
+  /**
+   * What a question is read as: a short one whole; a letter (LETTER_CHARS or more) as its body
+   * without greetings and closings, plus each sentence that asks something (at most four), so that
+   * its questions are not drowned by the narrative around them.
+   */
+  function partsOf(question: string): { parts: Part[]; questions: string[] } {
+    if (question.replace(/\s/g, '').length < LETTER_CHARS) return { parts: [{ text: question, sentence: null }], questions: [] }
+    const reading = readLetter(question)
+    const parts: Part[] = [{ text: reading.body, sentence: null }]
+    for (const sentence of reading.questions.slice(0, 4)) if (sentence !== reading.body) parts.push({ text: sentence, sentence })
+    return { parts, questions: reading.questions }
+  }
+
+  /** One part's retrieval: each view's best `viewDepth`, with scores and ranks. */
+  interface PartHits {
+    part: Part
+    q: PreparedQuery
+    searchTerms: string[]
+    word: Map<number, { score: number; rank: number; termMask: number }>
+    gram: Map<number, { score: number; rank: number }>
+    sound: Map<number, { score: number; rank: number }>
+    bestWord: number
+    bestGram: number
+  }
+
+  function retrieve(part: Part, filter: ((id: number) => boolean) | undefined): PartHits | null {
+    const { prepared: q, searchTerms: allTerms } = prepareQuery(part.text)
+    if (allTerms.length === 0 && q.bigramStrings.length === 0) return null
+    const searchTerms = retrievalTerms(allTerms)
+    const related = q.relatedWords.filter((r) => postings.df(r.word) > 0).slice(0, Math.max(0, 32 - searchTerms.length))
+    const wordHits = postings.search([...searchTerms, ...related.map((r) => r.word)], FIELD_BOOSTS, viewDepth, filter, [...searchTerms.map(() => 1), ...related.map((r) => r.weight)])
+    const word = new Map(wordHits.map((h, rank) => [h.id, { score: h.score, rank, termMask: h.termMask }]))
+    const gram = new Map<number, { score: number; rank: number }>()
+    const liveGrams = grams !== null && grams.size > 0 ? grams : null
+    if (liveGrams) {
+      const terms = viewTerms(q.bigramStrings, liveGrams, maxGramTerms)
+      const rel = q.relatedGrams.filter((r) => liveGrams.df(r.gram) > 0).slice(0, Math.max(0, 32 - terms.length))
+      liveGrams.search([...terms, ...rel.map((r) => r.gram)], GRAM_BOOSTS, viewDepth, filter, [...terms.map(() => 1), ...rel.map((r) => r.weight)])
+        .forEach((h, rank) => gram.set(h.id, { score: h.score, rank }))
+    }
+    const sound = new Map<number, { score: number; rank: number }>()
+    if (sounds && sounds.size > 0 && q.soundGrams.length) {
+      sounds.search(viewTerms(q.soundGrams, sounds, maxGramTerms), [1], viewDepth, filter).forEach((h, rank) => sound.set(h.id, { score: h.score, rank }))
+    }
+    return {
+      part, q, searchTerms, word, gram, sound,
+      bestWord: wordHits.length ? wordHits[0].score : 1,
+      bestGram: gram.size ? Math.max(...[...gram.values()].map((g) => g.score)) : 1,
+    }
+  }
+
   /** Retrieval and re-ranking; `limit` candidates, best first. */
   function match(question: string, opts: { topic?: string | null; limit?: number } = {}): MatchOutcome {
     const limit = opts.limit ?? 5
-    const { normalized, prepared: q, searchTerms: allTerms } = prepareQuery(question)
-    if (allTerms.length === 0 || entries.size === 0) return { candidates: [], normalized }
-    const searchTerms = retrievalTerms(allTerms)
+    const { normalized } = prepareQuery(question)
+    const { parts, questions } = partsOf(question)
+    if (entries.size === 0) return { candidates: [], normalized, questions }
     const topic = opts.topic
     const filter = topic ? (id: number) => entries.get(id)?.doc.topicCode === topic : undefined
-    // With the bigram view, the word search reaches further, so that entries the bigram view brings
-    // in still get their word score when they have one.
-    // (An empty bigram view, as in a library whose entries all have questions, costs nothing.)
-    const liveGrams = grams !== null && grams.size > 0 ? grams : null
-    const wordHits = postings.search(searchTerms, FIELD_BOOSTS, liveGrams ? pool * 4 : pool, filter)
-    const pooled = new Map<number, { word: number; gram: number; termMask: number }>()
-    for (let i = 0; i < Math.min(pool, wordHits.length); i++) pooled.set(wordHits[i].id, { word: wordHits[i].score, gram: 0, termMask: wordHits[i].termMask })
-    const gramHits = liveGrams ? liveGrams.search(gramTerms(q, liveGrams), GRAM_BOOSTS, gramPool + pool, filter) : []
-    for (let i = 0; i < gramHits.length; i++) {
-      const g = gramHits[i]
-      const p = pooled.get(g.id)
-      if (p) p.gram = g.score
-      else if (i < gramPool) {
-        const w = wordHits.find((h) => h.id === g.id)
-        pooled.set(g.id, { word: w?.score ?? 0, gram: g.score, termMask: w?.termMask ?? 0 })
-      }
+    const hits = parts.map((p) => retrieve(p, filter)).filter((h): h is PartHits => h !== null)
+    const isLetter = question.replace(/\s/g, '').length >= LETTER_CHARS
+    if (hits.length === 0) return { candidates: [], normalized, questions }
+    // Reciprocal rank fusion over every part and view: an entry any view ranks well joins the pool.
+    const fused = new Map<number, number>()
+    const add = (id: number, rank: number, w: number) => fused.set(id, (fused.get(id) ?? 0) + w / (rrfK + rank + 1))
+    for (const h of hits) {
+      for (const [id, x] of h.word) add(id, x.rank, 1)
+      for (const [id, x] of h.gram) add(id, x.rank, 1)
+      for (const [id, x] of h.sound) add(id, x.rank, 0.5)
     }
-    if (pooled.size === 0) return { candidates: [], normalized }
-    const best = wordHits.length ? wordHits[0].score : 1
-    const bestGram = gramHits.length ? gramHits[0].score : 1
+    if (fused.size === 0) return { candidates: [], normalized, questions }
+    const pooled = [...fused].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, pool)
+    const bestFused = pooled[0][1]
     const nEntries = Math.max(1, entries.size)
     // IDF per word id, computed once per library size (a query compares ~50 questions' words).
     if (idfFor !== nEntries || idfCache.length < qDf.length) { idfCache = new Float64Array(qDf.length).fill(NaN); idfFor = nEntries }
@@ -472,67 +584,107 @@ export function createMatcher(options: MatcherOptions) {
     }
     const maxIdf = Math.log(1 + nEntries)
     const nAnswers = Math.max(1, answerDocs)
-    const answerIdf = q.termStrings.map((t) => Math.log(1 + nAnswers / (1 + postings.fieldDf(t, ANSWER_FIELD))))
-    const gw = gramWeights(q, liveGrams)
-    const byCode = gw.byCode
-    const gIdf = byCode ? (code: number) => byCode.get(code) ?? 0 : null
+    const liveGrams = grams !== null && grams.size > 0 ? grams : null
+    const perPart = hits.map((h) => {
+      const gw = gramWeights(h.q, liveGrams)
+      const byCode = gw.byCode
+      return {
+        answerIdf: h.q.termStrings.map((t) => Math.log(1 + nAnswers / (1 + postings.fieldDf(t, ANSWER_FIELD)))),
+        gw, gIdf: byCode ? (code: number) => byCode.get(code) ?? 0 : null,
+      }
+    })
     const ranked: RankedCandidate[] = []
     // Every candidate's features go into one buffer; only the candidates returned get an array of
     // their own (allocating a small typed array per candidate was ~14% of a match).
     const F = FEATURES.length
-    const buffer = new Float64Array(pooled.size * F)
+    const buffer = new Float64Array(pooled.length * F)
     const x = bestFeatures
+    const partX = partFeatures
     let offset = 0
-    for (const [id, h] of pooled) {
+    for (const [id, fusedScore] of pooled) {
       const e = entries.get(id)!
-      // The entry's questions are scored in a scratch array; the best one's features are kept in x.
-      x.fill(0)
-      let bestScore = -Infinity
+      // A letter against an entry that is only an answer (an imported reply) is scored by the weights
+      // fitted on letters and replies, where the answer's bigrams mean more than anything else.
+      const w = isLetter && e.questions.length === 0 ? letterWeights : weights
+      let bestTotal = -Infinity
       let bestIndex = -1
-      for (let qi = 0; qi < e.questions.length; qi++) {
-        scratch.fill(0)
-        questionFeatures(q, e.questions[qi], qIdf, maxIdf, gIdf, scratch)
-        scratch[FEATURE_INDEX.bias] = 1
-        const s = dot(weights, scratch)
-        if (s > bestScore) { bestScore = s; bestIndex = qi; x.set(scratch) }
-      }
-      x[FEATURE_INDEX.bias] = 1
-      x[FEATURE_INDEX.bm25Rel] = h.word / best
-      x[FEATURE_INDEX.bm25Log] = Math.log1p(h.word)
-      x[FEATURE_INDEX.gramRel] = h.gram / bestGram
-      x[FEATURE_INDEX.gramLog] = Math.log1p(h.gram)
-      if (e.answer) {
-        // One scan of the answer gives its longest common substring with the query and which of
-        // the query's words and bigrams it holds.
-        const lcs = q.substrings.scan(e.answer, answerLcsChars, true)
-        const runs = q.substrings.maxRun
-        let total = 0, covered = 0
-        for (let k = 0; k < answerIdf.length; k++) { total += answerIdf[k]; if (pieceFound(q.termPieces[k], runs)) covered += answerIdf[k] }
-        x[FEATURE_INDEX.ansCov] = total === 0 ? 0 : covered / total
-        let inAnswer = 0, gramTotal = 0, gramCovered = 0
-        for (let k = 0; k < q.bigramPieces.length; k++) {
-          const found = pieceFound(q.bigramPieces[k], runs)
-          gramTotal += gw.byString[k]
-          if (found) { inAnswer++; gramCovered += gw.byString[k] }
+      let bestPart = 0
+      let bestMask = 0
+      let bestTerms: string[] = []
+      // Each part is scored against the entry; the part it fits best gives the features.
+      for (let pi = 0; pi < hits.length; pi++) {
+        const h = hits[pi]
+        const q = h.q
+        const { answerIdf, gw, gIdf } = perPart[pi]
+        partX.fill(0)
+        let bestScore = -Infinity
+        let qIndex = -1
+        for (let qi = 0; qi < e.questions.length; qi++) {
+          scratch.fill(0)
+          questionFeatures(q, e.questions[qi], qIdf, maxIdf, gIdf, scratch)
+          scratch[FEATURE_INDEX.bias] = 1
+          const s = dot(w, scratch)
+          if (s > bestScore) { bestScore = s; qIndex = qi; partX.set(scratch) }
         }
-        x[FEATURE_INDEX.ansBigram] = q.bigramPieces.length ? inAnswer / q.bigramPieces.length : 0
-        x[FEATURE_INDEX.ansGramIdf] = gramTotal === 0 ? 0 : gramCovered / gramTotal
-        x[FEATURE_INDEX.ansLcs] = q.text.length ? lcs / q.text.length : 0
+        partX[FEATURE_INDEX.bias] = 1
+        const wh = h.word.get(id)
+        const g = h.gram.get(id)
+        const so = h.sound.get(id)
+        partX[FEATURE_INDEX.bm25Rel] = (wh?.score ?? 0) / h.bestWord
+        partX[FEATURE_INDEX.bm25Log] = Math.log1p(wh?.score ?? 0)
+        partX[FEATURE_INDEX.gramRel] = (g?.score ?? 0) / h.bestGram
+        partX[FEATURE_INDEX.gramLog] = Math.log1p(g?.score ?? 0)
+        partX[FEATURE_INDEX.fused] = fusedScore / bestFused
+        partX[FEATURE_INDEX.wordRR] = wh ? 1 / (1 + wh.rank) : 0
+        partX[FEATURE_INDEX.gramRR] = g ? 1 / (1 + g.rank) : 0
+        partX[FEATURE_INDEX.soundRR] = so ? 1 / (1 + so.rank) : 0
+        partX[FEATURE_INDEX.sentence] = h.part.sentence === null ? 0 : 1
+        // The whole text's bigram score, whichever part is scored: a letter's background still tells.
+        partX[FEATURE_INDEX.wholeGramRel] = (hits[0].gram.get(id)?.score ?? 0) / hits[0].bestGram
+        partX[FEATURE_INDEX.wholeWordRel] = (hits[0].word.get(id)?.score ?? 0) / hits[0].bestWord
+        let rel = 0
+        for (const r of q.relatedWords) if (r.weight > rel && e.questions.some((t) => t.text.includes(r.word))) rel = r.weight
+        partX[FEATURE_INDEX.related] = rel
+        if (e.answer) {
+          // One scan of the answer gives its longest common substring with the query and which of
+          // the query's words and bigrams it holds.
+          const lcs = q.substrings.scan(e.answer, answerLcsChars, true)
+          const runs = q.substrings.maxRun
+          let total = 0, covered = 0
+          for (let k = 0; k < answerIdf.length; k++) { total += answerIdf[k]; if (pieceFound(q.termPieces[k], runs)) covered += answerIdf[k] }
+          partX[FEATURE_INDEX.ansCov] = total === 0 ? 0 : covered / total
+          let inAnswer = 0, gramTotal = 0, gramCovered = 0
+          for (let k = 0; k < q.bigramPieces.length; k++) {
+            const found = pieceFound(q.bigramPieces[k], runs)
+            gramTotal += gw.byString[k]
+            if (found) { inAnswer++; gramCovered += gw.byString[k] }
+          }
+          partX[FEATURE_INDEX.ansBigram] = q.bigramPieces.length ? inAnswer / q.bigramPieces.length : 0
+          partX[FEATURE_INDEX.ansGramIdf] = gramTotal === 0 ? 0 : gramCovered / gramTotal
+          partX[FEATURE_INDEX.ansLcs] = q.text.length ? lcs / q.text.length : 0
+        }
+        const total = dot(w, partX)
+        if (total > bestTotal) {
+          bestTotal = total; bestIndex = qIndex; bestPart = pi; x.set(partX)
+          bestMask = wh?.termMask ?? 0
+          bestTerms = h.searchTerms
+        }
       }
-      const score = dot(weights, x)
       buffer.set(x, offset)
       ranked.push({
         id: e.doc.id, doc: e.doc, questionIndex: bestIndex,
         matchedQuestion: bestIndex >= 0 ? e.questionTexts[bestIndex] : e.doc.question,
-        score, confidence: 0, bm25: h.word, features: EMPTY_FEATURES, terms: [], termMask: h.termMask, offset,
+        score: bestTotal, confidence: 0, bm25: hits[bestPart].word.get(id)?.score ?? 0, features: EMPTY_FEATURES,
+        terms: bestTerms.filter((_, k) => (bestMask >> k) & 1), termMask: bestMask, offset,
+        matchedSentence: hits[bestPart].part.sentence,
       })
       offset += F
     }
-    ranked.sort((a, b) => b.score - a.score)
+    ranked.sort((a, b) => b.score - a.score || a.id - b.id)
     const shares = softmaxShares(ranked.map((c) => c.score))
     const top = ranked[0]
     const chosen = ranked.slice(0, limit)
-    // Confidence and matched words only for the candidates returned (the pool's others only ranked).
+    // Confidence only for the candidates returned (the pool's others only ranked).
     for (const c of chosen) c.features = buffer.slice(c.offset, c.offset + F)
     for (let i = 0; i < chosen.length; i++) {
       const c = chosen[i]
@@ -540,9 +692,8 @@ export function createMatcher(options: MatcherOptions) {
       c.confidence = i === 0
         ? confidenceOf(model, top.score, ranked[1]?.score, top.features, shares[0])
         : confidenceOf(model, c.score, top.score, c.features, shares[i])
-      c.terms = searchTerms.filter((_, k) => (c.termMask >> k) & 1)
     }
-    return { candidates: chosen, normalized }
+    return { candidates: chosen, normalized, questions }
   }
 
   /**
@@ -618,7 +769,7 @@ export function createMatcher(options: MatcherOptions) {
     /** Drops everything (before a full rebuild). */
     clear() {
       entries.clear(); vocabulary.clear(); syllableIds.clear(); qDf = new Int32Array(1024); answerDocs = 0
-      postings = createPostingIndex(FIELD_BOOSTS.length); grams = newGrams(); index = newTypeahead(); queryMemo.clear()
+      postings = createPostingIndex(FIELD_BOOSTS.length); grams = newGrams(); sounds = newSounds(); index = newTypeahead(); queryMemo.clear()
     },
     /** jieba, OpenCC and pinyin's work on an entry, to keep and hand back to `add` later. */
     tokenize: tokenizeEntry,
@@ -626,7 +777,7 @@ export function createMatcher(options: MatcherOptions) {
     prepareQuery,
     /** Forgets memoised queries (benchmarks measure cold queries). */
     forgetQueries() { queryMemo.clear() },
-    setModel(m: RankModel) { model = m; weights = rankWeights(m) },
+    setModel(m: RankModel) { model = m; weights = rankWeights(m); letterWeights = rankWeights(m, 'rankLetter') },
     /** Internal handles for typeahead and evaluation. */
     get index() { return index },
     entries,

@@ -23,11 +23,6 @@ export interface PostingHit {
   termMask: number
 }
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
-}
 
 /** Grows a typed array to at least `min` elements, doubling. */
 function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array | Uint8Array>(a: T, min: number): T {
@@ -37,9 +32,16 @@ function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array |
   return next
 }
 
-export function createPostingIndex(fieldCount: number) {
+/**
+ * `plain`: classic BM25 (no δ, no coordination factor, field length in all terms) — what suits
+ * character bigrams of long texts, where BM25+'s per-term bonus and the coordination factor favour
+ * long answers that hold many common bigrams.
+ */
+export function createPostingIndex(fieldCount: number, opts: { plain?: boolean } = {}) {
   if (fieldCount < 1 || fieldCount > 15) throw new Error('between 1 and 15 fields')
   const F = fieldCount
+  const plain = opts.plain ?? false
+  const delta = plain ? 0 : DELTA
 
   // Terms: id per distinct string; per term a posting list of (slot, field << 12 | tf), in plain
   // arrays of small integers (V8 stores them unboxed; they grow without copying per term).
@@ -66,6 +68,10 @@ export function createPostingIndex(fieldCount: number) {
   // Per-query scratch, sized to the slots.
   let scores = new Float64Array(0)
   let masks = new Uint32Array(0)
+  // How many distinct query terms each document holds (BM25+'s coordination factor), and the last
+  // term counted, since a term has a posting per field it is in.
+  let counts = new Uint16Array(0)
+  let lastTerm = new Uint16Array(0)
   let touched = new Int32Array(0)
 
   function termId(term: string): number {
@@ -104,7 +110,7 @@ export function createPostingIndex(fieldCount: number) {
         tf.set(tid, (tf.get(tid) ?? 0) + 1)
       }
       // An empty field counts as length 1, as in MiniSearch (its tokenizer yields one empty token).
-      const length = Math.max(1, tf.size)
+      const length = Math.max(1, plain ? terms.length : tf.size)
       fieldLen[slot * F + f] = length
       totalLen[f] += length
       for (const [tid, n] of tf) {
@@ -155,31 +161,36 @@ export function createPostingIndex(fieldCount: number) {
 
   /**
    * BM25 over `terms` (OR), each field weighted by `boosts[field]`; the best `k` documents, best
-   * first. `filter` may reject documents by id.
+   * first. `filter` may reject documents by id. `termWeights[i]` (default 1) scales term i's
+   * weight, for words a query only stands close to (related terms).
    */
-  function search(terms: readonly string[], boosts: readonly number[], k: number, filter?: (id: number) => boolean): PostingHit[] {
+  function search(terms: readonly string[], boosts: readonly number[], k: number, filter?: (id: number) => boolean, termWeights?: readonly number[]): PostingHit[] {
     if (live === 0 || k <= 0) return []
     if (scores.length < slots) {
       scores = new Float64Array(Math.max(slots, scores.length * 2))
       masks = new Uint32Array(scores.length)
+      counts = new Uint16Array(scores.length)
+      lastTerm = new Uint16Array(scores.length)
     }
     let nTouched = 0
     const avg = new Float64Array(F)
     for (let f = 0; f < F; f++) avg[f] = totalLen[f] / live || 1
     const idf = new Float64Array(F)
     const seen = new Set<number>()
-    for (let qi = 0; qi < terms.length && qi < 32; qi++) {
+    for (let qi = 0; qi < terms.length; qi++) {
       const tid = termIds.get(terms[qi])
       if (tid === undefined || seen.has(tid)) continue
       seen.add(tid)
+      const tw = termWeights ? termWeights[qi] : 1
       for (let f = 0; f < F; f++) {
         const n = fieldDf[tid * F + f]
-        idf[f] = n > 0 ? boosts[f] * Math.log(1 + (live - n + 0.5) / (n + 0.5)) : 0
+        idf[f] = n > 0 ? tw * boosts[f] * Math.log(1 + (live - n + 0.5) / (n + 0.5)) : 0
       }
       const s = postSlots[tid]
       const m = postMeta[tid]
       const len = s.length
-      const bit = 1 << qi
+      // Only the first 32 terms have a bit in the mask (for highlighting); every term counts.
+      const bit = qi < 32 ? 1 << qi : 0
       if (touched.length < nTouched + len) touched = grow(touched, nTouched + len)
       for (let i = 0; i < len; i++) {
         const slot = s[i]
@@ -190,9 +201,10 @@ export function createPostingIndex(fieldCount: number) {
         if (w === 0) continue
         const tf = meta & MAX_TF
         const norm = K1 * (1 - B + (B * fieldLen[slot * F + f]) / avg[f])
-        if (masks[slot] === 0) touched[nTouched++] = slot
-        scores[slot] += w * (DELTA + (tf * (K1 + 1)) / (tf + norm))
+        if (counts[slot] === 0) touched[nTouched++] = slot
+        scores[slot] += w * (delta + (tf * (K1 + 1)) / (tf + norm))
         masks[slot] |= bit
+        if (lastTerm[slot] !== qi + 1) { lastTerm[slot] = qi + 1; counts[slot]++ }
       }
     }
     // The best k by a bounded min-heap over the touched slots, then the scratch is cleared.
@@ -202,7 +214,7 @@ export function createPostingIndex(fieldCount: number) {
     for (let i = 0; i < nTouched; i++) {
       const slot = touched[i]
       // As MiniSearch does, a document's sum is multiplied by how many of the query's terms it holds.
-      const sc = scores[slot] * popcount(masks[slot])
+      const sc = plain ? scores[slot] : scores[slot] * counts[slot]
       if (size === k && sc <= heapScores[0]) continue
       if (filter && !filter(slotIds[slot])) continue
       if (size < k) {
@@ -227,7 +239,7 @@ export function createPostingIndex(fieldCount: number) {
     }
     const out: PostingHit[] = []
     for (let i = 0; i < size; i++) out.push({ id: slotIds[heapSlots[i]], score: heapScores[i], termMask: masks[heapSlots[i]] })
-    for (let i = 0; i < nTouched; i++) { scores[touched[i]] = 0; masks[touched[i]] = 0 }
+    for (let i = 0; i < nTouched; i++) { const t = touched[i]; scores[t] = 0; masks[t] = 0; counts[t] = 0; lastTerm[t] = 0 }
     // Ties keep the order of insertion (lower id first), so results are stable across runs.
     out.sort((a, b) => b.score - a.score || a.id - b.id)
     return out

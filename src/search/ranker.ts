@@ -32,6 +32,14 @@ export const FEATURES = [
   'numbers', // the texts carry different numbers
   'onlyQ', // characters of the query not in the question (count / 5, at most 1)
   'onlyD', // characters of the question not in the query
+  'fused', // reciprocal-rank-fusion score over the views / the best candidate's
+  'wordRR', // 1 / (1 + rank) in the word view (0 if not in its list)
+  'gramRR', // the same in the character-bigram view
+  'soundRR', // the same in the pinyin view
+  'sentence', // 1 when the features come from one question sentence of a letter, 0 from the whole text
+  'wholeGramRel', // bigram-view score of the whole text (a letter's body) / the best one, whichever part is scored
+  'wholeWordRel', // the same in the word view
+  'related', // the weight of the strongest related term (房本 ~ 不动产权证书) found in the entry's questions
 ] as const
 
 export type FeatureName = (typeof FEATURES)[number]
@@ -45,6 +53,8 @@ export const FEATURE_INDEX = Object.fromEntries(FEATURES.map((f, i) => [f, i])) 
  */
 export interface RankModel {
   rank: Record<string, number>
+  /** The same for letters (LETTER_CHARS or more): fitted on letters, where the answer and bigrams weigh more. Falls back to `rank`. */
+  rankLetter?: Record<string, number>
   /** Logistic weights over CONFIDENCE_INPUTS. */
   confidence: Record<string, number>
   fittedOn?: string
@@ -56,9 +66,10 @@ export function loadModel(path = MODEL_FILE): RankModel {
   return JSON.parse(readFileSync(path, 'utf8')) as RankModel
 }
 
-export function rankWeights(model: RankModel): Float64Array {
+export function rankWeights(model: RankModel, which: 'rank' | 'rankLetter' = 'rank'): Float64Array {
   const w = new Float64Array(FEATURES.length)
-  FEATURES.forEach((f, i) => { w[i] = model.rank[f] ?? 0 })
+  const source = model[which] ?? model.rank
+  FEATURES.forEach((f, i) => { w[i] = source[f] ?? 0 })
   return w
 }
 

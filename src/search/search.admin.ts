@@ -31,12 +31,12 @@ export function createAdminData({ repo, reload, rebuild }: AdminDeps) {
 
   return {
     listSynonyms: () => ({ items: repo.listSynonyms() }),
-    createSynonym(input: { term: string; canonical: string }) {
+    createSynonym(input: { term: string; canonical: string; weight?: number }) {
       const term = asTerm(input.term)
       const canonical = asTerm(input.canonical)
       checkSynonym(term, canonical)
       try {
-        const row = repo.insertSynonym(term, canonical)
+        const row = repo.insertSynonym(term, canonical, input.weight ?? 1)
         changed('synonyms')
         return row
       } catch (e) {
@@ -44,12 +44,12 @@ export function createAdminData({ repo, reload, rebuild }: AdminDeps) {
         throw e
       }
     },
-    updateSynonym(id: number, input: { canonical: string }) {
+    updateSynonym(id: number, input: { canonical: string; weight?: number }) {
       const existing = repo.synonymById(id)
       if (!existing) throw new SynonymNotFoundError(String(id))
       const canonical = asTerm(input.canonical)
       checkSynonym(existing.term, canonical)
-      const row = repo.updateSynonym(id, canonical)!
+      const row = repo.updateSynonym(id, canonical, input.weight)!
       changed('synonyms')
       return row
     },

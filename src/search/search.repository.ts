@@ -102,11 +102,11 @@ export function createSearchRepository(db: Db) {
 
     listSynonyms: () => db.select().from(synonyms).orderBy(asc(synonyms.term)).all(),
     synonymById: (id: number) => db.select().from(synonyms).where(eq(synonyms.id, id)).get(),
-    insertSynonym: (term: string, canonical: string) => db.insert(synonyms).values({ term, canonical }).returning().get(),
-    insertSynonyms(pairs: { term: string; canonical: string }[]) {
+    insertSynonym: (term: string, canonical: string, weight = 1) => db.insert(synonyms).values({ term, canonical, weight }).returning().get(),
+    insertSynonyms(pairs: { term: string; canonical: string; weight?: number }[]) {
       if (pairs.length) db.insert(synonyms).values(pairs).onConflictDoNothing().run()
     },
-    updateSynonym: (id: number, canonical: string) => db.update(synonyms).set({ canonical }).where(eq(synonyms.id, id)).returning().get(),
+    updateSynonym: (id: number, canonical: string, weight?: number) => db.update(synonyms).set(weight === undefined ? { canonical } : { canonical, weight }).where(eq(synonyms.id, id)).returning().get(),
     deleteSynonym: (id: number) => db.delete(synonyms).where(eq(synonyms.id, id)).returning().get(),
     countSynonyms: () => db.select({ n: count() }).from(synonyms).get()!.n,
 

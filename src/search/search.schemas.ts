@@ -17,6 +17,7 @@ export const CandidateSchema = Type.Object({
   externalId: Nullable(Type.String()),
   question: Type.String({ description: '标准问' }),
   matchedQuestion: Type.String({ description: '匹配上的问法（标准问或某个相似问）' }),
+  matchedSentence: Nullable(Type.String({ description: '来信较长时，本条目回答的是其中哪一句提问；整体匹配时为 null' })),
   answer: Type.String(),
   topic: Nullable(Ref),
   unit: Ref,
@@ -36,6 +37,7 @@ export const MatchResultSchema = Type.Object({
   matched: Type.Boolean({ description: '首个候选可立即答复（置信度达到阈值且现行有效）' }),
   confidence: Type.Number({ minimum: 0, maximum: 1 }),
   candidates: Type.Array(CandidateSchema),
+  questions: Type.Array(Type.String(), { description: '来信较长时识别出的提问句（可能不止一个）；短问题为空数组' }),
 }, { title: '匹配结果' })
 
 export const SuggestQuery = Type.Object({
@@ -78,9 +80,10 @@ export const MissSchema = Type.Object({
   createdAt: Type.String(),
 })
 
-export const SynonymSchema = Type.Object({ id: Type.Integer(), term: Type.String(), canonical: Type.String(), createdAt: Type.String() }, { title: '同义词' })
-export const CreateSynonymBody = Type.Object({ term: Text(50), canonical: Text(50) }, { additionalProperties: false })
-export const UpdateSynonymBody = Type.Object({ canonical: Text(50) }, { additionalProperties: false })
+const SynonymWeight = Type.Number({ minimum: 0.1, maximum: 1, description: '1：同义词（两侧都读作标准词）；小于 1：相关词（如 房本 ~ 不动产权证书 0.8），提问含该词时也按此权重检索标准词' })
+export const SynonymSchema = Type.Object({ id: Type.Integer(), term: Type.String(), canonical: Type.String(), weight: Type.Number(), createdAt: Type.String() }, { title: '同义词与相关词' })
+export const CreateSynonymBody = Type.Object({ term: Text(50), canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })
+export const UpdateSynonymBody = Type.Object({ canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })
 
 export const DictionaryTermSchema = Type.Object({ id: Type.Integer(), term: Type.String(), createdAt: Type.String() }, { title: '词典词条' })
 export const CreateDictionaryTermBody = Type.Object({ term: Text(30) }, { additionalProperties: false })

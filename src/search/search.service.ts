@@ -8,7 +8,7 @@ import type { Actor } from '../auth/auth.service.ts'
 import { maskNumbersInText } from '../common/privacy.ts'
 import { createMatcher, type EntryTokens, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
 import { loadModel, type RankModel } from './ranker.ts'
-import { createSynonymRewriter, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
+import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
 import { dictionaryPath, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.ts'
 import { fromRoot } from '../paths.ts'
 import { COLLOQUIAL, FILLERS, STOP_WORDS } from './normalize.ts'
@@ -43,7 +43,7 @@ const REBUILD_CHUNK = 1000
  * into: cached tokens from before are then recomputed. (Changes to the data they read — fillers,
  * stop words, dictionary, synonyms — are noticed without it.)
  */
-const TOKENS_VERSION = 3
+const TOKENS_VERSION = 4
 
 const policyTerms = readFileSync(POLICY_TERMS_FILE, 'utf8')
 /** Versions of the packages that cut and convert text: an upgrade may cut differently. */
@@ -81,15 +81,15 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   const reindexedDuringRebuild = new Set<number>()
 
   function newMatcher() {
-    return createMatcher({ model, rewrite })
+    return createMatcher({ model, rewrite, related: createRelatedTerms(synonymPairs) })
   }
 
   function loadSynonyms() {
-    const pairs: SynonymPair[] = repo.listSynonyms().map((s) => ({ term: s.term, canonical: s.canonical }))
+    const pairs: SynonymPair[] = repo.listSynonyms().map((s) => ({ term: s.term, canonical: s.canonical, weight: s.weight }))
     synonymPairs = pairs
     rewrite = createSynonymRewriter(pairs)
     variants = new Map()
-    for (const p of pairs) variants.set(p.canonical, [...(variants.get(p.canonical) ?? []), p.term])
+    for (const p of pairs.filter(isSynonym)) variants.set(p.canonical, [...(variants.get(p.canonical) ?? []), p.term])
   }
 
   function loadDictionary() {
@@ -229,6 +229,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       externalId: e.externalId,
       question: e.question,
       matchedQuestion: c.matchedQuestion,
+      matchedSentence: c.matchedSentence,
       answer: e.answer,
       topic: e.topic,
       unit: e.unit,
@@ -266,7 +267,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>) {
       if (input.topic && !repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
-      const { candidates: ranked, normalized } = matcher.match(input.question, { topic: input.topic, limit })
+      const { candidates: ranked, normalized, questions } = matcher.match(input.question, { topic: input.topic, limit })
       if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const candidates = ranked.map(toCandidate)
       const top = candidates[0]
@@ -278,7 +279,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         candidates: candidates.map((c) => ({ entryId: c.entryId, confidence: c.confidence, matchedQuestion: c.matchedQuestion })),
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),
       })
-      return { matchId, matched, confidence: top?.confidence ?? 0, candidates }
+      return { matchId, matched, confidence: top?.confidence ?? 0, candidates, questions }
     },
 
     /** Typeahead: entries whose questions start with what the agent is typing. */

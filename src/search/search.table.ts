@@ -1,11 +1,16 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, json, timestamp } from '../common/columns.ts'
 
-/** Query-side synonyms: `term` in a question is read as `canonical` (社保 → 社会保险). */
+/**
+ * Synonyms and related terms. Weight 1: `term` is read as `canonical` on both sides (社保 → 社会保险).
+ * Below 1: an everyday word that only stands close to an official one (房本 ~ 不动产权证书 0.8): a
+ * question holding `term` also looks for `canonical`, at that weight, and the library is not rewritten.
+ */
 export const synonyms = sqliteTable('synonyms', {
   id: id(),
   term: text('term').notNull(),
   canonical: text('canonical').notNull(),
+  weight: real('weight').notNull().default(1),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('synonyms_term_uq').on(t.term)])
 

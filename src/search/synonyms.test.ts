@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRelatedTerms, createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
 
 describe('createSynonymRewriter', () => {
   const rewrite = createSynonymRewriter([
@@ -37,5 +40,23 @@ describe('the shipped starting synonyms', () => {
     expect(map.get('退休金')).toBe('养老金')
     expect(map.get('生娃')).toBe('生育')
     expect(map.get('公基金')).toBe('公积金')
+  })
+})
+
+describe('related terms', () => {
+  it('expands only pairs below weight 1, and never rewrites with them', () => {
+    const pairs = [{ term: '社保', canonical: '社会保险' }, { term: '房本', canonical: '不动产权证书', weight: 0.8 }]
+    expect(createSynonymRewriter(pairs)('房本和社保')).toBe('房本和社会保险')
+    expect(createRelatedTerms(pairs)('我的 房本 丢了')).toEqual([{ phrase: '房本', target: '不动产权证书', weight: 0.8 }])
+    expect(createRelatedTerms(pairs)('社保')).toEqual([])
+  })
+
+  it('reads a weight from the starting file and leaves out pairs whose weight is out of range', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'syn-')), 'synonyms.txt')
+    writeFileSync(file, '# comment\n社保 社会保险\n房本 不动产权证书 0.8\n坏的 词 7\n')
+    expect(readStartingSynonyms(file)).toEqual([
+      { term: '社保', canonical: '社会保险', weight: 1 },
+      { term: '房本', canonical: '不动产权证书', weight: 0.8 },
+    ])
   })
 })

@@ -1,0 +1,1 @@
+ALTER TABLE `synonyms` ADD `weight` real DEFAULT 1 NOT NULL;
