@@ -128,8 +128,12 @@ function emails(text: string, out: Span[]) {
   }
 }
 
-// A name the asker gives: 我叫张三 / 本人李四 / 我是王五 / 姓名：赵六 / 联系人:钱七. Bounded: linear.
-const SELF_NAME = /(?:我叫|本人叫?|我是|姓名[:：]?|联系人[:：]?)([\u4e00-\u9fa5]{2,3})(?=[,.;!?\s，。；！？、]|$|的|今年|住|电话|手机|身份|联系)/dg
+// A name the asker gives: 我叫欧阳春花 / 姓名：赵六 / 联系人:钱七 (up to four characters: compound
+// surnames), or 我是王五 / 本人李四 (up to three: 我是 is followed by too many ordinary words).
+// The lookahead bounds the match; every quantifier is bounded, so the pass stays linear.
+const NAME_END = '(?=[,.;!?\\s，。；！？、]|$|的|今年|住|电话|手机|身份|联系)'
+const NAMED = new RegExp(`(?:我叫|本人叫|姓名[:：]?|联系人[:：]?)([\\u4e00-\\u9fa5]{2,4}?)${NAME_END}`, 'dg')
+const SELF_NAME = new RegExp(`(?:我是|本人(?!叫))([\\u4e00-\\u9fa5]{2,3}?)${NAME_END}`, 'dg')
 // A surname and a title (张女士, 王老师). Only for publication: in a masked view a surname alone identifies no one.
 const TITLED_NAME = /[\u4e00-\u9fa5][\u4e00-\u9fa5]{0,2}?(?=先生|女士|小姐|老师|同志|阿姨|大爷)/dg
 // A street address: up to 12 characters of district or road, a road word, then a house number.
@@ -159,6 +163,7 @@ export function scan(text: string, opts: ScanOptions = {}): Span[] {
       found.push({ start: at, end: at + name.length, kind: 'name', value: name })
     }
   }
+  byPattern(text, NAMED, 'name', found, 1)
   byPattern(text, SELF_NAME, 'name', found, 1)
   if (opts.publication) {
     byPattern(text, ADDRESS, 'address', found)

@@ -27,6 +27,8 @@ describe('masking free text', () => {
     ['an e-mail address', '请回复 zhangsan@example.com', '请回复 z***@example.com'],
     ['a mobile used as an e-mail address', '13812345678@qq.com', '1***@qq.com'],
     ['a name the asker gives', '我叫张三，想问社保', '我叫张*，想问社保'],
+    ['a four-character name the asker gives', '我叫欧阳春花，想问社保', '我叫欧***，想问社保'],
+    ['a name after 本人叫', '本人叫王五，电话见上', '本人叫王*，电话见上'],
   ])('masks %s', (_what, text, masked) => expect(maskText(text)).toBe(masked))
 
   it('keeps the full-width punctuation of the original around what it masks', () => {
@@ -37,6 +39,10 @@ describe('masking free text', () => {
     const asker = { name: '李建国', phone: '023-68123456', email: 'ljg@example.com' }
     expect(maskText('李建国您好，已按 68123456 回电李建国，并发邮件至 ljg@example.com', { asker }))
       .toBe('李**您好，已按 ****3456 回电李**，并发邮件至 l***@example.com')
+  })
+
+  it('leaves ordinary words after 我是 alone unless they end like a name', () => {
+    expect(maskText('我是退休职工，想问养老金')).toBe('我是退休职工，想问养老金')
   })
 
   it('leaves dates, amounts, document and ticket numbers alone', () => {

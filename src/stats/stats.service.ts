@@ -92,9 +92,9 @@ export function createStatsService({ db, config, calendar, privacy, now = () => 
     unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {
       const { period, p } = params(q, scope)
       // De-identified before grouping: two askers' phone numbers must not keep one question apart.
-      // Grouped by wording, so no one asker is known here: numbers, e-mails and given names still go.
       const published = privacy.snapshot()
-      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map((r) => ({ ...r, question: published.deidentify(r.question) }))
+      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map(({ askerName, askerPhone, askerEmail, ...r }) =>
+        ({ ...r, question: published.deidentify(r.question, { name: askerName, phone: askerPhone, email: askerEmail }) }))
       const groups = groupQuestions(asked)
       return { period: periodView(period), totalAsked: asked.reduce((n, r) => n + r.count, 0), groups: groups.slice(0, q.limit) }
     },
