@@ -13,6 +13,7 @@ const QUESTION = '我叫张三，手机１３８１２３４５６７８，也�
 const SECRETS = ['13812345678', '500101199001011234', '500101900101123', 'zhangsan@example.com', '张三']
 const HOTLINE = '023-68552000'
 /** Full digits as they would be read, whatever the separators or the width. */
+const ANSWER = `张三您好：请携带身份证到区社保窗口办理，办好后我们会致电 138 1234 5678 告知。如有疑问请咨询 ${HOTLINE}。`
 const readable = (text: string) => text.normalize('NFKC').replace(/(\d)[\s.\-()]+(?=\d)/g, '$1')
 const leaks = (text: string) => SECRETS.filter((s) => readable(text).includes(s))
 
@@ -26,12 +27,11 @@ describe('issue 15: the asker\'s privacy', () => {
     k.app.services.units.updateUnit(k.app.services.units.requireUnit('rsj').id, { contactPhone: HOTLINE })
     const res = await k.submit({ channel: 'hotline', question: QUESTION, unitCode: 'rsj', asker: ASKER }, k.tokens.agent)
     ticketId = res.body.ticket.id
-    const answer = `张三您好：请携带身份证到区社保窗口办理，办好后我们会致电 138 1234 5678 告知。如有疑问请咨询 ${HOTLINE}。`
-    expect((await k.act(ticketId, 'answer', { answer }, k.tokens.rsj)).status).toBe(200)
+    expect((await k.act(ticketId, 'answer', { answer: ANSWER }, k.tokens.rsj)).status).toBe(200)
 
     integrationToken = (await k.call({ method: 'POST', url: '/api/v1/integrations', payload: { name: '网站公开信箱' } })).json().credentials.token
     const mailed = await k.submit({ channel: 'mailbox', question: QUESTION, unitCode: 'rsj', asker: ASKER, externalId: 'MB-1' }, integrationToken)
-    expect((await k.act(mailed.body.ticket.id, 'answer', { answer }, k.tokens.rsj)).status).toBe(200)
+    expect((await k.act(mailed.body.ticket.id, 'answer', { answer: ANSWER }, k.tokens.rsj)).status).toBe(200)
   })
   afterAll(async () => { await k.close() })
 
@@ -133,6 +133,17 @@ describe('issue 15: the asker\'s privacy', () => {
       const stored = k.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.answered')).all()
       expect(stored.length).toBeGreaterThan(0)
       expect(leaks(JSON.stringify(stored.map((r) => r.payload)))).toEqual([])
+    })
+  })
+
+  describe('reading the asker in full in the reply to an action', () => {
+    it('writes a readContactDetails row when answer returns the ticket with full details', async () => {
+      const reads = () => k.app.services.db.select().from(auditLog).where(eq(auditLog.action, 'readContactDetails')).all().length
+      const before = reads()
+      // The same answer again (a revision), so the tests after this one see the ticket as it was.
+      const res = await k.act(ticketId, 'answer', { answer: ANSWER }, k.tokens.rsj)
+      expect(res.body.asker).toMatchObject({ masked: false })
+      expect(reads()).toBe(before + 1)
     })
   })
 
