@@ -19,6 +19,7 @@ import { migrateDatabase } from '../src/db/migrate.ts'
 import ExcelJS from 'exceljs'
 import { createLedgerRepository } from '../src/stats/ledger.repository.ts'
 import { LEDGER_HEADER, ledgerCells } from '../src/stats/ledger.rows.ts'
+import { createPrivacyService } from '../src/privacy/privacy.service.ts'
 
 const ADMIN = 'bench-admin-token-0123456789'
 const SELF = fileURLToPath(import.meta.url)
@@ -87,7 +88,8 @@ async function child(path: string, mode: string) {
     sheet.addRow(LEDGER_HEADER)
     const nowIso = new Date().toISOString()
     let seq = 0
-    for (const chunk of createLedgerRepository(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso))
+    const shown = createPrivacyService({ db }).snapshot()
+    for (const chunk of createLedgerRepository(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, shown))
     bytes = (await wb.xlsx.writeBuffer()).byteLength
   } else {
     await app.listen({ port: 0, host: '127.0.0.1' })

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { errorsPlugin } from './plugins/errors.ts'
+import { requestLogSerializers } from './plugins/request-log.ts'
 import { installValidators, lazySerializers } from './plugins/validation.ts'
 import { swaggerPlugin } from './plugins/swagger.ts'
 import { authPlugin } from './plugins/auth.ts'
@@ -49,7 +50,7 @@ export interface BuildAppOptions {
 /** Plugins, error handling and the domain modules, always in this order. */
 export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: withRequestLog(logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] }),
     // One consultation fits easily in 1 MiB; the bulk import raises its own route's limit.
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
@@ -98,6 +99,13 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
   app.addHook('onClose', async () => services.stop())
   return app
+}
+
+/** Any logger configuration gets the request serializer that keeps query values out of the log. */
+function withRequestLog(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === true) return { serializers: requestLogSerializers }
+  if (typeof logger !== 'object') return logger
+  return { ...logger, serializers: { ...logger.serializers, ...requestLogSerializers } }
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -4,6 +4,7 @@ import type { Db } from './db/client.ts'
 import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createUnitsService } from './units/units.service.ts'
+import { createPrivacyService } from './privacy/privacy.service.ts'
 // imports: kb
 import { createKbService } from './kb/kb.service.ts'
 
@@ -35,6 +36,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const auth = createAuthService({ db, reviewSteps: config.reviewSteps })
   const units = createUnitsService({ db })
   if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
+  // The one privacy rule's masking, with the list of public numbers: every reader goes through it.
+  const privacy = createPrivacyService({ db })
 
   // services: audit and security
   const audit = createAuditService({ db })
@@ -50,18 +53,18 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
-  const tickets = createTicketsService({ db, config, events, calendar, audit })
+  const tickets = createTicketsService({ db, config, events, calendar, privacy, audit })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
-  const promotion = createPromotionService({ db, config, search, kb })
-  const consultations = createConsultationsService({ db, config, events, search, tickets, audit })
+  const promotion = createPromotionService({ db, config, search, kb, privacy })
+  const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit })
 
   // services: integrations
-  const integrations = createIntegrationsService({ db, config, events, auth, calendar, log })
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log })
 
   // services: stats
-  const stats = createStatsService({ db, config, calendar })
-  const ledger = createLedgerService({ db })
-  const publications = createPublicationsService({ db })
+  const stats = createStatsService({ db, config, calendar, privacy })
+  const ledger = createLedgerService({ db, privacy })
+  const publications = createPublicationsService({ db, privacy })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -75,7 +78,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   stopHooks.push(() => integrations.stop())
 
   return {
-    config, db, log, events, auth, units,
+    config, db, log, events, auth, units, privacy,
     // exports: audit and security
     audit,
 

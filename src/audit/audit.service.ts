@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Role } from '../auth/auth.table.ts'
 import { apiTokens } from '../auth/auth.table.ts'
-import { maskNumbersInText } from '../common/privacy.ts'
+import { maskText } from '../privacy/privacy.text.ts'
 import { auditLog } from './audit.table.ts'
 
 export interface AuditRecordInput {
@@ -34,11 +34,12 @@ export interface AuditFilter {
 const MAX_TARGET_IDS = 1000
 
 /**
- * A safety net under the rule that callers pass ids, not people: phone and ID-card numbers in any
- * string of `details` are masked before they are stored.
+ * A safety net under the rule that callers pass ids, not people: phone and ID-card numbers, e-mail
+ * addresses and given names in any string of `details` are masked before they are stored. No list
+ * of public numbers here: an audit row never needs one, so it errs on the side of masking.
  */
 export function scrubDetails(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskNumbersInText(value)
+  if (typeof value === 'string') return maskText(value)
   if (depth > 4 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((v) => scrubDetails(v, depth + 1))
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDetails(v, depth + 1)]))

@@ -2,15 +2,14 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { Channel, Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
-import { maskNumbersInText } from '../common/privacy.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { TopicNotFoundError, UnitNotFoundError } from '../units/units.errors.ts'
-import { seesFullContact } from '../tickets/tickets.lifecycle.ts'
+import { askerAccess, askerView, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
 import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.ports.ts'
 import type { TicketsService } from '../tickets/tickets.service.ts'
 import { CLOCK_SKEW_MS, rangeBound } from '../tickets/tickets.service.ts'
-import { askerView, hasContact } from '../tickets/tickets.views.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { ConsultationKind, Outcome } from './consultations.table.ts'
 import {
@@ -24,6 +23,7 @@ export interface ConsultationsServiceDeps {
   events: Pick<EventBus, 'emit'>
   search: SearchPort
   tickets: Pick<TicketsService, 'open' | 'ofConsultation'>
+  privacy: Pick<PrivacyService, 'show'>
   audit?: AuditPort
 }
 
@@ -47,14 +47,14 @@ type Answer = { entryId: number; automatically: boolean; confidence: number | nu
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
-export function createConsultationsService({ db, config, events, search, tickets, audit }: ConsultationsServiceDeps) {
+export function createConsultationsService({ db, config, events, search, tickets, privacy, audit }: ConsultationsServiceDeps) {
   const repo = createConsultationsRepository()
 
-  function consultationView(c: ConsultationRow, full: boolean, tx: Tx = db) {
+  function consultationView(c: ConsultationRow, access: AskerAccess, tx: Tx = db) {
     return {
       id: c.id, channel: c.channel, kind: c.kind,
-      question: full ? c.question : maskNumbersInText(c.question),
-      asker: askerView(c, full),
+      question: privacy.show(c.question, access, knownAsker(c)),
+      asker: askerView(c, access),
       receivedAt: c.receivedAt, outcome: c.outcome,
       answeredEntryId: c.answeredEntryId, answeredAutomatically: c.answeredAutomatically,
       matchId: c.matchId, confidence: c.confidence,
@@ -77,9 +77,9 @@ export function createConsultationsService({ db, config, events, search, tickets
   /** The intake reply, or the reading of a consultation: the record, its entry or its ticket. */
   function view(tx: Tx, c: ConsultationRow, actor: Actor) {
     const ticket = tickets.ofConsultation(tx, c.id)
-    const full = seesFullContact(actor, c, ticket?.unitId ?? null)
+    const access = askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: ticket?.unitId ?? null }, 'record')
     const entry = c.answeredEntryId ? entryView(tx, c.answeredEntryId) : undefined
-    return { full, body: { consultation: consultationView(c, full, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
+    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
   }
 
   function resolveReferences(input: SubmitInput) {
@@ -205,8 +205,8 @@ export function createConsultationsService({ db, config, events, search, tickets
         || (actor.role === 'integration' && c.registeredBy === actor.tokenId)
         || (actor.role === 'unit' && holder !== undefined && holder.unitId === actor.unitId))
       if (!visible) throw new ConsultationNotFoundError(String(id))
-      const { full, body } = view(db, c, actor)
-      if (full && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
+      const { access, body } = view(db, c, actor)
+      if (access === 'full' && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
       return body
     },
 
@@ -220,7 +220,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
         page, pageSize,
       })
-      return { items: rows.map((c) => consultationView(c, false)), total, page, pageSize }
+      return { items: rows.map((c) => consultationView(c, askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: null }, 'list'))), total, page, pageSize }
     },
   }
 }

@@ -7,6 +7,9 @@ import type { DomainEvent, EventBus } from '../common/events.ts'
 import { consultations, tickets } from '../consultations/consultations.table.ts'
 import { entries, entryVersions } from '../kb/kb.table.ts'
 import { units } from '../units/units.table.ts'
+import { askerAccess, type AskerAccess } from '../privacy/privacy.access.ts'
+import type { KnownAsker } from '../privacy/privacy.text.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { integrations, outboxEvents } from './integrations.table.ts'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
@@ -28,13 +31,24 @@ function entryAnswer(tx: Tx, entryId: number | null) {
   return row
 }
 
+/** How the text of an event is shown: askerAccess() masks every event, for every receiver. */
+export interface EventText {
+  show: PrivacyService['show']
+  asker: KnownAsker
+}
+
+const EVENT_ACCESS: AskerAccess = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'event')
+
 /**
  * What a receiver needs to act on an event without calling back: the ticket as it now stands and,
  * where there is one, the answer text. Built from the rows (read inside the transaction, so they
- * include the change) with the emitter's payload filling in what the rows do not hold.
+ * include the change) with the emitter's payload filling in what the rows do not hold. Every text
+ * is masked on the way in (the asker's phone inside a unit's answer, too), so the webhook, the
+ * polled event and the admin's event log all carry the masked text.
  */
-export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: number | null): Record<string, unknown> {
+export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: number | null, text: EventText): Record<string, unknown> {
   const p = event.payload
+  const shown = (value: string | null) => text.show(value, EVENT_ACCESS, text.asker)
   const ticket = ticketView(tx, event)
   const data: Record<string, unknown> = { ticket: ticket?.view ?? null }
   const t = ticket?.row
@@ -44,8 +58,8 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
       const given = typeof p.entry === 'object' && p.entry !== null ? p.entry as Record<string, unknown> : undefined
       const entryId = num(given?.id) ?? answeredEntryId
       const stored = given && str(given.answer) ? undefined : entryAnswer(tx, entryId)
-      data.entry = entryId ? { id: entryId, externalId: str(given?.externalId) ?? stored?.externalId ?? null, question: str(given?.question) ?? stored?.question ?? null } : null
-      data.answer = str(given?.answer) ?? stored?.answer ?? str(p.answer) ?? null
+      data.entry = entryId ? { id: entryId, externalId: str(given?.externalId) ?? stored?.externalId ?? null, question: shown(str(given?.question) ?? stored?.question ?? null) } : null
+      data.answer = shown(str(given?.answer) ?? stored?.answer ?? str(p.answer) ?? null)
       data.automatically = typeof p.automatically === 'boolean' ? p.automatically : null
       break
     }
@@ -53,15 +67,15 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
       data.assignedAt = t?.assignedAt ?? null
       break
     case 'ticket.answered':
-      data.answer = str(p.answer) ?? t?.answer ?? null
+      data.answer = shown(str(p.answer) ?? t?.answer ?? null)
       data.answeredAt = t?.answeredAt ?? null
       // A unit may revise its answer before the reply: the latest ticket.answered wins.
       data.revised = p.revised === true
       data.suggestionDecision = t?.suggestionDecision ?? null
-      data.decisionReason = t?.decisionReason ?? null
+      data.decisionReason = shown(t?.decisionReason ?? null)
       break
     case 'ticket.replied':
-      data.answer = t?.answer ?? str(p.answer) ?? null
+      data.answer = shown(t?.answer ?? str(p.answer) ?? null)
       data.replyMethod = t?.replyMethod ?? str(p.method) ?? null
       data.repliedAt = t?.repliedAt ?? null
       data.late = typeof p.late === 'boolean' ? p.late : null
@@ -69,7 +83,7 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
     case 'ticket.closed':
       data.closedAt = t?.closedAt ?? null
       data.suggestionDecision = t?.suggestionDecision ?? null
-      data.decisionReason = t?.decisionReason ?? null
+      data.decisionReason = shown(t?.decisionReason ?? null)
       break
     case 'ticket.due_soon':
       data.remainingWorkingDays = num(p.remainingWorkingDays) ?? null
@@ -84,9 +98,12 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
 }
 
 /** Subscribes the outbox writer to the event bus. */
-export function subscribeOutbox(events: EventBus, now: () => Date = () => new Date()) {
+export function subscribeOutbox(events: EventBus, privacy: Pick<PrivacyService, 'show'>, now: () => Date = () => new Date()) {
   events.on((tx, event) => {
-    const c = tx.select({ registeredBy: consultations.registeredBy, externalId: consultations.externalId, answeredEntryId: consultations.answeredEntryId })
+    const c = tx.select({
+      registeredBy: consultations.registeredBy, externalId: consultations.externalId, answeredEntryId: consultations.answeredEntryId,
+      name: consultations.askerName, phone: consultations.askerPhone, email: consultations.askerEmail,
+    })
       .from(consultations).where(eq(consultations.id, event.consultationId)).get()
     if (!c?.registeredBy) return
     const integration = tx.select({ id: integrations.id }).from(integrations)
@@ -99,7 +116,7 @@ export function subscribeOutbox(events: EventBus, now: () => Date = () => new Da
       type: event.type,
       consultationId: event.consultationId,
       externalId: c.externalId,
-      payload: buildEventData(tx, event, c.answeredEntryId),
+      payload: buildEventData(tx, event, c.answeredEntryId, { show: privacy.show, asker: { name: c.name, phone: c.phone, email: c.email } }),
       nextAttemptAt: at,
       createdAt: at,
     }).run()

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import type { AuthService } from '../auth/auth.service.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { createRegistry } from './integrations.registry.ts'
 import { createEventLog } from './integrations.events.ts'
 import { subscribeOutbox } from './integrations.outbox.ts'
@@ -17,17 +18,18 @@ export interface IntegrationsDeps {
   events: EventBus
   auth: Pick<AuthService, 'createToken' | 'revokeToken'>
   calendar: WorkingCalendar
+  privacy: Pick<PrivacyService, 'show'>
   log: FastifyBaseLogger
   /** How often the loop evaluates reminders; they are idempotent, so this only bounds the delay. */
   reminderIntervalMs?: number
 }
 
-export function createIntegrationsService({ db, config, events, auth, calendar, log, reminderIntervalMs = 5 * 60_000 }: IntegrationsDeps) {
+export function createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderIntervalMs = 5 * 60_000 }: IntegrationsDeps) {
   const registry = createRegistry({ db, auth })
   const eventLog = createEventLog({ db })
   const dispatcher = createDispatcher({ db, webhook: config.webhook, log })
   const reminders = createReminders({ db, events, calendar })
-  subscribeOutbox(events)
+  subscribeOutbox(events, privacy)
 
   let timer: NodeJS.Timeout | undefined
   let running = false

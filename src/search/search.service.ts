@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
-import { maskNumbersInText } from '../common/privacy.ts'
+import { maskText } from '../privacy/privacy.text.ts'
 import { createMatcher, type EntryTokens, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
 import { loadModel, type RankModel } from './ranker.ts'
 import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
@@ -274,7 +274,9 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const matched = top !== undefined && top.inForce && top.confidence >= config.matchThreshold
       const matchId = randomUUID()
       queueLog({
-        id: matchId, question: maskNumbersInText(input.question.slice(0, 2000)), topicCode: input.topic ?? null, matched,
+        // Masked without the list of public numbers: a match log is not shown to the public, and
+        // this path stays free of the statement that keeps the list current.
+        id: matchId, question: maskText(input.question.slice(0, 2000)), topicCode: input.topic ?? null, matched,
         confidence: top?.confidence ?? 0, topEntryId: top?.entryId ?? null,
         candidates: candidates.map((c) => ({ entryId: c.entryId, confidence: c.confidence, matchedQuestion: c.matchedQuestion })),
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),

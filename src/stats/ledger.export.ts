@@ -4,6 +4,7 @@ import { PassThrough, Readable } from 'node:stream'
 import { createRequire } from 'node:module'
 import type ExcelJS from 'exceljs'
 import { BOM, csvLine } from './csv.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { LEDGER_COLUMNS, LEDGER_HEADER, ledgerCells, type LedgerRecord } from './ledger.rows.ts'
 
 // exceljs takes ~0.4 s to load; only an xlsx export needs it, so it is loaded then, not at start-up.
@@ -12,13 +13,13 @@ let excel: typeof ExcelJS | undefined
 const exceljs = () => (excel ??= requireModule('exceljs') as typeof ExcelJS)
 
 /** CSV, UTF-8 with a BOM so that Excel reads the Chinese correctly. Pulled by the reader: backpressure is Node's. */
-export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string): Readable {
+export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string, privacy: Pick<PrivacyService, 'show'>): Readable {
   function* lines() {
     yield BOM + csvLine(LEDGER_HEADER)
     let seq = 0
     for (const chunk of chunks) {
       let text = ''
-      for (const r of chunk) text += csvLine(ledgerCells(r, ++seq, nowIso))
+      for (const r of chunk) text += csvLine(ledgerCells(r, ++seq, nowIso, privacy))
       yield text
     }
   }
@@ -60,7 +61,7 @@ async function drained(sheet: ExcelJS.Worksheet, out: PassThrough): Promise<void
  * .xlsx through exceljs's streaming WorkbookWriter: inline strings instead of a shared-strings
  * table (which would be held until the end), and each row committed as soon as it is added.
  */
-export function ledgerXlsxStream(chunks: Iterable<LedgerRecord[]>, nowIso: string): PassThrough {
+export function ledgerXlsxStream(chunks: Iterable<LedgerRecord[]>, nowIso: string, privacy: Pick<PrivacyService, 'show'>): PassThrough {
   const out = new PassThrough()
   const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false })
   const sheet = workbook.addWorksheet('登记台账', { views: [{ state: 'frozen', ySplit: 1 }] })
@@ -71,7 +72,7 @@ export function ledgerXlsxStream(chunks: Iterable<LedgerRecord[]>, nowIso: strin
     let seq = 0
     for (const chunk of chunks) {
       if (out.destroyed) return
-      for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso)).commit()
+      for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, privacy)).commit()
       await drained(sheet, out)
     }
     sheet.commit()

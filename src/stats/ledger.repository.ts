@@ -22,6 +22,8 @@ const columns = {
   kind: consultations.kind,
   askerName: consultations.askerName,
   askerPhone: consultations.askerPhone,
+  askerEmail: consultations.askerEmail,
+  preferredReply: consultations.preferredReply,
   question: consultations.question,
   unitCode: units.code,
   unitName: units.name,

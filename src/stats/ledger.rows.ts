@@ -1,7 +1,8 @@
 // One ticket as a row of the 登记台账: what the office files, with the asker's details masked.
 import type { Channel } from '../config.ts'
 import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
-import { maskContactsInText, maskName, maskPhone } from '../common/privacy.ts'
+import { askerAccess, askerView, knownAsker } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } from './format.ts'
 // Overdue as the tickets module defines it (C3): replied to after the deadline, or still open with the
 // deadline passed. The SQL in stats.repository.ts says the same.
@@ -15,6 +16,8 @@ export interface LedgerRecord {
   kind: ConsultationKind
   askerName: string | null
   askerPhone: string | null
+  askerEmail: string | null
+  preferredReply: string | null
   question: string
   unitCode: string
   unitName: string
@@ -48,38 +51,30 @@ export const LEDGER_COLUMNS = [
 
 export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
 
-/**
- * The asker's own name and phone number wherever they recur in free text (an answer that begins
- * 张三您好, a letter that repeats the number), replaced by their masked forms.
- */
-export function maskKnownDetails(text: string, asker: { name: string | null; phone: string | null }): string {
-  let out = text
-  const name = asker.name?.trim()
-  if (name && name.length >= 2) out = out.split(name).join(maskName(name) ?? '')
-  const phone = asker.phone?.replace(/\D/g, '')
-  if (phone && phone.length >= 7) out = out.split(phone).join(maskPhone(phone) ?? '')
-  return out
-}
+// The ledger is a list and its export a file: askerAccess() masks both, for every viewer. The
+// question and the answer are masked by the same function as in /tickets, so a ticket reads the same.
+const ACCESS = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'export')
 
-const askerOf = (r: LedgerRecord) => ({ name: r.askerName, phone: r.askerPhone })
-
+type Show = Pick<PrivacyService, 'show'>
+const text = (privacy: Show, r: LedgerRecord, value: string) => privacy.show(value, ACCESS, knownAsker(r))
 
 /** The fifteen cells of the filed ledger, in order. */
-export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (string | number)[] {
+export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privacy: Show): (string | number)[] {
+  const asker = askerView(r, ACCESS)
   return [
     seq,
     r.number,
     shanghaiDateTime(r.receivedAt),
     CHANNEL_LABELS[r.channel] ?? r.channel,
-    maskName(r.askerName) ?? '',
-    maskPhone(r.askerPhone) ?? '',
-    maskKnownDetails(maskContactsInText(r.question), askerOf(r)),
+    asker.name ?? '',
+    asker.phone ?? '',
+    text(privacy, r, r.question),
     r.unitName,
     shanghaiDateTime(r.assignedAt),
     shanghaiDateTime(r.dueAt) + (r.dueAtProvisional ? '（暂定）' : ''),
     // 答复时间 is when the asker was told (the deadline's measure); the unit's answer time is in the JSON view.
     shanghaiDateTime(r.repliedAt),
-    maskKnownDetails(r.answer ?? '', askerOf(r)),
+    text(privacy, r, r.answer ?? ''),
     replyMethodLabel(r.replyMethod),
     isOverdue(r, nowIso) ? '是' : '否',
     STATUS_LABELS[r.status] ?? r.status,
@@ -87,7 +82,8 @@ export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string): (stri
 }
 
 /** The same row for the console: codes and ISO times, with Chinese labels beside them. */
-export function ledgerView(r: LedgerRecord, nowIso: string) {
+export function ledgerView(r: LedgerRecord, nowIso: string, privacy: Show) {
+  const asker = askerView(r, ACCESS)
   return {
     id: r.id,
     number: r.number,
@@ -95,14 +91,14 @@ export function ledgerView(r: LedgerRecord, nowIso: string) {
     channel: r.channel,
     channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
     kind: r.kind,
-    asker: { name: maskName(r.askerName), phone: maskPhone(r.askerPhone) },
-    question: maskKnownDetails(maskContactsInText(r.question), askerOf(r)),
+    asker: { name: asker.name, phone: asker.phone },
+    question: text(privacy, r, r.question),
     unit: { code: r.unitCode, name: r.unitName },
     assignedAt: r.assignedAt,
     dueAt: r.dueAt,
     dueAtProvisional: r.dueAtProvisional,
     answeredAt: r.answeredAt,
-    answer: r.answer === null ? null : maskKnownDetails(r.answer, askerOf(r)),
+    answer: r.answer === null ? null : text(privacy, r, r.answer),
     replyMethod: r.replyMethod,
     replyMethodLabel: replyMethodLabel(r.replyMethod),
     repliedAt: r.repliedAt,

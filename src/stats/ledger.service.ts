@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Channel } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
 import { addDays, startOfShanghaiDay } from '../calendar/working-days.ts'
 import { shanghaiDate } from './format.ts'
@@ -36,7 +37,7 @@ function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
   }
 }
 
-export function createLedgerService({ db, now = () => new Date() }: { db: Db; now?: () => Date }) {
+export function createLedgerService({ db, privacy, now = () => new Date() }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: () => Date }) {
   const repo = createLedgerRepository(db)
 
   return {
@@ -44,7 +45,8 @@ export function createLedgerService({ db, now = () => new Date() }: { db: Db; no
     list(q: LedgerQuery & { page: number; pageSize: number }, scope: Scope) {
       const { rows, total } = repo.page(toFilter(q, scope), q.page, q.pageSize)
       const nowIso = now().toISOString()
-      return { items: rows.map((r) => ledgerView(r, nowIso)), total, page: q.page, pageSize: q.pageSize }
+      const shown = privacy.snapshot()
+      return { items: rows.map((r) => ledgerView(r, nowIso, shown)), total, page: q.page, pageSize: q.pageSize }
     },
 
     /** The filed ledger as a stream, in registration order; nothing is read until the stream is. */
@@ -52,7 +54,8 @@ export function createLedgerService({ db, now = () => new Date() }: { db: Db; no
       const filter = toFilter(q, scope)
       const current = now()
       const chunks = repo.chunks(filter)
-      const stream = format === 'csv' ? ledgerCsvStream(chunks, current.toISOString()) : ledgerXlsxStream(chunks, current.toISOString())
+      const shown = privacy.snapshot()
+      const stream = format === 'csv' ? ledgerCsvStream(chunks, current.toISOString(), shown) : ledgerXlsxStream(chunks, current.toISOString(), shown)
       const span = `${q.from ?? '开始'}至${q.to ?? shanghaiDate(current)}`
       return { stream, contentType: CONTENT_TYPES[format], filename: `登记台账_${span}.${format}` }
     },

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
 import { consultations, tickets } from '../consultations/consultations.table.ts'
 import { units } from '../units/units.table.ts'
-import { deidentify } from '../common/privacy.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
 import { shanghaiDate } from './format.ts'
 import { publicationItems } from './stats.table.ts'
@@ -23,7 +23,7 @@ const view = (r: Item) => ({
   repliedOn: r.repliedOn, unitName: r.unitName, answer: r.answer, createdAt: r.createdAt,
 })
 
-export function createPublicationsService({ db }: { db: Db }) {
+export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'> }) {
   const listMonth = (month: string) =>
     db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id)).all()
 
@@ -37,6 +37,7 @@ export function createPublicationsService({ db }: { db: Db }) {
      * same month's list changes nothing; a ticket on another month's list is refused.
      */
     select(month: string, ticketIds: number[], actor: Pick<Actor, 'tokenId'>) {
+      const published = privacy.snapshot()
       db.transaction((tx) => {
         for (const ticketId of new Set(ticketIds)) {
           const existing = tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)).get()
@@ -46,22 +47,23 @@ export function createPublicationsService({ db }: { db: Db }) {
           }
           const t = tx.select({
             number: tickets.number, answer: tickets.answer, repliedAt: tickets.repliedAt,
-            receivedAt: tickets.receivedAt, question: consultations.question, askerName: consultations.askerName, unitName: units.name,
+            receivedAt: tickets.receivedAt, question: consultations.question, askerName: consultations.askerName,
+            askerPhone: consultations.askerPhone, askerEmail: consultations.askerEmail, unitName: units.name,
           }).from(tickets)
             .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
             .innerJoin(units, eq(units.id, tickets.unitId))
             .where(eq(tickets.id, ticketId)).get()
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
           if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
-          const knownNames = [t.askerName]
+          const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }
           tx.insert(publicationItems).values({
             month,
             ticketId,
-            summary: summarise(deidentify(t.question, { knownNames })),
+            summary: summarise(published.deidentify(t.question, asker)),
             receivedOn: shanghaiDate(t.receivedAt),
             repliedOn: shanghaiDate(t.repliedAt),
             unitName: t.unitName,
-            answer: deidentify(t.answer, { knownNames }),
+            answer: published.deidentify(t.answer, asker),
             selectedBy: actor.tokenId,
           }).run()
         }

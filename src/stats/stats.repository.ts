@@ -83,13 +83,15 @@ const SQL = {
 
   // D2: questions nobody could answer from the library. A none-fitted match that became a ticket is
   // counted once, through its consultation. Match logs belong to no unit, so a unit sees its tickets only.
+  // One asker of each wording is named, for de-identification: the same words rarely carry two names.
   unmatched: `
-    SELECT question, COUNT(*) AS count, MAX(at) AS lastAskedAt FROM (
-      SELECT m.question, m.created_at AS at FROM match_logs m
+    SELECT question, COUNT(*) AS count, MAX(at) AS lastAskedAt,
+      MAX(asker_name) AS askerName, MAX(asker_phone) AS askerPhone, MAX(asker_email) AS askerEmail FROM (
+      SELECT m.question, m.created_at AS at, NULL AS asker_name, NULL AS asker_phone, NULL AS asker_email FROM match_logs m
       WHERE @unitId IS NULL AND m.none_fitted = 1 AND m.created_at >= @fromUtc AND m.created_at < @toUtc
         AND m.id NOT IN (SELECT match_id FROM consultations WHERE match_id IS NOT NULL AND outcome = 'ticketed')
       UNION ALL
-      SELECT c.question, c.received_at FROM consultations c JOIN tickets t ON t.consultation_id = c.id
+      SELECT c.question, c.received_at, c.asker_name, c.asker_phone, c.asker_email FROM consultations c JOIN tickets t ON t.consultation_id = c.id
       WHERE c.kind = 'question' AND c.received_at >= @fromUtc AND c.received_at < @toUtc
         AND (@unitId IS NULL OR t.unit_id = @unitId)
     )
@@ -170,7 +172,7 @@ export function createStatsRepository(db: Db, workingDaysBetween: (from: string,
 
     units: (p: PeriodParams & { now: string }) => all<UnitFigures>(SQL.units, p),
 
-    unmatched: (p: PeriodParams & { cap: number }) => all<{ question: string; count: number; lastAskedAt: string }>(SQL.unmatched, p),
+    unmatched: (p: PeriodParams & { cap: number }) => all<{ question: string; count: number; lastAskedAt: string; askerName: string | null; askerPhone: string | null; askerEmail: string | null }>(SQL.unmatched, p),
 
     mostHit: (p: PeriodParams & { limit: number }) => all<EntryLine & { status: string; periodHits: number; hitCount: number }>(SQL.mostHit, p),
 

@@ -2,7 +2,7 @@ import type { Config, Channel } from '../config.ts'
 import { CHANNELS } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { ConsultationKind } from '../consultations/consultations.table.ts'
-import { deidentify } from '../common/privacy.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { CHANNEL_LABELS, KIND_LABELS, monthsBefore, resolvePeriod, shanghaiDate, share, type Period } from './format.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { createStatsRepository } from './stats.repository.ts'
@@ -14,6 +14,7 @@ export interface StatsServiceDeps {
   db: Db
   config: Pick<Config, 'staleEntryMonths'>
   calendar: { workingDaysBetween(from: string | Date, to: string | Date): number }
+  privacy: Pick<PrivacyService, 'snapshot'>
   now?: () => Date
 }
 
@@ -25,7 +26,7 @@ const UNMATCHED_CAP = 5000
 
 const periodView = (p: Period) => ({ from: p.from, to: p.to })
 
-export function createStatsService({ db, config, calendar, now = () => new Date() }: StatsServiceDeps) {
+export function createStatsService({ db, config, calendar, privacy, now = () => new Date() }: StatsServiceDeps) {
   const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
   const params = (q: PeriodQuery, scope: Scope) => {
     const period = resolvePeriod(q, now())
@@ -91,7 +92,9 @@ export function createStatsService({ db, config, calendar, now = () => new Date(
     unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {
       const { period, p } = params(q, scope)
       // De-identified before grouping: two askers' phone numbers must not keep one question apart.
-      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map((r) => ({ ...r, question: deidentify(r.question) }))
+      const published = privacy.snapshot()
+      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map(({ askerName, askerPhone, askerEmail, ...r }) =>
+        ({ ...r, question: published.deidentify(r.question, { name: askerName, phone: askerPhone, email: askerEmail }) }))
       const groups = groupQuestions(asked)
       return { period: periodView(period), totalAsked: asked.reduce((n, r) => n + r.count, 0), groups: groups.slice(0, q.limit) }
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../auth/auth.service.ts'
-import { canAct, canSee, isOverdue, nextStatus, seesFullContact, type TicketAction } from './tickets.lifecycle.ts'
+import { canAct, canSee, isOverdue, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
 import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
 
 const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({ tokenId: 1, role, name: role, unitId: null, reviewStep: null, ...extra })
@@ -62,21 +62,6 @@ describe('who may see and move a ticket', () => {
   })
 
   it('keeps agents from answering for a unit', () => expect(canAct(actor('agent'), 'answer', ticket)).toBe(false))
-})
-
-describe("who sees the asker's contact details in full", () => {
-  const c = { registeredBy: 40 }
-  it('shows them to admins, the registering agent and the holding unit', () => {
-    expect(seesFullContact(actor('admin'), c, 7)).toBe(true)
-    expect(seesFullContact(actor('agent', { tokenId: 40 }), c, 7)).toBe(true)
-    expect(seesFullContact(actor('unit', { unitId: 7 }), c, 7)).toBe(true)
-  })
-  it('masks them for other agents, other units and integrations', () => {
-    expect(seesFullContact(actor('agent', { tokenId: 41 }), c, 7)).toBe(false)
-    expect(seesFullContact(actor('unit', { unitId: 8 }), c, 7)).toBe(false)
-    expect(seesFullContact(actor('unit', { unitId: 7 }), c, null)).toBe(false)
-    expect(seesFullContact(actor('integration', { tokenId: 40 }), c, 7)).toBe(false)
-  })
 })
 
 describe('overdue', () => {

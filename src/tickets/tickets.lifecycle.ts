@@ -74,17 +74,6 @@ export function canAct(actor: Actor, action: TicketAction, t: TicketScope & { di
 }
 
 /**
- * Whether the asker's name, phone and e-mail may be shown in full (G4): to admins, to the agent
- * who registered the consultation and to the unit that holds its ticket. Masked for everyone else.
- */
-export function seesFullContact(actor: Actor, c: { registeredBy: number | null }, holdingUnitId: number | null): boolean {
-  if (actor.role === 'admin') return true
-  if (actor.role === 'agent') return c.registeredBy === actor.tokenId
-  if (actor.role === 'unit') return holdingUnitId !== null && actor.unitId === holdingUnitId
-  return false
-}
-
-/**
  * Overdue: still open after its deadline, or replied to after it. Compares ISO UTC strings,
  * which sort as they compare.
  */

@@ -1,7 +1,8 @@
 import type { Actor } from '../auth/auth.service.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
-import { deidentify } from '../common/privacy.ts'
+import { knownAsker } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canPromote, canSee } from './tickets.lifecycle.ts'
 import type { KbPort, SearchPort } from './tickets.ports.ts'
 import { createTicketsRepository } from './tickets.repository.ts'
@@ -18,6 +19,7 @@ export interface PromotionDeps {
   config: Pick<Config, 'matchThreshold'>
   search: Pick<SearchPort, 'match'>
   kb: KbPort
+  privacy: Pick<PrivacyService, 'deidentify'>
 }
 
 export interface PromoteBody {
@@ -31,7 +33,7 @@ export interface PromoteBody {
   submit?: boolean
 }
 
-export function createPromotionService({ db, config, search, kb }: PromotionDeps) {
+export function createPromotionService({ db, config, search, kb, privacy }: PromotionDeps) {
   const repo = createTicketsRepository()
 
   function load(id: number, actor: Actor) {
@@ -65,9 +67,10 @@ export function createPromotionService({ db, config, search, kb }: PromotionDeps
   return {
     promote(id: number, body: PromoteBody, actor: Actor) {
       const { ticket, consultation } = load(id, actor)
-      const knownNames = [consultation.askerName]
-      const question = deidentify(body.question ?? consultation.question, { knownNames })
-      const answer = deidentify(body.answer ?? ticket.answer!, { knownNames })
+      // The asker's own name and numbers go wherever they recur; public numbers (the unit's hotline) stay.
+      const asker = knownAsker(consultation)
+      const question = privacy.deidentify(body.question ?? consultation.question, asker)
+      const answer = privacy.deidentify(body.answer ?? ticket.answer!, asker)
       const submit = body.submit ?? true
       const base = { ticketId: id, question, answer, offer: null, submitted: false }
 

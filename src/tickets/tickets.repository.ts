@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
 import { apiTokens } from '../auth/auth.table.ts'
@@ -6,6 +6,9 @@ import { policyDocuments } from '../kb/kb.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import type { Channel } from '../config.ts'
 import { consultations, ticketCounters, ticketEvents, tickets, type ConsultationKind, type TicketStatus } from '../consultations/consultations.table.ts'
+import { likeContains, likeStartsWith } from '../common/like.ts'
+import { fullAccessSql, type Viewer } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
@@ -23,7 +26,8 @@ export interface TicketFilter {
   overdue?: boolean
   /** Only what this token submitted (integrations). */
   registeredBy?: number
-  q?: string
+  /** A ticket-number prefix or words of the question, as the viewer sees it (questionAsSeen). */
+  q?: { text: string; question: SQL }
   sort: 'dueAt' | '-dueAt' | 'receivedAt' | '-receivedAt'
   page: number
   pageSize: number
@@ -98,7 +102,7 @@ export function createTicketsRepository() {
       if (f.receivedTo) where.push(lt(tickets.receivedAt, f.receivedTo))
       if (f.overdue !== undefined) where.push(f.overdue ? overdueAt(now) : sql`not (${overdueAt(now)})`)
       if (f.registeredBy !== undefined) where.push(eq(consultations.registeredBy, f.registeredBy))
-      if (f.q) where.push(or(like(tickets.number, `${f.q}%`), like(consultations.question, `%${f.q}%`))!)
+      if (f.q) where.push(or(likeStartsWith(tickets.number, f.q.text), likeContains(f.q.question, f.q.text))!)
       const cond = where.length ? and(...where) : undefined
       const order = {
         dueAt: [asc(tickets.dueAt), asc(tickets.id)],
@@ -115,6 +119,15 @@ export function createTicketsRepository() {
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .where(cond).get()!.n
       return { rows, total }
+    },
+
+    /**
+     * The question as the viewer sees it: in full where askerAccess() allows it (its SQL twin), the
+     * masked text elsewhere. Searching this, a viewer finds only what it could read in the results.
+     */
+    questionAsSeen(viewer: Viewer, privacy: Pick<PrivacyService, 'maskedSql'>): SQL {
+      const masked = privacy.maskedSql(consultations.question, { name: consultations.askerName, phone: consultations.askerPhone, email: consultations.askerEmail })
+      return sql`(case when ${fullAccessSql(viewer, { registeredBy: consultations.registeredBy, holdingUnitId: tickets.unitId })} then ${consultations.question} else ${masked} end)`
     },
 
     openTickets: (tx: Tx) => tx.select().from(tickets).where(open).orderBy(asc(tickets.id)).all(),

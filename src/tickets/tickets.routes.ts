@@ -19,7 +19,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
       querystring: TicketListQuery,
       response: { 200: Page(TicketRowSchema), ...errorResponses(403) },
     },
-  }, async (req) => tickets.list(req.query, req.actor))
+  }, async (req) => tickets.list(req.query, req.actor, { requestId: req.id }))
 
   app.get('/tickets/:id', {
     config: { roles: readers },

@@ -75,7 +75,7 @@ export const TicketListQuery = Type.Object({
   from: Type.Optional(DayOrTime),
   to: Type.Optional(DayOrTime),
   overdue: Type.Optional(Type.Boolean()),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '台账编号前缀或咨询内容' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '台账编号前缀或咨询内容（% 与 _ 按字面匹配；对无权查看完整信息的台账，只在脱敏后的内容中查找）' })),
   sort: Type.Optional(literals(['dueAt', '-dueAt', 'receivedAt', '-receivedAt'] as const, '排序，默认按办理时限升序')),
 }, { additionalProperties: false })
 

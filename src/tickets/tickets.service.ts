@@ -6,12 +6,14 @@ import { withDetails } from '../plugins/errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 import { UnitInactiveError } from '../consultations/consultations.errors.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
-import { canAct, canSee, isOpen, nextStatus, seesFullContact, type TicketAction } from './tickets.lifecycle.ts'
+import { askerAccess, hasContact, mayEverSeeFull } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
+import { canAct, canSee, isOpen, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
 import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
 import type { AuditPort, CalendarPort } from './tickets.ports.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
-import { hasContact, remainingByDueAt, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import { remainingByDueAt, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError, TicketTransitionError,
@@ -22,6 +24,7 @@ export interface TicketsServiceDeps {
   config: Pick<Config, 'dueWorkingDays' | 'dispatchUnitCode'>
   events: Pick<EventBus, 'emit'>
   calendar: CalendarPort
+  privacy: PrivacyService
   /** Records reads of full contact details (G4); optional until the security module is wired. */
   audit?: AuditPort
 }
@@ -54,7 +57,7 @@ export function rangeBound(value: string | undefined, end: boolean): string | un
   return end ? new Date(Date.parse(iso) + 1).toISOString() : iso
 }
 
-export function createTicketsService({ db, config, events, calendar, audit }: TicketsServiceDeps) {
+export function createTicketsService({ db, config, events, calendar, privacy, audit }: TicketsServiceDeps) {
   const repo = createTicketsRepository()
   const nowIso = () => new Date().toISOString()
 
@@ -147,7 +150,11 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
       return found ? { brief: ticketBrief(found.ticket, found.unit), unitId: found.ticket.unitId } : undefined
     },
 
-    list(q: ListQuery, actor: Actor) {
+    /**
+     * The ledger as the actor may see it. With `q`, rows the actor may not see in full are searched
+     * in their masked text only; a search that reads any row in full is audited (ids only, never `q`).
+     */
+    list(q: ListQuery, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const now = nowIso()
       const page = q.page ?? 1
       const pageSize = q.pageSize ?? 20
@@ -155,13 +162,18 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
       let unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
       if (actor.role === 'unit') unitId = unitId === undefined || unitId === actor.unitId ? actor.unitId ?? -1 : -1
       const { rows, total } = repo.list(db, {
-        unitId, status: q.status, channel: q.channel, kind: q.kind, overdue: q.overdue, q: q.q,
+        unitId, status: q.status, channel: q.channel, kind: q.kind, overdue: q.overdue,
+        q: q.q ? { text: q.q, question: repo.questionAsSeen(actor, privacy) } : undefined,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
         registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
         sort: q.sort ?? 'dueAt', page, pageSize,
       }, now)
+      if (q.q && mayEverSeeFull(actor)) {
+        audit?.record({ actor, action: 'searchContactDetails', targetType: 'ticket', targetIds: rows.map((r) => r.ticket.id), details: { fields: ['q'], total }, requestId })
+      }
       const remaining = remainingByDueAt(calendar, rows.filter((r) => isOpen(r.ticket.status)).map((r) => r.ticket.dueAt), now)
-      return { items: rows.map((r) => ticketRow(calendar, r, now, remaining)), total, page, pageSize }
+      const shown = privacy.snapshot()
+      return { items: rows.map((r) => ticketRow(calendar, shown, r, now, remaining)), total, page, pageSize }
     },
 
     /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */
@@ -170,13 +182,14 @@ export function createTicketsService({ db, config, events, calendar, audit }: Ti
       if (!found || (scoped && !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }))) {
         throw new TicketNotFoundError(String(id))
       }
-      const fullContact = seesFullContact(actor, found.consultation, found.ticket.unitId)
-      if (scoped && fullContact && hasContact(found.consultation)) {
+      const access = askerAccess(actor, { registeredBy: found.consultation.registeredBy, holdingUnitId: found.ticket.unitId }, 'record')
+      // The reply to an action shows the ticket too: a full reading there is audited all the same.
+      if (access === 'full' && hasContact(found.consultation)) {
         audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
       }
       const policyDocument = found.consultation.policyDocumentId ? repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
-      return ticketDetail(calendar, {
-        ...found, history: repo.history(db, id), fullContact,
+      return ticketDetail(calendar, privacy.snapshot(), {
+        ...found, history: repo.history(db, id), access,
         policyDocument: policyDocument && { id: policyDocument.id, title: policyDocument.title, docNumber: policyDocument.docNumber },
       }, nowIso())
     },

@@ -1,10 +1,13 @@
-import { maskEmail, maskName, maskNumbersInText, maskPhone } from '../common/privacy.ts'
+import { askerView, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
+import { maskName } from '../privacy/privacy.text.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
 import { isOpen, isOverdue } from './tickets.lifecycle.ts'
 import type { CalendarPort } from './tickets.ports.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 
-// How tickets and askers are shown. Every view is built here so masking is decided in one place.
+// How tickets are shown. Whether the asker is shown in full is decided by askerAccess() in the
+// privacy module; the views apply it to every field that may carry the asker's details.
 
 export const STATUS_NAMES: Record<TicketStatus, string> = {
   registered: '待交办', assigned: '已交办', answered: '单位已答复', replied: '已回复咨询人', closed: '已办结',
@@ -12,18 +15,7 @@ export const STATUS_NAMES: Record<TicketStatus, string> = {
 
 type UnitRef = { code: string; name: string }
 
-/** The asker's contact details, in full or masked (138****5678, 张**, z***@example.com). */
-export function askerView(c: ConsultationRow, full: boolean) {
-  return {
-    name: full ? c.askerName : maskName(c.askerName),
-    phone: full ? c.askerPhone : maskPhone(c.askerPhone),
-    email: full ? c.askerEmail : maskEmail(c.askerEmail),
-    preferredReply: c.preferredReply,
-    masked: !full,
-  }
-}
-
-export const hasContact = (c: ConsultationRow) => Boolean(c.askerName || c.askerPhone || c.askerEmail)
+type Show = Pick<PrivacyService, 'show'>
 
 /**
  * Whole working days left until the deadline (0 on the due day); negative once overdue, counting
@@ -59,10 +51,10 @@ export function ticketBrief(t: TicketRow, unit: UnitRef) {
 }
 
 /**
- * One row of the ledger. Lists never show contact details in full, nor numbers inside the question.
+ * One row of the ledger. Lists never show contact details in full, nor inside the question.
  * `remaining` is the page's remainingByDueAt(), when the caller computed it.
  */
-export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consultation: ConsultationRow; unit: UnitRef }, now: string, remaining?: Map<string, number>) {
+export function ticketRow(calendar: CalendarPort, privacy: Show, r: { ticket: TicketRow; consultation: ConsultationRow; unit: UnitRef }, now: string, remaining?: Map<string, number>) {
   const { ticket: t, consultation: c } = r
   return {
     id: t.id,
@@ -72,7 +64,7 @@ export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consul
     status: t.status,
     statusName: STATUS_NAMES[t.status],
     unit: r.unit,
-    question: maskNumbersInText(c.question),
+    question: privacy.show(c.question, 'masked', knownAsker(c)),
     askerName: maskName(c.askerName),
     receivedAt: t.receivedAt,
     dueAt: t.dueAt,
@@ -87,7 +79,7 @@ export function ticketRow(calendar: CalendarPort, r: { ticket: TicketRow; consul
 
 type HistoryRow = ReturnType<TicketsRepository['history']>[number]
 
-export function historyView(h: HistoryRow) {
+export function historyView(h: HistoryRow, note: (text: string | null) => string | null = (t) => t) {
   return {
     at: h.at,
     action: h.action,
@@ -96,7 +88,7 @@ export function historyView(h: HistoryRow) {
     toStatus: h.toStatus,
     fromUnit: h.fromUnitCode ? { code: h.fromUnitCode, name: h.fromUnitName! } : null,
     toUnit: h.toUnitCode ? { code: h.toUnitCode, name: h.toUnitName! } : null,
-    note: h.note,
+    note: note(h.note),
   }
 }
 
@@ -106,30 +98,33 @@ export interface TicketDetailParts {
   unit: UnitRef
   history: HistoryRow[]
   policyDocument: { id: number; title: string; docNumber: string | null } | null
-  fullContact: boolean
+  access: AskerAccess
 }
 
-export function ticketDetail(calendar: CalendarPort, p: TicketDetailParts, now: string) {
+/** A ticket in its own view: every text that may hold the asker's details shown as `access` allows. */
+export function ticketDetail(calendar: CalendarPort, privacy: Show, p: TicketDetailParts, now: string) {
   const { ticket: t, consultation: c } = p
+  const asker = knownAsker(c)
+  const show = <T extends string | null>(text: T) => privacy.show(text, p.access, asker)
   return {
-    ...ticketRow(calendar, p, now),
-    question: p.fullContact ? c.question : maskNumbersInText(c.question),
+    ...ticketRow(calendar, privacy, p, now),
+    question: show(c.question),
     consultationId: c.id,
     externalId: c.externalId,
     routing: t.routing,
-    asker: askerView(c, p.fullContact),
+    asker: askerView(c, p.access),
     assignedAt: t.assignedAt,
     workingDays: t.workingDays,
-    answer: t.answer,
+    answer: show(t.answer),
     answeredAt: t.answeredAt,
     reply: t.repliedAt ? { method: t.replyMethod!, repliedAt: t.repliedAt, repliedBy: t.repliedBy } : null,
     closedAt: t.closedAt,
     suggestion: c.kind === 'suggestion'
-      ? { policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: t.decisionReason }
+      ? { policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: show(t.decisionReason) }
       : null,
     promotedEntryId: t.promotedEntryId,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
-    history: p.history.map(historyView),
+    history: p.history.map((h) => historyView(h, show)),
   }
 }

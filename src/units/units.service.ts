@@ -1,4 +1,5 @@
-import { and, asc, count, eq, like, or, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, or, type SQL } from 'drizzle-orm'
+import { likeContains } from '../common/like.ts'
 import type { Db } from '../db/client.ts'
 import { topics, units } from './units.table.ts'
 import { TopicCodeTakenError, TopicNotFoundError, UnitCodeTakenError, UnitNotFoundError } from './units.errors.ts'
@@ -30,7 +31,7 @@ export function createUnitsService({ db }: { db: Db }) {
     },
     listUnits(q: { page: number; pageSize: number; q?: string; active?: boolean }) {
       const where: SQL[] = []
-      if (q.q) where.push(or(like(units.name, `%${q.q}%`), like(units.code, `%${q.q}%`))!)
+      if (q.q) where.push(or(likeContains(units.name, q.q), likeContains(units.code, q.q))!)
       if (q.active !== undefined) where.push(eq(units.active, q.active))
       const cond = where.length ? and(...where) : undefined
       const items = db.select().from(units).where(cond).orderBy(asc(units.code)).limit(q.pageSize).offset((q.page - 1) * q.pageSize).all()

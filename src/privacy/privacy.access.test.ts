@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../db/client.ts'
+import { ROLES } from '../auth/auth.table.ts'
+import { askerAccess, askerView, fullAccessSql, type AskerScope, type Surface, type Viewer } from './privacy.access.ts'
+
+const viewer = (role: Viewer['role'], extra: Partial<Viewer> = {}): Viewer => ({ role, tokenId: 1, unitId: null, ...extra })
+const scope: AskerScope = { registeredBy: 40, holdingUnitId: 7 }
+
+describe("who sees the asker's details in full", () => {
+  it('shows them in a record to admins, the registering agent and the holding unit', () => {
+    expect(askerAccess(viewer('admin'), scope, 'record')).toBe('full')
+    expect(askerAccess(viewer('agent', { tokenId: 40 }), scope, 'record')).toBe('full')
+    expect(askerAccess(viewer('unit', { unitId: 7 }), scope, 'record')).toBe('full')
+  })
+
+  it('masks them for other agents, other units, reviewers and integrations', () => {
+    expect(askerAccess(viewer('agent', { tokenId: 41 }), scope, 'record')).toBe('masked')
+    expect(askerAccess(viewer('unit', { unitId: 8 }), scope, 'record')).toBe('masked')
+    expect(askerAccess(viewer('unit', { unitId: 7 }), { ...scope, holdingUnitId: null }, 'record')).toBe('masked')
+    expect(askerAccess(viewer('reviewer'), scope, 'record')).toBe('masked')
+    expect(askerAccess(viewer('integration', { tokenId: 40 }), scope, 'record')).toBe('masked')
+  })
+
+  it.each(['list', 'export', 'event', 'log', 'publication'] as Surface[])('masks them for everyone in a %s', (surface) => {
+    expect(askerAccess(viewer('admin'), scope, surface)).toBe('masked')
+    expect(askerAccess(null, scope, surface)).toBe('masked')
+  })
+
+  it('masks the contact details as the access says', () => {
+    const c = { askerName: '李建国', askerPhone: '13912345678', askerEmail: 'ljg@example.com', preferredReply: 'phone' }
+    expect(askerView(c, 'masked')).toEqual({ name: '李**', phone: '139****5678', email: 'l***@example.com', preferredReply: 'phone', masked: true })
+    expect(askerView(c, 'full')).toMatchObject({ name: '李建国', phone: '13912345678', masked: false })
+  })
+})
+
+describe('the SQL twin of the rule, used by searches', () => {
+  const db = openDatabase(':memory:')
+  afterAll(() => db.$client.close())
+
+  it('agrees with askerAccess for every role and every scope', () => {
+    const viewers: Viewer[] = ROLES.flatMap((role) => [viewer(role, { tokenId: 40, unitId: 7 }), viewer(role, { tokenId: 41, unitId: 8 }), viewer(role, { tokenId: 40, unitId: null })])
+    const scopes: AskerScope[] = [scope, { registeredBy: null, holdingUnitId: 7 }, { registeredBy: 40, holdingUnitId: null }, { registeredBy: null, holdingUnitId: null }]
+    const disagreements: string[] = []
+    for (const v of viewers) {
+      for (const s of scopes) {
+        const inSql = db.get<{ full: number }>(sql`select ${fullAccessSql(v, { registeredBy: sql`${s.registeredBy}`, holdingUnitId: sql`${s.holdingUnitId}` })} as full`).full
+        const inTs = askerAccess(v, s, 'record') === 'full'
+        if (Boolean(inSql) !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(s)}: SQL ${inSql}, TypeScript ${inTs}`)
+      }
+    }
+    expect(disagreements).toEqual([])
+  })
+})

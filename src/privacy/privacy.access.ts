@@ -1,0 +1,73 @@
+// THE RULE (G4): who sees what of an asker. The asker's name, phone and e-mail, and the free text
+// about them (question, answer, notes), are shown in full only in ONE record's own view (a ticket,
+// a consultation), and there only to admins, to the agent who registered the consultation and to
+// the unit that holds its ticket now. Everyone else, and every list, export, event, webhook, log,
+// match log, audit row and published text, gets them masked (privacy.text.ts).
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import { maskEmail, maskName, maskPhone } from './privacy.text.ts'
+
+export type AskerAccess = 'full' | 'masked'
+export type Viewer = Pick<Actor, 'role' | 'tokenId' | 'unitId'>
+
+/** Where something about an asker is shown: only `record` may ever be in full. */
+export type Surface = 'record' | 'list' | 'export' | 'event' | 'log' | 'publication'
+
+/** Who registered the consultation, and which unit holds its ticket now (null: no ticket). */
+export interface AskerScope {
+  registeredBy: number | null
+  holdingUnitId: number | null
+}
+
+/** The one decision: full or masked, for this viewer, this consultation, on this surface. */
+export function askerAccess(viewer: Viewer | null, scope: AskerScope, surface: Surface): AskerAccess {
+  if (surface !== 'record' || !viewer) return 'masked'
+  switch (viewer.role) {
+    case 'admin': return 'full'
+    case 'agent': return scope.registeredBy === viewer.tokenId ? 'full' : 'masked'
+    case 'unit': return scope.holdingUnitId !== null && viewer.unitId === scope.holdingUnitId ? 'full' : 'masked'
+    default: return 'masked'
+  }
+}
+
+/**
+ * The SQL twin of askerAccess(viewer, scope, 'record') === 'full', for searches: a row whose
+ * details the viewer may see in full is searched in full, any other row in its masked text only.
+ * privacy.access.test.ts checks that both say the same.
+ */
+export function fullAccessSql(viewer: Viewer, scope: { registeredBy: SQLWrapper; holdingUnitId: SQLWrapper }): SQL {
+  switch (viewer.role) {
+    case 'admin': return sql`1`
+    case 'agent': return sql`coalesce(${scope.registeredBy} = ${viewer.tokenId}, 0)`
+    case 'unit': return viewer.unitId === null ? sql`0` : sql`coalesce(${scope.holdingUnitId} = ${viewer.unitId}, 0)`
+    default: return sql`0`
+  }
+}
+
+/** Whether a viewer may see any asker in full anywhere: such a viewer's searches are audited. */
+export const mayEverSeeFull = (viewer: Viewer) => viewer.role === 'admin' || viewer.role === 'agent' || viewer.role === 'unit'
+
+export interface AskerRecord {
+  askerName: string | null
+  askerPhone: string | null
+  askerEmail: string | null
+  preferredReply: string | null
+}
+
+/** The asker's contact details as the access allows: 138****5678, 张**, z***@example.com. */
+export function askerView(c: AskerRecord, access: AskerAccess) {
+  const full = access === 'full'
+  return {
+    name: full ? c.askerName : maskName(c.askerName),
+    phone: full ? c.askerPhone : maskPhone(c.askerPhone),
+    email: full ? c.askerEmail : maskEmail(c.askerEmail),
+    preferredReply: c.preferredReply,
+    masked: !full,
+  }
+}
+
+/** The known details of the asker that masking removes wherever they recur. */
+export const knownAsker = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) =>
+  ({ name: c.askerName, phone: c.askerPhone, email: c.askerEmail })
+
+export const hasContact = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) => Boolean(c.askerName || c.askerPhone || c.askerEmail)

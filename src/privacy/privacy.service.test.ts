@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createKit, type Kit } from '../tickets/tickets.testkit.ts'
+
+describe('the list of public numbers', () => {
+  let k: Kit
+  beforeAll(async () => { k = await createKit() })
+  afterAll(async () => { await k.close() })
+
+  it("holds a unit's contact phone as soon as it is set, and drops the old one", () => {
+    const { units, privacy } = k.app.services
+    const unit = units.createUnit({ code: 'mzj', name: '区民政局', contactPhone: '023-68556058' })
+    expect(privacy.publicNumbers().has('02368556058')).toBe(true)
+    expect(privacy.mask('请咨询 023-68556058')).toBe('请咨询 023-68556058')
+    units.updateUnit(unit.id, { contactPhone: '023-68556000' })
+    expect(privacy.publicNumbers().has('02368556058')).toBe(false)
+    expect(privacy.mask('请咨询 023-68556058')).toBe('请咨询 023****6058')
+  })
+
+  it('holds the numbers of published entries, and not those of drafts', async () => {
+    const { privacy } = k.app.services
+    await k.publishEntry({ unitCode: 'rsj', question: '就业补贴找谁？', answer: '请咨询区就业服务中心 023-68552046。' })
+    expect(privacy.publicNumbers().has('02368552046')).toBe(true)
+    const draft = await k.call({ method: 'POST', url: '/api/v1/entries', payload: { question: '草稿里的号码？', answer: '请拨打 023-68559999。', unitCode: 'rsj' } })
+    expect(draft.statusCode, draft.body).toBe(201)
+    expect(privacy.publicNumbers().has('02368559999')).toBe(false)
+  })
+
+  it('masks in SQL exactly as in TypeScript, for searches', () => {
+    const { db, privacy } = k.app.services
+    const text = '我叫李建国，电话１３８ 1234 5678，请回 023-68552046'
+    const asker = { name: sql`${'李建国'}`, phone: sql`${'13812345678'}`, email: sql`${null}` }
+    const inSql = db.get<{ t: string }>(sql`select ${privacy.maskedSql(sql`${text}`, asker)} as t`).t
+    expect(inSql).toBe(privacy.mask(text, { name: '李建国', phone: '13812345678' }))
+    expect(inSql).toBe('我叫李**，电话138****5678，请回 023-68552046')
+  })
+})
