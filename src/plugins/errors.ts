@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
+import { INSTANT_RULE } from '../common/instants.ts'
 
 export { createError }
 
@@ -26,7 +27,7 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'maxLength': return `${field} 不能超过 ${p.limit} 个字符`
       // Text() fields share one pattern; any other pattern is a format (a code, a month, a cursor).
       case 'pattern': return p.pattern === PRINTABLE_NOT_BLANK ? `${field} 不能为空白，也不能含控制字符` : `${field} 格式不正确，应符合 ${String(p.pattern)}`
-      case 'format': return `${field} 格式不正确，应为 ${p.format}`
+      case 'format': return p.format === 'date-time' ? `${field} ${INSTANT_RULE}` : `${field} 格式不正确，应为 ${p.format}`
       case 'minimum': case 'exclusiveMinimum': return `${field} 不能小于 ${p.limit}`
       case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
       case 'minItems': return `${field} 至少需要 ${p.limit} 项`

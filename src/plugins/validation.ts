@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import addFormats from 'ajv-formats'
+import { isInstantText } from '../common/instants.ts'
 
 // Bodies are validated strictly: no type coercion ("5" is not 5) and no silent removal of unknown
 // fields, so a client's mistake is reported instead of half-applied. Query strings and path
@@ -15,6 +16,8 @@ function makeAjv(coerce: boolean) {
     strict: false,
   })
   addFormats.default(ajv)
+  // Every date-time a client sends is read by the one parser, range included (common/instants.ts).
+  ajv.addFormat('date-time', { type: 'string', validate: isInstantText })
   return ajv
 }
 
