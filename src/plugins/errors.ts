@@ -37,6 +37,7 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'minProperties': return `${field} 至少需要 ${p.limit} 个字段`
       case 'maxProperties': return `${field} 最多 ${p.limit} 个字段`
       case 'uniqueItems': return `${field} 不能有重复项`
+      case 'decimal': return `${field} 应为十进制整数（只含数字 0-9）`
       default: return `${field} 不合要求（${e.keyword}）`
     }
   })()
