@@ -3,6 +3,7 @@ import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
 import { INSTANT_RULE } from '../common/instants.ts'
+import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusalBody } from './http-errors.ts'
 
 export { createError }
 
@@ -56,6 +57,14 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
 }
 
 export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
+  const methods = createMethodIndex()
+  app.addHook('onRoute', (route) => methods.add(route))
+
+  // Node's parser takes a URL up to the header limit; a URL past this one is refused before routing work.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.length > HTTP_LIMITS.maxUrlLength) return reply.status(414).send(refusalBody(REFUSALS.uriTooLong))
+  })
+
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const err = new Error(errors.map((e) => describeValidationError(e as AjvError, dataVar).message).join('；')) as FastifyError & { part: string }
     err.part = dataVar
@@ -76,10 +85,11 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
       return reply.status(429).send({ statusCode: 429, code: 'RATE_LIMITED', message: '请求过于频繁，请稍后再试' })
     }
     if (status >= 400 && status < 500) {
-      // Our own domain errors (created with @fastify/error) carry a stable code and a Chinese message.
-      const code = error.code && !error.code.startsWith('FST_') ? error.code : 'BAD_REQUEST'
-      const message = code === 'BAD_REQUEST' ? '请求不合法' : error.message
-      const body: Record<string, unknown> = { statusCode: status, code, message }
+      // Our own domain errors (created with @fastify/error) carry a stable code and a Chinese message;
+      // anything else (Fastify's, a plugin's) gets the code of its status.
+      const own = Boolean(error.code) && !error.code.startsWith('FST_')
+      const generic = GENERIC_CLIENT_ERRORS[status] ?? GENERIC_CLIENT_ERRORS[400]!
+      const body: Record<string, unknown> = { statusCode: status, code: own ? error.code : generic.code, message: own ? error.message : generic.message }
       if (Array.isArray(error.details)) body.details = error.details
       return reply.status(status).send(body)
     }
@@ -88,7 +98,13 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   })
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` })
+    const path = req.url.split('?')[0]!
+    const allowed = methods.allowed(path)
+    if (allowed.length > 0) {
+      return reply.status(405).header('allow', allowed.join(', '))
+        .send({ statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: `接口 ${path} 不支持 ${req.method} 方法（可用：${allowed.join('、')}）` })
+    }
+    return reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${path}` })
   })
 })
 
