@@ -110,6 +110,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const adminToken = env.ADMIN_TOKEN?.trim() || undefined
   if (adminToken !== undefined && adminToken.length < 16) problems.push('ADMIN_TOKEN：至少 16 个字符')
+  // It travels as `Authorization: Bearer <token>`: one run of visible ASCII, or it can never authenticate.
+  if (adminToken !== undefined && !/^[\x21-\x7E]+$/.test(adminToken)) problems.push('ADMIN_TOKEN：只能由可见的 ASCII 字符组成，不能含空格、控制字符或中文（Authorization 请求头无法携带）')
 
   const reviewSteps = get('REVIEW_STEPS').split(',').map((s) => s.trim()).filter(Boolean)
   if (reviewSteps.length === 0 || reviewSteps.length > 9) problems.push('REVIEW_STEPS：应为 1 到 9 个以逗号分隔的审核环节名称')

@@ -3,6 +3,7 @@ import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
 import { INSTANT_RULE } from '../common/instants.ts'
+import { isDatabaseBusy } from '../db/client.ts'
 import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusalBody } from './http-errors.ts'
 
 export { createError }
@@ -56,6 +57,8 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
   FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: '请求不合法' },
 }
 
+const RETRY_AFTER_BUSY_SECONDS = 2
+
 export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   const methods = createMethodIndex()
   app.addHook('onRoute', (route) => methods.add(route))
@@ -75,6 +78,12 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
     if (error.validation) {
       const details = error.validation.map((e) => describeValidationError(e as AjvError, error.validationContext ?? 'body'))
       return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: `请求参数有误：${details.map((d) => d.message).join('；')}`, details })
+    }
+    if (isDatabaseBusy(error)) {
+      // Another process holds the write lock (a backup, a script): worth a retry, not an alarm.
+      req.log.warn({ err: error, reqId: req.id }, 'database busy')
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_BUSY_SECONDS))
+        .send({ statusCode: 503, code: 'DATABASE_BUSY', message: `数据库正忙，请 ${RETRY_AFTER_BUSY_SECONDS} 秒后重试` })
     }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined
     const status = error.statusCode ?? 500
