@@ -1,27 +1,8 @@
 // What a client gets when the request never reaches a route. Node's parser answers 431 (and the
 // 414 of a request line past the header limit) on the socket, so those go through a real server.
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, rawRequest, type TestApp } from '../../test/helpers.ts'
 import { HTTP_LIMITS } from './http-errors.ts'
-
-/** Sends raw bytes and returns the status, headers and parsed body of the answer. */
-function rawRequest(port: number, text: string): Promise<{ status: number; headers: string; body: any }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    const chunks: Buffer[] = []
-    socket.on('data', (c) => chunks.push(c))
-    socket.on('error', () => { /* the server closes after refusing; what it wrote is kept */ })
-    socket.on('close', () => {
-      const answer = Buffer.concat(chunks).toString('utf8')
-      const [head = '', body = ''] = answer.split('\r\n\r\n')
-      const status = Number(head.split(' ')[1])
-      if (!status) return reject(new Error(`no answer: ${JSON.stringify(answer.slice(0, 200))}`))
-      resolve({ status, headers: head, body: body ? JSON.parse(body) : undefined })
-    })
-    socket.end(text)
-  })
-}
 
 const CHINESE = /[\u4e00-\u9fff]/
 
