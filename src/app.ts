@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { errorsPlugin } from './plugins/errors.ts'
 import { requestLogSerializers } from './plugins/request-log.ts'
+import { clientErrorHandler, frameworkErrors, HTTP_LIMITS } from './plugins/http-errors.ts'
 import { installValidators, lazySerializers } from './plugins/validation.ts'
 import { swaggerPlugin } from './plugins/swagger.ts'
 import { authPlugin } from './plugins/auth.ts'
@@ -51,9 +52,12 @@ export interface BuildAppOptions {
 export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const app = Fastify({
     logger: withRequestLog(logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] }),
-    // One consultation fits easily in 1 MiB; the bulk import raises its own route's limit.
-    bodyLimit: 1024 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    bodyLimit: HTTP_LIMITS.bodyLimit,
+    routerOptions: { maxParamLength: HTTP_LIMITS.maxParamLength },
+    http: { maxHeaderSize: HTTP_LIMITS.maxHeaderBytes },
+    // Refusals before routing answer in the one error shape, in Chinese (plugins/http-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
     schemaController: lazySerializers,
   }).withTypeProvider<TypeBoxTypeProvider>()
 

@@ -1,4 +1,5 @@
 // The only module that reads process.env. Every problem is collected and reported at once.
+import { isIP } from 'node:net'
 
 export type Channel = 'hotline' | 'phone' | 'mailbox' | 'window' | 'portal'
 export const CHANNELS: readonly Channel[] = ['hotline', 'phone', 'mailbox', 'window', 'portal']
@@ -28,6 +29,11 @@ export interface Config {
     readonly timeoutMs: number
     /** 0 disables the background dispatcher (tests drive it by hand). */
     readonly pollIntervalMs: number
+    /**
+     * Host names, addresses and CIDR blocks a webhook may reach although they are loopback,
+     * private or link-local (WEBHOOK_ALLOWED_HOSTS); empty: only public addresses.
+     */
+    readonly allowedHosts: readonly string[]
   }
   /** Requests per minute for the integration role. */
   readonly integrationRateLimit: number
@@ -41,6 +47,22 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>
+
+/**
+ * A WEBHOOK_ALLOWED_HOSTS entry: a host name (lower case, no trailing dot), or an IP address with
+ * its prefix length (a CIDR block; a lone address is /32 or /128). Undefined when it is neither.
+ */
+export function parseAllowedHost(entry: string): { name: string } | { address: string; prefix: number } | undefined {
+  const text = entry.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
+  const [address = '', prefixText] = text.split('/')
+  const version = isIP(address)
+  if (version) {
+    const max = version === 6 ? 128 : 32
+    if (prefixText === undefined) return { address, prefix: max }
+    return /^\d{1,3}$/.test(prefixText) && Number(prefixText) <= max ? { address, prefix: Number(prefixText) } : undefined
+  }
+  return /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text) ? { name: text } : undefined
+}
 
 export const DEFAULTS = {
   PORT: '3000',
@@ -59,6 +81,7 @@ export const DEFAULTS = {
   WEBHOOK_BASE_DELAY_MS: '2000',
   WEBHOOK_TIMEOUT_MS: '5000',
   WEBHOOK_POLL_INTERVAL_MS: '1000',
+  WEBHOOK_ALLOWED_HOSTS: '',
   INTEGRATION_RATE_LIMIT: '600',
 } as const
 
@@ -87,6 +110,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const adminToken = env.ADMIN_TOKEN?.trim() || undefined
   if (adminToken !== undefined && adminToken.length < 16) problems.push('ADMIN_TOKEN：至少 16 个字符')
+  // It travels as `Authorization: Bearer <token>`: one run of visible ASCII, or it can never authenticate.
+  if (adminToken !== undefined && !/^[\x21-\x7E]+$/.test(adminToken)) problems.push('ADMIN_TOKEN：只能由可见的 ASCII 字符组成，不能含空格、控制字符或中文（Authorization 请求头无法携带）')
 
   const reviewSteps = get('REVIEW_STEPS').split(',').map((s) => s.trim()).filter(Boolean)
   if (reviewSteps.length === 0 || reviewSteps.length > 9) problems.push('REVIEW_STEPS：应为 1 到 9 个以逗号分隔的审核环节名称')
@@ -103,6 +128,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const thresholdRaw = get('MATCH_THRESHOLD')
   const matchThreshold = Number(thresholdRaw)
   if (!(matchThreshold > 0 && matchThreshold <= 1)) problems.push(`MATCH_THRESHOLD=${thresholdRaw}：应为 0 到 1 之间的数（不含 0）`)
+
+  const allowedHosts = get('WEBHOOK_ALLOWED_HOSTS').split(',').map((s) => s.trim()).filter(Boolean)
+  for (const entry of allowedHosts) {
+    if (!parseAllowedHost(entry)) problems.push(`WEBHOOK_ALLOWED_HOSTS：${entry} 应为主机名、IP 地址或 CIDR 网段（如 hooks.intra.example、10.0.0.8、10.20.0.0/16）`)
+  }
 
   const config: Config = {
     port,
@@ -125,6 +155,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       baseDelayMs: int('WEBHOOK_BASE_DELAY_MS', 1, 3_600_000),
       timeoutMs: int('WEBHOOK_TIMEOUT_MS', 100, 120_000),
       pollIntervalMs: int('WEBHOOK_POLL_INTERVAL_MS', 0, 3_600_000),
+      allowedHosts,
     },
     integrationRateLimit: int('INTEGRATION_RATE_LIMIT', 1, 1_000_000),
     ...overrides,

@@ -33,9 +33,12 @@ export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 /** The composition root: every service, built once, in dependency order. */
 export function createServices({ config, db, log }: ServiceDeps) {
   const events = createEventBus()
-  const auth = createAuthService({ db, reviewSteps: config.reviewSteps })
+  const auth = createAuthService({ db, reviewSteps: config.reviewSteps, log })
   const units = createUnitsService({ db })
-  if (config.adminToken) auth.ensureBootstrapAdmin(config.adminToken)
+  if (config.adminToken) {
+    const { outcome, tokenId } = auth.ensureBootstrapAdmin(config.adminToken)
+    if (outcome === 'revoked') log.warn({ tokenId }, 'ADMIN_TOKEN was revoked and stays revoked: it is not re-enabled; remove it from the environment or set a new one')
+  }
   // The one privacy rule's masking, with the list of public numbers: every reader goes through it.
   const privacy = createPrivacyService({ db })
 
@@ -68,6 +71,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
+
+  stopHooks.push(() => auth.stop())
 
   // hooks: search
   startHooks.push(() => search.start())

@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type App } from '../src/app.ts'
 import { testConfig, type Config } from '../src/config.ts'
@@ -38,4 +39,27 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       db.$client.close()
     },
   }
+}
+
+/**
+ * Sends raw bytes to a listening server and returns the status, head and parsed JSON body of the
+ * answer: for what inject() cannot send (oversized headers, a request Node's parser refuses).
+ */
+export function rawRequest(port: number, text: string): Promise<{ status: number; head: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    socket.on('data', (c) => chunks.push(c))
+    socket.on('error', () => { /* the server closes after refusing; what it wrote is kept */ })
+    socket.on('close', () => {
+      const answer = Buffer.concat(chunks).toString('utf8')
+      const split = answer.indexOf('\r\n\r\n')
+      const head = split < 0 ? answer : answer.slice(0, split)
+      const body = split < 0 ? '' : answer.slice(split + 4)
+      const status = Number(head.split(' ')[1])
+      if (!status) return reject(new Error(`no answer: ${JSON.stringify(answer.slice(0, 200))}`))
+      try { resolve({ status, head, body: body ? JSON.parse(body) : undefined }) } catch { resolve({ status, head, body }) }
+    })
+    socket.end(text)
+  })
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { Role } from '../auth/auth.table.ts'
 import { apiTokens } from '../auth/auth.table.ts'
 import { maskText } from '../privacy/privacy.text.ts'
+import { toIsoInstant } from '../common/instants.ts'
 import { auditLog } from './audit.table.ts'
 
 export interface AuditRecordInput {
@@ -71,8 +72,8 @@ export function createAuditService({ db }: { db: Db }) {
       if (filter.targetId !== undefined) {
         where.push(sql`exists (select 1 from json_each(${auditLog.targetIds}) where cast(json_each.value as text) = ${filter.targetId})`)
       }
-      if (filter.from) where.push(gte(auditLog.at, new Date(filter.from).toISOString()))
-      if (filter.to) where.push(lte(auditLog.at, new Date(filter.to).toISOString()))
+      if (filter.from) where.push(gte(auditLog.at, toIsoInstant(filter.from, 'from')))
+      if (filter.to) where.push(lte(auditLog.at, toIsoInstant(filter.to, 'to')))
       const condition = where.length ? and(...where) : undefined
       const total = db.select({ n: count() }).from(auditLog).where(condition).get()!.n
       const rows = db.select({ row: auditLog, actorName: apiTokens.name })

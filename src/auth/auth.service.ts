@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/client.ts'
 import { units } from '../units/units.table.ts'
 import { apiTokens, type Role } from './auth.table.ts'
-import { InvalidTokenError, TokenNotFoundError, TokenReviewStepError, TokenUnitRequiredError } from './auth.errors.ts'
+import { isDatabaseBusy } from '../db/client.ts'
+import { InvalidTokenError, TokenNotFoundError, TokenReviewStepError, TokenUnitInactiveError, TokenUnitRequiredError } from './auth.errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 
 /** Who is calling: resolved from the bearer token on every request. */
@@ -19,27 +21,85 @@ export const hashToken = (secret: string) => createHash('sha256').update(secret)
 
 export interface CreateTokenInput { name: string; role: Role; unitCode?: string; reviewStep?: number }
 
-export function createAuthService({ db, reviewSteps }: { db: Db; reviewSteps: readonly string[] }) {
-  // last_used_at is informative; writing it on every request would put a write on the matching hot path.
-  const lastTouched = new Map<number, number>()
+/**
+ * How long a token's last use waits in memory before it is written. Authentication never writes:
+ * a write on the request path would make every read wait for the SQLite write lock (and fail after
+ * busy_timeout when another process holds it). last_used_at is therefore up to this much behind.
+ */
+export const LAST_USED_FLUSH_MS = 5 * 60_000
+
+export type BootstrapOutcome = 'created' | 'present' | 'revoked'
+
+export interface AuthServiceDeps {
+  db: Db
+  reviewSteps: readonly string[]
+  log?: Pick<FastifyBaseLogger, 'warn'>
+  flushMs?: number
+}
+
+export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FLUSH_MS }: AuthServiceDeps) {
+  const lastUsed = new Map<number, string>()
+  let flushTimer: NodeJS.Timeout | undefined
+
+  /**
+   * Writes the remembered last uses in one transaction without waiting for the write lock: when
+   * another connection holds it, they stay in memory for the next round. True when nothing is left.
+   */
+  function flushLastUsed(): boolean {
+    if (flushTimer) { clearTimeout(flushTimer); flushTimer = undefined }
+    if (lastUsed.size === 0) return true
+    const busyTimeout = Number(db.$client.pragma('busy_timeout', { simple: true }))
+    db.$client.pragma('busy_timeout = 0')
+    try {
+      const batch = [...lastUsed]
+      db.transaction((tx) => {
+        for (const [id, at] of batch) tx.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)).run()
+      })
+      for (const [id, at] of batch) if (lastUsed.get(id) === at) lastUsed.delete(id)
+      return true
+    } catch (err) {
+      if (!isDatabaseBusy(err)) throw err
+      scheduleFlush()
+      return false
+    } finally {
+      db.$client.pragma(`busy_timeout = ${busyTimeout}`)
+    }
+  }
+
+  function scheduleFlush() {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined
+      try { flushLastUsed() } catch (err) { log?.warn({ err }, 'could not record when tokens were last used') }
+    }, flushMs).unref()
+  }
 
   function toActor(row: typeof apiTokens.$inferSelect): Actor {
     return { tokenId: row.id, role: row.role, name: row.name, unitId: row.unitId, reviewStep: row.reviewStep }
   }
 
-  // Every authenticated request runs this: prepared once rather than built per request.
-  const tokenByHash = db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare()
+  // Every authenticated request runs this: prepared once rather than built per request. A unit
+  // token carries its unit's state, so a deactivated unit's tokens stop working at once.
+  const tokenByHash = db.select({ token: apiTokens, unitActive: units.active }).from(apiTokens)
+    .leftJoin(units, eq(units.id, apiTokens.unitId))
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare()
 
   return {
+    /** Reads only: the last use is remembered and written later (flushLastUsed). */
     authenticate(secret: string): Actor {
-      const row = tokenByHash.get({ hash: hashToken(secret) })
-      if (!row) throw new InvalidTokenError()
-      const now = Date.now()
-      if ((lastTouched.get(row.id) ?? 0) < now - 60_000) {
-        lastTouched.set(row.id, now)
-        db.update(apiTokens).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiTokens.id, row.id)).run()
-      }
-      return toActor(row)
+      const found = tokenByHash.get({ hash: hashToken(secret) })
+      if (!found) throw new InvalidTokenError()
+      if (found.token.unitId !== null && found.unitActive !== true) throw new TokenUnitInactiveError()
+      lastUsed.set(found.token.id, new Date().toISOString())
+      scheduleFlush()
+      return toActor(found.token)
+    },
+
+    flushLastUsed,
+
+    /** Writes what is still remembered (on shutdown). */
+    stop() {
+      try { flushLastUsed() } catch (err) { log?.warn({ err }, 'could not record when tokens were last used') }
+      if (flushTimer) { clearTimeout(flushTimer); flushTimer = undefined }
     },
 
     /** Creates a token and returns its secret: the only time the secret is seen. */
@@ -62,17 +122,18 @@ export function createAuthService({ db, reviewSteps }: { db: Db; reviewSteps: re
       return { ...this.describe(row), token: secret }
     },
 
-    /** Makes sure the ADMIN_TOKEN from the environment is a valid admin credential. */
-    ensureBootstrapAdmin(secret: string) {
-      const hash = hashToken(secret)
-      const existing = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get()
+    /**
+     * Makes sure the ADMIN_TOKEN from the environment is an admin credential, unless it was revoked:
+     * a revocation is a decision about that secret and outlives restarts. The caller logs 'revoked'.
+     */
+    ensureBootstrapAdmin(secret: string): { outcome: BootstrapOutcome; tokenId: number } {
+      const existing = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(secret))).get()
+      if (existing?.revokedAt) return { outcome: 'revoked', tokenId: existing.id }
       if (existing) {
-        if (existing.revokedAt || existing.role !== 'admin') {
-          db.update(apiTokens).set({ revokedAt: null, role: 'admin' }).where(eq(apiTokens.id, existing.id)).run()
-        }
-        return
+        if (existing.role !== 'admin') db.update(apiTokens).set({ role: 'admin' }).where(eq(apiTokens.id, existing.id)).run()
+        return { outcome: 'present', tokenId: existing.id }
       }
-      this.createToken({ name: '初始管理员（ADMIN_TOKEN）', role: 'admin' }, null, secret)
+      return { outcome: 'created', tokenId: this.createToken({ name: '初始管理员（ADMIN_TOKEN）', role: 'admin' }, null, secret).id }
     },
 
     listTokens() {
@@ -95,7 +156,7 @@ export function createAuthService({ db, reviewSteps }: { db: Db; reviewSteps: re
         id: row.id, name: row.name, role: row.role, prefix: row.prefix,
         unit: unit ?? null,
         reviewStep: row.reviewStep, reviewStepName: row.reviewStep === null ? null : reviewSteps[row.reviewStep] ?? null,
-        createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt,
+        createdAt: row.createdAt, lastUsedAt: lastUsed.get(row.id) ?? row.lastUsedAt, revokedAt: row.revokedAt,
       }
     },
   }

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { IsoDate, Nullable, Text, Url } from '../common/schemas.ts'
+import { DateTime, IsoDate, Nullable, Text, Url } from '../common/schemas.ts'
 
 export const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2099, description: '公历年份' }) })
 
@@ -49,7 +49,7 @@ export const YearChangeSchema = Type.Object({
 }, { title: '日历年份变更结果' })
 
 export const DueQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: '受理时间（ISO 8601，含时区），默认当前时间' })),
+  from: Type.Optional(DateTime('受理时间，默认当前时间')),
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: '工作日数，默认按配置（一般为 5）' })),
 }, { additionalProperties: false })
 

@@ -64,7 +64,7 @@ describe('isWorkingDay against the official schedules', () => {
     expect(disagreementsWithOfficial(2025, 2025)).toEqual([])
   })
 
-  it('finds no published schedule for 2027 in the shared data or the package', () => {
+  it('finds no published schedule for 2027 in the holiday-cn data or the package', () => {
     expect(readHolidayCn(2027).days).toEqual([])
     expect(calendar.getYear(2027)).toMatchObject({ source: 'none', provisional: true, holidays: [] })
   })

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { calendarYears } from './calendar.table.ts'
+import { toInstant } from '../common/instants.ts'
 import { CalendarInvalidDateError, CalendarInvalidError, CalendarYearNotLoadedError } from './calendar.errors.ts'
 import { buildPackageSchedules } from './package-schedule.ts'
 import { validateYearSchedule, type NamedDay, type YearScheduleInput } from './schedule-input.ts'
@@ -42,7 +43,8 @@ function mapDiff(before: ReadonlyMap<string, string> | undefined, after: Readonl
   }
 }
 
-function toInstant(value: string | Date, what: string): Date {
+/** An instant the service already holds (a Date, or ISO text from its own tables). */
+function storedInstant(value: string | Date, what: string): Date {
   const instant = typeof value === 'string' ? new Date(value) : value
   if (Number.isNaN(instant.getTime())) throw new CalendarInvalidDateError(`${what}=${String(value)}`)
   return instant
@@ -106,8 +108,7 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     return { ...yearView(year), changed, changes }
   }
 
-  function explainDue(receivedAt: string | Date, workingDays: number) {
-    const instant = toInstant(receivedAt, 'receivedAt')
+  function due(instant: Date, workingDays: number) {
     if (!Number.isInteger(workingDays) || workingDays < 1) throw new CalendarInvalidDateError(`workingDays=${workingDays}`)
     const receivedDate = shanghaiDate(instant)
     const due = nthWorkingDayAfter(receivedDate, workingDays, lookup)
@@ -121,18 +122,24 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     /**
      * End (23:59:59 Asia/Shanghai, as ISO UTC) of the Nth working day after the day of receipt.
      * `provisional` is true when any day scanned lies in a year with no published schedule.
+     * `receivedAt` is one the service holds (a Date, or ISO text from a table).
      */
     dueAt(receivedAt: string | Date, workingDays: number) {
-      const { dueAt, provisional, skipped } = explainDue(receivedAt, workingDays)
+      const { dueAt, provisional, skipped } = due(storedInstant(receivedAt, 'receivedAt'), workingDays)
       return { dueAt, provisional, skipped }
     },
 
-    /** dueAt with the working days counted, for the explanation endpoint. */
-    explainDue,
+    /**
+     * dueAt with the working days counted, for the explanation endpoint. Text is what a client sent
+     * (GET /calendar/due?from=), so it is read by the one date-time parser, range included.
+     */
+    explainDue(receivedAt: string | Date, workingDays: number, field = 'from') {
+      return due(typeof receivedAt === 'string' ? toInstant(receivedAt, field) : receivedAt, workingDays)
+    },
 
     /** Whole working days elapsed between two instants' Asia/Shanghai dates (negative if `to` is earlier). */
     workingDaysBetween(from: string | Date, to: string | Date) {
-      return workingDaysBetween(shanghaiDate(toInstant(from, 'from')), shanghaiDate(toInstant(to, 'to')), lookup)
+      return workingDaysBetween(shanghaiDate(storedInstant(from, 'from')), shanghaiDate(storedInstant(to, 'to')), lookup)
     },
 
     isWorkingDay(date: string) {

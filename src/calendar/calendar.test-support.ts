@@ -10,8 +10,8 @@ export function calendarOnFreshDb(log: CalendarLog = { info() {}, error() {} }) 
   return { db, calendar: createCalendarService({ db, log }), close: () => db.$client.close() }
 }
 
-// NateScarlet/holiday-cn, kept beside the repository in ../shared (the repo root is two levels up).
-const HOLIDAY_CN = new URL('../../../shared/calendar/holiday-cn/', import.meta.url)
+// NateScarlet/holiday-cn (MIT), copied into the repository so the tests need nothing beside it.
+const HOLIDAY_CN = new URL('../../test/fixtures/holiday-cn/', import.meta.url)
 
 export interface OfficialDay { date: string; name: string; isOffDay: boolean }
 export interface HolidayCnFile { year: number; papers: string[]; days: OfficialDay[] }

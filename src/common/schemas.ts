@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
+import { INSTANT_RANGE } from './instants.ts'
 
 // Control characters other than tab and newlines are refused; so is text that is only white space.
 export const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$'
@@ -20,7 +21,12 @@ export const Text = (max: number, opts: { minLength?: number; description?: stri
 export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: '小写字母、数字、下划线或连字符' })
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })
 export const IdParams = Type.Object({ id: Id })
-export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 40 })
+/** A date-time a client sends: RFC 3339 with an offset, 2000-01-01 to 2100-12-31 Beijing time (common/instants.ts). */
+export const DateTime = (description?: string) => Type.String({
+  format: 'date-time', maxLength: 40,
+  description: `${description ? `${description}；` : ''}含时区的 ISO 8601 时间，${INSTANT_RANGE.firstDay} 至 ${INSTANT_RANGE.lastDay}（北京时间）`,
+})
+export const IsoDateTime = DateTime()
 export const IsoDate = Type.String({ format: 'date', maxLength: 10 })
 export const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])

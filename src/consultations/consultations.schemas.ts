@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { CHANNELS } from '../config.ts'
-import { Code, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 
 const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
@@ -27,7 +27,7 @@ export const CreateConsultationBody = Type.Object({
   channel: ChannelSchema,
   question: Text(LIMITS.question, { description: '咨询内容' }),
   asker: Type.Optional(AskerInput),
-  receivedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: '受理时间，默认为当前时间，不能晚于当前时间' })),
+  receivedAt: Type.Optional(DateTime('受理时间，默认为当前时间，不能晚于当前时间')),
   kind: Type.Optional(KindSchema),
   answeredEntryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '坐席据以即时答复的问答条目' })),
   matchId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '此前检索匹配的编号' })),

@@ -10,6 +10,7 @@ import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.t
 import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.ports.ts'
 import type { TicketsService } from '../tickets/tickets.service.ts'
 import { CLOCK_SKEW_MS, rangeBound } from '../tickets/tickets.service.ts'
+import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { ConsultationKind, Outcome } from './consultations.table.ts'
 import {
@@ -121,7 +122,7 @@ export function createConsultationsService({ db, config, events, search, tickets
      * Synchronous on purpose: the whole intake then runs inside the request's write transaction.
      */
     submit(input: SubmitInput, actor: Actor) {
-      const receivedAt = input.receivedAt ? new Date(input.receivedAt).toISOString() : new Date().toISOString()
+      const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : new Date().toISOString()
       if (Date.parse(receivedAt) > Date.now() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }

@@ -8,7 +8,16 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** A transaction handle or the database itself: repositories accept either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
 
-export function openDatabase(path: string): Db {
+/** SQLITE_BUSY (another connection holds the write lock past busy_timeout) and SQLITE_LOCKED. */
+export function isDatabaseBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+}
+
+/** How long a write waits for another connection's write lock before SQLITE_BUSY (answered 503). */
+export const BUSY_TIMEOUT_MS = 5000
+
+export function openDatabase(path: string, { busyTimeoutMs = BUSY_TIMEOUT_MS }: { busyTimeoutMs?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Database(path)
   // WAL lets readers (matching, lists) run while a write commits. synchronous=FULL fsyncs the WAL
@@ -17,6 +26,6 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
   return drizzle({ client: sqlite, schema }) as Db
 }

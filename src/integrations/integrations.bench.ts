@@ -7,14 +7,14 @@ import { buildApp } from '../app.ts'
 import { testConfig } from '../config.ts'
 import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
-import { openTicket, startReceiver } from './integrations.test-support.ts'
+import { loopbackWebhook, openTicket, startReceiver } from './integrations.test-support.ts'
 
 const N = Number(process.env.BENCH_EVENTS ?? 2000)
 const dir = mkdtempSync(join(tmpdir(), 'qa-integrations-bench-'))
 const databasePath = join(dir, 'qa.sqlite')
 const db = openDatabase(databasePath)
 migrateDatabase(db)
-const app = await buildApp({ config: testConfig({ databasePath, adminToken: 'bench-admin-token-0123456789' }), db, logger: false })
+const app = await buildApp({ config: testConfig({ databasePath, adminToken: 'bench-admin-token-0123456789', webhook: loopbackWebhook() }), db, logger: false })
 const services = app.services
 const receiver = await startReceiver()
 const ms = (t0: number) => performance.now() - t0

@@ -7,6 +7,8 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import { eventDeliveries, integrations, outboxEvents } from './integrations.table.ts'
 import { backoffMs, toEnvelope, webhookHeaders } from './integrations.webhook.ts'
+import { createAddressPolicy, withoutCredentials } from './integrations.address.ts'
+import { createWebhookTransport, type WebhookTransport } from './integrations.transport.ts'
 
 type OutboxRow = typeof outboxEvents.$inferSelect
 interface Target { id: number; webhookUrl: string; secret: string }
@@ -19,15 +21,19 @@ export interface DispatcherDeps {
   webhook: Config['webhook']
   log: FastifyBaseLogger
   random?: () => number
+  /** How a POST is sent; by default over node:http(s) under the webhook address policy. */
+  transport?: WebhookTransport
 }
 
 /** Events posted to one integration in one round; the rest wait for the next round. */
 const BATCH_PER_INTEGRATION = 50
-const ERROR_TEXT_MAX = 300
 
 export const INTERRUPTED_ERROR = '投递过程中服务中断，未收到接收方的确认'
 
-export function createDispatcher({ db, webhook, log, random = Math.random }: DispatcherDeps) {
+export function createDispatcher({
+  db, webhook, log, random = Math.random,
+  transport = createWebhookTransport({ policy: createAddressPolicy(webhook.allowedHosts), timeoutMs: webhook.timeoutMs }),
+}: DispatcherDeps) {
   const instanceId = randomUUID()
   const inFlight = new Set<Promise<unknown>>()
   let stopping = false
@@ -59,7 +65,7 @@ export function createDispatcher({ db, webhook, log, random = Math.random }: Dis
       tx.update(eventDeliveries).set({ outcome: 'interrupted', error: INTERRUPTED_ERROR })
         .where(and(eq(eventDeliveries.eventId, event.id), eq(eventDeliveries.outcome, 'in_flight'))).run()
       const attempt = tx.select({ n: count() }).from(eventDeliveries).where(eq(eventDeliveries.eventId, event.id)).get()!.n + 1
-      const delivery = tx.insert(eventDeliveries).values({ eventId: event.id, attempt, at: nowIso, url: target.webhookUrl, durationMs: 0 })
+      const delivery = tx.insert(eventDeliveries).values({ eventId: event.id, attempt, at: nowIso, url: withoutCredentials(target.webhookUrl), durationMs: 0 })
         .returning({ id: eventDeliveries.id }).get()
       return { event, deliveryId: delivery.id, attempt, attemptsInRound: event.attempts + 1 }
     })
@@ -69,24 +75,8 @@ export function createDispatcher({ db, webhook, log, random = Math.random }: Dis
     const body = JSON.stringify(toEnvelope(claim.event))
     const timestamp = String(Math.floor(Date.now() / 1000))
     const started = performance.now()
-    const elapsed = () => Math.round(performance.now() - started)
-    try {
-      const res = await fetch(target.webhookUrl, {
-        method: 'POST',
-        headers: webhookHeaders(target.secret, claim.event, body, timestamp, claim.attempt),
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(webhook.timeoutMs),
-      })
-      const text = await res.text().catch(() => '')
-      if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null, durationMs: elapsed() }
-      return { ok: false, statusCode: res.status, error: `HTTP ${res.status}${text ? `：${text.slice(0, ERROR_TEXT_MAX)}` : ''}`, durationMs: elapsed() }
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } }
-      const reason = err.name === 'TimeoutError' ? `超时（${webhook.timeoutMs} 毫秒内未答复）`
-        : err.cause?.code ? `连接失败：${err.cause.code}` : `请求失败：${err.cause?.message ?? err.message}`
-      return { ok: false, statusCode: null, error: reason.slice(0, ERROR_TEXT_MAX), durationMs: elapsed() }
-    }
+    const outcome = await transport.post(target.webhookUrl, webhookHeaders(target.secret, claim.event, body, timestamp, claim.attempt), body)
+    return { ...outcome, durationMs: Math.round(performance.now() - started) }
   }
 
   /** Records the outcome; returns the event's new state. */
@@ -157,6 +147,7 @@ export function createDispatcher({ db, webhook, log, random = Math.random }: Dis
     async stop() {
       stopping = true
       await Promise.allSettled([...inFlight])
+      transport.close()
     },
   }
 }

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import { verifySignature } from './integrations.webhook.ts'
-import { startReceiver, type Receiver } from './integrations.test-support.ts'
+import { loopbackWebhook, startReceiver, type Receiver } from './integrations.test-support.ts'
 
 const probe = await createTestApp()
 const ticketsWired = 'consultations' in probe.app.services && 'tickets' in probe.app.services
@@ -14,7 +14,7 @@ describe.skipIf(!ticketsWired)('a mailbox letter end to end', () => {
   let receiver: Receiver
   let mailbox: { id: number; token: string; secret: string }
   beforeEach(async () => {
-    t = await createTestApp()
+    t = await createTestApp({ webhook: loopbackWebhook() })
     receiver = await startReceiver()
     for (const u of [{ code: 'zwb', name: '区政府办公室' }, { code: 'rsj', name: '区人力社保局' }]) {
       await t.call({ method: 'POST', url: '/api/v1/units', payload: u })

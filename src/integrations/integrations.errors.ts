@@ -4,3 +4,6 @@ export const IntegrationNotFoundError = createError('INTEGRATION_NOT_FOUND', '�
 export const IntegrationEventNotFoundError = createError('INTEGRATION_EVENT_NOT_FOUND', '事件 %s 不存在', 404)
 export const EventAlreadyQueuedError = createError('INTEGRATION_EVENT_QUEUED', '事件 %s 仍在投递队列中，无需重新投递', 409)
 export const NotAnIntegrationError = createError('INTEGRATION_NOT_REGISTERED', '当前令牌未登记为接入系统，请联系管理员登记', 403)
+/** The message is the policy's (integrations.address.ts): it names the address, never the URL. */
+export const WebhookUrlRefusedError = createError('WEBHOOK_URL_REFUSED', '%s', 400)
+export const WebhookUrlCredentialsError = createError('WEBHOOK_URL_CREDENTIALS', '%s', 400)

@@ -4,8 +4,10 @@ import type { Db } from '../db/client.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { apiTokens } from '../auth/auth.table.ts'
 import { integrations, outboxEvents } from './integrations.table.ts'
-import { IntegrationNotFoundError } from './integrations.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { IntegrationNotFoundError, WebhookUrlCredentialsError, WebhookUrlRefusedError } from './integrations.errors.ts'
 import { generateSecret } from './integrations.webhook.ts'
+import { describeRefusal, type AddressPolicy } from './integrations.address.ts'
 
 type IntegrationRow = typeof integrations.$inferSelect
 export interface RegisterInput { name: string; webhookUrl?: string | null }
@@ -13,7 +15,16 @@ export interface UpdateInput { name?: string; webhookUrl?: string | null; active
 
 export const DELETED_ERROR = '接入系统已删除，事件不再投递'
 
-export function createRegistry({ db, auth }: { db: Db; auth: Pick<AuthService, 'createToken' | 'revokeToken'> }) {
+export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthService, 'createToken' | 'revokeToken'>; policy: Pick<AddressPolicy, 'checkUrl'> }) {
+  /** Refuses a webhook URL the dispatcher would refuse to post to, as written (names are checked again when resolved). */
+  function requireAllowedUrl(url: string | null | undefined) {
+    const refusal = url ? policy.checkUrl(url) : undefined
+    if (!refusal) return
+    const message = describeRefusal(refusal)
+    const error = refusal.reason === 'credentials' ? new WebhookUrlCredentialsError(message) : new WebhookUrlRefusedError(message)
+    throw withDetails(error, [{ field: 'webhookUrl', message }])
+  }
+
   function view(row: IntegrationRow) {
     const token = db.select({ prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, row.tokenId)).get()
     const counts = db.select({ state: outboxEvents.state, n: sql<number>`count(*)` }).from(outboxEvents)
@@ -37,6 +48,7 @@ export function createRegistry({ db, auth }: { db: Db; auth: Pick<AuthService, '
   return {
     /** Creates the integration with its token and secret; both are shown only in this answer. */
     register(input: RegisterInput, createdBy: number | null) {
+      requireAllowedUrl(input.webhookUrl)
       return db.transaction(() => {
         const token = auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy)
         const secret = generateSecret()
@@ -58,6 +70,7 @@ export function createRegistry({ db, auth }: { db: Db; auth: Pick<AuthService, '
 
     update(id: number, patch: UpdateInput) {
       requireLive(id)
+      requireAllowedUrl(patch.webhookUrl)
       const row = db.update(integrations).set(patch).where(eq(integrations.id, id)).returning().get()!
       return view(row)
     },

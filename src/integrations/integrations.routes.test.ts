@@ -32,9 +32,9 @@ describe('integrations admin API', () => {
 
   it('updates the webhook URL and pauses an integration', async () => {
     const { id } = (await register()).json()
-    const res = await t.call({ method: 'PATCH', url: `/api/v1/integrations/${id}`, payload: { webhookUrl: 'http://10.0.0.8:8080/qa', active: false } })
+    const res = await t.call({ method: 'PATCH', url: `/api/v1/integrations/${id}`, payload: { webhookUrl: 'https://hooks.example.org:8443/qa', active: false } })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ webhookUrl: 'http://10.0.0.8:8080/qa', active: false })
+    expect(res.json()).toMatchObject({ webhookUrl: 'https://hooks.example.org:8443/qa', active: false })
     const noUrl = await t.call({ method: 'PATCH', url: `/api/v1/integrations/${id}`, payload: { webhookUrl: null } })
     expect(noUrl.json().webhookUrl).toBeNull()
   })

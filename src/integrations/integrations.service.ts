@@ -10,6 +10,8 @@ import { createRegistry } from './integrations.registry.ts'
 import { createEventLog } from './integrations.events.ts'
 import { subscribeOutbox } from './integrations.outbox.ts'
 import { createDispatcher } from './integrations.dispatcher.ts'
+import { createAddressPolicy } from './integrations.address.ts'
+import { createWebhookTransport } from './integrations.transport.ts'
 import { createReminders, type WorkingCalendar } from './integrations.reminders.ts'
 
 export interface IntegrationsDeps {
@@ -25,9 +27,10 @@ export interface IntegrationsDeps {
 }
 
 export function createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderIntervalMs = 5 * 60_000 }: IntegrationsDeps) {
-  const registry = createRegistry({ db, auth })
+  const policy = createAddressPolicy(config.webhook.allowedHosts)
+  const registry = createRegistry({ db, auth, policy })
   const eventLog = createEventLog({ db })
-  const dispatcher = createDispatcher({ db, webhook: config.webhook, log })
+  const dispatcher = createDispatcher({ db, webhook: config.webhook, log, transport: createWebhookTransport({ policy, timeoutMs: config.webhook.timeoutMs }) })
   const reminders = createReminders({ db, events, calendar })
   subscribeOutbox(events, privacy)
 

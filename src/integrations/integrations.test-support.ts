@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { eq } from 'drizzle-orm'
 import type { DomainEvent } from '../common/events.ts'
 import type { Services } from '../services.ts'
+import { testConfig, type Config } from '../config.ts'
 import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
 import { units } from '../units/units.table.ts'
 import { entries, entryVersions } from '../kb/kb.table.ts'
@@ -12,6 +13,11 @@ import { entries, entryVersions } from '../kb/kb.table.ts'
 export interface Received { headers: IncomingHttpHeaders; body: string; json: { id: string; type: string; externalId: string | null; data: Record<string, unknown> } }
 /** A status code to answer with, or 'hang' to hold the request open until `release()`. */
 export type Behaviour = (n: number) => number | 'hang'
+
+/** Webhook settings that let deliveries reach the loopback receiver below, as an allowlisted deployment would. */
+export function loopbackWebhook(overrides: Partial<Config['webhook']> = {}): Config['webhook'] {
+  return { ...testConfig().webhook, allowedHosts: ['127.0.0.1'], ...overrides }
+}
 
 export async function startReceiver(behaviour: Behaviour = () => 200) {
   const app = Fastify({ logger: false, forceCloseConnections: true })

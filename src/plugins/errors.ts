@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
+import { INSTANT_RULE } from '../common/instants.ts'
+import { isDatabaseBusy } from '../db/client.ts'
+import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusalBody } from './http-errors.ts'
 
 export { createError }
 
@@ -26,7 +29,7 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'maxLength': return `${field} 不能超过 ${p.limit} 个字符`
       // Text() fields share one pattern; any other pattern is a format (a code, a month, a cursor).
       case 'pattern': return p.pattern === PRINTABLE_NOT_BLANK ? `${field} 不能为空白，也不能含控制字符` : `${field} 格式不正确，应符合 ${String(p.pattern)}`
-      case 'format': return `${field} 格式不正确，应为 ${p.format}`
+      case 'format': return p.format === 'date-time' ? `${field} ${INSTANT_RULE}` : `${field} 格式不正确，应为 ${p.format}`
       case 'minimum': case 'exclusiveMinimum': return `${field} 不能小于 ${p.limit}`
       case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
       case 'minItems': return `${field} 至少需要 ${p.limit} 项`
@@ -36,6 +39,7 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'minProperties': return `${field} 至少需要 ${p.limit} 个字段`
       case 'maxProperties': return `${field} 最多 ${p.limit} 个字段`
       case 'uniqueItems': return `${field} 不能有重复项`
+      case 'decimal': return `${field} 应为十进制整数（只含数字 0-9）`
       default: return `${field} 不合要求（${e.keyword}）`
     }
   })()
@@ -53,7 +57,17 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
   FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: '请求不合法' },
 }
 
+const RETRY_AFTER_BUSY_SECONDS = 2
+
 export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
+  const methods = createMethodIndex()
+  app.addHook('onRoute', (route) => methods.add(route))
+
+  // Node's parser takes a URL up to the header limit; a URL past this one is refused before routing work.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.length > HTTP_LIMITS.maxUrlLength) return reply.status(414).send(refusalBody(REFUSALS.uriTooLong))
+  })
+
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const err = new Error(errors.map((e) => describeValidationError(e as AjvError, dataVar).message).join('；')) as FastifyError & { part: string }
     err.part = dataVar
@@ -65,6 +79,12 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
       const details = error.validation.map((e) => describeValidationError(e as AjvError, error.validationContext ?? 'body'))
       return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: `请求参数有误：${details.map((d) => d.message).join('；')}`, details })
     }
+    if (isDatabaseBusy(error)) {
+      // Another process holds the write lock (a backup, a script): worth a retry, not an alarm.
+      req.log.warn({ err: error, reqId: req.id }, 'database busy')
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_BUSY_SECONDS))
+        .send({ statusCode: 503, code: 'DATABASE_BUSY', message: `数据库正忙，请 ${RETRY_AFTER_BUSY_SECONDS} 秒后重试` })
+    }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined
     const status = error.statusCode ?? 500
     if (known) {
@@ -74,10 +94,11 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
       return reply.status(429).send({ statusCode: 429, code: 'RATE_LIMITED', message: '请求过于频繁，请稍后再试' })
     }
     if (status >= 400 && status < 500) {
-      // Our own domain errors (created with @fastify/error) carry a stable code and a Chinese message.
-      const code = error.code && !error.code.startsWith('FST_') ? error.code : 'BAD_REQUEST'
-      const message = code === 'BAD_REQUEST' ? '请求不合法' : error.message
-      const body: Record<string, unknown> = { statusCode: status, code, message }
+      // Our own domain errors (created with @fastify/error) carry a stable code and a Chinese message;
+      // anything else (Fastify's, a plugin's) gets the code of its status.
+      const own = Boolean(error.code) && !error.code.startsWith('FST_')
+      const generic = GENERIC_CLIENT_ERRORS[status] ?? GENERIC_CLIENT_ERRORS[400]!
+      const body: Record<string, unknown> = { statusCode: status, code: own ? error.code : generic.code, message: own ? error.message : generic.message }
       if (Array.isArray(error.details)) body.details = error.details
       return reply.status(status).send(body)
     }
@@ -86,7 +107,13 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   })
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` })
+    const path = req.url.split('?')[0]!
+    const allowed = methods.allowed(path)
+    if (allowed.length > 0) {
+      return reply.status(405).header('allow', allowed.join(', '))
+        .send({ statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: `接口 ${path} 不支持 ${req.method} 方法（可用：${allowed.join('、')}）` })
+    }
+    return reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${path}` })
   })
 })
 

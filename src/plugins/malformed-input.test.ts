@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { LightMyRequestResponse, InjectOptions } from 'fastify'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
-import { createTestApp } from '../../test/helpers.ts'
+import { createTestApp, rawRequest } from '../../test/helpers.ts'
 import { loadDemoData } from '../../seeds/load.ts'
 import type { Role } from '../auth/auth.table.ts'
 import { LIMITS } from '../common/schemas.ts'
@@ -45,8 +45,10 @@ interface WriteRoute {
   idempotency: boolean
 }
 
-const routes: WriteRoute[] = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops)
-  .filter(([method]) => isWriteMethod(method))
+interface Route extends WriteRoute { query: Parameter[] }
+
+const allRoutes: Route[] = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops)
+  .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
   .map(([method, op]) => {
     const fastifyUrl = path.replace(/\{(\w+)\}/g, ':$1')
     const route = t.app.routeCatalog.find((r) => r.method === method.toUpperCase() && r.url === fastifyUrl)
@@ -56,12 +58,20 @@ const routes: WriteRoute[] = Object.entries(doc.paths).flatMap(([path, ops]) => 
       method: method.toUpperCase(),
       path,
       params: (op.parameters ?? []).filter((p) => p.in === 'path'),
+      query: (op.parameters ?? []).filter((p) => p.in === 'query'),
       body: raw ? resolveRefs(raw, doc.components?.schemas) : undefined,
       token: roles === 'public' ? undefined : tokens[roles.includes('admin') ? 'admin' : roles[0]],
       bodyLimit: route?.bodyLimit ?? t.app.initialConfig.bodyLimit!,
       idempotency: route?.idempotency ?? false,
     }
   }))
+const routes = allRoutes.filter((r) => isWriteMethod(r.method))
+
+/** Requests sent by the suite and those answered with a 5xx, reported at the end. */
+let casesSent = 0
+let serverErrors = 0
+const counted = (status: number) => { casesSent++; if (status >= 500) serverErrors++ }
+afterAll(() => { console.info(`malformed-input: ${casesSent} requests, ${serverErrors} answered with a 5xx`) })
 
 type Detail = { field: string; index?: number }
 /**
@@ -75,14 +85,23 @@ const STABLE_CODE = /^[A-Z][A-Z0-9_]{2,}$/
 const SQL_LIKE = ["'; DROP TABLE units; --", "1' OR '1'='1' --", '" UNION SELECT token_hash FROM api_tokens --']
 const SCRIPT_LIKE = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>']
 const RARE_TEXT = ['𠮷野家的问题😀👨‍👩‍👧 〇龘𪚥']
+/** Date-times that are impossible, have no offset, or lie outside 2000-01-01 to 2100-12-31 Beijing time. */
+const BAD_DATE_TIMES = [
+  '2025-02-30T09:00:00+08:00', '2025-04-31T00:00:00Z', '2025-01-01T25:00:00Z', '2016-12-31T23:59:60Z',
+  '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '9999-12-31T00:00:00Z', '2025-01-01T09:00:00',
+]
 const IMPOSSIBLE_DATES: Record<string, string[]> = {
   date: ['2025-02-30', '2025-13-01', '2025-00-10'],
-  'date-time': ['2025-02-30T09:00:00+08:00', '2025-04-31T00:00:00Z', '2025-01-01T25:00:00Z'],
+  'date-time': BAD_DATE_TIMES,
 }
+/** Path ids that Number() would read but that are not decimal digits, and ids out of range. */
+const BAD_IDS = ['abc', '0', '-1', '1.5', '99999999999999999999', 'x'.repeat(300), '0x10', '+1', '1e1', ' 1', '1 ', '0b1']
+const takesDateTime = (schema: JsonSchema | undefined): boolean =>
+  schema?.format === 'date-time' || (schema?.anyOf ?? []).some((s) => takesDateTime(s as JsonSchema))
 const WRONG_TYPES: unknown[] = [{ wrong: true }, 12345, '文本', true, [1], null]
 
 /** Runs the cases of one route and collects what went wrong, checking /health after each. */
-function harness(route: WriteRoute) {
+function harness(route: Route) {
   const failures: string[] = []
   const fill = (values: Record<string, string> = {}) =>
     route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? String(sampleFor(route.params.find((p) => p.name === name)?.schema) ?? '1')))
@@ -94,6 +113,7 @@ function harness(route: WriteRoute) {
       ...opts,
       headers: { ...(route.token ? { authorization: `Bearer ${route.token}` } : {}), ...opts.headers },
     })
+    counted(res.statusCode)
     const health = await t.app.inject({ method: 'GET', url: '/health' })
     if (health.statusCode !== 200) failures.push(`${name}: /health answered ${health.statusCode} afterwards`)
     return res
@@ -145,7 +165,7 @@ describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_
     h.refused('oversize body', await h.send('oversize body', json({ x: 'a'.repeat(limit) })), { code: 'BODY_TOO_LARGE' })
 
     for (const p of route.params.filter((p) => p.schema?.type === 'integer')) {
-      for (const bad of ['abc', '0', '-1', '1.5', '99999999999999999999', 'x'.repeat(300)]) {
+      for (const bad of BAD_IDS) {
         h.refused(`path ${p.name}=${bad.slice(0, 20)}`, await h.send(`path ${p.name}`, { url: h.fill({ [p.name]: bad }), ...json(sampleFor(route.body)) }))
       }
     }
@@ -224,6 +244,86 @@ describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_
     expect(h.failures).toEqual([])
     // The SQL-like text was data, not SQL: every table is still there.
     expect(t.app.services.db.$client.prepare('select count(*) as n from api_tokens').get()).toMatchObject({ n: expect.any(Number) })
+  })
+})
+
+const readsWithDatesOrIds = allRoutes.filter((r) => r.query.some((p) => takesDateTime(p.schema)) || (r.method === 'GET' && r.params.some((p) => p.schema?.type === 'integer')))
+
+describe.each(readsWithDatesOrIds.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: query and path', (_name, route) => {
+  it('refuses bad date-times in the query and non-decimal ids in the path with a 4xx naming the field', async () => {
+    const h = harness(route)
+    for (const p of route.query.filter((q) => takesDateTime(q.schema))) {
+      for (const bad of BAD_DATE_TIMES) {
+        h.refused(`query ${p.name}=${bad}`, await h.send(`query ${p.name}`, { url: `${h.fill()}?${p.name}=${encodeURIComponent(bad)}` }), { code: 'VALIDATION_FAILED', field: p.name })
+      }
+    }
+    if (route.method === 'GET') {
+      for (const p of route.params.filter((q) => q.schema?.type === 'integer')) {
+        for (const bad of BAD_IDS) {
+          // A parameter past the router's length limit is refused as a whole URL (414), without a field.
+          const field = bad.length > t.app.initialConfig.routerOptions!.maxParamLength! ? undefined : p.name
+          h.refused(`path ${p.name}=${bad.slice(0, 20)}`, await h.send(`path ${p.name}`, { url: h.fill({ [p.name]: bad }) }), { field })
+        }
+      }
+    }
+    expect(h.failures).toEqual([])
+  })
+})
+
+describe('requests refused before a route runs', () => {
+  /** The methods any documented path matching `url` answers (/calendar/due is also /calendar/{year}). */
+  const methodsAt = (url: string) => Object.entries(doc.paths)
+    .filter(([path]) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`).test(url))
+    .flatMap(([, ops]) => Object.keys(ops).map((m) => m.toUpperCase()))
+
+  it('answers a method a path does not have with 405 METHOD_NOT_ALLOWED, with or without a token', async () => {
+    const failures: string[] = []
+    for (const path of Object.keys(doc.paths)) {
+      const url = path.replace(/\{(\w+)\}/g, '1')
+      const method = ['DELETE', 'PATCH', 'PUT', 'POST', 'GET'].find((m) => !methodsAt(url).includes(m))
+      if (!method) continue
+      for (const headers of [{}, { authorization: `Bearer ${tokens.agent}` }]) {
+        const res = await t.app.inject({ method: method as InjectOptions['method'], url, headers })
+        counted(res.statusCode)
+        if (res.statusCode !== 405 || res.json().code !== 'METHOD_NOT_ALLOWED') failures.push(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
+  it('answers unknown paths, oversized and unreadable requests with a 4xx, a stable code and Chinese, and keeps serving', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = t.app.server.address() as { port: number }
+    const request = (head: string) => `${head}\r\nHost: localhost\r\nConnection: close\r\n\r\n`
+    const cases: [string, string, number, string][] = [
+      ['unknown path', request('GET /api/v1/no-such-route HTTP/1.1'), 404, 'ROUTE_NOT_FOUND'],
+      ['unknown path outside the API', request('GET /wp-admin/setup.php HTTP/1.1'), 404, 'ROUTE_NOT_FOUND'],
+      ['URL past the URL limit', request(`GET /api/v1/units?q=${'a'.repeat(9000)} HTTP/1.1`), 414, 'URI_TOO_LONG'],
+      ['request line past the header limit', request(`GET /api/v1/units?q=${'a'.repeat(17_000)} HTTP/1.1`), 414, 'URI_TOO_LONG'],
+      ['path parameter past its limit', request(`GET /api/v1/units/${'1'.repeat(300)} HTTP/1.1`), 414, 'URI_TOO_LONG'],
+      ['header block past the limit', request(`GET /health HTTP/1.1\r\nX-Padding: ${'a'.repeat(17_000)}`), 431, 'HEADERS_TOO_LARGE'],
+      ['many headers past the limit', request(`GET /health HTTP/1.1${Array.from({ length: 400 }, (_, i) => `\r\nX-H${i}: ${'v'.repeat(40)}`).join('')}`), 431, 'HEADERS_TOO_LARGE'],
+      ['overlong bearer token', request(`GET /api/v1/me HTTP/1.1\r\nAuthorization: Bearer ${'t'.repeat(12_000)}`), 401, 'AUTH_INVALID_TOKEN'],
+      ['bearer token with Latin-1 bytes', request('GET /api/v1/me HTTP/1.1\r\nAuthorization: Bearer t\u00e9st-token-0123456789'), 401, 'AUTH_INVALID_TOKEN'],
+      ['header line without a colon', request('GET /health HTTP/1.1\r\nNot A Header'), 400, 'MALFORMED_REQUEST'],
+      ['NUL in a header value', request('GET /health HTTP/1.1\r\nX-A: a\u0000b'), 400, 'MALFORMED_REQUEST'],
+      ['non-numeric Content-Length', request('POST /api/v1/units HTTP/1.1\r\nContent-Length: abc'), 400, 'MALFORMED_REQUEST'],
+      ['Content-Length and Transfer-Encoding together', request('POST /api/v1/units HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked'), 400, 'MALFORMED_REQUEST'],
+      ['unknown HTTP method', request('BREW /health HTTP/1.1'), 400, 'MALFORMED_REQUEST'],
+      ['bad percent escape in the path', request('GET /api/v1/units/%zz HTTP/1.1'), 400, 'BAD_URL'],
+      ['path traversal into the console', request('GET /console/%2e%2e/%2e%2e/package.json HTTP/1.1'), 403, 'FORBIDDEN'],
+    ]
+    const failures: string[] = []
+    for (const [name, text, status, code] of cases) {
+      const res = await rawRequest(port, text)
+      counted(res.status)
+      if (res.status !== status || res.body?.code !== code || res.body?.statusCode !== status || !/[\u4e00-\u9fff]/.test(res.body?.message ?? '')) {
+        failures.push(`${name}: expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`)
+      }
+      const health = await t.app.inject({ method: 'GET', url: '/health' })
+      if (health.statusCode !== 200) failures.push(`${name}: /health answered ${health.statusCode} afterwards`)
+    }
+    expect(failures).toEqual([])
   })
 })
 

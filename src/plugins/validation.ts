@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import addFormats from 'ajv-formats'
+import { isInstantText } from '../common/instants.ts'
 
 // Bodies are validated strictly: no type coercion ("5" is not 5) and no silent removal of unknown
 // fields, so a client's mistake is reported instead of half-applied. Query strings and path
@@ -15,7 +16,32 @@ function makeAjv(coerce: boolean) {
     strict: false,
   })
   addFormats.default(ajv)
+  // Every date-time a client sends is read by the one parser, range included (common/instants.ts).
+  ajv.addFormat('date-time', { type: 'string', validate: isInstantText })
   return ajv
+}
+
+type Errors = NonNullable<ValidateFunction['errors']>
+
+const DECIMAL = /^-?[0-9]+$/
+
+/**
+ * The integer properties of a path or query schema. AJV coerces their text with Number(), which
+ * reads `0x10`, `+1`, `1e1` and ` 1` as numbers: these names are checked for decimal digits first.
+ */
+function integerProperties(schema: unknown): string[] {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {}
+  return Object.entries(props).filter(([, p]) => p.type === 'integer').map(([name]) => name)
+}
+
+function nonDecimal(data: unknown, names: string[]): Errors {
+  if (!data || typeof data !== 'object') return []
+  return names.flatMap((name) => {
+    const value = (data as Record<string, unknown>)[name]
+    return typeof value === 'string' && !DECIMAL.test(value)
+      ? [{ instancePath: `/${name}`, schemaPath: '#/decimal', keyword: 'decimal', params: {}, message: 'must be decimal digits' }]
+      : []
+  })
 }
 
 export function installValidators(app: FastifyInstance): void {
@@ -23,10 +49,16 @@ export function installValidators(app: FastifyInstance): void {
   const coercing = makeAjv(true)
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : coercing
+    const decimals = httpPart === 'params' || httpPart === 'querystring' ? integerProperties(schema) : []
     // Compiled on the route's first request rather than at start-up: compiling the validators of
     // every route took ~0.6 s of a cold start. Fastify reads `errors` off the function it was given.
     let compiled: ValidateFunction | undefined
     const validate = (data: unknown) => {
+      const notDecimal = nonDecimal(data, decimals)
+      if (notDecimal.length > 0) {
+        validate.errors = notDecimal
+        return false
+      }
       compiled ??= ajv.compile(schema)
       const ok = compiled(data)
       validate.errors = compiled.errors

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { Code, Id, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
 import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
@@ -91,7 +91,7 @@ export const AnswerBody = Type.Object({
 }, { additionalProperties: false })
 export const ReplyBody = Type.Object({
   method: ReplyMethodSchema,
-  repliedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: '回复时间，默认为当前时间' })),
+  repliedAt: Type.Optional(DateTime('回复时间，默认为当前时间')),
   repliedBy: Type.Optional(Text(50, { description: '回复人，默认为令牌名称' })),
   note: Type.Optional(Reason),
 }, { additionalProperties: false })

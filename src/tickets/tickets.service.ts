@@ -3,6 +3,7 @@ import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
+import { toInstant, toIsoInstant } from '../common/instants.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 import { UnitInactiveError } from '../consultations/consultations.errors.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
@@ -45,16 +46,16 @@ export interface ListQuery {
   pageSize?: number
 }
 
-/** `from`/`to` take a day (Asia/Shanghai, `to` inclusive) or an exact time. */
-export function rangeBound(value: string | undefined, end: boolean): string | undefined {
+/** `from`/`to` take a day (Asia/Shanghai, `to` inclusive) or an exact time, read by the one date-time parser. */
+export function rangeBound(value: string | undefined, end: boolean, field = end ? 'to' : 'from'): string | undefined {
   if (!value) return undefined
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     if (!end) return shanghaiDayStart(value)
     const next = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
     return shanghaiDayStart(next)
   }
-  const iso = new Date(value).toISOString()
-  return end ? new Date(Date.parse(iso) + 1).toISOString() : iso
+  const instant = toInstant(value, field)
+  return end ? new Date(instant.getTime() + 1).toISOString() : instant.toISOString()
 }
 
 export function createTicketsService({ db, config, events, calendar, privacy, audit }: TicketsServiceDeps) {
@@ -239,7 +240,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       db.transaction((tx) => {
         const { ticket, consultation, unit, to } = load(tx, id, actor, 'reply')
         const now = nowIso()
-        const repliedAt = body.repliedAt ? new Date(body.repliedAt).toISOString() : now
+        const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
         if (repliedAt > new Date(Date.now() + CLOCK_SKEW_MS).toISOString()) {
           throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
