@@ -1,19 +1,20 @@
 // npm run eval: the real matcher on the public retrieval benchmarks, plus the held-out decision test.
 // Options: --task=lcqmc,afqmc,tipdm  --cut=cut|hmm|search  --pool=30  --no-pinyin  --threshold=0.8  --sweep
 //          --grams=answer-only|true|off  --gram-pool=10  --gram-terms=10  --gram-answer=600  --answer-chars=600  --model=path.json
-import { DEFAULTS } from '../src/config.ts'
 import { createMatcher, type Matcher } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
 import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { createBaseline } from './baseline.ts'
+import { calibrated, fitCalibration, libraryExamples } from '../src/search/calibration.ts'
+import { nearMissGuards } from '../src/search/guards.ts'
 import { fullText, gramViewArg, loadTask, rng, toDocuments, type RetrievalTask } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const tasks = (args.get('task') ?? 'domain-dev,tipdm-letters,tipdm,lcqmc,afqmc').split(',')
 const cutMode = (args.get('cut') ?? 'cut') as CutMode
 const pool = Number(args.get('pool') ?? 30)
-const threshold = Number(args.get('threshold') ?? DEFAULTS.MATCH_THRESHOLD)
+const threshold = Number(args.get('threshold') ?? 0.9)
 const model = loadModel(args.get('model'))
 
 function build(task: RetrievalTask, keep?: (id: string) => boolean) {
@@ -118,6 +119,47 @@ for (const name of tasks) {
     console.log(`| ${label} | ${task.library.length} | ${m.n} | ${f3(m.r1)}${worse} | ${f3(m.r5)} | ${f3(m.mrr)} | ${f3(b.r1)} | ${f3(b.r5)} | ${f3(b.mrr)} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms |`)
   }
 }
+/**
+ * The decision on domain-dev as a district runs it: the library calibrated on its own similar
+ * questions (as the service does at start-up), then every query and every negative decided at both
+ * levels, near-miss guards included.
+ */
+function libraryDecision(name: string) {
+  const task = loadTask(name)
+  const { matcher, externalIds } = build(task)
+  const { docs } = toDocuments(task.library)
+  const t0 = performance.now()
+  const heapBefore = process.memoryUsage().heapUsed
+  const cal = fitCalibration(libraryExamples(matcher, docs), { desk: 0.02, automatic: 0.005 })
+  const calMs = performance.now() - t0
+  const byId = new Map(docs.map((d) => [d.id, d]))
+  const decide = (query: string) => {
+    const top = matcher.match(query, { limit: 1 }).candidates[0]
+    if (!top) return { id: -1, p: 0, desk: false, auto: false, blocked: false }
+    const p = calibrated(cal, top.confidence)
+    const d = byId.get(top.id)!
+    const blocked = p >= cal.thresholds.desk && nearMissGuards(query, { matchedQuestion: top.matchedQuestion, keywords: d.keywords, answer: d.answer }).length > 0
+    return { id: top.id, p, desk: !blocked && p >= cal.thresholds.desk, auto: !blocked && p >= cal.thresholds.automatic, blocked }
+  }
+  const answerable = task.queries.map((q) => ({ ...decide(q.query), right: false, gold: q.gold })).map((r) => ({ ...r, right: r.id > 0 && externalIds[r.id - 1] === r.gold }))
+  const negatives = task.negatives.map((n) => decide(n.query))
+  console.log(`\n${name}: calibrated on ${cal.examples.answerable} answerable and ${cal.examples.unanswerable} unanswerable self-examples in ${(calMs / 1000).toFixed(1)} s (heap +${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6)} MB); thresholds desk ${cal.thresholds.desk.toFixed(3)}, automatic ${cal.thresholds.automatic.toFixed(3)}`)
+  console.log('| level | answered at once and right | wrong among answers at once | negatives answered at once | blocked by a guard (right / wrong top) |\n| --- | --- | --- | --- | --- |')
+  for (const level of ['desk', 'auto'] as const) {
+    const at = answerable.filter((r) => r[level])
+    const negAt = negatives.filter((r) => r[level])
+    const blocked = answerable.filter((r) => r.blocked)
+    console.log(`| ${level === 'desk' ? 'agent desk (≤ 2% wrong)' : 'automatic (≤ 0.5% wrong)'} | ${pct(at.filter((r) => r.right).length / answerable.length)} | ${pct(at.length + negAt.length ? (at.filter((r) => !r.right).length + negAt.length) / (at.length + negAt.length) : 0)} | ${pct(negAt.length / Math.max(1, negatives.length))} | ${blocked.filter((r) => r.right).length} / ${blocked.filter((r) => !r.right).length} |`)
+  }
+  console.log('Reliability on the answerable queries and negatives (calibrated probability of the top candidate):\n| bin | n | predicted | observed |\n| --- | --- | --- | --- |')
+  const all = [...answerable.map((r) => ({ p: r.p, y: r.right ? 1 : 0 })), ...negatives.map((r) => ({ p: r.p, y: 0 }))]
+  for (let b = 0; b < 10; b++) {
+    const inBin = all.filter((x) => x.p >= b / 10 && (x.p < (b + 1) / 10 || (b === 9 && x.p <= 1)))
+    if (inBin.length) console.log(`| ${(b / 10).toFixed(1)}–${((b + 1) / 10).toFixed(1)} | ${inBin.length} | ${(inBin.reduce((a, x) => a + x.p, 0) / inBin.length).toFixed(2)} | ${(inBin.reduce((a, x) => a + x.y, 0) / inBin.length).toFixed(2)} |`)
+  }
+}
+if (tasks.includes('domain-dev') && args.get('decision') !== 'false') libraryDecision('domain-dev')
+
 if (args.get('decision') !== 'false') {
   console.log('\nHeld-out decision test (20% of gold entries removed, seed 20240):')
   console.log('| task | threshold | answered at once, right (gold present) | wrong among answers at once | held-out queries left unmatched |\n| --- | --- | --- | --- | --- |')

@@ -20,7 +20,10 @@ export interface Config {
   /** Unit that receives tickets whose drafting unit cannot be inferred. */
   readonly dispatchUnitCode: string
   /** Confidence at or above which the top candidate is answered at once. */
-  readonly matchThreshold: number
+  /** Pins both levels' threshold on the calibrated probability (compatibility); null: thresholds follow matchMaxWrong. */
+  readonly matchThreshold: number | null
+  /** How often an answer at once may be wrong: at the agent's desk, and with no person in between (mailbox, portal). */
+  readonly matchMaxWrong: { readonly desk: number; readonly automatic: number }
   /** Months after which a published entry counts as not reviewed (D4). */
   readonly staleEntryMonths: number
   readonly webhook: {
@@ -75,7 +78,9 @@ export const DEFAULTS = {
   DUE_WORKING_DAYS_SUGGESTION: '5',
   AUTO_ANSWER_CHANNELS: 'mailbox,portal',
   DISPATCH_UNIT_CODE: 'zwb',
-  MATCH_THRESHOLD: '0.9',
+  MATCH_THRESHOLD: '',
+  MATCH_MAX_WRONG_DESK: '0.02',
+  MATCH_MAX_WRONG_AUTO: '0.005',
   STALE_ENTRY_MONTHS: '12',
   WEBHOOK_MAX_ATTEMPTS: '15',
   WEBHOOK_BASE_DELAY_MS: '2000',
@@ -125,9 +130,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const dispatchUnitCode = get('DISPATCH_UNIT_CODE')
   if (!/^[a-z0-9_-]{1,32}$/.test(dispatchUnitCode)) problems.push(`DISPATCH_UNIT_CODE=${dispatchUnitCode}：应为小写字母、数字、下划线或连字符`)
 
-  const thresholdRaw = get('MATCH_THRESHOLD')
-  const matchThreshold = Number(thresholdRaw)
-  if (!(matchThreshold > 0 && matchThreshold <= 1)) problems.push(`MATCH_THRESHOLD=${thresholdRaw}：应为 0 到 1 之间的数（不含 0）`)
+  const thresholdRaw = get('MATCH_THRESHOLD').trim()
+  const matchThreshold = thresholdRaw === '' ? null : Number(thresholdRaw)
+  if (matchThreshold !== null && !(matchThreshold > 0 && matchThreshold <= 1)) problems.push(`MATCH_THRESHOLD=${thresholdRaw}：应为 0 到 1 之间的数（不含 0），或留空由校准决定`)
+  const share = (name: 'MATCH_MAX_WRONG_DESK' | 'MATCH_MAX_WRONG_AUTO') => {
+    const raw = get(name)
+    const n = Number(raw)
+    if (!(n > 0 && n < 0.5)) problems.push(`${name}=${raw}：应为 0 到 0.5 之间的比例（如 0.02 表示至多 2% 答错）`)
+    return n
+  }
+  const matchMaxWrong = { desk: share('MATCH_MAX_WRONG_DESK'), automatic: share('MATCH_MAX_WRONG_AUTO') }
+  if (matchMaxWrong.automatic > matchMaxWrong.desk) problems.push('MATCH_MAX_WRONG_AUTO 不能大于 MATCH_MAX_WRONG_DESK：无人把关的自动答复应更严格')
 
   const allowedHosts = get('WEBHOOK_ALLOWED_HOSTS').split(',').map((s) => s.trim()).filter(Boolean)
   for (const entry of allowedHosts) {
@@ -149,6 +162,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     autoAnswerChannels: autoAnswerChannels as Channel[],
     dispatchUnitCode,
     matchThreshold,
+    matchMaxWrong,
     staleEntryMonths: int('STALE_ENTRY_MONTHS', 1, 120),
     webhook: {
       maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 1, 50),

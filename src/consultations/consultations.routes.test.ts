@@ -97,7 +97,7 @@ describe('consultation intake', () => {
     const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-001' }, k.tokens.integration)
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, answeredAutomatically: true, matchId: expect.any(String) })
-    expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.config.matchThreshold)
+    expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.search.calibration().thresholds.automatic)
     expect(res.body.entry.answer).toBe(PENSION.answer)
     expect(hits(lib.pension)).toBe(before + 1)
     expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension, answer: PENSION.answer } } })

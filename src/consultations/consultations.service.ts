@@ -149,7 +149,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         const needsCandidates = !input.unitCode && !policyUnitCode
         if (mayAutoAnswer || needsCandidates) match = runMatcher(input.question, topic?.code, actor)
         const top = match?.candidates[0]
-        if (mayAutoAnswer && match?.matched && top?.inForce) {
+        if (mayAutoAnswer && match?.matchedAutomatically && top?.inForce) {
           answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
         }
       }

@@ -3,7 +3,7 @@ import { IdParams, Page, PageQuery, errorResponses } from '../common/schemas.ts'
 import type { SearchService } from './search.service.ts'
 import {
   CreateDictionaryTermBody, CreateSynonymBody, DictionaryTermSchema, FeedbackBody, FeedbackResultSchema, MatchBody, MatchIdParams,
-  MatchResultSchema, MissSchema, SuggestQuery, SuggestResultSchema, SynonymSchema, UpdateSynonymBody,
+  CalibrationSchema, MatchResultSchema, MissSchema, SuggestQuery, SuggestResultSchema, SynonymSchema, UpdateSynonymBody,
 } from './search.schemas.ts'
 
 const tags = ['search']
@@ -46,6 +46,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       response: { 200: Page(MissSchema), ...errorResponses(403) },
     },
   }, async (req) => search.listMisses(req.query.page ?? 1, req.query.pageSize ?? 20))
+
+  app.get('/match-calibration', {
+    schema: { tags, operationId: 'getMatchCalibration', summary: '立即答复的校准：样本、阈值与可靠性表', response: { 200: CalibrationSchema, ...errorResponses(403) } },
+  }, async () => search.calibration())
 
   app.get('/synonyms', {
     schema: { tags, operationId: 'listSynonyms', summary: '同义词列表', response: { 200: Type.Object({ items: Type.Array(SynonymSchema) }), ...errorResponses(403) } },

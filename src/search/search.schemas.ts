@@ -32,10 +32,28 @@ export const CandidateSchema = Type.Object({
   }),
 }, { title: '匹配候选' })
 
+const Thresholds = Type.Object({ desk: Type.Number(), automatic: Type.Number() })
+export const GuardBlockSchema = Type.Object({
+  kind: Type.Union([Type.Literal('number'), Type.Literal('negation'), Type.Literal('person'), Type.Literal('place')], { description: 'number 数字/金额，negation 肯定否定，person 人员类别，place 地域或来源' }),
+  question: Type.String({ description: '来电（来信）中的说法' }),
+  entry: Type.String({ description: '条目中的说法' }),
+  message: Type.String({ description: '给坐席看的说明' }),
+})
+export const DecisionSchema = Type.Object({
+  probability: Type.Number({ minimum: 0, maximum: 1, description: '按本库校准后，首个候选正确的估计概率' }),
+  label: Type.Union([Type.Literal('很可能是'), Type.Literal('可能是'), Type.Literal('不确定')]),
+  level: Type.Union([Type.Literal('automatic'), Type.Literal('desk'), Type.Literal('none')], { description: 'automatic 可无人值守自动答复；desk 坐席可直接答复；none 不宜立即答复' }),
+  reason: Type.String({ description: '判断理由（措辞接近、关键词、被拦下的细节等）' }),
+  blockedBy: Type.Array(GuardBlockSchema, { description: '因关键细节不同而拦下立即答复的原因' }),
+  thresholds: Thresholds,
+}, { title: '立即答复的判断' })
+
 export const MatchResultSchema = Type.Object({
   matchId: Type.String(),
-  matched: Type.Boolean({ description: '首个候选可立即答复（置信度达到阈值且现行有效）' }),
-  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  matched: Type.Boolean({ description: '坐席可立即答复：校准概率达到坐席阈值、现行有效、无关键细节不同' }),
+  matchedAutomatically: Type.Boolean({ description: '无人值守渠道（公开信箱、门户）也可自动答复：达到更严格的自动阈值' }),
+  confidence: Type.Number({ minimum: 0, maximum: 1, description: '同 decision.probability' }),
+  decision: DecisionSchema,
   candidates: Type.Array(CandidateSchema),
   questions: Type.Array(Type.String(), { description: '来信较长时识别出的提问句（可能不止一个）；短问题为空数组' }),
 }, { title: '匹配结果' })
@@ -87,3 +105,15 @@ export const UpdateSynonymBody = Type.Object({ canonical: Text(50), weight: Type
 
 export const DictionaryTermSchema = Type.Object({ id: Type.Integer(), term: Type.String(), createdAt: Type.String() }, { title: '词典词条' })
 export const CreateDictionaryTermBody = Type.Object({ term: Text(30) }, { additionalProperties: false })
+
+const ReliabilityBin = Type.Object({ from: Type.Number(), to: Type.Number(), n: Type.Integer(), predicted: Type.Number(), observed: Type.Number() })
+export const CalibrationSchema = Type.Object({
+  method: Type.Union([Type.Literal('library'), Type.Literal('model'), Type.Literal('pinned')], { description: 'library 按本库校准；model 样本不足，沿用模型置信度；pinned 由 MATCH_THRESHOLD 固定阈值' }),
+  a: Type.Number(), b: Type.Number(),
+  thresholds: Thresholds,
+  maxWrong: Thresholds,
+  examples: Type.Object({ answerable: Type.Integer(), unanswerable: Type.Integer(), feedback: Type.Integer() }, { description: '校准所用样本数：可答（留一法相似问）、不可答（同一问题去掉其条目）、坐席反馈' }),
+  reliability: Type.Array(ReliabilityBin, { description: '可靠性表：每个概率区间的预测与实际正确率' }),
+  expected: Type.Object({ desk: Type.Object({ answered: Type.Number(), wrong: Type.Number() }), automatic: Type.Object({ answered: Type.Number(), wrong: Type.Number() }) }, { description: '在校准样本上，各级阈值下立即答复的占比与其中答错的占比' }),
+  fittedAt: Type.String(),
+}, { title: '立即答复的校准' })

@@ -22,7 +22,8 @@ export interface MatchCandidate {
   confidence: number
 }
 
-export interface MatchResult { matchId: string; matched: boolean; confidence: number; candidates: MatchCandidate[] }
+/** `matched`: the agent desk may answer at once; `matchedAutomatically`: so may a channel with no person in between. */
+export interface MatchResult { matchId: string; matched: boolean; matchedAutomatically: boolean; confidence: number; candidates: MatchCandidate[] }
 
 export interface SearchPort {
   match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult

@@ -78,7 +78,8 @@ export function createPromotionService({ db, config, search, kb, privacy }: Prom
       if (!mode) {
         const match = search.match({ question, limit: 3 }, actor)
         const top = match.candidates[0]
-        if (top && top.confidence >= config.matchThreshold) {
+        // An entry the agent desk would answer with at once already answers this question.
+        if (top && match.matched) {
           return {
             created: false,
             result: {

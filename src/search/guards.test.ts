@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { nearMissGuards } from './guards.ts'
+
+const entry = (matchedQuestion: string, answer = '', keywords: string[] = []) => ({ matchedQuestion, answer, keywords })
+
+describe('nearMissGuards', () => {
+  it('blocks another province for foreign investment, and says so', () => {
+    const blocks = nearMissGuards('外地企业来这边投资有啥优惠政策', entry('外商投资企业在本区投资有哪些优惠政策'))
+    expect(blocks.map((b) => b.kind)).toEqual(['place'])
+    expect(blocks[0].message).toContain('外地')
+    expect(blocks[0].message).toContain('外商')
+  })
+
+  it('blocks employees for residents', () => {
+    expect(nearMissGuards('职工医保门诊怎么报销', entry('城乡居民医保门诊怎么报销')).map((b) => b.kind)).toEqual(['person'])
+  })
+
+  it('blocks a different number, and a negation', () => {
+    expect(nearMissGuards('交了10年社保能领养老金吗', entry('缴费满15年能领养老金吗')).map((b) => b.kind)).toContain('number')
+    expect(nearMissGuards('没有社保能领养老金吗', entry('缴费满15年能领养老金吗')).map((b) => b.kind)).toContain('negation')
+  })
+
+  it('lets through a question whose details agree or that names none', () => {
+    expect(nearMissGuards('外地人在本区能申请公租房吗', entry('外地户籍人员能否申请本区公租房'))).toEqual([])
+    expect(nearMissGuards('公租房怎么申请', entry('公租房申请条件是什么', '在本区工作满1年的外地户籍职工可以申请。'))).toEqual([])
+    expect(nearMissGuards('缴费满15年能领养老金吗', entry('缴费满15年能领养老金吗'))).toEqual([])
+  })
+})
