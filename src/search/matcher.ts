@@ -546,14 +546,15 @@ export function createMatcher(options: MatcherOptions) {
     return {
       part, q, searchTerms, word, gram, sound,
       bestWord: wordHits.length ? wordHits[0].score : 1,
-      bestGram: gram.size ? Math.max(...[...gram.values()].map((g) => g.score)) : 1,
+      bestGram: gram.values().next().value?.score ?? 1, // inserted best first
     }
   }
 
   /** Retrieval and re-ranking; `limit` candidates, best first. */
   function match(question: string, opts: { topic?: string | null; limit?: number } = {}): MatchOutcome {
     const limit = opts.limit ?? 5
-    const { normalized } = prepareQuery(question)
+    // Only normalised here (is anything left?): the parts are cut and prepared, each once, below.
+    const normalized = prepare(question)
     const { parts, questions } = partsOf(question)
     if (entries.size === 0) return { candidates: [], normalized, questions }
     const topic = opts.topic
