@@ -180,7 +180,7 @@ export function createConsultationsService({ db, config, events, search, tickets
           })
           if (answer) {
             // The one place a use is counted; feedback on the same match counts nothing more.
-            search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId)
+            search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId, !answer.automatically)
             const entry = entryView(tx, answer.entryId)!
             events.emit(tx, {
               type: 'consultation.answered', consultationId: c.id,

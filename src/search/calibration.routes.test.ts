@@ -51,6 +51,37 @@ describe('calibration on the loaded library', () => {
     expect(body.decision.reason).toContain('把握不足')
   })
 
+  it('learns from what agents did: their answers and "none fitted" become examples, and enough of them refit it', async () => {
+    const before = (await t.call({ method: 'GET', url: '/api/v1/match-calibration' })).json()
+    expect(before.examples.feedback).toBe(0)
+    const asked = ['住房公积金咋申请啊', '失业金办理进度哪里查', '残疾证谁能办', '营业执照要带啥材料', '高龄津贴啥条件']
+    // An agent answers a consultation with the entry they chose from a match: a right example when it is the top one.
+    const m = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: asked[0] } })).json()
+    const answered = await t.call({ method: 'POST', url: '/api/v1/consultations', payload: { channel: 'hotline', question: asked[0], matchId: m.matchId, answeredEntryId: m.candidates[0].entryId } })
+    expect(answered.statusCode).toBe(201)
+    // Feedback on the others: the top candidate used, or none fitted.
+    for (const [i, q] of asked.slice(1).entries()) {
+      const r = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: q } })).json()
+      const body = i % 2 ? { noneFitted: true } : { entryId: r.candidates[0].entryId }
+      expect((await t.call({ method: 'POST', url: `/api/v1/match/${r.matchId}/feedback`, payload: body })).statusCode).toBe(200)
+    }
+    await t.app.services.search.rebuild()
+    const after = (await t.call({ method: 'GET', url: '/api/v1/match-calibration' })).json()
+    expect(after.examples.feedback).toBe(asked.length)
+    expect(after.examples.answerable).toBe(before.examples.answerable)
+
+    // Fifty more settled matches refit it on their own.
+    for (let i = 0; i < 50; i++) {
+      const r = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: `${SUBJECTS[i % SUBJECTS.length]}怎么办${i}` } })).json()
+      await t.call({ method: 'POST', url: `/api/v1/match/${r.matchId}/feedback`, payload: { noneFitted: true } })
+    }
+    await new Promise((r) => setImmediate(r))
+    await t.app.services.search.idle()
+    const refit = (await t.call({ method: 'GET', url: '/api/v1/match-calibration' })).json()
+    expect(refit.examples.feedback).toBe(asked.length + 50)
+    expect(Date.parse(refit.fittedAt)).toBeGreaterThan(Date.parse(after.fittedAt))
+  })
+
   it('is for the office only', async () => {
     const agent = await t.token('agent')
     expect((await t.call({ method: 'GET', url: '/api/v1/match-calibration', token: agent })).statusCode).toBe(403)

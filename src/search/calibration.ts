@@ -156,3 +156,23 @@ export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[]
   }
   return out
 }
+
+/**
+ * Labelled examples from what agents did: each settled question is matched again on the loaded
+ * library, and its top candidate is right when it is the entry the agent answered with. A question
+ * where none fitted is an unanswerable example, unless its top candidate is an entry written since
+ * (the library has learnt the answer, so that match says nothing about the calibration).
+ */
+export function feedbackExamples(matcher: Matcher, settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; knownMaxId: number | null }[]): CalibrationExample[] {
+  const out: CalibrationExample[] = []
+  for (const s of settled) {
+    if (s.usedEntryId !== null && !matcher.has(s.usedEntryId)) continue
+    const top = matcher.match(s.question, { limit: 2 }).candidates[0]
+    if (s.usedEntryId !== null) {
+      out.push({ raw: top?.confidence ?? 0, right: top?.id === s.usedEntryId, source: 'feedback' })
+    } else if (s.noneFitted && (!top || s.knownMaxId === null || top.id <= s.knownMaxId)) {
+      out.push({ raw: top?.confidence ?? 0, right: false, source: 'feedback' })
+    }
+  }
+  return out
+}

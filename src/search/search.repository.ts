@@ -29,17 +29,28 @@ export interface MatchLogRow {
   createdAt: string
   /** Set while the row still waits in the batch when a consultation is answered from this match. */
   answeredAt?: string | null
+  /** The same, when an agent answered it with an entry: the label the calibration learns from. */
+  usedEntryId?: number | null
+}
+
+/** A match an agent settled: the entry they answered with, or that none fitted. */
+export interface SettledMatch {
+  question: string
+  usedEntryId: number | null
+  noneFitted: boolean
+  /** The highest entry id that existed when the question was asked: later entries were not there to be found. */
+  knownMaxId: number | null
 }
 
 export function createSearchRepository(db: Db) {
   // Match logs are written on the hot path: one prepared statement, many rows per transaction.
   const insertLog = db.$client.prepare(
-    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at, answered_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at, answered_at, used_entry_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertLogs = db.$client.transaction((rows: MatchLogRow[]) => {
     for (const r of rows) {
-      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt, r.answeredAt ?? null)
+      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt, r.answeredAt ?? null, r.usedEntryId ?? null)
     }
   })
 
@@ -155,10 +166,25 @@ export function createSearchRepository(db: Db) {
     setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean; feedbackHitEntryId?: number; feedbackHitQuestion?: string | null }) {
       tx.update(matchLogs).set({ ...feedback, feedbackAt: new Date().toISOString() }).where(eq(matchLogs.id, id)).run()
     },
-    /** A consultation was answered from this match: it holds the hit now, feedback's claim (if any) is settled. */
-    markAnswered(tx: Tx, id: string, at: string) {
-      tx.update(matchLogs).set({ answeredAt: sql`coalesce(${matchLogs.answeredAt}, ${at})`, feedbackHitEntryId: null, feedbackHitQuestion: null })
-        .where(eq(matchLogs.id, id)).run()
+    /**
+     * A consultation was answered from this match: it holds the hit now, feedback's claim (if any) is
+     * settled. An agent's answer also says which entry was right, unless feedback said so already.
+     */
+    markAnswered(tx: Tx, id: string, at: string, agentEntryId: number | null = null) {
+      tx.update(matchLogs).set({
+        answeredAt: sql`coalesce(${matchLogs.answeredAt}, ${at})`, feedbackHitEntryId: null, feedbackHitQuestion: null,
+        ...(agentEntryId === null ? {} : { usedEntryId: sql`case when ${matchLogs.feedbackAt} is null and ${matchLogs.noneFitted} is null then coalesce(${matchLogs.usedEntryId}, ${agentEntryId}) else ${matchLogs.usedEntryId} end` }),
+      }).where(eq(matchLogs.id, id)).run()
+    },
+    /** The most recent matches agents settled (feedback, or a consultation they answered with an entry). */
+    settledMatches(limit: number): SettledMatch[] {
+      return db.select({
+        question: matchLogs.question, usedEntryId: matchLogs.usedEntryId, noneFitted: matchLogs.noneFitted,
+        knownMaxId: sql<number | null>`(select max(${entries.id}) from ${entries} where ${entries.createdAt} <= ${matchLogs.createdAt})`,
+      }).from(matchLogs)
+        .where(or(isNotNull(matchLogs.usedEntryId), eq(matchLogs.noneFitted, true)))
+        .orderBy(desc(matchLogs.createdAt)).limit(limit).all()
+        .map((r) => ({ ...r, noneFitted: r.noneFitted ?? false }))
     },
     /** Questions that found nothing, or where the agent said no candidate fitted (D1). */
     listMisses(page: number, pageSize: number) {

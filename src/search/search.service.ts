@@ -13,7 +13,7 @@ import { dictionaryPath, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.
 import { fromRoot } from '../paths.ts'
 import { COLLOQUIAL, FILLERS, STOP_WORDS } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
-import { calibrated, fitCalibration, libraryExamples, type Calibration } from './calibration.ts'
+import { calibrated, feedbackExamples, fitCalibration, libraryExamples, type Calibration } from './calibration.ts'
 import { nearMissGuards, type GuardBlock } from './guards.ts'
 import { createSearchRepository, type MatchLogRow, type PublishedEntry } from './search.repository.ts'
 import { createAdminData } from './search.admin.ts'
@@ -39,6 +39,9 @@ export type FeedbackInput = { entryId: number; matchedQuestion?: string } | { no
 const LOG_BATCH = 1000
 const LOG_FLUSH_MS = 1000
 const REBUILD_CHUNK = 1000
+/** The most recent matches agents settled that the calibration learns from, and how many new ones refit it. */
+const FEEDBACK_EXAMPLES = 2000
+const REFIT_AFTER = 50
 
 /**
  * Bump when a change to normalize.ts, tokenizer.ts or matcher.tokenize changes what an entry is cut
@@ -81,6 +84,13 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   let rebuilding: Promise<void> | null = null
   let rebuildAgain = false
   let calibration: Calibration = fallbackCalibration()
+  /** Matches agents settled since the calibration was fitted: REFIT_AFTER of them start a rebuild, which refits it. */
+  let settledSinceFit = 0
+  let stopped = false
+  function settled() {
+    settledSinceFit++
+    if (settledSinceFit >= REFIT_AFTER && built && !rebuilding && !stopped) { settledSinceFit = 0; setImmediate(() => { void rebuild().catch((err) => log.error({ err }, 'search rebuild failed')) }) }
+  }
 
   /**
    * Before a library has enough similar questions to calibrate on, the shipped model's confidence is
@@ -99,8 +109,11 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     const started = performance.now()
     // Entries go back with the tokens they were built from (the cache, saved just before).
     const examples = libraryExamples(target, docs, { restore: (d) => { addAll(target, [d], signature) } })
+    // What agents did with real questions counts beside the library's own examples.
+    settledSinceFit = 0
+    examples.push(...feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES)))
     const c = fitCalibration(examples, config.matchMaxWrong)
-    log.info({ examples: examples.length, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
+    log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
     return c.method === 'library' ? pinned(c) : fallbackCalibration()
   }
   const reindexedDuringRebuild = new Set<number>()
@@ -310,6 +323,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       await rebuild()
     },
     async stop() {
+      stopped = true
       flushLogs()
       if (rebuilding) await rebuilding
     },
@@ -370,6 +384,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         if (logged.feedbackAt) throw new FeedbackAlreadyGivenError(matchId)
         if ('noneFitted' in input) {
           repo.setFeedback(tx, matchId, { usedEntryId: null, noneFitted: true })
+          settled()
           return { matchId, usedEntryId: null, matchedQuestion: null, noneFitted: true }
         }
         if (!repo.entryExists(input.entryId)) throw new FeedbackEntryNotFoundError(String(input.entryId))
@@ -382,6 +397,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
           repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false, feedbackHitEntryId: input.entryId, feedbackHitQuestion: matchedQuestion })
           repo.recordHit(tx, input.entryId, matchedQuestion)
         }
+        settled()
         return { matchId, usedEntryId: input.entryId, matchedQuestion, noneFitted: false }
       })
     },
@@ -392,13 +408,15 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
      * more; if feedback on it already counted the hit, that hit stands for this use (moved to this
      * entry when the feedback named another one).
      */
-    recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null, matchId?: string | null) {
+    recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null, matchId?: string | null, byAgent = false) {
       const question = matchedQuestion ?? meta.get(entryId)?.question ?? null
       const now = new Date().toISOString()
       // Still in the batch: no feedback can have been given on it (feedback flushes the batch first).
       // Should the caller's transaction roll back, the mark stays: feedback on the match then counts nothing.
       const pending = matchId ? pendingLogs.find((r) => r.id === matchId) : undefined
-      if (pending) pending.answeredAt ??= now
+      if (pending) { pending.answeredAt ??= now; if (byAgent) pending.usedEntryId ??= entryId }
+      // An agent who answers with an entry has said which one was right: a label for the calibration.
+      if (matchId && byAgent) settled()
       const logged = matchId && !pending ? repo.matchLog(tx, matchId) : undefined
       const claimed = logged?.feedbackHitEntryId ?? null
       if (claimed === null) {
@@ -407,7 +425,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         repo.undoHit(tx, claimed, logged!.feedbackHitQuestion)
         repo.recordHit(tx, entryId, question)
       }
-      if (logged) repo.markAnswered(tx, logged.id, now)
+      if (logged) repo.markAnswered(tx, logged.id, now, byAgent ? entryId : null)
     },
 
     listMisses(page = 1, pageSize = 20) {

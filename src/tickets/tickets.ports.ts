@@ -28,7 +28,7 @@ export interface MatchResult { matchId: string; matched: boolean; matchedAutomat
 export interface SearchPort {
   match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
   /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
-  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null): void
+  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): void
 }
 
 export interface DraftInput {
