@@ -35,6 +35,7 @@ import { supervisionRoutes } from './stats/index.ts'
 // routes imports: audit and security
 import { securityHeadersPlugin, securityPlugin } from './plugins/security.ts'
 import { auditRoutes } from './audit/audit.routes.ts'
+import { proposalsRoutes } from './proposals/proposals.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,6 +99,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
 
     // routes: audit and security
+    await api.register(proposalsRoutes, { proposals: services.proposals })
     await api.register(auditRoutes, { audit: services.audit })
   }, { prefix: '/api/v1' })
 

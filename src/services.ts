@@ -25,6 +25,9 @@ import { createIntegrationsService } from './integrations/integrations.service.t
 // imports: stats
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
+// imports: proposals
+import { createProposalsService } from './proposals/proposals.service.ts'
+
 // imports: audit and security
 import { createAuditService } from './audit/audit.service.ts'
 
@@ -59,7 +62,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const tickets = createTicketsService({ db, config, events, calendar, privacy, audit })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb, privacy })
-  const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit })
+  // services: proposals (the library learns from answered calls)
+  const proposals = createProposalsService({ db, units, search, kb })
+  const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals })
 
   // services: integrations
   const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log })
@@ -98,6 +103,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: consultations and tickets
     consultations, tickets, promotion,
+
+    // exports: proposals
+    proposals,
 
     // exports: integrations
     integrations,

@@ -9,6 +9,7 @@ import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
 import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.ports.ts'
 import type { TicketsService } from '../tickets/tickets.service.ts'
+import type { ProposalsService } from '../proposals/proposals.service.ts'
 import { CLOCK_SKEW_MS, rangeBound } from '../tickets/tickets.service.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
@@ -26,6 +27,8 @@ export interface ConsultationsServiceDeps {
   tickets: Pick<TicketsService, 'open' | 'ofConsultation'>
   privacy: Pick<PrivacyService, 'show'>
   audit?: AuditPort
+  /** The library learns from answered calls: each answered question is offered as a proposal. */
+  proposals?: Pick<ProposalsService, 'recordAnswered'>
 }
 
 export interface SubmitInput {
@@ -48,7 +51,7 @@ type Answer = { entryId: number; automatically: boolean; confidence: number | nu
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
-export function createConsultationsService({ db, config, events, search, tickets, privacy, audit }: ConsultationsServiceDeps) {
+export function createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals }: ConsultationsServiceDeps) {
   const repo = createConsultationsRepository()
 
   function consultationView(c: ConsultationRow, access: AskerAccess, tx: Tx = db) {
@@ -181,6 +184,8 @@ export function createConsultationsService({ db, config, events, search, tickets
           if (answer) {
             // The one place a use is counted; feedback on the same match counts nothing more.
             search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId, !answer.automatically)
+            // A new way of asking it, proposed to the entry's unit (D1).
+            if (kind === 'question') proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt })
             const entry = entryView(tx, answer.entryId)!
             events.emit(tx, {
               type: 'consultation.answered', consultationId: c.id,

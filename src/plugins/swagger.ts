@@ -25,6 +25,7 @@ export const TAGS = [
   { name: 'tickets', description: '登记台账：交办、转办、答复与办结' },
   { name: 'integrations', description: '接入系统（网站公开信箱）与事件推送' },
   { name: 'stats', description: '督办统计、台账导出与答复公开' },
+  { name: 'proposals', description: '问答库从咨询中学习：相似问法建议与起草任务' },
   { name: 'audit', description: '审计日志' },
 ]
 

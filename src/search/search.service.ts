@@ -433,6 +433,11 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       return repo.listMisses(page, pageSize)
     },
     questionHits: (entryId: number) => repo.questionHits(entryId),
+    /** The served questions of a published entry (standard first), as the index holds them. */
+    questionsOf(entryId: number): string[] | undefined {
+      const e = meta.get(entryId)
+      return e && [e.question, ...e.similarQuestions]
+    },
   }
 }
 
