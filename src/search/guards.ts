@@ -28,42 +28,58 @@ const KINDS: { kind: 'person' | 'place'; label: string; groups: { name: string; 
   {
     kind: 'place', label: '地域或来源',
     groups: [
-      { name: '外地', words: /外地|外省|外市|外区|异地|省外|市外/ },
+      { name: '外地', words: /外地|外省|外市|外区|异地|省外|市外|非本[区市地省]|不在本[区市地省]/ },
       { name: '外商', words: /外商|外资|外国|境外|港澳台/ },
-      { name: '本地', words: /本区|本市|本地|本省/ },
+      // 非本地户籍 and 不在本地 are the other side.
+      { name: '本地', words: /(?<!非|不在)本[区市地省]/ },
     ],
   },
 ]
 
 const NEGATION_RE = /不能|不可以|不用|无需|不需要|不得|没有|未满|不满|不符合|不是/
+/**
+ * Questions asked both ways (能不能, 有没有, 是不是, 可不可以) and a trailing 不 or 没 (能办不, 有事没)
+ * ask, they do not deny: taken out before looking for a negation.
+ */
+const EITHER_WAY_RE = /(.)[不没]\1|有没有|可不可以|[不没](?=[吗呢啊呀吧嘛咯哈]*[？?。！!，,]|[吗呢啊呀吧嘛咯哈]*$)/g
+
+/** A question's last clause, where it asks; nothing for a text too long to be one question. */
+function askingClause(text: string): string {
+  if (text.length > 60) return ''
+  const clauses = text.split(/[，,。；;！!？?\s]+/).filter(Boolean)
+  return clauses[clauses.length - 1] ?? ''
+}
 
 function groupsIn(text: string, groups: { name: string; words: RegExp }[]): Set<string> {
   return new Set(groups.filter((g) => g.words.test(text)).map((g) => g.name))
 }
 
 /**
- * What blocks an answer at once: compares the question with the entry's texts (the question that
- * matched, its keywords, the start of its answer).
+ * What blocks an answer at once: compares the question (for a letter, the sentence that matched) with
+ * the entry's question that matched and its keywords (numbers also with the start of its answer).
  */
 export function nearMissGuards(question: string, entry: { matchedQuestion: string; keywords: readonly string[]; answer: string }): GuardBlock[] {
   const q = question.normalize('NFKC')
   const asked = entry.matchedQuestion.normalize('NFKC')
-  const about = [asked, ...entry.keywords, entry.answer.slice(0, 300)].join(' ').normalize('NFKC')
+  // What the entry is about is its question and keywords: its answer mentions many places and people in passing.
+  const about = [asked, ...entry.keywords].join(' ').normalize('NFKC')
   const blocks: GuardBlock[] = []
 
   // A number the question gives that the entry never mentions, while the entry names other numbers.
   const qNumbers = [...new Set(q.match(NUMBER_RE) ?? [])]
-  const eNumbers = new Set(about.match(NUMBER_RE) ?? [])
+  const eNumbers = new Set(`${about} ${entry.answer.slice(0, 300).normalize('NFKC')}`.match(NUMBER_RE) ?? [])
   const missing = qNumbers.filter((n) => !eNumbers.has(n))
   const askedNumbers = [...new Set(asked.match(NUMBER_RE) ?? [])]
   if (missing.length && askedNumbers.length && askedNumbers.every((n) => !qNumbers.includes(n))) {
     blocks.push({ kind: 'number', question: missing.join('、'), entry: askedNumbers.join('、'), message: `数字不同：来电说“${missing.join('、')}”，条目问的是“${askedNumbers.join('、')}”` })
   }
 
-  // One side asks whether something can be done, the other whether it cannot.
-  const qNeg = NEGATION_RE.exec(q)?.[0]
-  const eNeg = NEGATION_RE.exec(asked)?.[0]
-  if (Boolean(qNeg) !== Boolean(eNeg)) {
+  // One side asks whether something can be done, the other whether it cannot. Only the clause that
+  // asks counts: 没有单位了，社保怎么交 tells a circumstance, 没有社保能领养老金吗 asks a negated question.
+  const clause = askingClause(q)
+  const qNeg = NEGATION_RE.exec(clause.replace(EITHER_WAY_RE, ' '))?.[0]
+  const eNeg = NEGATION_RE.exec(asked.replace(EITHER_WAY_RE, ' '))?.[0]
+  if (clause && Boolean(qNeg) !== Boolean(eNeg)) {
     blocks.push({ kind: 'negation', question: qNeg ?? '（肯定）', entry: eNeg ?? '（肯定）', message: `肯定否定不同：来电${qNeg ? `说“${qNeg}”` : '是肯定问法'}，条目${eNeg ? `说“${eNeg}”` : '是肯定问法'}` })
   }
 

@@ -291,7 +291,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
    */
   function decide(question: string, top: ReturnType<typeof toCandidate> | undefined, cal: Calibration) {
     const p = top?.confidence ?? 0
-    const blockedBy: GuardBlock[] = top && p >= cal.thresholds.desk ? nearMissGuards(question, { matchedQuestion: top.matchedQuestion, keywords: meta.get(top.entryId)?.keywords ?? [], answer: top.answer }) : []
+    const blockedBy: GuardBlock[] = top && p >= cal.thresholds.desk ? nearMissGuards(top.matchedSentence ?? question, { matchedQuestion: top.matchedQuestion, keywords: meta.get(top.entryId)?.keywords ?? [], answer: top.answer }) : []
     const ok = top !== undefined && top.inForce && blockedBy.length === 0
     const desk = ok && p >= cal.thresholds.desk
     const automatic = ok && p >= cal.thresholds.automatic
