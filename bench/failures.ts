@@ -1,0 +1,41 @@
+// npm run failures: domain-dev's misses (the gold entry not first), grouped by cause, so the matching
+// targets' shortfall can be read as causes rather than one number. Options: --style=phone|letter --show=5
+//   retrieval miss:  the gold entry is not among the first 10 at all (no shared word reached it)
+//   same topic:      a near neighbour of the same topic ranks above it (首次登记 / 转移登记)
+//   other topic:     an entry of another topic ranks above it (the question's words point elsewhere)
+// and, across those, whether the query holds an everyday word no synonym or related term maps.
+import { createMatcher } from '../src/search/matcher.ts'
+import { loadModel } from '../src/search/ranker.ts'
+import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
+import { loadTask, toDocuments } from './datasets.ts'
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
+const task = loadTask('domain-dev')
+const matcher = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(readStartingSynonyms()) })
+const { docs, externalIds } = toDocuments(task.library)
+for (const d of docs) matcher.add(d)
+const line = new Map(task.library.map((l) => [l.id, l]))
+const show = Number(args.get('show') ?? 3)
+
+for (const style of (args.get('style') ?? 'phone,letter').split(',')) {
+  const queries = task.queries.filter((q) => q.style === style)
+  const groups = new Map<string, { rank: number; query: string; gold: string; top: string }[]>()
+  for (const q of queries) {
+    const c = matcher.match(q.query, { limit: 10 }).candidates
+    const rank = c.findIndex((x) => externalIds[x.id - 1] === q.gold)
+    if (rank === 0) continue
+    const top = line.get(externalIds[c[0]?.id - 1])
+    const cause = rank < 0 ? 'retrieval miss (gold not in the first 10)' : top?.topic === line.get(q.gold)?.topic ? 'same topic: a near neighbour ranks above' : 'other topic ranks above'
+    groups.set(cause, [...(groups.get(cause) ?? []), { rank, query: q.query, gold: line.get(q.gold)?.question ?? '', top: top?.question ?? '' }])
+  }
+  const misses = [...groups.values()].reduce((a, g) => a + g.length, 0)
+  console.log(`\n${style}: ${misses} of ${queries.length} not first`)
+  console.log('| cause | misses | share of misses | gold at rank 2–3 |\n| --- | --- | --- | --- |')
+  for (const [cause, g] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+    console.log(`| ${cause} | ${g.length} | ${((g.length / misses) * 100).toFixed(0)}% | ${g.filter((x) => x.rank > 0 && x.rank < 3).length} |`)
+  }
+  for (const [cause, g] of groups) {
+    console.log(`\n${cause}:`)
+    for (const x of g.slice(0, show)) console.log(`  [${x.rank < 0 ? '>10' : x.rank + 1}] ${x.query.slice(0, 50)}\n      gold: ${x.gold}\n      top:  ${x.top}`)
+  }
+}
