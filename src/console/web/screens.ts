@@ -13,6 +13,8 @@ const LedgerScreen = lazy(() => import('./screens/LedgerScreen.vue'))
 const StatsScreen = lazy(() => import('./screens/StatsScreen.vue'))
 const CalendarScreen = lazy(() => import('./screens/CalendarScreen.vue'))
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen.vue'))
+const ProposalsScreen = lazy(() => import('./screens/ProposalsScreen.vue'))
+const CalibrationScreen = lazy(() => import('./screens/CalibrationScreen.vue'))
 
 /** The screens each role sees, in menu order. The service enforces the same limits on every call. */
 export function screensFor(role: Me['role']): Screen[] {
@@ -25,6 +27,7 @@ export function screensFor(role: Me['role']): Screen[] {
       { key: 'inbox', label: '待办工单', component: TicketInbox },
       { key: 'entries', label: '本单位条目', component: EntriesScreen },
       { key: 'ledger', label: '本单位台账', component: LedgerScreen },
+      { key: 'proposals', label: '问法建议与起草', component: ProposalsScreen },
     ],
     reviewer: [{ key: 'reviews', label: '审核队列', component: ReviewQueue }],
     admin: [
@@ -33,6 +36,8 @@ export function screensFor(role: Me['role']): Screen[] {
       { key: 'stats', label: '统计分析', component: StatsScreen },
       { key: 'entries', label: '问答条目', component: EntriesScreen },
       { key: 'reviews', label: '审核', component: ReviewQueue },
+      { key: 'proposals', label: '问法建议与起草', component: ProposalsScreen },
+      { key: 'calibration', label: '答复校准', component: CalibrationScreen },
       { key: 'calendar', label: '工作日历', component: CalendarScreen },
       { key: 'settings', label: '基础设置', component: SettingsScreen },
     ],

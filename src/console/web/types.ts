@@ -24,7 +24,15 @@ export interface Candidate {
 
 export interface Suggestion { entryId: number; question: string; matchedQuestion: string; topic: Ref | null; inForce: boolean; highlights: { start: number; end: number }[] }
 
-export interface MatchResult { matchId: string; matched: boolean; confidence: number; candidates: Candidate[] }
+export interface MatchDecision {
+  probability: number
+  label: '很可能是' | '可能是' | '不确定'
+  level: string
+  reason: string
+  blockedBy: { kind: string; message: string }[]
+  thresholds: { desk: number; automatic: number }
+}
+export interface MatchResult { matchId: string; matched: boolean; confidence: number; decision: MatchDecision; candidates: Candidate[] }
 
 export interface TicketBrief {
   id: number; number: string; unit: Ref; status: string; receivedAt: string; dueAt: string; dueAtProvisional: boolean
