@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { MatchDocument } from '../src/search/matcher.ts'
+import { createRelatedTerms, createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 
 export const BENCH_DIR = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url))
 
@@ -69,4 +70,13 @@ export function gramViewArg(value: string | undefined): boolean | 'answer-only' 
   if (value === 'true' || value === '1') return true
   if (value === 'off' || value === 'false') return false
   throw new Error(`--grams must be answer-only, true or off, not ${value}`)
+}
+
+/**
+ * The vocabulary a fresh service starts with (synonyms.txt, seeded into the synonyms table): synonyms
+ * rewrite, related terms expand. Benchmarks build their matchers with both, as the service does.
+ */
+export function startingVocabulary() {
+  const pairs = readStartingSynonyms()
+  return { rewrite: createSynonymRewriter(pairs), related: createRelatedTerms(pairs) }
 }

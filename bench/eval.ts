@@ -4,12 +4,11 @@
 //          --grams=answer-only|true|off  --gram-pool=10  --gram-terms=10  --gram-answer=600  --answer-chars=600  --model=path.json
 import { createMatcher, type Matcher } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
-import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { createBaseline } from './baseline.ts'
 import { calibrated, fitCalibration, libraryExamples } from '../src/search/calibration.ts'
 import { nearMissGuards } from '../src/search/guards.ts'
-import { fullText, gramViewArg, loadTask, rng, toDocuments, type RetrievalTask } from './datasets.ts'
+import { fullText, gramViewArg, loadTask, rng, startingVocabulary, toDocuments, type RetrievalTask } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const tasks = (args.get('task') ?? 'domain-dev,tipdm-letters,tipdm,lcqmc,afqmc').split(',')
@@ -17,9 +16,10 @@ const cutMode = (args.get('cut') ?? 'cut') as CutMode
 const pool = Number(args.get('pool') ?? 30)
 const threshold = Number(args.get('threshold') ?? 0.9)
 const model = loadModel(args.get('model'))
+const vocabulary = startingVocabulary()
 
 function build(task: RetrievalTask, keep?: (id: string) => boolean) {
-  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', rewrite: createSynonymRewriter(readStartingSynonyms()), answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramPool: args.has('gram-pool') ? Number(args.get('gram-pool')) : undefined, maxGramTerms: args.has('gram-terms') ? Number(args.get('gram-terms')) : undefined, gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
+  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', ...vocabulary, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramPool: args.has('gram-pool') ? Number(args.get('gram-pool')) : undefined, maxGramTerms: args.has('gram-terms') ? Number(args.get('gram-terms')) : undefined, gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
   const { docs, externalIds } = toDocuments(task.library, keep ? (l) => keep(l.id) : undefined)
   const t0 = performance.now()
   for (const d of docs) matcher.add(d)

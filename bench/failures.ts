@@ -6,12 +6,11 @@
 // and, across those, whether the query holds an everyday word no synonym or related term maps.
 import { createMatcher } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
-import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
-import { loadTask, toDocuments } from './datasets.ts'
+import { loadTask, startingVocabulary, toDocuments } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const task = loadTask('domain-dev')
-const matcher = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(readStartingSynonyms()) })
+const matcher = createMatcher({ model: loadModel(), ...startingVocabulary() })
 const { docs, externalIds } = toDocuments(task.library)
 for (const d of docs) matcher.add(d)
 const line = new Map(task.library.map((l) => [l.id, l]))

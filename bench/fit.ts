@@ -9,9 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, compileScorer, confidenceInputs, sigmoid, softmaxShares, type RankModel } from '../src/search/ranker.ts'
-import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
-import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, toDocuments } from './datasets.ts'
+import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, startingVocabulary, toDocuments } from './datasets.ts'
 import { selfExampleRounds } from '../src/search/self-examples.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
@@ -72,12 +71,12 @@ function ncpTask(): SimTask {
   return { name: 'ncppolicies', docs, queries }
 }
 
-const rewrite = createSynonymRewriter(readStartingSynonyms())
+const { rewrite, related } = startingVocabulary()
 const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
-  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
+  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, related, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
   for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
   return task.queries.map((q) => {
     const cands = m.match(q.text, { limit: pool }).candidates

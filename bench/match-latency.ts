@@ -6,9 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/ranker.ts'
-import { createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
 import { warmUp } from '../src/search/tokenizer.ts'
-import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng } from './datasets.ts'
+import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, startingVocabulary } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const sizes = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number)
@@ -44,14 +43,14 @@ const mb = (b: number) => (b / 1024 / 1024).toFixed(0) + ' MB'
 const { questions, answers } = corpus()
 const queries = loadTask('lcqmc').queries.map((q) => q.query)
 const model = loadModel()
-const rewrite = createSynonymRewriter(readStartingSynonyms())
+const { rewrite, related } = startingVocabulary()
 warmUp()
 console.log(`corpus: ${questions.length} questions, ${answers.length} answers; ${queries.length} queries`)
 console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
 console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | typeahead p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const n of sizes) {
   const docs = library(n, questions, answers)
-  const m = createMatcher({ model, rewrite, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
+  const m = createMatcher({ model, rewrite, related, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
   const t0 = performance.now()
   for (const d of docs) m.add(d)
   const build = performance.now() - t0
