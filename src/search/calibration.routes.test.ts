@@ -82,6 +82,15 @@ describe('calibration on the loaded library', () => {
     expect(Date.parse(refit.fittedAt)).toBeGreaterThan(Date.parse(after.fittedAt))
   })
 
+  it('keeps answering while a rebuild calibrates the new index', async () => {
+    let rebuilt = false
+    const rebuilding = t.app.services.search.rebuild().then(() => { rebuilt = true })
+    const res = await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: '公租房怎么申请' } })
+    expect(res.statusCode).toBe(200)
+    expect(rebuilt).toBe(false)
+    await rebuilding
+  })
+
   it('is for the office only', async () => {
     const agent = await t.token('agent')
     expect((await t.call({ method: 'GET', url: '/api/v1/match-calibration', token: agent })).statusCode).toBe(403)

@@ -133,11 +133,29 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.le
  * similar question, its entry is put back without it (answerable), then taken out (unanswerable),
  * then restored. At most `maxQueries` questions, spread over the library.
  */
-export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[], opts: { maxQueries?: number; restore?: (doc: MatchDocument) => void } = {}): CalibrationExample[] {
+export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions = {}): CalibrationExample[] {
+  const out: CalibrationExample[] = []
+  for (const _ of libraryExampleSteps(matcher, docs, opts, out)) { /* run to the end */ }
+  return out
+}
+
+/**
+ * The same, giving the event loop back every `every` questions: a rebuild calibrates the new index
+ * while the old one serves, and a 10,000-entry library's examples take seconds.
+ */
+export async function libraryExamplesAsync(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions & { every?: number } = {}): Promise<CalibrationExample[]> {
+  const out: CalibrationExample[] = []
+  let n = 0
+  for (const _ of libraryExampleSteps(matcher, docs, opts, out)) if (++n % (opts.every ?? 25) === 0) await new Promise((r) => setImmediate(r))
+  return out
+}
+
+interface LibraryExampleOptions { maxQueries?: number; restore?: (doc: MatchDocument) => void }
+
+function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions, out: CalibrationExample[]): Generator<void> {
   const maxQueries = opts.maxQueries ?? 600
   // The caller may put an entry back with the tokens it was built from (the search service's cache).
   const restore = opts.restore ?? ((d: MatchDocument) => matcher.add(d))
-  const out: CalibrationExample[] = []
   const byId = new Map(docs.map((d) => [d.id, d]))
   for (const round of selfExampleRounds(docs, 2, maxQueries)) {
     const modified = new Map(round.docs.map((d) => [d.id, d]))
@@ -152,9 +170,9 @@ export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[]
       const other = matcher.match(q.text, { limit: 2 }).candidates[0]
       out.push({ raw: other?.confidence ?? 0, right: false, source: 'library' })
       restore(original)
+      yield
     }
   }
-  return out
 }
 
 /**
@@ -163,9 +181,10 @@ export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[]
  * where none fitted is an unanswerable example, unless its top candidate is an entry written since
  * (the library has learnt the answer, so that match says nothing about the calibration).
  */
-export function feedbackExamples(matcher: Matcher, settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; knownMaxId: number | null }[]): CalibrationExample[] {
+export async function feedbackExamples(matcher: Matcher, settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; knownMaxId: number | null }[], every = 25): Promise<CalibrationExample[]> {
   const out: CalibrationExample[] = []
-  for (const s of settled) {
+  for (const [i, s] of settled.entries()) {
+    if (i % every === every - 1) await new Promise((r) => setImmediate(r))
     if (s.usedEntryId !== null && !matcher.has(s.usedEntryId)) continue
     const top = matcher.match(s.question, { limit: 2 }).candidates[0]
     if (s.usedEntryId !== null) {

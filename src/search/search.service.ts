@@ -13,7 +13,7 @@ import { dictionaryPath, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.
 import { fromRoot } from '../paths.ts'
 import { COLLOQUIAL, FILLERS, STOP_WORDS } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
-import { calibrated, feedbackExamples, fitCalibration, libraryExamples, type Calibration } from './calibration.ts'
+import { calibrated, feedbackExamples, fitCalibration, libraryExamplesAsync, type Calibration } from './calibration.ts'
 import { nearMissGuards, type GuardBlock } from './guards.ts'
 import { createSearchRepository, type MatchLogRow, type PublishedEntry } from './search.repository.ts'
 import { createAdminData } from './search.admin.ts'
@@ -105,13 +105,14 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   function pinned(c: Calibration): Calibration {
     return config.matchThreshold === null ? c : { ...c, thresholds: { desk: config.matchThreshold, automatic: config.matchThreshold }, method: 'pinned' }
   }
-  function calibrate(target: Matcher, docs: MatchDocument[], signature: string): Calibration {
+  async function calibrate(target: Matcher, docs: MatchDocument[], signature: string): Promise<Calibration> {
     const started = performance.now()
-    // Entries go back with the tokens they were built from (the cache, saved just before).
-    const examples = libraryExamples(target, docs, { restore: (d) => { addAll(target, [d], signature) } })
+    // Entries go back with the tokens they were built from (the cache, saved just before). The old
+    // index keeps serving meanwhile: the examples give the event loop back every few questions.
+    const examples = await libraryExamplesAsync(target, docs, { restore: (d) => { addAll(target, [d], signature) } })
     // What agents did with real questions counts beside the library's own examples.
     settledSinceFit = 0
-    examples.push(...feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES)))
+    examples.push(...await feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES)))
     const c = fitCalibration(examples, config.matchMaxWrong)
     log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
     return c.method === 'library' ? pinned(c) : fallbackCalibration()
@@ -199,7 +200,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         }
         saveTokens(fresh, true)
         // Calibrated on the new index before it serves (the examples take entries out and put them back).
-        const nextCalibration = calibrate(next, docs, signature)
+        const nextCalibration = await calibrate(next, docs, signature)
         matcher = next
         calibration = nextCalibration
         matcherSignature = signature
