@@ -164,14 +164,18 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     schema: {
       tags, operationId: 'portalDisplay', summary: '切换大字模式（适老化）：记在一个 Cookie 里，再回到原页面', security: [],
       consumes: ['application/x-www-form-urlencoded', 'application/json'], body: S.DisplayBody,
-      response: { 303: { description: '回到原页面', type: 'null' }, ...S.publicErrors() },
+      response: {
+        200: { description: '已切换（非浏览器请求）', content: { 'application/json': { schema: Type.Object({ display: Type.String() }) } } },
+        303: { description: '已切换，回到原页面', type: 'null' }, ...S.publicErrors(),
+      },
     },
     config: { rateLimit: limits.small, readOnly: true, audit: false },
   }, async (req, reply) => {
     const cookie = req.body.display === 'large'
       ? `${DISPLAY_COOKIE}=large; Path=/; Max-Age=${YEAR}; SameSite=Lax; HttpOnly`
       : `${DISPLAY_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly`
-    return reply.header('set-cookie', cookie).redirect(req.body.back ?? '/', 303)
+    reply.header('set-cookie', cookie).header('cache-control', 'no-store')
+    return wantsHtml(req) ? reply.redirect(req.body.back ?? '/', 303) : reply.send({ display: req.body.display })
   })
 
   app.get('/replies', {
