@@ -90,7 +90,7 @@ export function askResultPage(r: AskResult, entry?: PublicEntry): Page {
 <dt>答复期限</dt><dd>${deadline(t.dueAt, t.dueAtProvisional)}（5 个工作日内）</dd>
 ${t.unitName ? html`<dt>承办单位</dt><dd>${t.unitName}</dd>` : ''}
 </dl>
-<p><strong>请记下编号和查询码，或截图保存。</strong>凭这两项可在“查询办理进度”查看答复；为保护您的隐私，查询码不会再次显示，也不会通过其他方式告知。</p>
+<p><strong>请记下编号和查询码，或截图保存。</strong>凭这两项可在“查询办理进度”查看答复。为保护您的隐私，查询码只在本页显示，不会通过其他方式告知，工作人员也无法查到。</p>
 </div>
 <p><a class="button" href="/follow?number=${encodeURIComponent(t.number)}">查询办理进度</a> <a href="/">返回首页</a></p>`,
   }

@@ -56,7 +56,8 @@ ${answer ? html`<section class="answer-top" aria-labelledby="answer-h">
 </section>` : ''}
 ${r.query && r.results.length === 0 ? html`<section class="empty" aria-live="polite"><h2>没有找到相关的问答</h2>
 <p>换个说法再试试，或者直接向我们提问，由政策制定单位答复。</p><p><a class="button" href="${askLink(r.query)}">向我们提问</a></p></section>` : ''}
-${r.results.length ? html`<section aria-labelledby="results-h"><h2 id="results-h">${answer ? '其他相关问答' : '相关问答'}（${r.results.length} 条）</h2>
+${r.query && !answer && r.results.length ? html`<p class="ask-more">没有找到确定的答复。看看下面可能相关的问答，或者<a href="${askLink(r.query)}">向我们提问</a>。</p>` : ''}
+${r.results.length ? html`<section aria-labelledby="results-h"><h2 id="results-h">${answer ? '其他相关问答' : '可能相关的问答'}（${r.results.length} 条）</h2>
 <ol class="entries results">${r.results.map((e) => html`<li>
 <a href="/qa/${e.entryId}">${e.question}</a>${e.inForce ? '' : expiredTag}
 <p class="excerpt">${e.excerpt}</p>

@@ -25,6 +25,13 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
     expect(found, `${page().url()}\n${found.map((v) => `${v.rule} ${v.target}: ${v.detail}`).join('\n')}`).toEqual([])
   }
 
+  it('has an accessibility check that finds unlabeled controls, skipped headings and low contrast', async () => {
+    await page().setContent(`<html><head><title>t</title></head><body><main><h1>a</h1><h3>b</h3>
+      <input type="text"><p style="color:#aaa;background:#fff">浅色文字</p><button></button></main></body></html>`)
+    const rules = new Set((await accessibilityViolations(page())).map((v) => v.rule))
+    expect([...rules].sort()).toEqual(['button-name', 'color-contrast', 'heading-order', 'html-has-lang', 'label'])
+  })
+
   it('searches with suggestions while typing, answers at once, and takes the feedback', async () => {
     await page().setViewportSize(PHONE)
     const { items: [entry] } = await apiCall<{ items: Entry[] }>(e.server.url, 'GET', '/entries?status=published&inForce=true&q=灵活就业&pageSize=1')
@@ -39,8 +46,9 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
     await options.first().waitFor()
     expect(await box.getAttribute('aria-expanded')).toBe('true')
     await accessible()
-    await box.fill(entry!.question)
     await box.press('Escape')
+    expect(await box.getAttribute('aria-expanded')).toBe('false')
+    await box.fill(entry!.question)
     await page().getByRole('button', { name: '搜索', exact: true }).click()
     const answer = page().locator('.answer-top')
     await answer.waitFor()
@@ -56,7 +64,8 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
 
   it('asks when nothing fits, gives a number and a code, and shows the reply once the unit has answered', async () => {
     await page().goto(`${e.server.url}/search?q=${encodeURIComponent('宠物狗走失了去哪里登记寻找')}`)
-    await page().getByRole('heading', { name: '没有找到相关的问答' }).waitFor()
+    await page().getByText('没有找到确定的答复').waitFor()
+    expect(await page().locator('.answer-top').count()).toBe(0)
     await page().getByRole('link', { name: '向我们提问' }).first().click()
     expect(await page().getByLabel('您的问题（必填）').inputValue()).toBe('宠物狗走失了去哪里登记寻找')
     await accessible()
@@ -79,7 +88,7 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
     if (t.status === 'registered') await apiCall(e.server.url, 'POST', `/tickets/${t.id}/assign`, { unitCode: 'zwb' })
     await apiCall(e.server.url, 'POST', `/tickets/${t.id}/answer`, { answer: '陈阿姨您好：可在“渝兴区宠物服务”平台登记走失信息，也可到所在镇街派出所报备。' })
 
-    await page().getByRole('link', { name: '查询办理进度' }).first().click()
+    await page().locator('main').getByRole('link', { name: '查询办理进度' }).click()
     expect(await page().getByLabel('编号').inputValue()).toBe(number)
     await page().getByLabel('查询码').fill(code.toLowerCase())
     await page().getByRole('button', { name: '查询' }).click()
@@ -144,6 +153,6 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
     await screenshot(page(), 'portal-large-phone')
     await page().getByRole('button', { name: '标准字号' }).click()
     await page().waitForSelector('html:not(.large)')
-    expect(visited.length).toBeGreaterThanOrEqual(12)
+    expect(new Set(visited).size).toBeGreaterThanOrEqual(9)
   })
 })

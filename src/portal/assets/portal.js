@@ -57,7 +57,8 @@
     if (e.key === 'ArrowDown') { e.preventDefault(); mark((active + 1) % items.length) }
     else if (e.key === 'ArrowUp') { e.preventDefault(); mark(active <= 0 ? items.length - 1 : active - 1) }
     else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); go(active) }
-    else if (e.key === 'Escape') { close() }
+    // Chromium clears a search field on Escape: only close the list.
+    else if (e.key === 'Escape') { e.preventDefault(); close() }
   })
   input.addEventListener('blur', function () { setTimeout(close, 100) })
 })()
