@@ -81,6 +81,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const kbPublic = createKbPublicReader({ db })
   const ticketsPublic = createTicketsPublicView({ db, privacy })
   const portal = createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic })
+  kb.onChange(() => portal.invalidate())
   const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic })
 
   const startHooks: (() => void | Promise<void>)[] = []

@@ -183,6 +183,16 @@ describe('public pages', () => {
     expect(missing.body).toContain('PORTAL_ENTRY_NOT_FOUND')
   })
 
+  it('stops serving an entry page as soon as the entry is archived, although pages are cached', async () => {
+    const id = await k.publishEntry({ unitCode: 'ybj', topicCode: 'medical', question: '门诊慢特病怎么申请认定？', answer: '到定点医院提交病历资料，由医保经办机构组织认定。' })
+    expect((await get(`/qa/${id}`)).statusCode).toBe(200)
+    expect((await get('/')).body).toContain('医疗')
+    const archived = await k.call({ method: 'POST', url: `/api/v1/entries/${id}/archive`, payload: { comment: '政策调整' } })
+    expect(archived.statusCode).toBe(200)
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await get(`/qa/${id}`)).statusCode).toBe(404)
+  })
+
   it('browses topics by how often their questions were asked', async () => {
     k.app.services.db.update(entries).set({ hitCount: 50 }).where(eq(entries.id, ids.startup)).run()
     const res = await get('/topics/employment')

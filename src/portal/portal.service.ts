@@ -17,6 +17,9 @@ export const EXCERPT = 90
 /** How long a shown answer can be rated, and how many shown answers are remembered for it. */
 export const FEEDBACK_TTL_MS = 30 * 60_000
 export const FEEDBACK_REMEMBERED = 20_000
+/** Pages that read many entries (home, topics, an entry with its related ones) are kept this long, or until the library changes. */
+export const PAGE_CACHE_MS = 60_000
+export const PAGE_CACHE_SIZE = 5_000
 
 export interface PortalServiceDeps {
   db: Db
@@ -46,6 +49,20 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
     if (shown.size > FEEDBACK_REMEMBERED) shown.delete(shown.keys().next().value!)
   }
 
+  // The home page counts and ranks every served entry: at 10,000 entries ~40 ms a time. Hit counts may
+  // lag by a minute; a change to the library (kb.onChange) clears it at once.
+  const pages = new Map<string, { at: number; value: unknown }>()
+  function cached<T>(key: string, make: () => T): T {
+    const at = now().getTime()
+    const hit = pages.get(key)
+    if (hit && at - hit.at < PAGE_CACHE_MS) return hit.value as T
+    const value = make()
+    pages.delete(key)
+    pages.set(key, { at, value })
+    if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!)
+    return value
+  }
+
   function checkQuery(q: string | undefined): string | undefined {
     const text = q?.trim()
     if (!text) return undefined
@@ -56,8 +73,11 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
   }
 
   return {
+    /** Forgets the cached pages: the library changed. */
+    invalidate() { pages.clear() },
+
     home() {
-      return { topics: kbPublic.topics(), mostAsked: kbPublic.mostAsked({ limit: 10 }).items }
+      return cached('home', () => ({ topics: kbPublic.topics(), mostAsked: kbPublic.mostAsked({ limit: 10 }).items }))
     },
 
     /**
@@ -113,17 +133,20 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
     },
 
     entry(id: number) {
-      const entry = kbPublic.entry(id)
-      if (!entry) throw new PortalEntryNotFoundError()
-      return { entry, related: kbPublic.related(entry, 6) }
+      const found = cached(`entry:${id}`, () => {
+        const entry = kbPublic.entry(id)
+        return entry ? { entry, related: kbPublic.related(entry, 6) } : null
+      })
+      if (!found) throw new PortalEntryNotFoundError()
+      return found
     },
 
     topic(code: string, page: number) {
       const topic = kbPublic.topic(code)
       if (!topic) throw new PortalTopicNotFoundError()
       const pageSize = 20
-      const { items, total } = kbPublic.mostAsked({ topicCode: code, limit: pageSize, offset: (page - 1) * pageSize })
-      return { topic, items, total, page, pageSize, topics: kbPublic.topics() }
+      const { items, total } = cached(`topic:${code}:${page}`, () => kbPublic.mostAsked({ topicCode: code, limit: pageSize, offset: (page - 1) * pageSize }))
+      return { topic, items, total, page, pageSize }
     },
 
     document(id: number) {
