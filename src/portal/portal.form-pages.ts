@@ -75,7 +75,7 @@ export function askResultPage(r: AskResult, entry?: PublicEntry): Page {
 <div class="answer">${paragraphs(entry.answer)}</div><p class="meta">答复单位：${entry.unit.name}</p></section>
 <section aria-labelledby="more-h"><h2 id="more-h">没有解答您的问题？</h2>
 <p>请再说明一下您的情况，我们交给政策制定单位人工答复。</p>
-<p><a class="button" href="/ask?person=1">请工作人员答复</a></p></section>`,
+<p><a class="button" href="/ask?person=1&amp;q=${encodeURIComponent(r.question)}">请工作人员答复</a></p></section>`,
     }
   }
   const t = r as Extract<AskResult, { outcome: 'ticketed' }>

@@ -28,7 +28,7 @@ export interface IntakeDeps {
 }
 
 export type AskResult =
-  | { outcome: 'answered'; entryId: number; matchId: string | null; consultationId: number }
+  | { outcome: 'answered'; entryId: number; matchId: string | null; consultationId: number; question: string }
   | { outcome: 'ticketed'; number: string; code: string; dueAt: string; dueAtProvisional: boolean; unitName: string; kind: 'question' | 'suggestion'; replayed: boolean }
 
 export function createPortalIntake({ db, auth, consultations, ticketsPublic }: IntakeDeps) {
@@ -58,7 +58,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic }: I
   function resultOf(consultationId: number, code: string, replayed: boolean): AskResult {
     const c = db.select().from(consultationsTable).where(eq(consultationsTable.id, consultationId)).get()!
     return c.outcome === 'answered'
-      ? { outcome: 'answered', entryId: c.answeredEntryId!, matchId: c.matchId, consultationId }
+      ? { outcome: 'answered', entryId: c.answeredEntryId!, matchId: c.matchId, consultationId, question: c.question }
       : ticketedResult(consultationId, code, replayed)
   }
 

@@ -139,6 +139,9 @@ describe('public pages', () => {
   it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
     const res = await post('/ask', { question: LIBRARY.startup.question })
     expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })
+    const page = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: `${LIBRARY.startup.question} ` }) })
+    expect(page.body).toContain('已为您找到答复')
+    expect(page.body).toContain(`/ask?person=1&amp;q=${encodeURIComponent(LIBRARY.startup.question)}`)
     const person = await post('/ask', { question: LIBRARY.startup.question, person: '1' })
     expect(person.json().outcome).toBe('ticketed')
   })
