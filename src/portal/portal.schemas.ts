@@ -9,11 +9,8 @@ const Ref = Type.Object({ code: Type.String(), name: Type.String() })
 const HtmlPage = Type.String({ description: 'HTML 页面' })
 export const Html200 = { 200: { description: 'HTML 页面', content: { 'text/html': { schema: HtmlPage } } } }
 
-const PublicError = Type.Object({
-  statusCode: Type.Integer(), code: Type.String(), message: Type.String(),
-  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-}, { description: '错误（浏览器请求时为 HTML 页面）' })
-const errorOf = (description: string) => ({ description, content: { 'application/json': { schema: PublicError }, 'text/html': { schema: HtmlPage } } })
+// The service's one error shape (the shared `Error` schema); a browser gets the same as an HTML page.
+const errorOf = (description: string) => ({ description, content: { 'application/json': { schema: Type.Ref('Error') }, 'text/html': { schema: HtmlPage } } })
 export const publicErrors = (...statuses: (400 | 404 | 409 | 410 | 413 | 429)[]) =>
   Object.fromEntries([400, 429, ...statuses].map((s) => [s, errorOf(String(s))]))
 
