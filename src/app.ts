@@ -32,6 +32,10 @@ import { integrationsRoutes } from './integrations/integrations.routes.ts'
 // routes imports: stats
 import { supervisionRoutes } from './stats/index.ts'
 
+// routes imports: portal
+import { portalRoutes } from './portal/portal.routes.ts'
+import { answerFeedbackRoutes } from './search/answer-feedback.routes.ts'
+
 // routes imports: audit and security
 import { securityHeadersPlugin, securityPlugin } from './plugins/security.ts'
 import { auditRoutes } from './audit/audit.routes.ts'
@@ -54,6 +58,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const app = Fastify({
     logger: withRequestLog(logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] }),
     bodyLimit: HTTP_LIMITS.bodyLimit,
+    trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: HTTP_LIMITS.maxParamLength },
     http: { maxHeaderSize: HTTP_LIMITS.maxHeaderBytes },
     // Refusals before routing answer in the one error shape, in Chinese (plugins/http-errors.ts).
@@ -75,6 +80,8 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
   await app.register(systemRoutes, { services })
   await app.register(consoleRoutes)
+  // routes: portal (the public pages at /, no token)
+  await app.register(portalRoutes, { portal: services.portal, intake: services.portalIntake, config })
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
@@ -97,6 +104,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
+
+    // routes: portal (the matcher owner's view of the public's feedback)
+    await api.register(answerFeedbackRoutes, { answerFeedback: services.answerFeedback })
 
     // routes: audit and security
     await api.register(proposalsRoutes, { proposals: services.proposals })

@@ -40,6 +40,19 @@ export interface Config {
   }
   /** Requests per minute for the integration role. */
   readonly integrationRateLimit: number
+  /** The public 政策问答 pages: the district's name, the pages' title and the contact line under every page. */
+  readonly portal: { readonly districtName: string; readonly title: string; readonly contact: string }
+  /**
+   * Limits per client address on the public pages: questions and suggestions per hour
+   * (PORTAL_ASK_LIMIT), page views per minute (PORTAL_READ_LIMIT); searches, lookups and feedback
+   * get shares of these (portal.routes.ts).
+   */
+  readonly portalLimits: { readonly askPerHour: number; readonly readsPerMinute: number }
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): behind the district's reverse proxy the client address comes
+   * from X-Forwarded-For, which the public pages' rate limits and duplicate check are keyed on.
+   */
+  readonly trustProxy: boolean | string
 }
 
 export class ConfigError extends Error {
@@ -88,6 +101,12 @@ export const DEFAULTS = {
   WEBHOOK_POLL_INTERVAL_MS: '1000',
   WEBHOOK_ALLOWED_HOSTS: '',
   INTEGRATION_RATE_LIMIT: '600',
+  PORTAL_DISTRICT_NAME: '本区',
+  PORTAL_TITLE: '',
+  PORTAL_CONTACT: '政策咨询请拨打 12345 政务服务便民热线',
+  TRUST_PROXY: '',
+  PORTAL_ASK_LIMIT: '20',
+  PORTAL_READ_LIMIT: '300',
 } as const
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -147,6 +166,21 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     if (!parseAllowedHost(entry)) problems.push(`WEBHOOK_ALLOWED_HOSTS：${entry} 应为主机名、IP 地址或 CIDR 网段（如 hooks.intra.example、10.0.0.8、10.20.0.0/16）`)
   }
 
+  const portalText = (name: 'PORTAL_DISTRICT_NAME' | 'PORTAL_TITLE' | 'PORTAL_CONTACT', max: number) => {
+    const value = get(name)
+    if ([...value].length > max || /[\u0000-\u001F\u007F<>]/.test(value)) problems.push(`${name}：至多 ${max} 个字符，不能含控制字符或尖括号`)
+    return value
+  }
+  const districtName = portalText('PORTAL_DISTRICT_NAME', 40)
+  const portalTitle = portalText('PORTAL_TITLE', 60) || `${districtName}政策问答`
+  const portalContact = portalText('PORTAL_CONTACT', 200)
+  const trustProxyRaw = get('TRUST_PROXY')
+  const trustProxy: boolean | string = trustProxyRaw === '' || trustProxyRaw === 'false' || trustProxyRaw === '0' ? false
+    : trustProxyRaw === 'true' || trustProxyRaw === '1' ? true : trustProxyRaw
+  if (typeof trustProxy === 'string' && !trustProxy.split(',').every((e) => parseAllowedHost(e) && 'address' in parseAllowedHost(e)!)) {
+    problems.push(`TRUST_PROXY=${trustProxyRaw}：应为 true、false，或以逗号分隔的代理地址 / CIDR 网段（如 10.0.0.8,10.20.0.0/16）`)
+  }
+
   const config: Config = {
     port,
     host: get('HOST'),
@@ -172,6 +206,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       allowedHosts,
     },
     integrationRateLimit: int('INTEGRATION_RATE_LIMIT', 1, 1_000_000),
+    portal: { districtName, title: portalTitle, contact: portalContact },
+    portalLimits: { askPerHour: int('PORTAL_ASK_LIMIT', 1, 1_000_000), readsPerMinute: int('PORTAL_READ_LIMIT', 10, 1_000_000) },
+    trustProxy,
     ...overrides,
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -180,5 +217,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
 /** A configuration for tests: in-memory database, no demo data, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0' }, overrides)
+  // The public pages' limits per address would throttle test suites that send everything from 127.0.0.1.
+  return loadConfig({
+    DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0',
+    PORTAL_ASK_LIMIT: '1000000', PORTAL_READ_LIMIT: '1000000',
+  }, overrides)
 }

@@ -28,6 +28,13 @@ import { createLedgerService, createPublicationsService, createStatsService } fr
 // imports: proposals
 import { createProposalsService } from './proposals/proposals.service.ts'
 
+// imports: portal
+import { createAnswerFeedbackService } from './search/answer-feedback.service.ts'
+import { createKbPublicReader } from './kb/kb.public.ts'
+import { createTicketsPublicView } from './tickets/tickets.public.ts'
+import { createPortalService } from './portal/portal.service.ts'
+import { createPortalIntake } from './portal/portal.intake.ts'
+
 // imports: audit and security
 import { createAuditService } from './audit/audit.service.ts'
 
@@ -74,6 +81,14 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const ledger = createLedgerService({ db, privacy })
   const publications = createPublicationsService({ db, privacy })
 
+  // services: portal
+  const answerFeedback = createAnswerFeedbackService({ db })
+  const kbPublic = createKbPublicReader({ db })
+  const ticketsPublic = createTicketsPublicView({ db, privacy })
+  const portal = createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic })
+  kb.onChange(() => portal.invalidate())
+  const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic })
+
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
 
@@ -112,6 +127,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: stats
     stats, ledger, publications,
+
+    // exports: portal
+    answerFeedback, kbPublic, ticketsPublic, portal, portalIntake,
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },

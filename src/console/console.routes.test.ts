@@ -13,9 +13,9 @@ describe('web console', () => {
     expect(res.body).toContain('政策咨询问答库')
   })
 
-  it('redirects / to the console', async () => {
-    const res = await t.call({ method: 'GET', url: '/', token: null })
-    expect(res.statusCode).toBe(302)
-    expect(res.headers.location).toBe('/console/')
+  it('leaves / to the public pages', async () => {
+    const res = await t.call({ method: 'GET', url: '/', token: null, headers: { accept: 'text/html' } })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('href="/console/"')
   })
 })

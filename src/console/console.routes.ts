@@ -10,7 +10,7 @@ export async function consoleRoutes(app: FastifyInstance) {
   // The page and its assets hold no data: people sign in inside it with their token.
   app.addHook('onRoute', (route) => { route.config = { ...route.config, roles: 'public' } })
   const built = existsSync(`${CONSOLE_DIR}/index.html`)
-  app.get('/', { config: { roles: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'))
+  // `/` is the public 政策问答 pages (src/portal); the console lives at /console/ only.
   if (!built) {
     app.log.warn('web console not built: run `npm run build:console`')
     app.get('/console/', { config: { roles: 'public' }, schema: { hide: true } }, async (_req, reply) =>

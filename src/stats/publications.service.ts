@@ -1,5 +1,5 @@
 // H1: the monthly list of representative consultations and replies, de-identified for publication.
-import { asc, eq } from 'drizzle-orm'
+import { asc, count, desc, eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
 import { consultations, tickets } from '../consultations/consultations.table.ts'
@@ -31,6 +31,10 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
 
   return {
     list,
+
+    /** Months that have a list, newest first, with the number of items in each. */
+    months: () => db.select({ month: publicationItems.month, items: count() }).from(publicationItems)
+      .groupBy(publicationItems.month).orderBy(desc(publicationItems.month)).all(),
 
     /**
      * Adds tickets to a month's list, de-identified on the way in. Choosing a ticket already on the

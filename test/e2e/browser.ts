@@ -17,12 +17,12 @@ export interface E2E { server: RunningServer; browser: Browser; page: Page; dir:
 
 let screenshotDir = ''
 
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'qa-e2e-'))
   screenshotDir = SCREENSHOTS ?? join(dir, 'screens')
   // The server (migrations, demo data, search index) and Chromium start side by side.
   const [server, browser] = await Promise.all([
-    startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none' }),
+    startServer(join(dir, 'e2e.sqlite'), E2E_ADMIN, null, { SEED_DEMO: '1', AUTO_ANSWER_CHANNELS: 'none', ...env }),
     chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

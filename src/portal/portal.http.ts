@@ -1,0 +1,117 @@
+// The HTTP plumbing of the public pages: form bodies, HTML or JSON, the display cookie, limits, errors.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../config.ts'
+import { describeValidationError } from '../plugins/errors.ts'
+import { fromRoot } from '../paths.ts'
+import { FIELD_LABELS } from './portal.forms.ts'
+import { layout, type FieldError, type Page, type PageContext, type Site } from './portal.layout.ts'
+import { errorPage } from './portal.pages.ts'
+import { PortalRateLimitedError } from './portal.errors.ts'
+
+/** A form carries a question of up to 2,000 characters, ~18 KB once percent-encoded. */
+export const FORM_BODY_LIMIT = 64 * 1024
+export const DISPLAY_COOKIE = 'pqa_display'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Renders the page of a refused form again, with the problems (public pages only). */
+    portalForm?: (req: FastifyRequest, errors: FieldError[], message: string) => Page
+  }
+}
+
+export interface Assets { css: { body: string; etag: string }; js: { body: string; etag: string } }
+
+export function loadAssets(): Assets {
+  const read = (name: string) => {
+    const body = readFileSync(fromRoot('src/portal/assets', name), 'utf8')
+    return { body, etag: createHash('sha256').update(body).digest('hex').slice(0, 16) }
+  }
+  return { css: read('portal.css'), js: read('portal.js') }
+}
+
+export function siteOf(config: Pick<Config, 'portal'>, assets: Assets): Site {
+  return {
+    title: config.portal.title, districtName: config.portal.districtName, contact: config.portal.contact,
+    assets: { css: `/assets/portal.css?v=${assets.css.etag}`, js: `/assets/portal.js?v=${assets.js.etag}` },
+  }
+}
+
+/** A browser asks for HTML; anything else (a script, the district site's own front end) gets JSON. */
+export const wantsHtml = (req: FastifyRequest) => /\btext\/html\b/.test(req.headers.accept ?? '')
+
+export function pageContext(req: FastifyRequest, site: Site): PageContext {
+  const cookie = req.headers.cookie ?? ''
+  const large = cookie.split(';').some((c) => c.trim() === `${DISPLAY_COOKIE}=large`)
+  return { site, large, path: req.url.length <= 500 ? req.url : req.url.split('?')[0]!.slice(0, 500) }
+}
+
+export type CachePolicy = 'public' | 'no-store'
+
+/** Sends a page. Public pages may be cached briefly; pages with a form nonce or a private answer never. */
+export function sendPage(req: FastifyRequest, reply: FastifyReply, site: Site, page: Page, { status = 200, cache = 'no-store' as CachePolicy } = {}): void {
+  reply.status(status).type('text/html; charset=utf-8')
+    .header('cache-control', cache === 'public' ? 'public, max-age=300' : 'no-store')
+    // The large-type class is rendered from the cookie: caches must keep the two versions apart.
+    .header('vary', 'Cookie, Accept')
+  reply.send(layout(pageContext(req, site), page))
+}
+
+/** Form bodies as objects of strings; blank fields are left out, as if not filled in. */
+export function registerFormParser(app: FastifyInstance) {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
+    const entries = [...new URLSearchParams(body as string)].filter(([, v]) => v.trim() !== '')
+      // Codes and phone numbers typed with a Chinese input method arrive full-width.
+      .map(([k, v]) => [k, ['phone', 'number', 'code'].includes(k) ? v.normalize('NFKC').trim() : v] as const)
+    // fromEntries defines own properties: a field named __proto__ stays a field (and is refused as unknown).
+    done(null, Object.fromEntries(entries))
+  })
+}
+
+interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
+
+/** A validation error in a citizen's words, naming the field by its label. */
+export function formFieldErrors(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((e) => {
+    const { field } = describeValidationError(e as AjvError, error.validationContext ?? 'body')
+    const label = FIELD_LABELS[field] ?? field
+    const p = (e as AjvError).params
+    switch ((e as AjvError).keyword) {
+      case 'required': return { field, message: `请填写${label}` }
+      case 'maxLength': return { field, message: `${label}不能超过 ${p.limit} 个字` }
+      case 'additionalProperties': return { field, message: '表单中有无法识别的项，请刷新页面后重新填写' }
+      case 'enum': case 'const': return { field, message: `请从选项中选择${label}` }
+      default: return { field, message: `${label}格式不正确或含有无法识别的字符` }
+    }
+  })
+}
+
+/**
+ * The public pages' errors: a browser gets a page (the form again, with its problems, where there is
+ * one), anything else the service's one JSON error shape, by rethrowing to the root error handler.
+ */
+export function registerErrorPages(app: FastifyInstance, site: Site) {
+  app.setErrorHandler((error: FastifyError & { details?: FieldError[] }, req, reply) => {
+    const status = error.statusCode ?? 500
+    if (!wantsHtml(req) || status >= 500) throw error
+    const errors = error.validation ? formFieldErrors(error) : Array.isArray(error.details) ? error.details : []
+    const code = error.validation ? 'VALIDATION_FAILED' : status === 429 ? (error.code ?? 'RATE_LIMITED') : error.code ?? 'BAD_REQUEST'
+    const message = error.validation ? errors.map((e) => e.message).join('；') : error.message
+    const form = req.routeOptions.config?.portalForm
+    const page = form && status !== 404 ? form(req, errors, message) : errorPage(status, code, message)
+    reply.header('x-error-code', code)
+    sendPage(req, reply, site, page, { status })
+  })
+}
+
+/** A limit per client address (req.ip: set TRUST_PROXY behind a reverse proxy), refused in Chinese. */
+export function perAddress(max: number, timeWindow: number) {
+  return {
+    max, timeWindow,
+    // The root limiter lets everyone but integrations through; here every anonymous address counts.
+    allowList: () => false,
+    keyGenerator: (req: FastifyRequest) => `portal:${req.ip}`,
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) => new PortalRateLimitedError(Math.max(1, Math.ceil(ctx.ttl / 1000))),
+  }
+}

@@ -1,0 +1,132 @@
+// Questions and suggestions from the public pages: the same intake as every channel (channel
+// `portal`), behind the abuse rules that need no outside service, and the asker's lookup.
+import { randomBytes } from 'node:crypto'
+import { and, eq, gte, inArray } from 'drizzle-orm'
+import type { Actor, AuthService } from '../auth/auth.service.ts'
+import type { Db } from '../db/client.ts'
+import { consultations as consultationsTable, tickets } from '../consultations/consultations.table.ts'
+import type { ConsultationsService } from '../consultations/consultations.service.ts'
+import type { TicketsPublicView } from '../tickets/tickets.public.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { portalSecrets, portalSubmissions } from './portal.table.ts'
+import { codeMatches, formatCode, hmac, lookupCode, newNonce, normalizeCode, normalizeTicketNumber, questionKey, sha256 } from './portal.codes.ts'
+import { PortalDuplicateError, PortalInvalidInputError, PortalLookupFailedError, PortalSpamSuspectedError } from './portal.errors.ts'
+import { checkAsk, type AskForm } from './portal.forms.ts'
+
+/** How long the same question from the same address counts as a duplicate. */
+export const DUPLICATE_WINDOW_MS = 24 * 3600_000
+/** The name of the revoked token that registers the public pages' consultations (nobody can sign in with it). */
+export const PORTAL_ACTOR_NAME = '政务公开专区（公众页面，不可登录）'
+
+export interface ClientInfo { ip: string }
+
+export interface IntakeDeps {
+  db: Db
+  auth: Pick<AuthService, 'createToken' | 'revokeToken'>
+  consultations: Pick<ConsultationsService, 'submit'>
+  ticketsPublic: Pick<TicketsPublicView, 'ofConsultation'>
+}
+
+export type AskResult =
+  | { outcome: 'answered'; entryId: number; matchId: string | null; consultationId: number; question: string }
+  | { outcome: 'ticketed'; number: string; code: string; dueAt: string; dueAtProvisional: boolean; unitName: string; kind: 'question' | 'suggestion'; replayed: boolean }
+
+export function createPortalIntake({ db, auth, consultations, ticketsPublic }: IntakeDeps) {
+  let keys: { secret: string; actor: Actor } | undefined
+
+  /** The portal's secret and its registering token, made once (inside the caller's transaction). */
+  function portalKeys() {
+    if (keys) return keys
+    let row = db.select().from(portalSecrets).where(eq(portalSecrets.id, 1)).get()
+    if (!row) {
+      const token = auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`)
+      // The secret is thrown away and the token revoked: it only names who registered these consultations.
+      auth.revokeToken(token.id)
+      row = db.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning().get()
+    }
+    keys = { secret: row.secret, actor: { tokenId: row.actorTokenId, role: 'integration', name: PORTAL_ACTOR_NAME, unitId: null, reviewStep: null } }
+    return keys
+  }
+
+  const clientHash = (ip: string) => hmac(portalKeys().secret, `client:${ip}`).toString('hex')
+
+  function ticketedResult(consultationId: number, code: string, replayed: boolean): AskResult {
+    const t = ticketsPublic.ofConsultation(consultationId)!
+    return { outcome: 'ticketed', number: t.number, code: formatCode(code), dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, unitName: t.unitName, kind: t.kind, replayed }
+  }
+
+  function resultOf(consultationId: number, code: string, replayed: boolean): AskResult {
+    const c = db.select().from(consultationsTable).where(eq(consultationsTable.id, consultationId)).get()!
+    return c.outcome === 'answered'
+      ? { outcome: 'answered', entryId: c.answeredEntryId!, matchId: c.matchId, consultationId, question: c.question }
+      : ticketedResult(consultationId, code, replayed)
+  }
+
+  /** The same question, ticketed from the same address within the window: its ticket number. */
+  function duplicateOf(client: string, key: string): string | undefined {
+    const since = new Date(Date.now() - DUPLICATE_WINDOW_MS).toISOString()
+    const earlier = db.select({ consultationId: portalSubmissions.consultationId }).from(portalSubmissions)
+      .where(and(eq(portalSubmissions.clientHash, client), eq(portalSubmissions.questionKey, key), gte(portalSubmissions.createdAt, since))).all()
+    if (earlier.length === 0) return undefined
+    return db.select({ number: tickets.number }).from(tickets)
+      .where(inArray(tickets.consultationId, earlier.map((e) => e.consultationId))).get()?.number
+  }
+
+  function submit(form: AskForm, client: ClientInfo, target: { kind: 'question' | 'suggestion'; policyDocumentId?: number }): AskResult {
+    if (form.website) throw new PortalSpamSuspectedError()
+    const clean = checkAsk(form, target.kind)
+    const nonce = form.nonce ?? newNonce()
+    const { secret, actor } = portalKeys()
+    const code = lookupCode(secret, nonce)
+    const nonceHash = sha256(nonce)
+    // The same form sent again (a double click, a reload after a lost answer): the first result.
+    const replay = db.select().from(portalSubmissions).where(eq(portalSubmissions.nonceHash, nonceHash)).get()
+    if (replay) return resultOf(replay.consultationId, code, true)
+    const key = questionKey(`${target.policyDocumentId ?? ''}:${clean.question}`)
+    const who = clientHash(client.ip)
+    const duplicate = duplicateOf(who, key)
+    if (duplicate) throw new PortalDuplicateError(duplicate)
+    return db.transaction(() => {
+      const { result } = consultations.submit({
+        channel: 'portal', kind: target.kind, question: clean.question,
+        ...(target.policyDocumentId ? { policyDocumentId: target.policyDocumentId } : {}),
+        ...(clean.person ? { openTicket: true } : {}),
+        asker: { ...(clean.name ? { name: clean.name } : {}), ...(clean.phone ? { phone: clean.phone } : {}), ...(clean.preferredReply ? { preferredReply: clean.preferredReply } : {}) },
+      }, actor)
+      const consultationId = result.consultation.id
+      // Only a ticket blocks the same question again: an answer at once may still be followed by "ask a person".
+      db.insert(portalSubmissions).values({
+        consultationId, kind: target.kind, nonceHash, codeHash: sha256(code), clientHash: who,
+        questionKey: result.ticket ? key : `answered:${key}`,
+      }).run()
+      return result.ticket ? ticketedResult(consultationId, code, false) : resultOf(consultationId, code, false)
+    })
+  }
+
+  return {
+    ask: (form: AskForm, client: ClientInfo) => submit(form, client, { kind: 'question' }),
+    suggest: (policyDocumentId: number, form: AskForm, client: ClientInfo) => submit(form, client, { kind: 'suggestion', policyDocumentId }),
+
+    /**
+     * The asker's view of a submission: its ticket's progress and answer. An unknown number and a
+     * wrong code get the same refusal, so the page never says which numbers exist.
+     */
+    follow(input: { number?: string; code?: string }) {
+      const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
+      if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
+      const number = normalizeTicketNumber(input.number!)
+      const code = normalizeCode(input.code!)
+      if (!number || !code) throw new PortalLookupFailedError()
+      const row = db.select({ codeHash: portalSubmissions.codeHash, consultationId: portalSubmissions.consultationId }).from(tickets)
+        .innerJoin(portalSubmissions, eq(portalSubmissions.consultationId, tickets.consultationId))
+        .where(eq(tickets.number, number)).get()
+      if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
+      return ticketsPublic.ofConsultation(row.consultationId)!
+    },
+
+    /** A fresh nonce for a form being shown. */
+    newNonce,
+  }
+}
+
+export type PortalIntake = ReturnType<typeof createPortalIntake>

@@ -1,0 +1,282 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
+import { answerFeedback } from '../search/answer-feedback.table.ts'
+import { consultations } from '../consultations/consultations.table.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
+import { publicationItems } from '../stats/stats.table.ts'
+
+const HTML = { accept: 'text/html,application/xhtml+xml' }
+const form = (fields: Record<string, string>) => ({
+  payload: new URLSearchParams(fields).toString(),
+  headers: { ...HTML, 'content-type': 'application/x-www-form-urlencoded' },
+})
+const between = (body: string, a: string, b: string) => body.slice(body.indexOf(a), body.indexOf(b, body.indexOf(a)))
+
+describe('public pages', () => {
+  let k: Kit
+  let ids: Awaited<ReturnType<Kit['library']>>
+  beforeAll(async () => {
+    // A pinned threshold: the five-entry library is too small to calibrate the automatic level on.
+    k = await createKit({ matchThreshold: 0.5 })
+    ids = await k.library()
+  })
+  afterAll(async () => { await k.close() })
+  const get = (url: string, headers: Record<string, string> = HTML) => k.app.inject({ method: 'GET', url, headers })
+  const post = (url: string, payload: object) => k.app.inject({ method: 'POST', url, payload })
+
+  it('serves search without a token and puts a confident answer on top, with the question, the unit and the feedback buttons', async () => {
+    const res = await get(`/search?q=${encodeURIComponent(LIBRARY.pension.question)}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toContain('text/html')
+    expect(res.headers['set-cookie']).toBeUndefined()
+    const top = between(res.body, 'class="answer-top"', '</section>')
+    expect(top).toContain(LIBRARY.pension.answer)
+    expect(top).toContain('区人力社保局')
+    expect(top).toContain('这是否解答了您的问题？')
+    expect(top).toContain(`name="entryId" value="${ids.pension}"`)
+  })
+
+  it('lists candidates without an answer on top when the match is not confident, and offers to ask', async () => {
+    const res = await get(`/search?q=${encodeURIComponent('社保和养老的事情')}`)
+    expect(res.body).not.toContain('class="answer-top"')
+    expect(res.body).toContain('/ask?q=')
+    const none = await get(`/search?q=${encodeURIComponent('？？？')}`)
+    expect(none.body).toContain('没有找到相关的问答')
+  })
+
+  it('records "yes" for the matcher (query, entry, verdict), counts a use, and keeps only the first verdict', async () => {
+    const page = await get(`/search?q=${encodeURIComponent(LIBRARY.unemployment.question)}`)
+    const matchId = /name="matchId" value="([^"]+)"/.exec(page.body)![1]!
+    const before = k.app.services.db.select().from(entries).where(eq(entries.id, ids.unemployment)).get()!.hitCount
+    const yes = await k.app.inject({ method: 'POST', url: '/feedback', ...form({ matchId, entryId: String(ids.unemployment), verdict: 'helpful' }) })
+    expect(yes.statusCode).toBe(200)
+    expect(yes.body).toContain('感谢您的反馈')
+    const rows = k.app.services.db.select().from(answerFeedback).where(eq(answerFeedback.matchId, matchId)).all()
+    expect(rows).toMatchObject([{ entryId: ids.unemployment, verdict: 'helpful', channel: 'portal', query: LIBRARY.unemployment.question }])
+    expect(rows[0]!.probability).toBeGreaterThanOrEqual(0.5)
+    expect(k.app.services.db.select().from(entries).where(eq(entries.id, ids.unemployment)).get()!.hitCount).toBe(before + 1)
+    const again = await post('/feedback', { matchId, entryId: String(ids.unemployment), verdict: 'not_helpful' })
+    expect(again.json()).toEqual({ recorded: false, verdict: 'not_helpful' })
+    const listed = await k.call({ method: 'GET', url: `/api/v1/answer-feedback?entryId=${ids.unemployment}` })
+    expect(listed.json()).toMatchObject({ total: 1, summary: { helpful: 1, notHelpful: 0 } })
+  })
+
+  it('records "no" as a miss for the library and offers the ask form with the question', async () => {
+    const page = await get(`/search?q=${encodeURIComponent(LIBRARY.remote.question)}`)
+    const matchId = /name="matchId" value="([^"]+)"/.exec(page.body)![1]!
+    const no = await k.app.inject({ method: 'POST', url: '/feedback', ...form({ matchId, entryId: String(ids.remote), verdict: 'not_helpful' }) })
+    expect(no.body).toContain(`/ask?person=1&amp;q=${encodeURIComponent(LIBRARY.remote.question)}`)
+    expect(k.app.services.search.listMisses().items.map((m: { question: string }) => m.question)).toContain(LIBRARY.remote.question)
+  })
+
+  it('refuses feedback on an answer it never showed', async () => {
+    const res = await post('/feedback', { matchId: 'not-shown', entryId: String(ids.pension), verdict: 'helpful' })
+    expect(res.statusCode).toBe(410)
+    expect(res.json().code).toBe('PORTAL_FEEDBACK_EXPIRED')
+  })
+
+  it('suggests questions of entries in force as one types', async () => {
+    const res = await get(`/suggest?q=${encodeURIComponent('失业保险')}`, {})
+    expect(res.json().items).toContainEqual({ entryId: ids.unemployment, question: LIBRARY.unemployment.question })
+  })
+
+  it('takes a question through the intake as a portal consultation: a ticket number and a lookup code, the status, then the unit\'s answer', async () => {
+    const res = await post('/ask', { question: '我在外地交过三年社保，回本区创业能拿补贴吗？', name: '张三', phone: '13812345678', preferredReply: 'sms' })
+    expect(res.statusCode).toBe(201)
+    const { ticket } = res.json()
+    expect(ticket.number).toMatch(/^ZX\d{8}-\d{4}$/)
+    expect(ticket.code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+    const c = k.app.services.db.select().from(consultations).orderBy(consultations.id).all().at(-1)!
+    expect(c).toMatchObject({ channel: 'portal', kind: 'question', askerPhone: '13812345678', preferredReply: 'sms', outcome: 'ticketed' })
+
+    const pending = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number.toLowerCase(), code: ticket.code.replace('-', ' ') }) })
+    expect(pending.statusCode).toBe(200)
+    expect(pending.headers['cache-control']).toBe('no-store')
+    expect(pending.body).toContain('承办单位答复后')
+    expect(pending.body).not.toContain('13812345678')
+
+    const ticketId = (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${ticket.number}` })).json().items[0].id
+    const held = (await k.ticket(ticketId)).body
+    if (held.status === 'registered') expect((await k.act(ticketId, 'assign', { unitCode: 'rsj' })).status).toBe(200)
+    else if (held.unit.code !== 'rsj') expect((await k.act(ticketId, 'reassign', { unitCode: 'rsj', reason: '人社业务' })).status).toBe(200)
+    const answered = await k.act(ticketId, 'answer', { answer: '张三您好，可以申请。请持营业执照到区就业服务中心办理，有疑问请拨打 13812345678 联系我们。' }, k.tokens.rsj)
+    expect(answered.status).toBe(200)
+    const replied = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.code }) })
+    const answer = between(replied.body, 'id="ans-h"', '</section>')
+    expect(answer).toContain('请持营业执照到区就业服务中心办理')
+    expect(replied.body).not.toContain('13812345678')
+    expect(replied.body).not.toContain('张三')
+    expect(replied.body).toContain('data-slot="rating"')
+
+    const wrong = await post('/follow', { number: ticket.number, code: 'AAAA-AAAA' })
+    expect(wrong.statusCode).toBe(404)
+    expect(wrong.json().code).toBe('PORTAL_LOOKUP_FAILED')
+    const unknown = await post('/follow', { number: 'ZX20200101-0001', code: ticket.code })
+    expect(unknown.json().code).toBe('PORTAL_LOOKUP_FAILED')
+  })
+
+  it('shows the code on the page once, and the same page again when the same form is sent twice', async () => {
+    const askPage = await get('/ask?q=' + encodeURIComponent('预填的问题'))
+    expect(askPage.headers['cache-control']).toBe('no-store')
+    expect(askPage.body).toContain('>预填的问题</textarea>')
+    const nonce = /name="nonce" value="([^"]+)"/.exec(askPage.body)![1]!
+    const fields = { nonce, question: '残疾人就业有哪些扶持政策，去哪里咨询？', preferredReply: 'mailbox' }
+    const first = await k.app.inject({ method: 'POST', url: '/ask', ...form(fields) })
+    expect(first.statusCode).toBe(201)
+    const code = /class="code-value">([^<]+)</.exec(first.body)![1]
+    const count = k.app.services.db.select().from(consultations).all().length
+    const second = await k.app.inject({ method: 'POST', url: '/ask', ...form(fields) })
+    expect(/class="code-value">([^<]+)</.exec(second.body)![1]).toBe(code)
+    expect(k.app.services.db.select().from(consultations).all().length).toBe(count)
+    // The same question again from the same address, in a new form: a duplicate, named by its number.
+    const dup = await post('/ask', { question: '残疾人就业有哪些扶持政策，去哪里咨询？' })
+    expect(dup.statusCode).toBe(409)
+    expect(dup.json().code).toBe('PORTAL_DUPLICATE')
+    expect(dup.json().message).toMatch(/ZX\d{8}-\d{4}/)
+  })
+
+  it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
+    const res = await post('/ask', { question: LIBRARY.startup.question })
+    expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })
+    const page = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: `${LIBRARY.startup.question} ` }) })
+    expect(page.body).toContain('已为您找到答复')
+    expect(page.body).toContain(`/ask?person=1&amp;q=${encodeURIComponent(LIBRARY.startup.question)}`)
+    const person = await post('/ask', { question: LIBRARY.startup.question, person: '1' })
+    expect(person.json().outcome).toBe('ticketed')
+  })
+
+  it('refuses robots, empty and oversized questions with the field named in Chinese, and shows the form again', async () => {
+    const robot = await post('/ask', { question: '正常的问题内容是什么', website: 'http://spam.example' })
+    expect(robot.json().code).toBe('PORTAL_SPAM_SUSPECTED')
+    const short = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '社保', phone: '12345', name: '李四' }) })
+    expect(short.statusCode).toBe(400)
+    expect(short.headers['x-error-code']).toBe('PORTAL_INVALID_INPUT')
+    expect(short.body).toContain('问题：问题太短')
+    expect(short.body).toContain('联系电话：联系电话格式不正确')
+    expect(short.body).toMatch(/id="question"[^>]*aria-invalid="true"/)
+    expect(short.body).toContain('value="李四"')
+    const long = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '长'.repeat(2001) }) })
+    expect(long.statusCode).toBe(400)
+    expect(long.body).toContain('问题不能超过 2000 个字')
+    const huge = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '长'.repeat(30_000) }) })
+    expect(huge.statusCode).toBe(413)
+    const json = await post('/ask', { question: '   ' })
+    expect(json.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'question' }] })
+  })
+
+  it('serves an entry page with its unit, documents and related entries, cacheable; a lapsed one under a 政策已失效 notice, not indexed', async () => {
+    const res = await get(`/qa/${ids.pension}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('public, max-age=300')
+    expect(res.headers.vary).toContain('Cookie')
+    expect(res.body).toContain(`<title>${LIBRARY.pension.question}`)
+    expect(res.body).toContain('相关问答')
+    expect(res.body).not.toContain('政策已失效')
+    const lapsed = await k.publishEntry({ unitCode: 'rsj', topicCode: 'employment', question: '疫情期间的稳岗返还还能申请吗？', answer: '按 2020 年的办法申请。', repealed: true })
+    const page = await get(`/qa/${lapsed}`)
+    expect(page.body).toContain('政策已失效')
+    expect(page.body).toContain('<meta name="robots" content="noindex">')
+    expect(page.body).toContain('已废止')
+    // Never offered as the answer, and listed after the entries in force.
+    const search = await get(`/search?q=${encodeURIComponent('疫情期间的稳岗返还还能申请吗？')}`)
+    expect(search.body).not.toContain('class="answer-top"')
+    const missing = await get('/qa/999999')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.body).toContain('PORTAL_ENTRY_NOT_FOUND')
+  })
+
+  it('stops serving an entry page as soon as the entry is archived, although pages are cached', async () => {
+    const id = await k.publishEntry({ unitCode: 'ybj', topicCode: 'medical', question: '门诊慢特病怎么申请认定？', answer: '到定点医院提交病历资料，由医保经办机构组织认定。' })
+    expect((await get(`/qa/${id}`)).statusCode).toBe(200)
+    expect((await get('/')).body).toContain('医疗')
+    const archived = await k.call({ method: 'POST', url: `/api/v1/entries/${id}/archive`, payload: { comment: '政策调整' } })
+    expect(archived.statusCode).toBe(200)
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await get(`/qa/${id}`)).statusCode).toBe(404)
+  })
+
+  it('browses topics by how often their questions were asked', async () => {
+    k.app.services.db.update(entries).set({ hitCount: 50 }).where(eq(entries.id, ids.startup)).run()
+    const res = await get('/topics/employment')
+    expect(res.statusCode).toBe(200)
+    const list = between(res.body, '<ol class="entries">', '</ol>')
+    expect(list.indexOf(LIBRARY.startup.question)).toBeLessThan(list.indexOf(LIBRARY.pension.question))
+    expect((await get('/topics')).body).toContain('/topics/medical')
+    expect((await get('/topics/nope')).statusCode).toBe(404)
+  })
+
+  it('keeps the large-type mode in one cookie, set only when asked for', async () => {
+    const set = await k.app.inject({ method: 'POST', url: '/display', ...form({ display: 'large', back: '/topics' }) })
+    expect(set.statusCode).toBe(303)
+    expect(set.headers.location).toBe('/topics')
+    expect(String(set.headers['set-cookie'])).toContain('pqa_display=large')
+    const page = await get('/topics', { ...HTML, cookie: 'pqa_display=large' })
+    expect(page.body).toContain('<html lang="zh-CN" class="large">')
+    expect(page.body).toContain('aria-pressed="true"')
+    const offsite = await post('/display', { display: 'large', back: '//evil.example/' })
+    expect(offsite.statusCode).toBe(400)
+  })
+
+  it('publishes a month\'s replies from the first day of the next month', async () => {
+    const db = k.app.services.db
+    db.insert(publicationItems).values([
+      { month: '2025-10', ticketId: 9001, summary: '咨询社保卡补办方式', receivedOn: '2025-10-09', repliedOn: '2025-10-11', unitName: '区人力社保局', answer: '持身份证到银行网点补办。' },
+      { month: '2099-01', ticketId: 9002, summary: '未来的留言', receivedOn: '2099-01-02', repliedOn: null, unitName: '区教委', answer: '未来的答复' },
+    ]).run()
+    const index = await get('/replies')
+    expect(index.body).toContain('/replies/2025-10')
+    expect(index.body).not.toContain('2099')
+    const month = await get('/replies/2025-10')
+    for (const text of ['咨询社保卡补办方式', '2025年10月9日', '2025年10月11日', '区人力社保局', '持身份证到银行网点补办。']) expect(month.body).toContain(text)
+    expect((await get('/replies/2099-01')).statusCode).toBe(404)
+  })
+
+  it('takes a suggestion on a document as a suggestion ticket for its drafting unit and publishes the decision and reason', async () => {
+    const docId = k.policyDocument('rsj', '渝兴区就业创业补贴实施办法')
+    const page = await get(`/documents/${docId}`)
+    expect(page.body).toContain('对这份文件提出意见建议')
+    const res = await post(`/documents/${docId}/suggestions`, { question: '建议把创业补贴的申请期限从一年延长到两年。', name: '王五', phone: '13900001111' })
+    expect(res.statusCode).toBe(201)
+    const ticketId = (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${res.json().ticket.number}` })).json().items[0].id
+    const t = (await k.ticket(ticketId)).body
+    expect(t.unit.code).toBe('rsj')
+    await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'partially_adopted', decisionReason: '申请期限延长至十八个月，王五的其他意见另行研究。' }, k.tokens.rsj)
+    const after = await get(`/documents/${docId}`)
+    const outcomes = between(after.body, 'id="o-h"', '</section>')
+    expect(outcomes).toContain('部分采纳')
+    expect(outcomes).toContain('申请期限延长至十八个月')
+    expect(outcomes).not.toContain('王五')
+    expect(outcomes).not.toContain('13900001111')
+    k.app.services.db.update(policyDocuments).set({ validity: 'expired' }).where(eq(policyDocuments.id, docId)).run()
+    const closed = await post(`/documents/${docId}/suggestions`, { question: '建议继续执行这个办法。' })
+    expect(closed.json().code).toBe('PORTAL_DOCUMENT_CLOSED')
+    void entryVersionDocuments; void entryVersions
+  })
+})
+
+describe('public pages: limits per address', () => {
+  let k: Kit
+  beforeAll(async () => { k = await createKit({ portalLimits: { askPerHour: 2, readsPerMinute: 10 } }) })
+  afterAll(async () => { await k.close() })
+
+  it('refuses the third question in an hour from one address with 429 and a Chinese message, and counts addresses apart', async () => {
+    const ask = (question: string, ip = '203.0.113.7') => k.app.inject({ method: 'POST', url: '/ask', payload: { question }, remoteAddress: ip })
+    expect((await ask('第一个问题：公积金怎么提取')).statusCode).toBe(201)
+    expect((await ask('第二个问题：医保怎么转移')).statusCode).toBe(201)
+    const third = await ask('第三个问题：社保卡怎么办理')
+    expect(third.statusCode).toBe(429)
+    expect(third.json().code).toBe('RATE_LIMITED')
+    expect(third.json().message).toMatch(/[\u4e00-\u9fff]/)
+    expect(third.headers['retry-after']).toBeDefined()
+    expect((await ask('第三个问题：社保卡怎么办理', '198.51.100.9')).statusCode).toBe(201)
+  })
+
+  it('limits page views too, and answers a browser with a page', async () => {
+    let last
+    for (let i = 0; i < 11; i++) last = await k.app.inject({ method: 'GET', url: '/topics', headers: HTML, remoteAddress: '203.0.113.8' })
+    expect(last!.statusCode).toBe(429)
+    expect(last!.headers['content-type']).toContain('text/html')
+    expect(last!.body).toContain('操作过于频繁')
+  })
+})

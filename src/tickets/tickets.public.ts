@@ -1,0 +1,100 @@
+// What the public pages may show of a ticket: to the asker who holds its lookup code, its progress
+// and the unit's answer; to everyone, the decided outcome of suggestions on a policy document (F2).
+// Nothing personal: texts are de-identified (去标识化) as for publication, contact details never read out.
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import { consultations, tickets, type SuggestionDecision, type TicketStatus } from '../consultations/consultations.table.ts'
+import { units } from '../units/units.table.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
+import { knownAsker } from '../privacy/privacy.access.ts'
+import { isOverdue } from './tickets.lifecycle.ts'
+import { DECISION_NAMES } from './tickets.service.ts'
+
+/** What a citizen reads for each status: plain words, no internal steps. */
+export const PUBLIC_STATUS_NAMES: Record<TicketStatus, string> = {
+  registered: '已受理，正在分派承办单位',
+  assigned: '承办单位办理中',
+  answered: '已答复',
+  replied: '已答复',
+  closed: '已办结',
+}
+
+
+const ANSWERED: TicketStatus[] = ['answered', 'replied', 'closed']
+
+export interface PublicTicketStatus {
+  number: string
+  kind: 'question' | 'suggestion'
+  status: TicketStatus
+  statusName: string
+  receivedAt: string
+  dueAt: string
+  dueAtProvisional: boolean
+  overdue: boolean
+  unitName: string
+  question: string
+  answer: string | null
+  answeredAt: string | null
+  decision: SuggestionDecision | null
+  decisionName: string | null
+  decisionReason: string | null
+}
+
+export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'> }) {
+  const columns = {
+    ticket: tickets, unitName: units.name,
+    question: consultations.question, kind: consultations.kind,
+    askerName: consultations.askerName, askerPhone: consultations.askerPhone, askerEmail: consultations.askerEmail,
+  }
+
+  return {
+    /** The ticket of a consultation as its asker may see it on a public page, or undefined when it has none. */
+    ofConsultation(consultationId: number, now = new Date().toISOString()): PublicTicketStatus | undefined {
+      const row = db.select(columns).from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .innerJoin(units, eq(units.id, tickets.unitId))
+        .where(eq(tickets.consultationId, consultationId)).get()
+      if (!row) return undefined
+      const t = row.ticket
+      const p = privacy.snapshot()
+      const asker = knownAsker(row)
+      const answered = ANSWERED.includes(t.status) && t.answer !== null
+      return {
+        number: t.number, kind: row.kind, status: t.status, statusName: PUBLIC_STATUS_NAMES[t.status],
+        receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional,
+        overdue: isOverdue(t, now),
+        // Before a unit holds it, the dispatcher's name says nothing useful to the asker.
+        unitName: t.status === 'registered' ? '' : row.unitName,
+        question: p.deidentify(row.question, asker),
+        answer: answered ? p.deidentify(t.answer!, asker) : null,
+        answeredAt: answered ? t.answeredAt : null,
+        decision: answered ? t.suggestionDecision : null,
+        decisionName: answered && t.suggestionDecision ? DECISION_NAMES[t.suggestionDecision] : null,
+        decisionReason: answered && t.decisionReason ? p.deidentify(t.decisionReason, asker) : null,
+      }
+    },
+
+    /** Suggestions on a policy document whose adoption has been decided, newest first (F2). */
+    decidedSuggestions(policyDocumentId: number, limit = 50) {
+      const rows = db.select(columns).from(tickets)
+        .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
+        .innerJoin(units, eq(units.id, tickets.unitId))
+        .where(and(eq(consultations.kind, 'suggestion'), eq(consultations.policyDocumentId, policyDocumentId),
+          isNotNull(tickets.suggestionDecision), inArray(tickets.status, ANSWERED)))
+        .orderBy(desc(tickets.answeredAt), desc(tickets.id)).limit(limit).all()
+      const p = privacy.snapshot()
+      return rows.map((r) => ({
+        number: r.ticket.number,
+        receivedAt: r.ticket.receivedAt,
+        decidedAt: r.ticket.answeredAt,
+        unitName: r.unitName,
+        summary: p.deidentify(r.question, knownAsker(r)),
+        decision: r.ticket.suggestionDecision!,
+        decisionName: DECISION_NAMES[r.ticket.suggestionDecision!],
+        reason: r.ticket.decisionReason ? p.deidentify(r.ticket.decisionReason, knownAsker(r)) : null,
+      }))
+    },
+  }
+}
+
+export type TicketsPublicView = ReturnType<typeof createTicketsPublicView>
