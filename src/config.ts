@@ -40,6 +40,22 @@ export interface Config {
   }
   /** Requests per minute for the integration role. */
   readonly integrationRateLimit: number
+  /** After the reply (issue 21): rating, redoing (重办) and promises. */
+  readonly followup: {
+    /** Days after the first rating during which the asker may change it. */
+    readonly ratingChangeDays: number
+    /** Working days a redone ticket gets from its reopening. */
+    readonly redoWorkingDays: number
+    /** How many times an unsatisfied rating alone reopens a ticket; beyond that the office decides. */
+    readonly redoAutoLimit: number
+  }
+  /** Link checks (A5): how often, how long one fetch may take, and how much of an answer is read. */
+  readonly linkCheck: {
+    /** Days between scheduled runs; 0 turns the schedule off (on demand only). */
+    readonly intervalDays: number
+    readonly timeoutMs: number
+    readonly maxBytes: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -88,6 +104,12 @@ export const DEFAULTS = {
   WEBHOOK_POLL_INTERVAL_MS: '1000',
   WEBHOOK_ALLOWED_HOSTS: '',
   INTEGRATION_RATE_LIMIT: '600',
+  RATING_CHANGE_DAYS: '7',
+  REDO_WORKING_DAYS: '5',
+  REDO_AUTO_LIMIT: '2',
+  LINK_CHECK_INTERVAL_DAYS: '30',
+  LINK_CHECK_TIMEOUT_MS: '10000',
+  LINK_CHECK_MAX_BYTES: '65536',
 } as const
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -172,6 +194,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       allowedHosts,
     },
     integrationRateLimit: int('INTEGRATION_RATE_LIMIT', 1, 1_000_000),
+    followup: {
+      ratingChangeDays: int('RATING_CHANGE_DAYS', 0, 365),
+      redoWorkingDays: int('REDO_WORKING_DAYS', 1, 60),
+      redoAutoLimit: int('REDO_AUTO_LIMIT', 0, 10),
+    },
+    linkCheck: {
+      intervalDays: int('LINK_CHECK_INTERVAL_DAYS', 0, 366),
+      timeoutMs: int('LINK_CHECK_TIMEOUT_MS', 100, 120_000),
+      maxBytes: int('LINK_CHECK_MAX_BYTES', 1024, 10_485_760),
+    },
     ...overrides,
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -180,5 +212,5 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
 /** A configuration for tests: in-memory database, no demo data, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0' }, overrides)
+  return loadConfig({ DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0', LINK_CHECK_INTERVAL_DAYS: '0' }, overrides)
 }

@@ -18,6 +18,8 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 import { createTicketsService } from './tickets/tickets.service.ts'
 import { createPromotionService } from './tickets/tickets.promotion.ts'
 import { createConsultationsService } from './consultations/consultations.service.ts'
+import { createFollowupService } from './tickets/tickets.followup.ts'
+import { createPromisesService } from './tickets/promises.service.ts'
 
 // imports: integrations
 import { createIntegrationsService } from './integrations/integrations.service.ts'
@@ -56,13 +58,15 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
-  const tickets = createTicketsService({ db, config, events, calendar, privacy, audit })
+  const promises = createPromisesService({ db, config, events, calendar, privacy })
+  const tickets = createTicketsService({ db, config, events, calendar, privacy, audit, promises })
+  const followup = createFollowupService({ db, config, events, calendar, privacy })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb, privacy })
   const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit })
 
   // services: integrations
-  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log })
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderTasks: [{ name: 'promise reminders sent', run: promises.runReminders }] })
 
   // services: stats
   const stats = createStatsService({ db, config, calendar, privacy })
@@ -97,7 +101,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     calendar,
 
     // exports: consultations and tickets
-    consultations, tickets, promotion,
+    consultations, tickets, promotion, followup, promises,
 
     // exports: integrations
     integrations,
