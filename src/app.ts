@@ -30,6 +30,9 @@ import { followupRoutes } from './tickets/followup.routes.ts'
 // routes imports: integrations
 import { integrationsRoutes } from './integrations/integrations.routes.ts'
 
+// routes imports: link checks
+import { linksRoutes } from './links/links.routes.ts'
+
 // routes imports: stats
 import { supervisionRoutes } from './stats/index.ts'
 
@@ -95,6 +98,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
     // routes: integrations
     await api.register(integrationsRoutes, { integrations: services.integrations })
+
+    // routes: link checks
+    await api.register(linksRoutes, { db: services.db, links: services.links })
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })

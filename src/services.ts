@@ -24,6 +24,9 @@ import { createPromisesService } from './tickets/promises.service.ts'
 // imports: integrations
 import { createIntegrationsService } from './integrations/integrations.service.ts'
 
+// imports: link checks
+import { createLinksService } from './links/links.service.ts'
+
 // imports: stats
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
@@ -68,6 +71,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // services: integrations
   const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderTasks: [{ name: 'promise reminders sent', run: promises.runReminders }] })
 
+  // services: link checks
+  const links = createLinksService({ db, config, log })
+
   // services: stats
   const stats = createStatsService({ db, config, calendar, privacy })
   const ledger = createLedgerService({ db, privacy })
@@ -85,6 +91,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: integrations
   startHooks.push(() => integrations.start())
   stopHooks.push(() => integrations.stop())
+
+  // hooks: link checks
+  startHooks.push(() => links.startSchedule())
+  stopHooks.push(() => links.stop())
 
   return {
     config, db, log, events, auth, units, privacy,
@@ -105,6 +115,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: integrations
     integrations,
+
+    // exports: link checks
+    links,
 
     // exports: stats
     stats, ledger, publications,
