@@ -38,7 +38,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ db: Db; links: LinksServic
 
   app.get('/link-checks/runs', {
     config: { roles: ['admin', 'unit'] },
-    schema: { tags, operationId: 'listLinkCheckRuns', summary: '最近的链接检查记录', response: { 200: Type.Array(LinkRunSchema) } },
+    schema: { tags, operationId: 'listLinkCheckRuns', summary: '最近的链接检查记录', response: { 200: Type.Array(LinkRunSchema), ...errorResponses(403) } },
   }, async () => links.runs())
 
   app.get('/link-checks/runs/:id', {

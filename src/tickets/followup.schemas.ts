@@ -11,7 +11,7 @@ const Comment = Type.Optional(Text(LIMITS.note, { description: '咨询人的意�
 
 export const RateBody = Type.Object({ rating: RatingEnum, comment: Comment }, { additionalProperties: false })
 export const LookupRateBody = Type.Object({
-  number: Type.String({ pattern: '^ZX\\d{8}-\\d{4,}$', maxLength: 30, description: '台账编号，如 ZX20251009-0001' }),
+  number: Type.String({ pattern: '^ZX\\d{8}-\\d{4,}$', maxLength: 30, examples: ['ZX20251009-0001'], description: '台账编号，如 ZX20251009-0001' }),
   lookupCode: Type.String({ pattern: '^\\d{6}$', maxLength: 6, description: '受理时告知咨询人的 6 位查询码' }),
   rating: RatingEnum,
   comment: Comment,
