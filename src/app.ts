@@ -25,9 +25,13 @@ import { calendarRoutes } from './calendar/calendar.routes.ts'
 // routes imports: consultations and tickets
 import { consultationsRoutes } from './consultations/consultations.routes.ts'
 import { ticketsRoutes } from './tickets/tickets.routes.ts'
+import { followupRoutes } from './tickets/followup.routes.ts'
 
 // routes imports: integrations
 import { integrationsRoutes } from './integrations/integrations.routes.ts'
+
+// routes imports: link checks
+import { linksRoutes } from './links/links.routes.ts'
 
 // routes imports: stats
 import { supervisionRoutes } from './stats/index.ts'
@@ -98,9 +102,13 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: consultations and tickets
     await api.register(consultationsRoutes, { consultations: services.consultations })
     await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion })
+    await api.register(followupRoutes, { db: services.db, tickets: services.tickets, followup: services.followup, promises: services.promises })
 
     // routes: integrations
     await api.register(integrationsRoutes, { integrations: services.integrations })
+
+    // routes: link checks
+    await api.register(linksRoutes, { db: services.db, links: services.links })
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })

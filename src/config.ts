@@ -53,6 +53,22 @@ export interface Config {
    * from X-Forwarded-For, which the public pages' rate limits and duplicate check are keyed on.
    */
   readonly trustProxy: boolean | string
+  /** After the reply (issue 21): rating, redoing (重办) and promises. */
+  readonly followup: {
+    /** Days after the first rating during which the asker may change it. */
+    readonly ratingChangeDays: number
+    /** Working days a redone ticket gets from its reopening. */
+    readonly redoWorkingDays: number
+    /** How many times an unsatisfied rating alone reopens a ticket; beyond that the office decides. */
+    readonly redoAutoLimit: number
+  }
+  /** Link checks (A5): how often, how long one fetch may take, and how much of an answer is read. */
+  readonly linkCheck: {
+    /** Days between scheduled runs; 0 turns the schedule off (on demand only). */
+    readonly intervalDays: number
+    readonly timeoutMs: number
+    readonly maxBytes: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -107,6 +123,12 @@ export const DEFAULTS = {
   TRUST_PROXY: '',
   PORTAL_ASK_LIMIT: '20',
   PORTAL_READ_LIMIT: '300',
+  RATING_CHANGE_DAYS: '7',
+  REDO_WORKING_DAYS: '5',
+  REDO_AUTO_LIMIT: '2',
+  LINK_CHECK_INTERVAL_DAYS: '30',
+  LINK_CHECK_TIMEOUT_MS: '10000',
+  LINK_CHECK_MAX_BYTES: '65536',
 } as const
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -209,6 +231,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     portal: { districtName, title: portalTitle, contact: portalContact },
     portalLimits: { askPerHour: int('PORTAL_ASK_LIMIT', 1, 1_000_000), readsPerMinute: int('PORTAL_READ_LIMIT', 10, 1_000_000) },
     trustProxy,
+    followup: {
+      ratingChangeDays: int('RATING_CHANGE_DAYS', 0, 365),
+      redoWorkingDays: int('REDO_WORKING_DAYS', 1, 60),
+      redoAutoLimit: int('REDO_AUTO_LIMIT', 0, 10),
+    },
+    linkCheck: {
+      intervalDays: int('LINK_CHECK_INTERVAL_DAYS', 0, 366),
+      timeoutMs: int('LINK_CHECK_TIMEOUT_MS', 100, 120_000),
+      maxBytes: int('LINK_CHECK_MAX_BYTES', 1024, 10_485_760),
+    },
     ...overrides,
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -220,6 +252,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // The public pages' limits per address would throttle test suites that send everything from 127.0.0.1.
   return loadConfig({
     DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0',
-    PORTAL_ASK_LIMIT: '1000000', PORTAL_READ_LIMIT: '1000000',
+    PORTAL_ASK_LIMIT: '1000000', PORTAL_READ_LIMIT: '1000000', LINK_CHECK_INTERVAL_DAYS: '0',
   }, overrides)
 }

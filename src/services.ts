@@ -18,9 +18,14 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 import { createTicketsService } from './tickets/tickets.service.ts'
 import { createPromotionService } from './tickets/tickets.promotion.ts'
 import { createConsultationsService } from './consultations/consultations.service.ts'
+import { createFollowupService } from './tickets/tickets.followup.ts'
+import { createPromisesService } from './tickets/promises.service.ts'
 
 // imports: integrations
 import { createIntegrationsService } from './integrations/integrations.service.ts'
+
+// imports: link checks
+import { createLinksService } from './links/links.service.ts'
 
 // imports: stats
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
@@ -66,7 +71,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const calendar = createCalendarService({ db, log })
 
   // services: consultations and tickets
-  const tickets = createTicketsService({ db, config, events, calendar, privacy, audit })
+  const promises = createPromisesService({ db, config, events, calendar, privacy })
+  const tickets = createTicketsService({ db, config, events, calendar, privacy, audit, promises })
+  const followup = createFollowupService({ db, config, events, calendar, privacy })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb, privacy })
   // services: proposals (the library learns from answered calls)
@@ -74,7 +81,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals })
 
   // services: integrations
-  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log })
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderTasks: [{ name: 'promise reminders sent', run: promises.runReminders }] })
+
+  // services: link checks
+  const links = createLinksService({ db, config, log })
 
   // services: stats
   const stats = createStatsService({ db, config, calendar, privacy })
@@ -102,6 +112,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   startHooks.push(() => integrations.start())
   stopHooks.push(() => integrations.stop())
 
+  // hooks: link checks
+  startHooks.push(() => links.startSchedule())
+  stopHooks.push(() => links.stop())
+
   return {
     config, db, log, events, auth, units, privacy,
     // exports: audit and security
@@ -117,13 +131,16 @@ export function createServices({ config, db, log }: ServiceDeps) {
     calendar,
 
     // exports: consultations and tickets
-    consultations, tickets, promotion,
+    consultations, tickets, promotion, followup, promises,
 
     // exports: proposals
     proposals,
 
     // exports: integrations
     integrations,
+
+    // exports: link checks
+    links,
 
     // exports: stats
     stats, ledger, publications,

@@ -9,6 +9,12 @@ export type DomainEventType =
   | 'ticket.closed'
   | 'ticket.due_soon'
   | 'ticket.overdue'
+  | 'ticket.rated'
+  | 'ticket.redone'
+  | 'promise.made'
+  | 'promise.due_soon'
+  | 'promise.overdue'
+  | 'promise.fulfilled'
 
 export interface DomainEvent {
   type: DomainEventType

@@ -1,3 +1,4 @@
+import { mayKnowLookupCode } from '../tickets/tickets.lifecycle.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Channel, Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
@@ -83,7 +84,7 @@ export function createConsultationsService({ db, config, events, search, tickets
     const ticket = tickets.ofConsultation(tx, c.id)
     const access = askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: ticket?.unitId ?? null }, 'record')
     const entry = c.answeredEntryId ? entryView(tx, c.answeredEntryId) : undefined
-    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
+    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: { ...ticket.brief, lookupCode: mayKnowLookupCode(actor) ? ticket.brief.lookupCode : null } } : {}) } }
   }
 
   function resolveReferences(input: SubmitInput) {

@@ -72,6 +72,12 @@ export const tickets = sqliteTable('tickets', {
   promotedEntryId: integer('promoted_entry_id'),
   dueSoonNotifiedAt: timestamp('due_soon_notified_at'),
   overdueNotifiedAt: timestamp('overdue_notified_at'),
+  /** 1 for the first handling; each 重办 adds one (the earlier rounds are in ticket_rounds). */
+  round: integer('round').notNull().default(1),
+  /** When the current round began, if the ticket was redone; its deadline counts from here. */
+  reopenedAt: timestamp('reopened_at'),
+  /** Six digits told to the asker with the number: with it the asker may rate the reply on the public pages. */
+  lookupCode: text('lookup_code'),
   createdAt: createdAt(),
   updatedAt: text('updated_at').notNull().$defaultFn(() => new Date().toISOString()),
 }, (t) => [

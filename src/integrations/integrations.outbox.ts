@@ -91,6 +91,35 @@ export function buildEventData(tx: Tx, event: DomainEvent, answeredEntryId: numb
     case 'ticket.overdue':
       data.overdueWorkingDays = num(p.overdueWorkingDays) ?? null
       break
+    case 'ticket.rated':
+      // The rated round: the ticket may already be in the next one if the rating reopened it.
+      data.round = num(p.ratedRound) ?? t?.round ?? null
+      data.rating = str(p.rating) ?? null
+      data.comment = shown(str(p.comment) ?? null)
+      data.source = str(p.source) ?? null
+      data.changed = p.changed === true
+      break
+    case 'ticket.redone':
+      data.round = t?.round ?? num(p.round) ?? null
+      data.reopenedAt = t?.reopenedAt ?? str(p.reopenedAt) ?? null
+      data.trigger = str(p.trigger) ?? null
+      data.reason = shown(str(p.reason) ?? null)
+      data.previousUnit = typeof p.previousUnit === 'object' ? p.previousUnit : null
+      break
+    case 'promise.made':
+    case 'promise.due_soon':
+    case 'promise.overdue':
+    case 'promise.fulfilled': {
+      const given = typeof p.promise === 'object' && p.promise !== null ? p.promise as Record<string, unknown> : {}
+      data.promise = {
+        id: num(given.id) ?? null, content: shown(str(given.content) ?? null), dueAt: str(given.dueAt) ?? null,
+        state: str(given.state) ?? null, fulfilledAt: str(given.fulfilledAt) ?? null, note: shown(str(given.note) ?? null),
+        onTime: typeof given.onTime === 'boolean' ? given.onTime : null,
+      }
+      if (event.type === 'promise.due_soon') data.remainingWorkingDays = num(p.remainingWorkingDays) ?? null
+      if (event.type === 'promise.overdue') data.overdueWorkingDays = num(p.overdueWorkingDays) ?? null
+      break
+    }
     default:
       break
   }

@@ -4,6 +4,7 @@ import { IsoDateTime, LIMITS, Nullable, PageQuery, Text, Url } from '../common/s
 export const EVENT_TYPES = [
   'consultation.answered', 'ticket.created', 'ticket.assigned', 'ticket.answered',
   'ticket.replied', 'ticket.closed', 'ticket.due_soon', 'ticket.overdue',
+  'ticket.rated', 'ticket.redone', 'promise.made', 'promise.due_soon', 'promise.overdue', 'promise.fulfilled',
 ] as const
 
 const EventType = Type.Enum(EVENT_TYPES, { description: '事件类型' })

@@ -24,9 +24,11 @@ export interface IntegrationsDeps {
   log: FastifyBaseLogger
   /** How often the loop evaluates reminders; they are idempotent, so this only bounds the delay. */
   reminderIntervalMs?: number
+  /** Other modules' reminders (promises), run by the same loop at the same pace; each sends its own events. */
+  reminderTasks?: { name: string; run(now?: Date): { dueSoon: number; overdue: number } }[]
 }
 
-export function createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderIntervalMs = 5 * 60_000 }: IntegrationsDeps) {
+export function createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderIntervalMs = 5 * 60_000, reminderTasks = [] }: IntegrationsDeps) {
   const policy = createAddressPolicy(config.webhook.allowedHosts)
   const registry = createRegistry({ db, auth, policy })
   const eventLog = createEventLog({ db })
@@ -44,6 +46,10 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
         lastReminderRun = Date.now()
         const r = reminders.run()
         if (r.dueSoon || r.overdue) log.info(r, 'ticket reminders sent')
+        for (const task of reminderTasks) {
+          const done = task.run()
+          if (done.dueSoon || done.overdue) log.info(done, task.name)
+        }
       }
       await dispatcher.dispatchDue()
     } catch (err) {

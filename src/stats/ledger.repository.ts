@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts'
 import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
 import { units } from '../units/units.table.ts'
 import type { LedgerRecord } from './ledger.rows.ts'
+import type { Rating } from '../tickets/followup.table.ts'
 
 export interface LedgerFilter {
   /** UTC bounds on the time of receipt: [fromUtc, toUtc). */
@@ -35,6 +36,9 @@ const columns = {
   replyMethod: tickets.replyMethod,
   repliedAt: tickets.repliedAt,
   status: tickets.status,
+  round: tickets.round,
+  // The latest rated round's rating: after a redo, the new round's once it is rated.
+  rating: sql<Rating | null>`(SELECT r.rating FROM ticket_ratings r WHERE r.ticket_id = ${tickets.id} ORDER BY r.round DESC LIMIT 1)`,
 }
 
 // `byKey`: the rows are read in ticket-id order. The unary + keeps SQLite from choosing the

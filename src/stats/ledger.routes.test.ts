@@ -45,11 +45,11 @@ describe('the ledger and its export', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 1)))
     expect(rows[1]).toEqual([
       '1', 'ZX20251013-0001', '2025-10-13 10:00', '12345热线', '张*', '139****0001', '社保卡怎么补办？', '区人力社保局',
-      '2025-10-13 10:00', '2025-10-20 23:59', '2025-10-15 16:00', '张*您好，关于您咨询的问题答复如下。', '电话', '否', '已回复',
+      '2025-10-13 10:00', '2025-10-20 23:59', '2025-10-15 16:00', '张*您好，关于您咨询的问题答复如下。', '电话', '否', '已回复', '', '否',
     ])
     const byNumber = Object.fromEntries(rows.slice(1).map((r) => [r[1], r]))
-    expect(byNumber['ZX20251013-0003'].slice(13)).toEqual(['是', '已回复']) // R3 replied late
-    expect(byNumber['ZX20251020-0013'].slice(10)).toEqual(['', '蒋*您好，关于您咨询的问题答复如下。', '', '是', '已答复']) // R13: answered, asker not told
+    expect(byNumber['ZX20251013-0003'].slice(13)).toEqual(['是', '已回复', '', '否']) // R3 replied late
+    expect(byNumber['ZX20251020-0013'].slice(10)).toEqual(['', '蒋*您好，关于您咨询的问题答复如下。', '', '是', '已答复', '', '否']) // R13: answered, asker not told
     expect(byNumber['ZX20251022-0015'].slice(7, 9)).toEqual(['区政府办公室', '']) // Z1 not assigned yet
   })
 

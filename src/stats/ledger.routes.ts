@@ -32,7 +32,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<{ ledger: LedgerService; st
       querystring: LedgerExportQuery,
       response: {
         200: {
-          description: '登记台账文件：序号、编号、受理时间、渠道、咨询人、联系电话、咨询内容、交办单位、交办时间、办理时限、答复时间、答复内容、回复方式、是否超期、状态',
+          description: '登记台账文件：序号、编号、受理时间、渠道、咨询人、联系电话、咨询内容、交办单位、交办时间、办理时限、答复时间、答复内容、回复方式、是否超期、状态、满意度、是否重办',
           content: {
             ...FileResponse('', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').content,
             ...FileResponse('', 'text/csv').content,

@@ -7,6 +7,9 @@ import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } fro
 // Overdue as the tickets module defines it (C3): replied to after the deadline, or still open with the
 // deadline passed. The SQL in stats.repository.ts says the same.
 import { isOverdue } from '../tickets/tickets.lifecycle.ts'
+// The one label set for ratings, owned by the tickets module.
+import { RATING_NAMES } from '../tickets/tickets.views.ts'
+import type { Rating } from '../tickets/followup.table.ts'
 
 export interface LedgerRecord {
   id: number
@@ -29,6 +32,10 @@ export interface LedgerRecord {
   replyMethod: string | null
   repliedAt: string | null
   status: TicketStatus
+  /** 1 for the first handling; more once redone (重办). */
+  round: number
+  /** The asker's rating of the latest rated round, if any. */
+  rating: Rating | null
 }
 
 export const LEDGER_COLUMNS = [
@@ -47,6 +54,8 @@ export const LEDGER_COLUMNS = [
   { label: '回复方式', width: 10 },
   { label: '是否超期', width: 9 },
   { label: '状态', width: 9 },
+  { label: '满意度', width: 9 },
+  { label: '是否重办', width: 9 },
 ] as const
 
 export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
@@ -58,7 +67,7 @@ const ACCESS = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'e
 type Show = Pick<PrivacyService, 'show'>
 const text = (privacy: Show, r: LedgerRecord, value: string) => privacy.show(value, ACCESS, knownAsker(r))
 
-/** The fifteen cells of the filed ledger, in order. */
+/** The cells of the filed ledger, in order (LEDGER_COLUMNS). */
 export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privacy: Show): (string | number)[] {
   const asker = askerView(r, ACCESS)
   return [
@@ -78,6 +87,8 @@ export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privac
     replyMethodLabel(r.replyMethod),
     isOverdue(r, nowIso) ? '是' : '否',
     STATUS_LABELS[r.status] ?? r.status,
+    r.rating ? RATING_NAMES[r.rating] : '',
+    r.round > 1 ? '是' : '否',
   ]
 }
 
@@ -105,6 +116,10 @@ export function ledgerView(r: LedgerRecord, nowIso: string, privacy: Show) {
     overdue: isOverdue(r, nowIso),
     status: r.status,
     statusLabel: STATUS_LABELS[r.status] ?? r.status,
+    round: r.round,
+    redone: r.round > 1,
+    rating: r.rating,
+    ratingLabel: r.rating ? RATING_NAMES[r.rating] : null,
   }
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../common/schemas.ts'
 import type { StatsService } from './stats.service.ts'
 import {
-  ConsultationStatsSchema, CoverageSchema, EntryStatsSchema, LimitedPeriodQuery, MaintenanceQuery, MaintenanceSchema,
+  ConsultationStatsSchema, CoverageSchema, FollowupStatsSchema, EntryStatsSchema, LimitedPeriodQuery, MaintenanceQuery, MaintenanceSchema,
   PeriodQuerySchema, UnitQuery, UnitStatsSchema, UnmatchedStatsSchema,
 } from './stats.schemas.ts'
 
@@ -31,6 +31,17 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
   }, async (req) => {
     const { unit, ...period } = req.query
     return stats.units(period, stats.scope(req.actor, unit))
+  })
+
+  app.get('/stats/after-reply', {
+    config: { roles },
+    schema: {
+      tags, operationId: 'statsAfterReply', summary: '答复之后：各单位及逐月的满意率、评价率、重办率、承诺按期兑现率',
+      querystring: PeriodQuerySchema, response: { 200: FollowupStatsSchema, ...errorResponses(403, 404) },
+    },
+  }, async (req) => {
+    const { unit, ...period } = req.query
+    return stats.afterReply(period, stats.scope(req.actor, unit))
   })
 
   app.get('/stats/unmatched', {

@@ -64,6 +64,10 @@ export const LedgerRowSchema = Type.Object({
   overdue: Type.Boolean({ description: '是否超期：回复晚于时限，或时限已过仍未回复' }),
   status: Type.String(),
   statusLabel: Type.String(),
+  round: Type.Integer({ description: '办理轮次：1 为首次，重办后加 1' }),
+  redone: Type.Boolean({ description: '是否重办' }),
+  rating: Nullable(Type.String({ description: '满意度：satisfied、basically_satisfied、unsatisfied（最近一次评价）；未评价为空' })),
+  ratingLabel: Nullable(Type.String({ description: '满意度：满意、基本满意、不满意' })),
 }, { title: '登记台账行' })
 
 const Period = Type.Object({ from: Type.String(), to: Type.String() })
@@ -177,3 +181,30 @@ export const FileResponse = (description: string, mediaType: string) => ({
   description,
   content: { [mediaType]: { schema: { type: 'string', format: 'binary' } as Record<string, unknown> } },
 })
+
+const FollowupFigures = {
+  replied: Type.Integer({ description: '期内回复咨询人的次数（重办的每一轮各算一次）' }),
+  rated: Type.Integer({ description: '其中已评价' }),
+  satisfied: Type.Integer({ description: '满意' }),
+  basicallySatisfied: Type.Integer({ description: '基本满意' }),
+  unsatisfied: Type.Integer({ description: '不满意' }),
+  satisfactionRate: Nullable(Type.Number({ description: '满意率：（满意 + 基本满意）÷ 已评价' })),
+  ratedShare: Nullable(Type.Number({ description: '评价率：已评价 ÷ 回复' })),
+  redone: Type.Integer({ description: '其中后来被重办' }),
+  redoRate: Nullable(Type.Number({ description: '重办率：被重办 ÷ 回复' })),
+  promisesDue: Type.Integer({ description: '期内到期（且时限已过）的承诺事项' }),
+  promisesKeptOnTime: Type.Integer({ description: '按期办结' }),
+  promisesFulfilledLate: Type.Integer({ description: '逾期办结' }),
+  promisesOverdue: Type.Integer({ description: '逾期未办结' }),
+  promisesKeptOnTimeRate: Nullable(Type.Number({ description: '承诺按期兑现率：按期办结 ÷ 到期' })),
+}
+export const FollowupStatsSchema = Type.Object({
+  period: Period,
+  total: Type.Object(FollowupFigures),
+  items: Type.Array(Type.Object({
+    unit: UnitRef, ...FollowupFigures,
+    promisesOpenNow: Type.Integer({ description: '目前进行中的承诺事项' }),
+    promisesOverdueNow: Type.Integer({ description: '目前已逾期未办结的承诺事项' }),
+  })),
+  months: Type.Array(Type.Object({ month: Type.String({ description: '月份（北京时间），如 2025-10' }), ...FollowupFigures })),
+}, { title: '答复后的满意度、重办与承诺兑现' })

@@ -9,6 +9,7 @@ import { createStatsRepository } from './stats.repository.ts'
 import { resolveScope } from './scope.ts'
 import type { Scope } from './scope.ts'
 import { groupQuestions } from './unmatched.ts'
+import { createFollowupStats } from './followup.stats.ts'
 
 export interface StatsServiceDeps {
   db: Db
@@ -28,6 +29,7 @@ const periodView = (p: Period) => ({ from: p.from, to: p.to })
 
 export function createStatsService({ db, config, calendar, privacy, now = () => new Date() }: StatsServiceDeps) {
   const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
+  const followup = createFollowupStats(db)
   const params = (q: PeriodQuery, scope: Scope) => {
     const period = resolvePeriod(q, now())
     return { period, p: { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId: scope.unitId } }
@@ -87,6 +89,9 @@ export function createStatsService({ db, config, calendar, privacy, now = () => 
         })),
       }
     },
+
+    /** After the reply: satisfaction, the share rated, redoing and promises kept, per unit and per month. */
+    afterReply: (q: PeriodQuery, scope: Scope) => followup.figures(q, scope, now()),
 
     /** D2: the questions the library could not answer, near-duplicates grouped, most asked first. */
     unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {

@@ -3,7 +3,7 @@ import type { TicketStatus } from '../consultations/consultations.table.ts'
 
 // The ticket state machine (C1–C4) and who may move a ticket, as pure functions.
 
-export type TicketAction = 'assign' | 'reassign' | 'return' | 'answer' | 'reply' | 'close'
+export type TicketAction = 'assign' | 'reassign' | 'return' | 'answer' | 'reply' | 'close' | 'redo'
 
 /** From which states each action may be taken, and where it leads. */
 export const TRANSITIONS: Readonly<Record<TicketAction, { from: readonly TicketStatus[]; to: TicketStatus }>> = {
@@ -17,6 +17,8 @@ export const TRANSITIONS: Readonly<Record<TicketAction, { from: readonly TicketS
   answer: { from: ['assigned', 'answered'], to: 'answered' },
   reply: { from: ['answered'], to: 'replied' },
   close: { from: ['replied'], to: 'closed' },
+  // 重办: an unsatisfactory reply is handled again, by the same unit or another, with a new deadline.
+  redo: { from: ['replied', 'closed'], to: 'assigned' },
 }
 
 /**
@@ -70,7 +72,39 @@ export function canAct(actor: Actor, action: TicketAction, t: TicketScope & { di
     case 'answer': return actor.role === 'admin' || holdingUnit
     case 'reply': return office || holdingUnit || actor.role === 'integration'
     case 'close': return office
+    case 'redo': return office
   }
+}
+
+/** A reply can be rated once the asker has been told: replied or closed (H2). */
+export const isRatable = (status: TicketStatus) => status === 'replied' || status === 'closed'
+
+/**
+ * Who may record the asker's rating: the agent who calls back (回访) and the office, or the
+ * integration that submitted the letter (canSee keeps it to its own). Units never rate themselves.
+ */
+export function canRate(actor: Actor, t: TicketScope): boolean {
+  if (!canSee(actor, t)) return false
+  return actor.role === 'admin' || actor.role === 'agent' || actor.role === 'integration'
+}
+
+/**
+ * The lookup code is for the asker: those who tell the asker the ticket number (the agent, the
+ * office, the submitting integration) see it; the unit handling the ticket does not need it.
+ */
+export const mayKnowLookupCode = (actor: Pick<Actor, 'role'>) => actor.role === 'admin' || actor.role === 'agent' || actor.role === 'integration'
+
+/** Whether a rating given at `ratedAt` may still be changed at `now` (RATING_CHANGE_DAYS). */
+export function mayChangeRating(ratedAt: string, now: string, changeDays: number): boolean {
+  return Date.parse(now) - Date.parse(ratedAt) <= changeDays * 86_400_000
+}
+
+/**
+ * A promise is overdue while open past its deadline; kept on time when fulfilled by it. The SQL
+ * twin is PROMISE_OVERDUE_SQL in followup.repository.ts (a test checks they agree).
+ */
+export function isPromiseOverdue(p: { state: 'open' | 'fulfilled'; dueAt: string; fulfilledAt: string | null }, now: string): boolean {
+  return p.state === 'open' ? now > p.dueAt : p.fulfilledAt !== null && p.fulfilledAt > p.dueAt
 }
 
 /**

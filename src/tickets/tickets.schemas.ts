@@ -3,6 +3,7 @@ import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text } from '../common
 import { UnitRef } from '../units/units.schemas.ts'
 import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
 import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
+import { FollowupProps, PromiseInputSchema } from './followup.schemas.ts'
 
 const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
 
@@ -34,7 +35,7 @@ export const TicketRowSchema = Type.Object(TicketRowProps, { title: '台账（�
 
 const HistorySchema = Type.Object({
   at: Type.String(),
-  action: Type.String({ description: 'created 登记；assign 交办；reassign 转办；return 退回；answer 答复；answer_revised 修改答复；reply 回复咨询人；close 办结；promote 转入问答库；due_recomputed 因工作日历变更重算时限' }),
+  action: Type.String({ description: 'created 登记；assign 交办；reassign 转办；return 退回；answer 答复；answer_revised 修改答复；reply 回复咨询人；close 办结；promote 转入问答库；due_recomputed 因工作日历变更重算时限；rate 咨询人评价；rate_changed 修改评价；redo 重办；promise 登记承诺事项；promise_fulfilled 承诺事项办结' }),
   actor: Nullable(Type.Object({ name: Type.String(), role: Type.String() })),
   fromStatus: Nullable(Type.String()),
   toStatus: Nullable(Type.String()),
@@ -64,6 +65,7 @@ export const TicketSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   history: Type.Array(HistorySchema),
+  ...FollowupProps,
 }, { title: '台账' })
 
 export const TicketListQuery = Type.Object({
@@ -88,6 +90,7 @@ export const AnswerBody = Type.Object({
   answer: Text(LIMITS.answer, { description: '答复内容' }),
   decision: Type.Optional(DecisionSchema),
   decisionReason: Type.Optional(Text(LIMITS.note, { description: '采纳情况的理由' })),
+  promises: Type.Optional(Type.Array(PromiseInputSchema, { maxItems: 10, description: '答复中作出的承诺事项（C5）：内容，及完成日期或工作日数' })),
 }, { additionalProperties: false })
 export const ReplyBody = Type.Object({
   method: ReplyMethodSchema,

@@ -1,23 +1,25 @@
+import { randomInt } from 'node:crypto'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { toInstant, toIsoInstant } from '../common/instants.ts'
-import { UnitNotFoundError } from '../units/units.errors.ts'
-import { UnitInactiveError } from '../consultations/consultations.errors.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
 import { askerAccess, hasContact, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { canAct, canSee, isOpen, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
+import { canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
+import { createFollowupRepository } from './followup.repository.ts'
+import type { PromiseInput, PromisesService } from './promises.service.ts'
+import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
 import type { AuditPort, CalendarPort } from './tickets.ports.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
-import { remainingByDueAt, STATUS_NAMES, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
-  TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError, TicketTransitionError,
+  TicketNotFoundError, TicketSameUnitError,
 } from './tickets.errors.ts'
 
 export interface TicketsServiceDeps {
@@ -28,9 +30,11 @@ export interface TicketsServiceDeps {
   privacy: PrivacyService
   /** Records reads of full contact details (G4); optional until the security module is wired. */
   audit?: AuditPort
+  /** Promises made in answers (C5); the answer records them in its own transaction. */
+  promises?: Pick<PromisesService, 'addIn' | 'ofTicket'>
 }
 
-export const ACTION_NAMES: Record<TicketAction, string> = { assign: '交办', reassign: '转办', return: '退回', answer: '提交答复', reply: '登记回复', close: '办结' }
+export { ACTION_NAMES }
 
 export interface ListQuery {
   unitCode?: string
@@ -58,36 +62,14 @@ export function rangeBound(value: string | undefined, end: boolean, field = end 
   return end ? new Date(instant.getTime() + 1).toISOString() : instant.toISOString()
 }
 
-export function createTicketsService({ db, config, events, calendar, privacy, audit }: TicketsServiceDeps) {
+export function createTicketsService({ db, config, events, calendar, privacy, audit, promises }: TicketsServiceDeps) {
   const repo = createTicketsRepository()
+  const followups = createFollowupRepository()
   const nowIso = () => new Date().toISOString()
 
-  function requireActiveUnit(tx: Tx, code: string) {
-    const unit = repo.unitByCode(tx, code)
-    if (!unit) throw withDetails(new UnitNotFoundError(code), [{ field: 'unitCode', message: `单位 ${code} 不存在` }])
-    if (!unit.active) throw withDetails(new UnitInactiveError(code), [{ field: 'unitCode', message: `单位 ${code} 已停用` }])
-    return unit
-  }
-
-  const dispatchUnit = (tx: Tx) => repo.unitByCode(tx, config.dispatchUnitCode)
-
-  function emitTicket(tx: Tx, type: 'ticket.created' | 'ticket.assigned' | 'ticket.answered' | 'ticket.replied' | 'ticket.closed', t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, extra: Record<string, unknown> = {}) {
-    events.emit(tx, {
-      type, consultationId: c.id, ticketId: t.id,
-      payload: { number: t.number, status: t.status, kind: c.kind, channel: c.channel, externalId: c.externalId, unit, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, ...extra },
-    })
-  }
-
-  /** Loads a ticket the actor may see and act on in this way, and the state it moves to. */
-  function load(tx: Tx, id: number, actor: Actor, action: TicketAction) {
-    const found = repo.findById(tx, id)
-    if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
-    const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: dispatchUnit(tx)?.id ?? null }
-    if (!canAct(actor, action, scope)) throw new TicketActionForbiddenError(ACTION_NAMES[action])
-    const to = nextStatus(found.ticket.status, action)
-    if (!to) throw new TicketTransitionError(STATUS_NAMES[found.ticket.status], ACTION_NAMES[action])
-    return { ...found, to }
-  }
+  const actions = createTicketActions({ repo, events, config })
+  const { dispatchUnit, load, requireActiveUnit } = actions
+  const emitTicket = actions.emit
 
   /** Moves one ticket to another unit (交办, 转办, 退回): the deadline stays as it was. */
   function move(id: number, actor: Actor, action: 'assign' | 'reassign' | 'return', target: (tx: Tx) => { id: number; code: string; name: string }, note: string | null) {
@@ -131,7 +113,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         number: formatTicketNumber(day, repo.nextSequence(tx, day)),
         consultationId: c.id, unitId: unit.id, status: 'registered', routing: decision.routing,
         receivedAt: c.receivedAt, workingDays, dueAt: due.dueAt, dueAtProvisional: due.provisional,
-        createdAt: now, updatedAt: now,
+        lookupCode: newLookupCode(), createdAt: now, updatedAt: now,
       })
       const unitRef = { code: unit.code, name: unit.name }
       const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' : null
@@ -189,10 +171,17 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
       }
       const policyDocument = found.consultation.policyDocumentId ? repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
-      return ticketDetail(calendar, privacy.snapshot(), {
-        ...found, history: repo.history(db, id), access,
-        policyDocument: policyDocument && { id: policyDocument.id, title: policyDocument.title, docNumber: policyDocument.docNumber },
-      }, nowIso())
+      const shown = privacy.snapshot()
+      return {
+        ...ticketDetail(calendar, shown, {
+          ...found, history: repo.history(db, id), access,
+          policyDocument: policyDocument && { id: policyDocument.id, title: policyDocument.title, docNumber: policyDocument.docNumber },
+        }, nowIso()),
+        ...followupDetail(shown, {
+          ticket: found.ticket, consultation: found.consultation, access, lookupCodeShown: mayKnowLookupCode(actor),
+          ratings: followups.ratings(db, id), rounds: followups.rounds(db, id), promises: promises?.ofTicket(db, found.ticket, found.consultation) ?? [],
+        }),
+      }
     },
 
     assign(id: number, body: { unitCode: string; note?: string }, actor: Actor) {
@@ -212,7 +201,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       }, body.reason)
     },
 
-    answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string }, actor: Actor) {
+    answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; promises?: PromiseInput[] }, actor: Actor) {
       db.transaction((tx) => {
         const { ticket, consultation, unit, to } = load(tx, id, actor, 'answer')
         if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
@@ -232,6 +221,10 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           fromStatus: ticket.status, toStatus: to, note: body.decision ? `${DECISION_NAMES[body.decision]}：${body.decisionReason}` : null,
         })
         emitTicket(tx, 'ticket.answered', updated, consultation, unit, { answer: body.answer, decision: body.decision ?? null, decisionReason: body.decisionReason ?? null, revised: ticket.status === 'answered' })
+        if (body.promises?.length) {
+          if (!promises) throw new Error('promises service not wired')
+          promises.addIn(tx, updated, consultation, unit, body.promises, actor.tokenId)
+        }
       })
       return service.get(id, actor, { scoped: false })
     },
@@ -273,7 +266,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         let changed = 0
         const now = nowIso()
         for (const t of open) {
-          const due = calendar.dueAt(t.receivedAt, t.workingDays)
+          // A redone ticket's deadline counts from its reopening (重办), not from the first receipt.
+          const due = calendar.dueAt(t.reopenedAt ?? t.receivedAt, t.workingDays)
           if (due.dueAt === t.dueAt && due.provisional === t.dueAtProvisional) continue
           changed++
           repo.update(tx, t.id, { dueAt: due.dueAt, dueAtProvisional: due.provisional, dueSoonNotifiedAt: null, overdueNotifiedAt: null })
@@ -287,6 +281,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
   }
   return service
 }
+
+/** Six random digits the asker is told with the ticket number (public rating, H2). */
+export const newLookupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
 
 /** Agents record calls after the fact; a client clock a little ahead of ours is not "the future". */
 export const CLOCK_SKEW_MS = 2 * 60_000

@@ -2,6 +2,9 @@ import { askerView, knownAsker, type AskerAccess } from '../privacy/privacy.acce
 import { maskName } from '../privacy/privacy.text.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
+import type { Rating } from './followup.table.ts'
+import type { RatingRow, RoundRow } from './followup.repository.ts'
+import type { PromisesService } from './promises.service.ts'
 import { isOpen, isOverdue } from './tickets.lifecycle.ts'
 import type { CalendarPort } from './tickets.ports.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
@@ -12,6 +15,9 @@ import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.re
 export const STATUS_NAMES: Record<TicketStatus, string> = {
   registered: '待交办', assigned: '已交办', answered: '单位已答复', replied: '已回复咨询人', closed: '已办结',
 }
+
+/** The asker's ratings as a person reads them (H2): the one label set, for the API, the console and exports. */
+export const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' }
 
 type UnitRef = { code: string; name: string }
 
@@ -47,7 +53,7 @@ export function remainingByDueAt(calendar: CalendarPort, dueAts: readonly string
 
 /** What the intake reply says about the ticket it opened. */
 export function ticketBrief(t: TicketRow, unit: UnitRef) {
-  return { id: t.id, number: t.number, unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
+  return { id: t.id, number: t.number, lookupCode: t.lookupCode, unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
 }
 
 /**
@@ -126,5 +132,44 @@ export function ticketDetail(calendar: CalendarPort, privacy: Show, p: TicketDet
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     history: p.history.map((h) => historyView(h, show)),
+  }
+}
+
+/** What the rating views carry: the label beside the code, the comment shown as `access` allows. */
+function ratingView(r: RatingRow, show: (text: string | null) => string | null) {
+  return {
+    round: r.round, rating: r.rating, ratingName: RATING_NAMES[r.rating], comment: show(r.comment),
+    source: r.source, ratedAt: r.ratedAt, changedAt: r.changedAt,
+  }
+}
+
+export interface FollowupParts {
+  ticket: TicketRow
+  consultation: ConsultationRow
+  access: AskerAccess
+  lookupCodeShown: boolean
+  ratings: RatingRow[]
+  rounds: { round: RoundRow; unit: UnitRef }[]
+  promises: ReturnType<PromisesService['ofTicket']>
+}
+
+/** After the reply: the current round, its rating, the earlier rounds (重办) and the promises. */
+export function followupDetail(privacy: Show, p: FollowupParts) {
+  const asker = knownAsker(p.consultation)
+  const show = <T extends string | null>(text: T) => privacy.show(text, p.access, asker)
+  const byRound = new Map(p.ratings.map((r) => [r.round, ratingView(r, show)]))
+  return {
+    round: p.ticket.round,
+    reopenedAt: p.ticket.reopenedAt,
+    lookupCode: p.lookupCodeShown ? p.ticket.lookupCode : null,
+    rating: byRound.get(p.ticket.round) ?? null,
+    rounds: p.rounds.map(({ round: r, unit }) => ({
+      round: r.round, unit, startedAt: r.startedAt, dueAt: r.dueAt,
+      answer: show(r.answer), answeredAt: r.answeredAt,
+      reply: r.repliedAt ? { method: r.replyMethod!, repliedAt: r.repliedAt, repliedBy: r.repliedBy } : null,
+      closedAt: r.closedAt, redoneAt: r.redoneAt, redoTrigger: r.redoTrigger, redoReason: show(r.redoReason),
+      rating: byRound.get(r.round) ?? null,
+    })),
+    promises: p.promises,
   }
 }

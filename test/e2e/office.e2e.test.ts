@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCall, browserAvailable, createToken, screenshot, signIn, startE2E, E2E_ADMIN, type E2E } from './browser.ts'
 
-const LEDGER_COLUMNS = ['序号', '编号', '受理时间', '渠道', '咨询人', '联系电话', '咨询内容', '交办单位', '交办时间', '办理时限', '答复时间', '答复内容', '回复方式', '是否超期', '状态']
+const LEDGER_COLUMNS = ['序号', '编号', '受理时间', '渠道', '咨询人', '联系电话', '咨询内容', '交办单位', '交办时间', '办理时限', '答复时间', '答复内容', '回复方式', '是否超期', '状态', '满意度', '是否重办']
 
 describe.skipIf(!browserAvailable)('the office in Chromium', () => {
   let e: E2E

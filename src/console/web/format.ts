@@ -87,6 +87,7 @@ export const MEDIA_KIND: Record<string, string> = { image: '图解', animation: 
 export const HISTORY_ACTION: Record<string, string> = {
   created: '登记', assign: '交办', reassign: '转办', return: '退回', answer: '答复', answer_revised: '修改答复',
   reply: '回复咨询人', close: '办结', promote: '转入问答库', due_recomputed: '重算时限',
+  rate: '咨询人评价', rate_changed: '修改评价', redo: '重办', promise: '承诺事项', promise_fulfilled: '承诺办结',
 }
 
 export const REVIEW_ACTION: Record<string, string> = {

@@ -15,6 +15,9 @@ const CalendarScreen = lazy(() => import('./screens/CalendarScreen.vue'))
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen.vue'))
 const ProposalsScreen = lazy(() => import('./screens/ProposalsScreen.vue'))
 const CalibrationScreen = lazy(() => import('./screens/CalibrationScreen.vue'))
+const CallbackScreen = lazy(() => import('./screens/CallbackScreen.vue'))
+const PromisesScreen = lazy(() => import('./screens/PromisesScreen.vue'))
+const LinksScreen = lazy(() => import('./screens/LinksScreen.vue'))
 
 /** The screens each role sees, in menu order. The service enforces the same limits on every call. */
 export function screensFor(role: Me['role']): Screen[] {
@@ -22,10 +25,13 @@ export function screensFor(role: Me['role']): Screen[] {
     agent: [
       { key: 'agent', label: '咨询受理', component: AgentDesk },
       { key: 'tickets', label: '工单跟踪', component: TicketInbox },
+      { key: 'callbacks', label: '回访', component: CallbackScreen },
     ],
     unit: [
       { key: 'inbox', label: '待办工单', component: TicketInbox },
+      { key: 'promises', label: '承诺事项', component: PromisesScreen },
       { key: 'entries', label: '本单位条目', component: EntriesScreen },
+      { key: 'links', label: '链接检查', component: LinksScreen },
       { key: 'ledger', label: '本单位台账', component: LedgerScreen },
       { key: 'proposals', label: '问法建议与起草', component: ProposalsScreen },
     ],
@@ -33,11 +39,14 @@ export function screensFor(role: Me['role']): Screen[] {
     admin: [
       { key: 'ledger', label: '登记台账', component: LedgerScreen },
       { key: 'tickets', label: '工单办理', component: TicketInbox },
+      { key: 'callbacks', label: '回访评价', component: CallbackScreen },
+      { key: 'promises', label: '承诺跟踪', component: PromisesScreen },
       { key: 'stats', label: '统计分析', component: StatsScreen },
       { key: 'entries', label: '问答条目', component: EntriesScreen },
       { key: 'reviews', label: '审核', component: ReviewQueue },
       { key: 'proposals', label: '问法建议与起草', component: ProposalsScreen },
       { key: 'calibration', label: '答复校准', component: CalibrationScreen },
+      { key: 'links', label: '链接检查', component: LinksScreen },
       { key: 'calendar', label: '工作日历', component: CalendarScreen },
       { key: 'settings', label: '基础设置', component: SettingsScreen },
     ],

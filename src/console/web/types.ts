@@ -68,6 +68,12 @@ export interface Ticket extends TicketRow {
   suggestion: { policyDocument: { id: number; title: string; docNumber: string | null } | null; decision: string | null; decisionReason: string | null } | null
   promotedEntryId: number | null
   history: { at: string; action: string; actor: { name: string; role: string } | null; fromStatus: string | null; toStatus: string | null; fromUnit: Ref | null; toUnit: Ref | null; note: string | null }[]
+  round: number
+  reopenedAt: string | null
+  lookupCode: string | null
+  rating: RatingView | null
+  rounds: Round[]
+  promises: PromiseItem[]
 }
 
 export interface PromoteResult {
@@ -100,4 +106,27 @@ export interface ReviewItem {
 export interface Unit { id: number; code: string; name: string; contactName: string | null; contactPhone: string | null; contactEmail: string | null; active: boolean }
 export interface Topic { id: number; code: string; name: string; required: boolean; defaultUnit: Ref | null }
 
-export type TicketAction = 'answer' | 'reply' | 'return' | 'reassign' | 'assign' | 'close'
+export type TicketAction = 'answer' | 'reply' | 'return' | 'reassign' | 'assign' | 'close' | 'redo'
+
+export interface RatingView { round: number; rating: string; ratingName: string; comment: string | null; source: string; ratedAt: string; changedAt: string | null }
+export interface RatingResult extends Omit<RatingView, 'changedAt'> { ticketId: number; number: string; changedAt: string | null; changeableUntil: string; redone: boolean }
+export interface RatingItem extends RatingResult { unit: Ref; ticketStatus: string; ticketStatusName: string; currentRound: number }
+
+export interface PromiseItem {
+  id: number; ticket: { id: number; number: string }; unit: Ref; round: number; content: string
+  dueOn: string | null; workingDays: number | null; dueAt: string; dueAtProvisional: boolean
+  state: 'open' | 'fulfilled'; stateName: string; overdue: boolean; remainingWorkingDays: number | null
+  fulfilledAt: string | null; fulfilmentNote: string | null; keptOnTime: boolean | null; createdAt: string
+}
+
+export interface Round {
+  round: number; unit: Ref; startedAt: string; dueAt: string; answer: string | null; answeredAt: string | null
+  reply: { method: string; repliedAt: string; repliedBy: string | null } | null; closedAt: string | null
+  redoneAt: string; redoTrigger: 'rating' | 'office'; redoReason: string; rating: RatingView | null
+}
+
+export interface LinkItem {
+  url: string; state: string; stateName: string; httpStatus: number | null; method: string | null; finalUrl: string | null
+  error: string | null; checkedAt: string | null; lastOkAt: string | null; failingSince: string | null
+  sources: { type: string; typeName: string; id: number; title: string; unit: Ref | null }[]
+}

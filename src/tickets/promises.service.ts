@@ -1,0 +1,178 @@
+// Promises made in replies (C5, 承诺事项): what the unit undertook and by when, with reminders on
+// working days, an overdue state, and closing only with a note of what was done.
+import type { Actor } from '../auth/auth.service.ts'
+import type { Config } from '../config.ts'
+import type { Db, Tx } from '../db/client.ts'
+import type { EventBus } from '../common/events.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { endOfShanghaiDay, shanghaiDate } from '../calendar/working-days.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
+import { knownAsker } from '../privacy/privacy.access.ts'
+import { reminderFor, type WorkingCalendar } from '../integrations/integrations.reminders.ts'
+import { canSee, isOpen, isPromiseOverdue } from './tickets.lifecycle.ts'
+import { createTicketActions } from './tickets.actions.ts'
+import { createTicketsRepository, type ConsultationRow, type TicketRow } from './tickets.repository.ts'
+import { createFollowupRepository, type PromiseRow } from './followup.repository.ts'
+import type { CalendarPort } from './tickets.ports.ts'
+import { STATUS_NAMES } from './tickets.views.ts'
+import {
+  PromiseAlreadyFulfilledError, PromiseDuePastError, PromiseDueRequiredError, PromiseNotFoundError, PromiseTicketStateError,
+} from './followup.errors.ts'
+import { TicketActionForbiddenError } from './tickets.errors.ts'
+
+export interface PromiseInput { content: string; dueOn?: string; workingDays?: number }
+
+export interface PromisesDeps {
+  db: Db
+  config: Pick<Config, 'dispatchUnitCode'>
+  events: Pick<EventBus, 'emit'>
+  calendar: CalendarPort & WorkingCalendar
+  privacy: Pick<PrivacyService, 'show' | 'snapshot'>
+  now?: () => Date
+}
+
+// No run of days off is longer than this, so no promise due later can be due within one working day.
+const HORIZON_MS = 31 * 86_400_000
+
+export function createPromisesService({ db, config, events, calendar, privacy, now = () => new Date() }: PromisesDeps) {
+  const repo = createTicketsRepository()
+  const followups = createFollowupRepository()
+  const actions = createTicketActions({ repo, events, config })
+
+  const eventPromise = (p: PromiseRow) => ({
+    id: p.id, content: p.content, dueAt: p.dueAt, state: p.state, fulfilledAt: p.fulfilledAt, note: p.fulfilmentNote,
+    onTime: p.fulfilledAt ? p.fulfilledAt <= p.dueAt : null,
+  })
+
+  function view(p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }) {
+    const asker = knownAsker(c)
+    const overdue = isPromiseOverdue(p, at)
+    return {
+      id: p.id, ticket: extra.ticket, unit: extra.unit, round: p.round,
+      content: privacy.show(p.content, 'masked', asker),
+      dueOn: p.dueOn, workingDays: p.workingDays, dueAt: p.dueAt, dueAtProvisional: p.dueAtProvisional,
+      state: p.state, stateName: p.state === 'fulfilled' ? (overdue ? '逾期办结' : '按期办结') : overdue ? '已逾期' : '进行中',
+      overdue,
+      remainingWorkingDays: p.state === 'open' ? (at <= p.dueAt ? calendar.workingDaysBetween(at, p.dueAt) : -calendar.workingDaysBetween(p.dueAt, at)) : null,
+      fulfilledAt: p.fulfilledAt, fulfilmentNote: privacy.show(p.fulfilmentNote, 'masked', asker),
+      keptOnTime: p.state === 'fulfilled' ? !overdue : null,
+      createdAt: p.createdAt,
+    }
+  }
+
+  /** Records promises on a ticket inside the caller's transaction (the answer's, or the route's own). */
+  function addIn(tx: Tx, t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, items: PromiseInput[], actorTokenId: number | null) {
+    const at = now().toISOString()
+    const today = shanghaiDate(new Date(at))
+    return items.map((item, i) => {
+      const field = `promises.${i}`
+      if ((item.dueOn === undefined) === (item.workingDays === undefined)) {
+        throw withDetails(new PromiseDueRequiredError(), [{ field: `${field}.dueOn`, message: '请填写完成日期或工作日数（二者选一）' }])
+      }
+      if (item.dueOn !== undefined && item.dueOn < today) {
+        throw withDetails(new PromiseDuePastError(item.dueOn), [{ field: `${field}.dueOn`, message: `完成日期不能早于今天（${today}）` }])
+      }
+      const due = item.dueOn !== undefined ? { dueAt: endOfShanghaiDay(item.dueOn), provisional: false } : calendar.dueAt(at, item.workingDays!)
+      const p = followups.insertPromise(tx, {
+        ticketId: t.id, round: t.round, unitId: t.unitId, content: item.content, dueOn: item.dueOn ?? null, workingDays: item.workingDays ?? null,
+        dueAt: due.dueAt, dueAtProvisional: due.provisional, createdBy: actorTokenId, createdAt: at,
+      })
+      const when = item.dueOn ? `${item.dueOn} 前` : `${item.workingDays} 个工作日内（${shanghaiDate(new Date(due.dueAt))} 前${due.provisional ? '，暂定' : ''}）`
+      repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId, action: 'promise', fromStatus: t.status, toStatus: t.status, note: `承诺${when}：${item.content}` })
+      actions.emit(tx, 'promise.made', t, c, unit, { promise: eventPromise(p) })
+      return p
+    })
+  }
+
+  function loadPromise(tx: Tx, id: number, actor: Actor) {
+    const p = followups.promise(tx, id)
+    const found = p && repo.findById(tx, p.ticketId)
+    // A unit sees the promises it made, and those of the tickets it holds now.
+    const visible = found && (canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })
+      || (actor.role === 'unit' && actor.unitId === p.unitId))
+    if (!p || !found || !visible) throw new PromiseNotFoundError(String(id))
+    return { p, ...found }
+  }
+
+  function notify(id: number, kind: 'due_soon' | 'overdue', at: Date, payload: Record<string, unknown>): boolean {
+    return db.transaction((tx) => {
+      // The guard keeps "once per promise per state" even if two runs overlap.
+      if (followups.markPromiseNotified(tx, id, kind, at.toISOString()) === 0) return false
+      const p = followups.promise(tx, id)!
+      const found = repo.findById(tx, p.ticketId)!
+      actions.emit(tx, kind === 'overdue' ? 'promise.overdue' : 'promise.due_soon', found.ticket, found.consultation, found.unit, { promise: eventPromise(p), ...payload })
+      return true
+    })
+  }
+
+  return {
+    addIn,
+
+    /** Promises added after the answer (POST /tickets/:id/promises): by the unit holding the ticket, or an admin. */
+    add(ticketId: number, items: PromiseInput[], actor: Actor) {
+      return db.transaction((tx) => {
+        const found = actions.visible(tx, ticketId, actor)
+        if (actor.role !== 'admin' && actor.role !== 'unit') throw new TicketActionForbiddenError('登记承诺事项')
+        if (isOpen(found.ticket.status) && found.ticket.status !== 'answered') throw new PromiseTicketStateError(STATUS_NAMES[found.ticket.status])
+        const at = now().toISOString()
+        return addIn(tx, found.ticket, found.consultation, found.unit, items, actor.tokenId)
+          .map((p) => view(p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }))
+      })
+    },
+
+    /** 办结 a promise: only with a note of what was done; by the unit that made it, or an admin. */
+    fulfil(id: number, input: { note: string }, actor: Actor) {
+      return db.transaction((tx) => {
+        const { p, ticket, consultation, unit } = loadPromise(tx, id, actor)
+        if (actor.role !== 'admin' && !(actor.role === 'unit' && actor.unitId === p.unitId)) throw new TicketActionForbiddenError('办结承诺事项')
+        if (p.state === 'fulfilled') throw new PromiseAlreadyFulfilledError(String(id), p.fulfilledAt ?? '')
+        const at = now().toISOString()
+        const done = followups.updatePromise(tx, id, { state: 'fulfilled', fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
+        const onTime = at <= p.dueAt
+        repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
+        actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: eventPromise(done) })
+        const promiseUnit = repo.unitById(tx, p.unitId)!
+        return view(done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } })
+      })
+    },
+
+    /** A ticket's promises, for its detail view. */
+    ofTicket(tx: Tx, t: TicketRow, c: ConsultationRow) {
+      const at = now().toISOString()
+      const unitRefs = new Map<number, { code: string; name: string }>()
+      const unitOf = (id: number) => {
+        if (!unitRefs.has(id)) { const u = repo.unitById(tx, id)!; unitRefs.set(id, { code: u.code, name: u.name }) }
+        return unitRefs.get(id)!
+      }
+      return followups.promisesOf(tx, t.id).map((p) => view(p, c, at, { ticket: { id: t.id, number: t.number }, unit: unitOf(p.unitId) }))
+    },
+
+    /** The office's (or a unit's own) promises: open, overdue or fulfilled; overdue and nearest first. */
+    list(q: { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; page: number; pageSize: number }) {
+      const at = now().toISOString()
+      const { rows, total } = followups.listPromises(db, q, at)
+      return { items: rows.map((r) => view(r.promise, r.consultation, at, { ticket: { id: r.ticket.id, number: r.ticket.number }, unit: r.unit })), total, page: q.page, pageSize: q.pageSize }
+    },
+
+    /** Per unit: open, overdue now, fulfilled and kept on time. */
+    summary(unitId: number | undefined) {
+      return followups.promiseSummary(db, unitId, now().toISOString())
+    },
+
+    /** promise.due_soon and promise.overdue, on working days only, once per promise each (like the tickets' reminders). */
+    runReminders(at: Date = now()) {
+      const summary = { workingDay: calendar.isWorkingDay(shanghaiDate(at)), dueSoon: 0, overdue: 0 }
+      if (!summary.workingDay) return summary
+      const atIso = at.toISOString()
+      for (const p of followups.reminderCandidates(db, new Date(at.getTime() + HORIZON_MS).toISOString())) {
+        let remaining = 0
+        const kind = reminderFor(p, atIso, () => (remaining = calendar.workingDaysBetween(at, p.dueAt)))
+        if (kind === 'overdue' && notify(p.id, kind, at, { overdueWorkingDays: calendar.workingDaysBetween(p.dueAt, at) })) summary.overdue++
+        else if (kind === 'due_soon' && notify(p.id, kind, at, { remainingWorkingDays: remaining })) summary.dueSoon++
+      }
+      return summary
+    },
+  }
+}
+
+export type PromisesService = ReturnType<typeof createPromisesService>

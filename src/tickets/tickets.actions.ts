@@ -1,0 +1,60 @@
+// What every action on a ticket shares: loading it for an actor (visibility, permission, the
+// lifecycle's next state) and emitting its domain event. Used by tickets.service.ts and by the
+// after-the-reply actions (tickets.followup.ts), so both apply the one rule.
+import type { Actor } from '../auth/auth.service.ts'
+import type { Config } from '../config.ts'
+import type { Tx } from '../db/client.ts'
+import type { DomainEventType, EventBus } from '../common/events.ts'
+import { canAct, canSee, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
+import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
+import { STATUS_NAMES } from './tickets.views.ts'
+import { TicketActionForbiddenError, TicketNotFoundError, TicketTransitionError } from './tickets.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
+import { UnitNotFoundError } from '../units/units.errors.ts'
+import { UnitInactiveError } from '../consultations/consultations.errors.ts'
+
+export const ACTION_NAMES: Record<TicketAction, string> = { assign: '交办', reassign: '转办', return: '退回', answer: '提交答复', reply: '登记回复', close: '办结', redo: '重办' }
+
+export function createTicketActions({ repo, events, config }: { repo: TicketsRepository; events: Pick<EventBus, 'emit'>; config: Pick<Config, 'dispatchUnitCode'> }) {
+  const dispatchUnit = (tx: Tx) => repo.unitByCode(tx, config.dispatchUnitCode)
+
+  /** A ticket the actor may see, or TICKET_NOT_FOUND: another unit's ticket is private. */
+  function visible(tx: Tx, id: number, actor: Actor) {
+    const found = repo.findById(tx, id)
+    if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
+    return found
+  }
+
+  /** A unit a ticket may be handed to: it exists and is active, or a 4xx naming `unitCode`. */
+  function requireActiveUnit(tx: Tx, code: string) {
+    const unit = repo.unitByCode(tx, code)
+    if (!unit) throw withDetails(new UnitNotFoundError(code), [{ field: 'unitCode', message: `单位 ${code} 不存在` }])
+    if (!unit.active) throw withDetails(new UnitInactiveError(code), [{ field: 'unitCode', message: `单位 ${code} 已停用` }])
+    return unit
+  }
+
+  return {
+    dispatchUnit,
+    visible,
+    requireActiveUnit,
+
+    /** Loads a ticket the actor may see and act on in this way, and the state it moves to. */
+    load(tx: Tx, id: number, actor: Actor, action: TicketAction) {
+      const found = visible(tx, id, actor)
+      const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: dispatchUnit(tx)?.id ?? null }
+      if (!canAct(actor, action, scope)) throw new TicketActionForbiddenError(ACTION_NAMES[action])
+      const to = nextStatus(found.ticket.status, action)
+      if (!to) throw new TicketTransitionError(STATUS_NAMES[found.ticket.status], ACTION_NAMES[action])
+      return { ...found, to }
+    },
+
+    emit(tx: Tx, type: DomainEventType, t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, extra: Record<string, unknown> = {}) {
+      events.emit(tx, {
+        type, consultationId: c.id, ticketId: t.id,
+        payload: { number: t.number, status: t.status, kind: c.kind, channel: c.channel, externalId: c.externalId, unit, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, round: t.round, ...extra },
+      })
+    },
+  }
+}
+
+export type TicketActions = ReturnType<typeof createTicketActions>
