@@ -97,7 +97,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const ticketsPublic = createTicketsPublicView({ db, privacy })
   const portal = createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic })
   kb.onChange(() => portal.invalidate())
-  const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic })
+  const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic, followup })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []

@@ -5,7 +5,7 @@ import type { AskResult } from './portal.intake.ts'
 import { QUESTION_LIMITS, REPLY_CHOICES, type AskForm } from './portal.forms.ts'
 import { chineseDate, html, paragraphs, type Html } from './portal.html.ts'
 import { errorSummary, fieldState, type FieldError, type Page } from './portal.layout.ts'
-import { ratingSlot } from './portal.rating-slot.ts'
+import { ratingSlot, type PublicRating } from './portal.rating-slot.ts'
 
 export interface FormState { values: AskForm & { number?: string; code?: string }; errors: FieldError[]; message?: string }
 export const emptyForm = (values: FormState['values'] = {}): FormState => ({ values, errors: [] })
@@ -114,7 +114,7 @@ ${errorSummary(state.errors, state.message)}
   }
 }
 
-export function followResultPage(t: PublicTicketStatus): Page {
+export function followResultPage(t: PublicTicketStatus, code?: string, rated?: PublicRating): Page {
   const noun = t.kind === 'suggestion' ? '建议' : '问题'
   return {
     title: `办理进度 ${t.number}`, nav: 'follow', noindex: true,
@@ -130,7 +130,8 @@ ${t.unitName ? html`<dt>承办单位</dt><dd>${t.unitName}</dd>` : ''}
 ${t.answer ? html`<section aria-labelledby="ans-h"><h2 id="ans-h">答复内容</h2>
 ${t.decisionName ? html`<p>处理结果：<strong class="decision d-${t.decision}">${t.decisionName}</strong>${t.decisionReason ? html`。理由：${t.decisionReason}` : ''}</p>` : ''}
 <div class="answer">${paragraphs(t.answer)}</div><p class="meta">${t.unitName} · ${chineseDate(t.answeredAt)}答复</p></section>
-${ratingSlot(t)}` : html`<p>承办单位答复后，答复内容会显示在这里。</p>`}`,
+${rated ? '' : ratingSlot(t, code)}` : html`<p>承办单位答复后，答复内容会显示在这里。</p>`}
+${rated ? ratingSlot(t, code, rated) : ''}`,
   }
 }
 

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts'
 import { consultations as consultationsTable, tickets } from '../consultations/consultations.table.ts'
 import type { ConsultationsService } from '../consultations/consultations.service.ts'
 import type { TicketsPublicView } from '../tickets/tickets.public.ts'
+import type { FollowupService, RateInput } from '../tickets/tickets.followup.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { portalSecrets, portalSubmissions } from './portal.table.ts'
 import { codeMatches, formatCode, hmac, lookupCode, newNonce, normalizeCode, normalizeTicketNumber, questionKey, sha256 } from './portal.codes.ts'
@@ -25,13 +26,14 @@ export interface IntakeDeps {
   auth: Pick<AuthService, 'createToken' | 'revokeToken'>
   consultations: Pick<ConsultationsService, 'submit'>
   ticketsPublic: Pick<TicketsPublicView, 'ofConsultation'>
+  followup: Pick<FollowupService, 'rateAsAsker'>
 }
 
 export type AskResult =
   | { outcome: 'answered'; entryId: number; matchId: string | null; consultationId: number; question: string }
   | { outcome: 'ticketed'; number: string; code: string; dueAt: string; dueAtProvisional: boolean; unitName: string; kind: 'question' | 'suggestion'; replayed: boolean }
 
-export function createPortalIntake({ db, auth, consultations, ticketsPublic }: IntakeDeps) {
+export function createPortalIntake({ db, auth, consultations, ticketsPublic, followup }: IntakeDeps) {
   let keys: { secret: string; actor: Actor } | undefined
 
   /** The portal's secret and its registering token, made once (inside the caller's transaction). */
@@ -103,6 +105,20 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic }: I
     })
   }
 
+  /** The ticket a number and code name, or the same refusal for a wrong number and a wrong code. */
+  function recognise(input: { number?: string; code?: string }) {
+    const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
+    if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
+    const number = normalizeTicketNumber(input.number!)
+    const code = normalizeCode(input.code!)
+    if (!number || !code) throw new PortalLookupFailedError()
+    const row = db.select({ codeHash: portalSubmissions.codeHash, consultationId: portalSubmissions.consultationId, ticketId: tickets.id }).from(tickets)
+      .innerJoin(portalSubmissions, eq(portalSubmissions.consultationId, tickets.consultationId))
+      .where(eq(tickets.number, number)).get()
+    if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
+    return row
+  }
+
   return {
     ask: (form: AskForm, client: ClientInfo) => submit(form, client, { kind: 'question' }),
     suggest: (policyDocumentId: number, form: AskForm, client: ClientInfo) => submit(form, client, { kind: 'suggestion', policyDocumentId }),
@@ -112,16 +128,18 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic }: I
      * wrong code get the same refusal, so the page never says which numbers exist.
      */
     follow(input: { number?: string; code?: string }) {
-      const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
-      if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
-      const number = normalizeTicketNumber(input.number!)
-      const code = normalizeCode(input.code!)
-      if (!number || !code) throw new PortalLookupFailedError()
-      const row = db.select({ codeHash: portalSubmissions.codeHash, consultationId: portalSubmissions.consultationId }).from(tickets)
-        .innerJoin(portalSubmissions, eq(portalSubmissions.consultationId, tickets.consultationId))
-        .where(eq(tickets.number, number)).get()
-      if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
-      return ticketsPublic.ofConsultation(row.consultationId)!
+      return ticketsPublic.ofConsultation(recognise(input).consultationId)!
+    },
+
+    /**
+     * 满意度评价 from the follow-up page: the asker is recognised by number and code as for following
+     * it, then rated through the tickets' own rule (replied first, one rating per round, a window to
+     * change it, an unsatisfied rating reopening it).
+     */
+    rate(input: { number?: string; code?: string } & RateInput) {
+      const { ticketId, consultationId } = recognise(input)
+      followup.rateAsAsker(ticketId, { rating: input.rating, ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) })
+      return ticketsPublic.ofConsultation(consultationId)!
     },
 
     /** A fresh nonce for a form being shown. */

@@ -1,10 +1,32 @@
-// RESERVED FOR ISSUE 21 (满意度评价: 满意 / 基本满意 / 不满意), built by another engineer.
-// The follow-up page calls ratingSlot() under a reply, once the unit has answered. Until the ratings
-// exist it renders only a marked, empty landmark, so the page's structure and tests already hold the place.
+// 满意度评价 (issue 21) on the follow-up page: once the reply has been delivered (replied or closed), the
+// asker rates it with the number and code they already typed. An unsatisfied rating reopens the
+// ticket (重办) by the tickets' own rule; the form says so before it is sent.
 import type { PublicTicketStatus } from '../tickets/tickets.public.ts'
 import { html, type Html } from './portal.html.ts'
 
-export function ratingSlot(t: Pick<PublicTicketStatus, 'number' | 'status'>): Html {
-  return html`<!-- issue 21: the rating form of replies (满意/基本满意/不满意) goes here -->
-<div class="rating-slot" data-slot="rating" data-ticket="${t.number}" hidden></div>`
+export const RATING_NAMES = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' } as const
+export type PublicRating = keyof typeof RATING_NAMES
+
+export function ratingSlot(t: Pick<PublicTicketStatus, 'number' | 'status'>, code?: string, rated?: PublicRating): Html {
+  if (rated) {
+    return html`<section class="rating" aria-labelledby="rate-h" data-slot="rating"><h2 id="rate-h">您的评价</h2>
+<p role="status">已记录您的评价：<strong>${RATING_NAMES[rated]}</strong>。${rated === 'unsatisfied' ? '我们会重新办理并在期限内再次答复。' : '感谢您的评价。'}</p>
+<p class="hint">评价后 7 日内可以修改：重新查询办理进度即可。</p></section>`
+  }
+  if (t.status !== 'replied' && t.status !== 'closed') {
+    return html`<p class="hint" data-slot="rating">答复正式送达后，您可以在这里评价办理结果。</p>`
+  }
+  if (!code) return html``
+  return html`<section class="rating" aria-labelledby="rate-h" data-slot="rating"><h2 id="rate-h">对答复是否满意？</h2>
+<form method="post" action="/follow/rating" class="rate">
+<input type="hidden" name="number" value="${t.number}"><input type="hidden" name="code" value="${code}">
+<fieldset><legend>请选择</legend>
+<label><input type="radio" name="rating" value="satisfied" required> 满意</label>
+<label><input type="radio" name="rating" value="basically_satisfied"> 基本满意</label>
+<label><input type="radio" name="rating" value="unsatisfied"> 不满意（将重新办理）</label>
+</fieldset>
+<div class="field"><label for="rate-comment">意见（可不填，请勿填写个人信息）</label>
+<textarea id="rate-comment" name="comment" maxlength="500" rows="3"></textarea></div>
+<button type="submit">提交评价</button>
+</form></section>`
 }

@@ -108,6 +108,22 @@ describe('public pages', () => {
     expect(replied.body).not.toContain('13812345678')
     expect(replied.body).not.toContain('张三')
     expect(replied.body).toContain('data-slot="rating"')
+    // Answered but not yet delivered: nothing to rate yet.
+    expect(replied.body).not.toContain('action="/follow/rating"')
+    const early = await post('/follow/rating', { number: ticket.number, code: ticket.code, rating: 'satisfied' })
+    expect(early.json().code).toBe('RATING_NOT_REPLIED')
+
+    // Delivered: the page offers the rating, and an unsatisfied one sends the ticket back to be redone.
+    expect((await k.act(ticketId, 'reply', { method: 'sms' }, k.tokens.agent)).status).toBe(200)
+    const delivered = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.code }) })
+    expect(delivered.body).toContain('action="/follow/rating"')
+    const wrongCode = await post('/follow/rating', { number: ticket.number, code: 'AAAA-AAAA', rating: 'satisfied' })
+    expect(wrongCode.json().code).toBe('PORTAL_LOOKUP_FAILED')
+    const rated = await k.app.inject({ method: 'POST', url: '/follow/rating', ...form({ number: ticket.number, code: ticket.code, rating: 'unsatisfied', comment: '材料清单不清楚' }) })
+    expect(rated.statusCode, rated.body.slice(rated.body.indexOf('<main'), rated.body.indexOf('<main') + 1500)).toBe(200)
+    expect(rated.body).toContain('已记录您的评价：<strong>不满意</strong>')
+    const after = (await k.ticket(ticketId)).body
+    expect(after).toMatchObject({ status: 'assigned', round: 2 })
 
     const wrong = await post('/follow', { number: ticket.number, code: 'AAAA-AAAA' })
     expect(wrong.statusCode).toBe(404)

@@ -20,7 +20,7 @@ export interface PortalRoutesOptions {
 }
 
 /** The routes that take input from anyone: every other public route only reads. */
-export const PUBLIC_WRITE_ROUTES = ['POST /ask', 'POST /documents/:id/suggestions', 'POST /follow', 'POST /feedback', 'POST /display'] as const
+export const PUBLIC_WRITE_ROUTES = ['POST /ask', 'POST /documents/:id/suggestions', 'POST /follow', 'POST /follow/rating', 'POST /feedback', 'POST /display'] as const
 
 const tags = ['portal']
 const YEAR = 365 * 24 * 3600
@@ -143,7 +143,20 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     config: { rateLimit: limits.follow, readOnly: true, audit: false, portalForm: (req, errors, message) => F.followPage({ values: { number: formValues(req).number }, errors, message }) },
   }, async (req, reply) => {
     const status = intake.follow(req.body)
-    if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status))
+    if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code))
+    return reply.header('cache-control', 'no-store').send(status)
+  })
+
+  app.post('/follow/rating', {
+    schema: {
+      tags, operationId: 'portalRate', summary: '对答复评价（满意 / 基本满意 / 不满意）：凭编号和查询码，不满意将重新办理', security: [],
+      consumes: ['application/x-www-form-urlencoded', 'application/json'], body: S.RateBody,
+      response: { 200: { description: '已评价', content: { 'application/json': { schema: S.FollowResultSchema }, 'text/html': { schema: Type.String() } } }, ...S.publicErrors(404, 409) },
+    },
+    config: { rateLimit: limits.follow, audit: false, portalForm: (req, errors, message) => F.followPage({ values: { number: formValues(req).number }, errors, message }) },
+  }, async (req, reply) => {
+    const status = intake.rate(req.body)
+    if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code, req.body.rating))
     return reply.header('cache-control', 'no-store').send(status)
   })
 

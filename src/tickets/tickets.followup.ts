@@ -135,6 +135,15 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       })
     },
 
+    /** The public pages, once they have recognised the asker by their own code: rated as the asker (source public). */
+    rateAsAsker(ticketId: number, input: RateInput) {
+      return db.transaction((tx) => {
+        const found = repo.findById(tx, ticketId)
+        if (!found) throw new RatingLookupFailedError()
+        return result(rateIn(tx, found, input, 'public', null), found)
+      })
+    },
+
     /** 重办 decided by the office: to the same unit, or to `unitCode`. */
     redo(id: number, input: { unitCode?: string; reason: string }, actor: Actor) {
       db.transaction((tx) => {
