@@ -71,3 +71,8 @@ export function menuKeyOf(path: string, role: Role): string {
   const items = menuFor(role)
   return items.find((m) => path === m.path)?.path ?? items.find((m) => path.startsWith(`${m.path}/`))?.path ?? ''
 }
+
+/** One kept-alive instance per screen: `/tickets` and `/tickets/12` share the ticket list (and its filters). */
+export function screenKey(route: RouteDef): string {
+  return ROUTES.find((r) => r.component === route.component)!.path
+}

@@ -1,0 +1,100 @@
+// Accounts, addresses and the office's new screens, in Chromium against the real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiCall, browserAvailable, createToken, screenshot, signInWithAccount, startE2E, type E2E } from './browser.ts'
+
+const PASSWORD = 'Bangong-2026-shi'
+
+describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in Chromium', () => {
+  let e: E2E
+  let ticket: { id: number; number: string }
+  beforeAll(async () => {
+    e = await startE2E()
+    await apiCall(e.server.url, 'POST', '/accounts', { username: 'duban', displayName: '督办办公室 李明', role: 'admin', password: PASSWORD })
+    await apiCall(e.server.url, 'POST', '/accounts', { username: 'zuoxi9', displayName: '坐席 9 号', role: 'agent', password: PASSWORD })
+    const agent = await createToken(e.server.url, { name: '坐席', role: 'agent' })
+    const c = await apiCall<{ ticket: { id: number; number: string } }>(e.server.url, 'POST', '/consultations',
+      { channel: 'hotline', question: '公租房租金补贴今年怎么申请', openTicket: true, unitCode: 'zjw', asker: { name: '赵强', phone: '13711112222' } }, agent)
+    ticket = c.ticket
+  }, 120_000)
+  afterAll(async () => { await e?.close() })
+
+  it('returns to a shared link to a ticket after sign-in; back leaves the ticket for the list', async () => {
+    await e.page.goto(`${e.server.url}/console/#/tickets/${ticket.id}`)
+    await e.page.getByLabel('用户名').waitFor()
+    await screenshot(e.page, 'sign-in')
+    await signInWithAccount(e.page, 'duban', PASSWORD)
+    await e.page.getByText(`工单 ${ticket.number}`).waitFor()
+    expect(e.page.url()).toContain(`#/tickets/${ticket.id}`)
+
+    await e.page.keyboard.press('Escape')
+    await expect.poll(() => e.page.url()).toMatch(/#\/tickets$/)
+    await expect.poll(() => e.page.getByText(`工单 ${ticket.number}`).isVisible()).toBe(false)
+    await e.page.goBack()
+    await e.page.getByText(`工单 ${ticket.number}`).waitFor()
+    await e.page.goForward()
+    await expect.poll(() => e.page.getByText(`工单 ${ticket.number}`).isVisible()).toBe(false)
+    await e.page.goBack()
+
+    // A reload keeps the session (HttpOnly cookie) and the address.
+    await e.page.reload()
+    await e.page.getByText(`工单 ${ticket.number}`).waitFor()
+    expect(await e.page.evaluate(() => document.cookie)).not.toContain('pqa_session')
+  })
+
+  it('prints a ticket with its history on its own page', async () => {
+    await e.page.goto(`${e.server.url}/console/#/tickets/${ticket.id}/print`)
+    const sheet = e.page.getByRole('article', { name: '工单打印' })
+    await sheet.waitFor()
+    expect(await sheet.innerText()).toContain(ticket.number)
+    expect(await sheet.innerText()).toContain('办理记录')
+    await e.page.emulateMedia({ media: 'print' })
+    expect(await e.page.locator('.top').isVisible()).toBe(false)
+    await e.page.emulateMedia({ media: 'screen' })
+  })
+
+  it('creates a policy document and marks it repealed, with the number of entries that lose force', async () => {
+    await e.page.goto(`${e.server.url}/console/#/documents`)
+    await e.page.getByRole('button', { name: '新增政策文件' }).click()
+    await e.page.getByLabel('文件标题').fill('关于调整公租房租金补贴标准的通知')
+    await e.page.getByLabel('文号').fill('测试房发〔2026〕3号')
+    await e.page.getByLabel('发文单位').fill('区住房城乡建委')
+    await e.page.getByRole('button', { name: '保存' }).click()
+    await e.page.getByText('已保存').waitFor()
+    await e.page.getByLabel('查找政策文件').fill('测试房发')
+    await e.page.keyboard.press('Enter')
+    const row = e.page.locator('.el-table__body tr', { hasText: '测试房发〔2026〕3号' })
+    await row.waitFor()
+    await row.getByRole('button', { name: /标记废止/ }).click()
+    await e.page.getByText('以它为依据的 0 条问答', { exact: false }).waitFor()
+    await e.page.getByRole('button', { name: '确定废止' }).click()
+    await row.getByText('已废止').waitFor()
+    const docs = await apiCall<{ items: { docNumber: string; validity: string }[] }>(e.server.url, 'GET', `/policy-documents?q=${encodeURIComponent('测试房发')}`)
+    expect(docs.items[0].validity).toBe('repealed')
+    await screenshot(e.page, 'office-documents')
+  })
+
+  it('shows sign-ins in the audit log', async () => {
+    await e.page.goto(`${e.server.url}/console/#/audit`)
+    await e.page.getByRole('combobox', { name: '操作' }).click()
+    await e.page.getByRole('option', { name: '登录（signIn）' }).click()
+    await e.page.locator('.el-table__body tr', { hasText: '督办办公室 李明' }).first().waitFor()
+    await screenshot(e.page, 'office-audit')
+  })
+
+  it('signs out, and locks an account after five wrong passwords', async () => {
+    await e.page.getByRole('button', { name: '退出' }).click()
+    await e.page.getByLabel('用户名').waitFor()
+    await e.page.reload()
+    await e.page.getByLabel('用户名').waitFor()
+    for (let i = 0; i < 5; i++) {
+      await e.page.getByLabel('用户名').fill('zuoxi9')
+      await e.page.getByLabel('密码', { exact: true }).fill(`wrong-password-${i}`)
+      await e.page.getByRole('button', { name: '登录', exact: true }).click()
+      await e.page.getByText(i < 4 ? '用户名或密码不正确' : '账号已暂时锁定').waitFor()
+    }
+    await e.page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+    await e.page.getByRole('button', { name: '登录', exact: true }).click()
+    await e.page.getByText('账号已暂时锁定').waitFor()
+    expect(await e.page.getByRole('button', { name: '退出' }).count()).toBe(0)
+  })
+})
