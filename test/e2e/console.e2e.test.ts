@@ -15,6 +15,11 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     const c = await apiCall<{ ticket: { id: number; number: string } }>(e.server.url, 'POST', '/consultations',
       { channel: 'hotline', question: '公租房租金补贴今年怎么申请', openTicket: true, unitCode: 'zjw', asker: { name: '赵强', phone: '13711112222' } }, agent)
     ticket = c.ticket
+    // An earlier ticket on the same subject, already answered by the unit.
+    await apiCall(e.server.url, 'POST', '/accounts', { username: 'zjw-officer', displayName: '住建委 孙伟', role: 'unit', unitCode: 'zjw', password: PASSWORD })
+    const earlier = await apiCall<{ ticket: { id: number } }>(e.server.url, 'POST', '/consultations',
+      { channel: 'phone', question: '公租房租金补贴需要什么条件', openTicket: true, unitCode: 'zjw' }, agent)
+    await apiCall(e.server.url, 'POST', `/tickets/${earlier.ticket.id}/answer`, { answer: '公租房租金补贴面向本区户籍低收入住房困难家庭，每年 3 月集中受理。' })
   }, 120_000)
   afterAll(async () => { await e?.close() })
 
@@ -39,6 +44,24 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     await e.page.reload()
     await e.page.getByText(`工单 ${ticket.number}`).waitFor()
     expect(await e.page.evaluate(() => document.cookie)).not.toContain('pqa_session')
+  })
+
+  it('offers the unit reference answers from the library and an earlier ticket, and starts the answer from one', async () => {
+    const page = await e.browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    try {
+      await page.goto(`${e.server.url}/console/#/tickets/${ticket.id}`)
+      await page.getByLabel('用户名').fill('zjw-officer')
+      await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+      await page.keyboard.press('Enter')
+      const earlier = page.getByTestId('reference-ticket').filter({ hasText: '每年 3 月集中受理' })
+      await earlier.waitFor()
+      expect(await page.getByTestId('reference-entry').count()).toBeGreaterThan(0)
+      await earlier.getByRole('button', { name: '以此为起点' }).click()
+      expect(await page.getByLabel('答复内容').inputValue()).toContain('每年 3 月集中受理')
+      await screenshot(page, 'unit-references')
+    } finally {
+      await page.close()
+    }
   })
 
   it('prints a ticket with its history on its own page', async () => {
