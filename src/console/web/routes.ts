@@ -13,6 +13,8 @@ export interface RouteDef {
   /** Who sees it, in this order in the menu. The service enforces the same limits on every call. */
   roles: Role[]
   component: Component
+  /** Built anew on every visit (a print view of the current filters), not kept alive. */
+  fresh?: boolean
 }
 
 // Each screen is its own chunk: an agent never downloads the office's screens.
@@ -29,13 +31,15 @@ const DocumentsScreen = lazy(() => import('./screens/DocumentsScreen.vue'))
 const AuditScreen = lazy(() => import('./screens/AuditScreen.vue'))
 const AccountScreen = lazy(() => import('./screens/AccountScreen.vue'))
 const TicketPrint = lazy(() => import('./screens/TicketPrint.vue'))
+const LedgerPrint = lazy(() => import('./screens/LedgerPrint.vue'))
 
 export const ROUTES: RouteDef[] = [
   { path: '/agent', label: '咨询受理', roles: ['agent'], component: AgentDesk },
   { path: '/ledger', label: { admin: '登记台账', unit: '本单位台账' }, roles: ['admin', 'unit'], component: LedgerScreen },
+  { path: '/ledger/print', roles: ['admin', 'unit'], component: LedgerPrint, fresh: true },
   { path: '/tickets', label: { agent: '工单跟踪', unit: '待办工单', admin: '工单办理' }, roles: ['unit', 'agent', 'admin'], component: TicketInbox },
   { path: '/tickets/:id', roles: ['unit', 'agent', 'admin'], component: TicketInbox },
-  { path: '/tickets/:id/print', roles: ['unit', 'agent', 'admin'], component: TicketPrint },
+  { path: '/tickets/:id/print', roles: ['unit', 'agent', 'admin'], component: TicketPrint, fresh: true },
   { path: '/stats', label: '统计分析', roles: ['admin'], component: StatsScreen },
   { path: '/entries', label: { admin: '问答条目', unit: '本单位条目' }, roles: ['unit', 'admin'], component: EntriesScreen },
   { path: '/documents', label: '政策文件', roles: ['unit', 'admin'], component: DocumentsScreen },
@@ -73,6 +77,7 @@ export function menuKeyOf(path: string, role: Role): string {
 }
 
 /** One kept-alive instance per screen: `/tickets` and `/tickets/12` share the ticket list (and its filters). */
-export function screenKey(route: RouteDef): string {
+export function screenKey(route: RouteDef, path: string, query: Record<string, string>): string {
+  if (route.fresh) return `${path}?${new URLSearchParams(query)}`
   return ROUTES.find((r) => r.component === route.component)!.path
 }
