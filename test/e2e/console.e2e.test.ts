@@ -96,6 +96,34 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     await screenshot(e.page, 'office-documents')
   })
 
+  it('draws the trend charts with this month\'s data, and lists the library\'s upkeep', async () => {
+    await e.page.goto(`${e.server.url}/console/#/stats`)
+    const chart = e.page.getByTestId('chart-consultations')
+    await chart.locator('canvas').waitFor()
+    // Five channels stacked, and the share answered at once.
+    await expect.poll(() => chart.getAttribute('data-series')).toBe('6')
+    await e.page.getByTestId('chart-units').locator('canvas').waitFor()
+    const trends = await apiCall<{ consultations: { total: number[] } }>(e.server.url, 'GET', '/stats/trends')
+    expect(trends.consultations.total.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2)
+    await e.page.getByText('按周', { exact: true }).click()
+    await e.page.getByText('依据已失效的条目').waitFor()
+    await screenshot(e.page, 'office-stats')
+  })
+
+  it('prints the ledger on A4 landscape with the office\'s columns', async () => {
+    await e.page.goto(`${e.server.url}/console/#/ledger`)
+    await e.page.getByRole('button', { name: '打印' }).click()
+    const sheet = e.page.getByRole('article', { name: '台账打印' })
+    await sheet.locator('tbody tr').first().waitFor()
+    const header = await sheet.locator('thead th').allInnerTexts()
+    expect(header).toEqual(['序号', '编号', '受理时间', '渠道', '咨询人', '联系电话', '咨询内容', '交办单位', '交办时间', '办理时限', '答复时间', '答复内容', '回复方式', '是否超期', '状态'])
+    expect(await sheet.innerText()).toContain(ticket.number)
+    expect(await sheet.innerText()).not.toContain('13711112222')
+    await e.page.emulateMedia({ media: 'print' })
+    expect(await e.page.getByRole('button', { name: '返回台账' }).isVisible()).toBe(false)
+    await e.page.emulateMedia({ media: 'screen' })
+  })
+
   it('shows sign-ins in the audit log', async () => {
     await e.page.goto(`${e.server.url}/console/#/audit`)
     await e.page.getByRole('combobox', { name: '操作' }).click()
