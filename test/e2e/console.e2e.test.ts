@@ -7,6 +7,7 @@ const PASSWORD = 'Bangong-2026-shi'
 describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in Chromium', () => {
   let e: E2E
   let ticket: { id: number; number: string }
+  let earlierNumber = ''
   beforeAll(async () => {
     e = await startE2E()
     await apiCall(e.server.url, 'POST', '/accounts', { username: 'duban', displayName: '督办办公室 李明', role: 'admin', password: PASSWORD })
@@ -20,6 +21,8 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     const earlier = await apiCall<{ ticket: { id: number } }>(e.server.url, 'POST', '/consultations',
       { channel: 'phone', question: '公租房租金补贴需要什么条件', openTicket: true, unitCode: 'zjw' }, agent)
     await apiCall(e.server.url, 'POST', `/tickets/${earlier.ticket.id}/answer`, { answer: '公租房租金补贴面向本区户籍低收入住房困难家庭，每年 3 月集中受理。' })
+    await apiCall(e.server.url, 'POST', `/tickets/${earlier.ticket.id}/reply`, { method: 'phone' })
+    earlierNumber = (await apiCall<{ number: string }>(e.server.url, 'GET', `/tickets/${earlier.ticket.id}`)).number
   }, 120_000)
   afterAll(async () => { await e?.close() })
 
@@ -122,6 +125,42 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     await e.page.emulateMedia({ media: 'print' })
     expect(await e.page.getByRole('button', { name: '返回台账' }).isVisible()).toBe(false)
     await e.page.emulateMedia({ media: 'screen' })
+  })
+
+  it('picks a replied ticket for this month\'s publication, de-identified', async () => {
+    await e.page.goto(`${e.server.url}/console/#/publications`)
+    await e.page.locator('.el-table__body tr', { hasText: earlierNumber }).first().waitFor()
+    await e.page.locator('.el-table__body tr', { hasText: earlierNumber }).first().locator('.el-checkbox').click()
+    await e.page.getByRole('button', { name: /选入公开清单/ }).click()
+    await e.page.getByText('已选入，摘要与答复已去标识化').waitFor()
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
+    const list = await apiCall<{ items: { unitName: string; answer: string }[] }>(e.server.url, 'GET', `/publications/${month}`)
+    expect(list.items.map((i) => i.answer)).toContain('公租房租金补贴面向本区户籍低收入住房困难家庭，每年 3 月集中受理。')
+  })
+
+  it('registers an integration (credentials shown once), rotates its secret and redelivers an event', async () => {
+    await e.page.goto(`${e.server.url}/console/#/integrations`)
+    await e.page.getByLabel('接入系统名称').fill('区政府网站公开信箱')
+    await e.page.getByRole('button', { name: '新建接入系统' }).click()
+    const token = await e.page.getByTestId('issued-integration-token').innerText()
+    expect(token).toMatch(/^pqa_/)
+    // The mailbox sends a letter, and polls twice: the second poll marks the first batch delivered.
+    await apiCall(e.server.url, 'POST', '/consultations', { channel: 'mailbox', question: '渝兴区育儿补贴什么时候发放', externalId: 'MB-E2E-1', openTicket: true, unitCode: 'wjw' }, token)
+    const first = await apiCall<{ nextCursor: string }>(e.server.url, 'GET', '/events', undefined, token)
+    await apiCall(e.server.url, 'GET', `/events?after=${first.nextCursor}`, undefined, token)
+
+    const row = e.page.locator('.el-table__body tr', { hasText: '区政府网站公开信箱' }).first()
+    await row.getByRole('button', { name: /更换.*签名密钥/ }).click()
+    await e.page.getByRole('button', { name: '更换', exact: true }).click()
+    await e.page.getByText('已更换“区政府网站公开信箱”的签名密钥').waitFor()
+
+    await row.getByRole('button', { name: '事件' }).click()
+    const event = e.page.locator('.el-table__body tr', { hasText: 'MB-E2E-1' }).first()
+    await event.getByText('已送达').waitFor()
+    await event.getByRole('button', { name: /重新投递/ }).click()
+    await e.page.getByText('已重新排队投递').waitFor()
+    await event.getByText('待投递').waitFor()
+    await screenshot(e.page, 'office-integrations')
   })
 
   it('shows sign-ins in the audit log', async () => {

@@ -32,6 +32,8 @@ const AuditScreen = lazy(() => import('./screens/AuditScreen.vue'))
 const AccountScreen = lazy(() => import('./screens/AccountScreen.vue'))
 const TicketPrint = lazy(() => import('./screens/TicketPrint.vue'))
 const LedgerPrint = lazy(() => import('./screens/LedgerPrint.vue'))
+const IntegrationsScreen = lazy(() => import('./screens/IntegrationsScreen.vue'))
+const PublicationsScreen = lazy(() => import('./screens/PublicationsScreen.vue'))
 
 export const ROUTES: RouteDef[] = [
   { path: '/agent', label: '咨询受理', roles: ['agent'], component: AgentDesk },
@@ -45,7 +47,10 @@ export const ROUTES: RouteDef[] = [
   { path: '/documents', label: '政策文件', roles: ['unit', 'admin'], component: DocumentsScreen },
   { path: '/documents/:id', roles: ['unit', 'admin'], component: DocumentsScreen },
   { path: '/reviews', label: { admin: '审核', reviewer: '审核队列' }, roles: ['reviewer', 'admin'], component: ReviewQueue },
+  { path: '/publications', label: '答复公开', roles: ['admin'], component: PublicationsScreen },
+  { path: '/publications/:month', roles: ['admin'], component: PublicationsScreen },
   { path: '/calendar', label: '工作日历', roles: ['admin'], component: CalendarScreen },
+  { path: '/integrations', label: '接入管理', roles: ['admin'], component: IntegrationsScreen },
   { path: '/audit', label: '审计日志', roles: ['admin'], component: AuditScreen },
   { path: '/settings', label: '基础设置', roles: ['admin'], component: SettingsScreen },
   { path: '/settings/:tab', roles: ['admin'], component: SettingsScreen },
