@@ -57,6 +57,9 @@ export const ROUTES: RouteDef[] = [
   { path: '/account', roles: ['admin', 'agent', 'unit', 'reviewer'], component: AccountScreen },
 ]
 
+/** Where each role lands after signing in on a bare address: its daily work. */
+export const LANDING: Record<Role, string> = { agent: '/agent', unit: '/tickets', reviewer: '/reviews', admin: '/ledger', integration: '/' }
+
 export interface MenuItem { path: string; label: string }
 
 /** The menu of a role: its labelled routes, in table order. */
