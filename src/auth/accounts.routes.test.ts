@@ -86,6 +86,18 @@ describe('accounts and sign-in', () => {
     expect(audit).toContain('resetAccountPassword')
   })
 
+  it('limits sign-in attempts per address to 60 a minute, whatever the user name', async () => {
+    for (let i = 0; i < 60; i++) {
+      const res = await t.call({ method: 'POST', url: '/api/v1/session', token: null, payload: { username: `u${i}` }, remoteAddress: '10.9.9.9' })
+      expect(res.statusCode).toBe(400)
+    }
+    const limited = await t.call({ method: 'POST', url: '/api/v1/session', token: null, payload: { username: 'u', password: PASSWORD }, remoteAddress: '10.9.9.9' })
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().code).toBe('RATE_LIMITED')
+    // Another address is not affected.
+    expect((await signIn('nobody', PASSWORD, '10.9.9.10')).json().code).toBe('AUTH_SIGN_IN_FAILED')
+  })
+
   it('answers an unknown user as it answers a wrong password', async () => {
     const res = await signIn('nobody', PASSWORD)
     expect(res.statusCode).toBe(401)

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Code, IdParams, Nullable, Text, errorResponses } from '../common/schemas.ts'
+import { Code, IdParams, Nullable, PRINTABLE_NOT_BLANK, Text, errorResponses } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import type { AuthService } from './auth.service.ts'
 import type { AccountsService } from './accounts.service.ts'
@@ -13,7 +13,7 @@ const tags = ['auth']
 const PEOPLE_ROLES = ['admin', 'agent', 'unit', 'reviewer'] as const
 const PeopleRole = Type.Union(PEOPLE_ROLES.map((r) => Type.Literal(r)), { description: 'admin 督办办公室；agent 坐席；unit 单位；reviewer 审核人' })
 const Username = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$', description: '用户名：字母、数字、点、下划线或连字符，2 到 32 个字符（不区分大小写）' })
-const Password = Type.String({ minLength: 1, maxLength: 128, description: PASSWORD_RULE })
+const Password = Type.String({ minLength: 1, maxLength: 128, pattern: PRINTABLE_NOT_BLANK, description: PASSWORD_RULE })
 
 const AccountSchema = Type.Object({
   id: Type.Integer(),
@@ -42,11 +42,11 @@ const isHttps = (req: FastifyRequest) => req.protocol === 'https'
 export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService; auth: AuthService }> = async (app, { accounts }) => {
   app.post('/session', {
     // Audited by the service: failures too, which are not 2xx. Per address, on top of each account's lockout.
-    config: { roles: 'public', audit: false, rateLimit: { max: 20, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `sign-in:${req.ip}`, allowList: () => false } },
+    config: { roles: 'public', audit: false, rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `sign-in:${req.ip}`, allowList: () => false } },
     schema: {
       tags, operationId: 'signIn', summary: '账号登录（会话放在 HttpOnly Cookie 中）',
       description: '成功后设置 HttpOnly、SameSite=Strict 的会话 Cookie（12 小时）。连续 5 次密码错误后账号锁定 1 分钟，此后每错一次锁定时间加倍，最长 1 小时。',
-      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }, { additionalProperties: false }),
+      body: Type.Object({ username: Text(64), password: Password }, { additionalProperties: false }),
       response: { 200: SessionSchema, ...errorResponses(429) },
     },
   }, async (req, reply) => {
