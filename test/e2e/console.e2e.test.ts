@@ -101,6 +101,8 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
 
   it('draws the trend charts with this month\'s data, and lists the library\'s upkeep', async () => {
     await e.page.goto(`${e.server.url}/console/#/stats`)
+    // The office's eleven screens fit the 1366 px the console is laid out for: no sideways scrolling.
+    expect(await e.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366)
     const chart = e.page.getByTestId('chart-consultations')
     await chart.locator('canvas').waitFor()
     // Five channels stacked, and the share answered at once.
@@ -110,7 +112,7 @@ describe.skipIf(!browserAvailable)('sign-in, addresses and the office screens in
     expect(trends.consultations.total.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2)
     await e.page.getByText('按周', { exact: true }).click()
     await e.page.getByText('依据已失效的条目').waitFor()
-    await screenshot(e.page, 'office-stats')
+    await screenshot(e.page, 'office-trends')
   })
 
   it('prints the ledger on A4 landscape with the office\'s columns', async () => {
