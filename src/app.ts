@@ -11,6 +11,7 @@ import { authPlugin } from './plugins/auth.ts'
 import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './system.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
+import { accountsRoutes } from './auth/accounts.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
 import { consoleRoutes } from './console/console.routes.ts'
 // routes imports: kb
@@ -88,6 +89,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   await app.register(portalRoutes, { portal: services.portal, intake: services.portalIntake, config })
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
+    await api.register(accountsRoutes, { accounts: services.accounts, auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
 
     // routes: kb

@@ -25,6 +25,7 @@ async function main() {
     app.log.info(summary, 'demo data loaded')
   }
   await app.services.ready()
+  const firstAdmin = await app.services.accounts.ensureFirstAdmin()
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -41,7 +42,31 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
 
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+    console.error(`端口 ${config.port} 已被占用（可能服务已在运行）。请先停止占用该端口的程序，或换一个端口启动，例如：PORT=3001 npm start`)
+    await app.close()
+    db.$client.close()
+    process.exit(1)
+  }
+  const consoleUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/console/`
+  if (firstAdmin) {
+    // Printed as plain lines, not a JSON log record: the one time a person must read the log.
+    process.stdout.write([
+      '',
+      '================ 首次启动：已创建管理员账号 ================',
+      `  打开   ${consoleUrl}`,
+      `  用户名 ${firstAdmin.username}`,
+      `  密码   ${firstAdmin.password}`,
+      '  密码只显示这一次。登录后请在“我的账号”中修改；忘记时运行',
+      '  npm run account -- reset-password admin  生成新密码。',
+      '==========================================================',
+      '',
+    ].join('\n') + '\n')
+  }
+  app.log.info({ console: consoleUrl }, 'console ready')
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
+import { createAccountsService } from './auth/accounts.service.ts'
 import { createUnitsService } from './units/units.service.ts'
 import { createPrivacyService } from './privacy/privacy.service.ts'
 // imports: kb
@@ -59,6 +60,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
   // services: audit and security
   const audit = createAuditService({ db })
+  const accounts = createAccountsService({ db, auth, audit, reviewSteps: config.reviewSteps })
 
   // services: kb
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
@@ -117,7 +119,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   stopHooks.push(() => links.stop())
 
   return {
-    config, db, log, events, auth, units, privacy,
+    config, db, log, events, auth, accounts, units, privacy,
     // exports: audit and security
     audit,
 

@@ -13,10 +13,34 @@ import { createUnitsService } from '../src/units/units.service.ts'
 import { auditLog } from '../src/audit/audit.table.ts'
 import { units } from '../src/units/units.table.ts'
 import { runTokenCommand } from '../scripts/token.ts'
+import { runAccountCommand } from '../scripts/account.ts'
+import { createAccountsService } from '../src/auth/accounts.service.ts'
 import { backupDatabase } from '../scripts/backup.ts'
 
 const run = promisify(execFile)
 const ROOT = new URL('..', import.meta.url).pathname
+
+describe('account command line', () => {
+  it('creates an account and resets its password; the printed passwords sign in and the old one stops', async () => {
+    const db = openDatabase(':memory:')
+    migrateDatabase(db)
+    createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
+    const audit = createAuditService({ db })
+    const auth = createAuthService({ db, reviewSteps: ['初审'] })
+    const accounts = createAccountsService({ db, auth, audit, reviewSteps: ['初审'] })
+    const lines: string[] = []
+    const deps = { accounts, audit, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) }
+    expect(await runAccountCommand(['create', '--username', 'wangli', '--name', '王丽', '--role', 'unit', '--unit', 'rsj'], deps)).toBe(0)
+    const first = lines.at(-1)!
+    expect((await accounts.signIn('wangli', first)).account.unit?.code).toBe('rsj')
+    expect(await runAccountCommand(['reset-password', 'WangLi'], deps)).toBe(0)
+    const second = lines.at(-1)!
+    await expect(accounts.signIn('wangli', first)).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_FAILED' })
+    expect((await accounts.signIn('wangli', second)).account.username).toBe('wangli')
+    expect(await runAccountCommand(['reset-password', 'nobody'], deps)).toBe(1)
+    db.$client.close()
+  })
+})
 
 describe('token command line', () => {
   let db: Db

@@ -24,10 +24,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.get('/me', {
     config: { roles: ROLES },
     schema: {
-      tags, operationId: 'whoAmI', summary: '当前令牌的身份与角色',
+      tags, operationId: 'whoAmI', summary: '当前身份与角色（令牌或登录会话）',
       response: { 200: TokenSchema, ...errorResponses() },
     },
-  }, async (req) => auth.listTokens().find((t) => t.id === req.actor.tokenId)!)
+  }, async (req) => auth.describeById(req.actor.tokenId))
 
   app.get('/tokens', {
     schema: { tags, operationId: 'listTokens', summary: '令牌列表', response: { 200: Type.Object({ items: Type.Array(TokenSchema) }), ...errorResponses(403) } },

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/client.ts'
 import { units } from '../units/units.table.ts'
 import { apiTokens, type Role } from './auth.table.ts'
 import { isDatabaseBusy } from '../db/client.ts'
-import { InvalidTokenError, TokenNotFoundError, TokenReviewStepError, TokenUnitInactiveError, TokenUnitRequiredError } from './auth.errors.ts'
+import { InvalidTokenError, SessionExpiredError, TokenNotFoundError, TokenReviewStepError, TokenUnitInactiveError, TokenUnitRequiredError } from './auth.errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 
 /** Who is calling: resolved from the bearer token on every request. */
@@ -15,6 +15,8 @@ export interface Actor {
   name: string
   unitId: number | null
   reviewStep: number | null
+  /** Set when the caller signed in with an account (the credential is then a session). */
+  accountId?: number | null
 }
 
 export const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex')
@@ -74,7 +76,7 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
   }
 
   function toActor(row: typeof apiTokens.$inferSelect): Actor {
-    return { tokenId: row.id, role: row.role, name: row.name, unitId: row.unitId, reviewStep: row.reviewStep }
+    return { tokenId: row.id, role: row.role, name: row.name, unitId: row.unitId, reviewStep: row.reviewStep, accountId: row.accountId ?? null }
   }
 
   // Every authenticated request runs this: prepared once rather than built per request. A unit
@@ -88,6 +90,7 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
     authenticate(secret: string): Actor {
       const found = tokenByHash.get({ hash: hashToken(secret) })
       if (!found) throw new InvalidTokenError()
+      if (found.token.expiresAt !== null && found.token.expiresAt <= new Date().toISOString()) throw new SessionExpiredError()
       if (found.token.unitId !== null && found.unitActive !== true) throw new TokenUnitInactiveError()
       lastUsed.set(found.token.id, new Date().toISOString())
       scheduleFlush()
@@ -136,8 +139,34 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
       return { outcome: 'created', tokenId: this.createToken({ name: '初始管理员（ADMIN_TOKEN）', role: 'admin' }, null, secret).id }
     },
 
+    /** Tokens only: sign-in sessions are the accounts' business. */
     listTokens() {
-      return db.select().from(apiTokens).orderBy(desc(apiTokens.id)).all().map((r) => this.describe(r))
+      return db.select().from(apiTokens).where(isNull(apiTokens.accountId)).orderBy(desc(apiTokens.id)).all().map((r) => this.describe(r))
+    },
+
+    /** The credential behind a request, session or token. */
+    describeById(id: number) {
+      const row = db.select().from(apiTokens).where(eq(apiTokens.id, id)).get()
+      if (!row) throw new TokenNotFoundError(String(id))
+      return this.describe(row)
+    },
+
+    /** Issues a session for an account: an api_tokens row that expires; its secret goes into a cookie. */
+    createSession(account: { id: number; displayName: string; role: Role; unitId: number | null; reviewStep: number | null }, ttlMs: number, now = new Date()) {
+      const secret = `pqs_${randomBytes(32).toString('base64url')}`
+      const expiresAt = new Date(now.getTime() + ttlMs).toISOString()
+      const row = db.insert(apiTokens).values({
+        name: account.displayName, role: account.role, unitId: account.unitId, reviewStep: account.reviewStep,
+        tokenHash: hashToken(secret), prefix: secret.slice(0, 8), accountId: account.id, expiresAt,
+      }).returning().get()
+      return { secret, tokenId: row.id, expiresAt }
+    },
+
+    /** Ends an account's sessions (sign-out everywhere, password change, account change), except `keep`. */
+    revokeSessions(accountId: number, keep?: number) {
+      const at = new Date().toISOString()
+      const where = and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt), keep === undefined ? undefined : ne(apiTokens.id, keep))
+      return db.update(apiTokens).set({ revokedAt: at }).where(where).run().changes
     },
 
     revokeToken(id: number) {

@@ -20,7 +20,31 @@ export const apiTokens = sqliteTable('api_tokens', {
   createdAt: createdAt(),
   lastUsedAt: timestamp('last_used_at'),
   revokedAt: timestamp('revoked_at'),
-}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)])
+  /** Set for a sign-in session: the account it was issued to. Sessions travel in a cookie, not a header. */
+  accountId: integer('account_id').references(() => accounts.id),
+  /** A session's end; null for tokens, which last until revoked. */
+  expiresAt: timestamp('expires_at'),
+}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_account_idx').on(t.accountId)])
+
+/**
+ * People who sign in with a user name and password. An account carries what a token carries (role,
+ * unit, review step); each sign-in issues a session, an api_tokens row tied to the account.
+ */
+export const accounts = sqliteTable('accounts', {
+  id: id(),
+  username: text('username').notNull(),
+  displayName: text('display_name').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  unitId: integer('unit_id').references(() => units.id),
+  reviewStep: integer('review_step'),
+  /** scrypt$N$r$p$salt$hash (base64url): see passwords.ts. */
+  passwordHash: text('password_hash').notNull(),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: timestamp('locked_until'),
+  disabledAt: timestamp('disabled_at'),
+  passwordChangedAt: timestamp('password_changed_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('accounts_username_uq').on(t.username)])
 
 /** Responses remembered for `Idempotency-Key`, scoped to the token that sent them. */
 export const idempotencyKeys = sqliteTable('idempotency_keys', {

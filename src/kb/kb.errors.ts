@@ -17,3 +17,4 @@ export const PolicyNotInForceError = createError('KB_POLICY_NOT_IN_FORCE', '条�
 export const EntryArchivedError = createError('KB_ENTRY_ARCHIVED', '问答条目 %s 已归档，请先恢复', 409)
 export const EntryNotArchivedError = createError('KB_ENTRY_NOT_ARCHIVED', '问答条目 %s 未归档', 409)
 export const BulkRejectedError = createError('KB_BULK_REJECTED', '批量导入未执行：%s 行有误，请按 details 修正后重新提交', 422)
+export const EntryIncompleteError = createError('KB_ENTRY_INCOMPLETE', '条目既没有%s（至少要有一项），不能通过审核：请退回单位补全', 409)

@@ -150,6 +150,13 @@ describe('review workflow (G2)', () => {
     const trail = (await t.call({ method: 'GET', url: `/api/v1/entries/${entry.id}/versions` })).json().items[0].trail
     expect(trail.map((a: { action: string }) => a.action)).toEqual(['submit', 'withdraw', 'archive'])
   })
+  it('refuses to approve an entry with neither a topic nor a policy document', async () => {
+    const bare = await lib.entry({ topic: null, question: '这个事情怎么办理？' })
+    await lib.post(`/entries/${bare.id}/submit`, {})
+    const res = await t.call({ method: 'POST', url: `/api/v1/entries/${bare.id}/approve`, payload: {} })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('KB_ENTRY_INCOMPLETE')
+  })
 })
 
 describe('review steps from configuration', () => {

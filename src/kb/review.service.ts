@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
 import { entries, entryVersions } from './kb.table.ts'
-import { EntryArchivedError, EntryNotFoundError, NothingToSubmitError, NotInReviewError, PolicyNotInForceError, VersionConflictError, WrongReviewStepError } from './kb.errors.ts'
+import { EntryArchivedError, EntryIncompleteError, EntryNotFoundError, NothingToSubmitError, NotInReviewError, PolicyNotInForceError, VersionConflictError, WrongReviewStepError } from './kb.errors.ts'
 import { assertOwnUnit, now, type KbContext } from './kb.context.ts'
 import { afterApproval, diffContent, isInForce } from './kb.logic.ts'
 import * as repo from './kb.repository.ts'
@@ -69,6 +69,9 @@ export function createReviewService(ctx: KbContext) {
     approveEntry(id: number, input: ReviewInput, actor: Actor) {
       const published = db.transaction((tx) => {
         const { entry, version, step } = inReview(tx, id, input, actor)
+        // An answer with neither an area (coverage, A3) nor a policy basis (E1) cannot be placed or checked.
+        // One of the two is enough: some answers rest on no document (a procedure), and the library allows that.
+        if (version.topicId === null && repo.docIdsOf(tx, version.id).length === 0) throw new EntryIncompleteError('政策领域和依据的政策文件')
         const next = afterApproval(step, reviewSteps.length)
         const at = now()
         if (!next.publish) {

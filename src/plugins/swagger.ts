@@ -37,7 +37,7 @@ export const swaggerPlugin = fp(async function swaggerDocs(app: FastifyInstance)
       openapi: '3.1.0',
       info: {
         title: '政策咨询问答库 API',
-        description: '政策咨询的检索匹配、登记台账、交办答复与督办统计。除 /health 与 /openapi.json 外，所有接口需要 `Authorization: Bearer <令牌>`。',
+        description: '政策咨询的检索匹配、登记台账、交办答复与督办统计。除 /health、/openapi.json 与账号登录（POST /api/v1/session）外，所有接口需要登录会话（HttpOnly Cookie，修改类请求另带 X-CSRF-Token 请求头）或 `Authorization: Bearer <令牌>`。',
         version: '1.0.0',
       },
       tags: TAGS,

@@ -3,7 +3,7 @@ import { errorResponses } from '../common/schemas.ts'
 import type { StatsService } from './stats.service.ts'
 import {
   ConsultationStatsSchema, CoverageSchema, FollowupStatsSchema, EntryStatsSchema, LimitedPeriodQuery, MaintenanceQuery, MaintenanceSchema,
-  PeriodQuerySchema, UnitQuery, UnitStatsSchema, UnmatchedStatsSchema,
+  PeriodQuerySchema, TrendsQuery, TrendsSchema, UnitQuery, UnitStatsSchema, UnmatchedStatsSchema,
 } from './stats.schemas.ts'
 
 const tags = ['stats']
@@ -20,6 +20,17 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
   }, async (req) => {
     const { unit, ...period } = req.query
     return stats.consultations(period, stats.scope(req.actor, unit))
+  })
+
+  app.get('/stats/trends', {
+    config: { roles },
+    schema: {
+      tags, operationId: 'statsTrends', summary: '趋势：按日、周、月的各渠道咨询量、当场答复比例、工单新增、回复与超期，各单位按时回复率',
+      querystring: TrendsQuery, response: { 200: TrendsSchema, ...errorResponses(403, 404) },
+    },
+  }, async (req) => {
+    const { unit, interval, ...period } = req.query
+    return stats.trends({ ...period, interval }, stats.scope(req.actor, unit))
   })
 
   app.get('/stats/units', {

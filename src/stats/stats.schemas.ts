@@ -208,3 +208,23 @@ export const FollowupStatsSchema = Type.Object({
   })),
   months: Type.Array(Type.Object({ month: Type.String({ description: '月份（北京时间），如 2025-10' }), ...FollowupFigures })),
 }, { title: '答复后的满意度、重办与承诺兑现' })
+
+export const TrendsQuery = Type.Object({
+  ...PeriodFields, ...UnitField,
+  interval: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')], { description: 'day 按日；week 按周（周一开始）；month 按月。缺省按日', default: 'day' })),
+}, { additionalProperties: false, description: 'from、to 为北京时间日期（含首尾），缺省为本月 1 日至今天' })
+
+const Series = Type.Array(Type.Integer())
+const ShareSeries = Type.Array(Nullable(Type.Number()), { description: '比例，0 到 1；该段没有数据时为 null' })
+export const TrendsSchema = Type.Object({
+  period: Period,
+  interval: Type.String(),
+  buckets: Type.Array(Type.String(), { description: '每段的第一天（北京时间）：日、周一或月初' }),
+  consultations: Type.Object({
+    total: Series,
+    channels: Type.Array(Type.Object({ channel: Type.String(), label: Type.String(), counts: Series })),
+    answeredAtOnceShare: ShareSeries,
+  }),
+  tickets: Type.Object({ opened: Series, replied: Series, overdue: Type.Array(Type.Integer(), { description: '按办理时限所在的段：逾期回复或至今未回复' }) }),
+  units: Type.Array(Type.Object({ unit: UnitRef, onTimeRate: ShareSeries })),
+})

@@ -10,6 +10,7 @@ import { resolveScope } from './scope.ts'
 import type { Scope } from './scope.ts'
 import { groupQuestions } from './unmatched.ts'
 import { createFollowupStats } from './followup.stats.ts'
+import { createTrends, type Interval } from './trends.ts'
 
 export interface StatsServiceDeps {
   db: Db
@@ -35,7 +36,15 @@ export function createStatsService({ db, config, calendar, privacy, now = () => 
     return { period, p: { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId: scope.unitId } }
   }
 
+  const trends = createTrends(db)
+
   return {
+    /** Trends by day, week or month: see trends.ts. */
+    trends(q: PeriodQuery & { interval?: Interval }, scope: Scope) {
+      const { period, p } = params(q, scope)
+      return trends.compute(period, q.interval ?? 'day', p.unitId, now().toISOString())
+    },
+
     /** Whose figures a caller may see: see resolveScope. */
     scope: (actor: Pick<Actor, 'role' | 'unitId'>, unitCode?: string) => resolveScope(db, actor, unitCode),
 

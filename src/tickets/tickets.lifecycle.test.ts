@@ -6,6 +6,12 @@ import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.nu
 const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({ tokenId: 1, role, name: role, unitId: null, reviewStep: null, ...extra })
 
 describe('the ticket state machine', () => {
+  it('lets the office answer a ticket it holds at dispatch, so a complaint with no drafting unit can be closed out', () => {
+    expect(nextStatus('registered', 'answer')).toBe('answered')
+    expect(nextStatus('registered', 'reply')).toBeNull()
+    expect(nextStatus('registered', 'close')).toBeNull()
+  })
+
   it('walks registered → assigned → answered → replied → closed', () => {
     expect(nextStatus('registered', 'assign')).toBe('assigned')
     expect(nextStatus('assigned', 'answer')).toBe('answered')

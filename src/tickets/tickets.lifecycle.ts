@@ -13,8 +13,9 @@ export const TRANSITIONS: Readonly<Record<TicketAction, { from: readonly TicketS
   reassign: { from: ['assigned'], to: 'assigned' },
   // 退回: the unit says it is not theirs; it goes back to the dispatcher.
   return: { from: ['assigned'], to: 'registered' },
-  // The unit supplies the answer; it may correct it until the asker has been told.
-  answer: { from: ['assigned', 'answered'], to: 'answered' },
+  // The unit supplies the answer; it may correct it until the asker has been told. The office may also
+  // answer what it holds at dispatch (a complaint that is no policy question has no drafting unit).
+  answer: { from: ['registered', 'assigned', 'answered'], to: 'answered' },
   reply: { from: ['answered'], to: 'replied' },
   close: { from: ['replied'], to: 'closed' },
   // 重办: an unsatisfactory reply is handled again, by the same unit or another, with a new deadline.

@@ -38,13 +38,12 @@ describe.skipIf(!browserAvailable)('agent desk in Chromium', () => {
     await screenshot(e.page, 'agent')
 
     await e.page.keyboard.press('Enter')
-    const done = e.page.getByText(/已记录：以条目 #\d+ 答复，咨询登记号 \d+/)
+    // The agent reads the entry's question, not internal ids.
+    const done = e.page.getByText(`已记录：按“${entry.question}”答复`)
     await done.waitFor()
-    const [, entryId, consultationId] = /#(\d+) 答复，咨询登记号 (\d+)/.exec(await done.innerText())!
-    expect(Number(entryId)).toBe(entry.id)
-    const recorded = await apiCall(e.server.url, 'GET', `/consultations/${consultationId}`)
-    expect(recorded.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entry.id, channel: 'hotline' })
-    expect(recorded.consultation.matchId).toBeTruthy()
+    expect(await done.innerText()).not.toMatch(/#\d+|登记号/)
+    const { items: [recorded] } = await apiCall(e.server.url, 'GET', '/consultations?pageSize=1')
+    expect(recorded).toMatchObject({ outcome: 'answered', answeredEntryId: entry.id, channel: 'hotline' })
     await nextCall()
   })
 
@@ -85,6 +84,19 @@ describe.skipIf(!browserAvailable)('agent desk in Chromium', () => {
     const card = e.page.locator('[role="option"]', { hasText: stale.question }).first()
     await card.waitFor()
     expect(await card.innerText()).toContain('所依据的政策已失效或废止')
+    // Never a green "high" tag, and no answering from it, however close the wording.
+    expect(await card.locator('.el-tag').first().innerText()).toMatch(/^依据失效/)
+    await card.click()
+    expect(await card.getByRole('button', { name: /依据失效，不能答复/ }).isDisabled()).toBe(true)
+    await nextCall()
+  })
+
+  it('lists the candidates in the order of the confidence it shows', async () => {
+    await search().fill('失业保险金怎么领')
+    await e.page.locator('#cand-1').waitFor()
+    const shown = await e.page.locator('[role="option"] .head .el-tag').allInnerTexts()
+    const percents = shown.map((t) => Number(/(\d+)%/.exec(t)?.[1] ?? 0))
+    expect(percents).toEqual([...percents].sort((a, b) => b - a))
     await nextCall()
   })
 })

@@ -41,11 +41,22 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   }
 }
 
+/** Signs in with an access token (the console's second way in; people use accounts: signInWithAccount). */
 export async function signIn(page: Page, baseUrl: string, token: string) {
   await page.goto(`${baseUrl}/console/`)
   await page.evaluate(() => sessionStorage.clear())
+  await page.context().clearCookies()
   await page.goto(`${baseUrl}/console/`)
+  await page.getByRole('button', { name: '使用访问令牌登录' }).click()
   await page.getByLabel('访问令牌').fill(token)
+  await page.keyboard.press('Enter')
+  await page.getByRole('button', { name: '退出' }).waitFor()
+}
+
+/** Signs in with a user name and password on whatever console address the page is at. */
+export async function signInWithAccount(page: Page, username: string, password: string) {
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(password)
   await page.keyboard.press('Enter')
   await page.getByRole('button', { name: '退出' }).waitFor()
 }

@@ -25,6 +25,7 @@ describe.skipIf(!browserAvailable)('the office in Chromium', () => {
   it('refuses a wrong token with a Chinese message', async () => {
     const page = await e.browser.newPage()
     await page.goto(`${e.server.url}/console/`)
+    await page.getByRole('button', { name: '使用访问令牌登录' }).click()
     await page.getByLabel('访问令牌').fill('wrong-token')
     await page.keyboard.press('Enter')
     await page.getByText('令牌无效或已被吊销').waitFor()

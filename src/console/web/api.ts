@@ -1,4 +1,6 @@
-// A small client for the service's JSON API: the token from sign-in, and errors as Chinese messages.
+// A small client for the service's JSON API. People sign in with an account: the session is an
+// HttpOnly cookie the page cannot read, and writes carry the CSRF token the sign-in returned. A pasted
+// access token (scripts, emergencies) is still accepted and kept for the tab only.
 const TOKEN_KEY = 'pqa.token'
 
 export class ApiError extends Error {
@@ -10,6 +12,15 @@ export class ApiError extends Error {
 export const session = {
   get token(): string | null { return sessionStorage.getItem(TOKEN_KEY) },
   set token(v: string | null) { v ? sessionStorage.setItem(TOKEN_KEY, v) : sessionStorage.removeItem(TOKEN_KEY) },
+  /** From POST/GET /session; held in memory only and fetched again after a reload. */
+  csrfToken: null as string | null,
+  /** Called when the service answers 401: the session ended or the token was revoked. */
+  onUnauthorized: null as (() => void) | null,
+}
+
+function authHeaders(method: string): Record<string, string> {
+  if (session.token) return { authorization: `Bearer ${session.token}` }
+  return session.csrfToken && method !== 'GET' && method !== 'HEAD' ? { 'x-csrf-token': session.csrfToken } : {}
 }
 
 export interface ApiOptions { headers?: Record<string, string>; signal?: AbortSignal }
@@ -18,7 +29,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const res = await fetch(`/api/v1${path}`, {
     method,
     headers: {
-      ...(session.token ? { authorization: `Bearer ${session.token}` } : {}),
+      ...authHeaders(method),
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...opts.headers,
     },
@@ -27,7 +38,10 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   })
   const text = await res.text()
   const data = text ? JSON.parse(text) : undefined
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'HTTP_ERROR', data?.message ?? `请求失败（${res.status}）`, data?.details)
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/session') session.onUnauthorized?.()
+    throw new ApiError(res.status, data?.code ?? 'HTTP_ERROR', data?.message ?? `请求失败（${res.status}）`, data?.details)
+  }
   return data as T
 }
 
@@ -55,9 +69,9 @@ export function errorText(e: unknown): string {
   return '网络异常，请稍后重试'
 }
 
-/** Downloads a file from the API with the token (an <a href> cannot send the Authorization header). */
+/** Downloads a file from the API with the credential (an <a href> cannot send the Authorization header). */
 export async function download(path: string, fallbackName: string): Promise<string> {
-  const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${session.token}` } })
+  const res = await fetch(`/api/v1${path}`, { headers: authHeaders('GET') })
   if (!res.ok) {
     const data = await res.json().catch(() => undefined)
     throw new ApiError(res.status, data?.code ?? 'HTTP_ERROR', data?.message ?? `下载失败（${res.status}）`)
@@ -81,6 +95,22 @@ export function filenameOf(disposition: string | null): string | null {
   if (star) { try { return decodeURIComponent(star[1]) } catch { /* fall through */ } }
   return /filename="([^"]+)"/i.exec(disposition)?.[1] ?? null
 }
+
+export interface Account {
+  id: number
+  username: string
+  displayName: string
+  role: Me['role']
+  unit: { code: string; name: string } | null
+  reviewStepName: string | null
+  locked: boolean
+  disabled: boolean
+  failedAttempts: number
+  passwordChangedAt: string | null
+  createdAt: string
+}
+
+export interface SessionInfo { account: Account; csrfToken: string; expiresAt: string }
 
 export interface Me {
   id: number

@@ -27,16 +27,24 @@ export function weekdayOf(day: string): string {
   return weekday.format(new Date(`${day}T12:00:00+08:00`))
 }
 
+/** An instant as Beijing wall-clock time with its offset, 2025-10-14T09:30:00+08:00, whatever the browser's zone. */
+export function beijingDateTime(d: Date = new Date()): string {
+  const p = parts(dateTime, d)
+  const seconds = String(d.getUTCSeconds()).padStart(2, '0')
+  return `${p.year}-${p.month}-${p.day}T${p.hour === '24' ? '00' : p.hour}:${p.minute}:${seconds}+08:00`
+}
+
 /** Today in Beijing, YYYY-MM-DD. */
 export function todayInShanghai(): string {
   return fmtDate(new Date().toISOString())
 }
 
+// The same words as the service's exports (src/stats/format.ts CHANNEL_LABELS): one name per channel everywhere.
 export const CHANNELS = [
-  { value: 'hotline', label: '12345 热线' },
+  { value: 'hotline', label: '12345热线' },
   { value: 'phone', label: '部门电话' },
-  { value: 'window', label: '咨询窗口' },
-  { value: 'mailbox', label: '网站信箱' },
+  { value: 'window', label: '综合咨询窗口' },
+  { value: 'mailbox', label: '公开信箱' },
   { value: 'portal', label: '政务公开专区' },
 ] as const
 
@@ -105,4 +113,25 @@ export function remainingLabel(days: number | null, overdue: boolean): string {
   if (days < 0) return `已超期 ${-days} 个工作日`
   if (days === 0) return '今日到期'
   return `剩 ${days} 个工作日`
+}
+
+/** A media link's text: the kind, then the title, unless the title already starts with the kind (图解：…). */
+export function mediaText(kind: string, title: string): string {
+  const label = MEDIA_KIND[kind] ?? kind
+  return title.startsWith(label) ? title : `${label}·${title}`
+}
+
+const DONE: Record<string, string> = { answer: '已提交答复', reply: '已登记回复', return: '已退回', reassign: '已转办', assign: '已交办', close: '已办结' }
+
+/** The message after a ticket action: 已登记回复：ZX20261206-0001. */
+export function doneMessage(action: string, number: string): string {
+  return `${DONE[action] ?? '已完成'}：${number}`
+}
+
+/**
+ * Candidates in the order of the confidence they show: the ranker's order and the calibrated
+ * confidence can disagree, and a list reading 40% / 22% / 25% looks wrong. Ties keep the ranker's order.
+ */
+export function byConfidence<T extends { confidence: number }>(candidates: readonly T[]): T[] {
+  return [...candidates].sort((a, b) => b.confidence - a.confidence)
 }
