@@ -32,6 +32,9 @@ import { integrationsRoutes } from './integrations/integrations.routes.ts'
 // routes imports: stats
 import { supervisionRoutes } from './stats/index.ts'
 
+// routes imports: sheets
+import { sheetsRoutes } from './sheets/sheets.routes.ts'
+
 // routes imports: audit and security
 import { securityHeadersPlugin, securityPlugin } from './plugins/security.ts'
 import { auditRoutes } from './audit/audit.routes.ts'
@@ -96,6 +99,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })
+
+    // routes: sheets
+    await api.register(sheetsRoutes, { imports: services.imports, exports: services.exports })
 
     // routes: audit and security
     await api.register(auditRoutes, { audit: services.audit })

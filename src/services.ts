@@ -25,6 +25,10 @@ import { createIntegrationsService } from './integrations/integrations.service.t
 // imports: stats
 import { createLedgerService, createPublicationsService, createStatsService } from './stats/index.ts'
 
+// imports: sheets
+import { createImportsService } from './sheets/imports.service.ts'
+import { createExportsService } from './sheets/exports.service.ts'
+
 // imports: audit and security
 import { createAuditService } from './audit/audit.service.ts'
 
@@ -69,6 +73,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const ledger = createLedgerService({ db, privacy })
   const publications = createPublicationsService({ db, privacy })
 
+  // services: sheets
+  const imports = createImportsService({ db, kb, log })
+  const exports = createExportsService({ kb })
+
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
 
@@ -77,6 +85,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: search
   startHooks.push(() => search.start())
   stopHooks.push(() => search.stop())
+
+  // hooks: sheets
+  startHooks.push(() => imports.start())
+  stopHooks.push(() => imports.stop())
 
   // hooks: integrations
   startHooks.push(() => integrations.start())
@@ -101,6 +113,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: integrations
     integrations,
+
+    // exports: sheets
+    imports, exports,
 
     // exports: stats
     stats, ledger, publications,

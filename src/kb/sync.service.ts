@@ -1,17 +1,18 @@
 // The spreadsheet import's side of the knowledge base: which rows would create, update or leave an
 // entry unchanged (external id = 外部编号), and applying them. The rules for a row are the bulk
 // import's (checkBulkRows); an update goes through the same versioning as an edit (createReviser).
-import { eq } from 'drizzle-orm'
+import { asc, eq, gt } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
 import { topics, units } from '../units/units.table.ts'
-import { entries } from './kb.table.ts'
+import { entries, policyDocuments } from './kb.table.ts'
 import { now, type KbContext } from './kb.context.ts'
 import type { RowError } from './kb.logic.ts'
 import * as repo from './kb.repository.ts'
 import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 import { createReviser, publishVersion } from './kb.revise.ts'
+import { createDocumentSync } from './sync.documents.ts'
 import { documentIdsByNumber, entriesByExternalIds, exportChunks, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
 
 export type SyncAction = 'create' | 'update' | 'unchanged'
@@ -57,7 +58,12 @@ export function createSyncService(ctx: KbContext) {
       const unchanged = e.unitId === row.unitId && (publish
         ? (e.latest.state === 'published' && sameContent(row, e.latest)) || (e.status !== 'archived' && sameContent(row, e.published))
         : sameContent(row, e.latest) || (e.latest.state === 'published' && sameContent(row, e.published)))
-      if (unchanged) { p.action = 'unchanged'; return }
+      if (unchanged) {
+        // Nothing would be written: a published entry whose documents have since expired is no error here.
+        p.errors = p.errors.filter((x) => !(x.field === 'policyDocumentIds' && x.message.includes('已发布状态')))
+        p.action = 'unchanged'
+        return
+      }
       p.action = 'update'
       if (e.status === 'archived') fail('externalId', `外部编号 ${e.externalId} 的条目已归档，请先在问答库中恢复，再导入修改`)
       else if (e.latest.state === 'in_review') fail('externalId', `外部编号 ${e.externalId} 的条目第 ${e.latest.version} 版正在审核中，请先撤回审核，再导入修改`)
@@ -83,6 +89,8 @@ export function createSyncService(ctx: KbContext) {
   }
 
   return {
+    ...createDocumentSync(ctx),
+
     /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
     importLookups() {
       return {
@@ -123,6 +131,18 @@ export function createSyncService(ctx: KbContext) {
         ctx.notify(served)
         return { created: createdIds.length, updated, unchanged: plan.filter((p) => p.action === 'unchanged').length, published }
       })
+    },
+
+    /** Policy documents in id order, for the export. */
+    *documentChunks(size = 1000) {
+      const unitNames = repo.unitRefs(db)
+      let after = 0
+      for (;;) {
+        const rows = db.select().from(policyDocuments).where(gt(policyDocuments.id, after)).orderBy(asc(policyDocuments.id)).limit(size).all()
+        if (rows.length) yield rows.map((d) => ({ ...d, unitName: d.unitId ? unitNames.get(d.unitId)?.name ?? null : null }))
+        if (rows.length < size) return
+        after = rows[rows.length - 1].id
+      }
     },
 
     exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {

@@ -43,14 +43,15 @@ export async function sniffFormat(path: string, fileName: string): Promise<Sheet
 }
 
 /** The rows of the first worksheet (or of the CSV), row 1 being the header; blank rows are skipped. */
-export function readRows(path: string, format: SheetFormat): AsyncGenerator<SheetRow> {
-  return format === 'xlsx' ? xlsxRows(path) : csvRows(path)
+export function readRows(path: string, format: SheetFormat, progress: { bytes: number } = { bytes: 0 }): AsyncGenerator<SheetRow> {
+  return format === 'xlsx' ? xlsxRows(path, progress) : csvRows(path, progress)
 }
 
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === '')
 
-async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
+async function* xlsxRows(path: string, progress: { bytes: number }): AsyncGenerator<SheetRow> {
   const input = createReadStream(path)
+  input.on('data', (c) => { progress.bytes += c.length })
   const reader = new (exceljs().stream.xlsx.WorkbookReader)(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' })
   let sawSheet = false
   try {
@@ -80,9 +81,10 @@ function corrupt(err: unknown): Error {
 }
 
 /** UTF-8 (with or without a BOM), or GB18030/GBK as Excel on a Chinese Windows saves "CSV". */
-async function* decodedChunks(path: string): AsyncGenerator<string> {
+async function* decodedChunks(path: string, progress: { bytes: number }): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    progress.bytes += chunk.length
     if (!decoder) {
       try {
         new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true })
@@ -100,7 +102,7 @@ async function* decodedChunks(path: string): AsyncGenerator<string> {
 // (CSV injection); reading it back removes that apostrophe again.
 const unprotect = (s: string) => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s)
 
-async function* csvRows(path: string): AsyncGenerator<SheetRow> {
+async function* csvRows(path: string, progress: { bytes: number }): AsyncGenerator<SheetRow> {
   let row: string[] = []
   let cell = ''
   let quoted = false
@@ -115,7 +117,7 @@ async function* csvRows(path: string): AsyncGenerator<SheetRow> {
     cell = ''
     if (!isBlank(cells)) yield { rowNo, cells }
   }
-  for await (const text of decodedChunks(path)) {
+  for await (const text of decodedChunks(path, progress)) {
     for (let i = 0; i < text.length; i++) {
       const ch = text[i]
       if (pendingCr) { pendingCr = false; if (ch === '\n') continue }
