@@ -30,15 +30,28 @@ function versionsById(tx: Tx, ids: readonly number[]): Map<number, ComparableVer
   return out
 }
 
-/** Entries with these external ids, with their latest and published content. */
-export function entriesByExternalIds(tx: Tx, externalIds: readonly string[]): Map<string, ExistingEntry> {
-  const rows = chunks([...new Set(externalIds)]).flatMap((part) => tx.select({
+/** A row that names an entry by the library's own id (`#123`): the export writes that for entries without an external id. */
+export const OWN_ID = /^#(\d{1,15})$/
+
+/**
+ * Entries with these external ids (or `#id` references), keyed by the reference as given, with
+ * their latest and published content.
+ */
+export function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<string, ExistingEntry> {
+  const unique = [...new Set(refs)]
+  const ids = unique.map((r) => OWN_ID.exec(r)?.[1]).filter((x): x is string => !!x).map(Number)
+  const select = (where: ReturnType<typeof inArray>) => tx.select({
     id: entries.id, externalId: entries.externalId, unitId: entries.unitId, status: entries.status, publishedVersionId: entries.publishedVersionId,
-    latestId: sql<number>`(select v.id from entry_versions v where v.entry_id = ${entries.id} and v.version = ${entries.latestVersion})`,
-  }).from(entries).where(inArray(entries.externalId, part)).all())
+    // Spelled out: in a one-table select drizzle leaves column names unqualified, which the subquery would read as its own.
+    latestId: sql<number>`(select v.id from entry_versions v where v.entry_id = "entries"."id" and v.version = "entries"."latest_version")`,
+  }).from(entries).where(where).all()
+  const rows = [
+    ...chunks(unique.filter((r) => !OWN_ID.test(r))).flatMap((part) => select(inArray(entries.externalId, part)).map((r) => ({ ...r, ref: r.externalId! }))),
+    ...chunks(ids).flatMap((part) => select(inArray(entries.id, part)).map((r) => ({ ...r, ref: `#${r.id}` }))),
+  ]
   const versions = versionsById(tx, rows.flatMap((r) => [r.latestId, ...(r.publishedVersionId ? [r.publishedVersionId] : [])]))
-  return new Map(rows.map((r) => [r.externalId!, {
-    id: r.id, externalId: r.externalId!, unitId: r.unitId, status: r.status, publishedVersionId: r.publishedVersionId,
+  return new Map(rows.map((r) => [r.ref, {
+    id: r.id, externalId: r.externalId ?? `#${r.id}`, unitId: r.unitId, status: r.status, publishedVersionId: r.publishedVersionId,
     latest: versions.get(r.latestId)!, published: r.publishedVersionId ? versions.get(r.publishedVersionId) ?? null : null,
   }]))
 }
@@ -67,7 +80,7 @@ export interface ExportRecord {
 export function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRecord[]> {
   const versionId = f.version === 'published'
     ? sql<number>`${entries.publishedVersionId}`
-    : sql<number>`(select lv.id from entry_versions lv where lv.entry_id = ${entries.id} and lv.version = ${entries.latestVersion})`
+    : sql<number>`(select lv.id from entry_versions lv where lv.entry_id = "entries"."id" and lv.version = "entries"."latest_version")`
   const where: SQL[] = []
   if (f.unitId) where.push(eq(entries.unitId, f.unitId))
   if (f.topicId) where.push(eq(entries.topicId, f.topicId))
@@ -95,7 +108,7 @@ export function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<E
     yield rows.map((r) => {
       const v = versions.get(r.versionId)!
       return {
-        id: r.id, externalId: r.externalId, entryStatus: r.entryStatus, versionState: v.state, question: v.question, similarQuestions: v.similarQuestions,
+        id: r.id, externalId: r.externalId ?? `#${r.id}`, entryStatus: r.entryStatus, versionState: v.state, question: v.question, similarQuestions: v.similarQuestions,
         answer: v.answer, keywords: v.keywords, media: v.media, topicName: v.topicName, unitName: r.unitName, docNumbers: docs.get(r.versionId) ?? [],
       }
     })

@@ -13,7 +13,7 @@ import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 import { createReviser, publishVersion } from './kb.revise.ts'
 import { createDocumentSync } from './sync.documents.ts'
-import { documentIdsByNumber, entriesByExternalIds, exportChunks, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
+import { OWN_ID, documentIdsByNumber, entriesByExternalIds, exportChunks, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
 
 export type SyncAction = 'create' | 'update' | 'unchanged'
 export interface SyncPlanRow { action: SyncAction; entryId: number | null; errors: RowError[] }
@@ -49,7 +49,10 @@ export function createSyncService(ctx: KbContext) {
     for (const e of errors) plan[e.index].errors.push(e)
     rows.forEach((row, index) => {
       const e = row.externalId ? existing.get(row.externalId) : undefined
-      if (!e) return
+      if (!e) {
+        if (row.externalId && OWN_ID.test(row.externalId)) plan[index].errors.push({ index, field: 'externalId', message: `库内编号 ${row.externalId} 的条目不存在；新建条目请将外部编号留空或填写自己的编号` })
+        return
+      }
       const p = plan[index]
       p.entryId = e.id
       const fail = (field: string, message: string) => p.errors.push({ index, field, message })

@@ -7,7 +7,6 @@ import type { DocumentSyncInput } from '../kb/sync.documents.ts'
 import type { RowError } from '../kb/kb.logic.ts'
 import type { SyncAction, SyncCounts } from '../kb/sync.service.ts'
 import { parseDocumentRow, parseEntryRow, type CellError, type SheetKind } from './sheets.columns.ts'
-import { EXAMPLE_MARK } from './sheets.writer.ts'
 
 export interface CheckedRow { rowNo: number; cells: string[]; input: unknown | null; problems: CellError[] }
 export interface PlannedRow extends CheckedRow { action: SyncAction | 'error' }
@@ -50,7 +49,7 @@ export function createAdapters(kb: KbService): Record<SheetKind, KindAdapter> {
         const { units, topics } = kb.sync.importLookups()
         const unitBy = byNameOrCode(units)
         const topicBy = byNameOrCode(topics)
-        const parsed = rows.map((r) => ({ ...r, ...parseEntryRow(r.cells) })).filter((r) => r.row.externalId !== EXAMPLE_MARK)
+        const parsed = rows.map((r) => ({ ...r, ...parseEntryRow(r.cells) }))
         const docIds = kb.sync.documentIdsByNumber(parsed.flatMap((r) => r.row.docNumbers))
         const checked = parsed.map(({ rowNo, cells, row, errors }) => {
           const unit = row.unit ? unitBy.get(row.unit) : undefined
@@ -84,7 +83,7 @@ export function createAdapters(kb: KbService): Record<SheetKind, KindAdapter> {
         const checked = rows.map(({ rowNo, cells }) => {
           const { row, errors } = parseDocumentRow(cells)
           return { rowNo, cells, row, errors }
-        }).filter((r) => r.row.docNumber !== EXAMPLE_MARK).map(({ rowNo, cells, row, errors }) => {
+        }).map(({ rowNo, cells, row, errors }) => {
           const unit = row.unit ? unitBy.get(row.unit) : undefined
           if (row.unit && !unit) errors.push({ column: '承办单位', message: `承办单位「${row.unit}」不存在，请填写「可选值」表中的单位名称` })
           if (row.docNumber) {

@@ -165,6 +165,7 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     for await (const row of readRows(path, job.format, progress)) {
       if (stopped) throw new Error('import service stopped')
       if (header) { header = false; continue }
+      if ((row.cells[0] ?? '').trim() === EXAMPLE_MARK) continue
       if (counts.rowsRead + batch.length >= limits.maxRows) throw new SheetTooManyRowsError(String(limits.maxRows))
       batch.push(row)
       if (batch.length >= BATCH) { flush(); await nextTick() }

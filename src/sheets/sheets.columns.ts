@@ -7,7 +7,7 @@ import type { Media, MediaKind, Validity } from '../kb/kb.table.ts'
 export interface Column { header: string; width: number; help: string }
 
 export const ENTRY_COLUMNS = [
-  { header: '外部编号', width: 16, help: '本库或 12345 知识库中的编号，唯一。填写已有的编号即修改该条目；留空则新建条目。' },
+  { header: '外部编号', width: 16, help: '12345 知识库等外部系统中的编号，唯一。填写已有的编号即修改该条目；留空则新建条目。导出时没有外部编号的条目写作「#库内编号」（如 #123），原样保留即可修改该条目。' },
   { header: '标准问题', width: 40, help: `必填，不超过 ${LIMITS.question} 字。` },
   { header: '相似问法', width: 40, help: '选填。一个单元格内每行一个问法（Alt+Enter 换行）。' },
   { header: '答复口径', width: 60, help: `必填，统一答复口径，不超过 ${LIMITS.answer} 字。不要照搬文件原文。` },

@@ -50,6 +50,23 @@ export function readRows(path: string, format: SheetFormat, progress: { bytes: n
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === '')
 
 async function* xlsxRows(path: string, progress: { bytes: number }): AsyncGenerator<SheetRow> {
+  // exceljs's streaming reader sometimes loses a small zip entry (xl/workbook.xml) when it comes after
+  // the worksheet, as in files exceljs itself writes, and then fails before yielding any row. Such a
+  // failure is retried; a file that fails three times is refused as corrupt.
+  for (let attempt = 1; ; attempt++) {
+    let yielded = false
+    try {
+      for await (const row of xlsxRowsOnce(path, progress)) { yielded = true; yield row }
+      return
+    } catch (err) {
+      const lostWorkbook = err instanceof SheetCorruptError && /reading 'sheets'/.test(String((err as Error).message))
+      if (yielded || !lostWorkbook || attempt >= 3) throw err
+      progress.bytes = 0
+    }
+  }
+}
+
+async function* xlsxRowsOnce(path: string, progress: { bytes: number }): AsyncGenerator<SheetRow> {
   const input = createReadStream(path)
   input.on('data', (c) => { progress.bytes += c.length })
   const reader = new (exceljs().stream.xlsx.WorkbookReader)(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' })

@@ -19,7 +19,7 @@ export const EntryExportQuery = Type.Object({
 export const DocumentExportQuery = Type.Object({ format: Type.Optional(FormatQuery) }, { additionalProperties: false })
 
 export const ReportQuery = Type.Object({
-  format: Type.Optional(FormatQuery),
+  format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { description: '默认与上传的文件相同' })),
   onlyErrors: Type.Optional(Type.Boolean({ default: false, description: 'true 只包含有误的行' })),
 }, { additionalProperties: false })
 
