@@ -2,18 +2,14 @@
 // streaming WorkbookReader for .xlsx, a small incremental parser for .csv. Nothing holds the file.
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import type ExcelJS from 'exceljs'
+import { exceljs } from '../common/exceljs.ts'
 import { cellText } from './sheets.columns.ts'
 import { LegacyXlsError, NotASpreadsheetError, SheetCorruptError, SheetEmptyError, SheetPasswordProtectedError } from './sheets.errors.ts'
 
 export type SheetFormat = 'xlsx' | 'csv'
 export interface SheetRow { rowNo: number; cells: string[] }
 
-// exceljs takes ~0.4 s to load; only spreadsheet work needs it, so it is loaded then, not at start-up.
-const requireModule = createRequire(import.meta.url)
-let excel: typeof ExcelJS | undefined
-export const exceljs = () => (excel ??= requireModule('exceljs') as typeof ExcelJS)
+export { exceljs }
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])

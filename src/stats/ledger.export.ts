@@ -1,17 +1,12 @@
 // Streaming writers for the ledger export. Each takes the rows chunk by chunk and never holds more
 // than one chunk (1,000 rows) plus what the client has not yet read.
 import { PassThrough, Readable } from 'node:stream'
-import { createRequire } from 'node:module'
+import { exceljs } from '../common/exceljs.ts'
 import type ExcelJS from 'exceljs'
 import { BOM, csvLine } from './csv.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { archiverInputs, drained } from '../common/xlsx-stream.ts'
 import { LEDGER_COLUMNS, LEDGER_HEADER, ledgerCells, type LedgerRecord } from './ledger.rows.ts'
-
-// exceljs takes ~0.4 s to load; only an xlsx export needs it, so it is loaded then, not at start-up.
-const requireModule = createRequire(import.meta.url)
-let excel: typeof ExcelJS | undefined
-const exceljs = () => (excel ??= requireModule('exceljs') as typeof ExcelJS)
 
 /** CSV, UTF-8 with a BOM so that Excel reads the Chinese correctly. Pulled by the reader: backpressure is Node's. */
 export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string, privacy: Pick<PrivacyService, 'show'>): Readable {
