@@ -9,6 +9,7 @@ CREATE TABLE `import_job_rows` (
 	FOREIGN KEY (`job_id`) REFERENCES `import_jobs`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE INDEX `import_job_rows_action_idx` ON `import_job_rows` (`job_id`,`action`,`row_no`);--> statement-breakpoint
 CREATE TABLE `import_jobs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`kind` text NOT NULL,

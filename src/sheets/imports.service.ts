@@ -224,11 +224,23 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     }
   }
 
+  /** Jobs validated more than a day ago and never imported give their kept rows back. */
+  function purgeExpired() {
+    const cutoff = new Date(now().getTime() - KEEP_MS).toISOString()
+    const stale = db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.status, 'validated'), lt(importJobs.validatedAt, cutoff))).all().map((r) => r.id)
+    if (stale.length === 0) return
+    sqlite.transaction(() => {
+      db.delete(importJobRows).where(inArray(importJobRows.jobId, stale)).run()
+      db.update(importJobs).set({ status: 'failed', finishedAt: iso(), errorCode: 'SHEET_IMPORT_EXPIRED', errorMessage: '校验结果超过 24 小时未导入，已清理；请重新上传' }).where(inArray(importJobs.id, stale)).run()
+    })()
+  }
+
   return {
     limits,
+    purgeExpired,
 
     async receive(kind: ImportKind, upload: Upload, actor: Actor) {
-      this.purgeExpired()
+      purgeExpired()
       const dir = await mkdtemp(join(tmpDir, 'qa-import-'))
       let handedOver = false
       try {
@@ -298,17 +310,6 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
         }
       }
       return { job, chunks: chunks() }
-    },
-
-    /** Jobs left unfinished more than a day ago give their kept rows back. */
-    purgeExpired() {
-      const cutoff = new Date(now().getTime() - KEEP_MS).toISOString()
-      const stale = db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.status, 'validated'), lt(importJobs.validatedAt, cutoff))).all().map((r) => r.id)
-      if (stale.length === 0) return
-      sqlite.transaction(() => {
-        db.delete(importJobRows).where(inArray(importJobRows.jobId, stale)).run()
-        db.update(importJobs).set({ status: 'failed', finishedAt: iso(), errorCode: 'SHEET_IMPORT_EXPIRED', errorMessage: '校验结果超过 24 小时未导入，已清理；请重新上传' }).where(inArray(importJobs.id, stale)).run()
-      })()
     },
 
     /**
