@@ -1,4 +1,4 @@
-// Loads exceljs on first use (it takes ~0.4 s, and only spreadsheet work needs it), with one fix.
+// Loads exceljs on first use (it takes ~0.4 s, and only spreadsheet work needs it), with two fixes.
 //
 // exceljs's streaming XML reader (lib/utils/parse-sax.js) decodes every chunk of an unzipped part
 // on its own, so a Chinese character whose UTF-8 bytes straddle two chunks turns into two U+FFFD:
@@ -53,6 +53,12 @@ if (!cache[PARSE_SAX_PATH]) {
   Object.assign(mod, { filename: PARSE_SAX_PATH, loaded: true, exports: fixedParseSax() })
   cache[PARSE_SAX_PATH] = mod
 }
+
+// And a second: saxes has already turned &gt; into > when exceljs calls utils.xmlDecode on a cell's text,
+// so text that really says "&gt;" (common in answers pasted from web pages) came back as ">". The
+// callers look the function up on the shared utils object at each call, so replacing it there is enough.
+const utils = fromExcel('./lib/utils/utils.js') as { xmlDecode(text: string): string }
+utils.xmlDecode = (text: string) => text
 
 /** Whether exceljs will use the fixed reader (false if something loaded exceljs before this module). */
 export const utf8FixInstalled = () => (cache[PARSE_SAX_PATH]?.exports as { keepsUtf8AcrossChunks?: boolean } | undefined)?.keepsUtf8AcrossChunks === true

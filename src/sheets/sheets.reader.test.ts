@@ -17,9 +17,10 @@ const read = async (path: string, format: 'xlsx' | 'csv') => {
 }
 // Lengths that vary, so that character boundaries fall everywhere in the zip's chunks.
 const answer = (i: number) => `第${i}条：符合条件的灵活就业人员可向区就业服务中心申请社会保险补贴。`.repeat(1 + (i % 23)) + '完成预约'.slice(0, i % 4)
+  + (i % 50 === 0 ? '《办法&gt;实施方案》<a & b> "引号" \'单引号\' &amp;' : '')
 
 describe('reading spreadsheets as a stream', () => {
-  it('keeps every Chinese character of long cells, in inline and shared strings', async () => {
+  it('keeps every Chinese character of long cells, and text that looks like an XML entity, in inline and shared strings', async () => {
     expect(utf8FixInstalled()).toBe(true)
     const rows = Array.from({ length: 1500 }, (_, i) => [`R-${i}`, `问题${i}？`, '', answer(i), '', '', '', '', '', ''])
     const inline = join(dir, 'inline.xlsx')
