@@ -41,6 +41,9 @@ import { supervisionRoutes } from './stats/index.ts'
 import { portalRoutes } from './portal/portal.routes.ts'
 import { answerFeedbackRoutes } from './search/answer-feedback.routes.ts'
 
+// routes imports: sheets
+import { sheetsRoutes } from './sheets/sheets.routes.ts'
+
 // routes imports: audit and security
 import { securityHeadersPlugin, securityPlugin } from './plugins/security.ts'
 import { auditRoutes } from './audit/audit.routes.ts'
@@ -117,6 +120,8 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
     // routes: portal (the matcher owner's view of the public's feedback)
     await api.register(answerFeedbackRoutes, { answerFeedback: services.answerFeedback })
+    // routes: sheets
+    await api.register(sheetsRoutes, { imports: services.imports, exports: services.exports })
 
     // routes: audit and security
     await api.register(proposalsRoutes, { proposals: services.proposals })

@@ -41,6 +41,10 @@ import { createTicketsPublicView } from './tickets/tickets.public.ts'
 import { createPortalService } from './portal/portal.service.ts'
 import { createPortalIntake } from './portal/portal.intake.ts'
 
+// imports: sheets
+import { createImportsService } from './sheets/imports.service.ts'
+import { createExportsService } from './sheets/exports.service.ts'
+
 // imports: audit and security
 import { createAuditService } from './audit/audit.service.ts'
 
@@ -100,6 +104,9 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const portal = createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic })
   kb.onChange(() => portal.invalidate())
   const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic, followup })
+  // services: sheets
+  const imports = createImportsService({ db, kb, log })
+  const exports = createExportsService({ kb })
 
   const startHooks: (() => void | Promise<void>)[] = []
   const stopHooks: (() => void | Promise<void>)[] = []
@@ -109,6 +116,10 @@ export function createServices({ config, db, log }: ServiceDeps) {
   // hooks: search
   startHooks.push(() => search.start())
   stopHooks.push(() => search.stop())
+
+  // hooks: sheets
+  startHooks.push(() => imports.start())
+  stopHooks.push(() => imports.stop())
 
   // hooks: integrations
   startHooks.push(() => integrations.start())
@@ -143,6 +154,8 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: link checks
     links,
+    // exports: sheets
+    imports, exports,
 
     // exports: stats
     stats, ledger, publications,

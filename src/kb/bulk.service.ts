@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { topics, units } from '../units/units.table.ts'
 import { withDetails } from '../plugins/errors.ts'
@@ -29,6 +30,66 @@ export function rowsRejected(errors: RowError[]): Error {
 }
 
 /**
+ * Checks rows for import and resolves their codes: the one set of rules for every way in (the JSON
+ * bulk import and the spreadsheet import). `skip`: rows already reported. With `allowExisting`, an
+ * external id already in the library is not an error (the spreadsheet import updates that entry).
+ */
+export function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>, allowExisting = false): { rows: BulkRow[]; errors: RowError[] } {
+  // Rows that failed the schema are already reported; their values may not even be of the right type.
+  const input = all.map((r, i) => (skip.has(i) ? undefined : r))
+  const valid = input.filter((r): r is BulkEntryInput => r !== undefined)
+  const unitCodes = [...new Set(valid.map((r) => r.unitCode).filter((c): c is string => !!c))]
+  const unitIds = new Map(chunks(unitCodes).flatMap((part) => db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.code, part)).all()).map((u) => [u.code, u.id]))
+  const topicIds = new Map(db.select({ id: topics.id, code: topics.code }).from(topics).all().map((t) => [t.code, t.id]))
+  const validity = validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
+  const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
+  const taken = new Set(chunks(externalIds).flatMap((part) => db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part)).all()).map((r) => r.x))
+  const firstRowOf = new Map<string, number>()
+
+  const errors: RowError[] = []
+  const rows: BulkRow[] = []
+  input.forEach((r, index) => {
+    if (!r) return
+    const fail = (field: string, message: string) => errors.push({ index, field, message })
+    let unitId: number | null = null
+    if (actor.role === 'unit') {
+      unitId = actor.unitId
+      if (r.unitCode && unitIds.get(r.unitCode) !== actor.unitId) fail('unitCode', `单位令牌只能导入本单位的条目，不能导入到 ${r.unitCode}`)
+    } else if (!r.unitCode) fail('unitCode', '缺少条目所属单位 unitCode')
+    else if (!unitIds.has(r.unitCode)) fail('unitCode', `单位 ${r.unitCode} 不存在`)
+    else unitId = unitIds.get(r.unitCode)!
+
+    const topicId = r.topic ? topicIds.get(r.topic) ?? null : null
+    if (r.topic && topicId === null) fail('topic', `政策领域 ${r.topic} 不存在`)
+
+    const docIds = r.policyDocumentIds ?? []
+    const missing = docIds.filter((id) => !validity.has(id))
+    if (missing.length) fail('policyDocumentIds', `政策文件 ${missing.join('、')} 不存在`)
+
+    const status = r.status ?? 'draft'
+    if (status === 'published') {
+      if (actor.role !== 'admin') fail('status', '只有管理员可以直接导入已发布的条目，其他角色只能导入草稿')
+      else if (!missing.length && !isInForce(docIds.map((id) => validity.get(id)!))) fail('policyDocumentIds', '所依据的政策文件均已失效或废止，不能以已发布状态导入')
+    }
+
+    if (r.externalId) {
+      const first = firstRowOf.get(r.externalId)
+      if (first !== undefined) fail('externalId', `外部编号 ${r.externalId} 与第 ${first} 行重复`)
+      else if (!allowExisting && taken.has(r.externalId)) fail('externalId', `外部编号 ${r.externalId} 已被其他问答条目使用`)
+      else firstRowOf.set(r.externalId, index)
+    }
+
+    const question = r.question.trim()
+    rows.push({
+      externalId: r.externalId ?? null, unitId: unitId ?? 0, topicId, status, question,
+      similarQuestions: cleanList(r.similarQuestions, [question]), answer: r.answer.trim(), keywords: cleanList(r.keywords),
+      media: r.media ?? [], policyDocumentIds: docIds,
+    })
+  })
+  return { rows, errors }
+}
+
+/**
  * POST /entries/bulk: all rows are checked first and every bad one reported; only a clean batch
  * is written, in one transaction. An administrator may import published entries (migrating an
  * existing library); everyone else imports drafts that then go through review.
@@ -36,61 +97,8 @@ export function rowsRejected(errors: RowError[]): Error {
 export function createBulkService(ctx: KbContext) {
   const { db } = ctx
   const writeRows = createBulkWriter(db)
+  const check = (all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>) => checkBulkRows(db, all, actor, skip)
 
-  function check(all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>): { rows: BulkRow[]; errors: RowError[] } {
-    // Rows that failed the schema are already reported; their values may not even be of the right type.
-    const input = all.map((r, i) => (skip.has(i) ? undefined : r))
-    const valid = input.filter((r): r is BulkEntryInput => r !== undefined)
-    const unitCodes = [...new Set(valid.map((r) => r.unitCode).filter((c): c is string => !!c))]
-    const unitIds = new Map(chunks(unitCodes).flatMap((part) => db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.code, part)).all()).map((u) => [u.code, u.id]))
-    const topicIds = new Map(db.select({ id: topics.id, code: topics.code }).from(topics).all().map((t) => [t.code, t.id]))
-    const validity = validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
-    const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
-    const taken = new Set(chunks(externalIds).flatMap((part) => db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part)).all()).map((r) => r.x))
-    const firstRowOf = new Map<string, number>()
-
-    const errors: RowError[] = []
-    const rows: BulkRow[] = []
-    input.forEach((r, index) => {
-      if (!r) return
-      const fail = (field: string, message: string) => errors.push({ index, field, message })
-      let unitId: number | null = null
-      if (actor.role === 'unit') {
-        unitId = actor.unitId
-        if (r.unitCode && unitIds.get(r.unitCode) !== actor.unitId) fail('unitCode', `单位令牌只能导入本单位的条目，不能导入到 ${r.unitCode}`)
-      } else if (!r.unitCode) fail('unitCode', '缺少条目所属单位 unitCode')
-      else if (!unitIds.has(r.unitCode)) fail('unitCode', `单位 ${r.unitCode} 不存在`)
-      else unitId = unitIds.get(r.unitCode)!
-
-      const topicId = r.topic ? topicIds.get(r.topic) ?? null : null
-      if (r.topic && topicId === null) fail('topic', `政策领域 ${r.topic} 不存在`)
-
-      const docIds = r.policyDocumentIds ?? []
-      const missing = docIds.filter((id) => !validity.has(id))
-      if (missing.length) fail('policyDocumentIds', `政策文件 ${missing.join('、')} 不存在`)
-
-      const status = r.status ?? 'draft'
-      if (status === 'published') {
-        if (actor.role !== 'admin') fail('status', '只有管理员可以直接导入已发布的条目，其他角色只能导入草稿')
-        else if (!missing.length && !isInForce(docIds.map((id) => validity.get(id)!))) fail('policyDocumentIds', '所依据的政策文件均已失效或废止，不能以已发布状态导入')
-      }
-
-      if (r.externalId) {
-        const first = firstRowOf.get(r.externalId)
-        if (first !== undefined) fail('externalId', `外部编号 ${r.externalId} 与第 ${first} 行重复`)
-        else if (taken.has(r.externalId)) fail('externalId', `外部编号 ${r.externalId} 已被其他问答条目使用`)
-        else firstRowOf.set(r.externalId, index)
-      }
-
-      const question = r.question.trim()
-      rows.push({
-        externalId: r.externalId ?? null, unitId: unitId ?? 0, topicId, status, question,
-        similarQuestions: cleanList(r.similarQuestions, [question]), answer: r.answer.trim(), keywords: cleanList(r.keywords),
-        media: r.media ?? [], policyDocumentIds: docIds,
-      })
-    })
-    return { rows, errors }
-  }
 
   return {
     /**

@@ -1,25 +1,14 @@
 import { eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { entries, entryVersions, type EntryStatus, type Media } from './kb.table.ts'
-import { DocumentNotFoundError, EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError, VersionInReviewError } from './kb.errors.ts'
+import { entries, entryVersions, type EntryStatus } from './kb.table.ts'
+import { EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError } from './kb.errors.ts'
 import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.context.ts'
-import { cleanList } from './kb.logic.ts'
 import * as repo from './kb.repository.ts'
-import { existingIds } from './documents.repository.ts'
+import { createReviser, type ContentInput } from './kb.revise.ts'
 import { entryViews, servedEntries, stepNameOf, type EntryView } from './kb.views.ts'
 
-export interface ContentInput {
-  question: string
-  answer: string
-  similarQuestions?: string[]
-  keywords?: string[]
-  /** A topic code; null clears it. */
-  topic?: string | null
-  media?: Media[]
-  policyDocumentIds?: number[]
-  changeNote?: string | null
-}
+export type { ContentInput }
 export interface CreateEntryInput extends ContentInput { externalId?: string | null; unitCode?: string }
 export interface UpdateEntryInput extends Partial<ContentInput> { externalId?: string | null; unitCode?: string }
 export interface ListEntriesQuery {
@@ -38,29 +27,7 @@ export function createEntriesService(ctx: KbContext) {
     return row
   }
   const view = (id: number): EntryView => entryViews(db, [requireEntry(db, id)], reviewSteps)[0]
-
-  function checkDocuments(tx: Tx, ids: readonly number[]) {
-    const found = existingIds(tx, ids)
-    const missing = ids.filter((id) => !found.has(id))
-    if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
-  }
-
-  /** Normalised version columns from content input; `base` fills what the input leaves out. */
-  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: repo.VersionRow) {
-    const question = (input.question ?? base?.question ?? '').trim()
-    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : ctx.units.requireTopic(input.topic).id
-    if (input.policyDocumentIds) checkDocuments(tx, input.policyDocumentIds)
-    return {
-      question,
-      answer: (input.answer ?? base?.answer ?? '').trim(),
-      similarQuestions: cleanList(input.similarQuestions ?? base?.similarQuestions, [question]),
-      keywords: cleanList(input.keywords ?? base?.keywords),
-      media: input.media ?? base?.media ?? [],
-      topicId,
-      // A new version starts without a note; an edit of the same draft keeps the note it had.
-      changeNote: input.changeNote !== undefined ? input.changeNote : base?.state === 'published' ? null : base?.changeNote ?? null,
-    }
-  }
+  const { versionValues, revise } = createReviser(ctx)
 
   function writing<T>(externalId: string | null | undefined, write: () => T): T {
     try {
@@ -80,30 +47,6 @@ export function createEntriesService(ctx: KbContext) {
     const version = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: 1, state: 'draft', createdBy: actor.tokenId }).returning().get()
     repo.setDocIds(tx, version.id, input.policyDocumentIds ?? [])
     return { entryId: entry.id, versionId: version.id }
-  }
-
-  /**
-   * Applies content changes. A draft or returned version is edited in place; a published one is
-   * kept serving while the changes go into a new draft version.
-   */
-  function revise(tx: Tx, entry: repo.EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
-    if (entry.status === 'archived') throw new EntryArchivedError(String(entry.id))
-    const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
-    if (latest.state === 'in_review') throw new VersionInReviewError(String(latest.version))
-    const values = versionValues(tx, patch, latest)
-    const docIds = patch.policyDocumentIds ?? repo.docIdsOf(tx, latest.id)
-    let versionId = latest.id
-    if (latest.state === 'published') {
-      const next = latest.version + 1
-      versionId = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: next, state: 'draft', createdBy: actor.tokenId }).returning().get().id
-      tx.update(entries).set({ latestVersion: next }).where(eq(entries.id, entry.id)).run()
-    } else {
-      tx.update(entryVersions).set({ ...values, state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
-      // Until something is published, the entry shows its latest version, topic included.
-      if (!entry.publishedVersionId) tx.update(entries).set({ topicId: values.topicId }).where(eq(entries.id, entry.id)).run()
-    }
-    repo.setDocIds(tx, versionId, docIds)
-    return versionId
   }
 
   return {

@@ -6,6 +6,7 @@ import { createDocumentsService } from './documents.service.ts'
 import { createEntriesService } from './entries.service.ts'
 import { createReviewService } from './review.service.ts'
 import { createBulkService } from './bulk.service.ts'
+import { createSyncService } from './sync.service.ts'
 
 export type EntryChangeListener = (entryIds: number[]) => void
 
@@ -69,6 +70,8 @@ export function createKbService({ db, units, reviewSteps, log }: KbServiceDeps) 
     ...createEntriesService(ctx),
     ...createReviewService(ctx),
     ...createBulkService(ctx),
+    /** The spreadsheet import and export (src/sheets). */
+    sync: createSyncService(ctx),
   }
 }
 

@@ -6,6 +6,7 @@ import { EntryArchivedError, EntryIncompleteError, EntryNotFoundError, NothingTo
 import { assertOwnUnit, now, type KbContext } from './kb.context.ts'
 import { afterApproval, diffContent, isInForce } from './kb.logic.ts'
 import * as repo from './kb.repository.ts'
+import { publishVersion } from './kb.revise.ts'
 import { contentOf, entryViews, stepNameOf } from './kb.views.ts'
 
 export interface ReviewInput { comment?: string; /** The version the reviewer looked at; refused if another is now in review. */ version?: number }
@@ -82,10 +83,7 @@ export function createReviewService(ctx: KbContext) {
         }
         if (!repo.versionInForce(tx, version.id)) throw new PolicyNotInForceError('发布')
         repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
-        repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step, stepName: stepName(step), actorTokenId: actor.tokenId })
-        if (entry.publishedVersionId) tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId)).run()
-        tx.update(entryVersions).set({ state: 'published', reviewStep: null, publishedAt: at }).where(eq(entryVersions.id, version.id)).run()
-        tx.update(entries).set({ status: 'published', publishedVersionId: version.id, publishedAt: at, topicId: version.topicId, updatedAt: at }).where(eq(entries.id, id)).run()
+        publishVersion(tx, entry, version, { step, stepName: stepName(step), actorTokenId: actor.tokenId })
         return true
       })
       if (published) ctx.notify([id])

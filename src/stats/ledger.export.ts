@@ -1,16 +1,12 @@
 // Streaming writers for the ledger export. Each takes the rows chunk by chunk and never holds more
 // than one chunk (1,000 rows) plus what the client has not yet read.
 import { PassThrough, Readable } from 'node:stream'
-import { createRequire } from 'node:module'
+import { exceljs } from '../common/exceljs.ts'
 import type ExcelJS from 'exceljs'
 import { BOM, csvLine } from './csv.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
+import { archiverInputs, drained } from '../common/xlsx-stream.ts'
 import { LEDGER_COLUMNS, LEDGER_HEADER, ledgerCells, type LedgerRecord } from './ledger.rows.ts'
-
-// exceljs takes ~0.4 s to load; only an xlsx export needs it, so it is loaded then, not at start-up.
-const requireModule = createRequire(import.meta.url)
-let excel: typeof ExcelJS | undefined
-const exceljs = () => (excel ??= requireModule('exceljs') as typeof ExcelJS)
 
 /** CSV, UTF-8 with a BOM so that Excel reads the Chinese correctly. Pulled by the reader: backpressure is Node's. */
 export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string, privacy: Pick<PrivacyService, 'show'>): Readable {
@@ -26,36 +22,7 @@ export function ledgerCsvStream(chunks: Iterable<LedgerRecord[]>, nowIso: string
   return Readable.from(lines(), { objectMode: false })
 }
 
-interface WritableStateLike { length: number; needDrain: boolean }
-interface PipeLike { _writableState?: WritableStateLike; on(e: string, f: () => void): unknown; off(e: string, f: () => void): unknown }
-
-/**
- * The streams the worksheet's XML is written into: the zip archiver's input. exceljs's own sheet
- * stream ignores backpressure (it never waits for write() to say "enough"), so without this the
- * uncompressed XML piles up there whenever compression is slower than the rows come out of SQLite:
- * 100,000 rows left ~170 MB waiting. These are exceljs internals; ledger.export.test.ts checks they are there.
- */
-export function archiverInputs(sheet: ExcelJS.Worksheet): PipeLike[] {
-  const stream = (sheet as unknown as { stream?: { pipes?: PipeLike[] } }).stream
-  return stream?.pipes?.filter((p) => p._writableState) ?? []
-}
-
-function waitFor(emitters: PipeLike[], events: string[]): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { for (const e of emitters) for (const ev of events) e.off(ev, done); resolve() }
-    for (const e of emitters) for (const ev of events) e.on(ev, done)
-  })
-}
-
-/** Waits until the archiver has taken the XML written so far and the reader has taken the zip. */
-async function drained(sheet: ExcelJS.Worksheet, out: PassThrough): Promise<void> {
-  for (const input of archiverInputs(sheet)) {
-    if (out.destroyed) return
-    if (input._writableState!.length > 0 && input._writableState!.needDrain) await waitFor([input, out as unknown as PipeLike], ['drain', 'close', 'error'])
-  }
-  if (out.writableNeedDrain && !out.destroyed) await waitFor([out as unknown as PipeLike], ['drain', 'close', 'error'])
-  await new Promise((resolve) => setImmediate(resolve))
-}
+export { archiverInputs }
 
 /**
  * .xlsx through exceljs's streaming WorkbookWriter: inline strings instead of a shared-strings

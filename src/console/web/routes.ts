@@ -39,6 +39,7 @@ const PromisesScreen = lazy(() => import('./screens/PromisesScreen.vue'))
 const LinksScreen = lazy(() => import('./screens/LinksScreen.vue'))
 const ProposalsScreen = lazy(() => import('./screens/ProposalsScreen.vue'))
 const CalibrationScreen = lazy(() => import('./screens/CalibrationScreen.vue'))
+const SheetsScreen = lazy(() => import('./screens/SheetsScreen.vue'))
 
 export const ROUTES: RouteDef[] = [
   { path: '/agent', label: '咨询受理', roles: ['agent'], component: AgentDesk },
@@ -54,6 +55,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/entries', label: { admin: '问答条目', unit: '本单位条目' }, roles: ['unit', 'admin'], component: EntriesScreen },
   { path: '/documents', label: '政策文件', roles: ['unit', 'admin'], component: DocumentsScreen },
   { path: '/documents/:id', roles: ['unit', 'admin'], component: DocumentsScreen },
+  { path: '/sheets', label: '表格导入导出', roles: ['unit', 'admin'], component: SheetsScreen },
   { path: '/links', label: '链接检查', roles: ['unit', 'admin'], component: LinksScreen },
   { path: '/proposals', label: '问法建议与起草', roles: ['unit', 'admin'], component: ProposalsScreen },
   { path: '/reviews', label: { admin: '审核', reviewer: '审核队列' }, roles: ['reviewer', 'admin'], component: ReviewQueue },

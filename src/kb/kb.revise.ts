@@ -1,0 +1,88 @@
+import { eq } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
+import { entries, entryVersions, type Media } from './kb.table.ts'
+import { DocumentNotFoundError, EntryArchivedError, VersionInReviewError } from './kb.errors.ts'
+import { now, type KbContext } from './kb.context.ts'
+import { cleanList } from './kb.logic.ts'
+import * as repo from './kb.repository.ts'
+import { existingIds } from './documents.repository.ts'
+
+export interface ContentInput {
+  question: string
+  answer: string
+  similarQuestions?: string[]
+  keywords?: string[]
+  /** A topic code; null clears it. */
+  topic?: string | null
+  media?: Media[]
+  policyDocumentIds?: number[]
+  changeNote?: string | null
+}
+
+/**
+ * How an entry's content changes: shared by editing through the API and by the spreadsheet
+ * import, so that both make versions the same way.
+ */
+export function createReviser(ctx: KbContext) {
+  function checkDocuments(tx: Tx, ids: readonly number[]) {
+    const found = existingIds(tx, ids)
+    const missing = ids.filter((id) => !found.has(id))
+    if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
+  }
+
+  /** Normalised version columns from content input; `base` fills what the input leaves out. */
+  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: repo.VersionRow) {
+    const question = (input.question ?? base?.question ?? '').trim()
+    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : ctx.units.requireTopic(input.topic).id
+    if (input.policyDocumentIds) checkDocuments(tx, input.policyDocumentIds)
+    return {
+      question,
+      answer: (input.answer ?? base?.answer ?? '').trim(),
+      similarQuestions: cleanList(input.similarQuestions ?? base?.similarQuestions, [question]),
+      keywords: cleanList(input.keywords ?? base?.keywords),
+      media: input.media ?? base?.media ?? [],
+      topicId,
+      // A new version starts without a note; an edit of the same draft keeps the note it had.
+      changeNote: input.changeNote !== undefined ? input.changeNote : base?.state === 'published' ? null : base?.changeNote ?? null,
+    }
+  }
+
+  /**
+   * Applies content changes. A draft or returned version is edited in place; a published one is
+   * kept serving while the changes go into a new draft version.
+   */
+  function revise(tx: Tx, entry: repo.EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
+    if (entry.status === 'archived') throw new EntryArchivedError(String(entry.id))
+    const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
+    if (latest.state === 'in_review') throw new VersionInReviewError(String(latest.version))
+    const values = versionValues(tx, patch, latest)
+    const docIds = patch.policyDocumentIds ?? repo.docIdsOf(tx, latest.id)
+    let versionId = latest.id
+    if (latest.state === 'published') {
+      const next = latest.version + 1
+      versionId = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: next, state: 'draft', createdBy: actor.tokenId }).returning().get().id
+      tx.update(entries).set({ latestVersion: next }).where(eq(entries.id, entry.id)).run()
+    } else {
+      tx.update(entryVersions).set({ ...values, state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
+      // Until something is published, the entry shows its latest version, topic included.
+      if (!entry.publishedVersionId) tx.update(entries).set({ topicId: values.topicId }).where(eq(entries.id, entry.id)).run()
+    }
+    repo.setDocIds(tx, versionId, docIds)
+    return versionId
+  }
+
+  return { versionValues, revise }
+}
+
+/**
+ * Makes a version the served one: the trail gets a publish action, the previously published
+ * version is superseded. The caller has checked that the version may be published.
+ */
+export function publishVersion(tx: Tx, entry: repo.EntryRow, version: { id: number; topicId: number | null }, action: { step: number | null; stepName: string | null; comment?: string | null; actorTokenId: number }) {
+  const at = now()
+  repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step: action.step, stepName: action.stepName, comment: action.comment ?? null, actorTokenId: action.actorTokenId })
+  if (entry.publishedVersionId && entry.publishedVersionId !== version.id) tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId)).run()
+  tx.update(entryVersions).set({ state: 'published', reviewStep: null, publishedAt: at }).where(eq(entryVersions.id, version.id)).run()
+  tx.update(entries).set({ status: 'published', publishedVersionId: version.id, publishedAt: at, topicId: version.topicId, updatedAt: at }).where(eq(entries.id, entry.id)).run()
+}

@@ -1,0 +1,72 @@
+// The spreadsheet import of policy documents, keyed by 文号: a new 文号 creates a document, a known
+// one updates it through the documents service (so a change of validity reaches the entries at once).
+import { inArray } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
+import { units } from '../units/units.table.ts'
+import { policyDocuments, type Validity } from './kb.table.ts'
+import type { KbContext } from './kb.context.ts'
+import type { RowError } from './kb.logic.ts'
+import { chunks, unitRefs } from './kb.repository.ts'
+import { rowsRejected } from './bulk.service.ts'
+import { createDocumentsService } from './documents.service.ts'
+import type { SyncAction } from './sync.service.ts'
+
+export interface DocumentSyncInput {
+  docNumber: string; title: string; issuer: string; publishedOn: string | null; effectiveOn: string | null; expiresOn: string | null
+  validity: Validity; url: string | null; unitCode: string | null
+}
+export interface DocumentPlanRow { action: SyncAction; documentId: number | null; errors: RowError[] }
+
+const FIELDS = ['title', 'issuer', 'publishedOn', 'effectiveOn', 'expiresOn', 'validity', 'url'] as const
+
+export function createDocumentSync(ctx: KbContext) {
+  const { db } = ctx
+  const documents = createDocumentsService(ctx)
+
+  function classify(tx: Tx, input: readonly DocumentSyncInput[], actor: Actor): DocumentPlanRow[] {
+    const existing = new Map(chunks(input.map((r) => r.docNumber)).flatMap((part) => tx.select().from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()).map((d) => [d.docNumber!, d]))
+    const unitIds = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.code, u.id]))
+    const unitCodes = unitRefs(tx)
+    const seen = new Map<string, number>()
+    return input.map((r, index) => {
+      const errors: RowError[] = []
+      const fail = (field: string, message: string) => errors.push({ index, field, message })
+      const before = existing.get(r.docNumber)
+      const first = seen.get(r.docNumber)
+      if (first !== undefined) fail('docNumber', `文号 ${r.docNumber} 与第 ${first} 行重复`)
+      seen.set(r.docNumber, index)
+      let unitId: number | null | undefined = r.unitCode ? unitIds.get(r.unitCode) : undefined
+      if (r.unitCode && unitId === undefined) fail('unitCode', `单位 ${r.unitCode} 不存在`)
+      if (actor.role === 'unit') {
+        if (unitId !== undefined && unitId !== actor.unitId) fail('unitCode', '单位账号只能导入本单位的政策文件')
+        if (before && before.unitId !== actor.unitId) fail('docNumber', `文号 ${r.docNumber} 的文件属于${before.unitId ? `单位 ${unitCodes.get(before.unitId)?.code}` : '区级（无所属单位）'}，单位账号不能修改`)
+        unitId ??= actor.unitId
+      }
+      if (!before) return { action: 'create', documentId: null, errors }
+      const same = FIELDS.every((f) => (before[f] ?? null) === (r[f] ?? null)) && (unitId === undefined || unitId === before.unitId)
+      return { action: same ? 'unchanged' : 'update', documentId: before.id, errors }
+    })
+  }
+
+  return {
+    planDocuments: (input: readonly DocumentSyncInput[], actor: Actor) => classify(db, input, actor),
+
+    /** Applies a part of a file inside the caller's transaction; any error rejects the part. */
+    applyDocuments(input: readonly DocumentSyncInput[], actor: Actor) {
+      return db.transaction((tx) => {
+        const plan = classify(tx, input, actor)
+        const errors = plan.flatMap((p) => p.errors)
+        if (errors.length) throw rowsRejected(errors)
+        let created = 0
+        let updated = 0
+        plan.forEach((p, i) => {
+          const { unitCode, ...values } = input[i]
+          if (p.action === 'create') { documents.createDocument({ ...values, unitCode: unitCode ?? undefined }, actor); created++ }
+          else if (p.action === 'update') { documents.updateDocument(p.documentId!, unitCode ? { ...values, unitCode } : values, actor); updated++ }
+        })
+        return { created, updated, unchanged: plan.length - created - updated, published: 0 }
+      })
+    },
+  }
+}

@@ -1,0 +1,159 @@
+// The spreadsheet import's side of the knowledge base: which rows would create, update or leave an
+// entry unchanged (external id = 外部编号), and applying them. The rules for a row are the bulk
+// import's (checkBulkRows); an update goes through the same versioning as an edit (createReviser).
+import { asc, eq, gt } from 'drizzle-orm'
+import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
+import { topics, units } from '../units/units.table.ts'
+import { entries, policyDocuments } from './kb.table.ts'
+import { now, type KbContext } from './kb.context.ts'
+import type { RowError } from './kb.logic.ts'
+import * as repo from './kb.repository.ts'
+import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
+import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
+import { createReviser, publishVersion } from './kb.revise.ts'
+import { createDocumentSync } from './sync.documents.ts'
+import { OWN_ID, documentIdsByNumber, entriesByExternalIds, exportChunks, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
+
+export type SyncAction = 'create' | 'update' | 'unchanged'
+export interface SyncPlanRow { action: SyncAction; entryId: number | null; errors: RowError[] }
+export interface SyncCounts { created: number; updated: number; unchanged: number; published: number }
+
+const IMPORT_NOTE = '表格导入'
+
+const mediaKey = (m: ComparableVersion['media']) => JSON.stringify(m.map((x) => [x.kind, x.title, x.url]))
+function sameContent(row: BulkRow, v: ComparableVersion | null): boolean {
+  if (!v) return false
+  const docs = [...row.policyDocumentIds].sort((a, b) => a - b)
+  return v.question === row.question && v.answer === row.answer && v.topicId === row.topicId
+    && JSON.stringify(v.similarQuestions) === JSON.stringify(row.similarQuestions) && JSON.stringify(v.keywords) === JSON.stringify(row.keywords)
+    && mediaKey(v.media) === mediaKey(row.media) && JSON.stringify(v.docIds) === JSON.stringify(docs)
+}
+
+export function createSyncService(ctx: KbContext) {
+  const { db, reviewSteps } = ctx
+  const writeRows = createBulkWriter(db)
+  const { revise } = createReviser(ctx)
+
+  /** Classifies each row; `rows` are the checked rows (with resolved ids) in input order. */
+  function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
+    const existing = entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
+    const unitCodes = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.id, u.code]))
+    // A row updating an entry may leave 承办单位 blank: the entry keeps its unit.
+    const filled = input.map((r) => {
+      const e = r.externalId ? existing.get(r.externalId) : undefined
+      return e && !r.unitCode && actor.role !== 'unit' ? { ...r, unitCode: unitCodes.get(e.unitId) } : r
+    })
+    const { rows, errors } = checkBulkRows(tx, filled, actor, new Set(), true)
+    const plan: SyncPlanRow[] = input.map(() => ({ action: 'create', entryId: null, errors: [] }))
+    for (const e of errors) plan[e.index].errors.push(e)
+    rows.forEach((row, index) => {
+      const e = row.externalId ? existing.get(row.externalId) : undefined
+      if (!e) {
+        if (row.externalId && OWN_ID.test(row.externalId)) plan[index].errors.push({ index, field: 'externalId', message: `库内编号 ${row.externalId} 的条目不存在；新建条目请将外部编号留空或填写自己的编号` })
+        return
+      }
+      const p = plan[index]
+      p.entryId = e.id
+      const fail = (field: string, message: string) => p.errors.push({ index, field, message })
+      if (actor.role === 'unit' && e.unitId !== actor.unitId) { fail('externalId', `外部编号 ${e.externalId} 的条目属于单位 ${unitCodes.get(e.unitId)}，单位账号只能修改本单位的条目`); return }
+      const publish = row.status === 'published'
+      const unchanged = e.unitId === row.unitId && (publish
+        ? (e.latest.state === 'published' && sameContent(row, e.latest)) || (e.status !== 'archived' && sameContent(row, e.published))
+        : sameContent(row, e.latest) || (e.latest.state === 'published' && sameContent(row, e.published)))
+      if (unchanged) {
+        // Nothing would be written: a published entry whose documents have since expired is no error here.
+        p.errors = p.errors.filter((x) => !(x.field === 'policyDocumentIds' && x.message.includes('已发布状态')))
+        p.action = 'unchanged'
+        return
+      }
+      p.action = 'update'
+      if (e.status === 'archived') fail('externalId', `外部编号 ${e.externalId} 的条目已归档，请先在问答库中恢复，再导入修改`)
+      else if (e.latest.state === 'in_review') fail('externalId', `外部编号 ${e.externalId} 的条目第 ${e.latest.version} 版正在审核中，请先撤回审核，再导入修改`)
+    })
+    return { plan, rows, existing }
+  }
+
+  function applyUpdate(tx: Tx, row: BulkRow, input: BulkEntryInput, existing: ExistingEntry, actor: Actor): boolean {
+    const entry = repo.getEntry(tx, existing.id)!
+    if (row.unitId !== entry.unitId) tx.update(entries).set({ unitId: row.unitId }).where(eq(entries.id, entry.id)).run()
+    let latestId = existing.latest.id
+    if (!sameContent(row, existing.latest)) {
+      latestId = revise(tx, entry, {
+        question: row.question, answer: row.answer, similarQuestions: row.similarQuestions, keywords: row.keywords, media: row.media,
+        topic: input.topic ?? null, policyDocumentIds: row.policyDocumentIds, changeNote: IMPORT_NOTE,
+      }, actor)
+    }
+    tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entry.id)).run()
+    if (row.status !== 'published') return entry.status === 'published' && row.unitId !== entry.unitId
+    const version = repo.getVersionById(tx, latestId)!
+    if (version.state !== 'published') publishVersion(tx, repo.getEntry(tx, entry.id)!, version, { step: null, stepName: null, comment: `${IMPORT_NOTE}：管理员直接发布`, actorTokenId: actor.tokenId })
+    return true
+  }
+
+  return {
+    ...createDocumentSync(ctx),
+
+    /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
+    importLookups() {
+      return {
+        units: db.select({ code: units.code, name: units.name, active: units.active }).from(units).all(),
+        topics: db.select({ code: topics.code, name: topics.name }).from(topics).all(),
+      }
+    },
+    documentIdsByNumber: (numbers: readonly string[]) => documentIdsByNumber(db, numbers),
+
+    /** The dry run for a part of a file: what each row would do, and what is wrong with it. Writes nothing. */
+    planImport(input: readonly BulkEntryInput[], actor: Actor): SyncPlanRow[] {
+      return classify(db, input, actor).plan
+    },
+
+    /**
+     * Applies a part of a file. Call it inside the caller's transaction, part after part, so that a
+     * whole file commits or rolls back as one; the rows are checked again against the library as it
+     * is now, and any error rejects the part (and with it the caller's transaction).
+     */
+    applyImport(input: readonly BulkEntryInput[], actor: Actor): SyncCounts {
+      return db.transaction((tx) => {
+        const { plan, rows, existing } = classify(tx, input, actor)
+        const errors = plan.flatMap((p) => p.errors)
+        if (errors.length) throw rowsRejected(errors)
+        const creates = rows.filter((_, i) => plan[i].action === 'create')
+        const createdIds = writeRows(creates, actor.tokenId, `${IMPORT_NOTE}：迁移已有问答库`)
+        const served = createdIds.filter((_, i) => creates[i].status === 'published')
+        let updated = 0
+        let published = served.length
+        rows.forEach((row, i) => {
+          if (plan[i].action !== 'update') return
+          updated++
+          if (applyUpdate(tx, row, input[i], existing.get(row.externalId!)!, actor)) {
+            served.push(plan[i].entryId!)
+            if (row.status === 'published') published++
+          }
+        })
+        ctx.notify(served)
+        return { created: createdIds.length, updated, unchanged: plan.filter((p) => p.action === 'unchanged').length, published }
+      })
+    },
+
+    /** Policy documents in id order, for the export. */
+    *documentChunks(size = 1000) {
+      const unitNames = repo.unitRefs(db)
+      let after = 0
+      for (;;) {
+        const rows = db.select().from(policyDocuments).where(gt(policyDocuments.id, after)).orderBy(asc(policyDocuments.id)).limit(size).all()
+        if (rows.length) yield rows.map((d) => ({ ...d, unitName: d.unitId ? unitNames.get(d.unitId)?.name ?? null : null }))
+        if (rows.length < size) return
+        after = rows[rows.length - 1].id
+      }
+    },
+
+    exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {
+      const unitId = f.unit ? ctx.units.requireUnit(f.unit).id : undefined
+      const topicId = f.topic ? ctx.units.requireTopic(f.topic).id : undefined
+      return exportChunks(db, { ...f, unitId, topicId })
+    },
+  }
+}
+
+export type SyncService = ReturnType<typeof createSyncService>

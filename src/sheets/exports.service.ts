@@ -1,0 +1,57 @@
+// The import templates and the exports of the library and of policy documents, in the template's
+// format so that export → edit in Excel → import round-trips.
+import type { KbService } from '../kb/kb.service.ts'
+import type { EntryStatus } from '../kb/kb.table.ts'
+import type { ExportRecord } from '../kb/sync.repository.ts'
+import { documentCells, entryCells, SHEET_NAMES, STATUS_LABELS, type SheetKind } from './sheets.columns.ts'
+import type { SheetFormat } from './sheets.reader.ts'
+import { CONTENT_TYPES, EXAMPLE_MARK, sheetStream, templateBuffer } from './sheets.writer.ts'
+
+export interface EntryExportQuery { topic?: string; unit?: string; status?: EntryStatus; inForce?: boolean; version?: 'latest' | 'published' }
+
+/** The state a row is exported with: what re-importing it would ask for. */
+function statusOf(r: ExportRecord): keyof typeof STATUS_LABELS {
+  if (r.entryStatus === 'archived') return 'archived'
+  if (r.versionState === 'published' || r.versionState === 'superseded') return 'published'
+  return r.versionState === 'in_review' ? 'in_review' : 'draft'
+}
+
+const today = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+
+export function createExportsService({ kb, now = () => new Date() }: { kb: KbService; now?: () => Date }) {
+  return {
+    async template(kind: SheetKind) {
+      const { units, topics } = kb.sync.importLookups()
+      const active = units.filter((u) => u.active)
+      const example = kind === 'entries'
+        ? [EXAMPLE_MARK, '一次性创业补贴怎么申请？', '创业补贴在哪里申请\n开办小微企业有什么补贴', '首次创办小微企业并正常经营 1 年以上的，可向区就业服务中心申请一次性创业补贴。',
+          '创业补贴、小微企业', topics[0]?.name ?? '', active[0]?.name ?? '', '', '图解：一图读懂创业补贴 https://www.example.gov.cn/tj/1.png', '草稿']
+        : [EXAMPLE_MARK, '关于进一步做好稳就业工作的通知', '区人力社保局', '2022-03-01', '2022-03-01', '', '现行有效', 'https://www.example.gov.cn/zcwj/8.html', active[0]?.name ?? '']
+      const lists = [
+        ...(kind === 'entries' ? [{ title: '领域', rows: topics.map((t) => [t.name, t.code] as [string, string]) }] : []),
+        { title: '承办单位', rows: active.map((u) => [u.name, u.code] as [string, string]) },
+      ]
+      return { stream: await templateBuffer(kind, example, lists), contentType: CONTENT_TYPES.xlsx, filename: `${SHEET_NAMES[kind]}导入模板.xlsx` }
+    },
+
+    entries(format: SheetFormat, q: EntryExportQuery) {
+      const chunks = kb.sync.exportChunks({ ...q, version: q.version ?? 'latest' })
+      function* cells() {
+        for (const chunk of chunks) {
+          yield chunk.map((r) => entryCells({ ...r, status: statusOf(r) }))
+        }
+      }
+      return { stream: sheetStream(format, 'entries', cells()), contentType: CONTENT_TYPES[format], filename: `问答库_${today(now())}.${format}` }
+    },
+
+    documents(format: SheetFormat) {
+      const chunks = kb.sync.documentChunks()
+      function* cells() {
+        for (const chunk of chunks) yield chunk.map((d) => documentCells(d))
+      }
+      return { stream: sheetStream(format, 'documents', cells()), contentType: CONTENT_TYPES[format], filename: `政策文件_${today(now())}.${format}` }
+    },
+  }
+}
+
+export type ExportsService = ReturnType<typeof createExportsService>

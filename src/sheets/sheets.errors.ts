@@ -1,0 +1,15 @@
+import { createError } from '../plugins/errors.ts'
+
+export const SheetFileMissingError = createError('SHEET_FILE_MISSING', '请以 multipart/form-data 上传表格文件，字段名为 file', 400)
+export const SheetTooLargeError = createError('SHEET_TOO_LARGE', '文件超过 %s MB，请拆分为多个文件后分别上传', 413)
+export const SheetTooManyRowsError = createError('SHEET_TOO_MANY_ROWS', '文件超过 %s 行数据，请拆分为多个文件后分别上传', 413)
+export const SheetEmptyError = createError('SHEET_EMPTY', '文件中没有数据：请从模板第 2 行起逐行填写后再上传', 422)
+export const NotASpreadsheetError = createError('SHEET_NOT_SPREADSHEET', '文件「%s」不是 .xlsx 或 .csv 表格：请在 Excel 中「另存为」Excel 工作簿（.xlsx）后重新上传', 415)
+export const LegacyXlsError = createError('SHEET_LEGACY_XLS', '文件是旧版 Excel 97-2003（.xls）格式：请在 Excel 中另存为 Excel 工作簿（.xlsx）后重新上传', 415)
+export const SheetPasswordProtectedError = createError('SHEET_PASSWORD_PROTECTED', '文件设有打开密码，无法读取：请在 Excel 中去掉密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存上传', 422)
+export const SheetCorruptError = createError('SHEET_CORRUPT', '文件已损坏，无法读取（%s）：请在 Excel 中打开确认无误后重新保存，再上传', 422)
+export const SheetWrongHeadersError = createError('SHEET_WRONG_HEADERS', '表头与模板不符：%s。请下载导入模板，按模板的列顺序填写（第 1 行为表头）', 422)
+export const ImportNotFoundError = createError('SHEET_IMPORT_NOT_FOUND', '导入任务 %s 不存在', 404)
+export const ImportHasErrorsError = createError('SHEET_IMPORT_HAS_ERRORS', '校验发现 %s 行有误，不能导入：请下载错误报告，在 Excel 中按「错误说明」列修改后重新上传', 409)
+export const ImportNotReadyError = createError('SHEET_IMPORT_NOT_READY', '导入任务当前状态为「%s」，不能执行导入', 409)
+export const ImportReportUnavailableError = createError('SHEET_IMPORT_REPORT_UNAVAILABLE', '导入任务当前状态为「%s」，还没有校验报告', 409)
