@@ -23,7 +23,7 @@ export const REPLY_CHOICES = [
 
 export const FIELD_LABELS: Record<string, string> = {
   question: '问题', name: '姓名', phone: '联系电话', preferredReply: '答复方式', number: '编号', code: '查询码', q: '搜索内容',
-  website: '隐藏项', nonce: '表单编号', person: '人工答复', verdict: '评价', matchId: '搜索编号', entryId: '条目', display: '显示方式', back: '返回地址',
+  website: '隐藏项', nonce: '表单编号', person: '人工答复', verdict: '评价', rating: '满意度', comment: '意见', matchId: '搜索编号', entryId: '条目', display: '显示方式', back: '返回地址',
 }
 
 export const QUESTION_LIMITS = { min: 5, max: 2000 }

@@ -57,7 +57,7 @@ export const RateBody = Type.Object({
   number: Type.String({ pattern: '^[A-Za-z0-9 -]{1,30}$', description: '编号' }),
   code: Type.String({ pattern: '^[A-Za-z0-9 -]{1,20}$', description: '查询码' }),
   rating: Type.Enum(['satisfied', 'basically_satisfied', 'unsatisfied'], { description: 'satisfied 满意；basically_satisfied 基本满意；unsatisfied 不满意（将重新办理）' }),
-  comment: Type.Optional(Type.String({ maxLength: 500, description: '意见（可不填，请勿填写个人信息）' })),
+  comment: Type.Optional(Text(500, { description: '意见（可不填，请勿填写个人信息）' })),
 }, { additionalProperties: false, examples: [{ number: 'ZX20251009-0001', code: 'K7QM-3WXA', rating: 'satisfied' }] })
 
 export const FollowResultSchema = Type.Object({

@@ -11,8 +11,8 @@ describe('the library learns from answered calls', () => {
   beforeAll(async () => {
     t = await createTestApp()
     const db = t.app.services.db
-    fund = insertEntry(db, { question: '失业保险金怎么领取？', similarQuestions: ['失业金在哪里申请'], answer: '失业人员办理失业登记后，可在线申领失业保险金。', unitCode: 'rsj' })
-    medical = insertEntry(db, { question: '城乡居民医保怎么缴费？', answer: '可通过税务APP、银行网点或社区代收点缴费。', unitCode: 'ybj' })
+    fund = insertEntry(db, { question: '失业保险金怎么领取？', similarQuestions: ['失业金在哪里申请'], answer: '失业人员办理失业登记后，可在线申领失业保险金。', unitCode: 'rsj', topicCode: 'employment' })
+    medical = insertEntry(db, { question: '城乡居民医保怎么缴费？', answer: '可通过税务APP、银行网点或社区代收点缴费。', unitCode: 'ybj', topicCode: 'medical' })
     await t.app.services.search.rebuild()
     rsj = await t.token('unit', { unitCode: 'rsj' })
     ybj = await t.token('unit', { unitCode: 'ybj' })
@@ -50,7 +50,8 @@ describe('the library learns from answered calls', () => {
     expect(t.app.services.search.questionsOf(fund)).not.toContain('失业了，失业金怎么领')
     // Approved through every review step, it serves and is matched like any other wording.
     for (let step = 0; step < 5 && (await t.call({ method: 'GET', url: `/api/v1/entries/${fund}` })).json().workingVersion; step++) {
-      expect((await t.call({ method: 'POST', url: `/api/v1/entries/${fund}/approve`, payload: {} })).statusCode).toBe(200)
+      const approved = await t.call({ method: 'POST', url: `/api/v1/entries/${fund}/approve`, payload: {} })
+      expect(approved.statusCode, approved.body).toBe(200)
     }
     await t.app.services.search.idle()
     expect(t.app.services.search.questionsOf(fund)).toContain('失业了，失业金怎么领')
