@@ -4,9 +4,7 @@
 //   npm run account -- list
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import { ConfigError, loadConfig } from '../src/config.ts'
-import { openDatabase } from '../src/db/client.ts'
-import { migrateDatabase } from '../src/db/migrate.ts'
+import { domainErrorExit, withDatabase } from './cli.ts'
 import { createAuthService } from '../src/auth/auth.service.ts'
 import { createAccountsService, type AccountsService, type PeopleRole } from '../src/auth/accounts.service.ts'
 import { createAuditService, type AuditService } from '../src/audit/audit.service.ts'
@@ -62,32 +60,19 @@ export async function runAccountCommand(argv: string[], { accounts, audit, out, 
         return 64
     }
   } catch (e) {
-    const code = (e as { code?: string }).code
-    if (code && !code.startsWith('SQLITE')) { err(`${code}：${(e as Error).message}`); return 1 }
-    throw e
+    return domainErrorExit(e, err)
   }
 }
 
 async function main() {
-  let config
-  try {
-    config = loadConfig()
-  } catch (e) {
-    if (e instanceof ConfigError) { console.error(e.message); process.exit(78) }
-    throw e
-  }
-  const db = openDatabase(config.databasePath)
-  try {
-    migrateDatabase(db)
+  await withDatabase(({ config, db }) => {
     const audit = createAuditService({ db })
     const auth = createAuthService({ db, reviewSteps: config.reviewSteps })
-    process.exitCode = await runAccountCommand(process.argv.slice(2), {
+    return runAccountCommand(process.argv.slice(2), {
       accounts: createAccountsService({ db, auth, audit, reviewSteps: config.reviewSteps }), audit,
       out: (l) => console.log(l), err: (l) => console.error(l),
     })
-  } finally {
-    db.$client.close()
-  }
+  })
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

@@ -5,9 +5,7 @@
 //   npm run token -- revoke 12
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import { ConfigError, loadConfig } from '../src/config.ts'
-import { openDatabase } from '../src/db/client.ts'
-import { migrateDatabase } from '../src/db/migrate.ts'
+import { domainErrorExit, withDatabase } from './cli.ts'
 import { createAuthService, type AuthService } from '../src/auth/auth.service.ts'
 import { ROLES, type Role } from '../src/auth/auth.table.ts'
 import { createAuditService, type AuditService } from '../src/audit/audit.service.ts'
@@ -79,34 +77,17 @@ export function runTokenCommand(argv: string[], { auth, audit, out, err }: Token
         return 64
     }
   } catch (e) {
-    // Domain errors (unknown unit, bad review step, unknown token) carry a Chinese message.
-    const code = (e as { code?: string }).code
-    if (code && !code.startsWith('SQLITE')) { err(`${code}：${(e as Error).message}`); return 1 }
-    throw e
+    return domainErrorExit(e, err)
   }
 }
 
 async function main() {
-  let config
-  try {
-    config = loadConfig()
-  } catch (e) {
-    if (e instanceof ConfigError) { console.error(e.message); process.exit(78) }
-    throw e
-  }
-  const db = openDatabase(config.databasePath)
-  try {
-    migrateDatabase(db)
-    const code = runTokenCommand(process.argv.slice(2), {
-      auth: createAuthService({ db, reviewSteps: config.reviewSteps }),
-      audit: createAuditService({ db }),
-      out: (l) => console.log(l),
-      err: (l) => console.error(l),
-    })
-    process.exitCode = code
-  } finally {
-    db.$client.close()
-  }
+  await withDatabase(({ config, db }) => runTokenCommand(process.argv.slice(2), {
+    auth: createAuthService({ db, reviewSteps: config.reviewSteps }),
+    audit: createAuditService({ db }),
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+  }))
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()
