@@ -1,44 +1,17 @@
 // Starts the real server on a database file, imports a 30,000-row spreadsheet and kills the process
 // with SIGKILL while the rows are being written. After the restart the library holds either none of
 // the rows (the job is back to 已校验 with a note and can be run again) or all of them: never a part.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startServerProcess } from './server-process.ts'
 
-const ROOT = new URL('..', import.meta.url).pathname
 const ADMIN = 'sheets-crash-admin-token-0123456789'
 const ROWS = 30_000
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address() as { port: number }
-    srv.close(() => resolve(port))
-  }).on('error', reject)
-})
-
-async function startServer(databasePath: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN, SEED_DEMO: '0', LOG_LEVEL: 'error', WEBHOOK_POLL_INTERVAL_MS: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr!.on('data', (d) => { stderr += d })
-  const base = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 2400; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`)
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base }
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`server did not start: ${stderr}`)
-}
+const startServer = (databasePath: string) => startServerProcess(databasePath, ADMIN)
 
 const call = (base: string, path: string, init: RequestInit = {}) =>
   fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, ...init.headers } })
