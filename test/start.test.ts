@@ -2,19 +2,13 @@
 // bundled server finds what it reads at run time (migrations, demo data, the model, jieba's data, the console).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from './server-process.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const ADMIN = 'start-test-admin-token-0123456789'
-
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const srv = createServer()
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as { port: number }; srv.close(() => resolve(port)) })
-  srv.on('error', reject)
-})
 
 describe('npm start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qa-start-'))
