@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { calibrated, fitCalibration, libraryExamples, MIN_EXAMPLES, type CalibrationExample } from './calibration.ts'
+import { calibrated, feedbackExamples, fitCalibration, libraryExamples, MIN_EXAMPLES, type CalibrationExample } from './calibration.ts'
 import { createMatcher, type MatchDocument } from './matcher.ts'
 import { loadModel } from './ranker.ts'
 
@@ -62,5 +62,26 @@ describe('libraryExamples', () => {
     const after = m.match('离职了公积金能取出来吗').candidates[0]
     expect(after.id).toBe(before.id)
     expect(after.score).toBeCloseTo(before.score, 9)
+  })
+})
+
+describe('feedbackExamples', () => {
+  const docs: MatchDocument[] = [['住房公积金怎么提取'], ['城乡居民医保怎么缴费'], ['结婚登记要带什么']]
+    .map(([question], i) => ({ id: i + 1, question, similarQuestions: [], keywords: [], answer: `${question}：请到区政务服务中心办理。`, topicCode: null, inForce: true }))
+  const m = createMatcher({ model: loadModel() })
+  for (const d of docs) m.add(d)
+
+  it('labels what agents chose against the library as it is now, and drops "none fitted" that a newer entry answers', async () => {
+    const asked = '2026-01-01T00:00:00.000Z'
+    const existedAt = (id: number) => id !== 3 // entry 3 was written after the questions were asked
+    const examples = await feedbackExamples(m, [
+      { question: '公积金咋提取', usedEntryId: 1, noneFitted: false, askedAt: asked },
+      { question: '医保怎么交', usedEntryId: 1, noneFitted: false, askedAt: asked },
+      { question: '公积金提取要啥', usedEntryId: null, noneFitted: true, askedAt: asked },
+      { question: '结婚登记带什么材料', usedEntryId: null, noneFitted: true, askedAt: asked },
+      { question: '居住证怎么办', usedEntryId: 9, noneFitted: false, askedAt: asked },
+    ], existedAt)
+    expect(examples.map((e) => e.right)).toEqual([true, false, false])
+    expect(examples.every((e) => e.source === 'feedback')).toBe(true)
   })
 })

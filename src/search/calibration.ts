@@ -181,7 +181,13 @@ function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], 
  * where none fitted is an unanswerable example, unless its top candidate is an entry written since
  * (the library has learnt the answer, so that match says nothing about the calibration).
  */
-export async function feedbackExamples(matcher: Matcher, settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; knownMaxId: number | null }[], every = 25): Promise<CalibrationExample[]> {
+export async function feedbackExamples(
+  matcher: Matcher,
+  settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; askedAt: string }[],
+  /** Whether the entry was already in the library when the question was asked. */
+  existedAt: (entryId: number, askedAt: string) => boolean,
+  every = 25,
+): Promise<CalibrationExample[]> {
   const out: CalibrationExample[] = []
   for (const [i, s] of settled.entries()) {
     if (i % every === every - 1) await new Promise((r) => setImmediate(r))
@@ -189,7 +195,7 @@ export async function feedbackExamples(matcher: Matcher, settled: readonly { que
     const top = matcher.match(s.question, { limit: 2 }).candidates[0]
     if (s.usedEntryId !== null) {
       out.push({ raw: top?.confidence ?? 0, right: top?.id === s.usedEntryId, source: 'feedback' })
-    } else if (s.noneFitted && (!top || s.knownMaxId === null || top.id <= s.knownMaxId)) {
+    } else if (s.noneFitted && (!top || existedAt(top.id, s.askedAt))) {
       out.push({ raw: top?.confidence ?? 0, right: false, source: 'feedback' })
     }
   }

@@ -38,8 +38,8 @@ export interface SettledMatch {
   question: string
   usedEntryId: number | null
   noneFitted: boolean
-  /** The highest entry id that existed when the question was asked: later entries were not there to be found. */
-  knownMaxId: number | null
+  /** When it was asked: entries written since were not there to be found. */
+  askedAt: string
 }
 
 export function createSearchRepository(db: Db) {
@@ -108,6 +108,7 @@ export function createSearchRepository(db: Db) {
         .where(inArray(entryVersionDocuments.policyDocumentId, documentIds)).all().map((r) => r.id)
     },
 
+    entryCreatedAt: (id: number) => db.select({ createdAt: entries.createdAt }).from(entries).where(eq(entries.id, id)).get()?.createdAt,
     entryExists: (id: number) => db.select({ id: entries.id }).from(entries).where(eq(entries.id, id)).get() !== undefined,
     topicExists: (code: string) => db.select({ id: topics.id }).from(topics).where(eq(topics.code, code)).get() !== undefined,
 
@@ -180,7 +181,7 @@ export function createSearchRepository(db: Db) {
     settledMatches(limit: number): SettledMatch[] {
       return db.select({
         question: matchLogs.question, usedEntryId: matchLogs.usedEntryId, noneFitted: matchLogs.noneFitted,
-        knownMaxId: sql<number | null>`(select max(${entries.id}) from ${entries} where ${entries.createdAt} <= ${matchLogs.createdAt})`,
+        askedAt: matchLogs.createdAt,
       }).from(matchLogs)
         .where(or(isNotNull(matchLogs.usedEntryId), eq(matchLogs.noneFitted, true)))
         .orderBy(desc(matchLogs.createdAt)).limit(limit).all()

@@ -112,7 +112,10 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     const examples = await libraryExamplesAsync(target, docs, { restore: (d) => { addAll(target, [d], signature) } })
     // What agents did with real questions counts beside the library's own examples.
     settledSinceFit = 0
-    examples.push(...await feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES)))
+    examples.push(...await feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES), (id, askedAt) => {
+      const created = repo.entryCreatedAt(id)
+      return created !== undefined && created <= askedAt
+    }))
     const c = fitCalibration(examples, config.matchMaxWrong)
     log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
     return c.method === 'library' ? pinned(c) : fallbackCalibration()
