@@ -186,7 +186,7 @@ export function createConsultationsService({ db, config, events, search, tickets
             // The one place a use is counted; feedback on the same match counts nothing more.
             search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId, !answer.automatically)
             // A new way of asking it, proposed to the entry's unit (D1).
-            if (kind === 'question') proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt })
+            if (kind === 'question') proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt, asker: knownAsker(c) })
             const entry = entryView(tx, answer.entryId)!
             events.emit(tx, {
               type: 'consultation.answered', consultationId: c.id,

@@ -114,7 +114,7 @@ ${errorSummary(state.errors, state.message)}
   }
 }
 
-export function followResultPage(t: PublicTicketStatus, code?: string, rated?: PublicRating): Page {
+export function followResultPage(t: PublicTicketStatus, code?: string, rated?: { rating: PublicRating; redone: boolean }): Page {
   const noun = t.kind === 'suggestion' ? '建议' : '问题'
   return {
     title: `办理进度 ${t.number}`, nav: 'follow', noindex: true,

@@ -138,8 +138,8 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
      */
     rate(input: { number?: string; code?: string } & RateInput) {
       const { ticketId, consultationId } = recognise(input)
-      followup.rateAsAsker(ticketId, { rating: input.rating, ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) })
-      return ticketsPublic.ofConsultation(consultationId)!
+      const { redone } = followup.rateAsAsker(ticketId, { rating: input.rating, ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) })
+      return { status: ticketsPublic.ofConsultation(consultationId)!, redone }
     },
 
     /** A fresh nonce for a form being shown. */

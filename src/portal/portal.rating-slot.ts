@@ -7,11 +7,10 @@ import { html, type Html } from './portal.html.ts'
 export const RATING_NAMES = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' } as const
 export type PublicRating = keyof typeof RATING_NAMES
 
-export function ratingSlot(t: Pick<PublicTicketStatus, 'number' | 'status'>, code?: string, rated?: PublicRating): Html {
+export function ratingSlot(t: Pick<PublicTicketStatus, 'number' | 'status'>, code?: string, rated?: { rating: PublicRating; redone: boolean }): Html {
   if (rated) {
     return html`<section class="rating" aria-labelledby="rate-h" data-slot="rating"><h2 id="rate-h">您的评价</h2>
-<p role="status">已记录您的评价：<strong>${RATING_NAMES[rated]}</strong>。${rated === 'unsatisfied' ? '我们会重新办理并在期限内再次答复。' : '感谢您的评价。'}</p>
-<p class="hint">评价后 7 日内可以修改：重新查询办理进度即可。</p></section>`
+<p role="status">已记录您的评价：<strong>${RATING_NAMES[rated.rating]}</strong>。${rated.redone ? '我们已安排重新办理，将在期限内再次答复。' : rated.rating === 'unsatisfied' ? '您的意见已转交督办办公室。' : '感谢您的评价。'}</p></section>`
   }
   if (t.status !== 'replied' && t.status !== 'closed') {
     return html`<p class="hint" data-slot="rating">答复正式送达后，您可以在这里评价办理结果。</p>`

@@ -155,8 +155,8 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     },
     config: { rateLimit: limits.follow, audit: false, portalForm: (req, errors, message) => F.followPage({ values: { number: formValues(req).number }, errors, message }) },
   }, async (req, reply) => {
-    const status = intake.rate(req.body)
-    if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code, req.body.rating))
+    const { status, redone } = intake.rate(req.body)
+    if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code, { rating: req.body.rating, redone }))
     return reply.header('cache-control', 'no-store').send(status)
   })
 

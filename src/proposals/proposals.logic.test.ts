@@ -18,5 +18,8 @@ describe('proposable', () => {
     expect(proposable('我在本区工作十年了，'.repeat(7) + '公积金怎么取？', entry)).toBeNull()
     expect(proposable('我叫王小明，公积金怎么取', entry)).toBeNull()
     expect(proposable('公积金提取进度查询13812345678', entry)).toBeNull()
+    // The asker's own name, wherever it stands in the question.
+    expect(proposable('李建国租房能取公积金不', entry, { name: '李建国', phone: null, email: null })).toBeNull()
+    expect(proposable('李建国租房能取公积金不', entry)).not.toBeNull()
   })
 })

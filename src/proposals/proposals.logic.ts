@@ -1,4 +1,4 @@
-import { deidentify } from '../privacy/privacy.text.ts'
+import { deidentify, type MaskContext } from '../privacy/privacy.text.ts'
 import { compactText, normalizeText } from '../search/normalize.ts'
 
 /** A mailbox letter is not a way of asking: only short questions are proposed as similar questions. */
@@ -12,14 +12,15 @@ export function proposalKey(text: string): string {
 
 /**
  * The wording to propose for an entry, or null: too long (a letter) or too short, holding personal
- * details (a name, a phone number: the question is proposed as asked or not at all), or a wording
+ * details (a name, a phone number, the asker's own name wherever it stands: the question is proposed
+ * as asked or not at all), or a wording
  * the entry already has.
  */
-export function proposable(question: string, entryQuestions: readonly string[]): { question: string; key: string } | null {
+export function proposable(question: string, entryQuestions: readonly string[], asker?: MaskContext['asker']): { question: string; key: string } | null {
   const text = question.replace(/\s+/g, ' ').trim()
   const length = [...text.replace(/\s/g, '')].length
   if (length < PROPOSAL_MIN_CHARS || length > PROPOSAL_MAX_CHARS) return null
-  if (deidentify(text) !== text) return null
+  if (deidentify(text, { asker }) !== text) return null
   const key = proposalKey(text)
   if ([...key].length < 2) return null
   if (entryQuestions.some((q) => proposalKey(q) === key)) return null

@@ -41,6 +41,7 @@ export function createProposalsRepository() {
         set: {
           asked: sql`${questionProposals.asked} + 1`,
           askedAutomatically: sql`${questionProposals.askedAutomatically} + ${p.automatically ? 1 : 0}`,
+          firstAskedAt: sql`min(${questionProposals.firstAskedAt}, ${p.at})`,
           lastAskedAt: sql`max(${questionProposals.lastAskedAt}, ${p.at})`,
         },
       }).run()

@@ -4,6 +4,7 @@ import type { UnitsService } from '../units/units.service.ts'
 import { NotYourUnitError } from '../kb/kb.errors.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { proposable } from './proposals.logic.ts'
+import type { MaskContext } from '../privacy/privacy.text.ts'
 import { createProposalsRepository } from './proposals.repository.ts'
 import type { DraftingTaskStatus, ProposalStatus } from './proposals.table.ts'
 import {
@@ -61,8 +62,8 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
      * A consultation was answered with this entry (inside its transaction): the question, if it is a
      * new wording without personal details, is counted as a proposal for the entry.
      */
-    recordAnswered(tx: Tx, input: { entryId: number; question: string; automatically: boolean; at?: string }) {
-      const p = proposable(input.question, search.questionsOf(input.entryId) ?? [])
+    recordAnswered(tx: Tx, input: { entryId: number; question: string; automatically: boolean; at?: string; asker?: MaskContext['asker'] }) {
+      const p = proposable(input.question, search.questionsOf(input.entryId) ?? [], input.asker)
       if (p) repo.countAsked(tx, { entryId: input.entryId, ...p, at: input.at ?? new Date().toISOString(), automatically: input.automatically })
     },
 

@@ -8,6 +8,7 @@
 // lowest at which the answers given at once are expected to be wrong at most as often as allowed.
 import type { Matcher, MatchDocument } from './matcher.ts'
 import { selfExampleRounds } from './self-examples.ts'
+import { compactText, normalizeText } from './normalize.ts'
 
 export interface CalibrationExample { raw: number; right: boolean; source: 'library' | 'feedback' }
 
@@ -183,7 +184,7 @@ function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], 
  */
 export async function feedbackExamples(
   matcher: Matcher,
-  settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; askedAt: string }[],
+  settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; askedAt: string; topicCode?: string | null }[],
   /** Whether the entry was already in the library when the question was asked. */
   existedAt: (entryId: number, askedAt: string) => boolean,
   every = 25,
@@ -192,7 +193,9 @@ export async function feedbackExamples(
   for (const [i, s] of settled.entries()) {
     if (i % every === every - 1) await new Promise((r) => setImmediate(r))
     if (s.usedEntryId !== null && !matcher.has(s.usedEntryId)) continue
-    const top = matcher.match(s.question, { limit: 2 }).candidates[0]
+    const top = matcher.match(s.question, { limit: 2, ...(s.topicCode ? { topic: s.topicCode } : {}) }).candidates[0]
+    // A wording the library has taken in since (an accepted proposal) finds itself: no evidence either way.
+    if (top && compactText(normalizeText(top.matchedQuestion)) === compactText(normalizeText(s.question))) continue
     if (s.usedEntryId !== null) {
       out.push({ raw: top?.confidence ?? 0, right: top?.id === s.usedEntryId, source: 'feedback' })
     } else if (s.noneFitted && (!top || existedAt(top.id, s.askedAt))) {

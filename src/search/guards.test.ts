@@ -25,6 +25,8 @@ describe('nearMissGuards', () => {
       expect(nearMissGuards(q, entry('老年人公交卡能否办理，有哪些优惠？')).map((b) => b.kind)).not.toContain('negation')
     }
     expect(nearMissGuards('没有社保能领养老金吗', entry('养老金能否领取？')).map((b) => b.kind)).toContain('negation')
+    // A circumstance before the question, on either side, is not what is asked.
+    expect(nearMissGuards('没有单位了，社保怎么交？', entry('没有单位了，社保怎么交？'))).toEqual([])
   })
 
   it('reads 非本地 as another place, and leaves places the answer mentions in passing alone', () => {

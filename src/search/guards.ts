@@ -78,7 +78,7 @@ export function nearMissGuards(question: string, entry: { matchedQuestion: strin
   // asks counts: 没有单位了，社保怎么交 tells a circumstance, 没有社保能领养老金吗 asks a negated question.
   const clause = askingClause(q)
   const qNeg = NEGATION_RE.exec(clause.replace(EITHER_WAY_RE, ' '))?.[0]
-  const eNeg = NEGATION_RE.exec(asked.replace(EITHER_WAY_RE, ' '))?.[0]
+  const eNeg = NEGATION_RE.exec(askingClause(asked).replace(EITHER_WAY_RE, ' '))?.[0]
   if (clause && Boolean(qNeg) !== Boolean(eNeg)) {
     blocks.push({ kind: 'negation', question: qNeg ?? '（肯定）', entry: eNeg ?? '（肯定）', message: `肯定否定不同：来电${qNeg ? `说“${qNeg}”` : '是肯定问法'}，条目${eNeg ? `说“${eNeg}”` : '是肯定问法'}` })
   }

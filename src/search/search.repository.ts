@@ -40,6 +40,8 @@ export interface SettledMatch {
   noneFitted: boolean
   /** When it was asked: entries written since were not there to be found. */
   askedAt: string
+  /** The topic the match was limited to, if any. */
+  topicCode: string | null
 }
 
 export function createSearchRepository(db: Db) {
@@ -108,7 +110,10 @@ export function createSearchRepository(db: Db) {
         .where(inArray(entryVersionDocuments.policyDocumentId, documentIds)).all().map((r) => r.id)
     },
 
-    entryCreatedAt: (id: number) => db.select({ createdAt: entries.createdAt }).from(entries).where(eq(entries.id, id)).get()?.createdAt,
+    /** When the entry was first served: its first published version (rows imported without one: the entry's own dates). */
+    entryFirstPublishedAt: (id: number) => db.select({
+      at: sql<string>`coalesce((select min(${entryVersions.publishedAt}) from ${entryVersions} where ${entryVersions.entryId} = ${entries.id}), ${entries.publishedAt}, ${entries.createdAt})`,
+    }).from(entries).where(eq(entries.id, id)).get()?.at,
     entryExists: (id: number) => db.select({ id: entries.id }).from(entries).where(eq(entries.id, id)).get() !== undefined,
     topicExists: (code: string) => db.select({ id: topics.id }).from(topics).where(eq(topics.code, code)).get() !== undefined,
 
@@ -181,7 +186,7 @@ export function createSearchRepository(db: Db) {
     settledMatches(limit: number): SettledMatch[] {
       return db.select({
         question: matchLogs.question, usedEntryId: matchLogs.usedEntryId, noneFitted: matchLogs.noneFitted,
-        askedAt: matchLogs.createdAt,
+        askedAt: matchLogs.createdAt, topicCode: matchLogs.topicCode,
       }).from(matchLogs)
         .where(or(isNotNull(matchLogs.usedEntryId), eq(matchLogs.noneFitted, true)))
         .orderBy(desc(matchLogs.createdAt)).limit(limit).all()

@@ -113,8 +113,9 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     // What agents did with real questions counts beside the library's own examples.
     settledSinceFit = 0
     examples.push(...await feedbackExamples(target, repo.settledMatches(FEEDBACK_EXAMPLES), (id, askedAt) => {
-      const created = repo.entryCreatedAt(id)
-      return created !== undefined && created <= askedAt
+      // Served when it was asked: an entry drafted before but published after could not have been found.
+      const published = repo.entryFirstPublishedAt(id)
+      return published !== undefined && published <= askedAt
     }))
     const c = fitCalibration(examples, config.matchMaxWrong)
     log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
@@ -419,9 +420,10 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       // Should the caller's transaction roll back, the mark stays: feedback on the match then counts nothing.
       const pending = matchId ? pendingLogs.find((r) => r.id === matchId) : undefined
       if (pending) { pending.answeredAt ??= now; if (byAgent) pending.usedEntryId ??= entryId }
-      // An agent who answers with an entry has said which one was right: a label for the calibration.
-      if (matchId && byAgent) settled()
       const logged = matchId && !pending ? repo.matchLog(tx, matchId) : undefined
+      // An agent who answers with an entry has said which one was right: a label for the calibration,
+      // when this match has none yet.
+      if (byAgent && (pending || (logged && !logged.feedbackAt && logged.usedEntryId === null && !logged.noneFitted))) settled()
       const claimed = logged?.feedbackHitEntryId ?? null
       if (claimed === null) {
         repo.recordHit(tx, entryId, question)
