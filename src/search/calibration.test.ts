@@ -32,6 +32,18 @@ describe('fitCalibration', () => {
     expect(c.thresholds.automatic).toBe(1)
   })
 
+  it('reads the reliability table with the same weights as the fit: a quarter of questions unanswerable', () => {
+    const examples: CalibrationExample[] = [
+      ...Array.from({ length: 100 }, () => ({ raw: 0.95, right: true, source: 'library' as const })),
+      ...Array.from({ length: 300 }, () => ({ raw: 0.95, right: false, source: 'library' as const })),
+    ]
+    const bins = fitCalibration(examples, MAX_WRONG).reliability
+    expect(bins).toHaveLength(1)
+    // 300 unanswerable examples weigh as 100 / 3: 100 right of 133⅓.
+    expect(bins[0].observed).toBeCloseTo(0.75, 6)
+    expect(bins[0].n).toBe(400)
+  })
+
   it('falls back to the model when the library gives too few examples', () => {
     const c = fitCalibration(overconfident().slice(0, MIN_EXAMPLES - 1), MAX_WRONG)
     expect(c.method).toBe('model')

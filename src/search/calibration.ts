@@ -114,7 +114,8 @@ export function fitCalibration(examples: readonly CalibrationExample[], maxWrong
   const reliability: Calibration['reliability'] = []
   for (let k = 0; k < 10; k++) {
     const inBin = scored.filter((s) => s.p >= k / 10 && (s.p < (k + 1) / 10 || (k === 9 && s.p <= 1)))
-    if (inBin.length) reliability.push({ from: k / 10, to: (k + 1) / 10, n: inBin.length, predicted: mean(inBin.map((s) => s.p)), observed: mean(inBin.map((s) => (s.right ? 1 : 0))) })
+    // Weighted as the fit was: the examples stand for a mix with UNANSWERABLE_SHARE unanswerable questions.
+    if (inBin.length) reliability.push({ from: k / 10, to: (k + 1) / 10, n: inBin.length, predicted: weightedMean(inBin, (s) => s.p), observed: weightedMean(inBin, (s) => (s.right ? 1 : 0)) })
   }
   return {
     a, b, maxWrong,
@@ -127,7 +128,10 @@ export function fitCalibration(examples: readonly CalibrationExample[], maxWrong
   }
 }
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length)
+const weightedMean = <T extends { w: number }>(xs: readonly T[], f: (x: T) => number) => {
+  const total = xs.reduce((s, x) => s + x.w, 0)
+  return total > 0 ? xs.reduce((s, x) => s + x.w * f(x), 0) / total : 0
+}
 
 /**
  * Labelled examples from the loaded library, made on the serving matcher itself: for each held-out
