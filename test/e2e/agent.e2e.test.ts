@@ -26,8 +26,9 @@ describe.skipIf(!browserAvailable)('agent desk in Chromium', () => {
     await signIn(e.page, e.server.url, agent)
     await search().pressSequentially(entry.question, { delay: 15 })
     await e.page.locator('#cand-0').waitFor()
-    expect(await e.page.locator('#cand-0 mark.hl').count()).toBeGreaterThan(0)
-    expect(await e.page.locator('#cand-0').innerText()).toMatch(/依据：/)
+    // Candidates for a part of the question may show first: wait for those of the whole question.
+    await expect.poll(() => e.page.locator('#cand-0 mark.hl').count()).toBeGreaterThan(0)
+    await expect.poll(() => e.page.locator('#cand-0').innerText()).toMatch(/依据：/)
 
     await e.page.keyboard.press('ArrowDown')
     await expect.poll(() => e.page.locator('#cand-1').getAttribute('aria-selected')).toBe('true')
