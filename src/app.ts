@@ -106,7 +106,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
 
     // routes: consultations and tickets
     await api.register(consultationsRoutes, { consultations: services.consultations })
-    await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion })
+    await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion, references: services.ticketReferences })
     await api.register(followupRoutes, { db: services.db, tickets: services.tickets, followup: services.followup, promises: services.promises })
 
     // routes: integrations

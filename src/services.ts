@@ -18,6 +18,7 @@ import { createCalendarService } from './calendar/calendar.service.ts'
 // imports: consultations and tickets
 import { createTicketsService } from './tickets/tickets.service.ts'
 import { createPromotionService } from './tickets/tickets.promotion.ts'
+import { createTicketReferences } from './tickets/tickets.references.ts'
 import { createConsultationsService } from './consultations/consultations.service.ts'
 import { createFollowupService } from './tickets/tickets.followup.ts'
 import { createPromisesService } from './tickets/promises.service.ts'
@@ -82,6 +83,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const followup = createFollowupService({ db, config, events, calendar, privacy })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb, privacy })
+  const ticketReferences = createTicketReferences({ tickets, search })
   // services: proposals (the library learns from answered calls)
   const proposals = createProposalsService({ db, units, search, kb })
   const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals })
@@ -144,7 +146,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
     calendar,
 
     // exports: consultations and tickets
-    consultations, tickets, promotion, followup, promises,
+    consultations, tickets, promotion, ticketReferences, followup, promises,
 
     // exports: proposals
     proposals,

@@ -9,9 +9,9 @@ import { maskText } from '../privacy/privacy.text.ts'
 import { createMatcher, type EntryTokens, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
 import { loadModel, type RankModel } from './ranker.ts'
 import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
-import { dictionaryPath, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.ts'
+import { dictionaryPath, indexTerms, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.ts'
 import { fromRoot } from '../paths.ts'
-import { COLLOQUIAL, FILLERS, STOP_WORDS } from './normalize.ts'
+import { COLLOQUIAL, FILLERS, normalizeText, STOP_WORDS } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
 import { calibrated, feedbackExamples, fitCalibration, libraryExamplesAsync, type Calibration } from './calibration.ts'
 import { nearMissGuards, type GuardBlock } from './guards.ts'
@@ -339,7 +339,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     async idle() { while (rebuilding) await rebuilding },
     status: () => ({ ok: built, documents: matcher.size, builtAt, rebuilding: rebuilding !== null }),
 
-    match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>) {
+    match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>, { log = true }: { log?: boolean } = {}) {
       if (input.topic && !repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
       const { candidates: ranked, normalized, questions } = matcher.match(input.question, { topic: input.topic, limit })
@@ -350,7 +350,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const decision = decide(input.question, top, cal)
       const matched = decision.desk
       const matchId = randomUUID()
-      queueLog({
+      if (log) queueLog({
         // Masked without the list of public numbers: a match log is not shown to the public, and
         // this path stays free of the statement that keeps the list current.
         id: matchId, question: maskText(input.question.slice(0, 2000)), topicCode: input.topic ?? null, matched,
@@ -359,6 +359,12 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),
       })
       return { matchId, matched, matchedAutomatically: decision.automatic, confidence: top?.confidence ?? 0, decision: decision.view, candidates, questions }
+    },
+
+    /** A text's content words as written (no stop words, two characters or more), longest first. */
+    keyTerms(text: string): string[] {
+      const words = new Set(indexTerms(normalizeText(text), 'search').filter((w) => w.length >= 2))
+      return [...words].sort((a, b) => b.length - a.length)
     },
 
     /** What the decision is calibrated on, for the office. */
@@ -448,3 +454,4 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
 }
 
 export type SearchService = ReturnType<typeof createSearchService>
+export type SearchCandidate = ReturnType<SearchService['match']>['candidates'][number]

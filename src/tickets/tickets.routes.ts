@@ -2,16 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParams, Page, errorResponses } from '../common/schemas.ts'
 import type { TicketsService } from './tickets.service.ts'
 import type { PromotionService } from './tickets.promotion.ts'
+import type { TicketReferences } from './tickets.references.ts'
 import {
   AnswerBody, AssignBody, CloseBody, PromoteBody, PromoteResultSchema, ReassignBody, ReplyBody, ReturnBody,
-  TicketListQuery, TicketRowSchema, TicketSchema,
+  TicketListQuery, TicketReferencesSchema, TicketRowSchema, TicketSchema,
 } from './tickets.schemas.ts'
 
 const tags = ['tickets']
 const readers = ['admin', 'agent', 'unit', 'integration'] as const
 const acted = { 200: TicketSchema, ...errorResponses(403, 404, 409) }
 
-export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService; promotion: PromotionService }> = async (app, { tickets, promotion }) => {
+export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService; promotion: PromotionService; references: TicketReferences }> = async (app, { tickets, promotion, references }) => {
   app.get('/tickets', {
     config: { roles: readers },
     schema: {
@@ -25,6 +26,14 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
     config: { roles: readers },
     schema: { tags, operationId: 'getTicket', summary: '查看台账及办理记录', params: IdParams, response: { 200: TicketSchema, ...errorResponses(403, 404) } },
   }, async (req) => tickets.get(req.params.id, req.actor, { requestId: req.id }))
+
+  app.get('/tickets/:id/references', {
+    config: { roles: ['admin', 'agent', 'unit'] },
+    schema: {
+      tags, operationId: 'ticketReferences', summary: '参考答复：问答库中最接近的条目，以及以前答过的相似工单',
+      params: IdParams, response: { 200: TicketReferencesSchema, ...errorResponses(403, 404) },
+    },
+  }, async (req) => references.references(req.params.id, req.actor, { requestId: req.id }))
 
   app.post('/tickets/:id/assign', {
     config: { roles: ['admin', 'agent', 'unit'] },

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
+import { CandidateSchema } from '../search/search.schemas.ts'
 import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
 import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
 import { FollowupProps, PromiseInputSchema } from './followup.schemas.ts'
@@ -120,3 +121,11 @@ export const PromoteResultSchema = Type.Object({
     entryId: Type.Integer(), question: Type.String(), matchedQuestion: Type.String(), confidence: Type.Number(), unit: UnitRef,
   })),
 }, { title: '转入问答库结果' })
+
+export const TicketReferencesSchema = Type.Object({
+  entries: Type.Array(CandidateSchema, { description: '问答库中最接近的条目（至多 3 条）' }),
+  tickets: Type.Array(Type.Object({
+    id: Type.Integer(), number: Type.String(), question: Type.String({ description: '按查看人权限脱敏' }), answer: Type.String(),
+    unit: UnitRef, answeredAt: Nullable(Type.String()),
+  }), { description: '以前答过的相似工单（至多 3 条），与本工单问题共有的词越多越靠前' }),
+}, { title: '参考答复' })

@@ -130,3 +130,9 @@ export interface LinkItem {
   error: string | null; checkedAt: string | null; lastOkAt: string | null; failingSince: string | null
   sources: { type: string; typeName: string; id: number; title: string; unit: Ref | null }[]
 }
+
+/** GET /tickets/{id}/references: the closest entries and earlier answered tickets on the same subject. */
+export interface TicketReferences {
+  entries: Candidate[]
+  tickets: { id: number; number: string; question: string; answer: string; unit: { code: string; name: string }; answeredAt: string | null }[]
+}

@@ -1,0 +1,48 @@
+import type { Actor } from '../auth/auth.service.ts'
+import type { TicketsService } from './tickets.service.ts'
+import type { SearchCandidate } from '../search/search.service.ts'
+import type { MatchCandidate } from './tickets.ports.ts'
+
+/** What the references need from search: its closest entries, and a question's content words. */
+export interface ReferencesSearchPort<C extends MatchCandidate> {
+  match(input: { question: string; limit?: number }, actor?: Actor, opts?: { log?: boolean }): { candidates: C[] }
+  keyTerms(text: string): string[]
+}
+
+const ENTRIES = 3
+const TICKETS = 3
+/** The question's longest words searched for: enough to find a ticket that shares the subject, few enough to stay quick. */
+const TERMS_SEARCHED = 4
+
+/**
+ * 参考答复: what a unit sees beside the answer box. The library's closest entries, and tickets the
+ * actor may see that were answered before on the same subject, ranked by how many of the ticket
+ * question's own words they share (then the most recent). Read on the server, in one request, so the
+ * answer box does not depend on several client calls all succeeding.
+ */
+export function createTicketReferences<C extends MatchCandidate>({ tickets, search }: { tickets: Pick<TicketsService, 'get' | 'list'>; search: ReferencesSearchPort<C> }) {
+  return {
+    references(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
+      const ticket = tickets.get(id, actor, { requestId })
+      const question = ticket.question.slice(0, 2000)
+      // Looking up references is not a consultation: it is left out of the match log and its statistics.
+      const entries = question.trim() ? search.match({ question, limit: ENTRIES }, actor, { log: false }).candidates.slice(0, ENTRIES) : []
+      const terms = search.keyTerms(question).slice(0, TERMS_SEARCHED)
+      const found = new Map<number, { shared: number; receivedAt: string }>()
+      for (const term of terms) {
+        const page = tickets.list({ status: ['answered', 'replied', 'closed'], q: term, sort: '-receivedAt', pageSize: 10 }, actor, { requestId })
+        for (const row of page.items) {
+          if (row.id === id || found.has(row.id)) continue
+          found.set(row.id, { shared: terms.filter((t) => row.question.includes(t)).length, receivedAt: row.receivedAt })
+        }
+      }
+      const chosen = [...found].sort(([, a], [, b]) => b.shared - a.shared || b.receivedAt.localeCompare(a.receivedAt)).slice(0, TICKETS)
+      const similar = chosen.map(([tid]) => tickets.get(tid, actor, { requestId }))
+        .filter((t) => t.answer)
+        .map((t) => ({ id: t.id, number: t.number, question: t.question, answer: t.answer!, unit: t.unit, answeredAt: t.answeredAt }))
+      return { entries, tickets: similar }
+    },
+  }
+}
+
+export type TicketReferences = ReturnType<typeof createTicketReferences<SearchCandidate>>
