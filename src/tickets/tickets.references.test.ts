@@ -39,6 +39,16 @@ describe('GET /tickets/{id}/references', () => {
     expect(body.tickets[0]).toMatchObject({ answer: '断缴可在社保经办窗口按规定补缴，补缴期间按当期基数计算。', unit: { code: 'rsj' } })
   })
 
+  it('de-identifies an earlier ticket, since its answer may be copied into another asker\'s reply', async () => {
+    const res = await k.submit({ channel: 'phone', question: '我叫欧阳春花，电话13912345678，异地就医备案后住院报销怎么算', openTicket: true, unitCode: 'ybj', asker: { name: '欧阳春花', phone: '13912345678' } })
+    await k.act(res.body.ticket.id, 'answer', { answer: '欧阳春花您好，备案后按参保地政策报销，可拨打13912345678以外的医保热线咨询。' }, k.tokens.ybj)
+    const id = await open('异地就医备案后住院报销比例怎么算', 'ybj')
+    const { body } = await references(id, k.tokens.ybj)
+    const earlier = body.tickets.find((t: { id: number }) => t.id === res.body.ticket.id)
+    expect(earlier).toBeDefined()
+    expect(JSON.stringify(earlier)).not.toMatch(/欧阳春花|13912345678/)
+  })
+
   it('leaves the lookup out of the match log', async () => {
     const id = await open('个体工商户创业补贴申请要带什么材料')
     const logged = () => { k.app.services.search.listMisses(); return k.app.services.db.$client.prepare('select count(*) as n from match_logs').get() as { n: number } }

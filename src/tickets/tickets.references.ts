@@ -18,15 +18,25 @@ const TERMS_SEARCHED = 4
  * 参考答复: what a unit sees beside the answer box. The library's closest entries, and tickets the
  * actor may see that were answered before on the same subject, ranked by how many of the ticket
  * question's own words they share (then the most recent). Read on the server, in one request, so the
- * answer box does not depend on several client calls all succeeding.
+ * answer box does not depend on several client calls all succeeding. Earlier tickets come
+ * de-identified: a reference is copied into another asker's reply.
  */
-export function createTicketReferences<C extends MatchCandidate>({ tickets, search }: { tickets: Pick<TicketsService, 'get' | 'list'>; search: ReferencesSearchPort<C> }) {
+export function createTicketReferences<C extends MatchCandidate>({ tickets, search }: { tickets: Pick<TicketsService, 'questionOf' | 'list' | 'asReference'>; search: ReferencesSearchPort<C> }) {
+  function closestEntries(question: string, actor: Actor): C[] {
+    try {
+      return search.match({ question, limit: ENTRIES }, actor, { log: false }).candidates.slice(0, ENTRIES)
+    } catch (err) {
+      // A question of punctuation alone has nothing to match; the earlier tickets may still help.
+      if ((err as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return []
+      throw err
+    }
+  }
+
   return {
     references(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
-      const ticket = tickets.get(id, actor, { requestId })
-      const question = ticket.question.slice(0, 2000)
+      const question = tickets.questionOf(id, actor).slice(0, 2000)
       // Looking up references is not a consultation: it is left out of the match log and its statistics.
-      const entries = question.trim() ? search.match({ question, limit: ENTRIES }, actor, { log: false }).candidates.slice(0, ENTRIES) : []
+      const entries = closestEntries(question, actor)
       const terms = search.keyTerms(question).slice(0, TERMS_SEARCHED)
       const found = new Map<number, { shared: number; receivedAt: string }>()
       for (const term of terms) {
@@ -37,9 +47,7 @@ export function createTicketReferences<C extends MatchCandidate>({ tickets, sear
         }
       }
       const chosen = [...found].sort(([, a], [, b]) => b.shared - a.shared || b.receivedAt.localeCompare(a.receivedAt)).slice(0, TICKETS)
-      const similar = chosen.map(([tid]) => tickets.get(tid, actor, { requestId }))
-        .filter((t) => t.answer)
-        .map((t) => ({ id: t.id, number: t.number, question: t.question, answer: t.answer!, unit: t.unit, answeredAt: t.answeredAt }))
+      const similar = chosen.map(([tid]) => tickets.asReference(tid, actor)).filter((t) => t !== undefined)
       return { entries, tickets: similar }
     },
   }

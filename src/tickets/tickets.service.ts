@@ -6,7 +6,7 @@ import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { toInstant, toIsoInstant } from '../common/instants.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
-import { askerAccess, hasContact, mayEverSeeFull } from '../privacy/privacy.access.ts'
+import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
 import { createFollowupRepository } from './followup.repository.ts'
@@ -157,6 +157,26 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       const remaining = remainingByDueAt(calendar, rows.filter((r) => isOpen(r.ticket.status)).map((r) => r.ticket.dueAt), now)
       const shown = privacy.snapshot()
       return { items: rows.map((r) => ticketRow(calendar, shown, r, now, remaining)), total, page, pageSize }
+    },
+
+    /** The question of a ticket the actor may see, for looking up references (never sent back as it is). */
+    questionOf(id: number, actor: Actor) {
+      const found = repo.findById(db, id)
+      if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
+      return found.consultation.question
+    },
+
+    /**
+     * An answered ticket as a starting point for another answer: question and answer de-identified
+     * as for publishing, whoever reads it, so no asker's details travel into someone else's reply.
+     */
+    asReference(id: number, actor: Actor) {
+      const found = repo.findById(db, id)
+      if (!found?.ticket.answer || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) return undefined
+      const asker = knownAsker(found.consultation)
+      const shown = privacy.snapshot()
+      const { ticket: t, unit } = found
+      return { id: t.id, number: t.number, question: shown.deidentify(found.consultation.question, asker), answer: shown.deidentify(t.answer!, asker), unit: { code: unit.code, name: unit.name }, answeredAt: t.answeredAt }
     },
 
     /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */
