@@ -1,9 +1,9 @@
 // npm run eval: the real matcher on the public retrieval benchmarks, plus the held-out decision test.
 // Options: --task=lcqmc,afqmc,tipdm  --cut=cut|hmm|search  --pool=30  --no-pinyin  --threshold=0.8  --sweep
 //          --decision=false  --separation (the model's confidence on held-out entries, with --sweep)
-//          --grams=answer-only|true|off  --gram-pool=10  --gram-terms=10  --gram-answer=600  --answer-chars=600  --model=path.json
+//          --grams=answer-only|true|off  --gram-terms=10  --gram-answer=600  --answer-chars=600  --model=path.json
 import { createMatcher, type Matcher } from '../src/search/matcher.ts'
-import { loadModel } from '../src/search/ranker.ts'
+import { loadModel, withOptions } from '../src/search/model.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { createBaseline } from './baseline.ts'
 import { calibrated, fitCalibration, libraryExamples } from '../src/search/calibration.ts'
@@ -12,14 +12,19 @@ import { fullText, gramViewArg, loadTask, rng, startingVocabulary, toDocuments, 
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const tasks = (args.get('task') ?? 'domain-dev,tipdm-letters,tipdm,lcqmc,afqmc').split(',')
-const cutMode = (args.get('cut') ?? 'cut') as CutMode
-const pool = Number(args.get('pool') ?? 30)
+const num = (key: string) => (args.has(key) ? Number(args.get(key)) : undefined)
 const threshold = Number(args.get('threshold') ?? 0.9)
 const model = loadModel(args.get('model'))
+// The model's options unless replaced here (a model is fitted for one setting of them).
+const options = withOptions(model.options, {
+  cutMode: args.get('cut') as CutMode | undefined, pool: num('pool'), pinyin: args.get('no-pinyin') === 'true' ? false : undefined,
+  answerChars: num('answer-chars'), maxDfShare: num('max-df'), answerLcsChars: num('lcs-chars'), gramView: gramViewArg(args.get('grams')),
+  maxGramTerms: num('gram-terms'), gramAnswerChars: num('gram-answer'),
+})
 const vocabulary = startingVocabulary()
 
 function build(task: RetrievalTask, keep?: (id: string) => boolean) {
-  const matcher = createMatcher({ model, cutMode, pool, pinyin: args.get('no-pinyin') !== 'true', ...vocabulary, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, maxDfShare: args.has('max-df') ? Number(args.get('max-df')) : undefined, answerLcsChars: args.has('lcs-chars') ? Number(args.get('lcs-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramPool: args.has('gram-pool') ? Number(args.get('gram-pool')) : undefined, maxGramTerms: args.has('gram-terms') ? Number(args.get('gram-terms')) : undefined, gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
+  const matcher = createMatcher({ model, ...options, ...vocabulary })
   const { docs, externalIds } = toDocuments(task.library, keep ? (l) => keep(l.id) : undefined)
   const t0 = performance.now()
   for (const d of docs) matcher.add(d)
@@ -109,7 +114,7 @@ function decision(task: RetrievalTask, seed = 20240) {
 const pct = (x: number) => (x * 100).toFixed(1) + '%'
 const f3 = (x: number) => x.toFixed(3)
 
-console.log(`matcher: cut=${cutMode} pool=${pool} pinyin=${args.get('no-pinyin') !== 'true'} model=${model.fittedOn ?? '?'} threshold=${threshold}`)
+console.log(`matcher: cut=${options.cutMode} pool=${options.pool} pinyin=${options.pinyin} model=${model.fittedOn ?? '?'} threshold=${threshold}`)
 console.log('\n| task | entries | queries | R@1 | R@5 | MRR@10 | baseline R@1 | baseline R@5 | baseline MRR@10 | build | p50 | p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const name of tasks) {
   const task = loadTask(name)

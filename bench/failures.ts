@@ -5,7 +5,7 @@
 //   other topic:     an entry of another topic ranks above it (the question's words point elsewhere)
 // and, across those, whether the query holds an everyday word no synonym or related term maps.
 import { createMatcher } from '../src/search/matcher.ts'
-import { loadModel } from '../src/search/ranker.ts'
+import { loadModel } from '../src/search/model.ts'
 import { loadTask, startingVocabulary, toDocuments } from './datasets.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))

@@ -8,15 +8,24 @@
 // entries removed, so that "the right entry is not in the library" is part of what it learns.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
-import { CONFIDENCE_INPUTS, FEATURES, MODEL_FILE, compileScorer, confidenceInputs, sigmoid, softmaxShares, type RankModel } from '../src/search/ranker.ts'
+import { CONFIDENCE_INPUTS, FEATURES, compileScorer, confidenceInputs, sigmoid, softmaxShares } from '../src/search/ranker.ts'
+import { MODEL_FILE, loadModelOptions, withOptions, type RankModel } from '../src/search/model.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, startingVocabulary, toDocuments } from './datasets.ts'
 import { selfExampleRounds } from '../src/search/self-examples.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
-const cutMode = (args.get('cut') ?? 'cut') as CutMode
-const pool = Number(args.get('pool') ?? 30)
-const usePinyin = args.get('no-pinyin') !== 'true'
+// The shipped model's options, with those given here replaced: the model is fitted for them, and
+// they are written into it.
+const options = withOptions(loadModelOptions(), {
+  cutMode: args.get('cut') as CutMode | undefined,
+  pool: args.has('pool') ? Number(args.get('pool')) : undefined,
+  pinyin: args.get('no-pinyin') === 'true' ? false : undefined,
+  answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined,
+  gramView: gramViewArg(args.get('grams')),
+  gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined,
+})
+const { cutMode, pool, pinyin: usePinyin } = options
 const drop = new Set((args.get('drop') ?? '').split(',').filter(Boolean))
 
 interface SimTask { name: string; docs: MatchDocument[]; queries: { text: string; gold: number }[] }
@@ -72,11 +81,11 @@ function ncpTask(): SimTask {
 }
 
 const { rewrite, related } = startingVocabulary()
-const placeholder: RankModel = { rank: { bm25Rel: 1 }, confidence: { top: 1 } }
+const placeholder: RankModel = { rank: { bm25Rel: 1 }, rankLetter: { bm25Rel: 1 }, confidence: { top: 1 }, options }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
-  const m = createMatcher({ model: placeholder, cutMode, pool, pinyin: usePinyin, rewrite, related, answerChars: args.has('answer-chars') ? Number(args.get('answer-chars')) : undefined, gramView: gramViewArg(args.get('grams')), gramAnswerChars: args.has('gram-answer') ? Number(args.get('gram-answer')) : undefined })
+  const m = createMatcher({ model: placeholder, rewrite, related })
   for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
   return task.queries.map((q) => {
     const cands = m.match(q.text, { limit: pool }).candidates
@@ -190,8 +199,8 @@ const w = fitRank([...lcqA, ...afq, ...ncpS, ...library, ...library, ...letters]
 const wLetter = fitRank(letters)
 const weightsOf = (v: Float64Array) => Object.fromEntries(FEATURES.map((f, i) => [f, Number(v[i].toFixed(4))]))
 const ranking: Pick<RankModel, 'rank' | 'rankLetter'> = { rank: weightsOf(w), rankLetter: weightsOf(wLetter) }
-console.log('letter weights: R@1 on letters (even)', r1(letters, compileScorer({ rank: ranking.rankLetter!, confidence: {} })).toFixed(3))
-const scoreOf = compileScorer({ ...ranking, confidence: {} })
+console.log('letter weights: R@1 on letters (even)', r1(letters, compileScorer({ rank: ranking.rankLetter })).toFixed(3))
+const scoreOf = compileScorer(ranking)
 console.log('R@1 on fitting data: lcqmc-dev A', r1(lcqA, scoreOf).toFixed(3), 'afqmc-dev', r1(afq, scoreOf).toFixed(3), 'ncppolicies', r1(ncpS, scoreOf).toFixed(3), 'domain library', r1(library, scoreOf).toFixed(3), 'letters (even)', r1(letters, scoreOf).toFixed(3))
 console.log('R@1 on held-out lcqmc-dev B', r1(lcqB, scoreOf).toFixed(3))
 
@@ -252,7 +261,8 @@ for (let b = 0; b < 10; b++) {
 const model: RankModel = {
   ...ranking,
   confidence: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(c[i].toFixed(4))])),
-  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies + domain-dev library self-examples + tipdm-letters even half; cut=${cutMode} pool=${pool} pinyin=${usePinyin} grams=${args.get('grams') ?? 'all'} answerChars=${args.get('answer-chars') ?? 600}`,
+  options,
+  fittedOn: `lcqmc-dev + afqmc-dev (benchmark sentences excluded) + ncppolicies + domain-dev library self-examples + tipdm-letters even half; cut=${cutMode} pool=${pool} pinyin=${usePinyin} grams=${args.get('grams') ?? 'all'} answerChars=${options.answerChars}`,
 }
 if (args.get('write') !== 'false') {
   writeFileSync(args.get('out') ?? MODEL_FILE, JSON.stringify(model, null, 2) + '\n')

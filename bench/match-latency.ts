@@ -5,7 +5,7 @@
 //   ANSWER_CHARS=600: how much of an answer is indexed and compared
 import { readFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
-import { loadModel } from '../src/search/ranker.ts'
+import { loadModel } from '../src/search/model.ts'
 import { warmUp } from '../src/search/tokenizer.ts'
 import { fitCalibration, libraryExamplesAsync } from '../src/search/calibration.ts'
 import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, startingVocabulary } from './datasets.ts'

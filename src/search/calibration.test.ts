@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { calibrated, feedbackExamples, fitCalibration, libraryExamples, MIN_EXAMPLES, type CalibrationExample } from './calibration.ts'
 import { createMatcher, type MatchDocument } from './matcher.ts'
-import { loadModel } from './ranker.ts'
+import { loadModel } from './model.ts'
 
 const MAX_WRONG = { desk: 0.02, automatic: 0.005 }
 

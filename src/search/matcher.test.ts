@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
-import { FEATURE_INDEX, loadModel } from './ranker.ts'
+import { FEATURE_INDEX } from './ranker.ts'
+import { loadModel } from './model.ts'
 import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
 
 const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({

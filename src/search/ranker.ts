@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { fromRoot } from '../paths.ts'
+// The ranker's arithmetic: the features it reads, a linear score over them and the confidence model.
+// The weights themselves are in model.json (model.ts).
+import type { RankModel, Weights } from './model.ts'
 
 /**
  * The features the re-ranker reads for one (query, entry) pair. Question features are taken from
@@ -45,28 +46,7 @@ export const FEATURES = [
 export type FeatureName = (typeof FEATURES)[number]
 export const FEATURE_INDEX = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<FeatureName, number>
 
-/**
- * `rank`: weights of a linear score over FEATURES (a logistic model of "this candidate is the
- * right entry"). `confidence`: a logistic model over the top candidate's score, its margin over
- * the second and its best question similarity, fitted so that its output is the probability that
- * the top candidate is right. Both fitted by bench/fit.ts on data that is not the evaluation's.
- */
-export interface RankModel {
-  rank: Record<string, number>
-  /** The same for letters (LETTER_CHARS or more): fitted on letters, where the answer and bigrams weigh more. Falls back to `rank`. */
-  rankLetter?: Record<string, number>
-  /** Logistic weights over CONFIDENCE_INPUTS. */
-  confidence: Record<string, number>
-  fittedOn?: string
-}
-
-export const MODEL_FILE = fromRoot('src/search/data/model.json')
-
-export function loadModel(path = MODEL_FILE): RankModel {
-  return JSON.parse(readFileSync(path, 'utf8')) as RankModel
-}
-
-export function rankWeights(model: RankModel, which: 'rank' | 'rankLetter' = 'rank'): Float64Array {
+export function rankWeights(model: { rank: Weights; rankLetter?: Weights }, which: 'rank' | 'rankLetter' = 'rank'): Float64Array {
   const w = new Float64Array(FEATURES.length)
   const source = model[which] ?? model.rank
   FEATURES.forEach((f, i) => { w[i] = source[f] ?? 0 })
@@ -74,7 +54,7 @@ export function rankWeights(model: RankModel, which: 'rank' | 'rankLetter' = 'ra
 }
 
 /** The ranking score of a feature vector under `model` (a linear score). */
-export function compileScorer(model: RankModel): (x: Float64Array) => number {
+export function compileScorer(model: { rank: Weights }): (x: Float64Array) => number {
   const w = rankWeights(model)
   return (x) => dot(w, x)
 }
@@ -113,13 +93,13 @@ export function softmaxShares(scores: readonly number[]): number[] {
   return ex.map((e) => e / sum)
 }
 
-const confidenceWeightsOf = new WeakMap<RankModel, Float64Array>()
+const confidenceWeightsOf = new WeakMap<Pick<RankModel, 'confidence'>, Float64Array>()
 
 /**
  * Probability that the candidate is right, from its score, its lead over the runner-up, its share
  * of the pool and its fit. The same as the model over `confidenceInputs`, without allocating.
  */
-export function confidenceOf(model: RankModel, top: number, second: number | undefined, x: Float64Array, share = 1): number {
+export function confidenceOf(model: Pick<RankModel, 'confidence'>, top: number, second: number | undefined, x: Float64Array, share = 1): number {
   let w = confidenceWeightsOf.get(model)
   if (!w) {
     w = Float64Array.from(CONFIDENCE_INPUTS, (k) => model.confidence[k] ?? 0)

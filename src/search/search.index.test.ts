@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/helpers.ts'
 import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.fixtures.ts'
+import { createSearchService } from './search.service.ts'
+import { loadModel } from './model.ts'
 
 /** A test app whose index holds the policy library. */
 async function appWithPolicyLibrary(): Promise<TestApp> {
@@ -174,6 +176,19 @@ describe('token cache', () => {
     search.reindex([id])
     await search.rebuild()
     expect(cacheRow(id)).toBeUndefined()
+  })
+
+  it('cuts again when the model reads entries differently: its cutting options are part of the key', async () => {
+    const { db, config, log } = t.app.services
+    const id = t.app.services.search.match({ question: '失业保险金怎么领取' }).candidates[0].entryId
+    const before = cacheRow(id)!
+    const shipped = loadModel()
+    const other = createSearchService({ db, config, log, model: { ...shipped, options: { ...shipped.options, answerChars: 5 } } })
+    await other.start()
+    const after = cacheRow(id)!
+    expect(after.key).not.toBe(before.key)
+    expect(JSON.parse(after.tokens).answer.replace(/ /g, '').length).toBeLessThanOrEqual(5)
+    await other.stop()
   })
 })
 

@@ -6,8 +6,9 @@ import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { maskText } from '../privacy/privacy.text.ts'
-import { createMatcher, type EntryTokens, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
-import { loadModel, type RankModel } from './ranker.ts'
+import { createMatcher, type MatchDocument, type Matcher, type RankedCandidate } from './matcher.ts'
+import { tokenOptions, type EntryTokens } from './entry-tokens.ts'
+import { loadModel, type RankModel } from './model.ts'
 import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
 import { dictionaryPath, indexTerms, POLICY_TERMS_FILE, setRuntimeTerms } from './tokenizer.ts'
 import { fromRoot } from '../paths.ts'
@@ -44,9 +45,9 @@ const FEEDBACK_EXAMPLES = 2000
 const REFIT_AFTER = 50
 
 /**
- * Bump when a change to normalize.ts, tokenizer.ts or matcher.tokenize changes what an entry is cut
+ * Bump when a change to normalize.ts, tokenizer.ts or entry-tokens.ts changes what an entry is cut
  * into: cached tokens from before are then recomputed. (Changes to the data they read — fillers,
- * stop words, dictionary, synonyms — are noticed without it.)
+ * stop words, dictionary, synonyms, the model's options that cutting reads — are noticed without it.)
  */
 const TOKENS_VERSION = 4
 
@@ -144,7 +145,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   function analyzerSignature(): string {
     return sha1(JSON.stringify([
       TOKENS_VERSION, basename(dictionaryPath()), analyzerPackages, policyTerms, dictionaryWords, synonymPairs,
-      FILLERS, COLLOQUIAL, [...STOP_WORDS],
+      FILLERS, COLLOQUIAL, [...STOP_WORDS], tokenOptions(model.options),
     ]))
   }
   const tokensKey = (signature: string, d: MatchDocument) => sha1(`${signature}\u0000${JSON.stringify([d.question, d.similarQuestions, d.keywords, d.answer])}`)
