@@ -144,7 +144,7 @@ function libraryDecision(name: string) {
   const t0 = performance.now()
   const heapBefore = process.memoryUsage().heapUsed
   const fitted = fitCalibration(libraryExamples(matcher, docs), { desk: 0.02, automatic: 0.005 })
-  // The service's fallback (search.service.ts) when the library gives too few examples.
+  // The service's fallback (decision.ts) when the library gives too few examples.
   const cal = fitted.method === 'library' ? fitted : { ...fitted, thresholds: { desk: 0.9, automatic: 0.95 } }
   const calMs = performance.now() - t0
   const byId = new Map(docs.map((d) => [d.id, d]))

@@ -1,0 +1,97 @@
+// The decision to answer at once: the calibration the service serves (fitted on the loaded library
+// and on what agents settled, at each rebuild; calibration.ts does the fitting), and the two levels'
+// decisions on a match's top candidate, with the reason in an agent's words.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.ts'
+import type { Matcher, MatchDocument } from './matcher.ts'
+import { feedbackExamples, fitCalibration, libraryExamplesAsync, type Calibration } from './calibration.ts'
+import { nearMissGuards, type GuardBlock } from './guards.ts'
+import type { SettledMatch } from './search.repository.ts'
+
+export interface DecisionDeps {
+  config: Pick<Config, 'matchThreshold' | 'matchMaxWrong'>
+  log: Pick<FastifyBaseLogger, 'info'>
+  /** What agents settled (match-logs.ts), and whether an entry was served when a question was asked. */
+  settled: { settledMatches(): SettledMatch[]; servedAt(entryId: number, askedAt: string): boolean }
+}
+
+/** What the decision reads of the top candidate. */
+export interface DecisionCandidate {
+  entryId: number
+  matchedQuestion: string
+  matchedSentence: string | null
+  answer: string
+  inForce: boolean
+  confidence: number
+  highlights: { terms: string[] }
+}
+
+export function createDecision({ config, log, settled }: DecisionDeps) {
+  /**
+   * Before a library has enough similar questions to calibrate on, the shipped model's confidence is
+   * used as it is, at the thresholds measured on the public data (0.9 kept wrong answers under 2% on
+   * LCQMC); the automatic level stays stricter.
+   */
+  function fallbackCalibration(): Calibration {
+    const c = fitCalibration([], config.matchMaxWrong)
+    return pinned({ ...c, thresholds: { desk: 0.9, automatic: 0.95 } })
+  }
+  /** MATCH_THRESHOLD, when set, pins both levels (on the calibrated probability). */
+  function pinned(c: Calibration): Calibration {
+    return config.matchThreshold === null ? c : { ...c, thresholds: { desk: config.matchThreshold, automatic: config.matchThreshold }, method: 'pinned' }
+  }
+
+  let calibration: Calibration = fallbackCalibration()
+
+  /**
+   * Fits the calibration on a new index before it serves. `restore` puts an entry back with the
+   * tokens it was built from (the examples take entries out and put them back); the old index keeps
+   * serving meanwhile: the examples give the event loop back every few questions.
+   */
+  async function calibrate(target: Matcher, docs: MatchDocument[], restore: (doc: MatchDocument) => void): Promise<Calibration> {
+    const started = performance.now()
+    const examples = await libraryExamplesAsync(target, docs, { restore })
+    // What agents did with real questions counts beside the library's own examples.
+    // Served when it was asked: an entry drafted before but published after could not have been found.
+    examples.push(...await feedbackExamples(target, settled.settledMatches(), settled.servedAt))
+    const c = fitCalibration(examples, config.matchMaxWrong)
+    log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
+    return c.method === 'library' ? pinned(c) : fallbackCalibration()
+  }
+
+  /**
+   * The two levels' decisions on the top candidate: calibrated probability against each level's
+   * threshold, in force, and no near-miss guard in the way. The reason is said in an agent's words.
+   */
+  function decide(question: string, top: DecisionCandidate | undefined, cal: Calibration, keywordsOf: (entryId: number) => readonly string[]) {
+    const p = top?.confidence ?? 0
+    const blockedBy: GuardBlock[] = top && p >= cal.thresholds.desk ? nearMissGuards(top.matchedSentence ?? question, { matchedQuestion: top.matchedQuestion, keywords: keywordsOf(top.entryId), answer: top.answer }) : []
+    const ok = top !== undefined && top.inForce && blockedBy.length === 0
+    const desk = ok && p >= cal.thresholds.desk
+    const automatic = ok && p >= cal.thresholds.automatic
+    const label: '很可能是' | '可能是' | '不确定' = p >= cal.thresholds.desk ? '很可能是' : p >= 0.5 ? '可能是' : '不确定'
+    let reason: string
+    if (!top) reason = '问答库中没有相近的条目'
+    else if (!top.inForce) reason = '最相近的条目所依据的政策已失效或废止，不能直接答复'
+    else if (blockedBy.length) reason = `措辞相近，但${blockedBy.map((b) => b.message).join('；')}`
+    else if (desk) {
+      const terms = top.highlights.terms.slice(0, 3)
+      reason = `与问法“${top.matchedQuestion}”措辞接近${terms.length ? `，关键词“${terms.join('”“')}”一致` : ''}`
+    } else reason = `把握不足：估计答对的可能性约 ${Math.round(p * 100)}%，低于直接答复所需的 ${Math.round(cal.thresholds.desk * 100)}%`
+    return {
+      desk, automatic,
+      view: { probability: p, label, reason, blockedBy, thresholds: cal.thresholds, level: automatic ? 'automatic' as const : desk ? 'desk' as const : 'none' as const },
+    }
+  }
+
+  return {
+    calibrate,
+    decide,
+    /** The calibration in force (what the decision is calibrated on, for the office). */
+    get current() { return calibration },
+    /** Serves a calibration fitted by `calibrate`, with the index it was fitted on. */
+    use(c: Calibration) { calibration = c },
+  }
+}
+
+export type Decision = ReturnType<typeof createDecision>

@@ -1,0 +1,121 @@
+// The matcher's vocabulary: synonyms (with related terms, weight below 1) and the policy-term
+// dictionary's run-time words. Loaded from their tables for the index, and managed by administrators
+// through /api/v1/synonyms and /api/v1/dictionary-terms; each change rebuilds the index.
+import { compactText, normalizeText } from './normalize.ts'
+import type { SearchRepository } from './search.repository.ts'
+import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
+import { setRuntimeTerms } from './tokenizer.ts'
+import type { RelatedTerms } from './matcher.ts'
+import {
+  DictionaryTermInvalidError, DictionaryTermNotFoundError, DictionaryTermTakenError,
+  SynonymInvalidError, SynonymNotFoundError, SynonymTakenError,
+} from './search.errors.ts'
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+
+/** Terms are stored as the matcher sees text: normalised, without spaces. */
+const asTerm = (s: string) => compactText(normalizeText(s))
+
+interface VocabularyDeps {
+  repo: SearchRepository
+  /** Starts a rebuild of the index in the background (after a change). */
+  rebuild(): void
+}
+
+export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
+  let synonymPairs: SynonymPair[] = []
+  let rewrite: (s: string) => string = (s) => s
+  let dictionaryWords: string[] = []
+  /** canonical → the terms read as it, so highlights also mark 社保 when the query said 社会保险. */
+  let variants = new Map<string, string[]>()
+
+  function loadSynonyms() {
+    const pairs: SynonymPair[] = repo.listSynonyms().map((s) => ({ term: s.term, canonical: s.canonical, weight: s.weight }))
+    synonymPairs = pairs
+    rewrite = createSynonymRewriter(pairs)
+    variants = new Map()
+    for (const p of pairs.filter(isSynonym)) variants.set(p.canonical, [...(variants.get(p.canonical) ?? []), p.term])
+  }
+
+  function loadDictionary() {
+    dictionaryWords = repo.listDictionaryTerms().map((t) => t.term)
+    setRuntimeTerms(dictionaryWords)
+  }
+
+  const reload = { synonyms: loadSynonyms, dictionary: loadDictionary }
+  const changed = (what: 'synonyms' | 'dictionary') => { reload[what](); rebuild() }
+
+  function checkSynonym(term: string, canonical: string) {
+    if (!term) throw new SynonymInvalidError('词语规范化后为空')
+    if (!canonical) throw new SynonymInvalidError('标准词规范化后为空')
+    if (term === canonical) throw new SynonymInvalidError('词语与标准词相同')
+  }
+
+  return {
+    /** Seeds the starting synonyms (data/synonyms.txt) into an empty table, then loads synonyms and dictionary terms. */
+    load() {
+      if (repo.countSynonyms() === 0) repo.insertSynonyms(readStartingSynonyms())
+      loadSynonyms()
+      loadDictionary()
+    },
+    /** What a matcher made now reads: synonyms as their canonical words, and related terms. */
+    forMatcher(): { rewrite: (normalized: string) => string; related: RelatedTerms } {
+      return { rewrite, related: createRelatedTerms(synonymPairs) }
+    },
+    /** What entries' tokens depend on here (part of the token cache's key). */
+    signature: () => [dictionaryWords, synonymPairs] as const,
+    /** The terms read as a canonical word (highlighting). */
+    variantsOf: (canonical: string): readonly string[] => variants.get(canonical) ?? [],
+
+    /** Administration, served as the search service's own methods. */
+    admin: {
+      listSynonyms: () => ({ items: repo.listSynonyms() }),
+      createSynonym(input: { term: string; canonical: string; weight?: number }) {
+        const term = asTerm(input.term)
+        const canonical = asTerm(input.canonical)
+        checkSynonym(term, canonical)
+        try {
+          const row = repo.insertSynonym(term, canonical, input.weight ?? 1)
+          changed('synonyms')
+          return row
+        } catch (e) {
+          if (isUniqueViolation(e)) throw new SynonymTakenError(term)
+          throw e
+        }
+      },
+      updateSynonym(id: number, input: { canonical: string; weight?: number }) {
+        const existing = repo.synonymById(id)
+        if (!existing) throw new SynonymNotFoundError(String(id))
+        const canonical = asTerm(input.canonical)
+        checkSynonym(existing.term, canonical)
+        const row = repo.updateSynonym(id, canonical, input.weight)!
+        changed('synonyms')
+        return row
+      },
+      deleteSynonym(id: number) {
+        if (!repo.deleteSynonym(id)) throw new SynonymNotFoundError(String(id))
+        changed('synonyms')
+      },
+
+      listDictionaryTerms: () => ({ items: repo.listDictionaryTerms() }),
+      addDictionaryTerm(input: { term: string }) {
+        const term = asTerm(input.term)
+        if ([...term].length < 2) throw new DictionaryTermInvalidError('词条至少 2 个字')
+        try {
+          const row = repo.insertDictionaryTerm(term)
+          changed('dictionary')
+          return row
+        } catch (e) {
+          if (isUniqueViolation(e)) throw new DictionaryTermTakenError(term)
+          throw e
+        }
+      },
+      deleteDictionaryTerm(id: number) {
+        if (!repo.deleteDictionaryTerm(id)) throw new DictionaryTermNotFoundError(String(id))
+        changed('dictionary')
+      },
+    },
+  }
+}
+
+export type Vocabulary = ReturnType<typeof createVocabulary>
