@@ -1,15 +1,15 @@
-// Bulk import benchmark: `npx tsx src/kb/kb.bench.ts [total=100000] [batch=5000]`.
+// Bulk import benchmark: `npx tsx bench/kb-import.ts [total=100000] [batch=5000]`.
 // Imports a library built from the public benchmark data (../shared/benchmarks) through
 // POST /api/v1/entries/bulk into a SQLite file with the production pragmas (WAL, synchronous=FULL),
 // and prints the time per batch. Nothing here is asserted; figures only.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildLibrary } from '../../bench/data.ts'
-import { buildApp } from '../app.ts'
-import { loadConfig } from '../config.ts'
-import { openDatabase } from '../db/client.ts'
-import { migrateDatabase } from '../db/migrate.ts'
+import { buildLibrary } from './data.ts'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/client.ts'
+import { migrateDatabase } from '../src/db/migrate.ts'
 
 const total = Number(process.argv[2] ?? 100_000)
 const batch = Number(process.argv[3] ?? 5000)

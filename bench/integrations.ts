@@ -1,13 +1,13 @@
-// npx tsx src/integrations/integrations.bench.ts — what the outbox and the dispatcher cost, on a real
+// npx tsx bench/integrations.ts — what the outbox and the dispatcher cost, on a real
 // database file (WAL, synchronous=FULL) and a loopback receiver. Prints figures; asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildApp } from '../app.ts'
-import { testConfig } from '../config.ts'
-import { openDatabase } from '../db/client.ts'
-import { migrateDatabase } from '../db/migrate.ts'
-import { loopbackWebhook, openTicket, startReceiver } from './integrations.test-support.ts'
+import { buildApp } from '../src/app.ts'
+import { testConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/client.ts'
+import { migrateDatabase } from '../src/db/migrate.ts'
+import { loopbackWebhook, openTicket, startReceiver } from '../src/integrations/integrations.test-support.ts'
 
 const N = Number(process.env.BENCH_EVENTS ?? 2000)
 const dir = mkdtempSync(join(tmpdir(), 'qa-integrations-bench-'))
