@@ -33,6 +33,7 @@ describe('model.json', () => {
     expect(problems((m) => { m.rank.charDise = 1 })).toEqual(['未知的键 rank.charDise'])
     expect(problems((m) => { m.options.poll = 30 })).toEqual(['未知的键 options.poll'])
     expect(problems((m) => { m.extra = {} })).toEqual(['未知的键 extra'])
+    expect(problems((m) => { m.options.constructor = 1 })).toEqual(['未知的键 options.constructor'])
   })
 
   it('refuses a missing weight or option, naming it', () => {

@@ -144,8 +144,8 @@ function check(shape: Shape, value: unknown, path: string, problems: string[], o
   }
   const record = value as Record<string, unknown>
   for (const [k, kind] of Object.entries({ ...shape, ...optional })) {
-    if (!(k in record)) {
-      if (!(k in optional)) problems.push(`缺少 ${at(k)}`)
+    if (!Object.hasOwn(record, k)) {
+      if (!Object.hasOwn(optional, k)) problems.push(`缺少 ${at(k)}`)
       continue
     }
     const v = record[k]
@@ -155,7 +155,7 @@ function check(shape: Shape, value: unknown, path: string, problems: string[], o
       problems.push(`${at(k)} 应为${want}，实为 ${JSON.stringify(v)}`)
     }
   }
-  for (const k of Object.keys(record)) if (!(k in shape) && !(k in optional)) problems.push(`未知的键 ${at(k)}`)
+  for (const k of Object.keys(record)) if (!Object.hasOwn(shape, k) && !Object.hasOwn(optional, k)) problems.push(`未知的键 ${at(k)}`)
 }
 
 /** The model as read from JSON, or a ModelError naming every key that is missing, unknown or of the wrong type. */
@@ -174,7 +174,7 @@ function readJson(path: string): unknown {
   }
 }
 
-/** Reads and checks a model file (by default the shipped one). Read when a matcher is made, never at import. */
+/** Reads and checks a model file (by default the shipped one): when the search service is made, never at import. */
 export function loadModel(path = MODEL_FILE): RankModel {
   return checkModel(readJson(path), path)
 }
