@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.ts'
 import { testConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
-import { loopbackWebhook, openTicket, startReceiver } from '../src/integrations/integrations.test-support.ts'
+import { loopbackWebhook, openTicket, startReceiver } from '../src/integrations/integrations.testkit.ts'
 
 const N = Number(process.env.BENCH_EVENTS ?? 2000)
 const dir = mkdtempSync(join(tmpdir(), 'qa-integrations-bench-'))

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../test/helpers.ts'
+import { createTestApp, type TestApp } from '../test/app.testkit.ts'
 import type { Db } from '../src/db/client.ts'
 import { isDatabaseEmpty, loadDemoData } from './load.ts'
 import { checkDemoData, PLACEHOLDER_PATTERN, readDemoData, type DemoData } from './data.ts'

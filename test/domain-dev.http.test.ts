@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBaseline } from '../bench/baseline.ts'
 import { BENCH_DIR, fullText, loadTask, type RetrievalTask } from '../bench/datasets.ts'
-import { createTestApp, type TestApp } from './helpers.ts'
+import { createTestApp, type TestApp } from './app.testkit.ts'
 
 const present = existsSync(`${BENCH_DIR}domain-dev/library.jsonl`)
 

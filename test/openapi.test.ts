@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { generateOpenApi } from './openapi.ts'
-import { createTestApp } from './helpers.ts'
+import { createTestApp } from './app.testkit.ts'
 
 const committedPath = new URL('../openapi/openapi.json', import.meta.url)
 

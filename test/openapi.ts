@@ -1,4 +1,4 @@
-import { createTestApp } from './helpers.ts'
+import { createTestApp } from './app.testkit.ts'
 
 /** The OpenAPI document as served at /openapi.json, formatted as it is committed. */
 export async function generateOpenApi(): Promise<string> {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { count } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { units } from '../units/units.table.ts'
 import { auditLog } from './audit.table.ts'
 

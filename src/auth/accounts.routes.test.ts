@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { lockoutFor } from './accounts.logic.ts'
 import { passwordProblem } from './passwords.ts'
 import { SESSION_COOKIE } from './session.ts'

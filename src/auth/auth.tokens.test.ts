@@ -10,7 +10,7 @@ import { buildApp } from '../app.ts'
 import { testConfig } from '../config.ts'
 import { openDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { apiTokens } from './auth.table.ts'
 
 const ADMIN = 'bootstrap-admin-token-0123456789'

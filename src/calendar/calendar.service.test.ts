@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addDays, isWeekend } from './working-days.ts'
-import { calendarOnFreshDb, officialDays, readHolidayCn } from './calendar.test-support.ts'
+import { calendarOnFreshDb, officialDays, readHolidayCn } from './calendar.testkit.ts'
 import type { CalendarService } from './calendar.service.ts'
 import { calendarYears } from './calendar.table.ts'
 import type { Db } from '../db/client.ts'

@@ -11,7 +11,7 @@ import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { eventDeliveries, outboxEvents } from './integrations.table.ts'
 import { INTERRUPTED_ERROR } from './integrations.dispatcher.ts'
-import { openTicket, startReceiver, type Receiver } from './integrations.test-support.ts'
+import { openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 // The receiver listens on loopback, which only an allowlisted deployment may reach.
 const WEBHOOK = { maxAttempts: 5, baseDelayMs: 1000, timeoutMs: 20_000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }

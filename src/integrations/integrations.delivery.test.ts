@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { eventDeliveries, outboxEvents } from './integrations.table.ts'
 import { verifySignature } from './integrations.webhook.ts'
-import { answerFromLibrary, answerTicket, emit, openTicket, startReceiver, type Receiver } from './integrations.test-support.ts'
+import { answerFromLibrary, answerTicket, emit, openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 // The receiver listens on loopback, which only an allowlisted deployment may reach.
 const WEBHOOK = { maxAttempts: 3, baseDelayMs: 1000, timeoutMs: 2000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }

@@ -1,9 +1,9 @@
 // A mailbox letter through the real intake and ticket routes, out to a real receiver. It needs the
 // consultations and tickets module wired into services; until then (on this branch alone) it is skipped.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { verifySignature } from './integrations.webhook.ts'
-import { loopbackWebhook, startReceiver, type Receiver } from './integrations.test-support.ts'
+import { loopbackWebhook, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 const probe = await createTestApp()
 const ticketsWired = 'consultations' in probe.app.services && 'tickets' in probe.app.services

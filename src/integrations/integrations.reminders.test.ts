@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { DomainEvent } from '../common/events.ts'
 import { tickets } from '../consultations/consultations.table.ts'
 import { outboxEvents } from './integrations.table.ts'
 import { reminderFor } from './integrations.reminders.ts'
-import { openTicket } from './integrations.test-support.ts'
+import { openTicket } from './integrations.testkit.ts'
 
 /** 10:00 in Beijing on a date. */
 const at = (date: string) => new Date(`${date}T02:00:00.000Z`)

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { outboxEvents } from './integrations.table.ts'
-import { openTicket } from './integrations.test-support.ts'
+import { openTicket } from './integrations.testkit.ts'
 
 describe('integrations admin API', () => {
   let t: TestApp

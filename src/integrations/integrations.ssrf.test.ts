@@ -5,13 +5,13 @@ import { Writable } from 'node:stream'
 import pino from 'pino'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { testConfig } from '../config.ts'
 import { eventDeliveries, integrations, outboxEvents } from './integrations.table.ts'
 import { createDispatcher } from './integrations.dispatcher.ts'
 import { createAddressPolicy } from './integrations.address.ts'
 import { createWebhookTransport, MAX_ANSWER_BYTES } from './integrations.transport.ts'
-import { loopbackWebhook, openTicket, startReceiver, type Receiver } from './integrations.test-support.ts'
+import { loopbackWebhook, openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 describe('webhook URLs at registration', () => {
   let t: TestApp

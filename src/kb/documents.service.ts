@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/auth.service.ts'
 import type { InterpretationKind, Validity } from './kb.table.ts'
 import { DocumentInUseError, DocumentNotFoundError, DocumentNumberTakenError, InterpretationNotFoundError } from './kb.errors.ts'
-import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.context.ts'
+import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.dependencies.ts'
 import * as docs from './documents.repository.ts'
 import { entryIdsOnDocument } from './kb.repository.ts'
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { setUpLibrary } from './kb.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { setUpLibrary } from './kb.testkit.ts'
 
 describe('entries API', () => {
   let t: TestApp

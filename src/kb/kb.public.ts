@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts'
 import { topics } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Media } from './kb.table.ts'
 import { chunks, docsOfVersions, inForceSql, topicRefs, unitRefs, type DocRef, type Ref } from './kb.repository.ts'
-import { isInForce } from './kb.logic.ts'
+import { isInForce } from './entries.content.ts'
 import { getDocument } from './documents.repository.ts'
 
 export interface PublicDocument extends DocRef {

@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.ts'
 import { apiTokens } from '../auth/auth.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions, type EntryStatus, type Validity } from './kb.table.ts'
-import { isInForce } from './kb.logic.ts'
+import { isInForce } from './entries.content.ts'
 
 export type EntryRow = typeof entries.$inferSelect
 export type VersionRow = typeof entryVersions.$inferSelect

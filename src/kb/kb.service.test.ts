@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { entries } from './kb.table.ts'
-import { setUpLibrary } from './kb.fixtures.ts'
+import { setUpLibrary } from './kb.testkit.ts'
 
 describe('kb service contract (used by tickets and search)', () => {
   let t: TestApp

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/client.ts'
 import type { UnitsService } from '../units/units.service.ts'
-import type { KbContext } from './kb.context.ts'
+import type { KbContext } from './kb.dependencies.ts'
 import { createDocumentsService } from './documents.service.ts'
 import { createEntriesService } from './entries.service.ts'
 import { createReviewService } from './review.service.ts'

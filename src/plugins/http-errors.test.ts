@@ -1,7 +1,7 @@
 // What a client gets when the request never reaches a route. Node's parser answers 431 (and the
 // 414 of a request line past the header limit) on the socket, so those go through a real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, rawRequest, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, rawRequest, type TestApp } from '../../test/app.testkit.ts'
 import { HTTP_LIMITS } from './http-errors.ts'
 
 const CHINESE = /[\u4e00-\u9fff]/

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { LIMITS } from '../common/schemas.ts'
 import { findSchemaProblems, resolveRefs, type JsonSchema } from './schema-walk.ts'
 import { PUBLIC_WRITE_ROUTES } from '../portal/portal.routes.ts'

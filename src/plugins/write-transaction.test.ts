@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Type } from '@fastify/type-provider-typebox'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { units } from '../units/units.table.ts'
 import { auditLog } from '../audit/audit.table.ts'
 

@@ -2,8 +2,8 @@
 // drafts, entries in review, archived entries, a published entry's unpublished revision, and other
 // people's questions with their names and phone numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { setUpLibrary } from '../kb/kb.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { setUpLibrary } from '../kb/kb.testkit.ts'
 import { publicationItems } from '../stats/stats.table.ts'
 
 // Texts only the staff may read. A page may echo what was typed into it, so a secret counts as shown

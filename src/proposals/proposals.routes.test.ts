@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { insertEntry } from '../search/search.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { insertEntry } from '../search/search.testkit.ts'
 
 describe('the library learns from answered calls', () => {
   let t: TestApp

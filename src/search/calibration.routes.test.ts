@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { insertEntry } from './search.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { insertEntry } from './search.testkit.ts'
 
 // A library of 36 entries, each with two similar questions: enough to calibrate on (written here,
 // not taken from any benchmark).

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.testkit.ts'
 import { createSearchService } from './search.service.ts'
 import { loadModel } from './model.ts'
 

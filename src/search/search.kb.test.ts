@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { setUpLibrary } from '../kb/kb.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { setUpLibrary } from '../kb/kb.testkit.ts'
 
 // The index follows the library through kb.onChange: no rebuild, no call to search.reindex by hand.
 describe('index kept up to date by kb.onChange', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { POLICY_LIBRARY, insertEntry } from './search.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { POLICY_LIBRARY, insertEntry } from './search.testkit.ts'
 
 describe('matching API', () => {
   let t: TestApp

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { setUpLibrary } from '../kb/kb.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { setUpLibrary } from '../kb/kb.testkit.ts'
 import { createImportsService } from './imports.service.ts'
 import { sheetsApi, xlsx } from './sheets.testkit.ts'
 import { Readable } from 'node:stream'

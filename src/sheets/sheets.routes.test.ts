@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { setUpLibrary } from '../kb/kb.fixtures.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { setUpLibrary } from '../kb/kb.testkit.ts'
 import { parseCsv } from '../stats/csv.ts'
 import { readXlsx, sheetsApi, xlsx } from './sheets.testkit.ts'
 

@@ -1,7 +1,7 @@
 // Helpers for the spreadsheet tests: multipart bodies for inject(), workbooks built with exceljs,
 // and waiting for an import job to finish a phase.
 import { expect } from 'vitest'
-import type { TestApp } from '../../test/helpers.ts'
+import type { TestApp } from '../../test/app.testkit.ts'
 import { ENTRY_COLUMNS } from './sheets.columns.ts'
 import { exceljs } from './sheets.reader.ts'
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { consultations } from '../consultations/consultations.table.ts'
 import { createLedgerRepository } from './ledger.repository.ts'
-import { loadStatsFixture } from './stats.fixture.ts'
+import { loadStatsFixture } from './stats.testkit.ts'
 
 describe('reading the ledger in chunks', () => {
   let t: TestApp

@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { parseCsv } from './csv.ts'
 import { LEDGER_HEADER } from './ledger.rows.ts'
-import { TICKETS, loadStatsFixture } from './stats.fixture.ts'
+import { TICKETS, loadStatsFixture } from './stats.testkit.ts'
 
 const OCTOBER = 'from=2025-10-01&to=2025-10-31'
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { parseCsv } from './csv.ts'
-import { loadStatsFixture, type Fixture } from './stats.fixture.ts'
+import { loadStatsFixture, type Fixture } from './stats.testkit.ts'
 
 describe('publishing representative replies (H1)', () => {
   let t: TestApp

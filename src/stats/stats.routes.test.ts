@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { TICKETS, at10, loadStatsFixture, type Fixture } from './stats.fixture.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { TICKETS, at10, loadStatsFixture, type Fixture } from './stats.testkit.ts'
 
-// Every expected figure below was worked out by hand from the fixture (stats.fixture.ts).
+// Every expected figure below was worked out by hand from the fixture (stats.testkit.ts).
 const OCTOBER = 'from=2025-10-01&to=2025-10-31'
 
 describe('supervision statistics on a fixture with known answers', () => {

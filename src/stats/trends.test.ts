@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { loadStatsFixture } from './stats.fixture.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { loadStatsFixture } from './stats.testkit.ts'
 import { bucketOf, bucketSql, bucketsBetween, type Interval } from './trends.ts'
 
 describe('trend buckets in Beijing time', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
-import { loopbackWebhook, startReceiver, type Receiver } from '../integrations/integrations.test-support.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { loopbackWebhook, startReceiver, type Receiver } from '../integrations/integrations.testkit.ts'
 
 // Rating, redoing and promises reach the mailbox's webhook like the other ticket events.
 

@@ -13,7 +13,7 @@ import { canSee, isOpen, isPromiseOverdue } from './tickets.lifecycle.ts'
 import { createTicketActions } from './tickets.actions.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketRow } from './tickets.repository.ts'
 import { createFollowupRepository, type PromiseRow } from './followup.repository.ts'
-import type { CalendarPort } from './tickets.ports.ts'
+import type { CalendarPort } from './tickets.dependencies.ts'
 import { STATUS_NAMES } from './tickets.views.ts'
 import {
   PromiseAlreadyFulfilledError, PromiseDuePastError, PromiseDueRequiredError, PromiseNotFoundError, PromiseTicketStateError,

@@ -15,7 +15,7 @@ import { createTicketActions } from './tickets.actions.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketRow } from './tickets.repository.ts'
 import { createFollowupRepository, type RatingRow } from './followup.repository.ts'
 import type { Rating, RatingSource } from './followup.table.ts'
-import type { CalendarPort } from './tickets.ports.ts'
+import type { CalendarPort } from './tickets.dependencies.ts'
 import { RATING_NAMES, STATUS_NAMES, ticketRow } from './tickets.views.ts'
 import { RatingForbiddenError, RatingLookupFailedError, RatingNotRepliedError, RatingWindowClosedError, RedoUnitRequiredError } from './followup.errors.ts'
 

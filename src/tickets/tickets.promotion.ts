@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canPromote, canSee } from './tickets.lifecycle.ts'
-import type { KbPort, SearchPort } from './tickets.ports.ts'
+import type { KbPort, SearchPort } from './tickets.dependencies.ts'
 import { createTicketsRepository } from './tickets.repository.ts'
 import {
   PromoteEntryRequiredError, SuggestionNotPromotableError, TicketActionForbiddenError, TicketAlreadyPromotedError,

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/auth.service.ts'
 import type { TicketsService } from './tickets.service.ts'
 import type { SearchCandidate } from '../search/search.service.ts'
-import type { MatchCandidate } from './tickets.ports.ts'
+import type { MatchCandidate } from './tickets.dependencies.ts'
 
 /** What the references need from search: its closest entries, and a question's content words. */
 export interface ReferencesSearchPort<C extends MatchCandidate> {

@@ -14,7 +14,7 @@ import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
-import type { AuditPort, CalendarPort } from './tickets.ports.ts'
+import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
 import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm'
 import type { DomainEvent } from '../common/events.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
-import { createTestApp, type TestApp } from '../../test/helpers.ts'
+import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { Config } from '../config.ts'
 import type { Role } from '../auth/auth.table.ts'
 

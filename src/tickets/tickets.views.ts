@@ -6,7 +6,7 @@ import type { Rating } from './followup.table.ts'
 import type { RatingRow, RoundRow } from './followup.repository.ts'
 import type { PromisesService } from './promises.service.ts'
 import { isOpen, isOverdue } from './tickets.lifecycle.ts'
-import type { CalendarPort } from './tickets.ports.ts'
+import type { CalendarPort } from './tickets.dependencies.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 
 // How tickets are shown. Whether the asker is shown in full is decided by askerAccess() in the

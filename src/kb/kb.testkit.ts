@@ -1,6 +1,6 @@
 // Shared set-up for the kb tests: two units, two topics, and helpers that go through the API.
 import { expect } from 'vitest'
-import type { TestApp } from '../../test/helpers.ts'
+import type { TestApp } from '../../test/app.testkit.ts'
 
 export async function setUpLibrary(t: TestApp) {
   const post = async (url: string, payload: object, token?: string) => {

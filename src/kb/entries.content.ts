@@ -1,4 +1,4 @@
-// Pure rules of the knowledge base: no database, no Fastify. Tested in kb.logic.test.ts.
+// Pure rules of the knowledge base: no database, no Fastify. Tested in entries.content.test.ts.
 import { describeValidationError } from '../plugins/errors.ts'
 import type { Media, Validity } from './kb.table.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { afterApproval, bulkSchemaErrors, cleanList, diffContent, isInForce, primaryDocument, type Content } from './kb.logic.ts'
+import { afterApproval, bulkSchemaErrors, cleanList, diffContent, isInForce, primaryDocument, type Content } from './entries.content.ts'
 
 const content = (over: Partial<Content> = {}): Content => ({
   question: '生育津贴怎么领？', similarQuestions: [], answer: '由单位代为申领。', keywords: [], topic: 'birth', media: [], policyDocumentIds: [1], ...over,
