@@ -10,6 +10,7 @@ import { swaggerPlugin } from './plugins/swagger.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './system.routes.ts'
+import { metaRoutes } from './meta.routes.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { accountsRoutes } from './auth/accounts.routes.ts'
 import { unitsRoutes } from './units/units.routes.ts'
@@ -92,6 +93,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   await app.register(portalRoutes, { portal: services.portal, intake: services.portalIntake, config })
   await app.register(async (api) => {
     await api.register(authRoutes, { auth: services.auth })
+    await api.register(metaRoutes)
     await api.register(accountsRoutes, { accounts: services.accounts, auth: services.auth })
     await api.register(unitsRoutes, { units: services.units })
 

@@ -11,6 +11,7 @@ import {
 } from './auth.errors.ts'
 import { decoyHash, generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
 import { lockoutFor } from './accounts.logic.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 /** A working day and a bit: a session does not outlive the night. */
 export const SESSION_TTL_MS = 12 * 3600_000
@@ -40,12 +41,12 @@ export interface AccountsServiceDeps {
   auth: AuthService
   audit: AuditService
   reviewSteps: readonly string[]
-  now?: () => Date
+  now?: Clock
 }
 
 type AccountRow = typeof accounts.$inferSelect
 
-export function createAccountsService({ db, auth, audit, reviewSteps, now = () => new Date() }: AccountsServiceDeps) {
+export function createAccountsService({ db, auth, audit, reviewSteps, now = systemClock }: AccountsServiceDeps) {
   const byName = (username: string) => db.select().from(accounts).where(eq(accounts.username, username.trim().toLowerCase())).get()
   const byId = (id: number) => {
     const row = db.select().from(accounts).where(eq(accounts.id, id)).get()

@@ -8,9 +8,10 @@ import { CalendarInvalidDateError, CalendarInvalidError, CalendarYearNotLoadedEr
 import { buildPackageSchedules } from './package-schedule.ts'
 import { validateYearSchedule, type NamedDay, type YearScheduleInput } from './schedule-input.ts'
 import {
-  dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, workingDaysBetween,
+  dayInfo, isIsoDate, nthWorkingDayAfter, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
+import { endOfShanghaiDay, shanghaiDate } from '../common/time.ts'
 
 /** The part of a pino/Fastify logger the calendar uses. */
 export interface CalendarLog {

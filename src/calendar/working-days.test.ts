@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
-  addDays, dayInfo, endOfShanghaiDay, isIsoDate, nthWorkingDayAfter, shanghaiDate, startOfShanghaiDay, weekdayOf, workingDaysBetween,
+  addDays, dayInfo, isIsoDate, nthWorkingDayAfter, weekdayOf, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
+import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../common/time.ts'
 
 // A made-up 2030 with a three-day holiday on Wed–Fri 2030-05-01..03 and Sunday 2030-05-05 worked.
 const y2030: YearSchedule = {

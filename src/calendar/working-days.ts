@@ -1,10 +1,6 @@
 // Working-day arithmetic on Asia/Shanghai calendar dates. Pure: the schedules come in as a lookup.
-//
-// China has had no daylight saving time since 1991, so Asia/Shanghai is UTC+08:00 for every date
-// this service can meet; a fixed offset keeps the arithmetic exact and independent of the host's TZ.
+// Instants become Shanghai days in common/time.ts; from there on everything here is whole days.
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
-const DAY_MS = 86_400_000
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** One year's official schedule: named days off and named make-up working days (调休). */
@@ -74,21 +70,6 @@ export const yearOf = (date: string) => Number(date.slice(0, 4))
 /** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export const weekdayOf = (date: string) => (((toDayNumber(date) + 4) % 7) + 7) % 7
 export const isWeekend = (date: string) => { const d = weekdayOf(date); return d === 0 || d === 6 }
-
-/** The Asia/Shanghai calendar date of an instant. */
-export function shanghaiDate(instant: Date): string {
-  return fromDayNumber(Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS))
-}
-
-/** 00:00 Asia/Shanghai on a date, as an ISO UTC string: '2025-10-01' → '2025-09-30T16:00:00.000Z'. */
-export function startOfShanghaiDay(date: string): string {
-  return new Date(toDayNumber(date) * DAY_MS - SHANGHAI_OFFSET_MS).toISOString()
-}
-
-/** 23:59:59 Asia/Shanghai on a date, as an ISO UTC string. */
-export function endOfShanghaiDay(date: string): string {
-  return new Date((toDayNumber(date) + 1) * DAY_MS - 1000 - SHANGHAI_OFFSET_MS).toISOString()
-}
 
 /** Whether a date is worked, and why; a table or package schedule beats the weekday. */
 export function dayInfo(date: string, lookup: ScheduleLookup): DayInfo {

@@ -47,6 +47,9 @@ export function ref<T extends TSchema>(schema: T) {
 export const optionalOf = <P extends Record<string, TSchema>, K extends keyof P>(props: P, ...keys: K[]) =>
   Object.fromEntries(keys.map((k) => [k, Type.Optional(props[k])])) as { [Q in K]: ReturnType<typeof Type.Optional<P[Q]>> }
 
+/** A code list's description from its labels, in their order: 'registered 待交办；assigned 已交办…'. */
+export const codesDescription = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([code, label]) => `${code} ${label}`).join('；')
+
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, default: 20 })),

@@ -1,15 +1,15 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { CHANNELS } from '../config.ts'
-import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text, codesDescription } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
+import { CHANNEL_LABELS, REPLY_METHOD_LABELS, REPLY_METHODS } from './consultations.labels.ts'
 
 const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
 
-export const ChannelSchema = literals(CHANNELS, 'hotline 12345 热线；phone 部门对外电话；mailbox 网站公开信箱；window 综合咨询窗口；portal 政务公开专区')
+export const ChannelSchema = literals(CHANNELS, codesDescription(CHANNEL_LABELS))
 export const KindSchema = literals(['question', 'suggestion'] as const, 'question 咨询；suggestion 对政策文件的建议')
 export const OutcomeSchema = literals(['answered', 'ticketed'] as const, 'answered 已即时答复；ticketed 已登记台账')
-export const ReplyMethodSchema = literals(['phone', 'sms', 'email', 'mailbox', 'letter', 'in_person', 'other'] as const,
-  'phone 电话；sms 短信；email 电子邮件；mailbox 网站信箱；letter 信函；in_person 当面；other 其他')
+export const ReplyMethodSchema = literals(REPLY_METHODS, codesDescription(REPLY_METHOD_LABELS))
 
 const Phone = Type.String({ pattern: '^[0-9+\\- ]{3,20}$', description: '电话号码' })
 const Email = Type.String({ format: 'email', maxLength: 200 })

@@ -11,7 +11,7 @@ import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.t
 import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.dependencies.ts'
 import type { TicketsService } from '../tickets/tickets.service.ts'
 import type { ProposalsService } from '../proposals/proposals.service.ts'
-import { CLOCK_SKEW_MS, rangeBound } from '../tickets/tickets.service.ts'
+import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { ConsultationKind, Outcome } from './consultations.table.ts'
@@ -30,6 +30,7 @@ export interface ConsultationsServiceDeps {
   audit?: AuditPort
   /** The library learns from answered calls: each answered question is offered as a proposal. */
   proposals?: Pick<ProposalsService, 'recordAnswered'>
+  now?: Clock
 }
 
 export interface SubmitInput {
@@ -52,7 +53,7 @@ type Answer = { entryId: number; automatically: boolean; confidence: number | nu
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
-export function createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals }: ConsultationsServiceDeps) {
+export function createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals, now = systemClock }: ConsultationsServiceDeps) {
   const repo = createConsultationsRepository()
 
   function consultationView(c: ConsultationRow, access: AskerAccess, tx: Tx = db) {
@@ -126,8 +127,9 @@ export function createConsultationsService({ db, config, events, search, tickets
      * Synchronous on purpose: the whole intake then runs inside the request's write transaction.
      */
     submit(input: SubmitInput, actor: Actor) {
-      const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : new Date().toISOString()
-      if (Date.parse(receivedAt) > Date.now() + CLOCK_SKEW_MS) {
+      const current = now()
+      const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
+      if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
       const retry = () => {

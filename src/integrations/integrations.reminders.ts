@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { tickets } from '../consultations/consultations.table.ts'
 import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
-import { shanghaiDate } from '../calendar/working-days.ts'
+import { shanghaiDate } from '../common/time.ts'
 
 /** What reminders need of services.calendar. */
 export interface WorkingCalendar {

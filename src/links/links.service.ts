@@ -9,13 +9,14 @@ import { createLinkFetcher, type LinkFetcher, type LinkResult } from './links.fe
 import { createLinksRepository, type CheckRow, type LinkSource, type RunRow, type SourceType } from './links.repository.ts'
 import type { LinkState } from './links.table.ts'
 import { LinkCheckRunningError, LinkCheckRunNotFoundError } from './links.errors.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 export interface LinksDeps {
   db: Db
   config: Pick<Config, 'linkCheck' | 'webhook'>
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>
   fetcher?: LinkFetcher
-  now?: () => Date
+  now?: Clock
 }
 
 export const LINK_STATE_NAMES: Record<LinkState | 'unchecked', string> = { ok: '正常', broken: '无法打开', refused: '地址不允许访问', unchecked: '尚未检查' }
@@ -25,7 +26,7 @@ const CONCURRENCY = 4
 const SCHEDULE_TICK_MS = 60 * 60_000
 const FIRST_TICK_MS = 60_000
 
-export function createLinksService({ db, config, log, fetcher, now = () => new Date() }: LinksDeps) {
+export function createLinksService({ db, config, log, fetcher, now = systemClock }: LinksDeps) {
   const repo = createLinksRepository(db)
   const fetch = fetcher ?? createLinkFetcher({ policy: createAddressPolicy(config.webhook.allowedHosts), timeoutMs: config.linkCheck.timeoutMs, maxBytes: config.linkCheck.maxBytes })
   let current: { run: RunRow; done: Promise<RunRow> } | undefined

@@ -10,6 +10,7 @@ type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; 
  */
 const MATRIX: { name: string; call: (ids: Ids) => Call; allowed: Role[] }[] = [
   { name: 'see who it is', call: () => ({ method: 'GET', url: '/api/v1/me' }), allowed: ['admin', 'agent', 'unit', 'reviewer', 'integration'] },
+  { name: 'read the labels of the codes', call: () => ({ method: 'GET', url: '/api/v1/meta/labels' }), allowed: ['admin', 'agent', 'unit', 'reviewer', 'integration'] },
   { name: 'list tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), allowed: ['admin'] },
   { name: 'issue a token', call: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: '新坐席', role: 'agent' } }), allowed: ['admin'] },
   { name: 'revoke a token', call: (ids) => ({ method: 'DELETE', url: `/api/v1/tokens/${ids.spareToken}` }), allowed: ['admin'] },

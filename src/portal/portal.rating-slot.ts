@@ -3,14 +3,14 @@
 // ticket (重办) by the tickets' own rule; the form says so before it is sent.
 import type { PublicTicketStatus } from '../tickets/tickets.public.ts'
 import { html, type Html } from './portal.html.ts'
+import { RATING_LABELS } from '../tickets/tickets.labels.ts'
 
-export const RATING_NAMES = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' } as const
-export type PublicRating = keyof typeof RATING_NAMES
+export type PublicRating = keyof typeof RATING_LABELS
 
 export function ratingSlot(t: Pick<PublicTicketStatus, 'number' | 'status'>, code?: string, rated?: { rating: PublicRating; redone: boolean }): Html {
   if (rated) {
     return html`<section class="rating" aria-labelledby="rate-h" data-slot="rating"><h2 id="rate-h">您的评价</h2>
-<p role="status">已记录您的评价：<strong>${RATING_NAMES[rated.rating]}</strong>。${rated.redone ? '我们已安排重新办理，将在期限内再次答复。' : rated.rating === 'unsatisfied' ? '您的意见已转交督办办公室。' : '感谢您的评价。'}</p></section>`
+<p role="status">已记录您的评价：<strong>${RATING_LABELS[rated.rating]}</strong>。${rated.redone ? '我们已安排重新办理，将在期限内再次答复。' : rated.rating === 'unsatisfied' ? '您的意见已转交督办办公室。' : '感谢您的评价。'}</p></section>`
   }
   if (t.status !== 'replied' && t.status !== 'closed') {
     return html`<p class="hint" data-slot="rating">答复正式送达后，您可以在这里评价办理结果。</p>`

@@ -10,6 +10,7 @@ import {
   PortalDocumentNotFoundError, PortalEntryNotFoundError, PortalFeedbackExpiredError, PortalInvalidInputError,
   PortalPublicationNotFoundError, PortalTopicNotFoundError,
 } from './portal.errors.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 export const SEARCH_MAX = 200
 export const RESULTS = 10
@@ -28,7 +29,7 @@ export interface PortalServiceDeps {
   answerFeedback: Pick<AnswerFeedbackService, 'record'>
   publications: Pick<PublicationsService, 'list' | 'months'>
   ticketsPublic: Pick<TicketsPublicView, 'decidedSuggestions'>
-  now?: () => Date
+  now?: Clock
 }
 
 /** The start of an answer, cut at a character boundary. */
@@ -40,7 +41,7 @@ export function excerpt(text: string, max = EXCERPT): string {
 /** The Beijing month a moment falls in: 2025-10. */
 export const shanghaiMonth = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 7)
 
-export function createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic, now = () => new Date() }: PortalServiceDeps) {
+export function createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic, now = systemClock }: PortalServiceDeps) {
   // Answers shown on top, by match: feedback is taken only for what this portal showed, recently.
   const shown = new Map<string, { entryId: number; query: string; probability: number; threshold: number; at: number }>()
   function remember(matchId: string, value: { entryId: number; query: string; probability: number; threshold: number }) {

@@ -6,6 +6,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import { maskEmail, maskName, maskPhone } from './privacy.text.ts'
+import type { PrivacyService } from './privacy.service.ts'
 
 export type AskerAccess = 'full' | 'masked'
 export type Viewer = Pick<Actor, 'role' | 'tokenId' | 'unitId'>
@@ -69,5 +70,17 @@ export function askerView(c: AskerRecord, access: AskerAccess) {
 /** The known details of the asker that masking removes wherever they recur. */
 export const knownAsker = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) =>
   ({ name: c.askerName, phone: c.askerPhone, email: c.askerEmail })
+
+/**
+ * A consultation's text (question, answer, note) as every list, the ledger and its exports show it:
+ * masked, with the asker's own details removed wherever they recur. The one function for it, so a
+ * ticket reads the same in /tickets, /ledger and the exported file (test/one-ticket-everywhere.test.ts).
+ */
+export function listedText<T extends string | null>(privacy: Pick<PrivacyService, 'show'>, text: T, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): T {
+  return privacy.show(text, askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'list'), knownAsker(c))
+}
+
+/** The asker's contact details as every list, the ledger and its exports show them: masked. */
+export const listedAsker = (c: AskerRecord) => askerView(c, 'masked')
 
 export const hasContact = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) => Boolean(c.askerName || c.askerPhone || c.askerEmail)

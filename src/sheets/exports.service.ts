@@ -6,6 +6,7 @@ import type { ExportRecord } from '../kb/sync.repository.ts'
 import { documentCells, entryCells, SHEET_NAMES, STATUS_LABELS, type SheetKind } from './sheets.columns.ts'
 import type { SheetFormat } from './sheets.reader.ts'
 import { CONTENT_TYPES, EXAMPLE_MARK, sheetStream, templateBuffer } from './sheets.writer.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 export interface EntryExportQuery { topic?: string; unit?: string; status?: EntryStatus; inForce?: boolean; version?: 'latest' | 'published' }
 
@@ -18,7 +19,7 @@ function statusOf(r: ExportRecord): keyof typeof STATUS_LABELS {
 
 const today = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 
-export function createExportsService({ kb, now = () => new Date() }: { kb: KbService; now?: () => Date }) {
+export function createExportsService({ kb, now = systemClock }: { kb: KbService; now?: Clock }) {
   return {
     async template(kind: SheetKind) {
       const { units, topics } = kb.sync.importLookups()

@@ -21,6 +21,7 @@ import { readRows, sniffFormat, type SheetFormat, type SheetRow } from './sheets
 import { createAdapters } from './imports.adapters.ts'
 import { ImportHasErrorsError, ImportNotFoundError, ImportNotReadyError, ImportReportUnavailableError, SheetEmptyError, SheetTooLargeError, SheetTooManyRowsError, SheetWrongHeadersError } from './sheets.errors.ts'
 import { EXAMPLE_MARK } from './sheets.writer.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 100_000 }
 const BATCH = 500
@@ -36,14 +37,14 @@ export interface ImportsDeps {
   log: Pick<FastifyBaseLogger, 'error' | 'warn'>
   limits?: { maxBytes: number; maxRows: number }
   tmpDir?: string
-  now?: () => Date
+  now?: Clock
 }
 
 type JobRow = typeof importJobs.$inferSelect
 
 const problemsText = (p: readonly RowProblem[]) => p.map((x) => (x.message.startsWith(x.column) ? x.message : `${x.column}：${x.message}`)).join('；')
 
-export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpDir = tmpdir(), now = () => new Date() }: ImportsDeps) {
+export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpDir = tmpdir(), now = systemClock }: ImportsDeps) {
   const adapters = createAdapters(kb)
   const running = new Set<Promise<void>>()
   let stopped = false

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { monthPeriod, monthsBefore, replyMethodLabel, resolvePeriod, shanghaiDate, shanghaiDateTime, share } from './format.ts'
+import { monthPeriod, resolvePeriod, share } from './format.ts'
+import { monthsBefore, shanghaiDate, shanghaiDateTime } from '../common/time.ts'
+import { replyMethodLabel } from '../consultations/consultations.labels.ts'
 
 describe('Shanghai dates for the ledger', () => {
   it('shows a UTC time as Shanghai local time', () => expect(shanghaiDateTime('2025-10-09T06:03:00.000Z')).toBe('2025-10-09 14:03'))

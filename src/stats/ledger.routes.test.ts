@@ -45,11 +45,11 @@ describe('the ledger and its export', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 1)))
     expect(rows[1]).toEqual([
       '1', 'ZX20251013-0001', '2025-10-13 10:00', '12345热线', '张*', '139****0001', '社保卡怎么补办？', '区人力社保局',
-      '2025-10-13 10:00', '2025-10-20 23:59', '2025-10-15 16:00', '张*您好，关于您咨询的问题答复如下。', '电话', '否', '已回复', '', '否',
+      '2025-10-13 10:00', '2025-10-20 23:59', '2025-10-15 16:00', '张*您好，关于您咨询的问题答复如下。', '电话', '否', '已回复咨询人', '', '否',
     ])
     const byNumber = Object.fromEntries(rows.slice(1).map((r) => [r[1], r]))
-    expect(byNumber['ZX20251013-0003'].slice(13)).toEqual(['是', '已回复', '', '否']) // R3 replied late
-    expect(byNumber['ZX20251020-0013'].slice(10)).toEqual(['', '蒋*您好，关于您咨询的问题答复如下。', '', '是', '已答复', '', '否']) // R13: answered, asker not told
+    expect(byNumber['ZX20251013-0003'].slice(13)).toEqual(['是', '已回复咨询人', '', '否']) // R3 replied late
+    expect(byNumber['ZX20251020-0013'].slice(10)).toEqual(['', '蒋*您好，关于您咨询的问题答复如下。', '', '是', '单位已答复', '', '否']) // R13: answered, asker not told
     expect(byNumber['ZX20251022-0015'].slice(7, 9)).toEqual(['区政府办公室', '']) // Z1 not assigned yet
   })
 
@@ -107,7 +107,7 @@ describe('the ledger and its export', () => {
     expect(body.items.map((i: { number: string }) => i.number)).toEqual(['ZX20251020-0010', 'ZX20251001-0009', 'ZX20251009-0008', 'ZX20251016-0006', 'ZX20251015-0005'])
     expect(body.items[0]).toMatchObject({
       channel: 'phone', channelLabel: '部门电话', asker: { name: '陈*', phone: '139****0010' },
-      unit: { code: 'rsj', name: '区人力社保局' }, overdue: false, status: 'replied', statusLabel: '已回复', replyMethodLabel: '电话',
+      unit: { code: 'rsj', name: '区人力社保局' }, overdue: false, status: 'replied', statusLabel: '已回复咨询人', replyMethodLabel: '电话',
     })
     const own = (await get('/api/v1/ledger?status=registered', rsjToken)).json()
     expect(own.total).toBe(0)

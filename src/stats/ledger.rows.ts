@@ -1,14 +1,15 @@
 // One ticket as a row of the 登记台账: what the office files, with the asker's details masked.
 import type { Channel } from '../config.ts'
 import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
-import { askerAccess, askerView, knownAsker } from '../privacy/privacy.access.ts'
+import { listedAsker, listedText } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { CHANNEL_LABELS, STATUS_LABELS, replyMethodLabel, shanghaiDateTime } from './format.ts'
+import { shanghaiDateTime } from '../common/time.ts'
+// The words for the codes are the owning modules' own, the same as in /tickets and the console.
+import { CHANNEL_LABELS, replyMethodLabel } from '../consultations/consultations.labels.ts'
+import { RATING_LABELS, TICKET_STATUS_LABELS } from '../tickets/tickets.labels.ts'
 // Overdue as the tickets module defines it (C3): replied to after the deadline, or still open with the
 // deadline passed. The SQL in stats.repository.ts says the same.
 import { isOverdue } from '../tickets/tickets.lifecycle.ts'
-// The one label set for ratings, owned by the tickets module.
-import { RATING_NAMES } from '../tickets/tickets.views.ts'
 import type { Rating } from '../tickets/followup.table.ts'
 
 export interface LedgerRecord {
@@ -53,23 +54,20 @@ export const LEDGER_COLUMNS = [
   { label: '答复内容', width: 50 },
   { label: '回复方式', width: 10 },
   { label: '是否超期', width: 9 },
-  { label: '状态', width: 9 },
+  { label: '状态', width: 13 },
   { label: '满意度', width: 9 },
   { label: '是否重办', width: 9 },
 ] as const
 
 export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
 
-// The ledger is a list and its export a file: askerAccess() masks both, for every viewer. The
-// question and the answer are masked by the same function as in /tickets, so a ticket reads the same.
-const ACCESS = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'export')
-
+// The ledger is a list and its export a file: both are masked for every viewer, by the same
+// functions as /tickets (listedText, listedAsker), so a ticket reads the same everywhere.
 type Show = Pick<PrivacyService, 'show'>
-const text = (privacy: Show, r: LedgerRecord, value: string) => privacy.show(value, ACCESS, knownAsker(r))
 
 /** The cells of the filed ledger, in order (LEDGER_COLUMNS). */
 export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privacy: Show): (string | number)[] {
-  const asker = askerView(r, ACCESS)
+  const asker = listedAsker(r)
   return [
     seq,
     r.number,
@@ -77,24 +75,24 @@ export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privac
     CHANNEL_LABELS[r.channel] ?? r.channel,
     asker.name ?? '',
     asker.phone ?? '',
-    text(privacy, r, r.question),
+    listedText(privacy, r.question, r),
     r.unitName,
     shanghaiDateTime(r.assignedAt),
     shanghaiDateTime(r.dueAt) + (r.dueAtProvisional ? '（暂定）' : ''),
     // 答复时间 is when the asker was told (the deadline's measure); the unit's answer time is in the JSON view.
     shanghaiDateTime(r.repliedAt),
-    text(privacy, r, r.answer ?? ''),
+    listedText(privacy, r.answer ?? '', r),
     replyMethodLabel(r.replyMethod),
     isOverdue(r, nowIso) ? '是' : '否',
-    STATUS_LABELS[r.status] ?? r.status,
-    r.rating ? RATING_NAMES[r.rating] : '',
+    TICKET_STATUS_LABELS[r.status] ?? r.status,
+    r.rating ? RATING_LABELS[r.rating] : '',
     r.round > 1 ? '是' : '否',
   ]
 }
 
 /** The same row for the console: codes and ISO times, with Chinese labels beside them. */
 export function ledgerView(r: LedgerRecord, nowIso: string, privacy: Show) {
-  const asker = askerView(r, ACCESS)
+  const asker = listedAsker(r)
   return {
     id: r.id,
     number: r.number,
@@ -103,23 +101,23 @@ export function ledgerView(r: LedgerRecord, nowIso: string, privacy: Show) {
     channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
     kind: r.kind,
     asker: { name: asker.name, phone: asker.phone },
-    question: text(privacy, r, r.question),
+    question: listedText(privacy, r.question, r),
     unit: { code: r.unitCode, name: r.unitName },
     assignedAt: r.assignedAt,
     dueAt: r.dueAt,
     dueAtProvisional: r.dueAtProvisional,
     answeredAt: r.answeredAt,
-    answer: r.answer === null ? null : text(privacy, r, r.answer),
+    answer: listedText(privacy, r.answer, r),
     replyMethod: r.replyMethod,
     replyMethodLabel: replyMethodLabel(r.replyMethod),
     repliedAt: r.repliedAt,
     overdue: isOverdue(r, nowIso),
     status: r.status,
-    statusLabel: STATUS_LABELS[r.status] ?? r.status,
+    statusLabel: TICKET_STATUS_LABELS[r.status] ?? r.status,
     round: r.round,
     redone: r.round > 1,
     rating: r.rating,
-    ratingLabel: r.rating ? RATING_NAMES[r.rating] : null,
+    ratingLabel: r.rating ? RATING_LABELS[r.rating] : null,
   }
 }
 

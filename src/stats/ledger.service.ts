@@ -3,13 +3,12 @@ import type { Channel } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
-import { addDays, startOfShanghaiDay } from '../calendar/working-days.ts'
-import { shanghaiDate } from './format.ts'
+import { checkDays } from './format.ts'
 import { ledgerCsvStream, ledgerXlsxStream } from './ledger.export.ts'
 import { createLedgerRepository, type LedgerFilter } from './ledger.repository.ts'
 import { ledgerView } from './ledger.rows.ts'
 import type { Scope } from './scope.ts'
-import { StatsPeriodInvalidError } from './stats.errors.ts'
+import { shanghaiDate, shanghaiDays, systemClock, type Clock } from '../common/time.ts'
 
 export interface LedgerQuery {
   /** Shanghai dates of receipt, both included; either may be left open. */
@@ -27,17 +26,16 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 }
 
 function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
-  if (q.from && q.to && q.from > q.to) throw new StatsPeriodInvalidError(`开始日期 ${q.from} 晚于结束日期 ${q.to}`)
+  checkDays(q)
   return {
-    fromUtc: q.from ? startOfShanghaiDay(q.from) : undefined,
-    toUtc: q.to ? startOfShanghaiDay(addDays(q.to, 1)) : undefined,
+    ...shanghaiDays(q.from, q.to),
     unitId: scope.unitId,
     channel: q.channel,
     status: q.status,
   }
 }
 
-export function createLedgerService({ db, privacy, now = () => new Date() }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: () => Date }) {
+export function createLedgerService({ db, privacy, now = systemClock }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: Clock }) {
   const repo = createLedgerRepository(db)
 
   return {

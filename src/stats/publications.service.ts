@@ -6,7 +6,7 @@ import { consultations, tickets } from '../consultations/consultations.table.ts'
 import { units } from '../units/units.table.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
-import { shanghaiDate } from './format.ts'
+import { shanghaiDate } from '../common/time.ts'
 import { publicationItems } from './stats.table.ts'
 import {
   PublicationItemNotFoundError, PublicationTicketNotFoundError, PublicationTicketTakenError, PublicationTicketUnansweredError,

@@ -3,7 +3,8 @@ import { CHANNELS } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { ConsultationKind } from '../consultations/consultations.table.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { CHANNEL_LABELS, KIND_LABELS, monthsBefore, resolvePeriod, shanghaiDate, share, type Period } from './format.ts'
+import { resolvePeriod, share, type Period } from './format.ts'
+import { CHANNEL_LABELS, KIND_LABELS } from '../consultations/consultations.labels.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { createStatsRepository } from './stats.repository.ts'
 import { resolveScope } from './scope.ts'
@@ -11,13 +12,14 @@ import type { Scope } from './scope.ts'
 import { groupQuestions } from './unmatched.ts'
 import { createFollowupStats } from './followup.stats.ts'
 import { createTrends, type Interval } from './trends.ts'
+import { monthsBefore, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 
 export interface StatsServiceDeps {
   db: Db
   config: Pick<Config, 'staleEntryMonths'>
   calendar: { workingDaysBetween(from: string | Date, to: string | Date): number }
   privacy: Pick<PrivacyService, 'snapshot'>
-  now?: () => Date
+  now?: Clock
 }
 
 export interface PeriodQuery { from?: string; to?: string }
@@ -28,7 +30,7 @@ const UNMATCHED_CAP = 5000
 
 const periodView = (p: Period) => ({ from: p.from, to: p.to })
 
-export function createStatsService({ db, config, calendar, privacy, now = () => new Date() }: StatsServiceDeps) {
+export function createStatsService({ db, config, calendar, privacy, now = systemClock }: StatsServiceDeps) {
   const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
   const followup = createFollowupStats(db)
   const params = (q: PeriodQuery, scope: Scope) => {

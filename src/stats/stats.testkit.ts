@@ -7,7 +7,7 @@ import { entries, entryVersionDocuments, entryVersions, policyDocuments, type En
 import { matchLogs } from '../search/search.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import type { Channel } from '../config.ts'
-import { monthsBefore } from './format.ts'
+import { monthsBefore } from '../common/time.ts'
 
 /** 10:00 Asia/Shanghai on an October 2025 day (or any 'YYYY-MM-DD'). */
 export const at10 = (date: string) => `${date}T02:00:00.000Z`

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
-import { endOfShanghaiDay, shanghaiDate } from '../calendar/working-days.ts'
+import { endOfShanghaiDay, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
 import { reminderFor, type WorkingCalendar } from '../integrations/integrations.reminders.ts'
@@ -14,7 +14,7 @@ import { createTicketActions } from './tickets.actions.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketRow } from './tickets.repository.ts'
 import { createFollowupRepository, type PromiseRow } from './followup.repository.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
-import { STATUS_NAMES } from './tickets.views.ts'
+import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import {
   PromiseAlreadyFulfilledError, PromiseDuePastError, PromiseDueRequiredError, PromiseNotFoundError, PromiseTicketStateError,
 } from './followup.errors.ts'
@@ -28,13 +28,13 @@ export interface PromisesDeps {
   events: Pick<EventBus, 'emit'>
   calendar: CalendarPort & WorkingCalendar
   privacy: Pick<PrivacyService, 'show' | 'snapshot'>
-  now?: () => Date
+  now?: Clock
 }
 
 // No run of days off is longer than this, so no promise due later can be due within one working day.
 const HORIZON_MS = 31 * 86_400_000
 
-export function createPromisesService({ db, config, events, calendar, privacy, now = () => new Date() }: PromisesDeps) {
+export function createPromisesService({ db, config, events, calendar, privacy, now = systemClock }: PromisesDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
   const actions = createTicketActions({ repo, events, config })
@@ -113,7 +113,7 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
       return db.transaction((tx) => {
         const found = actions.visible(tx, ticketId, actor)
         if (actor.role !== 'admin' && actor.role !== 'unit') throw new TicketActionForbiddenError('登记承诺事项')
-        if (isOpen(found.ticket.status) && found.ticket.status !== 'answered') throw new PromiseTicketStateError(STATUS_NAMES[found.ticket.status])
+        if (isOpen(found.ticket.status) && found.ticket.status !== 'answered') throw new PromiseTicketStateError(TICKET_STATUS_LABELS[found.ticket.status])
         const at = now().toISOString()
         return addIn(tx, found.ticket, found.consultation, found.unit, items, actor.tokenId)
           .map((p) => view(p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }))

@@ -7,7 +7,7 @@ import type { Tx } from '../db/client.ts'
 import type { DomainEventType, EventBus } from '../common/events.ts'
 import { canAct, canSee, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
-import { STATUS_NAMES } from './tickets.views.ts'
+import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import { TicketActionForbiddenError, TicketNotFoundError, TicketTransitionError } from './tickets.errors.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
@@ -44,7 +44,7 @@ export function createTicketActions({ repo, events, config }: { repo: TicketsRep
       const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: dispatchUnit(tx)?.id ?? null }
       if (!canAct(actor, action, scope)) throw new TicketActionForbiddenError(ACTION_NAMES[action])
       const to = nextStatus(found.ticket.status, action)
-      if (!to) throw new TicketTransitionError(STATUS_NAMES[found.ticket.status], ACTION_NAMES[action])
+      if (!to) throw new TicketTransitionError(TICKET_STATUS_LABELS[found.ticket.status], ACTION_NAMES[action])
       return { ...found, to }
     },
 

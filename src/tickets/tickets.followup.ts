@@ -16,8 +16,10 @@ import { createTicketsRepository, type ConsultationRow, type TicketRow } from '.
 import { createFollowupRepository, type RatingRow } from './followup.repository.ts'
 import type { Rating, RatingSource } from './followup.table.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
-import { RATING_NAMES, STATUS_NAMES, ticketRow } from './tickets.views.ts'
+import { ticketRow } from './tickets.views.ts'
+import { RATING_LABELS, TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import { RatingForbiddenError, RatingLookupFailedError, RatingNotRepliedError, RatingWindowClosedError, RedoUnitRequiredError } from './followup.errors.ts'
+import { systemClock, type Clock } from '../common/time.ts'
 
 export interface FollowupDeps {
   db: Db
@@ -25,7 +27,7 @@ export interface FollowupDeps {
   events: Pick<EventBus, 'emit'>
   calendar: CalendarPort
   privacy: Pick<PrivacyService, 'show' | 'snapshot'>
-  now?: () => Date
+  now?: Clock
 }
 
 export interface RateInput { rating: Rating; comment?: string }
@@ -37,7 +39,7 @@ const sameText = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-export function createFollowupService({ db, config, events, calendar, privacy, now = () => new Date() }: FollowupDeps) {
+export function createFollowupService({ db, config, events, calendar, privacy, now = systemClock }: FollowupDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
   const actions = createTicketActions({ repo, events, config })
@@ -75,7 +77,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
   /** Records (or, within the window, changes) the current round's rating; an unsatisfied one may reopen the ticket. */
   function rateIn(tx: Tx, found: Loaded, input: RateInput, source: RatingSource, actorTokenId: number | null) {
     const { ticket: t, consultation: c } = found
-    if (!isRatable(t.status)) throw withDetails(new RatingNotRepliedError(STATUS_NAMES[t.status]), [{ field: 'rating', message: '尚未回复咨询人，不能评价' }])
+    if (!isRatable(t.status)) throw withDetails(new RatingNotRepliedError(TICKET_STATUS_LABELS[t.status]), [{ field: 'rating', message: '尚未回复咨询人，不能评价' }])
     const at = now().toISOString()
     const comment = input.comment ?? null
     const existing = followups.rating(tx, t.id, t.round)
@@ -90,7 +92,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     } else {
       rating = followups.insertRating(tx, { ticketId: t.id, round: t.round, unitId: t.unitId, rating: input.rating, comment, source, ratedBy: actorTokenId, ratedAt: at })
     }
-    const label = `${existing ? `评价由「${RATING_NAMES[existing.rating]}」改为` : '咨询人评价：'}「${RATING_NAMES[input.rating]}」`
+    const label = `${existing ? `评价由「${RATING_LABELS[existing.rating]}」改为` : '咨询人评价：'}「${RATING_LABELS[input.rating]}」`
     repo.appendEvent(tx, {
       ticketId: t.id, at, actorTokenId, action: existing ? 'rate_changed' : 'rate', fromStatus: t.status, toStatus: t.status,
       note: `${label}（${SOURCE_NAMES[source]}）${comment ? `：${comment}` : ''}`,
@@ -104,7 +106,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
 
   const result = (r: { rating: RatingRow; redone: boolean }, found: Loaded) => ({
     ticketId: found.ticket.id, number: found.ticket.number, round: r.rating.round,
-    rating: r.rating.rating, ratingName: RATING_NAMES[r.rating.rating],
+    rating: r.rating.rating, ratingName: RATING_LABELS[r.rating.rating],
     comment: privacy.show(r.rating.comment, 'masked', knownAsker(found.consultation)),
     source: r.rating.source, ratedAt: r.rating.ratedAt, changedAt: r.rating.changedAt,
     changeableUntil: new Date(Date.parse(r.rating.ratedAt) + config.followup.ratingChangeDays * 86_400_000).toISOString(),
@@ -166,7 +168,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       return {
         items: rows.map((r) => ({
           ...result({ rating: r.rating, redone: r.ticket.round > r.rating.round }, r),
-          unit: r.unit, ticketStatus: r.ticket.status, ticketStatusName: STATUS_NAMES[r.ticket.status], currentRound: r.ticket.round,
+          unit: r.unit, ticketStatus: r.ticket.status, ticketStatusName: TICKET_STATUS_LABELS[r.ticket.status], currentRound: r.ticket.round,
         })),
         total, page: q.page, pageSize: q.pageSize,
       }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../auth/auth.service.ts'
 import { canAct, canSee, isOverdue, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
-import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
+import { formatTicketNumber } from './tickets.numbering.ts'
+import { shanghaiDate, startOfShanghaiDay } from '../common/time.ts'
 
 const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({ tokenId: 1, role, name: role, unitId: null, reviewStep: null, ...extra })
 
@@ -89,5 +90,5 @@ describe('ticket numbers', () => {
     expect(shanghaiDate('2025-10-08T16:30:00Z')).toBe('2025-10-09')
     expect(shanghaiDate('2025-10-08T15:59:59Z')).toBe('2025-10-08')
   })
-  it('starts a Shanghai day at 16:00 UTC the day before', () => expect(shanghaiDayStart('2025-10-01')).toBe('2025-09-30T16:00:00.000Z'))
+  it('starts a Shanghai day at 16:00 UTC the day before', () => expect(startOfShanghaiDay('2025-10-01')).toBe('2025-09-30T16:00:00.000Z'))
 })

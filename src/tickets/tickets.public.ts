@@ -8,16 +8,8 @@ import { units } from '../units/units.table.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
 import { isOverdue } from './tickets.lifecycle.ts'
+import { PUBLIC_STATUS_LABELS } from './tickets.labels.ts'
 import { DECISION_NAMES } from './tickets.service.ts'
-
-/** What a citizen reads for each status: plain words, no internal steps. */
-export const PUBLIC_STATUS_NAMES: Record<TicketStatus, string> = {
-  registered: '已受理，正在分派承办单位',
-  assigned: '承办单位办理中',
-  answered: '已答复',
-  replied: '已答复',
-  closed: '已办结',
-}
 
 
 const ANSWERED: TicketStatus[] = ['answered', 'replied', 'closed']
@@ -60,7 +52,7 @@ export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick
       const asker = knownAsker(row)
       const answered = ANSWERED.includes(t.status) && t.answer !== null
       return {
-        number: t.number, kind: row.kind, status: t.status, statusName: PUBLIC_STATUS_NAMES[t.status],
+        number: t.number, kind: row.kind, status: t.status, statusName: PUBLIC_STATUS_LABELS[t.status],
         receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional,
         overdue: isOverdue(t, now),
         // Before a unit holds it, the dispatcher's name says nothing useful to the asker.

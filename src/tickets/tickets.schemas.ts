@@ -1,15 +1,15 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
+import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text, codesDescription } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { CandidateSchema } from '../search/search.schemas.ts'
 import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
 import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
 import { FollowupProps, PromiseInputSchema } from './followup.schemas.ts'
+import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
 
 const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
 
-export const StatusSchema = literals(TICKET_STATUSES,
-  'registered 待交办；assigned 已交办；answered 单位已答复；replied 已回复咨询人；closed 已办结')
+export const StatusSchema = literals(TICKET_STATUSES, codesDescription(TICKET_STATUS_LABELS))
 export const DecisionSchema = literals(['adopted', 'partially_adopted', 'not_adopted'] as const, 'adopted 采纳；partially_adopted 部分采纳；not_adopted 不采纳')
 
 const TicketRowProps = {

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
-import { toInstant, toIsoInstant } from '../common/instants.ts'
+import { toIsoInstant } from '../common/instants.ts'
+import { CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
 import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
@@ -12,7 +13,7 @@ import { canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
 import { createFollowupRepository } from './followup.repository.ts'
 import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
-import { formatTicketNumber, shanghaiDate, shanghaiDayStart } from './tickets.numbering.ts'
+import { formatTicketNumber } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
 import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
@@ -32,6 +33,7 @@ export interface TicketsServiceDeps {
   audit?: AuditPort
   /** Promises made in answers (C5); the answer records them in its own transaction. */
   promises?: Pick<PromisesService, 'addIn' | 'ofTicket'>
+  now?: Clock
 }
 
 export { ACTION_NAMES }
@@ -50,22 +52,10 @@ export interface ListQuery {
   pageSize?: number
 }
 
-/** `from`/`to` take a day (Asia/Shanghai, `to` inclusive) or an exact time, read by the one date-time parser. */
-export function rangeBound(value: string | undefined, end: boolean, field = end ? 'to' : 'from'): string | undefined {
-  if (!value) return undefined
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    if (!end) return shanghaiDayStart(value)
-    const next = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
-    return shanghaiDayStart(next)
-  }
-  const instant = toInstant(value, field)
-  return end ? new Date(instant.getTime() + 1).toISOString() : instant.toISOString()
-}
-
-export function createTicketsService({ db, config, events, calendar, privacy, audit, promises }: TicketsServiceDeps) {
+export function createTicketsService({ db, config, events, calendar, privacy, audit, promises, now: clock = systemClock }: TicketsServiceDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
-  const nowIso = () => new Date().toISOString()
+  const nowIso = () => clock().toISOString()
 
   const actions = createTicketActions({ repo, events, config })
   const { dispatchUnit, load, requireActiveUnit } = actions
@@ -254,7 +244,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         const { ticket, consultation, unit, to } = load(tx, id, actor, 'reply')
         const now = nowIso()
         const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
-        if (repliedAt > new Date(Date.now() + CLOCK_SKEW_MS).toISOString()) {
+        if (repliedAt > new Date(clock().getTime() + CLOCK_SKEW_MS).toISOString()) {
           throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
         if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
@@ -304,9 +294,6 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
 /** Six random digits the asker is told with the ticket number (public rating, H2). */
 export const newLookupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
-
-/** Agents record calls after the fact; a client clock a little ahead of ours is not "the future". */
-export const CLOCK_SKEW_MS = 2 * 60_000
 
 export const DECISION_NAMES: Record<SuggestionDecision, string> = { adopted: '采纳', partially_adopted: '部分采纳', not_adopted: '不采纳' }
 

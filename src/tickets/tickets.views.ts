@@ -1,8 +1,6 @@
-import { askerView, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
-import { maskName } from '../privacy/privacy.text.ts'
+import { askerView, knownAsker, listedAsker, listedText, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import type { TicketStatus } from '../consultations/consultations.table.ts'
-import type { Rating } from './followup.table.ts'
+import { RATING_LABELS, TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import type { RatingRow, RoundRow } from './followup.repository.ts'
 import type { PromisesService } from './promises.service.ts'
 import { isOpen, isOverdue } from './tickets.lifecycle.ts'
@@ -11,13 +9,6 @@ import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.re
 
 // How tickets are shown. Whether the asker is shown in full is decided by askerAccess() in the
 // privacy module; the views apply it to every field that may carry the asker's details.
-
-export const STATUS_NAMES: Record<TicketStatus, string> = {
-  registered: '待交办', assigned: '已交办', answered: '单位已答复', replied: '已回复咨询人', closed: '已办结',
-}
-
-/** The asker's ratings as a person reads them (H2): the one label set, for the API, the console and exports. */
-export const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' }
 
 type UnitRef = { code: string; name: string }
 
@@ -68,10 +59,10 @@ export function ticketRow(calendar: CalendarPort, privacy: Show, r: { ticket: Ti
     kind: c.kind,
     channel: c.channel,
     status: t.status,
-    statusName: STATUS_NAMES[t.status],
+    statusName: TICKET_STATUS_LABELS[t.status],
     unit: r.unit,
-    question: privacy.show(c.question, 'masked', knownAsker(c)),
-    askerName: maskName(c.askerName),
+    question: listedText(privacy, c.question, c),
+    askerName: listedAsker(c).name,
     receivedAt: t.receivedAt,
     dueAt: t.dueAt,
     dueAtProvisional: t.dueAtProvisional,
@@ -138,7 +129,7 @@ export function ticketDetail(calendar: CalendarPort, privacy: Show, p: TicketDet
 /** What the rating views carry: the label beside the code, the comment shown as `access` allows. */
 function ratingView(r: RatingRow, show: (text: string | null) => string | null) {
   return {
-    round: r.round, rating: r.rating, ratingName: RATING_NAMES[r.rating], comment: show(r.comment),
+    round: r.round, rating: r.rating, ratingName: RATING_LABELS[r.rating], comment: show(r.comment),
     source: r.source, ratedAt: r.ratedAt, changedAt: r.changedAt,
   }
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { beijingDateTime, byConfidence, channelLabel, doneMessage, mediaText } from './format'
-import { CHANNEL_LABELS } from '../../stats/format.ts'
+import { beijingDateTime, byConfidence, channelLabel, doneMessage, mediaText, statusLabel } from './format'
+import { setLabels } from './labels'
+import { labelSets } from '../../meta.routes.ts'
+import { CHANNEL_LABELS } from '../../consultations/consultations.labels.ts'
+import { TICKET_STATUS_LABELS } from '../../tickets/tickets.labels.ts'
 
 describe('console labels', () => {
   it('says what was done once: 已登记回复, not 已已回复', () => {
@@ -14,8 +17,11 @@ describe('console labels', () => {
     expect(mediaText('video', '三分钟看懂育儿补贴')).toBe('短视频·三分钟看懂育儿补贴')
   })
 
-  it('uses the same channel names as the exports', () => {
+  it('names codes with the words the service serves, the same as the exports', () => {
+    setLabels(labelSets())
     for (const [code, label] of Object.entries(CHANNEL_LABELS)) expect(channelLabel(code)).toBe(label)
+    for (const [code, label] of Object.entries(TICKET_STATUS_LABELS)) expect(statusLabel(code)).toBe(label)
+    expect(statusLabel(null)).toBe('—')
   })
 
   it('orders candidates by the confidence they show, keeping the ranker\'s order on ties', () => {

@@ -1,4 +1,5 @@
 // Display helpers: times in Asia/Shanghai, and the Chinese labels of the API's codes.
+import { labelOf } from './labels'
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
@@ -39,39 +40,10 @@ export function todayInShanghai(): string {
   return fmtDate(new Date().toISOString())
 }
 
-// The same words as the service's exports (src/stats/format.ts CHANNEL_LABELS): one name per channel everywhere.
-export const CHANNELS = [
-  { value: 'hotline', label: '12345热线' },
-  { value: 'phone', label: '部门电话' },
-  { value: 'window', label: '综合咨询窗口' },
-  { value: 'mailbox', label: '公开信箱' },
-  { value: 'portal', label: '政务公开专区' },
-] as const
-
-export const REPLY_METHODS = [
-  { value: 'phone', label: '电话' },
-  { value: 'sms', label: '短信' },
-  { value: 'email', label: '电子邮件' },
-  { value: 'mailbox', label: '网站信箱' },
-  { value: 'letter', label: '信函' },
-  { value: 'in_person', label: '当面' },
-  { value: 'other', label: '其他' },
-] as const
-
-export const TICKET_STATUSES = [
-  { value: 'registered', label: '待交办' },
-  { value: 'assigned', label: '已交办' },
-  { value: 'answered', label: '单位已答复' },
-  { value: 'replied', label: '已回复咨询人' },
-  { value: 'closed', label: '已办结' },
-] as const
-
-const lookup = (list: readonly { value: string; label: string }[]) => (v: string | null | undefined) =>
-  (v ? list.find((x) => x.value === v)?.label ?? v : '—')
-
-export const channelLabel = lookup(CHANNELS)
-export const replyMethodLabel = lookup(REPLY_METHODS)
-export const statusLabel = lookup(TICKET_STATUSES)
+// The words for the API's codes come from the service (labels.ts): one definition everywhere.
+export const channelLabel = labelOf('channel')
+export const replyMethodLabel = labelOf('replyMethod')
+export const statusLabel = labelOf('ticketStatus')
 
 export const VALIDITY: Record<string, { label: string; type: 'success' | 'warning' | 'danger' }> = {
   in_force: { label: '现行有效', type: 'success' },

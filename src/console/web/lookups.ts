@@ -2,6 +2,7 @@
 import { ref } from 'vue'
 import { api } from './api'
 import type { Page, Topic, Unit } from './types'
+import { setLabels, type LabelSets } from './labels'
 
 export const units = ref<Unit[]>([])
 export const topics = ref<Topic[]>([])
@@ -22,4 +23,12 @@ export function forgetLookups() {
   loaded = null
   units.value = []
   topics.value = []
+}
+
+let labelsLoaded: Promise<void> | null = null
+
+/** The words for the API's codes: the same for every account, so loaded once per page. */
+export function loadLabels(): Promise<void> {
+  labelsLoaded ??= api<LabelSets>('GET', '/meta/labels').then(setLabels).catch((e) => { labelsLoaded = null; throw e })
+  return labelsLoaded
 }
