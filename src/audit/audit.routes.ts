@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Page, errorResponses } from '../common/schemas.ts'
+import { Page, errorResponses, paging } from '../common/schemas.ts'
 import type { AuditService } from './audit.service.ts'
 import { AuditEntrySchema, AuditQuery } from './audit.schemas.ts'
 
@@ -11,5 +11,5 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       querystring: AuditQuery,
       response: { 200: Page(AuditEntrySchema), ...errorResponses(403) },
     },
-  }, async (req) => audit.list({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
+  }, async (req) => audit.list({ ...req.query, ...paging(req.query) }))
 }

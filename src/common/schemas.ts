@@ -50,10 +50,16 @@ export const optionalOf = <P extends Record<string, TSchema>, K extends keyof P>
 /** A code list's description from its labels, in their order: 'registered 待交办；assigned 已交办…'. */
 export const codesDescription = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([code, label]) => `${code} ${label}`).join('；')
 
+/** The page a list shows when the query names none: the first, of 20 rows. */
+export const PAGE_DEFAULTS = { page: 1, pageSize: 20 } as const
+
 export const PageQuery = {
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, default: 20 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: PAGE_DEFAULTS.page })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, default: PAGE_DEFAULTS.pageSize })),
 }
+
+/** `page` and `pageSize` of a list query, the defaults filled in. */
+export const paging = (q: { page?: number; pageSize?: number }) => ({ page: q.page ?? PAGE_DEFAULTS.page, pageSize: q.pageSize ?? PAGE_DEFAULTS.pageSize })
 
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({

@@ -7,4 +7,3 @@ export const AnsweredEntryNotPublishedError = createError('CONSULTATION_ENTRY_NO
 export const SuggestionNotAnswerableError = createError('CONSULTATION_SUGGESTION_NEEDS_TICKET', '建议须交由政策制定单位研判，不能直接以问答条目答复', 400)
 export const ConflictingIntentError = createError('CONSULTATION_CONFLICTING_INTENT', '不能同时指定 answeredEntryId 与 openTicket', 400)
 export const PolicyDocumentNotFoundError = createError('CONSULTATION_POLICY_DOCUMENT_NOT_FOUND', '政策文件 %s 不存在', 404)
-export const UnitInactiveError = createError('CONSULTATION_UNIT_INACTIVE', '单位 %s 已停用，不能交办', 422)

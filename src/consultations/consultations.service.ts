@@ -2,9 +2,11 @@ import { mayKnowLookupCode } from '../tickets/tickets.lifecycle.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Channel, Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
+import { isUniqueViolation } from '../db/constraints.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
-import { TopicNotFoundError, UnitNotFoundError } from '../units/units.errors.ts'
+import { TopicNotFoundError } from '../units/units.errors.ts'
+import { requireActiveUnit } from '../units/active-unit.ts'
 import { askerAccess, askerView, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
@@ -17,8 +19,9 @@ import { createConsultationsRepository } from './consultations.repository.ts'
 import type { ConsultationKind, Outcome } from './consultations.table.ts'
 import {
   AnsweredEntryNotFoundError, AnsweredEntryNotPublishedError, ConflictingIntentError, ConsultationNotFoundError,
-  PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError, UnitInactiveError,
+  PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
+import { paging } from '../common/schemas.ts'
 
 export interface ConsultationsServiceDeps {
   db: Db
@@ -51,7 +54,6 @@ export interface SubmitInput {
 type ConsultationRow = NonNullable<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>
 type Answer = { entryId: number; automatically: boolean; confidence: number | null; matchedQuestion?: string }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
 export function createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals, now = systemClock }: ConsultationsServiceDeps) {
   const repo = createConsultationsRepository()
@@ -91,11 +93,7 @@ export function createConsultationsService({ db, config, events, search, tickets
   function resolveReferences(input: SubmitInput) {
     const topic = input.topicCode ? repo.topicByCode(db, input.topicCode) : undefined
     if (input.topicCode && !topic) throw withDetails(new TopicNotFoundError(input.topicCode), [{ field: 'topicCode', message: `政策领域 ${input.topicCode} 不存在` }])
-    if (input.unitCode) {
-      const unit = repo.unitByCode(db, input.unitCode)
-      if (!unit) throw withDetails(new UnitNotFoundError(input.unitCode), [{ field: 'unitCode', message: `单位 ${input.unitCode} 不存在` }])
-      if (!unit.active) throw withDetails(new UnitInactiveError(input.unitCode), [{ field: 'unitCode', message: `单位 ${input.unitCode} 已停用` }])
-    }
+    if (input.unitCode) requireActiveUnit(repo.unitByCode(db, input.unitCode), input.unitCode)
     const doc = input.policyDocumentId ? repo.policyDocument(db, input.policyDocumentId) : undefined
     if (input.policyDocumentId && !doc) {
       throw withDetails(new PolicyDocumentNotFoundError(String(input.policyDocumentId)), [{ field: 'policyDocumentId', message: '政策文件不存在' }])
@@ -221,8 +219,7 @@ export function createConsultationsService({ db, config, events, search, tickets
 
     /** The register of consultations, newest first; contact details always masked. */
     list(q: { channel?: Channel; kind?: ConsultationKind; outcome?: Outcome; from?: string; to?: string; page?: number; pageSize?: number }, actor: Actor) {
-      const page = q.page ?? 1
-      const pageSize = q.pageSize ?? 20
+      const { page, pageSize } = paging(q)
       const { rows, total } = repo.list(db, {
         channel: q.channel, kind: q.kind, outcome: q.outcome,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),

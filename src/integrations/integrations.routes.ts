@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, paging } from '../common/schemas.ts'
 import type { IntegrationsService } from './integrations.service.ts'
 import {
   EventDetailSchema, EventIdParams, EventQuery, EventSummarySchema, IntegrationSchema, PollQuery, PollResultSchema,
@@ -55,7 +55,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
       tags, operationId: 'listIntegrationEvents', summary: '推送事件列表（可按状态、类型筛选）',
       querystring: EventQuery, response: { 200: Page(EventSummarySchema), ...errorResponses(403) },
     },
-  }, async (req) => integrations.listEvents({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
+  }, async (req) => integrations.listEvents({ ...req.query, ...paging(req.query) }))
 
   app.get('/integration-events/:eventId', {
     schema: {

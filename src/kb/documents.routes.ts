@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses, ref } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, ref, paging } from '../common/schemas.ts'
 import type { KbService } from './kb.service.ts'
 import {
   CreateDocumentBody, CreateInterpretationBody, DocumentSchema, InterpretationParams, InterpretationSchema, ListDocumentsQuery, UpdateDocumentBody,
@@ -18,7 +18,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       querystring: ListDocumentsQuery,
       response: { 200: Page(PolicyDocument), ...errorResponses(403, 404) },
     },
-  }, async (req) => kb.listDocuments({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
+  }, async (req) => kb.listDocuments({ ...req.query, ...paging(req.query) }))
 
   app.post('/policy-documents', {
     config: { roles: editors },

@@ -1,7 +1,8 @@
 import type { Actor } from '../auth/auth.service.ts'
 import type { InterpretationKind, Validity } from './kb.table.ts'
 import { DocumentInUseError, DocumentNotFoundError, DocumentNumberTakenError, InterpretationNotFoundError } from './kb.errors.ts'
-import { assertOwnUnit, isUniqueViolation, now, resolveUnitId, type KbContext } from './kb.dependencies.ts'
+import { assertOwnUnit, now, resolveUnitId, type KbContext } from './kb.dependencies.ts'
+import { isUniqueViolation } from '../db/constraints.ts'
 import * as docs from './documents.repository.ts'
 import { entryIdsOnDocument } from './kb.repository.ts'
 

@@ -26,7 +26,4 @@ export function resolveUnitId(ctx: KbContext, actor: Actor, unitCode: string | n
   return unitCode ? ctx.units.requireUnit(unitCode).id : null
 }
 
-export const isUniqueViolation = (e: unknown, column?: string) =>
-  (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && (!column || String((e as Error).message).includes(column))
-
 export const now = () => new Date().toISOString()

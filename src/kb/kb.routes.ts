@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses, ref } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, paging, ref } from '../common/schemas.ts'
 import type { KbService } from './kb.service.ts'
 import { documentsRoutes } from './documents.routes.ts'
 import {
@@ -27,7 +27,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
       tags, operationId: 'listEntries', summary: '问答条目列表（按状态、单位、领域、关键字、是否有效筛选）',
       querystring: ListEntriesQuery, response: { 200: Page(Entry), ...errorResponses(403, 404) },
     },
-  }, async (req) => kb.listEntries({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
+  }, async (req) => kb.listEntries({ ...req.query, ...paging(req.query) }))
 
   app.post('/entries', {
     config: { roles: editors },
@@ -80,6 +80,6 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
       querystring: ReviewQueueQuery, response: { 200: Page(ref(ReviewItemSchema)), ...errorResponses(403, 404) },
     },
   }, async (req) => kb.listReviewQueue({
-    ...req.query, step: req.query.step ?? req.actor.reviewStep ?? undefined, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20,
+    ...req.query, step: req.query.step ?? req.actor.reviewStep ?? undefined, ...paging(req.query),
   }))
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, errorResponses, paging } from '../common/schemas.ts'
 import type { ProposalsService } from './proposals.service.ts'
 import {
   AcceptProposalBody, CloseDraftingTaskBody, CreateDraftingTaskBody, DraftingTaskListQuery, DraftingTaskSchema,
@@ -17,7 +17,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
       querystring: ProposalListQuery,
       response: { 200: Page(ProposalSchema), ...errorResponses(403, 404) },
     },
-  }, async (req) => proposals.listProposals({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }, req.actor))
+  }, async (req) => proposals.listProposals({ ...req.query, ...paging(req.query) }, req.actor))
 
   app.post('/proposals/:id/accept', {
     config: { roles: deciders },
@@ -53,7 +53,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
       querystring: DraftingTaskListQuery,
       response: { 200: Page(DraftingTaskSchema), ...errorResponses(403, 404) },
     },
-  }, async (req) => proposals.listTasks({ ...req.query, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }, req.actor))
+  }, async (req) => proposals.listTasks({ ...req.query, ...paging(req.query) }, req.actor))
 
   app.get('/drafting-tasks/:id', {
     config: { roles: deciders },

@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DateTime, Nullable, PageQuery, errorResponses } from '../common/schemas.ts'
+import { DateTime, Nullable, PageQuery, errorResponses, paging } from '../common/schemas.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import type { AnswerFeedbackService } from './answer-feedback.service.ts'
 
@@ -39,6 +39,6 @@ export const answerFeedbackRoutes: FastifyPluginAsyncTypebox<{ answerFeedback: A
     ...req.query,
     from: req.query.from ? toIsoInstant(req.query.from, 'from') : undefined,
     to: req.query.to ? toIsoInstant(req.query.to, 'to') : undefined,
-    page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20,
+    ...paging(req.query),
   }))
 }

@@ -1,6 +1,7 @@
 // 这是否解答了您的问题: the public's verdict on answers given at once, kept for the matcher's owner.
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { isUniqueViolation } from '../db/constraints.ts'
 import { maskText } from '../privacy/privacy.text.ts'
 import { answerFeedback, type AnswerVerdict } from './answer-feedback.table.ts'
 
@@ -16,7 +17,6 @@ export interface AnswerFeedbackInput {
 
 export interface AnswerFeedbackQuery { entryId?: number; verdict?: AnswerVerdict; from?: string; to?: string; page: number; pageSize: number }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
 export function createAnswerFeedbackService({ db }: { db: Db }) {
   return {

@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, PageQuery, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, PageQuery, errorResponses, paging } from '../common/schemas.ts'
 import type { SearchService } from './search.service.ts'
 import {
   CreateDictionaryTermBody, CreateSynonymBody, DictionaryTermSchema, FeedbackBody, FeedbackResultSchema, MatchBody, MatchIdParams,
@@ -45,7 +45,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
       response: { 200: Page(MissSchema), ...errorResponses(403) },
     },
-  }, async (req) => search.listMisses(req.query.page ?? 1, req.query.pageSize ?? 20))
+  }, async (req) => {
+    const { page, pageSize } = paging(req.query)
+    return search.listMisses(page, pageSize)
+  })
 
   app.get('/match-calibration', {
     schema: { tags, operationId: 'getMatchCalibration', summary: '立即答复的校准：样本、阈值与可靠性表', response: { 200: CalibrationSchema, ...errorResponses(403) } },

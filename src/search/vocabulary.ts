@@ -1,6 +1,7 @@
 // The matcher's vocabulary: synonyms (with related terms, weight below 1) and the policy-term
 // dictionary's run-time words. Loaded from their tables for the index, and managed by administrators
 // through /api/v1/synonyms and /api/v1/dictionary-terms; each change rebuilds the index.
+import { isUniqueViolation } from '../db/constraints.ts'
 import { compactText, normalizeText } from './normalize.ts'
 import type { SearchRepository } from './search.repository.ts'
 import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
@@ -10,8 +11,6 @@ import {
   DictionaryTermInvalidError, DictionaryTermNotFoundError, DictionaryTermTakenError,
   SynonymInvalidError, SynonymNotFoundError, SynonymTakenError,
 } from './search.errors.ts'
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
 /** Terms are stored as the matcher sees text: normalised, without spaces. */
 const asTerm = (s: string) => compactText(normalizeText(s))

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart'
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { IdParams, Page, PageQuery, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, PageQuery, errorResponses, paging } from '../common/schemas.ts'
 import { contentDisposition } from '../stats/ledger.routes.ts'
 import { FileResponse } from '../stats/stats.schemas.ts'
 import type { ImportKind } from './sheets.table.ts'
@@ -75,7 +75,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
   app.get('/imports', {
     config: { roles: editors },
     schema: { tags, operationId: 'listImports', summary: '导入任务列表（本令牌的；管理员可见全部）', querystring: ImportListQuery, response: { 200: Page(ImportJobSchema), ...errorResponses(403) } },
-  }, async (req) => imports.list(req.actor, { kind: req.query.kind, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }))
+  }, async (req) => imports.list(req.actor, { kind: req.query.kind, ...paging(req.query) }))
 
   app.get('/imports/:id', {
     config: { roles: editors },
@@ -88,7 +88,10 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
       tags, operationId: 'listImportErrors', summary: '导入任务的全部错误（逐行逐列）', params: IdParams,
       querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }), response: { 200: Page(RowProblemSchema), ...errorResponses(403, 404) },
     },
-  }, async (req) => imports.errors(req.params.id, req.actor, req.query.page ?? 1, req.query.pageSize ?? 20))
+  }, async (req) => {
+    const { page, pageSize } = paging(req.query)
+    return imports.errors(req.params.id, req.actor, page, pageSize)
+  })
 
   app.get('/imports/:id/report', {
     config: { roles: editors },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Page, errorResponses } from '../common/schemas.ts'
+import { Page, errorResponses, paging } from '../common/schemas.ts'
 import type { LedgerService } from './ledger.service.ts'
 import type { StatsService } from './stats.service.ts'
 import { FileResponse, LedgerExportQuery, LedgerListQuery, LedgerRowSchema } from './stats.schemas.ts'
@@ -22,7 +22,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<{ ledger: LedgerService; st
     },
   }, async (req) => {
     const { unit, page, pageSize, ...q } = req.query
-    return ledger.list({ ...q, page: page ?? 1, pageSize: pageSize ?? 20 }, stats.scope(req.actor, unit))
+    return ledger.list({ ...q, ...paging({ page, pageSize }) }, stats.scope(req.actor, unit))
   })
 
   app.get('/ledger/export', {

@@ -9,9 +9,7 @@ import { canAct, canSee, nextStatus, type TicketAction } from './tickets.lifecyc
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import { TicketActionForbiddenError, TicketNotFoundError, TicketTransitionError } from './tickets.errors.ts'
-import { withDetails } from '../plugins/errors.ts'
-import { UnitNotFoundError } from '../units/units.errors.ts'
-import { UnitInactiveError } from '../consultations/consultations.errors.ts'
+import { requireActiveUnit as requireActive } from '../units/active-unit.ts'
 
 export const ACTION_NAMES: Record<TicketAction, string> = { assign: '交办', reassign: '转办', return: '退回', answer: '提交答复', reply: '登记回复', close: '办结', redo: '重办' }
 
@@ -27,10 +25,7 @@ export function createTicketActions({ repo, events, config }: { repo: TicketsRep
 
   /** A unit a ticket may be handed to: it exists and is active, or a 4xx naming `unitCode`. */
   function requireActiveUnit(tx: Tx, code: string) {
-    const unit = repo.unitByCode(tx, code)
-    if (!unit) throw withDetails(new UnitNotFoundError(code), [{ field: 'unitCode', message: `单位 ${code} 不存在` }])
-    if (!unit.active) throw withDetails(new UnitInactiveError(code), [{ field: 'unitCode', message: `单位 ${code} 已停用` }])
-    return unit
+    return requireActive(repo.unitByCode(tx, code), code)
   }
 
   return {

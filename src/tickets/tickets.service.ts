@@ -22,6 +22,7 @@ import {
   DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   TicketNotFoundError, TicketSameUnitError,
 } from './tickets.errors.ts'
+import { paging } from '../common/schemas.ts'
 
 export interface TicketsServiceDeps {
   db: Db
@@ -129,8 +130,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      */
     list(q: ListQuery, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const now = nowIso()
-      const page = q.page ?? 1
-      const pageSize = q.pageSize ?? 20
+      const { page, pageSize } = paging(q)
       // An unknown unit, or another unit asked for by a unit token, matches nothing (-1), not everything.
       let unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
       if (actor.role === 'unit') unitId = unitId === undefined || unitId === actor.unitId ? actor.unitId ?? -1 : -1

@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParams, Page, PageQuery, errorResponses } from '../common/schemas.ts'
+import { IdParams, Page, PageQuery, errorResponses, paging } from '../common/schemas.ts'
 import type { UnitsService } from './units.service.ts'
 import { CreateTopicBody, CreateUnitBody, TopicSchema, UnitSchema, UpdateTopicBody, UpdateUnitBody } from './units.schemas.ts'
 
@@ -14,7 +14,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
       querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ maxLength: 50 })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: Page(UnitSchema), ...errorResponses(403) },
     },
-  }, async (req) => units.listUnits({ page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20, q: req.query.q, active: req.query.active }))
+  }, async (req) => units.listUnits({ ...paging(req.query), q: req.query.q, active: req.query.active }))
 
   app.post('/units', {
     schema: {

@@ -1,13 +1,13 @@
 import { and, asc, count, eq, or, type SQL } from 'drizzle-orm'
 import { likeContains } from '../common/like.ts'
 import type { Db } from '../db/client.ts'
+import { isUniqueViolation } from '../db/constraints.ts'
 import { topics, units } from './units.table.ts'
 import { TopicCodeTakenError, TopicNotFoundError, UnitCodeTakenError, UnitNotFoundError } from './units.errors.ts'
 
 export interface UnitInput { code: string; name: string; contactName?: string | null; contactPhone?: string | null; contactEmail?: string | null; active?: boolean }
 export interface TopicInput { code: string; name: string; required?: boolean; defaultUnitCode?: string | null }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
 export function createUnitsService({ db }: { db: Db }) {
   const unitByCode = (code: string) => db.select().from(units).where(eq(units.code, code)).get()
