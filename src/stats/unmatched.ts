@@ -1,46 +1,33 @@
 // Grouping the questions the library could not answer (D2), so the office sees what to add next.
 //
 // Two steps, both simple enough to explain to the office:
-// 1. Normalise: full-width → half-width, lower case, no de-identification marks ([电话], 某某), no
-//    spaces or punctuation, and without the words that only make it a question (请问、怎么、如何、吗…).
-//    Questions equal after this are one.
-// 2. Near-duplicates: the character bigrams of two normalised questions are compared with the
-//    Dice coefficient (2·|A∩B| / (|A|+|B|)). Going from the most asked, a question joins the group
-//    whose leading question it resembles most, if that is at least DICE_THRESHOLD; otherwise it starts
-//    a group. Every variant stays listed in its group, so a wrong merge hides nothing.
+// 1. Normalise as the matcher does (search/normalize.ts: full-width → half-width, lower case,
+//    simplified characters, no punctuation, no hotline fillers such as 请问、您好, colloquial words in
+//    their standard form), then drop what de-identification put in place of personal details
+//    ([电话], 某某) and the words that only make it a question (怎么、是否、吗…). Questions equal after
+//    this are one.
+// 2. Near-duplicates: the character bigrams of two normalised questions (search/features.ts) are
+//    compared with the Dice coefficient (2·|A∩B| / (|A|+|B|)). Going from the most asked, a question
+//    joins the group whose leading question it resembles most, if that is at least DICE_THRESHOLD;
+//    otherwise it starts a group. Every variant stays listed in its group, so a wrong merge hides nothing.
+import { charBigrams } from '../search/features.ts'
+import { compactText, normalizeText } from '../search/normalize.ts'
 
 export const DICE_THRESHOLD = 0.6
 
-const FILLERS = [
-  '请问一下', '请问', '您好', '你好', '麻烦问一下', '咨询一下', '想咨询', '我想问', '想问一下', '想问', '问一下', '我想了解', '了解一下',
-  '怎么办理', '怎么办', '怎么样', '怎么', '怎样', '如何', '是否', '能否', '可不可以', '可以吗', '需要什么', '哪些', '什么',
-]
-const FILLER_RE = new RegExp(FILLERS.sort((a, b) => b.length - a.length).join('|'), 'g')
+// Interrogatives, after normalizeText has put 如何/怎样 as 怎么 and 能否 as 能不能: they tell a
+// question from a statement, not one question from another. The matcher keeps them (怎么 vs 什么 can
+// matter when ranking answers); grouping what nobody could answer does not need them.
+const QUESTION_WORDS = ['怎么办理', '怎么办', '怎么样', '怎么', '是否', '能不能', '可不可以', '可以吗', '需要什么', '哪些', '什么']
+const QUESTION_WORDS_RE = new RegExp(QUESTION_WORDS.sort((a, b) => b.length - a.length).join('|'), 'g')
 const TRAILING_PARTICLES = /[吗呢啊呀吧么]+$/
+// What de-identification leaves in place of a personal detail: [电话], [身份证号], 某某.
+const DEIDENTIFIED = /\[[^\]]{1,10}\]|某某/g
 
 export function normaliseQuestion(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\[[^\]]{1,10}\]|某某/g, '')
-    .replace(/[\s\p{P}\p{S}]+/gu, '')
-    .replace(FILLER_RE, '')
+  return compactText(normalizeText(text.normalize('NFKC').replace(DEIDENTIFIED, ' ')))
+    .replace(QUESTION_WORDS_RE, '')
     .replace(TRAILING_PARTICLES, '')
-}
-
-export function bigrams(text: string): Set<string> {
-  const chars = [...text]
-  if (chars.length < 2) return new Set(chars)
-  const out = new Set<string>()
-  for (let i = 0; i < chars.length - 1; i++) out.add(chars[i] + chars[i + 1])
-  return out
-}
-
-export function dice(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 1
-  let common = 0
-  for (const x of a) if (b.has(x)) common++
-  return (2 * common) / (a.size + b.size)
 }
 
 export interface AskedQuestion { question: string; count: number; lastAskedAt: string }
@@ -70,7 +57,7 @@ export function groupQuestions(asked: readonly AskedQuestion[], threshold = DICE
   const groups: { lead: Set<string>; count: number; lastAskedAt: string; variants: Map<string, number> }[] = []
   const postings = new Map<string, number[]>()
   for (const g of exact) {
-    const grams = bigrams(g.norm)
+    const grams = charBigrams(g.norm)
     const shared = new Map<number, number>()
     for (const b of grams) for (const i of postings.get(b) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1)
     let home = -1
