@@ -4,6 +4,7 @@ import type { Channel } from '../config.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import { consultations, type ConsultationKind, type Outcome } from './consultations.table.ts'
+import { isInForce } from '../kb/kb.in-force.ts'
 
 export type ConsultationInsert = typeof consultations.$inferInsert
 
@@ -54,11 +55,10 @@ export function createConsultationsRepository() {
         .leftJoin(topics, eq(topics.id, entries.topicId))
         .where(eq(entries.id, entryId)).get()
       if (!row) return undefined
-      // In force when it rests on no document, or on at least one that is in force (E3).
       const docs = row.versionId === null ? [] : tx.select({ validity: policyDocuments.validity }).from(entryVersionDocuments)
         .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
         .where(eq(entryVersionDocuments.entryVersionId, row.versionId)).all()
-      return { ...row, inForce: docs.length === 0 || docs.some((d) => d.validity === 'in_force') }
+      return { ...row, inForce: isInForce(docs.map((d) => d.validity)) }
     },
 
     policyDocument: (tx: Tx, id: number) =>

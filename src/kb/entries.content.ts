@@ -1,19 +1,6 @@
-// Pure rules of the knowledge base: no database, no Fastify. Tested in entries.content.test.ts.
-import { describeValidationError } from '../plugins/errors.ts'
-import type { Media, Validity } from './kb.table.ts'
-
-/**
- * An entry is in force when it rests on no document, or on at least one document that is in force.
- * An entry whose every document is 失效 or 废止 must not be served as a current answer.
- */
-export function isInForce(validities: readonly Validity[]): boolean {
-  return validities.length === 0 || validities.includes('in_force')
-}
-
-/** The document to show beside an answer: the first one in force, else the first one. */
-export function primaryDocument<T extends { validity: Validity }>(docs: readonly T[]): T | null {
-  return docs.find((d) => d.validity === 'in_force') ?? docs[0] ?? null
-}
+// An entry's content as a reviewer compares it, and the cleaning of its lists. Pure; tested in
+// entries.content.test.ts.
+import type { Media } from './kb.table.ts'
 
 /** Trims, drops blanks and duplicates (and anything in `exclude`), keeps the first spelling and order. */
 export function cleanList(items: readonly string[] | undefined, exclude: readonly string[] = []): string[] {
@@ -58,35 +45,4 @@ export function diffContent(before: Content | null, after: Content): FieldChange
     if (before === null ? !isEmpty(a) : !same(b, a)) changes.push({ field, before: b, after: a })
   }
   return changes
-}
-
-/** Where a version under review goes when the current step approves it. */
-export function afterApproval(step: number, stepCount: number): { publish: true } | { publish: false; nextStep: number } {
-  return step + 1 >= stepCount ? { publish: true } : { publish: false, nextStep: step + 1 }
-}
-
-interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
-export type SchemaErrors = readonly AjvError[]
-export interface RowError { index: number; field: string; message: string; [k: string]: unknown }
-
-/**
- * Turns schema errors of a bulk body into row errors: `/entries/12/question` becomes
- * `{ index: 12, field: 'question' }`. Errors about the body itself come back in `other`.
- */
-export function bulkSchemaErrors(errors: SchemaErrors): { rows: RowError[]; other: AjvError[] } {
-  const rows: RowError[] = []
-  const other: AjvError[] = []
-  const seen = new Set<string>()
-  for (const e of errors) {
-    const m = /^\/entries\/(\d+)(\/.*)?$/.exec(e.instancePath)
-    if (!m) { other.push(e); continue }
-    const { field, message } = describeValidationError({ ...e, instancePath: m[2] ?? '' }, '条目')
-    // One message per field: an empty string fails both minLength and pattern.
-    const key = `${m[1]}\u0000${field}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    rows.push({ index: Number(m[1]), field, message })
-  }
-  rows.sort((a, b) => a.index - b.index)
-  return { rows, other }
 }

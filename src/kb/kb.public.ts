@@ -4,8 +4,8 @@ import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { topics } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Media } from './kb.table.ts'
-import { chunks, docsOfVersions, inForceSql, topicRefs, unitRefs, type DocRef, type Ref } from './kb.repository.ts'
-import { isInForce } from './entries.content.ts'
+import { chunks, docsOfVersions, topicRefs, unitRefs, type DocRef, type Ref } from './kb.repository.ts'
+import { inForceSql, isInForce } from './kb.in-force.ts'
 import { getDocument } from './documents.repository.ts'
 
 export interface PublicDocument extends DocRef {

@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.ts'
 import { apiTokens } from '../auth/auth.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions, type EntryStatus, type Validity } from './kb.table.ts'
-import { isInForce } from './entries.content.ts'
+import { inForceSql, isInForce } from './kb.in-force.ts'
 
 export type EntryRow = typeof entries.$inferSelect
 export type VersionRow = typeof entryVersions.$inferSelect
@@ -22,9 +22,6 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 /** The version an entry shows: the published one, or the latest while nothing is published. */
 export const contentVersionId = sql<number>`coalesce(${entries.publishedVersionId}, (select lv.id from entry_versions lv where lv.entry_id = ${entries.id} and lv.version = ${entries.latestVersion}))`
 
-/** SQL twin of isInForce() for the version `versionId`. */
-export const inForceSql = (versionId: SQLWrapper) => sql<boolean>`(not exists (select 1 from entry_version_documents d where d.entry_version_id = ${versionId})
-  or exists (select 1 from entry_version_documents d join policy_documents p on p.id = d.policy_document_id where d.entry_version_id = ${versionId} and p.validity = 'in_force'))`
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 export const likeSql = (col: SQLWrapper, q: string) => sql`${col} like ${likePattern(q)} escape '\\'`

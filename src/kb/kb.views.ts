@@ -1,7 +1,8 @@
 // Turns rows into what the API shows. Loads in batches: one query per kind of row, not per entry.
 import type { Tx } from '../db/client.ts'
 import type { Media } from './kb.table.ts'
-import { isInForce, primaryDocument, type Content } from './entries.content.ts'
+import type { Content } from './entries.content.ts'
+import { isInForce, primaryDocument } from './kb.in-force.ts'
 import * as repo from './kb.repository.ts'
 import type { DocRef, EntryRow, Ref, VersionRow } from './kb.repository.ts'
 

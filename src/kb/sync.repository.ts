@@ -4,7 +4,8 @@ import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, type EntryStatus, type Media, type VersionState } from './kb.table.ts'
-import { chunks, inForceSql } from './kb.repository.ts'
+import { chunks } from './kb.repository.ts'
+import { inForceSql } from './kb.in-force.ts'
 
 export interface ComparableVersion {
   id: number; version: number; state: VersionState; question: string; similarQuestions: string[]; answer: string; keywords: string[]

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { KbService } from '../kb/kb.service.ts'
 import type { BulkEntryInput } from '../kb/bulk.service.ts'
 import type { DocumentSyncInput } from '../kb/sync.documents.ts'
-import type { RowError } from '../kb/entries.content.ts'
+import type { RowError } from '../kb/bulk.row-errors.ts'
 import type { SyncAction, SyncCounts } from '../kb/sync.service.ts'
 import { parseDocumentRow, parseEntryRow, type CellError, type SheetKind } from './sheets.columns.ts'
 

@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.ts'
 import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
+import { inForceSqlText } from '../kb/kb.in-force.ts'
 
 export interface PeriodParams { fromUtc: string; toUtc: string; unitId: number | null }
 
@@ -10,10 +11,8 @@ const ENTRY_QUESTION = `COALESCE(
   (SELECT v.question FROM entry_versions v WHERE v.id = e.published_version_id),
   (SELECT v.question FROM entry_versions v WHERE v.entry_id = e.id ORDER BY v.version DESC LIMIT 1))`
 
-// In force (the kb contract): the published version rests on no document, or on one that is in force.
-const ENTRY_IN_FORCE = `(NOT EXISTS (SELECT 1 FROM entry_version_documents d WHERE d.entry_version_id = e.published_version_id)
-  OR EXISTS (SELECT 1 FROM entry_version_documents d JOIN policy_documents p ON p.id = d.policy_document_id
-             WHERE d.entry_version_id = e.published_version_id AND p.validity = 'in_force'))`
+// In force: the kb module's rule (kb.in-force.ts), on the published version.
+const ENTRY_IN_FORCE = inForceSqlText('e.published_version_id')
 
 // Open = the asker has not been told yet: the tickets module's list (fixed literals, safe to inline).
 const OPEN = `status IN (${OPEN_TICKET_STATUSES.map((s) => `'${s}'`).join(', ')})`

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../db/client.ts'
+import { migrateDatabase } from '../db/migrate.ts'
+import { units } from '../units/units.table.ts'
+import { inForceSql, inForceSqlText, isInForce, primaryDocument } from './kb.in-force.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from './kb.table.ts'
+
+describe('isInForce', () => {
+  it('holds for an entry that rests on no document', () => expect(isInForce([])).toBe(true))
+  it('holds while at least one document is in force', () => expect(isInForce(['expired', 'in_force'])).toBe(true))
+  it('fails when every document is expired or repealed', () => expect(isInForce(['expired', 'repealed'])).toBe(false))
+})
+
+describe('primaryDocument', () => {
+  it('prefers a document in force over an earlier expired one', () => {
+    expect(primaryDocument([{ id: 1, validity: 'expired' as const }, { id: 2, validity: 'in_force' as const }])?.id).toBe(2)
+  })
+  it('falls back to the first document, and to null without any', () => {
+    expect(primaryDocument([{ id: 1, validity: 'repealed' as const }])?.id).toBe(1)
+    expect(primaryDocument([])).toBeNull()
+  })
+})
+
+describe('the SQL twins of the in-force rule', () => {
+  const db = openDatabase(':memory:')
+  migrateDatabase(db)
+  afterAll(() => db.$client.close())
+
+  // Every mix of up to three documents, in every validity, and none at all.
+  const VALIDITIES: Validity[] = ['in_force', 'expired', 'repealed']
+  const mixes: Validity[][] = [[]]
+  for (const a of VALIDITIES) {
+    mixes.push([a])
+    for (const b of VALIDITIES) {
+      mixes.push([a, b])
+      for (const c of VALIDITIES) mixes.push([a, b, c])
+    }
+  }
+
+  it('agree with isInForce for every mix of documents', () => {
+    const unitId = db.insert(units).values({ code: 'u', name: '单位' }).returning().get().id
+    const disagreements: string[] = []
+    mixes.forEach((mix, i) => {
+      const entry = db.insert(entries).values({ unitId }).returning().get()
+      const version = db.insert(entryVersions).values({ entryId: entry.id, version: 1, question: `问题${i}`, answer: '答复' }).returning().get()
+      for (const [j, validity] of mix.entries()) {
+        const doc = db.insert(policyDocuments).values({ title: `文件${i}-${j}`, issuer: '区政府', validity }).returning().get()
+        db.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id }).run()
+      }
+      const drizzle = Boolean(db.get<{ f: number }>(sql`select ${inForceSql(sql`${version.id}`)} as f`).f)
+      const text = Boolean((db.$client.prepare(`select ${inForceSqlText('?')} as f`).get(version.id, version.id) as { f: number }).f)
+      const ts = isInForce(mix)
+      if (drizzle !== ts || text !== ts) disagreements.push(`${JSON.stringify(mix)}: TypeScript ${ts}, drizzle ${drizzle}, text ${text}`)
+    })
+    expect(disagreements).toEqual([])
+  })
+})
