@@ -12,6 +12,8 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/
 /** Where "now" comes from. Services take one (default systemClock) so tests can set the time. */
 export type Clock = () => Date
 export const systemClock: Clock = () => new Date()
+/** Now as ISO UTC text, the form every stored time takes. */
+export const nowIso = (clock: Clock = systemClock) => clock().toISOString()
 
 /**
  * Agents record calls after the fact, and a client clock a little ahead of ours is not "the

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import type { Visibility } from '../auth/visibility.ts'
 import type { Channel } from '../config.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
 import { topics, units } from '../units/units.table.ts'
@@ -14,7 +15,8 @@ export interface ConsultationFilter {
   outcome?: Outcome
   receivedFrom?: string
   receivedTo?: string
-  registeredBy?: number
+  /** The viewer's visibility (auth/visibility.ts): only the rows it may see. */
+  visibleTo: Visibility
   page: number
   pageSize: number
 }
@@ -35,7 +37,9 @@ export function createConsultationsRepository() {
       if (f.outcome) where.push(eq(consultations.outcome, f.outcome))
       if (f.receivedFrom) where.push(gte(consultations.receivedAt, f.receivedFrom))
       if (f.receivedTo) where.push(lt(consultations.receivedAt, f.receivedTo))
-      if (f.registeredBy !== undefined) where.push(eq(consultations.registeredBy, f.registeredBy))
+      // A consultation belongs to the unit holding its ticket now, if it has one.
+      const visible = f.visibleTo.where({ unitId: sql`(select t.unit_id from tickets t where t.consultation_id = ${consultations.id})`, registeredBy: consultations.registeredBy })
+      if (visible) where.push(visible)
       const cond = where.length ? and(...where) : undefined
       const rows = tx.select().from(consultations).where(cond)
         .orderBy(desc(consultations.receivedAt), desc(consultations.id))

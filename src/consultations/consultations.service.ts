@@ -1,5 +1,6 @@
 import { mayKnowLookupCode } from '../tickets/tickets.lifecycle.ts'
 import type { Actor } from '../auth/auth.service.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { Channel, Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
@@ -208,10 +209,8 @@ export function createConsultationsService({ db, config, events, search, tickets
     get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const c = repo.findById(db, id)
       const holder = c && tickets.ofConsultation(db, c.id)
-      const visible = c && (actor.role === 'admin' || actor.role === 'agent'
-        || (actor.role === 'integration' && c.registeredBy === actor.tokenId)
-        || (actor.role === 'unit' && holder !== undefined && holder.unitId === actor.unitId))
-      if (!visible) throw new ConsultationNotFoundError(String(id))
+      // Seen as its ticket is: by the unit holding the ticket now, if there is one.
+      if (!c || !visibility(actor).sees({ unitId: holder?.unitId ?? null, registeredBy: c.registeredBy })) throw new ConsultationNotFoundError(String(id))
       const { access, body } = view(db, c, actor)
       if (access === 'full' && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
       return body
@@ -223,7 +222,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       const { rows, total } = repo.list(db, {
         channel: q.channel, kind: q.kind, outcome: q.outcome,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
-        registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
+        visibleTo: visibility(actor),
         page, pageSize,
       })
       return { items: rows.map((c) => consultationView(c, askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: null }, 'list'))), total, page, pageSize }

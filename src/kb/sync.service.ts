@@ -6,7 +6,9 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, policyDocuments } from './kb.table.ts'
-import { now, type KbContext } from './kb.dependencies.ts'
+import type { KbContext } from './kb.dependencies.ts'
+import { nowIso as now } from '../common/time.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { RowError } from './bulk.row-errors.ts'
 import * as repo from './kb.repository.ts'
 import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
@@ -56,7 +58,7 @@ export function createSyncService(ctx: KbContext) {
       const p = plan[index]
       p.entryId = e.id
       const fail = (field: string, message: string) => p.errors.push({ index, field, message })
-      if (actor.role === 'unit' && e.unitId !== actor.unitId) { fail('externalId', `外部编号 ${e.externalId} 的条目属于单位 ${unitCodes.get(e.unitId)}，单位账号只能修改本单位的条目`); return }
+      if (!visibility(actor).sees({ unitId: e.unitId })) { fail('externalId', `外部编号 ${e.externalId} 的条目属于单位 ${unitCodes.get(e.unitId)}，单位账号只能修改本单位的条目`); return }
       const publish = row.status === 'published'
       const unchanged = e.unitId === row.unitId && (publish
         ? (e.latest.state === 'published' && sameContent(row, e.latest)) || (e.status !== 'archived' && sameContent(row, e.published))

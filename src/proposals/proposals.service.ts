@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/auth.service.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { UnitsService } from '../units/units.service.ts'
 import { NotYourUnitError } from '../kb/kb.errors.ts'
@@ -32,14 +33,9 @@ const STATUS_NAMES: Record<ProposalStatus | DraftingTaskStatus, string> = { open
 export function createProposalsService({ db, units, search, kb }: ProposalsDeps) {
   const repo = createProposalsRepository()
   /** A unit sees and decides its own entries' proposals and its own tasks; the office sees all. */
-  const scopeOf = (actor: Actor, unitCode?: string) => {
-    if (actor.role === 'unit') {
-      if (unitCode && units.requireUnit(unitCode).id !== actor.unitId) throw new NotYourUnitError('建议')
-      return actor.unitId ?? -1
-    }
-    return unitCode ? units.requireUnit(unitCode).id : undefined
-  }
-  const own = (actor: Actor, unitId: number) => actor.role !== 'unit' || actor.unitId === unitId
+  const scopeOf = (actor: Actor, unitCode?: string) =>
+    visibility(actor).unitOf(unitCode ? units.requireUnit(unitCode).id : undefined, () => new NotYourUnitError('建议')) ?? undefined
+  const own = (actor: Actor, unitId: number) => visibility(actor).sees({ unitId })
 
   function proposalView(r: NonNullable<ReturnType<typeof repo.proposalById>>) {
     const { entryId, entryQuestion, entryStatus, unitId: _u, unitCode, unitName, ...rest } = r

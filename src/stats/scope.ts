@@ -1,23 +1,22 @@
 import { eq } from 'drizzle-orm'
-import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
+import { visibility, type Viewer } from '../auth/visibility.ts'
 import { units } from '../units/units.table.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 import { StatsUnitForbiddenError } from './stats.errors.ts'
 
-/** Whose data a request may see: one unit, or every unit (`unitId: null`, admins only). */
+/** Whose data a request may see: one unit, or every unit (`unitId: null`, the office only). */
 export interface Scope { unitId: number | null }
 
 /**
- * A unit token always sees its own unit, and naming another unit is refused. An admin sees every
- * unit, or the one named by `unitCode`.
+ * The unit a request about figures is kept to, by the one visibility rule (auth/visibility.ts): a
+ * unit token always sees its own unit, and naming another (or an unknown one) is refused; the office
+ * sees every unit, or the one named by `unitCode`.
  */
-export function resolveScope(db: Db, actor: Pick<Actor, 'role' | 'unitId'>, unitCode?: string): Scope {
+export function resolveScope(db: Db, actor: Viewer, unitCode?: string): Scope {
   const named = unitCode ? db.select({ id: units.id }).from(units).where(eq(units.code, unitCode)).get() : undefined
-  if (actor.role === 'unit') {
-    if (unitCode && named?.id !== actor.unitId) throw new StatsUnitForbiddenError()
-    return { unitId: actor.unitId }
-  }
+  const unitId = visibility(actor).unitOf(unitCode ? named?.id ?? -1 : undefined, () => new StatsUnitForbiddenError())
+  // Only the office gets this far with a unit that does not exist: a unit was refused above.
   if (unitCode && !named) throw new UnitNotFoundError(unitCode)
-  return { unitId: named?.id ?? null }
+  return { unitId }
 }

@@ -5,7 +5,7 @@ import type { ConsultationKind } from '../consultations/consultations.table.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { resolvePeriod, share, type Period } from './format.ts'
 import { CHANNEL_LABELS, KIND_LABELS } from '../consultations/consultations.labels.ts'
-import type { Actor } from '../auth/auth.service.ts'
+import type { Viewer } from '../auth/visibility.ts'
 import { createStatsRepository } from './stats.repository.ts'
 import { resolveScope } from './scope.ts'
 import type { Scope } from './scope.ts'
@@ -48,7 +48,7 @@ export function createStatsService({ db, config, calendar, privacy, now = system
     },
 
     /** Whose figures a caller may see: see resolveScope. */
-    scope: (actor: Pick<Actor, 'role' | 'unitId'>, unitCode?: string) => resolveScope(db, actor, unitCode),
+    scope: (actor: Viewer, unitCode?: string) => resolveScope(db, actor, unitCode),
 
     /** Consultations by channel and kind, and the share answered at once vs ticketed. */
     consultations(q: PeriodQuery, scope: Scope) {

@@ -1,6 +1,7 @@
 // Promises made in replies (C5, 承诺事项): what the unit undertook and by when, with reminders on
 // working days, an overdue state, and closing only with a note of what was done.
 import type { Actor } from '../auth/auth.service.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
@@ -89,7 +90,7 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
     const found = p && repo.findById(tx, p.ticketId)
     // A unit sees the promises it made, and those of the tickets it holds now.
     const visible = found && (canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })
-      || (actor.role === 'unit' && actor.unitId === p.unitId))
+      || visibility(actor).sees({ unitId: p.unitId }))
     if (!p || !found || !visible) throw new PromiseNotFoundError(String(id))
     return { p, ...found }
   }

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/auth.service.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { TicketStatus } from '../consultations/consultations.table.ts'
 
 // The ticket state machine (C1–C4) and who may move a ticket, as pure functions.
@@ -44,18 +45,11 @@ export interface TicketScope {
 }
 
 /**
- * Whether the actor may see the ticket at all. A unit sees only the tickets it holds now;
- * an integration only those it submitted. Everyone else gets a 404, not a 403: the ticket's
- * existence is itself private.
+ * Whether the actor may see the ticket at all: the one visibility rule (auth/visibility.ts), with
+ * the unit holding the ticket now. A unit sees only the tickets it holds; an integration only those
+ * it submitted. Everyone else gets a 404, not a 403: the ticket's existence is itself private.
  */
-export function canSee(actor: Actor, t: TicketScope): boolean {
-  switch (actor.role) {
-    case 'admin': case 'agent': return true
-    case 'unit': return actor.unitId !== null && actor.unitId === t.unitId
-    case 'integration': return t.registeredBy === actor.tokenId
-    default: return false
-  }
-}
+export const canSee = (actor: Actor, t: TicketScope): boolean => visibility(actor).sees(t)
 
 /**
  * Whether the actor may take the action on a ticket it can see. The office (admins, agents and

@@ -8,6 +8,7 @@ import type { Channel } from '../config.ts'
 import { consultations, ticketCounters, ticketEvents, tickets, type ConsultationKind, type TicketStatus } from '../consultations/consultations.table.ts'
 import { likeContains, likeStartsWith } from '../common/like.ts'
 import { fullAccessSql, type Viewer } from '../privacy/privacy.access.ts'
+import type { Visibility } from '../auth/visibility.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
@@ -24,8 +25,8 @@ export interface TicketFilter {
   receivedFrom?: string
   receivedTo?: string
   overdue?: boolean
-  /** Only what this token submitted (integrations). */
-  registeredBy?: number
+  /** The viewer's visibility (auth/visibility.ts): only the rows it may see. */
+  visibleTo: Visibility
   /** A ticket-number prefix or words of the question, as the viewer sees it (questionAsSeen). */
   q?: { text: string; question: SQL }
   sort: 'dueAt' | '-dueAt' | 'receivedAt' | '-receivedAt'
@@ -101,7 +102,8 @@ export function createTicketsRepository() {
       if (f.receivedFrom) where.push(gte(tickets.receivedAt, f.receivedFrom))
       if (f.receivedTo) where.push(lt(tickets.receivedAt, f.receivedTo))
       if (f.overdue !== undefined) where.push(f.overdue ? overdueAt(now) : sql`not (${overdueAt(now)})`)
-      if (f.registeredBy !== undefined) where.push(eq(consultations.registeredBy, f.registeredBy))
+      const visible = f.visibleTo.where({ unitId: tickets.unitId, registeredBy: consultations.registeredBy })
+      if (visible) where.push(visible)
       if (f.q) where.push(or(likeStartsWith(tickets.number, f.q.text), likeContains(f.q.question, f.q.text))!)
       const cond = where.length ? and(...where) : undefined
       const order = {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { Actor } from '../auth/auth.service.ts'
+import { visibility } from '../auth/visibility.ts'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
@@ -131,14 +132,14 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
     list(q: ListQuery, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const now = nowIso()
       const { page, pageSize } = paging(q)
-      // An unknown unit, or another unit asked for by a unit token, matches nothing (-1), not everything.
-      let unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
-      if (actor.role === 'unit') unitId = unitId === undefined || unitId === actor.unitId ? actor.unitId ?? -1 : -1
+      // An unknown unit matches nothing (-1), not everything; another unit asked for by a unit
+      // token matches nothing too, as the viewer's visibility is applied on top.
+      const unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
       const { rows, total } = repo.list(db, {
         unitId, status: q.status, channel: q.channel, kind: q.kind, overdue: q.overdue,
         q: q.q ? { text: q.q, question: repo.questionAsSeen(actor, privacy) } : undefined,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
-        registeredBy: actor.role === 'integration' ? actor.tokenId : undefined,
+        visibleTo: visibility(actor),
         sort: q.sort ?? 'dueAt', page, pageSize,
       }, now)
       if (q.q && mayEverSeeFull(actor)) {

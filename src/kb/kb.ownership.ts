@@ -1,0 +1,15 @@
+// Which unit's entries and documents an actor may write: the one visibility rule (auth/visibility.ts)
+// applied to the kb's rows, with the kb's own error. Read access to the library is not scoped.
+import { visibility, type Viewer } from '../auth/visibility.ts'
+import type { KbContext } from './kb.dependencies.ts'
+import { NotYourUnitError } from './kb.errors.ts'
+
+/** A unit token may only touch what belongs to its own unit. */
+export function assertOwnUnit(actor: Viewer, unitId: number | null, what: string): void {
+  if (!visibility(actor).sees({ unitId })) throw new NotYourUnitError(what)
+}
+
+/** The unit a new row belongs to: a unit token's own unit (naming another is refused); for the office, the one named. */
+export function resolveUnitId(ctx: KbContext, actor: Viewer, unitCode: string | null | undefined, what: string): number | null {
+  return visibility(actor).unitOf(unitCode ? ctx.units.requireUnit(unitCode).id : undefined, () => new NotYourUnitError(what))
+}
