@@ -9,8 +9,11 @@ import type { KbContext } from './kb.dependencies.ts'
 import { cleanList } from './entries.content.ts'
 import { bulkSchemaErrors, type RowError, type SchemaErrors } from './bulk.row-errors.ts'
 import { isInForce } from './kb.in-force.ts'
-import { chunks, validitiesOf } from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
+import { chunks } from '../db/chunks.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
+
+const repo = createKbRepository()
 
 export interface BulkEntryInput {
   externalId?: string | null
@@ -43,7 +46,7 @@ export function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Act
   const unitCodes = [...new Set(valid.map((r) => r.unitCode).filter((c): c is string => !!c))]
   const unitIds = new Map(chunks(unitCodes).flatMap((part) => db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.code, part)).all()).map((u) => [u.code, u.id]))
   const topicIds = new Map(db.select({ id: topics.id, code: topics.code }).from(topics).all().map((t) => [t.code, t.id]))
-  const validity = validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
+  const validity = repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
   const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
   const taken = new Set(chunks(externalIds).flatMap((part) => db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part)).all()).map((r) => r.x))
   const firstRowOf = new Map<string, number>()

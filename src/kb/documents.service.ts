@@ -5,8 +5,11 @@ import type { KbContext } from './kb.dependencies.ts'
 import { assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
 import { nowIso as now } from '../common/time.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
-import * as docs from './documents.repository.ts'
-import { entryIdsOnDocument } from './kb.repository.ts'
+import { createDocumentsRepository } from './documents.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
+
+const docs = createDocumentsRepository()
+const kb = createKbRepository()
 
 export interface DocumentInput {
   title: string
@@ -75,7 +78,7 @@ export function createDocumentsService(ctx: KbContext) {
         if (unitCode !== undefined) set.unitId = unitCode === null ? null : resolveUnitId(ctx, actor, unitCode, WHAT)
         if (values.validity && values.validity !== before.validity) set.validityChangedAt = now()
         saving(values.docNumber, () => docs.updateDocument(tx, id, set))
-        return entryIdsOnDocument(tx, id)
+        return kb.entryIdsOnDocument(tx, id)
       })
       ctx.notify(affected)
       return view(id)

@@ -7,9 +7,11 @@ import type { KbContext } from './kb.dependencies.ts'
 import { assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
 import { nowIso as now } from '../common/time.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
-import * as repo from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
 import { createReviser, type ContentInput } from './kb.revise.ts'
 import { entryViews, servedEntries, stepNameOf, type EntryView } from './kb.views.ts'
+
+const repo = createKbRepository()
 
 export type { ContentInput }
 export interface CreateEntryInput extends ContentInput { externalId?: string | null; unitCode?: string }

@@ -4,9 +4,13 @@ import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { topics } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Media } from './kb.table.ts'
-import { chunks, docsOfVersions, topicRefs, unitRefs, type DocRef, type Ref } from './kb.repository.ts'
+import { createKbRepository, type DocRef, type Ref } from './kb.repository.ts'
+import { chunks } from '../db/chunks.ts'
 import { inForceSql, isInForce } from './kb.in-force.ts'
-import { getDocument } from './documents.repository.ts'
+import { createDocumentsRepository } from './documents.repository.ts'
+
+const repo = createKbRepository()
+const docs = createDocumentsRepository()
 
 export interface PublicDocument extends DocRef {
   publishedOn: string | null
@@ -49,7 +53,7 @@ export function createKbPublicReader({ db }: { db: Db }) {
 
   function documentsByIds(ids: readonly number[]): PublicDocument[] {
     if (ids.length === 0) return []
-    const units = unitRefs(db)
+    const units = repo.unitRefs(db)
     const interp = interpretationsOf(ids)
     return chunks(ids).flatMap((part) => db.select().from(policyDocuments).where(inArray(policyDocuments.id, part)).all()).map((d) => ({
       id: d.id, title: d.title, docNumber: d.docNumber, issuer: d.issuer, url: d.url, validity: d.validity,
@@ -61,9 +65,9 @@ export function createKbPublicReader({ db }: { db: Db }) {
 
   /** Briefs of served entries, in the order of `rows`. */
   function briefs(rows: { id: number; unitId: number; hitCount: number; versionId: number; question: string; answer: string; topicId: number | null }[]): EntryBrief[] {
-    const docs = docsOfVersions(db, rows.map((r) => r.versionId))
-    const units = unitRefs(db)
-    const topicMap = topicRefs(db)
+    const docs = repo.docsOfVersions(db, rows.map((r) => r.versionId))
+    const units = repo.unitRefs(db)
+    const topicMap = repo.topicRefs(db)
     return rows.map((r) => ({
       id: r.id, question: r.question, answer: r.answer, hitCount: r.hitCount,
       topic: r.topicId ? topicMap.get(r.topicId) ?? null : null, unit: units.get(r.unitId)!,
@@ -82,12 +86,12 @@ export function createKbPublicReader({ db }: { db: Db }) {
       const row = db.select({ entry: entries, version: entryVersions }).from(entries)
         .innerJoin(entryVersions, servedJoin).where(eq(entries.id, id)).get()
       if (!row) return undefined
-      const linked = docsOfVersions(db, [row.version.id]).get(row.version.id) ?? []
-      const topicMap = topicRefs(db)
+      const linked = repo.docsOfVersions(db, [row.version.id]).get(row.version.id) ?? []
+      const topicMap = repo.topicRefs(db)
       return {
         id: row.entry.id, question: row.version.question, answer: row.version.answer,
         topic: row.version.topicId ? topicMap.get(row.version.topicId) ?? null : null,
-        unit: unitRefs(db).get(row.entry.unitId)!,
+        unit: repo.unitRefs(db).get(row.entry.unitId)!,
         media: row.version.media,
         documents: documentsByIds(linked.map((d) => d.id)),
         inForce: isInForce(linked.map((d) => d.validity)),
@@ -145,7 +149,7 @@ export function createKbPublicReader({ db }: { db: Db }) {
 
     /** A policy document with its materials and the served entries resting on it (in force or not). */
     document(id: number): (PublicDocument & { entries: EntryBrief[] }) | undefined {
-      if (!getDocument(db, id)) return undefined
+      if (!docs.getDocument(db, id)) return undefined
       const [doc] = documentsByIds([id])
       const rows = db.select(briefColumns).from(entryVersionDocuments)
         .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))

@@ -1,6 +1,8 @@
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { chunks } from '../db/chunks.ts'
+import { likeContains } from '../common/like.ts'
 import { apiTokens } from '../auth/auth.table.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions, type EntryStatus, type Validity } from './kb.table.ts'
@@ -11,44 +13,35 @@ export type VersionRow = typeof entryVersions.$inferSelect
 export interface DocRef { id: number; title: string; docNumber: string | null; issuer: string; url: string | null; validity: Validity }
 export interface Ref { code: string; name: string }
 
-// SQLite caps the number of bound parameters; IN lists are sent in slices well below it.
-const CHUNK = 500
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
 
 /** The version an entry shows: the published one, or the latest while nothing is published. */
 export const contentVersionId = sql<number>`coalesce(${entries.publishedVersionId}, (select lv.id from entry_versions lv where lv.entry_id = ${entries.id} and lv.version = ${entries.latestVersion}))`
 
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-export const likeSql = (col: SQLWrapper, q: string) => sql`${col} like ${likePattern(q)} escape '\\'`
 
-export function getEntry(tx: Tx, id: number): EntryRow | undefined {
+function getEntry(tx: Tx, id: number): EntryRow | undefined {
   return tx.select().from(entries).where(eq(entries.id, id)).get()
 }
 
-export function getVersion(tx: Tx, entryId: number, version: number): VersionRow | undefined {
+function getVersion(tx: Tx, entryId: number, version: number): VersionRow | undefined {
   return tx.select().from(entryVersions).where(and(eq(entryVersions.entryId, entryId), eq(entryVersions.version, version))).get()
 }
 
-export function getVersionById(tx: Tx, id: number): VersionRow | undefined {
+function getVersionById(tx: Tx, id: number): VersionRow | undefined {
   return tx.select().from(entryVersions).where(eq(entryVersions.id, id)).get()
 }
 
-export function docIdsOf(tx: Tx, versionId: number): number[] {
+function docIdsOf(tx: Tx, versionId: number): number[] {
   return tx.select({ id: entryVersionDocuments.policyDocumentId }).from(entryVersionDocuments)
     .where(eq(entryVersionDocuments.entryVersionId, versionId)).orderBy(asc(entryVersionDocuments.policyDocumentId)).all().map((r) => r.id)
 }
 
-export function setDocIds(tx: Tx, versionId: number, ids: readonly number[]): void {
+function setDocIds(tx: Tx, versionId: number, ids: readonly number[]): void {
   tx.delete(entryVersionDocuments).where(eq(entryVersionDocuments.entryVersionId, versionId)).run()
   if (ids.length) tx.insert(entryVersionDocuments).values(ids.map((policyDocumentId) => ({ entryVersionId: versionId, policyDocumentId }))).run()
 }
 
-export function validitiesOf(tx: Tx, docIds: readonly number[]): Map<number, Validity> {
+function validitiesOf(tx: Tx, docIds: readonly number[]): Map<number, Validity> {
   const out = new Map<number, Validity>()
   for (const part of chunks(docIds)) {
     for (const r of tx.select({ id: policyDocuments.id, validity: policyDocuments.validity }).from(policyDocuments).where(inArray(policyDocuments.id, part)).all()) out.set(r.id, r.validity)
@@ -56,29 +49,29 @@ export function validitiesOf(tx: Tx, docIds: readonly number[]): Map<number, Val
   return out
 }
 
-export function versionInForce(tx: Tx, versionId: number): boolean {
+function versionInForce(tx: Tx, versionId: number): boolean {
   const ids = docIdsOf(tx, versionId)
   return isInForce([...validitiesOf(tx, ids).values()])
 }
 
-export function entryByExternalId(tx: Tx, externalId: string) {
+function entryByExternalId(tx: Tx, externalId: string) {
   return tx.select({ id: entries.id }).from(entries).where(eq(entries.externalId, externalId)).get()
 }
 
-export function addAction(tx: Tx, row: typeof reviewActions.$inferInsert) {
+function addAction(tx: Tx, row: typeof reviewActions.$inferInsert) {
   tx.insert(reviewActions).values(row).run()
 }
 
-export function unitRefs(tx: Tx): Map<number, Ref> {
+function unitRefs(tx: Tx): Map<number, Ref> {
   return new Map(tx.select({ id: units.id, code: units.code, name: units.name }).from(units).all().map((u) => [u.id, { code: u.code, name: u.name }]))
 }
 
-export function topicRefs(tx: Tx): Map<number, Ref> {
+function topicRefs(tx: Tx): Map<number, Ref> {
   return new Map(tx.select({ id: topics.id, code: topics.code, name: topics.name }).from(topics).all().map((t) => [t.id, { code: t.code, name: t.name }]))
 }
 
 /** Linked documents of many versions at once; all links when `versionIds` is undefined. */
-export function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Map<number, DocRef[]> {
+function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Map<number, DocRef[]> {
   const out = new Map<number, DocRef[]>()
   const select = () => tx.select({
     versionId: entryVersionDocuments.entryVersionId,
@@ -97,7 +90,7 @@ export function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Map<numb
 }
 
 /** The published and the latest version of each entry, keyed by entry id. */
-export function versionsForViews(tx: Tx, entryIds: readonly number[]) {
+function versionsForViews(tx: Tx, entryIds: readonly number[]) {
   const out = new Map<number, { published?: VersionRow; latest?: VersionRow }>()
   for (const part of chunks(entryIds)) {
     const rows = tx.select({ v: entryVersions, publishedId: entries.publishedVersionId, latest: entries.latestVersion })
@@ -120,7 +113,7 @@ export interface EntryFilters {
 }
 
 /** One page of entry ids, newest change first; filters apply to the content an entry shows. */
-export function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: number } {
+function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: number } {
   const cv = alias(entryVersions, 'cv')
   const where: SQL[] = []
   if (f.status) where.push(eq(entries.status, f.status))
@@ -130,7 +123,7 @@ export function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: n
   if (f.inForce !== undefined) where.push(f.inForce ? inForceSql(cv.id) : sql`not ${inForceSql(cv.id)}`)
   if (f.q) {
     const q = f.q.trim()
-    where.push(or(likeSql(cv.question, q), likeSql(cv.similarQuestions, q), likeSql(cv.keywords, q), likeSql(cv.answer, q), likeSql(entries.externalId, q))!)
+    where.push(or(likeContains(cv.question, q), likeContains(cv.similarQuestions, q), likeContains(cv.keywords, q), likeContains(cv.answer, q), likeContains(entries.externalId, q))!)
   }
   const cond = where.length ? and(...where) : undefined
   const ids = tx.select({ id: entries.id }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)
@@ -139,12 +132,12 @@ export function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: n
   return { ids, total }
 }
 
-export function entriesByIds(tx: Tx, ids: readonly number[]): EntryRow[] {
+function entriesByIds(tx: Tx, ids: readonly number[]): EntryRow[] {
   return chunks(ids).flatMap((part) => tx.select().from(entries).where(inArray(entries.id, part)).all())
 }
 
 /** Every version of an entry, newest first, with its review trail in order. */
-export function versionsWithTrail(tx: Tx, entryId: number) {
+function versionsWithTrail(tx: Tx, entryId: number) {
   const versions = tx.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version)).all()
   const trail = versions.length === 0 ? [] : tx.select({
     versionId: reviewActions.entryVersionId, action: reviewActions.action, step: reviewActions.step, stepName: reviewActions.stepName,
@@ -156,7 +149,7 @@ export function versionsWithTrail(tx: Tx, entryId: number) {
 }
 
 /** Versions waiting at a review step (all steps when undefined), oldest submission first. */
-export function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: number; pageSize: number }) {
+function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: number; pageSize: number }) {
   const where: SQL[] = [eq(entryVersions.state, 'in_review'), sql`${entries.status} <> 'archived'`]
   if (f.step !== undefined) where.push(eq(entryVersions.reviewStep, f.step))
   if (f.unitId !== undefined) where.push(eq(entries.unitId, f.unitId))
@@ -168,7 +161,7 @@ export function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: n
 }
 
 /** Published, not archived entries with their published version: what the search index serves. */
-export function servedRows(tx: Tx, entryIds?: readonly number[]) {
+function servedRows(tx: Tx, entryIds?: readonly number[]) {
   // Only the columns the index needs: a full rebuild reads every published entry.
   const select = () => tx.select({
     entry: { id: entries.id, externalId: entries.externalId, unitId: entries.unitId, hitCount: entries.hitCount },
@@ -185,7 +178,7 @@ export function servedRows(tx: Tx, entryIds?: readonly number[]) {
 }
 
 /** Entries whose published version rests on the document (archived ones included). */
-export function entryIdsOnDocument(tx: Tx, documentId: number): number[] {
+function entryIdsOnDocument(tx: Tx, documentId: number): number[] {
   // Joined through the version's entry_id (a primary key) rather than on published_version_id,
   // which has no index: on a large library that join would scan every entry for every link.
   return tx.select({ id: entries.id }).from(entryVersionDocuments)
@@ -193,3 +186,10 @@ export function entryIdsOnDocument(tx: Tx, documentId: number): number[] {
     .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id)))
     .where(eq(entryVersionDocuments.policyDocumentId, documentId)).all().map((r) => r.id)
 }
+
+/** Entries, versions and the review trail, as functions of the caller's transaction (the one repository style). */
+export function createKbRepository() {
+  return { getEntry, getVersion, getVersionById, docIdsOf, setDocIds, validitiesOf, versionInForce, entryByExternalId, addAction, unitRefs, topicRefs, docsOfVersions, versionsForViews, listEntryIds, entriesByIds, versionsWithTrail, reviewQueue, servedRows, entryIdsOnDocument }
+}
+
+export type KbRepository = ReturnType<typeof createKbRepository>

@@ -6,8 +6,12 @@ import { DocumentNotFoundError, EntryArchivedError, VersionInReviewError } from 
 import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
 import { cleanList } from './entries.content.ts'
-import * as repo from './kb.repository.ts'
-import { existingIds } from './documents.repository.ts'
+import { createKbRepository, type EntryRow, type VersionRow } from './kb.repository.ts'
+import { createDocumentsRepository } from './documents.repository.ts'
+
+const documents = createDocumentsRepository()
+
+const repo = createKbRepository()
 
 export interface ContentInput {
   question: string
@@ -27,13 +31,13 @@ export interface ContentInput {
  */
 export function createReviser(ctx: KbContext) {
   function checkDocuments(tx: Tx, ids: readonly number[]) {
-    const found = existingIds(tx, ids)
+    const found = documents.existingIds(tx, ids)
     const missing = ids.filter((id) => !found.has(id))
     if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
   }
 
   /** Normalised version columns from content input; `base` fills what the input leaves out. */
-  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: repo.VersionRow) {
+  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: VersionRow) {
     const question = (input.question ?? base?.question ?? '').trim()
     const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : ctx.units.requireTopic(input.topic).id
     if (input.policyDocumentIds) checkDocuments(tx, input.policyDocumentIds)
@@ -53,7 +57,7 @@ export function createReviser(ctx: KbContext) {
    * Applies content changes. A draft or returned version is edited in place; a published one is
    * kept serving while the changes go into a new draft version.
    */
-  function revise(tx: Tx, entry: repo.EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
+  function revise(tx: Tx, entry: EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
     if (entry.status === 'archived') throw new EntryArchivedError(String(entry.id))
     const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
     if (latest.state === 'in_review') throw new VersionInReviewError(String(latest.version))
@@ -80,7 +84,7 @@ export function createReviser(ctx: KbContext) {
  * Makes a version the served one: the trail gets a publish action, the previously published
  * version is superseded. The caller has checked that the version may be published.
  */
-export function publishVersion(tx: Tx, entry: repo.EntryRow, version: { id: number; topicId: number | null }, action: { step: number | null; stepName: string | null; comment?: string | null; actorTokenId: number }) {
+export function publishVersion(tx: Tx, entry: EntryRow, version: { id: number; topicId: number | null }, action: { step: number | null; stepName: string | null; comment?: string | null; actorTokenId: number }) {
   const at = now()
   repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step: action.step, stepName: action.stepName, comment: action.comment ?? null, actorTokenId: action.actorTokenId })
   if (entry.publishedVersionId && entry.publishedVersionId !== version.id) tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId)).run()

@@ -3,8 +3,10 @@ import type { Tx } from '../db/client.ts'
 import type { Media } from './kb.table.ts'
 import type { Content } from './entries.content.ts'
 import { isInForce, primaryDocument } from './kb.in-force.ts'
-import * as repo from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
 import type { DocRef, EntryRow, Ref, VersionRow } from './kb.repository.ts'
+
+const repo = createKbRepository()
 
 export interface WorkingVersion { version: number; state: VersionRow['state']; reviewStep: number | null; reviewStepName: string | null }
 

@@ -9,9 +9,11 @@ import { nowIso as now } from '../common/time.ts'
 import { diffContent } from './entries.content.ts'
 import { afterApproval } from './review.steps.ts'
 import { isInForce } from './kb.in-force.ts'
-import * as repo from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
 import { publishVersion } from './kb.revise.ts'
 import { contentOf, entryViews, stepNameOf } from './kb.views.ts'
+
+const repo = createKbRepository()
 
 export interface ReviewInput { comment?: string; /** The version the reviewer looked at; refused if another is now in review. */ version?: number }
 

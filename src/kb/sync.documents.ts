@@ -7,10 +7,13 @@ import { units } from '../units/units.table.ts'
 import { policyDocuments, type Validity } from './kb.table.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import type { RowError } from './bulk.row-errors.ts'
-import { chunks, unitRefs } from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
+import { chunks } from '../db/chunks.ts'
 import { rowsRejected } from './bulk.service.ts'
 import { createDocumentsService } from './documents.service.ts'
 import type { SyncAction } from './sync.service.ts'
+
+const repo = createKbRepository()
 
 export interface DocumentSyncInput {
   docNumber: string; title: string; issuer: string; publishedOn: string | null; effectiveOn: string | null; expiresOn: string | null
@@ -27,7 +30,7 @@ export function createDocumentSync(ctx: KbContext) {
   function classify(tx: Tx, input: readonly DocumentSyncInput[], actor: Actor): DocumentPlanRow[] {
     const existing = new Map(chunks(input.map((r) => r.docNumber)).flatMap((part) => tx.select().from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()).map((d) => [d.docNumber!, d]))
     const unitIds = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.code, u.id]))
-    const unitCodes = unitRefs(tx)
+    const unitCodes = repo.unitRefs(tx)
     const seen = new Map<string, number>()
     return input.map((r, index) => {
       const errors: RowError[] = []

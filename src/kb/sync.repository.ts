@@ -4,7 +4,7 @@ import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { topics, units } from '../units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, type EntryStatus, type Media, type VersionState } from './kb.table.ts'
-import { chunks } from './kb.repository.ts'
+import { chunks } from '../db/chunks.ts'
 import { inForceSql } from './kb.in-force.ts'
 
 export interface ComparableVersion {
@@ -38,7 +38,7 @@ export const OWN_ID = /^#(\d{1,15})$/
  * Entries with these external ids (or `#id` references), keyed by the reference as given, with
  * their latest and published content.
  */
-export function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<string, ExistingEntry> {
+function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<string, ExistingEntry> {
   const unique = [...new Set(refs)]
   const ids = unique.map((r) => OWN_ID.exec(r)?.[1]).filter((x): x is string => !!x).map(Number)
   const select = (where: ReturnType<typeof inArray>) => tx.select({
@@ -58,7 +58,7 @@ export function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<strin
 }
 
 /** Policy document ids by 文号. */
-export function documentIdsByNumber(tx: Tx, numbers: readonly string[]): Map<string, number> {
+function documentIdsByNumber(tx: Tx, numbers: readonly string[]): Map<string, number> {
   const out = new Map<string, number>()
   for (const part of chunks([...new Set(numbers)])) {
     for (const r of tx.select({ id: policyDocuments.id, n: policyDocuments.docNumber }).from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()) out.set(r.n!, r.id)
@@ -78,7 +78,7 @@ export interface ExportRecord {
  * The library in entry-id order, `size` entries at a time (keyset). Each chunk is read to the end
  * before it is handed over, so the shared connection is free between chunks.
  */
-export function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRecord[]> {
+function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRecord[]> {
   const versionId = f.version === 'published'
     ? sql<number>`${entries.publishedVersionId}`
     : sql<number>`(select lv.id from entry_versions lv where lv.entry_id = "entries"."id" and lv.version = "entries"."latest_version")`
@@ -117,3 +117,10 @@ export function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<E
     after = rows[rows.length - 1].id
   }
 }
+
+/** The reads of the spreadsheet import and export, as functions of the caller's transaction. */
+export function createSyncRepository() {
+  return { entriesByExternalIds, documentIdsByNumber, exportChunks }
+}
+
+export type SyncRepository = ReturnType<typeof createSyncRepository>

@@ -10,12 +10,15 @@ import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
 import { visibility } from '../auth/visibility.ts'
 import type { RowError } from './bulk.row-errors.ts'
-import * as repo from './kb.repository.ts'
+import { createKbRepository } from './kb.repository.ts'
 import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 import { createReviser, publishVersion } from './kb.revise.ts'
 import { createDocumentSync } from './sync.documents.ts'
-import { OWN_ID, documentIdsByNumber, entriesByExternalIds, exportChunks, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
+import { OWN_ID, createSyncRepository, type ComparableVersion, type ExistingEntry, type ExportFilter } from './sync.repository.ts'
+
+const repo = createKbRepository()
+const sync = createSyncRepository()
 
 export type SyncAction = 'create' | 'update' | 'unchanged'
 export interface SyncPlanRow { action: SyncAction; entryId: number | null; errors: RowError[] }
@@ -39,7 +42,7 @@ export function createSyncService(ctx: KbContext) {
 
   /** Classifies each row; `rows` are the checked rows (with resolved ids) in input order. */
   function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
-    const existing = entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
+    const existing = sync.entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
     const unitCodes = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.id, u.code]))
     // A row updating an entry may leave 承办单位 blank: the entry keeps its unit.
     const filled = input.map((r) => {
@@ -103,7 +106,7 @@ export function createSyncService(ctx: KbContext) {
         topics: db.select({ code: topics.code, name: topics.name }).from(topics).all(),
       }
     },
-    documentIdsByNumber: (numbers: readonly string[]) => documentIdsByNumber(db, numbers),
+    documentIdsByNumber: (numbers: readonly string[]) => sync.documentIdsByNumber(db, numbers),
 
     /** The dry run for a part of a file: what each row would do, and what is wrong with it. Writes nothing. */
     planImport(input: readonly BulkEntryInput[], actor: Actor): SyncPlanRow[] {
@@ -153,7 +156,7 @@ export function createSyncService(ctx: KbContext) {
     exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {
       const unitId = f.unit ? ctx.units.requireUnit(f.unit).id : undefined
       const topicId = f.topic ? ctx.units.requireTopic(f.topic).id : undefined
-      return exportChunks(db, { ...f, unitId, topicId })
+      return sync.exportChunks(db, { ...f, unitId, topicId })
     },
   }
 }
