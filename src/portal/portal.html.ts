@@ -1,4 +1,6 @@
 // A tiny HTML template: every interpolated value is escaped unless it is already Html.
+import { shanghaiDate } from '../common/time.ts'
+
 export class Html {
   constructor(readonly text: string) {}
   toString() { return this.text }
@@ -31,11 +33,10 @@ export function paragraphs(text: string): Html {
 /** An address a page may link to: http(s) only, so that a stored `javascript:` URL never becomes a link. */
 export const safeUrl = (url: string | null | undefined) => (url && /^https?:\/\//i.test(url) ? url : null)
 
-const SHANGHAI = 8 * 3600_000
 /** 2025年10月14日 (Beijing date) of an ISO instant or a plain date. */
 export function chineseDate(value: string | null | undefined): string {
   if (!value) return ''
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : new Date(Date.parse(value) + SHANGHAI).toISOString().slice(0, 10)
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : shanghaiDate(value)
   const [y, m, d] = iso.split('-')
   return `${y}年${Number(m)}月${Number(d)}日`
 }

@@ -10,7 +10,7 @@ import {
   PortalDocumentNotFoundError, PortalEntryNotFoundError, PortalFeedbackExpiredError, PortalInvalidInputError,
   PortalPublicationNotFoundError, PortalTopicNotFoundError,
 } from './portal.errors.ts'
-import { systemClock, type Clock } from '../common/time.ts'
+import { shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 
 export const SEARCH_MAX = 200
 export const RESULTS = 10
@@ -39,7 +39,7 @@ export function excerpt(text: string, max = EXCERPT): string {
 }
 
 /** The Beijing month a moment falls in: 2025-10. */
-export const shanghaiMonth = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 7)
+export const shanghaiMonth = (d: Date) => shanghaiDate(d).slice(0, 7)
 
 export function createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic, now = systemClock }: PortalServiceDeps) {
   // Answers shown on top, by match: feedback is taken only for what this portal showed, recently.

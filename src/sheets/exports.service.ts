@@ -6,7 +6,7 @@ import type { ExportRecord } from '../kb/sync.repository.ts'
 import { documentCells, entryCells, SHEET_NAMES, STATUS_LABELS, type SheetKind } from './sheets.columns.ts'
 import type { SheetFormat } from './sheets.reader.ts'
 import { CONTENT_TYPES, EXAMPLE_MARK, sheetStream, templateBuffer } from './sheets.writer.ts'
-import { systemClock, type Clock } from '../common/time.ts'
+import { shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 
 export interface EntryExportQuery { topic?: string; unit?: string; status?: EntryStatus; inForce?: boolean; version?: 'latest' | 'published' }
 
@@ -17,7 +17,6 @@ function statusOf(r: ExportRecord): keyof typeof STATUS_LABELS {
   return r.versionState === 'in_review' ? 'in_review' : 'draft'
 }
 
-const today = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 
 export function createExportsService({ kb, now = systemClock }: { kb: KbService; now?: Clock }) {
   return {
@@ -42,7 +41,7 @@ export function createExportsService({ kb, now = systemClock }: { kb: KbService;
           yield chunk.map((r) => entryCells({ ...r, status: statusOf(r) }))
         }
       }
-      return { stream: sheetStream(format, 'entries', cells()), contentType: CONTENT_TYPES[format], filename: `问答库_${today(now())}.${format}` }
+      return { stream: sheetStream(format, 'entries', cells()), contentType: CONTENT_TYPES[format], filename: `问答库_${shanghaiDate(now())}.${format}` }
     },
 
     documents(format: SheetFormat) {
@@ -50,7 +49,7 @@ export function createExportsService({ kb, now = systemClock }: { kb: KbService;
       function* cells() {
         for (const chunk of chunks) yield chunk.map((d) => documentCells(d))
       }
-      return { stream: sheetStream(format, 'documents', cells()), contentType: CONTENT_TYPES[format], filename: `政策文件_${today(now())}.${format}` }
+      return { stream: sheetStream(format, 'documents', cells()), contentType: CONTENT_TYPES[format], filename: `政策文件_${shanghaiDate(now())}.${format}` }
     },
   }
 }
