@@ -15,6 +15,7 @@ import { dictionaryPath, POLICY_TERMS_FILE } from './tokenizer.ts'
 import type { PublishedEntry, SearchRepository } from './search.repository.ts'
 import type { Vocabulary } from './vocabulary.ts'
 import type { Decision } from './decision.ts'
+import { isInForce } from '../kb/kb.in-force.ts'
 
 const REBUILD_CHUNK = 1000
 
@@ -38,10 +39,9 @@ function analyzerPackages(): string[] {
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('base64')
 
-const isInForce = (e: PublishedEntry) => e.documents.length === 0 || e.documents.some((d) => d.validity === 'in_force')
-
+// In force by the kb's one rule (kb.in-force.ts): an entry on lapsed documents only is never answered at once.
 function toDocument(e: PublishedEntry): MatchDocument {
-  return { id: e.id, question: e.question, similarQuestions: e.similarQuestions, keywords: e.keywords, answer: e.answer, topicCode: e.topic?.code ?? null, inForce: isInForce(e) }
+  return { id: e.id, question: e.question, similarQuestions: e.similarQuestions, keywords: e.keywords, answer: e.answer, topicCode: e.topic?.code ?? null, inForce: isInForce(e.documents.map((d) => d.validity)) }
 }
 
 type TokenRow = { entryId: number; key: string; tokens: string }

@@ -22,6 +22,7 @@ import { createMatchLogs } from './match-logs.ts'
 import { createDecision } from './decision.ts'
 import { createSearchIndex } from './search.index.ts'
 import { withDetails } from '../plugins/errors.ts'
+import { primaryDocument } from '../kb/kb.in-force.ts'
 import { EmptyQuestionError, SearchTopicNotFoundError } from './search.errors.ts'
 
 export interface SearchServiceDeps {
@@ -55,7 +56,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
   function toCandidate(c: RankedCandidate) {
     const e = index.entry(c.id)!
     const terms = highlightTerms(c)
-    const policy = e.documents.find((d) => d.validity === 'in_force') ?? e.documents[0] ?? null
+    const policy = primaryDocument(e.documents)
     return {
       entryId: e.id,
       externalId: e.externalId,
