@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
+import { unitOfWork } from './db/unit-of-work.ts'
 import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createAccountsService } from './auth/accounts.service.ts'
@@ -53,6 +54,8 @@ export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
 /** The composition root: every service, built once, in dependency order. */
 export function createServices({ config, db, log }: ServiceDeps) {
+  // A failing afterCommit callback cannot undo a committed write; it is logged instead.
+  unitOfWork(db).reportCallbackErrors((err) => log.error({ err }, 'afterCommit callback failed after the commit'))
   const events = createEventBus()
   const auth = createAuthService({ db, reviewSteps: config.reviewSteps, log })
   const units = createUnitsService({ db })

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema.ts'
+import { installUnitOfWork } from './unit-of-work.ts'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 /** A transaction handle or the database itself: repositories accept either. */
@@ -27,5 +28,8 @@ export function openDatabase(path: string, { busyTimeoutMs = BUSY_TIMEOUT_MS }: 
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
-  return drizzle({ client: sqlite, schema }) as Db
+  const db = drizzle({ client: sqlite, schema }) as Db
+  // Every db.transaction(...) is a unit of work: nested calls are savepoints, afterCommit waits for the commit.
+  installUnitOfWork(db)
+  return db
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { Actor } from '../auth/auth.service.ts'
@@ -116,18 +116,22 @@ describe('kb service contract (used by tickets and search)', () => {
     expect(t.app.services.search.match({ question: kb.getEntry(entry.id).question }).candidates[0]?.entryId).toBe(entry.id)
   })
 
-  it('waits for the commit even when a transaction stays open across an await', async () => {
+  it('announces a change made after an await on that change\'s own commit, not on the earlier transaction\'s', async () => {
     const entry = await lib.entry()
     await lib.publish(entry.id)
     const calls: number[][] = []
     kb.onChange((ids) => calls.push(ids))
-    const sqlite = t.app.services.db.$client
-    sqlite.exec('BEGIN IMMEDIATE')
-    kb.archiveEntry(entry.id, undefined, admin)
-    await new Promise((resolve) => setImmediate(resolve))
+    let later: Promise<void> | undefined
+    t.app.services.db.transaction(() => {
+      later = (async () => {
+        await new Promise((resolve) => setImmediate(resolve))
+        kb.archiveEntry(entry.id, undefined, admin)
+        expect(calls).toEqual([[entry.id]])
+      })()
+    })
     expect(calls).toEqual([])
-    sqlite.exec('COMMIT')
-    await vi.waitFor(() => expect(calls).toEqual([[entry.id]]))
+    await later
+    expect(calls).toEqual([[entry.id]])
   })
 
   it('servedEntries gives the search index the published content with its policy and in-force flag', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Db } from '../db/client.ts'
+import { unitOfWork } from '../db/unit-of-work.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,6 +48,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as Promi
  * savepoints and keep their meaning.
  */
 export const writeTransactionPlugin = fp(async function writeTransaction(app: FastifyInstance, { db, participants }: { db: Db; participants: TxParticipant[] }) {
+  const uow = unitOfWork(db)
   const txs = new WeakMap<FastifyRequest, RequestTx>()
   const release = (state: RequestTx, err?: Error) => { for (const next of state.held.splice(0)) next(err) }
 
@@ -59,7 +61,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
       let result: unknown
       let thrown: { error: unknown } | undefined
       try {
-        db.$client.transaction(() => {
+        uow.transaction(() => {
           try {
             if (!participants.some((p) => p.before?.(req, reply) === true)) {
               result = original.call(this, req, reply)
@@ -74,7 +76,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
             thrown = { error }
           }
           if (state.failure) throw state.failure
-        }).immediate()
+        }, { behavior: 'immediate' })
       } catch (error) {
         state.open = false
         if (state.held.length > 0) {
@@ -104,7 +106,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
       return
     }
     try {
-      db.$client.transaction(run)()
+      uow.transaction(run)
     } catch (error) {
       return next(error as Error)
     }
