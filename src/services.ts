@@ -92,7 +92,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
   const consultations = createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals })
 
   // services: integrations
-  const integrations = createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderTasks: [{ name: 'promise reminders sent', run: promises.runReminders }] })
+  const integrations = createIntegrationsService({ db, config, events, auth, calendar, tickets, log, reminderTasks: [{ name: 'promise reminders sent', run: promises.runReminders }] })
 
   // services: link checks
   const links = createLinksService({ db, config, log })

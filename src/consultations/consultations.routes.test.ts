@@ -100,7 +100,7 @@ describe('consultation intake', () => {
     expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.search.calibration().thresholds.automatic)
     expect(res.body.entry.answer).toBe(PENSION.answer)
     expect(hits(lib.pension)).toBe(before + 1)
-    expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension, answer: PENSION.answer } } })
+    expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension }, answer: PENSION.answer } })
   })
 
   it('never answers automatically from an entry whose policy has been repealed', async () => {

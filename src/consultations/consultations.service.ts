@@ -8,7 +8,7 @@ import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { TopicNotFoundError } from '../units/units.errors.ts'
 import { requireActiveUnit } from '../units/active-unit.ts'
-import { askerAccess, askerView, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
+import { askerAccess, askerView, eventText, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
 import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.dependencies.ts'
@@ -189,9 +189,13 @@ export function createConsultationsService({ db, config, events, search, tickets
             // A new way of asking it, proposed to the entry's unit (D1).
             if (kind === 'question') proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt, asker: knownAsker(c) })
             const entry = entryView(tx, answer.entryId)!
+            const text = eventText(privacy, c)
             events.emit(tx, {
-              type: 'consultation.answered', consultationId: c.id,
-              payload: { channel: c.channel, externalId: c.externalId, automatically: answer.automatically, confidence: answer.confidence, entry },
+              type: 'consultation.answered', consultationId: c.id, ticketId: null, submittedBy: c.registeredBy, externalId: c.externalId,
+              payload: {
+                ticket: null, entry: { id: entry.id, externalId: entry.externalId, question: text(entry.question) },
+                answer: text(entry.answer), automatically: answer.automatically,
+              },
             })
           } else {
             tickets.open(tx, { consultation: c, decision: decision!, actor })

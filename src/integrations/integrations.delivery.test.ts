@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { eventDeliveries, outboxEvents } from './integrations.table.ts'
 import { verifySignature } from './integrations.webhook.ts'
-import { answerFromLibrary, answerTicket, emit, openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
+import { answerFromLibrary, answerTicket, closeTicket, openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 // The receiver listens on loopback, which only an allowlisted deployment may reach.
 const WEBHOOK = { maxAttempts: 3, baseDelayMs: 1000, timeoutMs: 2000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }
@@ -63,7 +63,7 @@ describe('webhook delivery to a real receiver', () => {
     const { entry } = answerFromLibrary(services(), { registeredBy: integ.tokenId, externalId: 'MB-7' })
     answerFromLibrary(services(), {
       registeredBy: integ.tokenId, externalId: 'MB-8',
-      payload: { automatically: true, entry: { id: 99, externalId: 'E-99', question: '标准问', answer: '入库时的答复口径' } },
+      entry: { id: 99, externalId: 'E-99', question: '标准问', answer: '入库时的答复口径' },
     })
     await dispatch()
     expect(receiver.received.map((r) => r.json)).toMatchObject([
@@ -74,11 +74,8 @@ describe('webhook delivery to a real receiver', () => {
 
   it('writes no event when the change rolls back, and none for consultations an integration did not submit', async () => {
     const integ = await register()
-    const { consultation } = openTicket(services(), { registeredBy: integ.tokenId })
-    expect(() => services().db.transaction((tx) => {
-      services().events.emit(tx, { type: 'ticket.closed', consultationId: consultation.id, payload: {} })
-      throw new Error('the change failed')
-    })).toThrow('the change failed')
+    const { consultation, ticket } = openTicket(services(), { registeredBy: integ.tokenId })
+    expect(() => closeTicket(services(), ticket.id, { fail: true })).toThrow('the change failed')
     const agent = await t.token('agent')
     const me = (await t.call({ method: 'GET', url: '/api/v1/me', token: agent })).json()
     openTicket(services(), { registeredBy: me.id })
@@ -158,7 +155,7 @@ describe('webhook delivery to a real receiver', () => {
     const { ticket } = openTicket(services(), { registeredBy: integ.tokenId })
     answerTicket(services(), ticket.id, '答复')
     await dispatch()
-    emit(services(), { type: 'ticket.closed', consultationId: ticket.consultationId, ticketId: ticket.id, payload: {} })
+    closeTicket(services(), ticket.id)
     const all = (await t.call({ method: 'GET', url: '/api/v1/integration-events' })).json()
     expect(all.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed', 'ticket.answered', 'ticket.created'])
     const pending = (await t.call({ method: 'GET', url: '/api/v1/integration-events?state=pending' })).json()

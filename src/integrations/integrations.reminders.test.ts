@@ -58,7 +58,7 @@ describe('ticket reminders', () => {
     expect(run('2025-10-15')).toMatchObject({ dueSoon: 1 })
     expect(run('2025-10-15')).toMatchObject({ dueSoon: 0 })
     expect(run('2025-10-16')).toMatchObject({ dueSoon: 0 })
-    expect(seen).toMatchObject([{ type: 'ticket.due_soon', ticketId: ticket.id, payload: { remainingWorkingDays: 1, number: ticket.number } }])
+    expect(seen).toMatchObject([{ type: 'ticket.due_soon', ticketId: ticket.id, payload: { remainingWorkingDays: 1, ticket: { number: ticket.number } } }])
     expect(row(ticket.id).dueSoonNotifiedAt).toBe(at('2025-10-15').toISOString())
   })
 

@@ -1,7 +1,7 @@
-// ticket.due_soon and ticket.overdue: evaluated on working days only, once per ticket per state.
-import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
+// When ticket.due_soon and ticket.overdue are owed: evaluated on working days only, once per ticket
+// per state. The tickets module marks each sent and emits it (tickets.service.ts remindDeadline).
+import { and, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import type { EventBus } from '../common/events.ts'
 import { tickets } from '../consultations/consultations.table.ts'
 import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
 import { shanghaiDate } from '../common/time.ts'
@@ -28,27 +28,22 @@ export function reminderFor(t: { dueAt: string; dueSoonNotifiedAt: string | null
 
 export interface ReminderSummary { workingDay: boolean; dueSoon: number; overdue: number }
 
-export function createReminders({ db, events, calendar }: { db: Db; events: EventBus; calendar: WorkingCalendar }) {
-  function notify(ticketId: number, consultationId: number, kind: 'due_soon' | 'overdue', now: Date, payload: Record<string, unknown>): boolean {
-    const nowIso = now.toISOString()
-    return db.transaction((tx) => {
-      // The guard makes "once per ticket per state" hold even if two runs overlap.
-      const changed = kind === 'overdue'
-        ? tx.update(tickets).set({ overdueNotifiedAt: nowIso }).where(and(eq(tickets.id, ticketId), isNull(tickets.overdueNotifiedAt))).run().changes
-        : tx.update(tickets).set({ dueSoonNotifiedAt: nowIso }).where(and(eq(tickets.id, ticketId), isNull(tickets.dueSoonNotifiedAt))).run().changes
-      if (changed === 0) return false
-      events.emit(tx, { type: kind === 'overdue' ? 'ticket.overdue' : 'ticket.due_soon', consultationId, ticketId, payload })
-      return true
-    })
-  }
+export type DeadlineReminder = { kind: 'due_soon'; remainingWorkingDays: number } | { kind: 'overdue'; overdueWorkingDays: number }
 
+/** What reminders need of the tickets module, which marks a reminder sent and emits its event. */
+export interface TicketDeadlines {
+  /** False when the reminder had been sent already: once per ticket per state, even if two runs overlap. */
+  remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): boolean
+}
+
+export function createReminders({ db, tickets: deadlines, calendar }: { db: Db; tickets: TicketDeadlines; calendar: WorkingCalendar }) {
   return {
     run(now: Date = new Date()): ReminderSummary {
       const summary: ReminderSummary = { workingDay: calendar.isWorkingDay(shanghaiDate(now)), dueSoon: 0, overdue: 0 }
       if (!summary.workingDay) return summary
       const nowIso = now.toISOString()
       const candidates = db.select({
-        id: tickets.id, consultationId: tickets.consultationId, number: tickets.number, dueAt: tickets.dueAt,
+        id: tickets.id, dueAt: tickets.dueAt,
         dueSoonNotifiedAt: tickets.dueSoonNotifiedAt, overdueNotifiedAt: tickets.overdueNotifiedAt,
       }).from(tickets).where(and(
         inArray(tickets.status, [...OPEN_TICKET_STATUSES]),
@@ -59,10 +54,9 @@ export function createReminders({ db, events, calendar }: { db: Db; events: Even
         let remaining = 0
         const kind = reminderFor(t, nowIso, () => (remaining = calendar.workingDaysBetween(now, t.dueAt)))
         if (kind === 'overdue') {
-          const payload = { number: t.number, dueAt: t.dueAt, overdueWorkingDays: calendar.workingDaysBetween(t.dueAt, now) }
-          if (notify(t.id, t.consultationId, kind, now, payload)) summary.overdue++
+          if (deadlines.remindDeadline(t.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(t.dueAt, now) }, now)) summary.overdue++
         } else if (kind === 'due_soon') {
-          if (notify(t.id, t.consultationId, kind, now, { number: t.number, dueAt: t.dueAt, remainingWorkingDays: remaining })) summary.dueSoon++
+          if (deadlines.remindDeadline(t.id, { kind, remainingWorkingDays: remaining }, now)) summary.dueSoon++
         }
       }
       return summary

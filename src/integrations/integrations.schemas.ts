@@ -1,13 +1,8 @@
 import { Type } from '@fastify/type-provider-typebox'
+import { DOMAIN_EVENT_TYPES } from '../common/events.ts'
 import { IsoDateTime, LIMITS, Nullable, PageQuery, Text, Url } from '../common/schemas.ts'
 
-export const EVENT_TYPES = [
-  'consultation.answered', 'ticket.created', 'ticket.assigned', 'ticket.answered',
-  'ticket.replied', 'ticket.closed', 'ticket.due_soon', 'ticket.overdue',
-  'ticket.rated', 'ticket.redone', 'promise.made', 'promise.due_soon', 'promise.overdue', 'promise.fulfilled',
-] as const
-
-const EventType = Type.Enum(EVENT_TYPES, { description: '事件类型' })
+const EventType = Type.Enum(DOMAIN_EVENT_TYPES, { description: '事件类型' })
 const OutboxState = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')], {
   description: 'pending 待投递（含重试中）；delivered 已送达；dead 多次失败后停止投递',
 })

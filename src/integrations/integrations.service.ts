@@ -5,14 +5,13 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import type { AuthService } from '../auth/auth.service.ts'
-import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { createRegistry } from './integrations.registry.ts'
-import { createEventLog } from './integrations.events.ts'
-import { subscribeOutbox } from './integrations.outbox.ts'
+import { createEventLog } from './integrations.outbox-reader.ts'
+import { subscribeOutbox } from './integrations.outbox-writer.ts'
 import { createDispatcher } from './integrations.dispatcher.ts'
 import { createAddressPolicy } from './integrations.address.ts'
 import { createWebhookTransport } from './integrations.transport.ts'
-import { createReminders, type WorkingCalendar } from './integrations.reminders.ts'
+import { createReminders, type TicketDeadlines, type WorkingCalendar } from './integrations.reminders.ts'
 
 export interface IntegrationsDeps {
   db: Db
@@ -20,7 +19,8 @@ export interface IntegrationsDeps {
   events: EventBus
   auth: Pick<AuthService, 'createToken' | 'revokeToken'>
   calendar: WorkingCalendar
-  privacy: Pick<PrivacyService, 'show'>
+  /** Marks and emits the ticket reminders the loop finds owed. */
+  tickets: TicketDeadlines
   log: FastifyBaseLogger
   /** How often the loop evaluates reminders; they are idempotent, so this only bounds the delay. */
   reminderIntervalMs?: number
@@ -28,13 +28,13 @@ export interface IntegrationsDeps {
   reminderTasks?: { name: string; run(now?: Date): { dueSoon: number; overdue: number } }[]
 }
 
-export function createIntegrationsService({ db, config, events, auth, calendar, privacy, log, reminderIntervalMs = 5 * 60_000, reminderTasks = [] }: IntegrationsDeps) {
+export function createIntegrationsService({ db, config, events, auth, calendar, tickets, log, reminderIntervalMs = 5 * 60_000, reminderTasks = [] }: IntegrationsDeps) {
   const policy = createAddressPolicy(config.webhook.allowedHosts)
   const registry = createRegistry({ db, auth, policy })
   const eventLog = createEventLog({ db })
   const dispatcher = createDispatcher({ db, webhook: config.webhook, log, transport: createWebhookTransport({ policy, timeoutMs: config.webhook.timeoutMs }) })
-  const reminders = createReminders({ db, events, calendar })
-  subscribeOutbox(events, privacy)
+  const reminders = createReminders({ db, tickets, calendar })
+  subscribeOutbox(events)
 
   let timer: NodeJS.Timeout | undefined
   let running = false

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, json, timestamp } from '../common/columns.ts'
-import type { DomainEventType } from '../common/events.ts'
+import type { DomainEvent, DomainEventType } from '../common/events.ts'
 
 /** A machine client such as the website mailbox: its token, webhook and signing secret. */
 export const integrations = sqliteTable('integrations', {
@@ -27,7 +27,8 @@ export const outboxEvents = sqliteTable('outbox_events', {
   type: text('type').$type<DomainEventType>().notNull(),
   consultationId: integer('consultation_id'),
   externalId: text('external_id'),
-  payload: json<Record<string, unknown>>('payload').notNull(),
+  /** The event's payload as its emitter built it: the `data` a receiver gets. */
+  payload: json<DomainEvent['payload']>('payload').notNull(),
   state: text('state').$type<OutboxState>().notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: text('next_attempt_at').notNull(),

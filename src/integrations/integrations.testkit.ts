@@ -1,9 +1,11 @@
 // Shared by the integrations tests: a real webhook receiver on loopback, and consultations/tickets
-// written straight to the tables (the way the tickets module writes them) with their domain events.
+// written straight to the tables (the way the tickets module writes them) with their domain events,
+// built whole as the tickets module builds them.
 import Fastify from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import { eq } from 'drizzle-orm'
-import type { DomainEvent } from '../common/events.ts'
+import type { DomainEvent, EventOf, EventPayloads } from '../common/events.ts'
+import { ticketSnapshot } from '../tickets/tickets.actions.ts'
 import type { Services } from '../services.ts'
 import { testConfig, type Config } from '../config.ts'
 import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
@@ -63,6 +65,17 @@ export function ensureUnit(services: Services, code = 'rsj', name = '区人力�
   return existing ?? services.db.insert(units).values({ code, name }).returning().get()
 }
 
+type TicketRow = typeof tickets.$inferSelect
+type ConsultationRow = typeof consultations.$inferSelect
+type Unit = { code: string; name: string }
+
+/** A ticket event as the tickets module builds it: the ticket after the change, then the type's fields. */
+export function ticketEvent<K extends 'ticket.created' | 'ticket.answered' | 'ticket.closed'>(
+  type: K, t: TicketRow, c: ConsultationRow, unit: Unit, fields: Omit<EventPayloads[K], 'ticket'>,
+): DomainEvent {
+  return { type, consultationId: c.id, ticketId: t.id, submittedBy: c.registeredBy, externalId: c.externalId, payload: { ticket: ticketSnapshot(t, unit), ...fields } } as EventOf<K> as DomainEvent
+}
+
 /**
  * A mailbox letter that opened a ticket, committed with its ticket.created event, as the tickets
  * module does it. `registeredBy` is the submitting token (an integration's, for mailbox letters).
@@ -80,28 +93,41 @@ export function openTicket(services: Services, opts: { registeredBy: number | nu
       number: `ZX20251009-${String(n).padStart(4, '0')}`, consultationId: c.id, unitId: unit.id, status: opts.status ?? 'registered',
       receivedAt, workingDays: 5, dueAt: opts.dueAt ?? '2025-10-16T15:59:59.000Z',
     }).returning().get()
-    services.events.emit(tx, { type: 'ticket.created', consultationId: c.id, ticketId: t.id, payload: { number: t.number } })
+    services.events.emit(tx, ticketEvent('ticket.created', t, c, unit, {}))
     return { consultation: c, ticket: t }
   })
 }
 
+function loadTicket(services: Services, ticketId: number) {
+  const t = services.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!
+  const c = services.db.select().from(consultations).where(eq(consultations.id, t.consultationId)).get()!
+  return { c, unit: services.db.select().from(units).where(eq(units.id, t.unitId)).get()! }
+}
+
 /** Records a unit's answer on a ticket and emits ticket.answered, in one transaction. */
 export function answerTicket(services: Services, ticketId: number, answer: string) {
+  const { c, unit } = loadTicket(services, ticketId)
   services.db.transaction((tx) => {
     const t = tx.update(tickets).set({ status: 'answered', answer, answeredAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).returning().get()!
-    services.events.emit(tx, { type: 'ticket.answered', consultationId: t.consultationId, ticketId, payload: { answer } })
+    services.events.emit(tx, ticketEvent('ticket.answered', t, c, unit, { answer, answeredAt: t.answeredAt!, revised: false, suggestionDecision: null, decisionReason: null }))
   })
 }
 
-export function emit(services: Services, event: DomainEvent) {
-  services.db.transaction((tx) => services.events.emit(tx, event))
+/** Closes a ticket and emits ticket.closed; `fail` throws after the event, to roll both back. */
+export function closeTicket(services: Services, ticketId: number, { fail = false } = {}) {
+  const { c, unit } = loadTicket(services, ticketId)
+  services.db.transaction((tx) => {
+    const t = tx.update(tickets).set({ status: 'closed', closedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).returning().get()!
+    services.events.emit(tx, ticketEvent('ticket.closed', t, c, unit, { closedAt: t.closedAt!, suggestionDecision: null, decisionReason: null }))
+    if (fail) throw new Error('the change failed')
+  })
 }
 
 /**
- * A mailbox letter answered at once from a published entry, with its consultation.answered event.
- * `payload` is what the intake puts in the event; an empty one makes the outbox read the entry itself.
+ * A mailbox letter answered at once from a published entry, with its consultation.answered event
+ * built from that entry as the intake builds it; `entry` replaces what the event says of the entry.
  */
-export function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; payload?: Record<string, unknown> }) {
+export function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; entry?: { id: number; externalId: string | null; question: string; answer: string } }) {
   const unit = ensureUnit(services)
   return services.db.transaction((tx) => {
     const entry = tx.insert(entries).values({ externalId: `E-${++seq}`, unitId: unit.id, status: 'published' }).returning().get()
@@ -113,7 +139,11 @@ export function answerFromLibrary(services: Services, opts: { registeredBy: numb
       channel: 'mailbox', question: '我是自由职业者，养老保险怎么交？', receivedAt: new Date().toISOString(), outcome: 'answered',
       answeredEntryId: entry.id, answeredAutomatically: true, registeredBy: opts.registeredBy, externalId: opts.externalId,
     }).returning().get()
-    services.events.emit(tx, { type: 'consultation.answered', consultationId: c.id, payload: opts.payload ?? {} })
+    const served = opts.entry ?? { id: entry.id, externalId: entry.externalId, question: version.question, answer: version.answer }
+    services.events.emit(tx, {
+      type: 'consultation.answered', consultationId: c.id, ticketId: null, submittedBy: c.registeredBy, externalId: c.externalId,
+      payload: { ticket: null, entry: { id: served.id, externalId: served.externalId, question: served.question }, answer: served.answer, automatically: true },
+    })
     return { consultation: c, entry }
   })
 }

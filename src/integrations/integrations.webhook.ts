@@ -1,6 +1,6 @@
 // The wire contract of outgoing webhooks, as pure functions: signing, verifying, backoff, the body.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { DomainEventType } from '../common/events.ts'
+import type { DomainEvent, DomainEventType } from '../common/events.ts'
 
 export const SIGNATURE_PREFIX = 'sha256='
 /** How far a receiver should let X-Timestamp drift from its clock (replay protection). */
@@ -44,11 +44,11 @@ export interface EventEnvelope {
   occurredAt: string
   externalId: string | null
   consultationId: number | null
-  data: Record<string, unknown>
+  data: DomainEvent['payload']
 }
 
 /** The JSON a receiver gets, by webhook or by polling. */
-export function toEnvelope(row: { id: string; type: DomainEventType; createdAt: string; externalId: string | null; consultationId: number | null; payload: Record<string, unknown> }): EventEnvelope {
+export function toEnvelope(row: { id: string; type: DomainEventType; createdAt: string; externalId: string | null; consultationId: number | null; payload: DomainEvent['payload'] }): EventEnvelope {
   return { id: row.id, type: row.type, occurredAt: row.createdAt, externalId: row.externalId, consultationId: row.consultationId, data: row.payload }
 }
 

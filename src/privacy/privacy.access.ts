@@ -84,3 +84,14 @@ export function listedText<T extends string | null>(privacy: Pick<PrivacyService
 export const listedAsker = (c: AskerRecord) => askerView(c, 'masked')
 
 export const hasContact = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) => Boolean(c.askerName || c.askerPhone || c.askerEmail)
+
+/**
+ * How a domain event shows a text about the asker (an answer, a reason, a comment): an event leaves
+ * the service by webhook and polling, so its texts are masked, with this asker's details found
+ * wherever they recur.
+ */
+export function eventText(privacy: Pick<PrivacyService, 'show'>, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) {
+  const access = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'event')
+  const asker = knownAsker(c)
+  return <T extends string | null>(text: T): T => privacy.show(text, access, asker)
+}

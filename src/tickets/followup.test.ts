@@ -224,7 +224,7 @@ describe('promises', () => {
     expect(promises.runReminders(new Date('2025-10-01T01:00:00Z'))).toMatchObject({ workingDay: false, dueSoon: 0, overdue: 0 })
     expect(promises.runReminders(new Date('2025-10-09T01:00:00Z')).overdue).toBeGreaterThanOrEqual(1)
     expect(promises.runReminders(new Date('2025-10-10T01:00:00Z'))).toMatchObject({ workingDay: true, dueSoon: 0, overdue: 0 })
-    expect(k.events.filter((e) => e.type.startsWith('promise.') && (e.payload.promise as { id: number }).id === id).map((e) => e.type))
+    expect(k.events.filter((e) => 'promise' in e.payload && e.payload.promise.id === id).map((e) => e.type))
       .toEqual(['promise.made', 'promise.due_soon', 'promise.overdue'])
 
     at('2025-10-09T02:00:00Z')

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/auth.service.ts'
 import { visibility } from '../auth/visibility.ts'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
-import type { EventBus } from '../common/events.ts'
+import type { EventBus, PromiseSnapshot } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { endOfShanghaiDay, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
@@ -38,12 +38,16 @@ const HORIZON_MS = 31 * 86_400_000
 export function createPromisesService({ db, config, events, calendar, privacy, now = systemClock }: PromisesDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
-  const actions = createTicketActions({ repo, events, config })
+  const actions = createTicketActions({ repo, events, config, privacy })
 
-  const eventPromise = (p: PromiseRow) => ({
-    id: p.id, content: p.content, dueAt: p.dueAt, state: p.state, fulfilledAt: p.fulfilledAt, note: p.fulfilmentNote,
-    onTime: p.fulfilledAt ? p.fulfilledAt <= p.dueAt : null,
-  })
+  /** The promise as its events show it, texts masked for the consultation's asker. */
+  const eventPromise = (p: PromiseRow, c: ConsultationRow): PromiseSnapshot => {
+    const text = actions.eventText(c)
+    return {
+      id: p.id, content: text(p.content), dueAt: p.dueAt, state: p.state, fulfilledAt: p.fulfilledAt, note: text(p.fulfilmentNote),
+      onTime: p.fulfilledAt ? p.fulfilledAt <= p.dueAt : null,
+    }
+  }
 
   function view(p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }) {
     const asker = knownAsker(c)
@@ -80,7 +84,7 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
       })
       const when = item.dueOn ? `${item.dueOn} 前` : `${item.workingDays} 个工作日内（${shanghaiDate(new Date(due.dueAt))} 前${due.provisional ? '，暂定' : ''}）`
       repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId, action: 'promise', fromStatus: t.status, toStatus: t.status, note: `承诺${when}：${item.content}` })
-      actions.emit(tx, 'promise.made', t, c, unit, { promise: eventPromise(p) })
+      actions.emit(tx, 'promise.made', t, c, unit, { promise: eventPromise(p, c) })
       return p
     })
   }
@@ -95,13 +99,15 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
     return { p, ...found }
   }
 
-  function notify(id: number, kind: 'due_soon' | 'overdue', at: Date, payload: Record<string, unknown>): boolean {
+  function notify(id: number, reminder: { kind: 'due_soon'; remainingWorkingDays: number } | { kind: 'overdue'; overdueWorkingDays: number }, at: Date): boolean {
     return db.transaction((tx) => {
       // The guard keeps "once per promise per state" even if two runs overlap.
-      if (followups.markPromiseNotified(tx, id, kind, at.toISOString()) === 0) return false
+      if (followups.markPromiseNotified(tx, id, reminder.kind, at.toISOString()) === 0) return false
       const p = followups.promise(tx, id)!
-      const found = repo.findById(tx, p.ticketId)!
-      actions.emit(tx, kind === 'overdue' ? 'promise.overdue' : 'promise.due_soon', found.ticket, found.consultation, found.unit, { promise: eventPromise(p), ...payload })
+      const { ticket, consultation, unit } = repo.findById(tx, p.ticketId)!
+      const promise = eventPromise(p, consultation)
+      if (reminder.kind === 'overdue') actions.emit(tx, 'promise.overdue', ticket, consultation, unit, { promise, overdueWorkingDays: reminder.overdueWorkingDays })
+      else actions.emit(tx, 'promise.due_soon', ticket, consultation, unit, { promise, remainingWorkingDays: reminder.remainingWorkingDays })
       return true
     })
   }
@@ -131,7 +137,7 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         const done = followups.updatePromise(tx, id, { state: 'fulfilled', fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
         const onTime = at <= p.dueAt
         repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
-        actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: eventPromise(done) })
+        actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: eventPromise(done, consultation) })
         const promiseUnit = repo.unitById(tx, p.unitId)!
         return view(done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } })
       })
@@ -168,8 +174,8 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
       for (const p of followups.reminderCandidates(db, new Date(at.getTime() + HORIZON_MS).toISOString())) {
         let remaining = 0
         const kind = reminderFor(p, atIso, () => (remaining = calendar.workingDaysBetween(at, p.dueAt)))
-        if (kind === 'overdue' && notify(p.id, kind, at, { overdueWorkingDays: calendar.workingDaysBetween(p.dueAt, at) })) summary.overdue++
-        else if (kind === 'due_soon' && notify(p.id, kind, at, { remainingWorkingDays: remaining })) summary.dueSoon++
+        if (kind === 'overdue' && notify(p.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(p.dueAt, at) }, at)) summary.overdue++
+        else if (kind === 'due_soon' && notify(p.id, { kind, remainingWorkingDays: remaining }, at)) summary.dueSoon++
       }
       return summary
     },

@@ -4,7 +4,9 @@
 import type { Actor } from '../auth/auth.service.ts'
 import type { Config } from '../config.ts'
 import type { Tx } from '../db/client.ts'
-import type { DomainEventType, EventBus } from '../common/events.ts'
+import type { DomainEvent, EventBus, EventOf, EventPayloads, TicketSnapshot, UnitRef } from '../common/events.ts'
+import { eventText } from '../privacy/privacy.access.ts'
+import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canAct, canSee, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
@@ -13,7 +15,23 @@ import { requireActiveUnit as requireActive } from '../units/active-unit.ts'
 
 export const ACTION_NAMES: Record<TicketAction, string> = { assign: '交办', reassign: '转办', return: '退回', answer: '提交答复', reply: '登记回复', close: '办结', redo: '重办' }
 
-export function createTicketActions({ repo, events, config }: { repo: TicketsRepository; events: Pick<EventBus, 'emit'>; config: Pick<Config, 'dispatchUnitCode'> }) {
+/** The events about a ticket: every one carries the ticket as it stands after the change. */
+type TicketEventType = { [K in keyof EventPayloads]: EventPayloads[K] extends { ticket: TicketSnapshot } ? K : never }[keyof EventPayloads]
+
+/** The ticket as its events show it. */
+export const ticketSnapshot = (t: TicketRow, unit: UnitRef): TicketSnapshot => ({
+  number: t.number, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional,
+  unit: { code: unit.code, name: unit.name },
+})
+
+export interface TicketActionsDeps {
+  repo: TicketsRepository
+  events: Pick<EventBus, 'emit'>
+  config: Pick<Config, 'dispatchUnitCode'>
+  privacy: Pick<PrivacyService, 'show'>
+}
+
+export function createTicketActions({ repo, events, config, privacy }: TicketActionsDeps) {
   const dispatchUnit = (tx: Tx) => repo.unitByCode(tx, config.dispatchUnitCode)
 
   /** A ticket the actor may see, or TICKET_NOT_FOUND: another unit's ticket is private. */
@@ -43,11 +61,20 @@ export function createTicketActions({ repo, events, config }: { repo: TicketsRep
       return { ...found, to }
     },
 
-    emit(tx: Tx, type: DomainEventType, t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, extra: Record<string, unknown> = {}) {
-      events.emit(tx, {
-        type, consultationId: c.id, ticketId: t.id,
-        payload: { number: t.number, status: t.status, kind: c.kind, channel: c.channel, externalId: c.externalId, unit, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, round: t.round, ...extra },
-      })
+    /** How the ticket's events show a text about its asker: masked (privacy.access.ts). */
+    eventText: (c: ConsultationRow) => eventText(privacy, c),
+
+    /**
+     * Emits a ticket's event, whole: `t` is the ticket after the change and `unit` the unit holding
+     * it; `fields` are the rest of the type's payload, texts already masked with eventText(c).
+     */
+    emit<K extends TicketEventType>(tx: Tx, type: K, t: TicketRow, c: ConsultationRow, unit: UnitRef, fields: Omit<EventPayloads[K], 'ticket'>) {
+      // Generic K is not narrowed to one member of the union; the signature above already ties the payload to the type.
+      const event = {
+        type, consultationId: c.id, ticketId: t.id, submittedBy: c.registeredBy, externalId: c.externalId,
+        payload: { ticket: ticketSnapshot(t, unit), ...fields },
+      } as EventOf<K> as DomainEvent
+      events.emit(tx, event)
     },
   }
 }

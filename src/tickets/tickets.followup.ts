@@ -42,7 +42,7 @@ const sameText = (a: string, b: string) => {
 export function createFollowupService({ db, config, events, calendar, privacy, now = systemClock }: FollowupDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
-  const actions = createTicketActions({ repo, events, config })
+  const actions = createTicketActions({ repo, events, config, privacy })
 
   /** Starts a new round: the finished one is kept, the ticket goes (back) to a unit with a new deadline. */
   function redoIn(tx: Tx, found: Loaded, input: { unitCode?: string; reason: string; trigger: 'rating' | 'office' }, actorTokenId: number | null) {
@@ -68,8 +68,8 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       ticketId: t.id, at, actorTokenId, action: 'redo', fromStatus: t.status, toStatus: 'assigned', fromUnitId: t.unitId, toUnitId: unit.id,
       note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${due.dueAt}${due.provisional ? '（暂定）' : ''}`,
     })
-    actions.emit(tx, 'ticket.redone', updated, c, { code: unit.code, name: unit.name }, {
-      reason: input.reason, trigger: input.trigger, previousUnit: found.unit, reopenedAt: at,
+    actions.emit(tx, 'ticket.redone', updated, c, unit, {
+      round: updated.round, reopenedAt: at, trigger: input.trigger, reason: actions.eventText(c)(input.reason), previousUnit: found.unit,
     })
     return updated
   }
@@ -97,7 +97,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       ticketId: t.id, at, actorTokenId, action: existing ? 'rate_changed' : 'rate', fromStatus: t.status, toStatus: t.status,
       note: `${label}（${SOURCE_NAMES[source]}）${comment ? `：${comment}` : ''}`,
     })
-    actions.emit(tx, 'ticket.rated', t, c, found.unit, { rating: input.rating, comment, source, changed: !!existing, ratedRound: t.round })
+    actions.emit(tx, 'ticket.rated', t, c, found.unit, { round: t.round, rating: input.rating, comment: actions.eventText(c)(comment), source, changed: !!existing })
     const becameUnsatisfied = input.rating === 'unsatisfied' && existing?.rating !== 'unsatisfied'
     const redone = becameUnsatisfied && t.round - 1 < config.followup.redoAutoLimit
     if (redone) redoIn(tx, found, { reason: comment ? `咨询人不满意：${comment}` : '咨询人对答复不满意', trigger: 'rating' }, actorTokenId)

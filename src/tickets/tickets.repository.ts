@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
 import { apiTokens } from '../auth/auth.table.ts'
@@ -56,6 +56,13 @@ export function createTicketsRepository() {
       tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(eq(tickets.id, id)).returning().get(),
 
     appendEvent: (tx: Tx, values: TicketEventInsert) => tx.insert(ticketEvents).values(values).run(),
+
+    /** Marks a deadline reminder as sent, unless it was already: 0 changes then (two overlapping runs send it once). */
+    markReminded(tx: Tx, id: number, kind: 'due_soon' | 'overdue', at: string) {
+      const column = kind === 'overdue' ? tickets.overdueNotifiedAt : tickets.dueSoonNotifiedAt
+      return tx.update(tickets).set(kind === 'overdue' ? { overdueNotifiedAt: at } : { dueSoonNotifiedAt: at })
+        .where(and(eq(tickets.id, id), isNull(column))).run().changes
+    },
 
     findById(tx: Tx, id: number) {
       return tx.select({ ticket: tickets, consultation: consultations, unit: unitRef })

@@ -43,7 +43,8 @@ describe('ticket lifecycle', () => {
     expect(closed.body.history.every((h: any) => typeof h.at === 'string')).toBe(true)
     expect(k.events.filter((e) => e.ticketId === ticket.id).map((e) => e.type))
       .toEqual(['ticket.created', 'ticket.assigned', 'ticket.answered', 'ticket.replied', 'ticket.closed'])
-    expect(k.events.find((e) => e.type === 'ticket.answered' && e.ticketId === ticket.id)!.payload.answer).toBe('共享单车停放点由街道统一规划，可向所在街道反映。')
+    const answeredEvent = k.events.find((e) => e.type === 'ticket.answered' && e.ticketId === ticket.id)
+    expect(answeredEvent?.type === 'ticket.answered' && answeredEvent.payload.answer).toBe('共享单车停放点由街道统一规划，可向所在街道反映。')
   })
 
   it('reassigns (转办) with a reason, keeping the deadline, and the old unit loses sight of it', async () => {
@@ -54,7 +55,7 @@ describe('ticket lifecycle', () => {
     expect(res.body.history.at(-1)).toMatchObject({ action: 'reassign', fromUnit: { code: 'rsj' }, toUnit: { code: 'ybj' }, note: '医保缴费属医保局职责' })
     expect((await k.ticket(id, k.tokens.rsj)).status).toBe(404)
     expect((await k.ticket(id, k.tokens.ybj)).status).toBe(200)
-    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.assigned', payload: { reassigned: true, unit: { code: 'ybj' }, reason: '医保缴费属医保局职责' } })
+    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.assigned', payload: { reassigned: true, previousUnit: { code: 'rsj' }, ticket: { unit: { code: 'ybj' } }, reason: '医保缴费属医保局职责' } })
   })
 
   it('refuses to reassign a ticket to the unit already holding it', async () => {
@@ -173,7 +174,7 @@ describe('suggestions on policy documents (F1)', () => {
       suggestion: { policyDocument: { id: docId, title: '区城乡居民医疗保险实施办法' }, decision: 'partially_adopted', decisionReason: '基金可承受范围内提高 5 个百分点' },
     })
     expect(decided.body.history.at(-1).note).toBe('部分采纳：基金可承受范围内提高 5 个百分点')
-    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.answered', payload: { decision: 'partially_adopted' } })
+    expect(k.events.at(-1)).toMatchObject({ type: 'ticket.answered', payload: { suggestionDecision: 'partially_adopted' } })
   })
 
   it('uses the configured working days for suggestions', async () => {

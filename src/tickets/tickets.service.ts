@@ -16,6 +16,7 @@ import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber } from './tickets.numbering.ts'
 import type { RoutingDecision } from './tickets.routing.ts'
+import type { DeadlineReminder } from '../integrations/integrations.reminders.ts'
 import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
 import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
@@ -59,7 +60,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
   const followups = createFollowupRepository()
   const nowIso = () => clock().toISOString()
 
-  const actions = createTicketActions({ repo, events, config })
+  const actions = createTicketActions({ repo, events, config, privacy })
   const { dispatchUnit, load, requireActiveUnit } = actions
   const emitTicket = actions.emit
 
@@ -77,7 +78,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         ...(action === 'return' ? { returnCount: ticket.returnCount + 1 } : {}),
       })
       repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action, fromStatus: ticket.status, toStatus: to, fromUnitId: ticket.unitId, toUnitId: unit.id, note })
-      if (to === 'assigned') emitTicket(tx, 'ticket.assigned', updated, consultation, { code: unit.code, name: unit.name }, { reassigned: action === 'reassign', previousUnit: fromUnit, reason: note })
+      if (to === 'assigned') emitTicket(tx, 'ticket.assigned', updated, consultation, unit, {
+        assignedAt: updated.assignedAt!, reassigned: action === 'reassign', previousUnit: fromUnit, reason: actions.eventText(consultation)(note),
+      })
     })
     return service.get(id, actor, { scoped: false })
   }
@@ -110,11 +113,11 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       const unitRef = { code: unit.code, name: unit.name }
       const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' : null
       repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'created', fromStatus: null, toStatus: 'registered', toUnitId: registered ? unit.id : null, note: dueNote })
-      emitTicket(tx, 'ticket.created', ticket, c, unitRef, { routing: decision.routing })
+      emitTicket(tx, 'ticket.created', ticket, c, unitRef, {})
       if (!registered) {
         ticket = repo.update(tx, ticket.id, { status: 'assigned', assignedAt: now })
         repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'assign', fromStatus: 'registered', toStatus: 'assigned', toUnitId: unit.id, note: ROUTING_NOTES[decision.routing] })
-        emitTicket(tx, 'ticket.assigned', ticket, c, unitRef, { reassigned: false, routing: decision.routing })
+        emitTicket(tx, 'ticket.assigned', ticket, c, unitRef, { assignedAt: now, reassigned: false, previousUnit: null, reason: null })
       }
       return ticketBrief(ticket, unitRef)
     },
@@ -231,7 +234,11 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           ticketId: id, at: now, actorTokenId: actor.tokenId, action: ticket.status === 'answered' ? 'answer_revised' : 'answer',
           fromStatus: ticket.status, toStatus: to, note: body.decision ? `${DECISION_NAMES[body.decision]}：${body.decisionReason}` : null,
         })
-        emitTicket(tx, 'ticket.answered', updated, consultation, unit, { answer: body.answer, decision: body.decision ?? null, decisionReason: body.decisionReason ?? null, revised: ticket.status === 'answered' })
+        const text = actions.eventText(consultation)
+        emitTicket(tx, 'ticket.answered', updated, consultation, unit, {
+          answer: text(body.answer), answeredAt: now, revised: ticket.status === 'answered',
+          suggestionDecision: updated.suggestionDecision, decisionReason: text(updated.decisionReason),
+        })
         if (body.promises?.length) {
           if (!promises) throw new Error('promises service not wired')
           promises.addIn(tx, updated, consultation, unit, body.promises, actor.tokenId)
@@ -251,7 +258,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
         const updated = repo.update(tx, id, { status: to, replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name })
         repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'reply', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
-        emitTicket(tx, 'ticket.replied', updated, consultation, unit, { method: body.method, repliedAt, late: repliedAt > ticket.dueAt })
+        emitTicket(tx, 'ticket.replied', updated, consultation, unit, {
+          answer: actions.eventText(consultation)(updated.answer), replyMethod: body.method, repliedAt, late: repliedAt > ticket.dueAt,
+        })
       })
       return service.get(id, actor, { scoped: false })
     },
@@ -262,9 +271,25 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         const now = nowIso()
         const updated = repo.update(tx, id, { status: to, closedAt: now })
         repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'close', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
-        emitTicket(tx, 'ticket.closed', updated, consultation, unit, { closedAt: now })
+        emitTicket(tx, 'ticket.closed', updated, consultation, unit, {
+          closedAt: now, suggestionDecision: updated.suggestionDecision, decisionReason: actions.eventText(consultation)(updated.decisionReason),
+        })
       })
       return service.get(id, actor, { scoped: false })
+    },
+
+    /**
+     * ticket.due_soon or ticket.overdue (the reminders decide which, integrations.reminders.ts):
+     * marks it sent and emits it in one transaction; false when it had been sent already.
+     */
+    remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): boolean {
+      return db.transaction((tx) => {
+        if (repo.markReminded(tx, ticketId, reminder.kind, at.toISOString()) === 0) return false
+        const { ticket, consultation, unit } = repo.findById(tx, ticketId)!
+        if (reminder.kind === 'overdue') emitTicket(tx, 'ticket.overdue', ticket, consultation, unit, { overdueWorkingDays: reminder.overdueWorkingDays })
+        else emitTicket(tx, 'ticket.due_soon', ticket, consultation, unit, { remainingWorkingDays: reminder.remainingWorkingDays })
+        return true
+      })
     },
 
     /**

@@ -1,4 +1,5 @@
-// Reading the outbox: the admin's event list, delivery log and redelivery; an integration's polling.
+// Reading the outbox (integrations.outbox-writer.ts fills it): the admin's event list, delivery log
+// and redelivery; an integration's polling.
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { DomainEventType } from '../common/events.ts'
