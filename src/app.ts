@@ -62,6 +62,42 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
 }
 
+/*
+ * THE LIFE OF A REQUEST, in the order its hooks run. Each route states what concerns it in its
+ * `config` (every key is declared in plugins/route-config.ts); nothing is inferred from its URL.
+ *
+ *  1. Before routing: a request line, header or body past the limits is refused in the one error
+ *     shape (plugins/http-errors.ts); a URL past its limit answers 414 (plugins/errors.ts).
+ *  2. onRequest, security headers: helmet's headers go on every answer, refusals too (plugins/security.ts).
+ *  3. onRequest, auth and roles: a bearer token, or the session cookie with its X-CSRF-Token on a
+ *     write, becomes `req.actor`; `config.roles` says who may call (admins only when it says
+ *     nothing, `public` for none) (plugins/auth.ts).
+ *  4. onRequest, rate limits: per integration token (`INTEGRATION_RATE_LIMIT`), or the route's own
+ *     `config.rateLimit` (sign-in, the public pages) (plugins/security.ts).
+ *  5. Parsing and validation: the body, params and query against the route's schema; a refusal names
+ *     each field, in Chinese (plugins/validation.ts).
+ *  6. The write transaction: every POST/PUT/PATCH/DELETE, unless `config.readOnly`, runs in one
+ *     BEGIN IMMEDIATE, a unit of work carried by AsyncLocalStorage (db/unit-of-work.ts,
+ *     plugins/write-transaction.ts). Inside it, first the idempotency key (`config.idempotency`):
+ *     reserved, or the stored answer replayed without running the handler (plugins/idempotency.ts).
+ *  7. The handler: one service call. Services' own `db.transaction(...)` become savepoints of the
+ *     request's; a service writing in another's transaction is handed its `tx`. Domain events are
+ *     emitted, whole, inside it, and the integrations outbox stores them in the same transaction.
+ *  8. The answer, still inside the transaction when the handler answered synchronously: the idempotency
+ *     key keeps the response, and a 2xx write gets its audit row as `config.audit` declares it
+ *     (target and ids; `false` for none) (plugins/audit-hook.ts). A handler that awaited gets these
+ *     in a second, short transaction.
+ *  9. COMMIT, then the afterCommit callbacks (the search index, caches), then the response is
+ *     released: a client never sees a 2xx for a write that a crash could still undo, and never a
+ *     change the index has not heard of. A rollback drops the callbacks with the change.
+ * 10. Errors, wherever thrown: one shape `{statusCode, code, message, details?}` with a stable code and
+ *     a Chinese message; validation 400, SQLITE_BUSY 503 with Retry-After, anything unknown 500 with
+ *     the request id and no internals (plugins/errors.ts; the public pages answer in HTML,
+ *     portal/portal.http.ts). A handler that threw keeps what it had committed, as without the wrapper.
+ * 11. The request log: method, route and the NAMES of query parameters, never their values
+ *     (plugins/request-log.ts).
+ */
+
 /** Plugins, error handling and the domain modules, always in this order. */
 export async function buildApp({ config, db, logger }: BuildAppOptions) {
   const app = Fastify({

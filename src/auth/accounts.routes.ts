@@ -8,6 +8,7 @@ import { SESSION_TTL_MS } from './accounts.service.ts'
 import { SessionRequiredError } from './auth.errors.ts'
 import { clearedSessionCookie, csrfTokenFor, sessionCookie } from './session.ts'
 import { PASSWORD_RULE } from './passwords.ts'
+import { ownAccountId, pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['auth']
 const PEOPLE_ROLES = ['admin', 'agent', 'unit', 'reviewer'] as const
@@ -64,7 +65,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
   })
 
   app.delete('/session', {
-    config: { roles: PEOPLE_ROLES },
+    config: { roles: PEOPLE_ROLES, audit: { target: 'session', id: (req) => req.actor?.tokenId } },
     schema: { tags, operationId: 'signOut', summary: '退出登录', response: { 204: Type.Null(), ...errorResponses(403) } },
   }, async (req, reply) => {
     if (req.actor.accountId == null) throw new SessionRequiredError()
@@ -73,7 +74,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
   })
 
   app.put('/session/password', {
-    config: { roles: PEOPLE_ROLES },
+    config: { roles: PEOPLE_ROLES, audit: { target: 'account', id: ownAccountId } },
     schema: {
       tags, operationId: 'changeOwnPassword', summary: '修改本人密码（其他会话随之失效）',
       body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
@@ -90,6 +91,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
   }, async () => ({ items: accounts.list() }))
 
   app.post('/accounts', {
+    config: { audit: { target: 'account', id: resultId('id') } },
     schema: {
       tags, operationId: 'createAccount', summary: '新建账号（不给密码则生成一个，只返回一次）',
       body: Type.Object({
@@ -103,6 +105,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
   }, async (req, reply) => reply.status(201).send(await accounts.create(req.body)))
 
   app.patch('/accounts/:id', {
+    config: { audit: { target: 'account', id: pathId() } },
     schema: {
       tags, operationId: 'updateAccount', summary: '修改账号（角色、单位、停用）；该账号的会话随之失效',
       params: IdParams,
@@ -116,6 +119,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
   }, async (req) => accounts.update(req.params.id, req.body))
 
   app.post('/accounts/:id/password-reset', {
+    config: { audit: { target: 'account', id: pathId() } },
     schema: {
       tags, operationId: 'resetAccountPassword', summary: '重置密码：生成新密码（只返回一次），解除锁定，结束该账号的所有会话',
       params: IdParams,

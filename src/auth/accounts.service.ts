@@ -117,11 +117,13 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
         : row.unitId ? db.select({ code: units.code }).from(units).where(eq(units.id, row.unitId)).get()?.code : undefined
       const s = scope(role, unitCode, patch.reviewStep !== undefined ? patch.reviewStep : row.reviewStep)
       const disabledAt = patch.disabled === undefined ? row.disabledAt : patch.disabled ? row.disabledAt ?? now().toISOString() : null
-      const updated = db.update(accounts).set({ displayName: patch.displayName?.trim() ?? row.displayName, role, ...s, disabledAt })
-        .where(eq(accounts.id, id)).returning().get()!
-      // A session carries the role and unit it was issued with: changing them ends it.
-      auth.revokeSessions(id)
-      return describe(updated)
+      return db.transaction((tx) => {
+        const updated = tx.update(accounts).set({ displayName: patch.displayName?.trim() ?? row.displayName, role, ...s, disabledAt })
+          .where(eq(accounts.id, id)).returning().get()!
+        // A session carries the role and unit it was issued with: changing them ends it.
+        auth.revokeSessions(id, undefined, tx)
+        return describe(updated)
+      })
     },
 
     /** An admin's reset: a new generated password (returned once), the lock lifted, every session ended. */
@@ -129,10 +131,12 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
       byId(id)
       const password = generatePassword()
       const passwordHash = await hashPassword(password)
-      const row = db.update(accounts).set({ passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: null })
-        .where(eq(accounts.id, id)).returning().get()!
-      auth.revokeSessions(id)
-      return { ...describe(row), password }
+      return db.transaction((tx) => {
+        const row = tx.update(accounts).set({ passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: null })
+          .where(eq(accounts.id, id)).returning().get()!
+        auth.revokeSessions(id, undefined, tx)
+        return { ...describe(row), password }
+      })
     },
 
     /** The holder's own change: needs the current password; other sessions end, this one stays. */
@@ -141,8 +145,10 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
       if (!(await verifyPassword(current, row.passwordHash))) throw new WrongPasswordError()
       checkPassword(next)
       const passwordHash = await hashPassword(next)
-      db.update(accounts).set({ passwordHash, passwordChangedAt: now().toISOString() }).where(eq(accounts.id, row.id)).run()
-      auth.revokeSessions(row.id, actor.tokenId)
+      db.transaction((tx) => {
+        tx.update(accounts).set({ passwordHash, passwordChangedAt: now().toISOString() }).where(eq(accounts.id, row.id)).run()
+        auth.revokeSessions(row.id, actor.tokenId, tx)
+      })
     },
 
     /**
@@ -169,15 +175,19 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
         const failedAttempts = fresh.failedAttempts + 1
         const lockMs = lockoutFor(failedAttempts)
         const lockedUntil = lockMs > 0 ? new Date(at.getTime() + lockMs).toISOString() : fresh.lockedUntil
-        db.update(accounts).set({ failedAttempts, lockedUntil }).where(eq(accounts.id, row.id)).run()
-        audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'wrongPassword', failedAttempts }, requestId })
+        db.transaction((tx) => {
+          tx.update(accounts).set({ failedAttempts, lockedUntil }).where(eq(accounts.id, row.id)).run()
+          audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'wrongPassword', failedAttempts }, requestId }, tx)
+        })
         if (lockMs > 0) throw new AccountLockedError(String(Math.ceil(lockMs / 1000)))
         throw new SignInFailedError()
       }
-      db.update(accounts).set({ failedAttempts: 0, lockedUntil: null }).where(eq(accounts.id, row.id)).run()
-      const session = auth.createSession(fresh, SESSION_TTL_MS, at)
-      audit.record({ actor: { tokenId: session.tokenId, role: fresh.role }, action: 'signIn', targetType: 'account', targetIds: [row.id], requestId })
-      return { ...session, account: describe(fresh) }
+      return db.transaction((tx) => {
+        tx.update(accounts).set({ failedAttempts: 0, lockedUntil: null }).where(eq(accounts.id, row.id)).run()
+        const session = auth.createSession(fresh, SESSION_TTL_MS, at, tx)
+        audit.record({ actor: { tokenId: session.tokenId, role: fresh.role }, action: 'signIn', targetType: 'account', targetIds: [row.id], requestId }, tx)
+        return { ...session, account: describe(fresh) }
+      })
     },
 
     signOut(actor: Actor) {

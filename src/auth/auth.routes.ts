@@ -3,6 +3,7 @@ import { Code, IdParams, Nullable, Text, errorResponses } from '../common/schema
 import { UnitRef } from '../units/units.schemas.ts'
 import type { AuthService } from './auth.service.ts'
 import { ROLES } from './auth.table.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['auth']
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)), { description: 'admin 督办办公室；agent 坐席；unit 单位；reviewer 审核人；integration 接入系统' })
@@ -34,6 +35,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   }, async () => ({ items: auth.listTokens() }))
 
   app.post('/tokens', {
+    config: { audit: { target: 'token', id: resultId('id') } },
     schema: {
       tags, operationId: 'createToken', summary: '签发令牌（明文只在此返回一次）',
       body: Type.Object({
@@ -47,6 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   }, async (req, reply) => reply.status(201).send(auth.createToken(req.body, req.actor.tokenId)))
 
   app.delete('/tokens/:id', {
+    config: { audit: { target: 'token', id: pathId() } },
     schema: { tags, operationId: 'revokeToken', summary: '吊销令牌', params: IdParams, response: { 200: TokenSchema, ...errorResponses(403, 404) } },
   }, async (req) => auth.revokeToken(req.params.id))
 }

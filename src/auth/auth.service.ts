@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Db } from '../db/client.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { units } from '../units/units.table.ts'
 import { apiTokens, type Role } from './auth.table.ts'
 import { isDatabaseBusy } from '../db/client.ts'
@@ -105,12 +105,12 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
       if (flushTimer) { clearTimeout(flushTimer); flushTimer = undefined }
     },
 
-    /** Creates a token and returns its secret: the only time the secret is seen. */
-    createToken(input: CreateTokenInput, createdBy: number | null = null, secret = `pqa_${randomBytes(24).toString('base64url')}`) {
+    /** Creates a token and returns its secret: the only time the secret is seen. `tx`: the caller's transaction. */
+    createToken(input: CreateTokenInput, createdBy: number | null = null, secret = `pqa_${randomBytes(24).toString('base64url')}`, tx: Tx = db) {
       let unitId: number | null = null
       if (input.role === 'unit') {
         if (!input.unitCode) throw new TokenUnitRequiredError()
-        const unit = db.select().from(units).where(eq(units.code, input.unitCode)).get()
+        const unit = tx.select().from(units).where(eq(units.code, input.unitCode)).get()
         if (!unit) throw new UnitNotFoundError(input.unitCode)
         unitId = unit.id
       }
@@ -119,7 +119,7 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
         if (input.reviewStep === undefined || input.reviewStep < 0 || input.reviewStep >= reviewSteps.length) throw new TokenReviewStepError()
         reviewStep = input.reviewStep
       }
-      const row = db.insert(apiTokens).values({
+      const row = tx.insert(apiTokens).values({
         name: input.name, role: input.role, unitId, reviewStep, tokenHash: hashToken(secret), prefix: secret.slice(0, 8), createdBy,
       }).returning().get()
       return { ...this.describe(row), token: secret }
@@ -152,10 +152,10 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
     },
 
     /** Issues a session for an account: an api_tokens row that expires; its secret goes into a cookie. */
-    createSession(account: { id: number; displayName: string; role: Role; unitId: number | null; reviewStep: number | null }, ttlMs: number, now = new Date()) {
+    createSession(account: { id: number; displayName: string; role: Role; unitId: number | null; reviewStep: number | null }, ttlMs: number, now = new Date(), tx: Tx = db) {
       const secret = `pqs_${randomBytes(32).toString('base64url')}`
       const expiresAt = new Date(now.getTime() + ttlMs).toISOString()
-      const row = db.insert(apiTokens).values({
+      const row = tx.insert(apiTokens).values({
         name: account.displayName, role: account.role, unitId: account.unitId, reviewStep: account.reviewStep,
         tokenHash: hashToken(secret), prefix: secret.slice(0, 8), accountId: account.id, expiresAt,
       }).returning().get()
@@ -163,18 +163,18 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
     },
 
     /** Ends an account's sessions (sign-out everywhere, password change, account change), except `keep`. */
-    revokeSessions(accountId: number, keep?: number) {
+    revokeSessions(accountId: number, keep?: number, tx: Tx = db) {
       const at = new Date().toISOString()
       const where = and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt), keep === undefined ? undefined : ne(apiTokens.id, keep))
-      return db.update(apiTokens).set({ revokedAt: at }).where(where).run().changes
+      return tx.update(apiTokens).set({ revokedAt: at }).where(where).run().changes
     },
 
-    revokeToken(id: number) {
-      const row = db.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning().get()
+    revokeToken(id: number, tx: Tx = db) {
+      const row = tx.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning().get()
       if (!row) {
-        const exists = db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, id)).get()
+        const exists = tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, id)).get()
         if (!exists) throw new TokenNotFoundError(String(id))
-        return this.describe(db.select().from(apiTokens).where(eq(apiTokens.id, id)).get()!)
+        return this.describe(tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get()!)
       }
       return this.describe(row)
     },

@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { errorResponses } from '../common/schemas.ts'
 import type { CalendarService } from './calendar.service.ts'
 import { DueQuery, DueSchema, PutYearBody, YearChangeSchema, YearParams, YearSchema, YearSummarySchema } from './calendar.schemas.ts'
+import { pathId } from '../plugins/route-config.ts'
 
 const tags = ['calendar']
 const everyone = ['admin', 'agent', 'unit', 'reviewer', 'integration'] as const
@@ -40,6 +41,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarRoutesOptions> = 
   }, async (req) => calendar.getYear(req.params.year))
 
   app.put('/calendar/:year', {
+    config: { audit: { target: 'calendar', id: pathId('year') } },
     schema: {
       tags, operationId: 'putCalendarYear', summary: '录入或更新某年的节假日安排（覆盖数据包）',
       params: YearParams, body: PutYearBody,
@@ -48,6 +50,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarRoutesOptions> = 
   }, async (req) => calendar.putYear(req.params.year, req.body, req.actor))
 
   app.delete('/calendar/:year', {
+    config: { audit: { target: 'calendar', id: pathId('year') } },
     schema: {
       tags, operationId: 'deleteCalendarYear', summary: '删除管理员录入的某年安排，恢复使用数据包',
       params: YearParams,

@@ -2,19 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParams, Page, errorResponses } from '../common/schemas.ts'
 import type { ConsultationsService } from './consultations.service.ts'
 import { ConsultationListQuery, ConsultationResultSchema, ConsultationSchema, CreateConsultationBody } from './consultations.schemas.ts'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route honours `Idempotency-Key` (implemented by the security plugin). */
-    idempotency?: boolean
-  }
-}
+import { resultId } from '../plugins/route-config.ts'
 
 const tags = ['consultations']
 
 export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: ConsultationsService }> = async (app, { consultations }) => {
   app.post('/consultations', {
-    config: { roles: ['admin', 'agent', 'integration'], idempotency: true },
+    config: { roles: ['admin', 'agent', 'integration'], idempotency: true, audit: { target: 'consultation', id: resultId('consultation', 'id'), related: (req, result) => ({ ticketId: resultId('ticket', 'id')(req, result) }) } },
     schema: {
       tags, operationId: 'createConsultation',
       summary: '受理咨询：先检索匹配，能答复的即时答复，否则登记台账并交办',

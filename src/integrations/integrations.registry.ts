@@ -49,10 +49,10 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
     /** Creates the integration with its token and secret; both are shown only in this answer. */
     register(input: RegisterInput, createdBy: number | null) {
       requireAllowedUrl(input.webhookUrl)
-      return db.transaction(() => {
-        const token = auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy)
+      return db.transaction((tx) => {
+        const token = auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy, undefined, tx)
         const secret = generateSecret()
-        const row = db.insert(integrations).values({ name: input.name, webhookUrl: input.webhookUrl ?? null, tokenId: token.id, secret }).returning().get()
+        const row = tx.insert(integrations).values({ name: input.name, webhookUrl: input.webhookUrl ?? null, tokenId: token.id, secret }).returning().get()
         return { ...view(row), credentials: { token: token.token, secret } }
       })
     },
@@ -86,10 +86,10 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
     /** Revokes the token, stops deliveries and parks what was still queued; the log is kept. */
     remove(id: number) {
       const existing = requireLive(id)
-      return db.transaction(() => {
-        auth.revokeToken(existing.tokenId)
-        const row = db.update(integrations).set({ active: false, deletedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
-        db.update(outboxEvents).set({ state: 'dead', lastError: DELETED_ERROR })
+      return db.transaction((tx) => {
+        auth.revokeToken(existing.tokenId, tx)
+        const row = tx.update(integrations).set({ active: false, deletedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
+        tx.update(outboxEvents).set({ state: 'dead', lastError: DELETED_ERROR })
           .where(and(eq(outboxEvents.integrationId, id), eq(outboxEvents.state, 'pending'))).run()
         return view(row)
       })

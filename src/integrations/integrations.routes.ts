@@ -5,11 +5,13 @@ import {
   EventDetailSchema, EventIdParams, EventQuery, EventSummarySchema, IntegrationSchema, PollQuery, PollResultSchema,
   RegisterIntegrationBody, RegisteredIntegrationSchema, RotatedSecretSchema, UpdateIntegrationBody,
 } from './integrations.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['integrations']
 
 export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService }> = async (app, { integrations }) => {
   app.post('/integrations', {
+    config: { audit: { target: 'integration', id: resultId('id') } },
     schema: {
       tags, operationId: 'registerIntegration', summary: '登记接入系统（令牌与签名密钥只在此返回一次）',
       body: RegisterIntegrationBody,
@@ -30,6 +32,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
   }, async (req) => integrations.get(req.params.id))
 
   app.patch('/integrations/:id', {
+    config: { audit: { target: 'integration', id: pathId() } },
     schema: {
       tags, operationId: 'updateIntegration', summary: '修改接入系统（推送地址、启用或停用）',
       params: IdParams, body: UpdateIntegrationBody, response: { 200: IntegrationSchema, ...errorResponses(403, 404) },
@@ -37,6 +40,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
   }, async (req) => integrations.update(req.params.id, req.body))
 
   app.post('/integrations/:id/rotate-secret', {
+    config: { audit: { target: 'integration', id: pathId() } },
     schema: {
       tags, operationId: 'rotateIntegrationSecret', summary: '更换签名密钥（新密钥只在此返回一次）',
       params: IdParams, response: { 200: RotatedSecretSchema, ...errorResponses(403, 404) },
@@ -44,6 +48,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
   }, async (req) => integrations.rotateSecret(req.params.id))
 
   app.delete('/integrations/:id', {
+    config: { audit: { target: 'integration', id: pathId() } },
     schema: {
       tags, operationId: 'deleteIntegration', summary: '删除接入系统（吊销令牌，停止推送，保留投递记录）',
       params: IdParams, response: { 200: IntegrationSchema, ...errorResponses(403, 404) },
@@ -65,6 +70,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
   }, async (req) => integrations.getEvent(req.params.eventId))
 
   app.post('/integration-events/:eventId/redeliver', {
+    config: { audit: { target: 'integration-event', id: pathId('eventId') } },
     schema: {
       tags, operationId: 'redeliverIntegrationEvent', summary: '重新投递已送达或已停止投递的事件',
       params: EventIdParams, response: { 200: EventDetailSchema, ...errorResponses(403, 404, 409) },

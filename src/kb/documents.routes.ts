@@ -4,6 +4,7 @@ import type { KbService } from './kb.service.ts'
 import {
   CreateDocumentBody, CreateInterpretationBody, DocumentSchema, InterpretationParams, InterpretationSchema, ListDocumentsQuery, UpdateDocumentBody,
 } from './documents.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['policies']
 const PolicyDocument = ref(DocumentSchema)
@@ -21,7 +22,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
   }, async (req) => kb.listDocuments({ ...req.query, ...paging(req.query) }))
 
   app.post('/policy-documents', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'policy-document', id: resultId('id') } },
     schema: {
       tags, operationId: 'createPolicyDocument', summary: '新增政策文件',
       body: CreateDocumentBody,
@@ -35,7 +36,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
   }, async (req) => kb.getDocument(req.params.id))
 
   app.patch('/policy-documents/:id', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'policy-document', id: pathId() } },
     schema: {
       tags, operationId: 'updatePolicyDocument', summary: '修改政策文件（含效力：现行有效、失效、废止）',
       description: '效力改为失效或废止后，仅以该文件为依据的条目不再作为现行答复口径（inForce 为 false）。',
@@ -45,6 +46,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
   }, async (req) => kb.updateDocument(req.params.id, req.body, req.actor))
 
   app.delete('/policy-documents/:id', {
+    config: { audit: { target: 'policy-document', id: pathId() } },
     schema: {
       tags, operationId: 'deletePolicyDocument', summary: '删除未被任何条目引用的政策文件',
       params: IdParams, response: { 204: { type: 'null', description: '已删除' }, ...errorResponses(403, 404, 409) },
@@ -52,7 +54,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
   }, async (req, reply) => { kb.deleteDocument(req.params.id); return reply.status(204).send(null) })
 
   app.post('/policy-documents/:id/interpretations', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'policy-document', id: pathId(), related: (req, result) => ({ interpretationId: resultId('id')(req, result) }) } },
     schema: {
       tags, operationId: 'addInterpretation', summary: '为政策文件添加解读材料',
       params: IdParams, body: CreateInterpretationBody,
@@ -61,7 +63,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
   }, async (req, reply) => reply.status(201).send(kb.addInterpretation(req.params.id, req.body, req.actor)))
 
   app.delete('/policy-documents/:id/interpretations/:interpretationId', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'policy-document', id: pathId() } },
     schema: {
       tags, operationId: 'deleteInterpretation', summary: '删除解读材料',
       params: InterpretationParams, response: { 204: { type: 'null', description: '已删除' }, ...errorResponses(403, 404) },

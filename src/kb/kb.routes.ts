@@ -6,6 +6,7 @@ import {
   ApproveBody, BulkBody, BulkResult, CommentBody, CreateEntryBody, EntrySchema, ListEntriesQuery, ReturnBody, ReviewItemSchema, ReviewQueueQuery,
   UpdateEntryBody, VersionSchema,
 } from './kb.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['kb']
 const Entry = ref(EntrySchema)
@@ -13,7 +14,7 @@ const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
 const editors = ['admin', 'unit'] as const
 const reviewers = ['admin', 'reviewer'] as const
 const entryAction = <B extends TSchema = typeof CommentBody>(operationId: string, summary: string, roles: readonly ('admin' | 'unit' | 'reviewer')[], body?: B) => ({
-  config: { roles },
+  config: { roles, audit: { target: 'entry', id: pathId() } },
   schema: { tags, operationId, summary, params: IdParams, body: (body ?? CommentBody) as B, response: { 200: Entry, ...errorResponses(403, 404, 409) } },
 })
 
@@ -30,12 +31,12 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
   }, async (req) => kb.listEntries({ ...req.query, ...paging(req.query) }))
 
   app.post('/entries', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'entry', id: resultId('id') } },
     schema: { tags, operationId: 'createEntry', summary: '新建问答条目（草稿）', body: CreateEntryBody, response: { 201: Entry, ...errorResponses(403, 404, 409) } },
   }, async (req, reply) => reply.status(201).send(kb.createEntry(req.body, req.actor)))
 
   app.post('/entries/bulk', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'entry', id: resultId('entryIds') } },
     bodyLimit: 20 * 1024 * 1024,
     attachValidation: true,
     schema: {
@@ -51,7 +52,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
   }, async (req) => kb.getEntry(req.params.id))
 
   app.patch('/entries/:id', {
-    config: { roles: editors },
+    config: { roles: editors, audit: { target: 'entry', id: pathId() } },
     schema: {
       tags, operationId: 'updateEntry', summary: '修改问答条目（已发布的条目生成新的草稿版本）',
       params: IdParams, body: UpdateEntryBody, response: { 200: Entry, ...errorResponses(403, 404, 409) },

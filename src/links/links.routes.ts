@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts'
 import { resolveScope } from '../stats/scope.ts'
 import type { LinksService } from './links.service.ts'
 import { FlaggedEntriesSchema, LinkListQuery, LinkListSchema, LinkRunSchema, UnitOnlyQuery } from './links.schemas.ts'
+import { resultId } from '../plugins/route-config.ts'
 
 const tags = ['links']
 
@@ -29,7 +30,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ db: Db; links: LinksServic
   }, async (req) => links.flaggedEntries(resolveScope(db, req.actor, req.query.unit).unitId))
 
   app.post('/link-checks/runs', {
-    config: { roles: ['admin'] },
+    config: { roles: ['admin'], audit: { target: 'link-check', id: resultId('id') } },
     schema: {
       tags, operationId: 'startLinkCheck', summary: '立即检查全部链接（后台进行，结果见链接检查列表）',
       response: { 202: LinkRunSchema, ...errorResponses(409) },

@@ -1,64 +1,52 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { AuditRecordInput, AuditService } from '../audit/audit.service.ts'
-import type { TxParticipant } from './write-transaction.ts'
+import type { Tx } from '../db/client.ts'
+import type { AuditId, AuditRequest, AuditSpec } from './route-config.ts'
+import { isWriteMethod, type TxParticipant } from './write-transaction.ts'
 
-const MAX_PARSED_RESPONSE = 1024 * 1024
 const isIdName = (k: string) => k === 'id' || /[a-z]Ids?$/.test(k)
 const isIdValue = (v: unknown): v is string | number =>
   (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && v.length > 0 && v.length <= 64)
 
-/** `/api/v1/entries/:id/versions` → `entry`: the resource the route is about, singular. */
-export function targetTypeOf(routeUrl: string): string {
-  const segment = routeUrl.replace(/^\/api\/v\d+\//, '').split('/').find((s) => s && !s.startsWith(':')) ?? 'unknown'
-  if (segment.endsWith('ies')) return `${segment.slice(0, -3)}y`
-  if (segment.endsWith('ses') || segment.endsWith('xes')) return segment.slice(0, -2)
-  if (segment.endsWith('s') && !segment.endsWith('ss')) return segment.slice(0, -1)
-  return segment
-}
-
-/** Ids named `id`, `…Id` or `…Ids` at the top of an object and one level down (`ticket.id` → `ticketId`). */
-export function collectIds(value: unknown, prefix = '', depth = 0, out: Record<string, string | number | (string | number)[]> = {}) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || depth > 1) return out
-  for (const [k, v] of Object.entries(value)) {
-    const name = prefix ? (k === 'id' ? `${prefix}Id` : k) : k
-    if (isIdName(k) && isIdValue(v)) out[name] ??= v
-    else if (isIdName(k) && Array.isArray(v) && v.every(isIdValue)) out[name] ??= v.slice(0, 1000)
-    else if (v && typeof v === 'object' && !Array.isArray(v)) collectIds(v, k, depth + 1, out)
-  }
+/** The ids among a route's path parameters (`id`, `…Id`), kept with the row besides the target's own. */
+function pathIds(params: unknown): Record<string, AuditId> {
+  const out: Record<string, AuditId> = {}
+  if (params === null || typeof params !== 'object') return out
+  for (const [k, v] of Object.entries(params)) if (isIdName(k) && isIdValue(v)) out[k] = v
   return out
 }
 
+const asList = (v: AuditId | readonly AuditId[] | null | undefined): AuditId[] => (v === null || v === undefined ? [] : Array.isArray(v) ? [...v] : [v as AuditId])
+
 export interface WriteDescription {
+  spec: AuditSpec
   method: string
   routeUrl: string
   operationId: string | undefined
   statusCode: number
-  params: unknown
-  body: unknown
-  responsePayload: unknown
+  req: AuditRequest
+  /** The object the handler answered with (undefined when it answered with a string or a stream). */
+  result: unknown
 }
 
 /**
- * What the audit log keeps of a successful write: the operation, the ids in the path and in the
- * response, and the NAMES of the body's fields. Body values are never kept: they hold askers'
- * names, phones and stories.
+ * What the audit log keeps of a successful write: the operation, what the route says it wrote, the
+ * ids in its path, and the NAMES of the body's fields. Body values are never kept: they hold
+ * askers' names, phones and stories.
  */
 export function describeWrite(w: WriteDescription): Omit<AuditRecordInput, 'actor' | 'requestId'> {
-  const paramIds = collectIds(w.params)
-  let responseIds: ReturnType<typeof collectIds> = {}
-  if (typeof w.responsePayload === 'string' && w.responsePayload.length <= MAX_PARSED_RESPONSE) {
-    try { responseIds = collectIds(JSON.parse(w.responsePayload)) } catch { /* not JSON: no ids */ }
-  }
-  const targetType = targetTypeOf(w.routeUrl)
-  const ids = { ...paramIds, ...responseIds }
+  const targetIds = [...new Set(asList(w.spec.id?.(w.req, w.result)))]
+  const ids: Record<string, AuditId | AuditId[]> = pathIds(w.req.params)
   delete ids.id
-  // The resource's own id: in the path, at the top of the response, or nested (`{ consultation: { id } }`).
-  const main = [paramIds.id, responseIds.id ?? (paramIds.id === undefined ? ids[`${targetType}Id`] : undefined)].filter((v) => v !== undefined)
-  const targetIds = [...new Set(main.flat())]
-  const fields = w.body && typeof w.body === 'object' && !Array.isArray(w.body) ? Object.keys(w.body).sort() : undefined
+  for (const [k, v] of Object.entries(w.spec.related?.(w.req, w.result) ?? {})) {
+    const list = asList(v)
+    if (list.length) ids[k] = Array.isArray(v) ? list.slice(0, 1000) : list[0]
+  }
+  const body = w.req.body
+  const fields = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).sort() : undefined
   return {
-    action: w.operationId ?? `${w.method} ${w.routeUrl}`,
-    targetType,
+    action: w.spec.action ?? w.operationId ?? `${w.method} ${w.routeUrl}`,
+    targetType: w.spec.target,
     targetIds,
     details: {
       method: w.method,
@@ -66,27 +54,47 @@ export function describeWrite(w: WriteDescription): Omit<AuditRecordInput, 'acto
       statusCode: w.statusCode,
       ...(Object.keys(ids).length ? { ids } : {}),
       ...(fields ? { fields } : {}),
-      ...(Array.isArray(w.body) ? { items: w.body.length } : {}),
+      ...(Array.isArray(body) ? { items: body.length } : {}),
     },
   }
 }
 
-/** Logs every successful write (2xx on POST/PUT/PATCH/DELETE) unless the route says `config: { audit: false }`. */
-export function createAuditParticipant(audit: AuditService, isReplay: (req: FastifyRequest) => boolean): TxParticipant {
-  return {
-    beforeSend(req: FastifyRequest, reply: FastifyReply, payload: unknown) {
+/** At start-up: a write route that says neither what it writes nor `audit: false` is a mistake. */
+export function requireAuditDeclaration(route: RouteOptions): void {
+  if (!isWriteMethod(route.method) || route.config?.audit !== undefined) return
+  throw new Error(`${[route.method].flat().join(',')} ${route.url}: a write route must declare config.audit (what it writes, or false)`)
+}
+
+/**
+ * Logs every successful write (2xx on POST/PUT/PATCH/DELETE) as its route declares it, in the
+ * request's transaction (`tx`), unless the route says `config: { audit: false }` or the answer is
+ * an idempotent replay of one already logged.
+ */
+export function createAuditParticipant(audit: AuditService, isReplay: (req: FastifyRequest) => boolean) {
+  const results = new WeakMap<FastifyRequest, unknown>()
+  const participant: TxParticipant = {
+    beforeSend(req: FastifyRequest, reply: FastifyReply, _payload: unknown, tx: Tx) {
       if (reply.statusCode < 200 || reply.statusCode >= 300) return
-      if (req.routeOptions.config.audit === false || !req.actor || isReplay(req)) return
+      const spec = req.routeOptions.config.audit
+      if (!spec || !req.actor || isReplay(req)) return
       const described = describeWrite({
+        spec,
         method: req.method,
         routeUrl: req.routeOptions.url ?? req.url,
         operationId: (req.routeOptions.schema as { operationId?: string } | undefined)?.operationId,
         statusCode: reply.statusCode,
-        params: req.params,
-        body: req.body,
-        responsePayload: payload,
+        req,
+        result: results.get(req),
       })
-      audit.record({ ...described, actor: req.actor, requestId: req.id })
+      audit.record({ ...described, actor: req.actor, requestId: req.id }, tx)
+    },
+  }
+  return {
+    participant,
+    /** A preSerialization hook: keeps the handler's answer as an object, for the route's id functions. */
+    keepResult(req: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) {
+      if (isWriteMethod(req.method)) results.set(req, payload)
+      done(null, payload)
     },
   }
 }

@@ -6,11 +6,8 @@ import { CsrfError, ForbiddenError, UnauthenticatedError } from '../auth/auth.er
 import { CSRF_HEADER, csrfTokenFor, readSessionCookie } from '../auth/session.ts'
 import { isWriteMethod } from './write-transaction.ts'
 
+// The route's `roles` is declared with every other config key in route-config.ts.
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Who may call the route; `public` needs no token. Routes that say nothing are for admins only. */
-    roles?: readonly Role[] | 'public'
-  }
   interface FastifyRequest {
     actor: Actor
     /** The session's secret when the caller signed in with an account (cookie); undefined for a bearer token. */

@@ -10,6 +10,7 @@ import { idempotencyKeys } from '../auth/auth.table.ts'
 import { Text, errorResponses } from '../common/schemas.ts'
 import { createError } from './errors.ts'
 import { canonicalJson, createIdempotencyStore, requestFingerprint } from './idempotency.ts'
+import { resultId } from './route-config.ts'
 
 const NotAllowed = createError('TEST_NOT_ALLOWED', '测试：不允许', 422)
 
@@ -30,7 +31,7 @@ async function appWithNoteRoutes(): Promise<TestApp> {
     body: Type.Object({ text: Text(200) }, { additionalProperties: false }),
     response: { 201: Type.Object({ id: Type.Integer(), text: Type.String() }), ...errorResponses(409, 422) },
   })
-  const config = { roles: ['admin', 'agent'] as const, idempotency: true }
+  const config = { roles: ['admin', 'agent'] as const, idempotency: true, audit: { target: 'note', id: resultId('id') } }
   t.app.post('/api/v1/test-notes', { config, schema: schema('createTestNote') },
     async (req: { body: { text: string } }, reply) => reply.code(201).send(create(req.body.text)))
   // A handler that awaits before it writes: its transaction cannot include the reservation.

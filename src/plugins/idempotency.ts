@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, eq, lt } from 'drizzle-orm'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
-import type { Db } from '../db/client.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { idempotencyKeys } from '../auth/auth.table.ts'
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './security.errors.ts'
 import type { TxParticipant } from './write-transaction.ts'
@@ -34,7 +34,7 @@ export function requestFingerprint(route: string, params: unknown, body: unknown
 
 export type BeginResult = { kind: 'reserved'; id: number } | { kind: 'replay'; statusCode: number; body: string }
 
-/** The idempotency_keys table. Callers run `begin` and `complete` inside the request's transaction. */
+/** The idempotency_keys table. Callers run `begin` and `complete` inside the request's transaction (`tx`). */
 export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = () => Date.now() }: { db: Db; ttlMs?: number; now?: () => number }) {
   let lastPurge = 0
   const cutoff = () => new Date(now() - ttlMs).toISOString()
@@ -47,15 +47,15 @@ export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = (
     },
 
     /** Reserves the key, or says how to answer a retry; throws when the key belongs to another request. */
-    begin(tokenId: number, key: string, route: string, bodyHash: string): BeginResult {
+    begin(tokenId: number, key: string, route: string, bodyHash: string, tx: Tx = db): BeginResult {
       const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key))
-      let row = db.select().from(idempotencyKeys).where(where).get()
+      let row = tx.select().from(idempotencyKeys).where(where).get()
       if (row && row.createdAt < cutoff()) {
-        db.delete(idempotencyKeys).where(eq(idempotencyKeys.id, row.id)).run()
+        tx.delete(idempotencyKeys).where(eq(idempotencyKeys.id, row.id)).run()
         row = undefined
       }
       if (!row) {
-        const { id } = db.insert(idempotencyKeys)
+        const { id } = tx.insert(idempotencyKeys)
           .values({ tokenId, key, route, bodyHash, statusCode: RESERVED, response: '', createdAt: new Date(now()).toISOString() })
           .returning({ id: idempotencyKeys.id }).get()
         return { kind: 'reserved', id }
@@ -65,13 +65,13 @@ export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = (
       return { kind: 'replay', statusCode: row.statusCode, body: row.response }
     },
 
-    complete(id: number, statusCode: number, body: string): void {
-      db.update(idempotencyKeys).set({ statusCode, response: body }).where(eq(idempotencyKeys.id, id)).run()
+    complete(id: number, statusCode: number, body: string, tx: Tx = db): void {
+      tx.update(idempotencyKeys).set({ statusCode, response: body }).where(eq(idempotencyKeys.id, id)).run()
     },
 
     /** Frees a key whose request failed, so the client may correct it and retry with the same key. */
-    abandon(id: number): void {
-      db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.statusCode, RESERVED))).run()
+    abandon(id: number, tx: Tx = db): void {
+      tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.statusCode, RESERVED))).run()
     },
   }
 }
@@ -99,12 +99,12 @@ export function declareIdempotencyHeader(route: RouteOptions): void {
 export function createIdempotencyParticipant(store: IdempotencyStore, log: FastifyBaseLogger) {
   const states = new WeakMap<FastifyRequest, KeyState>()
   const participant: TxParticipant = {
-    before(req: FastifyRequest, reply: FastifyReply) {
+    before(req: FastifyRequest, reply: FastifyReply, tx: Tx) {
       const key = req.headers[IDEMPOTENCY_HEADER]
       if (!req.routeOptions.config.idempotency || typeof key !== 'string' || !req.actor) return
       store.purgeExpired()
       const route = `${req.method} ${req.routeOptions.url}`
-      const result = store.begin(req.actor.tokenId, key, route, requestFingerprint(route, req.params, req.body))
+      const result = store.begin(req.actor.tokenId, key, route, requestFingerprint(route, req.params, req.body), tx)
       if (result.kind === 'reserved') {
         states.set(req, { replayed: false, id: result.id })
         return
@@ -113,16 +113,16 @@ export function createIdempotencyParticipant(store: IdempotencyStore, log: Fasti
       reply.code(result.statusCode).type('application/json; charset=utf-8').header('idempotent-replayed', 'true').send(result.body)
       return true
     },
-    beforeSend(req: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    beforeSend(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx) {
       const state = states.get(req)
       if (!state || state.replayed) return
       states.delete(req)
       if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
-        store.complete(state.id, reply.statusCode, payload)
+        store.complete(state.id, reply.statusCode, payload, tx)
         return
       }
       try {
-        store.abandon(state.id)
+        store.abandon(state.id, tx)
       } catch (err) {
         // The key stays reserved: retries get 409 IN_PROGRESS until it expires, never a second execution.
         log.error({ err, reqId: req.id }, 'idempotency: could not free a key after a failed request')

@@ -7,18 +7,9 @@ import type { Db } from '../db/client.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { writeTransactionPlugin } from './write-transaction.ts'
 import { createIdempotencyParticipant, createIdempotencyStore, declareIdempotencyHeader } from './idempotency.ts'
-import { createAuditParticipant } from './audit-hook.ts'
+import { createAuditParticipant, requireAuditDeclaration } from './audit-hook.ts'
 import { routeCatalogPlugin } from './route-catalog.ts'
 import { RateLimitedError } from './security.errors.ts'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Honour the `Idempotency-Key` header on this (creating) route. */
-    idempotency?: boolean
-    /** `false` for a POST that changes nothing worth auditing (e.g. a search); every other 2xx write is audited. */
-    audit?: false
-  }
-}
 
 export interface SecurityPluginOptions {
   services: { config: Config; db: Db; audit: AuditService }
@@ -33,10 +24,13 @@ export const securityPlugin = fp(async function security(app: FastifyInstance, {
   // Registered before any other onSend hook so that, for a handler that answers synchronously, the
   // key's record and the audit row are written inside the handler's own transaction.
   const idempotency = createIdempotencyParticipant(createIdempotencyStore({ db }), app.log)
+  const auditing = createAuditParticipant(audit, idempotency.isReplay)
   app.addHook('onRoute', declareIdempotencyHeader)
+  app.addHook('onRoute', requireAuditDeclaration)
+  app.addHook('preSerialization', auditing.keepResult)
   await app.register(writeTransactionPlugin, {
     db,
-    participants: [idempotency.participant, createAuditParticipant(audit, idempotency.isReplay)],
+    participants: [idempotency.participant, auditing.participant],
   })
 
   // Machine clients retry and loop; people do not. Only integration tokens are limited, per token.

@@ -4,7 +4,10 @@ import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { units } from '../units/units.table.ts'
 import { auditLog } from '../audit/audit.table.ts'
+import { resultId } from './route-config.ts'
 
+/** Each test route creates a unit and is audited against it. */
+const config = { audit: { target: 'unit', id: resultId('id') } }
 const schema = (operationId: string) => ({ tags: ['system'], operationId, summary: '测试用', body: Type.Object({ code: Type.String({ maxLength: 32 }) }, { additionalProperties: false }) })
 
 describe('write transactions', () => {
@@ -14,14 +17,14 @@ describe('write transactions', () => {
     const { db, units: service } = t.app.services
     const create = (code: string) => service.createUnit({ code, name: '测试单位' })
     // Shapes of handler other modules write: sync returning a value, async returning a value, async awaiting first.
-    t.app.post('/api/v1/test-sync', { schema: schema('testSync') }, (req: { body: { code: string } }) => create(req.body.code))
-    t.app.post('/api/v1/test-async-value', { schema: schema('testAsyncValue') }, async (req: { body: { code: string } }) => create(req.body.code))
-    t.app.post('/api/v1/test-awaits', { schema: schema('testAwaits') }, async (req: { body: { code: string } }, reply) => {
+    t.app.post('/api/v1/test-sync', { config, schema: schema('testSync') }, (req: { body: { code: string } }) => create(req.body.code))
+    t.app.post('/api/v1/test-async-value', { config, schema: schema('testAsyncValue') }, async (req: { body: { code: string } }) => create(req.body.code))
+    t.app.post('/api/v1/test-awaits', { config, schema: schema('testAwaits') }, async (req: { body: { code: string } }, reply) => {
       await new Promise((r) => setTimeout(r, 5))
       const inTransactionDuringAwait = db.$client.inTransaction
       return reply.code(201).send({ ...create(req.body.code), inTransactionDuringAwait })
     })
-    t.app.post('/api/v1/test-throws-after-write', { schema: schema('testThrows') }, (req: { body: { code: string } }) => {
+    t.app.post('/api/v1/test-throws-after-write', { config, schema: schema('testThrows') }, (req: { body: { code: string } }) => {
       create(req.body.code)
       throw new Error('boom after the write')
     })

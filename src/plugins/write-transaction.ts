@@ -1,18 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Db } from '../db/client.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * A POST that only reads (a query too large or too private for a URL, like a caller's question
-     * to match): it runs outside the write transaction. Everything it writes must be its own concern
-     * (the matcher's logs are batched on their own).
-     */
-    readOnly?: boolean
-  }
-}
 
 export const WRITE_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE']
 export const isWriteMethod = (method: string | string[]) => [method].flat().some((m) => WRITE_METHODS.includes(m.toUpperCase()))
@@ -20,13 +9,15 @@ export const isWriteMethod = (method: string | string[]) => [method].flat().some
 /** Something that takes part in every write request's transaction (idempotency keys, the audit log). */
 export interface TxParticipant {
   /** Runs inside the transaction before the handler; returns true when it has answered the request itself. May throw. */
-  before?(req: FastifyRequest, reply: FastifyReply): boolean | void
+  before?(req: FastifyRequest, reply: FastifyReply, tx: Tx): boolean | void
   /** Runs before the response leaves, inside the handler's transaction when the handler answered synchronously. */
-  beforeSend?(req: FastifyRequest, reply: FastifyReply, payload: unknown): void
+  beforeSend?(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx): void
 }
 
 interface RequestTx {
   open: boolean
+  /** The request's transaction while it is open. */
+  tx?: Tx
   /** Fastify's onSend continuations, held back until the transaction has committed. */
   held: ((err?: Error) => void)[]
   failure?: Error
@@ -44,8 +35,10 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as Promi
  * handler shaped `async (req, reply) => reply.code(201).send(service.create(...))`, or a sync one.
  * The transaction never stays open across an `await` (other requests would write into it). A handler
  * that awaits before answering still works; its participants then write in a second, short
- * transaction, still before the response leaves. Services' own `db.transaction(...)` calls nest as
- * savepoints and keep their meaning.
+ * transaction, still before the response leaves. The transaction is a unit of work
+ * (db/unit-of-work.ts): services' own `db.transaction(...)` calls nest as savepoints and keep their
+ * meaning, and their afterCommit callbacks (the search index) run once it has committed, before the
+ * response is released.
  */
 export const writeTransactionPlugin = fp(async function writeTransaction(app: FastifyInstance, { db, participants }: { db: Db; participants: TxParticipant[] }) {
   const uow = unitOfWork(db)
@@ -61,9 +54,10 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
       let result: unknown
       let thrown: { error: unknown } | undefined
       try {
-        uow.transaction(() => {
+        uow.transaction((tx) => {
+          state.tx = tx
           try {
-            if (!participants.some((p) => p.before?.(req, reply) === true)) {
+            if (!participants.some((p) => p.before?.(req, reply, tx) === true)) {
               result = original.call(this, req, reply)
               // Fastify would send a synchronous handler's value after we return, outside the transaction.
               if (result !== undefined && result !== reply && !isThenable(result) && !reply.sent) {
@@ -95,10 +89,10 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
   app.addHook('onSend', function participantsBeforeSend(req, reply, payload, next) {
     if (!isWriteMethod(req.method) || req.routeOptions.config?.readOnly) return next()
     const state = txs.get(req)
-    const run = () => { for (const p of participants) p.beforeSend?.(req, reply, payload) }
+    const run = (tx: Tx) => { for (const p of participants) p.beforeSend?.(req, reply, payload, tx) }
     if (state?.open) {
       try {
-        run()
+        run(state.tx!)
       } catch (error) {
         state.failure = error as Error
       }

@@ -14,13 +14,6 @@ import { PortalRateLimitedError } from './portal.errors.ts'
 export const FORM_BODY_LIMIT = 64 * 1024
 export const DISPLAY_COOKIE = 'pqa_display'
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Renders the page of a refused form again, with the problems (public pages only). */
-    portalForm?: (req: FastifyRequest, errors: FieldError[], message: string) => Page
-  }
-}
-
 export interface Assets { css: { body: string; etag: string }; js: { body: string; etag: string } }
 
 export function loadAssets(): Assets {

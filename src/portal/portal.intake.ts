@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { and, eq, gte, inArray } from 'drizzle-orm'
 import type { Actor, AuthService } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
+import { unitOfWork } from '../db/unit-of-work.ts'
 import { consultations as consultationsTable, tickets } from '../consultations/consultations.table.ts'
 import type { ConsultationsService } from '../consultations/consultations.service.ts'
 import type { TicketsPublicView } from '../tickets/tickets.public.ts'
@@ -36,18 +37,22 @@ export type AskResult =
 export function createPortalIntake({ db, auth, consultations, ticketsPublic, followup }: IntakeDeps) {
   let keys: { secret: string; actor: Actor } | undefined
 
-  /** The portal's secret and its registering token, made once (inside the caller's transaction). */
+  /** The portal's secret and its registering token, made once (inside the caller's transaction, if any). */
   function portalKeys() {
     if (keys) return keys
-    let row = db.select().from(portalSecrets).where(eq(portalSecrets.id, 1)).get()
-    if (!row) {
-      const token = auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`)
-      // The secret is thrown away and the token revoked: it only names who registered these consultations.
-      auth.revokeToken(token.id)
-      row = db.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning().get()
-    }
-    keys = { secret: row.secret, actor: { tokenId: row.actorTokenId, role: 'integration', name: PORTAL_ACTOR_NAME, unitId: null, reviewStep: null } }
-    return keys
+    return db.transaction((tx) => {
+      let row = tx.select().from(portalSecrets).where(eq(portalSecrets.id, 1)).get()
+      if (!row) {
+        const token = auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`, tx)
+        // The secret is thrown away and the token revoked: it only names who registered these consultations.
+        auth.revokeToken(token.id, tx)
+        row = tx.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning().get()
+      }
+      const made: NonNullable<typeof keys> = { secret: row.secret, actor: { tokenId: row.actorTokenId, role: 'integration', name: PORTAL_ACTOR_NAME, unitId: null, reviewStep: null } }
+      // Kept once committed: if the caller's transaction rolls back, so does the row, and the next call makes it again.
+      unitOfWork(db).afterCommit(() => { keys = made })
+      return made
+    })
   }
 
   const clientHash = (ip: string) => hmac(portalKeys().secret, `client:${ip}`).toString('hex')
@@ -88,7 +93,8 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const who = clientHash(client.ip)
     const duplicate = duplicateOf(who, key)
     if (duplicate) throw new PortalDuplicateError(duplicate)
-    return db.transaction(() => {
+    return db.transaction((tx) => {
+      // submit's own transaction nests as a savepoint of this one (db/unit-of-work.ts).
       const { result } = consultations.submit({
         channel: 'portal', kind: target.kind, question: clean.question,
         ...(target.policyDocumentId ? { policyDocumentId: target.policyDocumentId } : {}),
@@ -97,7 +103,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
       }, actor)
       const consultationId = result.consultation.id
       // Only a ticket blocks the same question again: an answer at once may still be followed by "ask a person".
-      db.insert(portalSubmissions).values({
+      tx.insert(portalSubmissions).values({
         consultationId, kind: target.kind, nonceHash, codeHash: sha256(code), clientHash: who,
         questionKey: result.ticket ? key : `answered:${key}`,
       }).run()

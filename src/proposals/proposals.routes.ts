@@ -5,6 +5,7 @@ import {
   AcceptProposalBody, CloseDraftingTaskBody, CreateDraftingTaskBody, DraftingTaskListQuery, DraftingTaskSchema,
   ProposalListQuery, ProposalSchema, RejectProposalBody,
 } from './proposals.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['proposals']
 const deciders = ['admin', 'unit'] as const
@@ -20,7 +21,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
   }, async (req) => proposals.listProposals({ ...req.query, ...paging(req.query) }, req.actor))
 
   app.post('/proposals/:id/accept', {
-    config: { roles: deciders },
+    config: { roles: deciders, audit: { target: 'proposal', id: pathId() } },
     schema: {
       tags, operationId: 'acceptQuestionProposal', summary: '采纳相似问法：写入条目草稿版本并提交审核，审核通过后生效',
       params: IdParams, body: AcceptProposalBody,
@@ -29,7 +30,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
   }, async (req) => proposals.acceptProposal(req.params.id, req.body, req.actor))
 
   app.post('/proposals/:id/reject', {
-    config: { roles: deciders },
+    config: { roles: deciders, audit: { target: 'proposal', id: pathId() } },
     schema: {
       tags, operationId: 'rejectQuestionProposal', summary: '驳回相似问法：同一问法今后不再建议',
       params: IdParams, body: RejectProposalBody,
@@ -38,7 +39,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
   }, async (req) => proposals.rejectProposal(req.params.id, req.body, req.actor))
 
   app.post('/drafting-tasks', {
-    config: { idempotency: true },
+    config: { idempotency: true, audit: { target: 'drafting-task', id: resultId('id') } },
     schema: {
       tags, operationId: 'createDraftingTask', summary: '交办起草任务：把库中没有答案、多次被问到的问题交给单位起草条目',
       body: CreateDraftingTaskBody,
@@ -61,7 +62,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
   }, async (req) => proposals.getTask(req.params.id, req.actor))
 
   app.post('/drafting-tasks/:id/close', {
-    config: { roles: deciders },
+    config: { roles: deciders, audit: { target: 'drafting-task', id: pathId() } },
     schema: {
       tags, operationId: 'closeDraftingTask', summary: '办结起草任务：已起草（注明条目）或不予起草（注明理由）',
       params: IdParams, body: CloseDraftingTaskBody,

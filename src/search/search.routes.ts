@@ -5,6 +5,7 @@ import {
   CreateDictionaryTermBody, CreateSynonymBody, DictionaryTermSchema, FeedbackBody, FeedbackResultSchema, MatchBody, MatchIdParams,
   CalibrationSchema, MatchResultSchema, MissSchema, SuggestQuery, SuggestResultSchema, SynonymSchema, UpdateSynonymBody,
 } from './search.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['search']
 const matchers = ['admin', 'agent', 'unit', 'reviewer', 'integration'] as const
@@ -31,7 +32,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   }, async (req) => search.suggest(req.query.q, { limit: req.query.limit, topic: req.query.topic }))
 
   app.post('/match/:matchId/feedback', {
-    config: { roles: ['admin', 'agent', 'integration'] },
+    config: { roles: ['admin', 'agent', 'integration'], audit: { target: 'match', id: pathId('matchId') } },
     schema: {
       tags, operationId: 'giveMatchFeedback', summary: '反馈匹配结果：采用的条目或都不合适',
       params: MatchIdParams, body: FeedbackBody,
@@ -59,14 +60,17 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   }, async () => search.listSynonyms())
 
   app.post('/synonyms', {
+    config: { audit: { target: 'synonym', id: resultId('id') } },
     schema: { tags, operationId: 'createSynonym', summary: '新增同义词（随后重建索引）', body: CreateSynonymBody, response: { 201: SynonymSchema, ...errorResponses(403, 409, 422) } },
   }, async (req, reply) => reply.status(201).send(search.createSynonym(req.body)))
 
   app.patch('/synonyms/:id', {
+    config: { audit: { target: 'synonym', id: pathId() } },
     schema: { tags, operationId: 'updateSynonym', summary: '修改同义词的标准词（随后重建索引）', params: IdParams, body: UpdateSynonymBody, response: { 200: SynonymSchema, ...errorResponses(403, 404, 422) } },
   }, async (req) => search.updateSynonym(req.params.id, req.body))
 
   app.delete('/synonyms/:id', {
+    config: { audit: { target: 'synonym', id: pathId() } },
     schema: { tags, operationId: 'deleteSynonym', summary: '删除同义词（随后重建索引）', params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) } },
   }, async (req, reply) => { search.deleteSynonym(req.params.id); return reply.status(204).send(null) })
 
@@ -75,10 +79,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   }, async () => search.listDictionaryTerms())
 
   app.post('/dictionary-terms', {
+    config: { audit: { target: 'dictionary-term', id: resultId('id') } },
     schema: { tags, operationId: 'addDictionaryTerm', summary: '向分词词典添加政策词条（随后重建索引）', body: CreateDictionaryTermBody, response: { 201: DictionaryTermSchema, ...errorResponses(403, 409, 422) } },
   }, async (req, reply) => reply.status(201).send(search.addDictionaryTerm(req.body)))
 
   app.delete('/dictionary-terms/:id', {
+    config: { audit: { target: 'dictionary-term', id: pathId() } },
     schema: { tags, operationId: 'deleteDictionaryTerm', summary: '删除分词词典词条（随后重建索引）', params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) } },
   }, async (req, reply) => { search.deleteDictionaryTerm(req.params.id); return reply.status(204).send(null) })
 }

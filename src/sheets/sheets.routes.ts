@@ -11,6 +11,7 @@ import { DocumentExportQuery, EntryExportQuery, ImportJobSchema, ImportListQuery
 import { SheetFileMissingError } from './sheets.errors.ts'
 import { CONTENT_TYPES, sheetStream } from './sheets.writer.ts'
 import { SHEET_NAMES } from './sheets.columns.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['kb']
 const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
@@ -39,7 +40,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
     return reply.status(202).send(await imports.receive(kind, { filename: file.filename, file: file.file }, req.actor))
   }
   const uploadRoute = (operationId: string, summary: string) => ({
-    config: { roles: editors, idempotency: true },
+    config: { roles: editors, idempotency: true, audit: { target: 'import', id: resultId('id') } },
     schema: { tags, operationId, summary, description: UPLOAD_DESCRIPTION, consumes: ['multipart/form-data'], response: { 202: ImportJobSchema, ...errorResponses(403, 413, 422) } },
   })
   const templateRoute = (operationId: string, summary: string) => ({
@@ -107,7 +108,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
   })
 
   app.post('/imports/:id/commit', {
-    config: { roles: editors, idempotency: true },
+    config: { roles: editors, idempotency: true, audit: { target: 'import', id: pathId() } },
     schema: {
       tags, operationId: 'commitImport', summary: '确认导入（后台在一个事务中写入，全部成功或全部不写入）',
       description: '只能导入校验无误的任务。立即返回 202，用 GET /imports/{id} 查看结果。重复提交返回同一任务，不会重复导入。',

@@ -5,6 +5,7 @@ import { contentDisposition } from './ledger.routes.ts'
 import {
   FileResponse, MonthParams, PublicationItemSchema, PublicationListSchema, SelectPublicationsBody, UpdatePublicationBody,
 } from './stats.schemas.ts'
+import { pathId } from '../plugins/route-config.ts'
 
 const tags = ['stats']
 // The list is de-identified, made for publication: every staff role may read it; only admins choose.
@@ -12,6 +13,7 @@ const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
 
 export const publicationsRoutes: FastifyPluginAsyncTypebox<{ publications: PublicationsService }> = async (app, { publications }) => {
   app.post('/publications/:month', {
+    config: { audit: { target: 'publication', id: pathId('month'), related: (req) => ({ ticketIds: (req.body as { ticketIds?: number[] }).ticketIds }) } },
     schema: {
       tags, operationId: 'selectPublications', summary: '选择本月公开的典型咨询与答复（去标识化后保存）',
       params: MonthParams, body: SelectPublicationsBody, response: { 200: PublicationListSchema, ...errorResponses(403, 404, 409) },
@@ -38,6 +40,7 @@ export const publicationsRoutes: FastifyPluginAsyncTypebox<{ publications: Publi
   })
 
   app.patch('/publications/items/:id', {
+    config: { audit: { target: 'publication', id: pathId() } },
     schema: {
       tags, operationId: 'updatePublication', summary: '修改答复公开条目的摘要或答复内容',
       params: IdParams, body: UpdatePublicationBody, response: { 200: PublicationItemSchema, ...errorResponses(403, 404) },
@@ -45,6 +48,7 @@ export const publicationsRoutes: FastifyPluginAsyncTypebox<{ publications: Publi
   }, async (req) => publications.update(req.params.id, req.body))
 
   app.delete('/publications/items/:id', {
+    config: { audit: { target: 'publication', id: pathId() } },
     schema: {
       tags, operationId: 'removePublication', summary: '从答复公开清单中移除条目',
       params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) },

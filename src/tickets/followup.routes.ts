@@ -8,10 +8,12 @@ import type { TicketsService } from './tickets.service.ts'
 import type { FollowupService } from './tickets.followup.ts'
 import type { PromisesService } from './promises.service.ts'
 import { TicketRowSchema, TicketSchema } from './tickets.schemas.ts'
+import { ticketAudit } from './tickets.routes.ts'
 import {
   CallbackListQuery, FulfilBody, LookupRateBody, PromiseListQuery, PromiseSchema, PromisesBody, RateBody, RatingItemSchema,
   RatingListQuery, RatingResultSchema, RedoBody,
 } from './followup.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['tickets']
 
@@ -21,7 +23,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: Ticket
     const scopeOf = (actor: Parameters<typeof resolveScope>[1], unit?: string) => resolveScope(db, actor, unit).unitId ?? undefined
 
     app.post('/tickets/:id/rating', {
-      config: { roles: ['admin', 'agent', 'integration'], idempotency: true },
+      config: { roles: ['admin', 'agent', 'integration'], idempotency: true, audit: ticketAudit },
       schema: {
         tags, operationId: 'rateTicket', summary: '登记咨询人对答复的评价（满意、基本满意、不满意）：坐席回访或提交来信的接入系统；不满意自动转重办',
         params: IdParams, body: RateBody, response: { 200: RatingResultSchema, ...errorResponses(403, 404, 409) },
@@ -29,7 +31,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: Ticket
     }, async (req) => followup.rate(req.params.id, req.body, req.actor))
 
     app.post('/ratings/by-lookup', {
-      config: { roles: ['admin', 'integration'], idempotency: true },
+      config: { roles: ['admin', 'integration'], idempotency: true, audit: { target: 'ticket', id: resultId('ticketId') } },
       schema: {
         tags, operationId: 'rateTicketByLookup', summary: '凭台账编号和查询码评价答复（供政务公开专区等公开页面的后台调用）',
         body: LookupRateBody, response: { 200: RatingResultSchema, ...errorResponses(403, 404, 409) },
@@ -60,7 +62,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: Ticket
     })
 
     app.post('/tickets/:id/redo', {
-      config: { roles: ['admin', 'agent'], idempotency: true },
+      config: { roles: ['admin', 'agent'], idempotency: true, audit: ticketAudit },
       schema: {
         tags, operationId: 'redoTicket', summary: '重办：已回复或已办结的台账重新交由原单位或另一单位办理，重新计算办理时限',
         params: IdParams, body: RedoBody, response: { 200: TicketSchema, ...errorResponses(403, 404, 409, 422) },
@@ -71,7 +73,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: Ticket
     })
 
     app.post('/tickets/:id/promises', {
-      config: { roles: ['admin', 'unit'], idempotency: true },
+      config: { roles: ['admin', 'unit'], idempotency: true, audit: ticketAudit },
       schema: {
         tags, operationId: 'addPromises', summary: '登记答复中作出的承诺事项（内容，完成日期或工作日数）',
         params: IdParams, body: PromisesBody, response: { 201: Type.Array(PromiseSchema), ...errorResponses(403, 404, 409) },
@@ -79,7 +81,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: Ticket
     }, async (req, reply) => reply.code(201).send(promises.add(req.params.id, req.body.promises, req.actor)))
 
     app.post('/promises/:id/fulfil', {
-      config: { roles: ['admin', 'unit'], idempotency: true },
+      config: { roles: ['admin', 'unit'], idempotency: true, audit: { target: 'promise', id: pathId() } },
       schema: {
         tags, operationId: 'fulfilPromise', summary: '承诺事项办结：须填写落实情况',
         params: IdParams, body: FulfilBody, response: { 200: PromiseSchema, ...errorResponses(403, 404, 409) },

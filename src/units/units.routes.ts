@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { IdParams, Page, PageQuery, errorResponses, paging } from '../common/schemas.ts'
 import type { UnitsService } from './units.service.ts'
 import { CreateTopicBody, CreateUnitBody, TopicSchema, UnitSchema, UpdateTopicBody, UpdateUnitBody } from './units.schemas.ts'
+import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['units']
 const readers = ['admin', 'agent', 'unit', 'reviewer'] as const
@@ -17,6 +18,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
   }, async (req) => units.listUnits({ ...paging(req.query), q: req.query.q, active: req.query.active }))
 
   app.post('/units', {
+    config: { audit: { target: 'unit', id: resultId('id') } },
     schema: {
       tags, operationId: 'createUnit', summary: '新增单位',
       body: CreateUnitBody,
@@ -30,6 +32,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
   }, async (req) => units.getUnit(req.params.id))
 
   app.patch('/units/:id', {
+    config: { audit: { target: 'unit', id: pathId() } },
     schema: { tags, operationId: 'updateUnit', summary: '修改单位', params: IdParams, body: UpdateUnitBody, response: { 200: UnitSchema, ...errorResponses(403, 404) } },
   }, async (req) => units.updateUnit(req.params.id, req.body))
 
@@ -43,10 +46,12 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
   }, async (req) => ({ items: units.listTopics(req.query) }))
 
   app.post('/topics', {
+    config: { audit: { target: 'topic', id: resultId('id') } },
     schema: { tags, operationId: 'createTopic', summary: '新增政策领域', body: CreateTopicBody, response: { 201: TopicSchema, ...errorResponses(403, 404, 409) } },
   }, async (req, reply) => reply.status(201).send(units.createTopic(req.body)))
 
   app.patch('/topics/:id', {
+    config: { audit: { target: 'topic', id: pathId() } },
     schema: { tags, operationId: 'updateTopic', summary: '修改政策领域', params: IdParams, body: UpdateTopicBody, response: { 200: TopicSchema, ...errorResponses(403, 404) } },
   }, async (req) => units.updateTopic(req.params.id, req.body))
 }
