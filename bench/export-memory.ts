@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
 import ExcelJS from 'exceljs'
-import { createLedgerRepository } from '../src/stats/ledger.repository.ts'
+import { createLedgerQueries } from '../src/tickets/tickets.ledger.ts'
 import { LEDGER_HEADER, ledgerCells } from '../src/stats/ledger.rows.ts'
 import { createPrivacyService } from '../src/privacy/privacy.service.ts'
 
@@ -89,7 +89,7 @@ async function child(path: string, mode: string) {
     const nowIso = new Date().toISOString()
     let seq = 0
     const shown = createPrivacyService({ db }).snapshot()
-    for (const chunk of createLedgerRepository(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, shown))
+    for (const chunk of createLedgerQueries(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, shown))
     bytes = (await wb.xlsx.writeBuffer()).byteLength
   } else {
     await app.listen({ port: 0, host: '127.0.0.1' })

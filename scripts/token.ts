@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { domainErrorExit, withDatabase } from './cli.ts'
 import { createAuthService, type AuthService } from '../src/auth/auth.service.ts'
-import { ROLES, type Role } from '../src/auth/auth.table.ts'
+import { ROLES, type Role } from '../src/auth/auth.types.ts'
 import { createAuditService, type AuditService } from '../src/audit/audit.service.ts'
 
 const USAGE = `用法：

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Media, MediaKind, Validity } from '../src/kb/kb.table.ts'
+import type { Media, MediaKind, Validity } from '../src/kb/kb.types.ts'
 import { fromRoot } from '../src/paths.ts'
 
 export interface UnitSeed { code: string; name: string; contactName: string; contactPhone: string; contactEmail?: string }

@@ -1,8 +1,6 @@
 // The only module that reads process.env. Every problem is collected and reported at once.
 import { isIP } from 'node:net'
-
-export type Channel = 'hotline' | 'phone' | 'mailbox' | 'window' | 'portal'
-export const CHANNELS: readonly Channel[] = ['hotline', 'phone', 'mailbox', 'window', 'portal']
+import { CHANNELS, type Channel } from './consultations/consultations.types.ts'
 
 export interface Config {
   readonly port: number

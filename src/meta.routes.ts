@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ROLES } from './auth/auth.table.ts'
+import { ROLES } from './auth/auth.types.ts'
 import { errorResponses } from './common/schemas.ts'
-import { CHANNELS } from './config.ts'
+import { CHANNELS } from './consultations/consultations.types.ts'
 import { CHANNEL_LABELS, KIND_LABELS, REPLY_METHOD_LABELS } from './consultations/consultations.labels.ts'
 import { TICKET_STATUS_LABELS, RATING_LABELS } from './tickets/tickets.labels.ts'
 

@@ -4,7 +4,7 @@ import { buildApp, type App } from '../src/app.ts'
 import { testConfig, type Config } from '../src/config.ts'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
-import type { Role } from '../src/auth/auth.table.ts'
+import type { Role } from '../src/auth/auth.types.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 

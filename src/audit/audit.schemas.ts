@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { Id, IsoDateTime, Nullable, PageQuery } from '../common/schemas.ts'
-import { ROLES } from '../auth/auth.table.ts'
+import { ROLES } from '../auth/auth.types.ts'
 
 export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),

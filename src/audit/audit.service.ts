@@ -1,8 +1,8 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
-import type { Role } from '../auth/auth.table.ts'
-import { apiTokens } from '../auth/auth.table.ts'
+import type { Role } from '../auth/auth.types.ts'
+import { tokensView } from '../auth/auth.queries.ts'
 import { maskText } from '../privacy/privacy.text.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { auditLog } from './audit.table.ts'
@@ -76,9 +76,10 @@ export function createAuditService({ db }: { db: Db }) {
       if (filter.to) where.push(lte(auditLog.at, toIsoInstant(filter.to, 'to')))
       const condition = where.length ? and(...where) : undefined
       const total = db.select({ n: count() }).from(auditLog).where(condition).get()!.n
-      const rows = db.select({ row: auditLog, actorName: apiTokens.name })
+      const actor = tokensView()
+      const rows = db.select({ row: auditLog, actorName: actor.name })
         .from(auditLog)
-        .leftJoin(apiTokens, eq(apiTokens.id, auditLog.actorTokenId))
+        .leftJoin(actor, eq(actor.id, auditLog.actorTokenId))
         .where(condition)
         .orderBy(desc(auditLog.at), desc(auditLog.id))
         .limit(filter.pageSize)

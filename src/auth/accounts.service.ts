@@ -1,9 +1,10 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { AuditService } from '../audit/audit.service.ts'
-import { units } from '../units/units.table.ts'
+import { unitByCode, unitById } from '../units/units.queries.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
-import { accounts, apiTokens, type Role } from './auth.table.ts'
+import { accounts, apiTokens } from './auth.table.ts'
+import type { Role } from './auth.types.ts'
 import type { Actor, AuthService } from './auth.service.ts'
 import {
   AccountExistsError, AccountLockedError, AccountNotFoundError, SignInFailedError, TokenReviewStepError, TokenUnitRequiredError,
@@ -58,7 +59,7 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
     let unitId: number | null = null
     if (role === 'unit') {
       if (!unitCode) throw new TokenUnitRequiredError()
-      const unit = db.select().from(units).where(eq(units.code, unitCode)).get()
+      const unit = unitByCode(db, unitCode)
       if (!unit) throw new UnitNotFoundError(unitCode)
       unitId = unit.id
     }
@@ -71,7 +72,8 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
   }
 
   function describe(row: AccountRow) {
-    const unit = row.unitId ? db.select({ code: units.code, name: units.name }).from(units).where(eq(units.id, row.unitId)).get() ?? null : null
+    const found = row.unitId ? unitById(db, row.unitId) : undefined
+    const unit = found ? { code: found.code, name: found.name } : null
     const at = now().toISOString()
     return {
       id: row.id, username: row.username, displayName: row.displayName, role: row.role, unit,
@@ -114,7 +116,7 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
       const row = byId(id)
       const role = patch.role ?? row.role
       const unitCode = patch.unitCode !== undefined ? patch.unitCode
-        : row.unitId ? db.select({ code: units.code }).from(units).where(eq(units.id, row.unitId)).get()?.code : undefined
+        : row.unitId ? unitById(db, row.unitId)?.code : undefined
       const s = scope(role, unitCode, patch.reviewStep !== undefined ? patch.reviewStep : row.reviewStep)
       const disabledAt = patch.disabled === undefined ? row.disabledAt : patch.disabled ? row.disabledAt ?? now().toISOString() : null
       return db.transaction((tx) => {

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { Code, IdParams, Nullable, Text, errorResponses } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import type { AuthService } from './auth.service.ts'
-import { ROLES } from './auth.table.ts'
+import { ROLES } from './auth.types.ts'
 import { pathId, resultId } from '../plugins/route-config.ts'
 
 const tags = ['auth']

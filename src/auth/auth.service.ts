@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db, Tx } from '../db/client.ts'
-import { units } from '../units/units.table.ts'
-import { apiTokens, type Role } from './auth.table.ts'
+import { unitByCode, unitById, unitsView } from '../units/units.queries.ts'
+import { apiTokens } from './auth.table.ts'
+import type { Role } from './auth.types.ts'
 import { isDatabaseBusy } from '../db/client.ts'
 import { InvalidTokenError, SessionExpiredError, TokenNotFoundError, TokenReviewStepError, TokenUnitInactiveError, TokenUnitRequiredError } from './auth.errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
@@ -81,8 +82,9 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
 
   // Every authenticated request runs this: prepared once rather than built per request. A unit
   // token carries its unit's state, so a deactivated unit's tokens stop working at once.
-  const tokenByHash = db.select({ token: apiTokens, unitActive: units.active }).from(apiTokens)
-    .leftJoin(units, eq(units.id, apiTokens.unitId))
+  const unit = unitsView()
+  const tokenByHash = db.select({ token: apiTokens, unitActive: unit.active }).from(apiTokens)
+    .leftJoin(unit, eq(unit.id, apiTokens.unitId))
     .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare()
 
   return {
@@ -110,7 +112,7 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
       let unitId: number | null = null
       if (input.role === 'unit') {
         if (!input.unitCode) throw new TokenUnitRequiredError()
-        const unit = tx.select().from(units).where(eq(units.code, input.unitCode)).get()
+        const unit = unitByCode(tx, input.unitCode)
         if (!unit) throw new UnitNotFoundError(input.unitCode)
         unitId = unit.id
       }
@@ -180,7 +182,8 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
     },
 
     describe(row: typeof apiTokens.$inferSelect) {
-      const unit = row.unitId ? db.select({ code: units.code, name: units.name }).from(units).where(eq(units.id, row.unitId)).get() : undefined
+      const found = row.unitId ? unitById(db, row.unitId) : undefined
+      const unit = found && { code: found.code, name: found.name }
       return {
         id: row.id, name: row.name, role: row.role, prefix: row.prefix,
         unit: unit ?? null,

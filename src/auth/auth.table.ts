@@ -1,9 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../common/columns.ts'
 import { units } from '../units/units.table.ts'
-
-export type Role = 'admin' | 'agent' | 'unit' | 'reviewer' | 'integration'
-export const ROLES: readonly Role[] = ['admin', 'agent', 'unit', 'reviewer', 'integration']
+import type { Role } from './auth.types.ts'
 
 /** API credentials. Only a SHA-256 of the secret is kept; `prefix` lets people tell tokens apart. */
 export const apiTokens = sqliteTable('api_tokens', {
@@ -45,15 +43,3 @@ export const accounts = sqliteTable('accounts', {
   passwordChangedAt: timestamp('password_changed_at'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('accounts_username_uq').on(t.username)])
-
-/** Responses remembered for `Idempotency-Key`, scoped to the token that sent them. */
-export const idempotencyKeys = sqliteTable('idempotency_keys', {
-  id: id(),
-  tokenId: integer('token_id').notNull(),
-  key: text('key').notNull(),
-  route: text('route').notNull(),
-  bodyHash: text('body_hash').notNull(),
-  statusCode: integer('status_code').notNull(),
-  response: text('response').notNull(),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex('idempotency_keys_token_key_uq').on(t.tokenId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)])

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
-import { ROLES } from './auth.table.ts'
+import { ROLES } from './auth.types.ts'
 import { visibility, type ScopedRow, type Viewer } from './visibility.ts'
 
 const viewer = (role: Viewer['role'], extra: Partial<Viewer> = {}): Viewer => ({ role, tokenId: 1, unitId: null, ...extra })

@@ -1,8 +1,8 @@
 // The words people read for a consultation's codes: its channel, its kind and how the asker is
 // answered. The one definition: the API's views, the ledger and its exports, the statistics and the
 // console (through GET /api/v1/meta/labels) all read these.
-import type { Channel } from '../config.ts'
-import type { ConsultationKind } from './consultations.table.ts'
+import type { Channel } from './consultations.types.ts'
+import type { ConsultationKind } from './consultations.types.ts'
 
 /** In the order the channels are listed everywhere (config.ts CHANNELS). */
 export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {

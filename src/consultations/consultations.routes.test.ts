@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { entries } from '../kb/kb.table.ts'
-import { consultations, tickets } from './consultations.table.ts'
+import { entryHitCount } from '../kb/kb.queries.ts'
+import { consultations } from './consultations.table.ts'
 import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 
 const PENSION = LIBRARY.pension
@@ -18,10 +17,10 @@ describe('consultation intake', () => {
   afterAll(async () => { await k.close() })
   beforeEach(() => { k.events.length = 0 })
 
-  const hits = (entryId: number) => k.app.services.db.select({ n: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()!.n
+  const hits = (entryId: number) => entryHitCount(k.app.services.db, entryId)!
   const count = () => ({
     consultations: k.app.services.db.select().from(consultations).all().length,
-    tickets: k.app.services.db.select().from(tickets).all().length,
+    tickets: k.app.services.tickets.list({ pageSize: 1 }, k.admin).total,
   })
 
   it('records a consultation the agent answered from an entry, and counts the hit', async () => {
@@ -227,7 +226,7 @@ describe('consultation intake', () => {
   })
 
   it('refuses to answer from an entry that is not published', async () => {
-    const draft = k.app.services.db.insert(entries).values({ unitId: k.app.services.units.requireUnit('rsj').id }).returning().get()
+    const draft = k.app.services.kb.createEntry({ unitCode: 'rsj', question: '草稿中的问题', answer: '尚未审核的答复' }, k.admin)
     const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })
     expect(res.status).toBe(422)
     expect(res.body.code).toBe('CONSULTATION_ENTRY_NOT_PUBLISHED')
@@ -286,7 +285,7 @@ describe('consultation intake: all or nothing', () => {
     const payload = { channel: 'hotline', question: '问题', unitCode: 'rsj', receivedAt: '2025-10-09T01:00:00Z' }
     expect((await k.submit(payload)).status).toBe(500)
     expect(k.app.services.db.select().from(consultations).all()).toEqual([])
-    expect(k.app.services.db.select().from(tickets).all()).toEqual([])
+    expect(k.app.services.tickets.list({}, k.admin).total).toBe(0)
     const next = await k.submit(payload)
     expect(next.status).toBe(201)
     expect(next.body.ticket.number).toBe('ZX20251009-0001')

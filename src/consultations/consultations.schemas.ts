@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { CHANNELS } from '../config.ts'
+import { CHANNELS } from './consultations.types.ts'
 import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text, codesDescription } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { CHANNEL_LABELS, REPLY_METHOD_LABELS, REPLY_METHODS } from './consultations.labels.ts'

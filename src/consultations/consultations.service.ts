@@ -1,7 +1,6 @@
-import { mayKnowLookupCode } from '../tickets/tickets.lifecycle.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { visibility } from '../auth/visibility.ts'
-import type { Channel, Config } from '../config.ts'
+import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
 import type { EventBus } from '../common/events.ts'
@@ -10,14 +9,12 @@ import { TopicNotFoundError } from '../units/units.errors.ts'
 import { requireActiveUnit } from '../units/active-unit.ts'
 import { askerAccess, askerView, eventText, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { chooseUnit, ROUTING_MIN_CONFIDENCE } from '../tickets/tickets.routing.ts'
-import type { AuditPort, MatchResult, SearchPort } from '../tickets/tickets.dependencies.ts'
-import type { TicketsService } from '../tickets/tickets.service.ts'
 import type { ProposalsService } from '../proposals/proposals.service.ts'
 import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
-import type { ConsultationKind, Outcome } from './consultations.table.ts'
+import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
+import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
 import {
   AnsweredEntryNotFoundError, AnsweredEntryNotPublishedError, ConflictingIntentError, ConsultationNotFoundError,
   PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
@@ -29,7 +26,8 @@ export interface ConsultationsServiceDeps {
   config: Pick<Config, 'autoAnswerChannels' | 'dispatchUnitCode'>
   events: Pick<EventBus, 'emit'>
   search: SearchPort
-  tickets: Pick<TicketsService, 'open' | 'ofConsultation'>
+  /** The tickets module, through the one port it implements: consultations never import it. */
+  tickets: TicketDesk
   privacy: Pick<PrivacyService, 'show'>
   audit?: AuditPort
   /** The library learns from answered calls: each answered question is offered as a proposal. */
@@ -67,7 +65,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       receivedAt: c.receivedAt, outcome: c.outcome,
       answeredEntryId: c.answeredEntryId, answeredAutomatically: c.answeredAutomatically,
       matchId: c.matchId, confidence: c.confidence,
-      topic: c.topicId ? repo.topicById(tx, c.topicId) ?? null : null,
+      topic: (() => { const t = c.topicId ? repo.topicById(tx, c.topicId) : undefined; return t ? { code: t.code, name: t.name } : null })(),
       policyDocumentId: c.policyDocumentId, externalId: c.externalId, createdAt: c.createdAt,
     }
   }
@@ -85,10 +83,10 @@ export function createConsultationsService({ db, config, events, search, tickets
 
   /** The intake reply, or the reading of a consultation: the record, its entry or its ticket. */
   function view(tx: Tx, c: ConsultationRow, actor: Actor) {
-    const ticket = tickets.ofConsultation(tx, c.id)
+    const ticket = tickets.ofConsultation(tx, c.id, actor)
     const access = askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: ticket?.unitId ?? null }, 'record')
     const entry = c.answeredEntryId ? entryView(tx, c.answeredEntryId) : undefined
-    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: { ...ticket.brief, lookupCode: mayKnowLookupCode(actor) ? ticket.brief.lookupCode : null } } : {}) } }
+    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
   }
 
   function resolveReferences(input: SubmitInput) {
@@ -142,7 +140,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       if (input.answeredEntryId && input.openTicket) throw new ConflictingIntentError()
       if (input.answeredEntryId && kind === 'suggestion') throw new SuggestionNotAnswerableError()
       const { topic, doc } = resolveReferences(input)
-      const policyUnitCode = kind === 'suggestion' && doc?.unitId ? repo.unitCodes(db, [doc.unitId]).get(doc.unitId) ?? null : null
+      const policyUnitCode = kind === 'suggestion' && doc?.unitId ? repo.unitById(db, doc.unitId)?.code ?? null : null
 
       let answer: Answer | undefined
       let match: MatchResult | undefined
@@ -159,13 +157,11 @@ export function createConsultationsService({ db, config, events, search, tickets
         }
       }
 
-      const decision = answer ? undefined : (() => {
-        const candidates = (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence }))
-        const lead = match?.candidates.find((c) => c.confidence >= ROUTING_MIN_CONFIDENCE)
-        const topicCode = topic?.code ?? lead?.topic?.code
-        const topicUnitCode = topicCode ? repo.topicUnitCodes(db, [topicCode]).get(topicCode) ?? null : null
-        return chooseUnit({ chosenUnitCode: input.unitCode, policyUnitCode, candidates, topicUnitCode, dispatchUnitCode: config.dispatchUnitCode })
-      })()
+      // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
+      const routing: RoutingHints | undefined = answer ? undefined : {
+        chosenUnitCode: input.unitCode, policyUnitCode, topicCode: topic?.code,
+        candidates: (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence, topicCode: c.topic?.code ?? null })),
+      }
 
       const outcome: Outcome = answer ? 'answered' : 'ticketed'
       try {
@@ -198,7 +194,7 @@ export function createConsultationsService({ db, config, events, search, tickets
               },
             })
           } else {
-            tickets.open(tx, { consultation: c, decision: decision!, actor })
+            tickets.open(tx, { consultation: c, routing: routing!, actor })
           }
           return { created: true, result: view(tx, c, actor).body }
         })
@@ -212,7 +208,7 @@ export function createConsultationsService({ db, config, events, search, tickets
 
     get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const c = repo.findById(db, id)
-      const holder = c && tickets.ofConsultation(db, c.id)
+      const holder = c && tickets.ofConsultation(db, c.id, actor)
       // Seen as its ticket is: by the unit holding the ticket now, if there is one.
       if (!c || !visibility(actor).sees({ unitId: holder?.unitId ?? null, registeredBy: c.registeredBy })) throw new ConsultationNotFoundError(String(id))
       const { access, body } = view(db, c, actor)
@@ -226,7 +222,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       const { rows, total } = repo.list(db, {
         channel: q.channel, kind: q.kind, outcome: q.outcome,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
-        visibleTo: visibility(actor),
+        visibleTo: visibility(actor), holdingUnit: tickets.holdingUnitSql,
         page, pageSize,
       })
       return { items: rows.map((c) => consultationView(c, askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: null }, 'list'))), total, page, pageSize }

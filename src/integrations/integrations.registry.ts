@@ -2,7 +2,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { AuthService } from '../auth/auth.service.ts'
-import { apiTokens } from '../auth/auth.table.ts'
+import { tokenSummary } from '../auth/auth.queries.ts'
 import { integrations, outboxEvents } from './integrations.table.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { IntegrationNotFoundError, WebhookUrlCredentialsError, WebhookUrlRefusedError } from './integrations.errors.ts'
@@ -26,7 +26,7 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
   }
 
   function view(row: IntegrationRow) {
-    const token = db.select({ prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, row.tokenId)).get()
+    const token = tokenSummary(db, row.tokenId)
     const counts = db.select({ state: outboxEvents.state, n: sql<number>`count(*)` }).from(outboxEvents)
       .where(eq(outboxEvents.integrationId, row.id)).groupBy(outboxEvents.state).all()
     const events = { pending: 0, delivered: 0, dead: 0 }

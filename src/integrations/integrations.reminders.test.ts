@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { DomainEvent } from '../common/events.ts'
-import { tickets } from '../consultations/consultations.table.ts'
+import { tickets } from '../tickets/tickets.table.ts'
 import { outboxEvents } from './integrations.table.ts'
-import { reminderFor } from './integrations.reminders.ts'
+import { reminderFor } from '../tickets/tickets.reminders.ts'
 import { openTicket } from './integrations.testkit.ts'
 
 /** 10:00 in Beijing on a date. */

@@ -11,7 +11,8 @@ import { subscribeOutbox } from './integrations.outbox-writer.ts'
 import { createDispatcher } from './integrations.dispatcher.ts'
 import { createAddressPolicy } from './integrations.address.ts'
 import { createWebhookTransport } from './integrations.transport.ts'
-import { createReminders, type TicketDeadlines, type WorkingCalendar } from './integrations.reminders.ts'
+import { createReminders, type TicketDeadlines } from './integrations.reminders.ts'
+import type { WorkingCalendar } from '../tickets/tickets.reminders.ts'
 
 export interface IntegrationsDeps {
   db: Db

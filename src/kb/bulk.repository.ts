@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.ts'
-import type { EntryStatus, Media, VersionState } from './kb.table.ts'
+import type { EntryStatus, Media } from './kb.types.ts'
+import type { VersionState } from './kb.table.ts'
 
 export interface BulkRow {
   externalId: string | null

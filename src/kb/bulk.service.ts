@@ -1,9 +1,10 @@
 import { inArray } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
-import { topics, units } from '../units/units.table.ts'
+import { topicRefs, unitIdsByCode } from '../units/units.queries.ts'
 import { withDetails } from '../plugins/errors.ts'
-import { entries, type Media } from './kb.table.ts'
+import { entries } from './kb.table.ts'
+import type { Media } from './kb.types.ts'
 import { BulkRejectedError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { cleanList } from './entries.content.ts'
@@ -44,8 +45,8 @@ export function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Act
   const input = all.map((r, i) => (skip.has(i) ? undefined : r))
   const valid = input.filter((r): r is BulkEntryInput => r !== undefined)
   const unitCodes = [...new Set(valid.map((r) => r.unitCode).filter((c): c is string => !!c))]
-  const unitIds = new Map(chunks(unitCodes).flatMap((part) => db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.code, part)).all()).map((u) => [u.code, u.id]))
-  const topicIds = new Map(db.select({ id: topics.id, code: topics.code }).from(topics).all().map((t) => [t.code, t.id]))
+  const unitIds = new Map(chunks(unitCodes).flatMap((part) => [...unitIdsByCode(db, part)]))
+  const topicIds = new Map([...topicRefs(db)].map(([id, t]) => [t.code, id]))
   const validity = repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
   const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
   const taken = new Set(chunks(externalIds).flatMap((part) => db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part)).all()).map((r) => r.x))

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Validity } from './kb.table.ts'
+import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from './kb.table.ts'
+import type { Validity } from './kb.types.ts'
 import { createKbRepository, type Ref } from './kb.repository.ts'
 import { chunks } from '../db/chunks.ts'
 import { likeContains } from '../common/like.ts'

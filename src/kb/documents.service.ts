@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/auth.service.ts'
-import type { InterpretationKind, Validity } from './kb.table.ts'
+import type { InterpretationKind } from './kb.table.ts'
+import type { Validity } from './kb.types.ts'
 import { DocumentInUseError, DocumentNotFoundError, DocumentNumberTakenError, InterpretationNotFoundError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { assertOwnUnit, resolveUnitId } from './kb.ownership.ts'

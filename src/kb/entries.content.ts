@@ -1,6 +1,6 @@
 // An entry's content as a reviewer compares it, and the cleaning of its lists. Pure; tested in
 // entries.content.test.ts.
-import type { Media } from './kb.table.ts'
+import type { Media } from './kb.types.ts'
 
 /** Trims, drops blanks and duplicates (and anything in `exclude`), keeps the first spelling and order. */
 export function cleanList(items: readonly string[] | undefined, exclude: readonly string[] = []): string[] {

@@ -4,7 +4,8 @@ import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { units } from '../units/units.table.ts'
 import { inForceSql, inForceSqlText, isInForce, primaryDocument } from './kb.in-force.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from './kb.table.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments } from './kb.table.ts'
+import type { Validity } from './kb.types.ts'
 
 describe('isInForce', () => {
   it('holds for an entry that rests on no document', () => expect(isInForce([])).toBe(true))

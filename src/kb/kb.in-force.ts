@@ -4,7 +4,7 @@
 // module (the kb lists and exports, the statistics, the consultations' served entry);
 // kb.in-force.test.ts checks that both say the same for every mix of documents.
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
-import type { Validity } from './kb.table.ts'
+import type { Validity } from './kb.types.ts'
 
 /** Whether an entry whose version rests on documents of these validities is in force. */
 export function isInForce(validities: readonly Validity[]): boolean {

@@ -2,8 +2,9 @@
 // archived, their published version), never drafts, versions in review, trails or editors.
 import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { topics } from '../units/units.table.ts'
-import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, type Media } from './kb.table.ts'
+import { topicByCode, topicsInOrder } from '../units/units.queries.ts'
+import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from './kb.table.ts'
+import type { Media } from './kb.types.ts'
 import { createKbRepository, type DocRef, type Ref } from './kb.repository.ts'
 import { chunks } from '../db/chunks.ts'
 import { inForceSql, isInForce } from './kb.in-force.ts'
@@ -112,18 +113,19 @@ export function createKbPublicReader({ db }: { db: Db }) {
     topics(): (Ref & { entries: number })[] {
       const counts = new Map(db.select({ topicId: entryVersions.topicId, n: count() }).from(entries).innerJoin(entryVersions, servedJoin)
         .where(inForceSql(entryVersions.id)).groupBy(entryVersions.topicId).all().map((r) => [r.topicId, r.n]))
-      return db.select({ id: topics.id, code: topics.code, name: topics.name }).from(topics).orderBy(desc(topics.required), asc(topics.id)).all()
+      return topicsInOrder(db)
         .map((t) => ({ code: t.code, name: t.name, entries: counts.get(t.id) ?? 0 }))
         .filter((t) => t.entries > 0)
     },
 
     topic(code: string): Ref | undefined {
-      return db.select({ code: topics.code, name: topics.name }).from(topics).where(eq(topics.code, code)).get()
+      const topic = topicByCode(db, code)
+      return topic && { code: topic.code, name: topic.name }
     },
 
     /** The most asked served entries in force (by hit count), of one topic or of all. */
     mostAsked(opts: { topicCode?: string; limit: number; offset?: number }): { items: EntryBrief[]; total: number } {
-      const topicId = opts.topicCode ? db.select({ id: topics.id }).from(topics).where(eq(topics.code, opts.topicCode)).get()?.id ?? -1 : undefined
+      const topicId = opts.topicCode ? topicByCode(db, opts.topicCode)?.id ?? -1 : undefined
       const cond = and(inForceSql(entryVersions.id), topicId === undefined ? undefined : eq(entryVersions.topicId, topicId))
       const rows = db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin).where(cond)
         .orderBy(desc(entries.hitCount), asc(entries.id)).limit(opts.limit).offset(opts.offset ?? 0).all()
@@ -139,7 +141,7 @@ export function createKbPublicReader({ db }: { db: Db }) {
         .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id), eq(entries.status, 'published')))
         .where(and(inArray(entryVersionDocuments.policyDocumentId, docIds), ne(entries.id, entry.id), inForceSql(entryVersions.id)))
         .orderBy(desc(entries.hitCount), asc(entries.id)).limit(limit).all()
-      const topicId = entry.topic ? db.select({ id: topics.id }).from(topics).where(eq(topics.code, entry.topic.code)).get()?.id : undefined
+      const topicId = entry.topic ? topicByCode(db, entry.topic.code)?.id : undefined
       const seen = new Set([entry.id, ...sameDocs.map((r) => r.id)])
       const sameTopic = sameDocs.length >= limit || topicId === undefined ? [] : db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin)
         .where(and(eq(entryVersions.topicId, topicId), inForceSql(entryVersions.id), sql`${entries.id} not in (${sql.join([...seen].map((id) => sql`${id}`), sql`, `)})`))

@@ -1,11 +1,13 @@
-import { and, asc, count, desc, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
 import { chunks } from '../db/chunks.ts'
 import { likeContains } from '../common/like.ts'
-import { apiTokens } from '../auth/auth.table.ts'
-import { topics, units } from '../units/units.table.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions, type EntryStatus, type Validity } from './kb.table.ts'
+import { tokensView } from '../auth/auth.queries.ts'
+// Units and topics belong to the units module: their names come through its queries.
+import { topicRefs, unitRefs } from '../units/units.queries.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions } from './kb.table.ts'
+import type { EntryStatus, Validity } from './kb.types.ts'
 import { inForceSql, isInForce } from './kb.in-force.ts'
 
 export type EntryRow = typeof entries.$inferSelect
@@ -60,14 +62,6 @@ function entryByExternalId(tx: Tx, externalId: string) {
 
 function addAction(tx: Tx, row: typeof reviewActions.$inferInsert) {
   tx.insert(reviewActions).values(row).run()
-}
-
-function unitRefs(tx: Tx): Map<number, Ref> {
-  return new Map(tx.select({ id: units.id, code: units.code, name: units.name }).from(units).all().map((u) => [u.id, { code: u.code, name: u.name }]))
-}
-
-function topicRefs(tx: Tx): Map<number, Ref> {
-  return new Map(tx.select({ id: topics.id, code: topics.code, name: topics.name }).from(topics).all().map((t) => [t.id, { code: t.code, name: t.name }]))
 }
 
 /** Linked documents of many versions at once; all links when `versionIds` is undefined. */
@@ -139,11 +133,12 @@ function entriesByIds(tx: Tx, ids: readonly number[]): EntryRow[] {
 /** Every version of an entry, newest first, with its review trail in order. */
 function versionsWithTrail(tx: Tx, entryId: number) {
   const versions = tx.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version)).all()
+  const actor = tokensView()
   const trail = versions.length === 0 ? [] : tx.select({
     versionId: reviewActions.entryVersionId, action: reviewActions.action, step: reviewActions.step, stepName: reviewActions.stepName,
     comment: reviewActions.comment, at: reviewActions.createdAt,
-    actorTokenId: reviewActions.actorTokenId, actorName: apiTokens.name, actorRole: apiTokens.role,
-  }).from(reviewActions).leftJoin(apiTokens, eq(apiTokens.id, reviewActions.actorTokenId))
+    actorTokenId: reviewActions.actorTokenId, actorName: actor.name, actorRole: actor.role,
+  }).from(reviewActions).leftJoin(actor, eq(actor.id, reviewActions.actorTokenId))
     .where(inArray(reviewActions.entryVersionId, versions.map((v) => v.id))).orderBy(asc(reviewActions.id)).all()
   return { versions, trail }
 }

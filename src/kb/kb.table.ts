@@ -1,11 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, json, timestamp, updatedAt } from '../common/columns.ts'
 import { topics, units } from '../units/units.table.ts'
+import type { EntryStatus, Media, Validity } from './kb.types.ts'
 
-export type Validity = 'in_force' | 'expired' | 'repealed'
-/** Media attached to an entry (A5): 图解 image, 动画 animation, 短视频 video. */
-export type MediaKind = 'image' | 'animation' | 'video'
-export interface Media { kind: MediaKind; title: string; url: string }
 /** 解读材料 of a policy document: 文字解读 text, 图解 image, 视频 video. */
 export type InterpretationKind = 'text' | 'image' | 'video'
 
@@ -36,7 +33,6 @@ export const interpretations = sqliteTable('interpretations', {
   createdAt: createdAt(),
 }, (t) => [index('interpretations_doc_idx').on(t.policyDocumentId)])
 
-export type EntryStatus = 'draft' | 'in_review' | 'published' | 'archived'
 export type VersionState = 'draft' | 'in_review' | 'returned' | 'published' | 'superseded' | 'withdrawn'
 
 /**

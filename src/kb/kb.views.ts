@@ -1,6 +1,6 @@
 // Turns rows into what the API shows. Loads in batches: one query per kind of row, not per entry.
 import type { Tx } from '../db/client.ts'
-import type { Media } from './kb.table.ts'
+import type { Media } from './kb.types.ts'
 import type { Content } from './entries.content.ts'
 import { isInForce, primaryDocument } from './kb.in-force.ts'
 import { createKbRepository } from './kb.repository.ts'

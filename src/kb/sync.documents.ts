@@ -3,8 +3,9 @@
 import { inArray } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { units } from '../units/units.table.ts'
-import { policyDocuments, type Validity } from './kb.table.ts'
+import { unitIdsByCode } from '../units/units.queries.ts'
+import { policyDocuments } from './kb.table.ts'
+import type { Validity } from './kb.types.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import type { RowError } from './bulk.row-errors.ts'
 import { createKbRepository } from './kb.repository.ts'
@@ -29,7 +30,7 @@ export function createDocumentSync(ctx: KbContext) {
 
   function classify(tx: Tx, input: readonly DocumentSyncInput[], actor: Actor): DocumentPlanRow[] {
     const existing = new Map(chunks(input.map((r) => r.docNumber)).flatMap((part) => tx.select().from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()).map((d) => [d.docNumber!, d]))
-    const unitIds = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.code, u.id]))
+    const unitIds = unitIdsByCode(tx)
     const unitCodes = repo.unitRefs(tx)
     const seen = new Map<string, number>()
     return input.map((r, index) => {

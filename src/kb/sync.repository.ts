@@ -2,8 +2,9 @@
 // compared against, and the library in id order, a chunk at a time.
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { topics, units } from '../units/units.table.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments, type EntryStatus, type Media, type VersionState } from './kb.table.ts'
+import { topicsView, unitsView } from '../units/units.queries.ts'
+import { entries, entryVersionDocuments, entryVersions, policyDocuments, type VersionState } from './kb.table.ts'
+import type { EntryStatus, Media } from './kb.types.ts'
 import { chunks } from '../db/chunks.ts'
 import { inForceSql } from './kb.in-force.ts'
 
@@ -88,17 +89,19 @@ function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRe
   if (f.status) where.push(eq(entries.status, f.status))
   if (f.version === 'published') where.push(sql`${entries.publishedVersionId} is not null`, sql`${entries.status} <> 'archived'`)
   if (f.inForce !== undefined) where.push(f.inForce ? inForceSql(versionId) : sql`not ${inForceSql(versionId)}`)
+  const unit = unitsView()
+  const topic = topicsView()
   let after = 0
   for (;;) {
     const rows = tx.select({
-      id: entries.id, externalId: entries.externalId, entryStatus: entries.status, unitName: units.name, versionId,
-    }).from(entries).innerJoin(units, eq(units.id, entries.unitId)).where(and(...where, gt(entries.id, after))).orderBy(asc(entries.id)).limit(size).all()
+      id: entries.id, externalId: entries.externalId, entryStatus: entries.status, unitName: unit.name, versionId,
+    }).from(entries).innerJoin(unit, eq(unit.id, entries.unitId)).where(and(...where, gt(entries.id, after))).orderBy(asc(entries.id)).limit(size).all()
     if (rows.length === 0) return
     const vIds = rows.map((r) => r.versionId)
     const versions = new Map(chunks(vIds).flatMap((part) => tx.select({
       id: entryVersions.id, state: entryVersions.state, question: entryVersions.question, similarQuestions: entryVersions.similarQuestions, answer: entryVersions.answer,
-      keywords: entryVersions.keywords, media: entryVersions.media, topicName: topics.name,
-    }).from(entryVersions).leftJoin(topics, eq(topics.id, entryVersions.topicId)).where(inArray(entryVersions.id, part)).all()).map((v) => [v.id, v]))
+      keywords: entryVersions.keywords, media: entryVersions.media, topicName: topic.name,
+    }).from(entryVersions).leftJoin(topic, eq(topic.id, entryVersions.topicId)).where(inArray(entryVersions.id, part)).all()).map((v) => [v.id, v]))
     const docs = new Map<number, string[]>()
     for (const part of chunks(vIds)) {
       const links = tx.select({ v: entryVersionDocuments.entryVersionId, n: policyDocuments.docNumber }).from(entryVersionDocuments)

@@ -4,7 +4,7 @@
 import { asc, eq, gt } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { topics, units } from '../units/units.table.ts'
+import { allUnits, topicRefs, unitRefs } from '../units/units.queries.ts'
 import { entries, policyDocuments } from './kb.table.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
@@ -43,7 +43,7 @@ export function createSyncService(ctx: KbContext) {
   /** Classifies each row; `rows` are the checked rows (with resolved ids) in input order. */
   function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
     const existing = sync.entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
-    const unitCodes = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.id, u.code]))
+    const unitCodes = new Map([...unitRefs(tx)].map(([id, u]) => [id, u.code]))
     // A row updating an entry may leave 承办单位 blank: the entry keeps its unit.
     const filled = input.map((r) => {
       const e = r.externalId ? existing.get(r.externalId) : undefined
@@ -102,8 +102,8 @@ export function createSyncService(ctx: KbContext) {
     /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
     importLookups() {
       return {
-        units: db.select({ code: units.code, name: units.name, active: units.active }).from(units).all(),
-        topics: db.select({ code: topics.code, name: topics.name }).from(topics).all(),
+        units: allUnits(db).map((u) => ({ code: u.code, name: u.name, active: u.active })),
+        topics: [...topicRefs(db).values()],
       }
     },
     documentIdsByNumber: (numbers: readonly string[]) => sync.documentIdsByNumber(db, numbers),

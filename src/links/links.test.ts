@@ -1,10 +1,8 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
 import { createAddressPolicy } from '../integrations/integrations.address.ts'
 import { createLinkFetcher } from './links.fetch.ts'
 import { createKit, type Kit } from '../tickets/tickets.testkit.ts'
-import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from '../kb/kb.table.ts'
 import { linkCheckRuns } from './links.table.ts'
 
 // The link checker against a loopback server: good, broken, redirecting, slow, HEAD-refusing and
@@ -91,24 +89,18 @@ describe('link checks over the library', () => {
   let k: Kit
   beforeAll(async () => {
     k = await createKit({ webhook: { ...(await import('../config.ts')).testConfig().webhook, allowedHosts: ['127.0.0.1'] }, linkCheck: { intervalDays: 0, timeoutMs: 400, maxBytes: 4096 } })
-    const { db } = k.app.services
-    const rsj = k.app.services.units.requireUnit('rsj').id
-    const ybj = k.app.services.units.requireUnit('ybj').id
-    const doc = (title: string, url: string, unitId: number) => db.insert(policyDocuments).values({ title, issuer: '区政府', url, unitId }).returning().get().id
-    const goodDoc = doc('关于稳就业的通知', `${base}/good`, rsj)
-    const goneDoc = doc('关于创业补贴的办法', `${base}/gone`, rsj)
-    const slowDoc = doc('关于医保待遇的通知', `${base}/slow`, ybj)
-    db.insert(interpretations).values({ policyDocumentId: goodDoc, kind: 'image', title: '一图读懂稳就业', url: `${base}/moved` }).run()
-    const entry = (question: string, unitId: number, docs: number[], media: { kind: 'video'; title: string; url: string }[] = []) => {
-      const e = db.insert(entries).values({ unitId, status: 'published' }).returning().get()
-      const v = db.insert(entryVersions).values({ entryId: e.id, version: 1, question, answer: '答复', state: 'published', media }).returning().get()
-      db.update(entries).set({ publishedVersionId: v.id }).where(eq(entries.id, e.id)).run()
-      for (const d of docs) db.insert(entryVersionDocuments).values({ entryVersionId: v.id, policyDocumentId: d }).run()
-      return e.id
-    }
-    entry('稳就业政策有哪些？', rsj, [goodDoc, goneDoc])
-    entry('创业补贴怎么申请？', rsj, [goneDoc], [{ kind: 'video', title: '创业补贴短视频', url: `${base}/no-head` }])
-    entry('医保待遇怎么算？', ybj, [slowDoc])
+    // The library as the kb service keeps it: documents with links, an interpretation, published entries with media.
+    const { kb } = k.app.services
+    const doc = (title: string, url: string, unitCode: string) => kb.createDocument({ title, issuer: '区政府', url, unitCode }, k.admin).id
+    const goodDoc = doc('关于稳就业的通知', `${base}/good`, 'rsj')
+    const goneDoc = doc('关于创业补贴的办法', `${base}/gone`, 'rsj')
+    const slowDoc = doc('关于医保待遇的通知', `${base}/slow`, 'ybj')
+    kb.addInterpretation(goodDoc, { kind: 'image', title: '一图读懂稳就业', url: `${base}/moved` }, k.admin)
+    const entry = (question: string, unitCode: string, docs: number[], media: { kind: 'video'; title: string; url: string }[] = []) =>
+      kb.importEntries({ entries: [{ question, answer: '答复', unitCode, policyDocumentIds: docs, media, status: 'published' }] }, k.admin).entryIds[0]
+    entry('稳就业政策有哪些？', 'rsj', [goodDoc, goneDoc])
+    entry('创业补贴怎么申请？', 'rsj', [goneDoc], [{ kind: 'video', title: '创业补贴短视频', url: `${base}/no-head` }])
+    entry('医保待遇怎么算？', 'ybj', [slowDoc])
   })
   afterAll(async () => { await k.close() })
 

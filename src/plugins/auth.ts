@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Actor, AuthService } from '../auth/auth.service.ts'
-import type { Role } from '../auth/auth.table.ts'
+import type { Role } from '../auth/auth.types.ts'
 import { CsrfError, ForbiddenError, UnauthenticatedError } from '../auth/auth.errors.ts'
 import { CSRF_HEADER, csrfTokenFor, readSessionCookie } from '../auth/session.ts'
 import { isWriteMethod } from './write-transaction.ts'

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Type } from '@fastify/type-provider-typebox'
-import { and, count, eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { testConfig } from '../config.ts'
 import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
-import { auditLog } from '../audit/audit.table.ts'
-import { idempotencyKeys } from '../auth/auth.table.ts'
+import { idempotencyKeys } from './idempotency.table.ts'
 import { Text, errorResponses } from '../common/schemas.ts'
 import { createError } from './errors.ts'
 import { canonicalJson, createIdempotencyStore, requestFingerprint } from './idempotency.ts'
@@ -15,15 +14,16 @@ import { resultId } from './route-config.ts'
 const NotAllowed = createError('TEST_NOT_ALLOWED', '测试：不允许', 422)
 
 /**
- * Until consultations land, a small creating route stands in for them. It writes a row of its own
- * (an audit_log row with action `testNote`) so the test can count how many times it really ran.
+ * A small creating route stands in for the real ones. It creates a unit through the units service,
+ * named after the note, so the test can count how many times it really ran.
  */
 async function appWithNoteRoutes(): Promise<TestApp> {
   const t = await createTestApp()
-  const { db } = t.app.services
+  const { units } = t.app.services
+  let notes = 0
   const create = (text: string) => {
     if (text === '拒绝') throw new NotAllowed()
-    const row = db.insert(auditLog).values({ action: 'testNote', targetType: 'note', targetIds: [], details: { text } }).returning().get()
+    const row = units.createUnit({ code: `note${++notes}`, name: text })
     return { id: row.id, text }
   }
   const schema = (operationId: string) => ({
@@ -44,8 +44,8 @@ async function appWithNoteRoutes(): Promise<TestApp> {
 }
 
 /** How many times the route really ran for notes with this text. The app is shared: each test uses its own texts and keys. */
-const notesRun = (t: TestApp, ...texts: string[]) => t.app.services.db.select({ n: count() }).from(auditLog)
-  .where(and(eq(auditLog.action, 'testNote'), sql`json_extract(${auditLog.details}, '$.text') in (${sql.join(texts.map((x) => sql`${x}`), sql`, `)})`)).get()!.n
+const notesRun = (t: TestApp, ...texts: string[]) =>
+  t.app.services.units.listUnits({ page: 1, pageSize: 1000 }).items.filter((u) => texts.includes(u.name)).length
 
 describe('Idempotency-Key on creating routes', () => {
   let t: TestApp

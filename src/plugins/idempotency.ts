@@ -3,7 +3,7 @@ import { and, eq, lt } from 'drizzle-orm'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Db, Tx } from '../db/client.ts'
-import { idempotencyKeys } from '../auth/auth.table.ts'
+import { idempotencyKeys } from './idempotency.table.ts'
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './security.errors.ts'
 import type { TxParticipant } from './write-transaction.ts'
 

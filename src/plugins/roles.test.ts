@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN as ADMIN_TOKEN_FOR_ROLES, createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { ROLES, type Role } from '../auth/auth.table.ts'
+import { ROLES, type Role } from '../auth/auth.types.ts'
 
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }
 

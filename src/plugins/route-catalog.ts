@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Role } from '../auth/auth.table.ts'
+import type { Role } from '../auth/auth.types.ts'
 
 export interface CatalogRoute {
   method: string

@@ -1,7 +1,7 @@
 // Every key a route may set in its `config`, in one place, each with the hook that reads it. The order
 // in which those hooks run is told in app.ts.
 import type { FastifyRequest } from 'fastify'
-import type { Role } from '../auth/auth.table.ts'
+import type { Role } from '../auth/auth.types.ts'
 import type { FieldError, Page } from '../portal/portal.layout.ts'
 
 export type AuditId = string | number

@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Type } from '@fastify/type-provider-typebox'
-import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { units } from '../units/units.table.ts'
-import { auditLog } from '../audit/audit.table.ts'
 import { resultId } from './route-config.ts'
 
 /** Each test route creates a unit and is audited against it. */
@@ -32,8 +29,8 @@ describe('write transactions', () => {
   afterEach(async () => { await t.close() })
 
   const post = (url: string, code: string) => t.call({ method: 'POST', url: `/api/v1/${url}`, payload: { code } })
-  const unitExists = (code: string) => t.app.services.db.select().from(units).where(eq(units.code, code)).get() !== undefined
-  const auditedIds = (action: string) => t.app.services.db.select().from(auditLog).where(eq(auditLog.action, action)).all().map((r) => r.targetIds)
+  const unitExists = (code: string) => t.app.services.units.unitByCode(code) !== undefined
+  const auditedIds = (action: string) => t.app.services.audit.list({ action, page: 1, pageSize: 100 }).items.map((r) => r.targetIds)
 
   it('answers a synchronous handler inside its transaction, so its write and audit row commit together', async () => {
     const res = await post('test-sync', 'a1')

@@ -1,11 +1,12 @@
 // Questions and suggestions from the public pages: the same intake as every channel (channel
 // `portal`), behind the abuse rules that need no outside service, and the asker's lookup.
 import { randomBytes } from 'node:crypto'
-import { and, eq, gte, inArray } from 'drizzle-orm'
+import { and, eq, gte } from 'drizzle-orm'
 import type { Actor, AuthService } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
-import { consultations as consultationsTable, tickets } from '../consultations/consultations.table.ts'
+import { consultationById } from '../consultations/consultations.queries.ts'
+import { ticketByNumber, ticketNumberOf } from '../tickets/tickets.queries.ts'
 import type { ConsultationsService } from '../consultations/consultations.service.ts'
 import type { TicketsPublicView } from '../tickets/tickets.public.ts'
 import type { FollowupService, RateInput } from '../tickets/tickets.followup.ts'
@@ -63,7 +64,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
   }
 
   function resultOf(consultationId: number, code: string, replayed: boolean): AskResult {
-    const c = db.select().from(consultationsTable).where(eq(consultationsTable.id, consultationId)).get()!
+    const c = consultationById(db, consultationId)!
     return c.outcome === 'answered'
       ? { outcome: 'answered', entryId: c.answeredEntryId!, matchId: c.matchId, consultationId, question: c.question }
       : ticketedResult(consultationId, code, replayed)
@@ -75,8 +76,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const earlier = db.select({ consultationId: portalSubmissions.consultationId }).from(portalSubmissions)
       .where(and(eq(portalSubmissions.clientHash, client), eq(portalSubmissions.questionKey, key), gte(portalSubmissions.createdAt, since))).all()
     if (earlier.length === 0) return undefined
-    return db.select({ number: tickets.number }).from(tickets)
-      .where(inArray(tickets.consultationId, earlier.map((e) => e.consultationId))).get()?.number
+    return ticketNumberOf(db, earlier.map((e) => e.consultationId))
   }
 
   function submit(form: AskForm, client: ClientInfo, target: { kind: 'question' | 'suggestion'; policyDocumentId?: number }): AskResult {
@@ -118,9 +118,9 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const number = normalizeTicketNumber(input.number!)
     const code = normalizeCode(input.code!)
     if (!number || !code) throw new PortalLookupFailedError()
-    const row = db.select({ codeHash: portalSubmissions.codeHash, consultationId: portalSubmissions.consultationId, ticketId: tickets.id }).from(tickets)
-      .innerJoin(portalSubmissions, eq(portalSubmissions.consultationId, tickets.consultationId))
-      .where(eq(tickets.number, number)).get()
+    const ticket = ticketByNumber(db, number)
+    const submission = ticket && db.select({ codeHash: portalSubmissions.codeHash }).from(portalSubmissions).where(eq(portalSubmissions.consultationId, ticket.consultationId)).get()
+    const row = submission && { codeHash: submission.codeHash, consultationId: ticket.consultationId, ticketId: ticket.id }
     if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
     return row
   }

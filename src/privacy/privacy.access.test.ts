@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
-import { ROLES } from '../auth/auth.table.ts'
+import { ROLES } from '../auth/auth.types.ts'
 import { askerAccess, askerView, fullAccessSql, type AskerScope, type Surface, type Viewer } from './privacy.access.ts'
 
 const viewer = (role: Viewer['role'], extra: Partial<Viewer> = {}): Viewer => ({ role, tokenId: 1, unitId: null, ...extra })

@@ -1,35 +1,37 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
-import { entries, entryVersions } from '../kb/kb.table.ts'
-import { units } from '../units/units.table.ts'
+import { entriesView, entryUnitId } from '../kb/kb.queries.ts'
+import { unitsView } from '../units/units.queries.ts'
 import { draftingTasks, questionProposals, type DraftingTaskStatus, type ProposalStatus } from './proposals.table.ts'
 
 type Conn = Db | Tx
 
+// Entries and units are other modules' tables: joined through the views they publish.
+const entry = entriesView()
+const unit = unitsView()
 
 const proposalColumns = {
   id: questionProposals.id, question: questionProposals.question, asked: questionProposals.asked,
   askedAutomatically: questionProposals.askedAutomatically, firstAskedAt: questionProposals.firstAskedAt,
   lastAskedAt: questionProposals.lastAskedAt, status: questionProposals.status, decidedAt: questionProposals.decidedAt,
   comment: questionProposals.comment, entryVersionId: questionProposals.entryVersionId,
-  entryId: entries.id, entryQuestion: entryVersions.question, entryStatus: entries.status,
-  unitId: units.id, unitCode: units.code, unitName: units.name,
+  entryId: entry.id, entryQuestion: entry.question, entryStatus: entry.status,
+  unitId: unit.id, unitCode: unit.code, unitName: unit.name,
 }
 
 const taskColumns = {
   id: draftingTasks.id, question: draftingTasks.question, variants: draftingTasks.variants, asked: draftingTasks.asked,
   note: draftingTasks.note, status: draftingTasks.status, createdAt: draftingTasks.createdAt, closedAt: draftingTasks.closedAt,
   closingComment: draftingTasks.closingComment, entryId: draftingTasks.entryId,
-  unitId: units.id, unitCode: units.code, unitName: units.name,
+  unitId: unit.id, unitCode: unit.code, unitName: unit.name,
 }
 
 export function createProposalsRepository() {
   const proposals = (c: Conn) => c.select(proposalColumns).from(questionProposals)
-    .innerJoin(entries, eq(entries.id, questionProposals.entryId))
-    // The wording the unit knows the entry by: what is served, else its latest version.
-    .innerJoin(entryVersions, and(eq(entryVersions.entryId, entries.id), sql`${entryVersions.id} = coalesce(${entries.publishedVersionId}, (select max(v.id) from entry_versions v where v.entry_id = ${entries.id}))`))
-    .innerJoin(units, eq(units.id, entries.unitId))
-  const tasks = (c: Conn) => c.select(taskColumns).from(draftingTasks).innerJoin(units, eq(units.id, draftingTasks.unitId))
+    // The view's question is the wording the unit knows the entry by: what is served, else its latest version.
+    .innerJoin(entry, eq(entry.id, questionProposals.entryId))
+    .innerJoin(unit, eq(unit.id, entry.unitId))
+  const tasks = (c: Conn) => c.select(taskColumns).from(draftingTasks).innerJoin(unit, eq(unit.id, draftingTasks.unitId))
 
   return {
     /** One more asking of this wording for this entry; a decided proposal keeps its decision. */
@@ -50,12 +52,12 @@ export function createProposalsRepository() {
     listProposals(c: Conn, q: { status?: ProposalStatus; unitId?: number; entryId?: number; page: number; pageSize: number }) {
       const where = and(
         q.status ? eq(questionProposals.status, q.status) : undefined,
-        q.unitId !== undefined ? eq(entries.unitId, q.unitId) : undefined,
+        q.unitId !== undefined ? eq(entry.unitId, q.unitId) : undefined,
         q.entryId !== undefined ? eq(questionProposals.entryId, q.entryId) : undefined,
       )
       const items = proposals(c).where(where).orderBy(desc(questionProposals.asked), desc(questionProposals.lastAskedAt), desc(questionProposals.id))
         .limit(q.pageSize).offset((q.page - 1) * q.pageSize).all()
-      const total = c.select({ n: count() }).from(questionProposals).innerJoin(entries, eq(entries.id, questionProposals.entryId)).where(where).get()!.n
+      const total = c.select({ n: count() }).from(questionProposals).innerJoin(entry, eq(entry.id, questionProposals.entryId)).where(where).get()!.n
       return { items, total }
     },
     proposalById: (c: Conn, id: number) => proposals(c).where(eq(questionProposals.id, id)).get(),
@@ -80,6 +82,6 @@ export function createProposalsRepository() {
       tx.update(draftingTasks).set({ status: t.status, closedBy: t.by, closedAt: new Date().toISOString(), closingComment: t.comment, entryId: t.entryId })
         .where(and(eq(draftingTasks.id, id), eq(draftingTasks.status, 'open'))).run()
     },
-    entryUnitId: (c: Conn, entryId: number) => c.select({ unitId: entries.unitId }).from(entries).where(eq(entries.id, entryId)).get()?.unitId,
+    entryUnitId: (c: Conn, entryId: number) => entryUnitId(c, entryId),
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { insertEntry } from './search.testkit.ts'
+import { insertEntries } from './search.testkit.ts'
 
 // A library of 36 entries, each with two similar questions: enough to calibrate on (written here,
 // not taken from any benchmark).
@@ -17,7 +17,7 @@ describe('calibration on the loaded library', () => {
     t = await createTestApp()
     pinned = await createTestApp({ matchThreshold: 0.999999 })
     for (const app of [t, pinned]) {
-      for (const e of LIBRARY) insertEntry(app.app.services.db, e)
+      insertEntries(app.app.services, LIBRARY)
       await app.app.services.search.rebuild()
     }
   })

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { POLICY_LIBRARY, archiveEntry, insertEntry, publishNewVersion, setDocumentValidity } from './search.testkit.ts'
+import { POLICY_LIBRARY, archiveEntry, insertEntries, insertEntry, publishNewVersion, setDocumentValidity } from './search.testkit.ts'
 import { createSearchService } from './search.service.ts'
 import { loadModel } from './model.ts'
 
 /** A test app whose index holds the policy library. */
 async function appWithPolicyLibrary(): Promise<TestApp> {
   const t = await createTestApp()
-  for (const e of POLICY_LIBRARY) insertEntry(t.app.services.db, e)
+  insertEntries(t.app.services, POLICY_LIBRARY)
   await t.app.services.search.rebuild()
   return t
 }
@@ -21,37 +21,37 @@ describe('index lifecycle', () => {
   const ids = (question: string) => t.app.services.search.match({ question, limit: 20 }).candidates.map((c) => c.entryId)
 
   it('adds a newly published entry on reindex, without a rebuild', () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     const builtAt = search.status().builtAt
-    const id = insertEntry(db, { question: '居住证怎么办理？', answer: '持身份证到居住地派出所申领居住证。', topicCode: 'housing' })
-    expect(ids('居住证怎么办理')).not.toContain(id)
+    // Published through the kb service, which asks for the reindex itself once it commits.
+    const id = insertEntry(t.app.services, { question: '居住证怎么办理？', answer: '持身份证到居住地派出所申领居住证。', topicCode: 'housing' })
     search.reindex([id])
     expect(top('办居住证需要什么')).toMatchObject({ entryId: id })
     expect(search.status()).toMatchObject({ documents: POLICY_LIBRARY.length + 1, builtAt })
   })
 
   it('serves the new version of an entry after it is published and reindexed', () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     const id = top('失业保险金怎么领取').entryId
-    publishNewVersion(db, id, { question: '失业保险金怎么申领？', similarQuestions: ['失业金在网上怎么领'], answer: '登录人社APP在线申领失业保险金。' })
+    publishNewVersion(t.app.services, id, { question: '失业保险金怎么申领？', similarQuestions: ['失业金在网上怎么领'], answer: '登录人社APP在线申领失业保险金。' })
     search.reindex([id])
     const c = top('失业金网上怎么领')
     expect(c).toMatchObject({ entryId: id, question: '失业保险金怎么申领？', matchedQuestion: '失业金在网上怎么领', answer: '登录人社APP在线申领失业保险金。' })
   })
 
   it('drops an archived entry on reindex', () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     const id = top('新生儿怎么办理出生医学证明').entryId
-    archiveEntry(db, id)
+    archiveEntry(t.app.services, id)
     search.reindex([id])
     expect(ids('新生儿怎么办理出生医学证明')).not.toContain(id)
   })
 
   it('returns an entry whose documents are all expired, but never as a confident match', () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     const c = top('城乡居民医保怎么缴费')
     expect(c.inForce).toBe(true)
-    setDocumentValidity(db, '城乡居民基本医疗保险实施办法', 'repealed')
+    setDocumentValidity(t.app.services, '城乡居民基本医疗保险实施办法', 'repealed')
     search.reindex([c.entryId])
     const res = search.match({ question: '城乡居民医保怎么缴费' })
     expect(res.candidates[0]).toMatchObject({ entryId: c.entryId, inForce: false, policy: { validity: 'repealed' } })
@@ -59,8 +59,8 @@ describe('index lifecycle', () => {
   })
 
   it('picks up everything on a full rebuild', async () => {
-    const { db, search } = t.app.services
-    const id = insertEntry(db, { question: '残疾人两项补贴怎么申请？', topicCode: 'pension' })
+    const { search } = t.app.services
+    const id = insertEntry(t.app.services, { question: '残疾人两项补贴怎么申请？', topicCode: 'pension' })
     await search.rebuild()
     expect(top('残疾人两项补贴怎么申请')).toMatchObject({ entryId: id })
   })
@@ -70,9 +70,9 @@ describe('synonyms and dictionary through the API', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await createTestApp()
-    for (const e of POLICY_LIBRARY) insertEntry(t.app.services.db, e)
-    insertEntry(t.app.services.db, { question: '渝悦办怎么注册账号？', answer: '下载渝悦办APP，按提示实名注册。', externalId: 'kb-yyb' })
-    insertEntry(t.app.services.db, { question: '悦读计划补贴怎么领？', answer: '到区图书馆登记。', externalId: 'kb-yd' })
+    insertEntries(t.app.services, POLICY_LIBRARY)
+    insertEntry(t.app.services, { question: '渝悦办怎么注册账号？', answer: '下载渝悦办APP，按提示实名注册。', externalId: 'kb-yyb' })
+    insertEntry(t.app.services, { question: '悦读计划补贴怎么领？', answer: '到区图书馆登记。', externalId: 'kb-yd' })
     await t.app.services.search.rebuild()
   })
   afterAll(async () => { await t.close() })
@@ -159,7 +159,7 @@ describe('token cache', () => {
   })
 
   it('cuts again when what the cutting depends on changes, or the entry does', async () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     const id = search.match({ question: '暗号' }).candidates[0].entryId
     const before = cacheRow(id)!.key
     // A new synonym changes the signature of every entry: the doctored tokens are replaced.
@@ -169,10 +169,10 @@ describe('token cache', () => {
     expect(search.match({ question: '暗号' }).candidates.map((c) => c.entryId)).not.toContain(id)
     // A new version of the entry: its key changes on reindex; an archived entry's row goes on rebuild.
     const keyed = cacheRow(id)!.key
-    publishNewVersion(db, id, { question: '住房公积金如何提取？', answer: '凭身份证和证明材料到公积金中心提取。' })
+    publishNewVersion(t.app.services, id, { question: '住房公积金如何提取？', answer: '凭身份证和证明材料到公积金中心提取。' })
     search.reindex([id])
     expect(cacheRow(id)!.key).not.toBe(keyed)
-    archiveEntry(db, id)
+    archiveEntry(t.app.services, id)
     search.reindex([id])
     await search.rebuild()
     expect(cacheRow(id)).toBeUndefined()
@@ -197,19 +197,20 @@ describe('an entry changed while a synonym change rebuilds the index', () => {
   beforeAll(async () => {
     t = await createTestApp()
     // More than one rebuild chunk (1,000 entries), so the rebuild yields and a change can come in between.
-    for (let i = 0; i < 1100; i++) insertEntry(t.app.services.db, { question: `第${i}号事项的办理流程是什么？`, answer: `第${i}号事项在区政务服务中心办理。` })
+    // Each with an area, as review requires of a new version (publishNewVersion below).
+    insertEntries(t.app.services, Array.from({ length: 1100 }, (_, i) => ({ question: `第${i}号事项的办理流程是什么？`, answer: `第${i}号事项在区政务服务中心办理。`, topicCode: 'housing' })))
     await t.app.services.search.rebuild()
   })
   afterAll(async () => { await t.close() })
 
   it('serves and caches the changed entry as cut with the new synonyms', async () => {
-    const { db, search } = t.app.services
+    const { search } = t.app.services
     // The first entry: the rebuild has already read it when it yields after its first chunk.
     const id = search.match({ question: '第0号事项的办理流程是什么' }).candidates[0].entryId
     // The synonym starts a rebuild; the entry changes before it finishes.
     expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '维修金', canonical: '维修基金' } })).statusCode).toBe(201)
     expect(search.status().rebuilding).toBe(true)
-    publishNewVersion(db, id, { question: '老旧小区维修金怎么申请使用？', answer: '向街道办事处提交维修金使用申请。' })
+    publishNewVersion(t.app.services, id, { question: '老旧小区维修金怎么申请使用？', answer: '向街道办事处提交维修金使用申请。' })
     search.reindex([id])
     await search.idle()
     const live = search.match({ question: '老旧小区的维修基金怎么申请' }).candidates[0]

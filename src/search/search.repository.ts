@@ -1,21 +1,13 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from '../kb/kb.table.ts'
-import { topics, units } from '../units/units.table.ts'
+import {
+  countHit, entriesOnDocuments, entryExists, entryFirstPublishedAt, entryHitCount, publishedEntries, publishedEntryIds, uncountHit, type PublishedEntry,
+} from '../kb/kb.queries.ts'
+import { topicByCode } from '../units/units.queries.ts'
 import { dictionaryTerms, entryTokens, matchLogs, questionHits, synonyms, type LoggedCandidate } from './search.table.ts'
 
-/** A published entry with what a candidate shows: its served version, unit, topic and documents. */
-export interface PublishedEntry {
-  id: number
-  externalId: string | null
-  question: string
-  similarQuestions: string[]
-  keywords: string[]
-  answer: string
-  topic: { code: string; name: string } | null
-  unit: { code: string; name: string }
-  documents: { title: string; docNumber: string | null; validity: Validity }[]
-}
+// The library's entries are the kb module's: read (and their hits counted) through kb.queries.ts.
+export type { PublishedEntry }
 
 export interface MatchLogRow {
   id: string
@@ -56,66 +48,15 @@ export function createSearchRepository(db: Db) {
     }
   })
 
-  function documentsOf(versionIds: number[]) {
-    const out = new Map<number, PublishedEntry['documents']>()
-    // SQLite limits bound parameters; read links in slices.
-    for (let i = 0; i < versionIds.length; i += 500) {
-      const slice = versionIds.slice(i, i + 500)
-      const rows = db.select({ versionId: entryVersionDocuments.entryVersionId, title: policyDocuments.title, docNumber: policyDocuments.docNumber, validity: policyDocuments.validity })
-        .from(entryVersionDocuments)
-        .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
-        .where(inArray(entryVersionDocuments.entryVersionId, slice))
-        .orderBy(asc(entryVersionDocuments.entryVersionId), asc(policyDocuments.id))
-        .all()
-      for (const r of rows) {
-        const list = out.get(r.versionId) ?? []
-        list.push({ title: r.title, docNumber: r.docNumber, validity: r.validity })
-        out.set(r.versionId, list)
-      }
-    }
-    return out
-  }
-
   return {
     /** Published entries with their served version; all of them, or those among `ids`. */
-    publishedEntries(ids?: number[]): PublishedEntry[] {
-      const base = db.select({
-        id: entries.id, externalId: entries.externalId, versionId: entryVersions.id,
-        question: entryVersions.question, similarQuestions: entryVersions.similarQuestions, keywords: entryVersions.keywords, answer: entryVersions.answer,
-        topicCode: topics.code, topicName: topics.name, unitCode: units.code, unitName: units.name,
-      })
-        .from(entries)
-        .innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
-        .innerJoin(units, eq(units.id, entries.unitId))
-        // The version's topic wins over the entry's, as the version is what is served.
-        .leftJoin(topics, eq(topics.id, sql`coalesce(${entryVersions.topicId}, ${entries.topicId})`))
-      const published = and(eq(entries.status, 'published'), isNotNull(entries.publishedVersionId))
-      const rows = ids === undefined
-        ? base.where(published).orderBy(asc(entries.id)).all()
-        : ids.length === 0 ? [] : base.where(and(published, inArray(entries.id, ids))).all()
-      const docs = documentsOf(rows.map((r) => r.versionId))
-      return rows.map((r) => ({
-        id: r.id, externalId: r.externalId, question: r.question, similarQuestions: r.similarQuestions ?? [], keywords: r.keywords ?? [], answer: r.answer,
-        topic: r.topicCode ? { code: r.topicCode, name: r.topicName! } : null,
-        unit: { code: r.unitCode, name: r.unitName },
-        documents: docs.get(r.versionId) ?? [],
-      }))
-    },
-
+    publishedEntries: (ids?: number[]): PublishedEntry[] => publishedEntries(db, ids),
     /** Entry ids whose served version rests on one of these policy documents. */
-    entriesOnDocuments(documentIds: number[]): number[] {
-      if (documentIds.length === 0) return []
-      return db.selectDistinct({ id: entries.id }).from(entries)
-        .innerJoin(entryVersionDocuments, eq(entryVersionDocuments.entryVersionId, entries.publishedVersionId))
-        .where(inArray(entryVersionDocuments.policyDocumentId, documentIds)).all().map((r) => r.id)
-    },
-
+    entriesOnDocuments: (documentIds: number[]) => entriesOnDocuments(db, documentIds),
     /** When the entry was first served: its first published version (rows imported without one: the entry's own dates). */
-    entryFirstPublishedAt: (id: number) => db.select({
-      at: sql<string>`coalesce((select min(${entryVersions.publishedAt}) from ${entryVersions} where ${entryVersions.entryId} = ${entries.id}), ${entries.publishedAt}, ${entries.createdAt})`,
-    }).from(entries).where(eq(entries.id, id)).get()?.at,
-    entryExists: (id: number) => db.select({ id: entries.id }).from(entries).where(eq(entries.id, id)).get() !== undefined,
-    topicExists: (code: string) => db.select({ id: topics.id }).from(topics).where(eq(topics.code, code)).get() !== undefined,
+    entryFirstPublishedAt: (id: number) => entryFirstPublishedAt(db, id),
+    entryExists: (id: number) => entryExists(db, id),
+    topicExists: (code: string) => topicByCode(db, code) !== undefined,
 
     listSynonyms: () => db.select().from(synonyms).orderBy(asc(synonyms.term)).all(),
     synonymById: (id: number) => db.select().from(synonyms).where(eq(synonyms.id, id)).get(),
@@ -150,7 +91,7 @@ export function createSearchRepository(db: Db) {
     },
     /** Drops cached tokens of entries that are no longer published. */
     pruneEntryTokens() {
-      db.delete(entryTokens).where(sql`${entryTokens.entryId} not in (select ${entries.id} from ${entries} where ${entries.status} = 'published')`).run()
+      db.delete(entryTokens).where(sql`${entryTokens.entryId} not in ${publishedEntryIds()}`).run()
     },
 
     /**
@@ -204,7 +145,7 @@ export function createSearchRepository(db: Db) {
     /** One more hit for the entry and for the question of it that was used. */
     recordHit(tx: Tx, entryId: number, question: string | null) {
       const now = new Date().toISOString()
-      tx.update(entries).set({ hitCount: sql`${entries.hitCount} + 1`, lastHitAt: now }).where(eq(entries.id, entryId)).run()
+      countHit(tx, entryId, now)
       if (question) {
         tx.insert(questionHits).values({ entryId, question, hits: 1, lastHitAt: now })
           .onConflictDoUpdate({ target: [questionHits.entryId, questionHits.question], set: { hits: sql`${questionHits.hits} + 1`, lastHitAt: now } })
@@ -213,7 +154,7 @@ export function createSearchRepository(db: Db) {
     },
     /** Takes back a hit counted by recordHit (the last-hit times stay as they are). */
     undoHit(tx: Tx, entryId: number, question: string | null) {
-      tx.update(entries).set({ hitCount: sql`max(${entries.hitCount} - 1, 0)` }).where(eq(entries.id, entryId)).run()
+      uncountHit(tx, entryId)
       if (question) {
         const where = and(eq(questionHits.entryId, entryId), eq(questionHits.question, question))
         tx.update(questionHits).set({ hits: sql`${questionHits.hits} - 1` }).where(where).run()
@@ -221,7 +162,7 @@ export function createSearchRepository(db: Db) {
       }
     },
     questionHits: (entryId: number) => db.select().from(questionHits).where(eq(questionHits.entryId, entryId)).orderBy(desc(questionHits.hits)).all(),
-    entryHitCount: (entryId: number) => db.select({ hitCount: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()?.hitCount,
+    entryHitCount: (entryId: number) => entryHitCount(db, entryId),
   }
 }
 

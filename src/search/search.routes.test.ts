@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { POLICY_LIBRARY, insertEntry } from './search.testkit.ts'
+import { POLICY_LIBRARY, insertEntries, insertEntry } from './search.testkit.ts'
 
 describe('matching API', () => {
   let t: TestApp
   const ids: number[] = []
   beforeAll(async () => {
     t = await createTestApp()
-    for (const e of POLICY_LIBRARY) ids.push(insertEntry(t.app.services.db, e))
-    insertEntry(t.app.services.db, { question: '草稿条目不应被检索到', status: 'draft' })
+    for (const e of POLICY_LIBRARY) ids.push(insertEntry(t.app.services, e))
+    insertEntry(t.app.services, { question: '草稿条目不应被检索到', status: 'draft' })
     await t.app.services.search.rebuild()
   })
   afterAll(async () => { await t.close() })
@@ -94,7 +94,7 @@ describe('feedback on a match', () => {
   let entryId: number
   beforeAll(async () => {
     t = await createTestApp()
-    for (const e of POLICY_LIBRARY) insertEntry(t.app.services.db, e)
+    insertEntries(t.app.services, POLICY_LIBRARY)
     await t.app.services.search.rebuild()
     entryId = t.app.services.search.match({ question: '生育津贴怎么申领' }).candidates[0].entryId
   })

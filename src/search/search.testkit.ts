@@ -1,8 +1,8 @@
-// Test helpers: published entries written straight into the kb tables, as the kb module would leave them.
-import { eq } from 'drizzle-orm'
-import type { Db } from '../db/client.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Validity } from '../kb/kb.table.ts'
-import { topics, units } from '../units/units.table.ts'
+// Test helpers: a library built through the kb and units services, as an administrator builds one
+// (a published import, review to publish a new version, archiving, a document repealed).
+import { ADMIN_TOKEN } from '../../test/app.testkit.ts'
+import type { Services } from '../services.ts'
+import type { Validity } from '../kb/kb.types.ts'
 
 export interface FixtureEntry {
   question: string
@@ -16,56 +16,55 @@ export interface FixtureEntry {
   status?: 'published' | 'draft' | 'archived'
 }
 
-function unitId(db: Db, code: string) {
-  const row = db.select().from(units).where(eq(units.code, code)).get()
-  return (row ?? db.insert(units).values({ code, name: `单位${code}` }).returning().get()).id
+type Kb = Pick<Services, 'auth' | 'units' | 'kb'>
+
+const TOPIC_NAMES: Record<string, string> = { birth: '生育', medical: '医疗', employment: '就业创业', pension: '养老', housing: '住房' }
+const admin = (s: Kb) => s.auth.authenticate(ADMIN_TOKEN)
+
+/** Publishes (or drafts) entries in one import, making the units and topics they name. Returns their ids. */
+export function insertEntries(s: Kb, list: readonly FixtureEntry[]): number[] {
+  const actor = admin(s)
+  for (const code of new Set(list.map((e) => e.unitCode ?? 'rsj'))) if (!s.units.unitByCode(code)) s.units.createUnit({ code, name: `单位${code}` })
+  for (const code of new Set(list.flatMap((e) => (e.topicCode ? [e.topicCode] : [])))) {
+    if (!s.units.topicByCode(code)) s.units.createTopic({ code, name: TOPIC_NAMES[code] ?? code })
+  }
+  // Documents are in force when an entry is published on them; the ones that lapse do so afterwards.
+  const lapsing: { id: number; validity: Validity }[] = []
+  const docIds = list.map((e) => (e.documents ?? []).map((d) => {
+    const id = s.kb.createDocument({ title: d.title, docNumber: d.docNumber ?? null, issuer: '区人民政府' }, actor).id
+    if (d.validity && d.validity !== 'in_force') lapsing.push({ id, validity: d.validity })
+    return id
+  }))
+  const { entryIds } = s.kb.importEntries({
+    entries: list.map((e, i) => ({
+      externalId: e.externalId ?? null, unitCode: e.unitCode ?? 'rsj', topic: e.topicCode ?? null,
+      question: e.question, similarQuestions: e.similarQuestions ?? [], keywords: e.keywords ?? [], answer: e.answer ?? `${e.question}的答复口径。`,
+      policyDocumentIds: docIds[i], status: e.status === 'draft' ? 'draft' as const : 'published' as const,
+    })),
+  }, actor)
+  list.forEach((e, i) => { if (e.status === 'archived') s.kb.archiveEntry(entryIds[i], undefined, actor) })
+  for (const d of lapsing) s.kb.updateDocument(d.id, { validity: d.validity }, actor)
+  return entryIds
 }
 
-function topicId(db: Db, code: string) {
-  const names: Record<string, string> = { birth: '生育', medical: '医疗', employment: '就业创业', pension: '养老', housing: '住房' }
-  const row = db.select().from(topics).where(eq(topics.code, code)).get()
-  return (row ?? db.insert(topics).values({ code, name: names[code] ?? code }).returning().get()).id
+/** An entry with one version; published unless told otherwise. Returns the entry id. */
+export const insertEntry = (s: Kb, e: FixtureEntry): number => insertEntries(s, [e])[0]
+
+/** Publishes a new version of an entry's content: revised, then approved at every review step. */
+export function publishNewVersion(s: Kb & Pick<Services, 'config'>, entryId: number, patch: { question?: string; similarQuestions?: string[]; answer?: string }) {
+  const actor = admin(s)
+  s.kb.updateEntry(entryId, patch, actor)
+  s.kb.submitEntry(entryId, {}, actor)
+  for (let i = 0; i < s.config.reviewSteps.length; i++) s.kb.approveEntry(entryId, {}, actor)
 }
 
-/** Inserts an entry with one version; published unless told otherwise. Returns the entry id. */
-export function insertEntry(db: Db, e: FixtureEntry): number {
-  const status = e.status ?? 'published'
-  return db.transaction((tx) => {
-    const uid = unitId(db, e.unitCode ?? 'rsj')
-    const tid = e.topicCode ? topicId(db, e.topicCode) : null
-    const entry = tx.insert(entries).values({ externalId: e.externalId ?? null, unitId: uid, topicId: tid, status }).returning().get()
-    const version = tx.insert(entryVersions).values({
-      entryId: entry.id, version: 1, question: e.question, similarQuestions: e.similarQuestions ?? [], keywords: e.keywords ?? [],
-      answer: e.answer ?? `${e.question}的答复口径。`, topicId: tid, state: status === 'published' ? 'published' : 'draft',
-    }).returning().get()
-    for (const d of e.documents ?? []) {
-      const doc = tx.insert(policyDocuments).values({ title: d.title, docNumber: d.docNumber ?? null, issuer: '区人民政府', validity: d.validity ?? 'in_force' }).returning().get()
-      tx.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id }).run()
-    }
-    if (status === 'published') tx.update(entries).set({ publishedVersionId: version.id, publishedAt: new Date().toISOString() }).where(eq(entries.id, entry.id)).run()
-    return entry.id
-  })
+export function archiveEntry(s: Kb, entryId: number) {
+  s.kb.archiveEntry(entryId, undefined, admin(s))
 }
 
-/** Publishes a new version of an entry's content, as the kb module does on approval. */
-export function publishNewVersion(db: Db, entryId: number, patch: { question?: string; similarQuestions?: string[]; answer?: string }) {
-  const current = db.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).all().sort((a, b) => b.version - a.version)[0]
-  db.transaction((tx) => {
-    tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, current.id)).run()
-    const v = tx.insert(entryVersions).values({
-      entryId, version: current.version + 1, question: patch.question ?? current.question, similarQuestions: patch.similarQuestions ?? current.similarQuestions,
-      keywords: current.keywords, answer: patch.answer ?? current.answer, topicId: current.topicId, state: 'published',
-    }).returning().get()
-    tx.update(entries).set({ publishedVersionId: v.id, latestVersion: v.version, status: 'published' }).where(eq(entries.id, entryId)).run()
-  })
-}
-
-export function archiveEntry(db: Db, entryId: number) {
-  db.update(entries).set({ status: 'archived', archivedAt: new Date().toISOString() }).where(eq(entries.id, entryId)).run()
-}
-
-export function setDocumentValidity(db: Db, title: string, validity: Validity) {
-  db.update(policyDocuments).set({ validity, validityChangedAt: new Date().toISOString() }).where(eq(policyDocuments.title, title)).run()
+export function setDocumentValidity(s: Kb, title: string, validity: Validity) {
+  const doc = s.kb.listDocuments({ q: title, page: 1, pageSize: 1 }).items[0]
+  s.kb.updateDocument(doc.id, { validity }, admin(s))
 }
 
 /** A small library of policy questions used across the search tests. */

@@ -1,8 +1,7 @@
 // The import templates and the exports of the library and of policy documents, in the template's
 // format so that export → edit in Excel → import round-trips.
 import type { KbService } from '../kb/kb.service.ts'
-import type { EntryStatus } from '../kb/kb.table.ts'
-import type { ExportRecord } from '../kb/sync.repository.ts'
+import type { EntryStatus, ExportRecord } from '../kb/kb.types.ts'
 import { documentCells, entryCells, SHEET_NAMES, STATUS_LABELS, type SheetKind } from './sheets.columns.ts'
 import type { SheetFormat } from './sheets.reader.ts'
 import { CONTENT_TYPES, EXAMPLE_MARK, sheetStream, templateBuffer } from './sheets.writer.ts'

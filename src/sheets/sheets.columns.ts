@@ -2,7 +2,7 @@
 // it is read back. Pure functions, no database: tested in sheets.columns.test.ts. The same column
 // list serves the template, the export and the import, so that export → edit → import round-trips.
 import { LIMITS } from '../common/schemas.ts'
-import type { Media, MediaKind, Validity } from '../kb/kb.table.ts'
+import type { Media, MediaKind, Validity } from '../kb/kb.types.ts'
 
 export interface Column { header: string; width: number; help: string }
 

@@ -1,6 +1,4 @@
 // One ticket as a row of the 登记台账: what the office files, with the asker's details masked.
-import type { Channel } from '../config.ts'
-import type { ConsultationKind, TicketStatus } from '../consultations/consultations.table.ts'
 import { listedAsker, listedText } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { shanghaiDateTime } from '../common/time.ts'
@@ -10,34 +8,10 @@ import { RATING_LABELS, TICKET_STATUS_LABELS } from '../tickets/tickets.labels.t
 // Overdue as the tickets module defines it (C3): replied to after the deadline, or still open with the
 // deadline passed. The SQL in stats.repository.ts says the same.
 import { isOverdue } from '../tickets/tickets.lifecycle.ts'
-import type { Rating } from '../tickets/followup.table.ts'
+import type { LedgerRecord } from '../tickets/tickets.ledger.ts'
 
-export interface LedgerRecord {
-  id: number
-  number: string
-  receivedAt: string
-  channel: Channel
-  kind: ConsultationKind
-  askerName: string | null
-  askerPhone: string | null
-  askerEmail: string | null
-  preferredReply: string | null
-  question: string
-  unitCode: string
-  unitName: string
-  assignedAt: string | null
-  dueAt: string
-  dueAtProvisional: boolean
-  answeredAt: string | null
-  answer: string | null
-  replyMethod: string | null
-  repliedAt: string | null
-  status: TicketStatus
-  /** 1 for the first handling; more once redone (重办). */
-  round: number
-  /** The asker's rating of the latest rated round, if any. */
-  rating: Rating | null
-}
+// The rows themselves are the tickets module's (tickets.ledger.ts).
+export type { LedgerRecord }
 
 export const LEDGER_COLUMNS = [
   { label: '序号', width: 8 },

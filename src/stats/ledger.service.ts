@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream'
-import type { Channel } from '../config.ts'
+import type { Channel } from '../consultations/consultations.types.ts'
 import type { Db } from '../db/client.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import type { TicketStatus } from '../consultations/consultations.table.ts'
+import type { TicketStatus } from '../tickets/tickets.types.ts'
 import { checkDays } from './format.ts'
 import { ledgerCsvStream, ledgerXlsxStream } from './ledger.export.ts'
-import { createLedgerRepository, type LedgerFilter } from './ledger.repository.ts'
+import { createLedgerQueries, type LedgerFilter } from '../tickets/tickets.ledger.ts'
 import { ledgerView } from './ledger.rows.ts'
 import type { Scope } from './scope.ts'
 import { shanghaiDate, shanghaiDays, systemClock, type Clock } from '../common/time.ts'
@@ -36,7 +36,7 @@ function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
 }
 
 export function createLedgerService({ db, privacy, now = systemClock }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: Clock }) {
-  const repo = createLedgerRepository(db)
+  const repo = createLedgerQueries(db)
 
   return {
     /** The ledger for the console, newest first, masked like the export. */

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { parseCsv } from './csv.ts'
-import { loadStatsFixture, type Fixture } from './stats.testkit.ts'
+import { STATS_FIXTURE_CONFIG, loadStatsFixture, type Fixture } from './stats.testkit.ts'
 
 describe('publishing representative replies (H1)', () => {
   let t: TestApp
   let fx: Fixture
   beforeEach(async () => {
-    t = await createTestApp()
-    fx = loadStatsFixture(t.app.services.db)
+    t = await createTestApp(STATS_FIXTURE_CONFIG)
+    fx = await loadStatsFixture(t)
   })
   afterEach(async () => { await t.close() })
 

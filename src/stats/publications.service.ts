@@ -2,8 +2,7 @@
 import { asc, count, desc, eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
-import { consultations, tickets } from '../consultations/consultations.table.ts'
-import { units } from '../units/units.table.ts'
+import { ticketForPublication } from '../tickets/tickets.queries.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
 import { shanghaiDate } from '../common/time.ts'
@@ -49,14 +48,7 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
             if (existing.month !== month) throw new PublicationTicketTakenError(String(ticketId), existing.month)
             continue
           }
-          const t = tx.select({
-            number: tickets.number, answer: tickets.answer, repliedAt: tickets.repliedAt,
-            receivedAt: tickets.receivedAt, question: consultations.question, askerName: consultations.askerName,
-            askerPhone: consultations.askerPhone, askerEmail: consultations.askerEmail, unitName: units.name,
-          }).from(tickets)
-            .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
-            .innerJoin(units, eq(units.id, tickets.unitId))
-            .where(eq(tickets.id, ticketId)).get()
+          const t = ticketForPublication(tx, ticketId)
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
           if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
           const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }

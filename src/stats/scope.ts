@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { visibility, type Viewer } from '../auth/visibility.ts'
-import { units } from '../units/units.table.ts'
+import { unitByCode } from '../units/units.queries.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
 import { StatsUnitForbiddenError } from './stats.errors.ts'
 
@@ -14,7 +13,7 @@ export interface Scope { unitId: number | null }
  * sees every unit, or the one named by `unitCode`.
  */
 export function resolveScope(db: Db, actor: Viewer, unitCode?: string): Scope {
-  const named = unitCode ? db.select({ id: units.id }).from(units).where(eq(units.code, unitCode)).get() : undefined
+  const named = unitCode ? unitByCode(db, unitCode) : undefined
   const unitId = visibility(actor).unitOf(unitCode ? named?.id ?? -1 : undefined, () => new StatsUnitForbiddenError())
   // Only the office gets this far with a unit that does not exist: a unit was refused above.
   if (unitCode && !named) throw new UnitNotFoundError(unitCode)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { TICKETS, at10, loadStatsFixture, type Fixture } from './stats.testkit.ts'
+import { ADMIN_TOKEN, createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { TICKETS, at10, STATS_FIXTURE_CONFIG, loadStatsFixture, type Fixture } from './stats.testkit.ts'
 
 // Every expected figure below was worked out by hand from the fixture (stats.testkit.ts).
 const OCTOBER = 'from=2025-10-01&to=2025-10-31'
@@ -12,8 +12,8 @@ describe('supervision statistics on a fixture with known answers', () => {
   const get = (url: string, token?: string) => t.call({ method: 'GET', url, ...(token ? { token } : {}) })
 
   beforeAll(async () => {
-    t = await createTestApp()
-    fx = loadStatsFixture(t.app.services.db)
+    t = await createTestApp(STATS_FIXTURE_CONFIG)
+    fx = await loadStatsFixture(t)
     rsjToken = await t.token('unit', { unitCode: 'rsj' })
   })
   afterAll(async () => { await t.close() })
@@ -139,15 +139,12 @@ describe('supervision statistics on a fixture with known answers', () => {
 
 describe('statistics for the current month', () => {
   it('counts a ticket received today, not yet overdue', async () => {
-    const t = await createTestApp()
+    const t = await createTestApp(STATS_FIXTURE_CONFIG)
     try {
-      const fx = loadStatsFixture(t.app.services.db)
-      const db = t.app.services.db.$client
-      const now = new Date(Date.now() - 60_000).toISOString()
-      const due = t.app.services.calendar.dueAt(now, 5).dueAt
-      const c = db.prepare(`INSERT INTO consultations (channel, kind, question, received_at, outcome, created_at) VALUES ('hotline', 'question', '今天的问题', ?, 'ticketed', ?)`).run(now, now)
-      db.prepare(`INSERT INTO tickets (number, consultation_id, unit_id, status, received_at, assigned_at, working_days, due_at, created_at, updated_at)
-        VALUES ('ZX-TODAY', ?, ?, 'assigned', ?, ?, 5, ?, ?, ?)`).run(c.lastInsertRowid, fx.unitIds.rsj, now, now, due, now, now)
+      await loadStatsFixture(t)
+      const agent = t.app.services.auth.authenticate(ADMIN_TOKEN)
+      const receivedAt = new Date(Date.now() - 60_000).toISOString()
+      t.app.services.consultations.submit({ channel: 'hotline', question: '今天的问题', receivedAt, openTicket: true, unitCode: 'rsj' }, agent)
       const body = (await t.call({ method: 'GET', url: '/api/v1/stats/units?unit=rsj' })).json()
       expect(body.items).toEqual([expect.objectContaining({ received: 1, replied: 0, overdueNow: 0, overdueEver: 0, onTimeRate: null })])
     } finally {

@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { CHANNELS } from '../config.ts'
-import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
+import { CHANNELS } from '../consultations/consultations.types.ts'
+import { TICKET_STATUSES } from '../tickets/tickets.types.ts'
 import { Code, IsoDate, Nullable, PageQuery, Text, LIMITS } from '../common/schemas.ts'
 
 const ChannelEnum = Type.Union(CHANNELS.map((c) => Type.Literal(c)), { description: '渠道：hotline、phone、mailbox、window、portal' })

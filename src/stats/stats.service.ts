@@ -1,7 +1,8 @@
-import type { Config, Channel } from '../config.ts'
-import { CHANNELS } from '../config.ts'
+import type { Config } from '../config.ts'
+import type { Channel } from '../consultations/consultations.types.ts'
+import { CHANNELS } from '../consultations/consultations.types.ts'
 import type { Db } from '../db/client.ts'
-import type { ConsultationKind } from '../consultations/consultations.table.ts'
+import type { ConsultationKind } from '../consultations/consultations.types.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { resolvePeriod, share, type Period } from './format.ts'
 import { CHANNEL_LABELS, KIND_LABELS } from '../consultations/consultations.labels.ts'
@@ -32,13 +33,13 @@ const periodView = (p: Period) => ({ from: p.from, to: p.to })
 
 export function createStatsService({ db, config, calendar, privacy, now = systemClock }: StatsServiceDeps) {
   const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
-  const followup = createFollowupStats(db)
+  const followup = createFollowupStats(db, repo.figures.tickets)
   const params = (q: PeriodQuery, scope: Scope) => {
     const period = resolvePeriod(q, now())
     return { period, p: { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId: scope.unitId } }
   }
 
-  const trends = createTrends(db)
+  const trends = createTrends(db, repo.figures)
 
   return {
     /** Trends by day, week or month: see trends.ts. */

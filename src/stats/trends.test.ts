@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
-import { loadStatsFixture } from './stats.testkit.ts'
+import { STATS_FIXTURE_CONFIG, loadStatsFixture } from './stats.testkit.ts'
 import { bucketOf, bucketSql, bucketsBetween, type Interval } from './trends.ts'
 
 describe('trend buckets in Beijing time', () => {
@@ -37,8 +37,8 @@ describe('trend buckets in Beijing time', () => {
 describe('GET /stats/trends on the stats fixture', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp()
-    loadStatsFixture(t.app.services.db)
+    t = await createTestApp(STATS_FIXTURE_CONFIG)
+    await loadStatsFixture(t)
   })
   afterAll(async () => { await t.close() })
 

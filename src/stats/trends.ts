@@ -1,8 +1,11 @@
 // Trends by day, week (Monday first) or month, in Beijing time: consultations by channel, the share
 // answered at once, tickets opened, replied and overdue, and each unit's on-time rate per period.
 import type { Db } from '../db/client.ts'
-import { CHANNELS, type Channel } from '../config.ts'
-import { OPEN_TICKET_STATUSES } from '../tickets/tickets.lifecycle.ts'
+import { CHANNELS } from '../consultations/consultations.types.ts'
+import type { ConsultationFigures } from '../consultations/consultations.figures.ts'
+import type { TicketFigures } from '../tickets/tickets.figures.ts'
+import { unitRefs } from '../units/units.queries.ts'
+import { UNIT_SHARE } from './stats.repository.ts'
 import { addDays } from '../calendar/working-days.ts'
 import { share, type Period } from './format.ts'
 import { CHANNEL_LABELS } from '../consultations/consultations.labels.ts'
@@ -12,8 +15,6 @@ export type Interval = 'day' | 'week' | 'month'
 
 /** At most this many buckets: a year by day, ten years by month. */
 export const MAX_BUCKETS = 400
-
-const OPEN = OPEN_TICKET_STATUSES.map((s) => `'${s}'`).join(', ')
 
 /**
  * The bucket a Beijing date falls in: itself, the Monday of its week, or the first of its month.
@@ -53,39 +54,24 @@ function nextMonth(first: string): string {
 
 interface Params { fromUtc: string; toUtc: string; unitId: number | null; now: string }
 
-export function createTrends(db: Db) {
+/** Trends read the tickets' and consultations' figures (their owners' queries), bucketed by bucketSql. */
+export function createTrends(db: Db, figures: { tickets: TicketFigures; consultations: ConsultationFigures }) {
   return {
     compute(period: Period, interval: Interval, unitId: number | null, now: string) {
       const buckets = bucketsBetween(period.from, period.to, interval)
       const index = new Map(buckets.map((b, i) => [b, i]))
       const zeros = () => buckets.map(() => 0)
       const p: Params = { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId, now }
-      const unitScope = (alias: string) => `(@unitId IS NULL OR ${alias}.unit_id = @unitId)`
-
-      const consultations = db.$client.prepare(`
-        SELECT ${bucketSql('c.received_at', interval)} AS bucket, c.channel, COUNT(*) AS total, SUM(c.outcome = 'answered') AS answered
-        FROM consultations c
-        WHERE c.received_at >= @fromUtc AND c.received_at < @toUtc
-          AND (@unitId IS NULL
-            OR EXISTS (SELECT 1 FROM tickets t WHERE t.consultation_id = c.id AND t.unit_id = @unitId)
-            OR EXISTS (SELECT 1 FROM entries e WHERE e.id = c.answered_entry_id AND e.unit_id = @unitId))
-        GROUP BY 1, 2`).all(p) as { bucket: string; channel: Channel; total: number; answered: number }[]
-
-      const count = (column: string, extra = '') => db.$client.prepare(`
-        SELECT ${bucketSql(`t.${column}`, interval)} AS bucket, COUNT(*) AS n FROM tickets t
-        WHERE t.${column} >= @fromUtc AND t.${column} < @toUtc AND ${unitScope('t')} ${extra} GROUP BY 1`).all(p) as { bucket: string; n: number }[]
-
+      const bucket = (column: string) => bucketSql(column, interval)
+      const consultations = figures.consultations.byBucketAndChannel(bucket, p, UNIT_SHARE)
+      const count = (column: 'received_at' | 'replied_at' | 'due_at', overdue = false) => figures.tickets.countBy(bucket, column, p, overdue)
       // Overdue, by the period its deadline fell in: replied after it, or still open with it passed.
-      const overdue = count('due_at', `AND ((t.replied_at IS NOT NULL AND t.replied_at > t.due_at) OR (t.replied_at IS NULL AND t.status IN (${OPEN}) AND t.due_at < @now))`)
-
+      const overdue = count('due_at', true)
       // On time per unit, over tickets received in each period whose outcome is known (as statsUnits).
-      const onTime = db.$client.prepare(`
-        SELECT ${bucketSql('t.received_at', interval)} AS bucket, u.code, u.name,
-          SUM(t.replied_at IS NOT NULL AND t.replied_at <= t.due_at) AS onTime,
-          SUM(t.replied_at IS NOT NULL OR (t.status IN (${OPEN}) AND t.due_at < @now)) AS known
-        FROM tickets t JOIN units u ON u.id = t.unit_id
-        WHERE t.received_at >= @fromUtc AND t.received_at < @toUtc AND ${unitScope('t')}
-        GROUP BY 1, 2, 3 ORDER BY u.code`).all(p) as { bucket: string; code: string; name: string; onTime: number; known: number }[]
+      const refs = unitRefs(db)
+      const onTime = figures.tickets.onTimeBy(bucket, p)
+        .map((r) => ({ ...r, ...(refs.get(r.unitId) ?? { code: '', name: '' }) }))
+        .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
 
       const series = (rows: { bucket: string; n: number }[]) => {
         const out = zeros()

@@ -1,9 +1,15 @@
 // Drizzle access to rounds, ratings and promises (followup.table.ts).
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { consultations, tickets } from '../consultations/consultations.table.ts'
-import { units } from '../units/units.table.ts'
-import { ticketPromises, ticketRatings, ticketRounds, type PromiseState, type Rating } from './followup.table.ts'
+import { tickets } from './tickets.table.ts'
+import { ticketPromises, ticketRatings, ticketRounds, type PromiseState } from './followup.table.ts'
+import type { Rating } from './tickets.types.ts'
+import { consultationsView } from '../consultations/consultations.queries.ts'
+import { unitsView } from '../units/units.queries.ts'
+
+// Other modules' tables, joined through the views their owners publish.
+const consultations = consultationsView()
+const units = unitsView()
 
 export type RatingRow = typeof ticketRatings.$inferSelect
 export type RoundRow = typeof ticketRounds.$inferSelect
@@ -39,7 +45,7 @@ export function createFollowupRepository() {
         notExists(tx.select({ one: sql`1` }).from(ticketRatings).where(and(eq(ticketRatings.ticketId, tickets.id), eq(ticketRatings.round, tickets.round)))),
         f.unitId ? eq(tickets.unitId, f.unitId) : undefined,
       )
-      const rows = tx.select({ ticket: tickets, consultation: consultations, unit: unitRef }).from(tickets)
+      const rows = tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
         .where(cond).orderBy(asc(tickets.repliedAt), asc(tickets.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
@@ -56,7 +62,7 @@ export function createFollowupRepository() {
         f.toUtc ? lt(ticketRatings.ratedAt, f.toUtc) : undefined,
         f.pending ? and(eq(ticketRatings.rating, 'unsatisfied'), eq(ticketRatings.round, tickets.round)) : undefined,
       )
-      const rows = tx.select({ rating: ticketRatings, ticket: tickets, consultation: consultations, unit: unitRef }).from(ticketRatings)
+      const rows = tx.select({ rating: ticketRatings, ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(ticketRatings)
         .innerJoin(tickets, eq(tickets.id, ticketRatings.ticketId))
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, ticketRatings.unitId))
@@ -76,7 +82,7 @@ export function createFollowupRepository() {
         : f.state === 'fulfilled' ? eq(ticketPromises.state, 'fulfilled' satisfies PromiseState)
           : f.state === 'overdue' ? and(eq(ticketPromises.state, 'open'), lt(ticketPromises.dueAt, now)) : undefined
       const cond = and(f.unitId ? eq(ticketPromises.unitId, f.unitId) : undefined, f.ticketId ? eq(ticketPromises.ticketId, f.ticketId) : undefined, stateCond)
-      const rows = tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId }, unit: unitRef, consultation: consultations })
+      const rows = tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId }, unit: unitRef, consultation: consultations._.selectedFields })
         .from(ticketPromises)
         .innerJoin(tickets, eq(tickets.id, ticketPromises.ticketId))
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))

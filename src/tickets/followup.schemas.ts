@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { Code, IsoDate, LIMITS, Nullable, PageQuery, Text } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
-import { RATINGS } from './followup.table.ts'
+import { RATINGS } from './tickets.types.ts'
 
 const literals = <const T extends string>(values: readonly T[], description: string) => Type.Enum([...values], { description })
 

@@ -1,13 +1,11 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../common/columns.ts'
-import { tickets } from '../consultations/consultations.table.ts'
+import { tickets } from './tickets.table.ts'
+import type { Rating } from './tickets.types.ts'
 
 // After the reply (H2, C4, C5): earlier rounds of a redone ticket, the asker's ratings and the
 // promises units make in their answers.
 
-/** 满意 / 基本满意 / 不满意. */
-export const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
-export type Rating = (typeof RATINGS)[number]
 /** Where a rating came from: the agent's call-back (回访), the submitting integration, the public pages. */
 export type RatingSource = 'callback' | 'integration' | 'public'
 

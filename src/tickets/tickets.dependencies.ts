@@ -1,7 +1,6 @@
 import type { Actor } from '../auth/auth.service.ts'
-import type { Tx } from '../db/client.ts'
 
-// What consultations and tickets need from the other modules, as the brief's contracts describe
+// What tickets need from the other modules, as the brief's contracts describe
 // them. Typed here so this module compiles and is tested against the contract, not an implementation.
 
 export interface DueAt { dueAt: string; provisional: boolean; skipped: { date: string; reason: string }[] }
@@ -11,25 +10,8 @@ export interface CalendarPort {
   workingDaysBetween(from: string | Date, to: string | Date): number
 }
 
-export interface MatchCandidate {
-  entryId: number
-  question: string
-  matchedQuestion: string
-  answer: string
-  topic: { code: string; name: string } | null
-  unit: { code: string; name: string }
-  inForce: boolean
-  confidence: number
-}
-
-/** `matched`: the agent desk may answer at once; `matchedAutomatically`: so may a channel with no person in between. */
-export interface MatchResult { matchId: string; matched: boolean; matchedAutomatically: boolean; confidence: number; candidates: MatchCandidate[] }
-
-export interface SearchPort {
-  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
-  /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
-  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): void
-}
+// The matcher and the audit log as consultations describe them: a ticket needs the same of them.
+export type { AuditPort, MatchCandidate, MatchResult, SearchPort } from '../consultations/consultations.ports.ts'
 
 export interface DraftInput {
   question: string
@@ -47,8 +29,4 @@ export interface KbPort {
   addSimilarQuestion(entryId: number, question: string, actor: Actor): unknown
   /** Sends the entry's latest draft version into review (G2). */
   submitEntry(entryId: number, input: { comment?: string }, actor: Actor): unknown
-}
-
-export interface AuditPort {
-  record(input: { actor: Pick<Actor, 'tokenId' | 'role'> | null; action: string; targetType: string; targetIds: (string | number)[]; details?: Record<string, unknown>; requestId?: string }): unknown
 }

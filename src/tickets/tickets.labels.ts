@@ -6,8 +6,8 @@
 // ledger waits to be handed over (待交办), is handed to the drafting unit (已交办), the unit answers
 // (单位已答复), the asker is told (已回复咨询人), and the office closes it (已办结). "已登记" would be
 // true of every row of the ledger, so it names no state.
-import type { TicketStatus } from '../consultations/consultations.table.ts'
-import type { Rating } from './followup.table.ts'
+import type { TicketStatus } from './tickets.types.ts'
+import type { Rating } from './tickets.types.ts'
 
 export const TICKET_STATUS_LABELS: Readonly<Record<TicketStatus, string>> = {
   registered: '待交办',

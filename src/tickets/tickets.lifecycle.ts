@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/auth.service.ts'
 import { visibility } from '../auth/visibility.ts'
-import type { TicketStatus } from '../consultations/consultations.table.ts'
+import type { TicketStatus } from './tickets.types.ts'
 
 // The ticket state machine (C1–C4) and who may move a ticket, as pure functions.
 

@@ -1,6 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { entries, entryVersions } from '../kb/kb.table.ts'
 import { createKit, LIBRARY, type Kit } from './tickets.testkit.ts'
 
 // D1 and G1: answered tickets go back into the library, de-identified, through review.
@@ -23,8 +21,8 @@ describe('promoting a ticket into the library', () => {
     const res = await k.call({ method: 'POST', url: `/api/v1/tickets/${id}/promote`, payload, token })
     return { status: res.statusCode, body: res.json() }
   }
-  const latestVersion = (entryId: number) =>
-    k.app.services.db.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version)).get()!
+  // The kb service lists an entry's versions newest first.
+  const latestVersion = (entryId: number) => k.app.services.kb.listVersions(entryId).items[0]
 
   it('creates a de-identified entry for the unit, linked to the ticket, and sends it into review', async () => {
     const id = await answeredTicket()
@@ -37,8 +35,8 @@ describe('promoting a ticket into the library', () => {
     expect(res.body.question).toContain('一次性创业补贴怎么申请')
     expect(res.body.answer).toMatch(/^某某您好/)
 
-    const entry = k.app.services.db.select().from(entries).where(eq(entries.id, res.body.entryId)).get()!
-    expect(entry).toMatchObject({ sourceTicketId: id, unitId: k.app.services.units.requireUnit('rsj').id })
+    const entry = k.app.services.kb.getEntry(res.body.entryId)
+    expect(entry).toMatchObject({ sourceTicketId: id, unit: { code: 'rsj' } })
     expect(entry.status).toBe('in_review')
     expect(latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer, state: 'in_review', reviewStep: 0 })
 

@@ -3,13 +3,19 @@
 // Nothing personal: texts are de-identified (去标识化) as for publication, contact details never read out.
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { consultations, tickets, type SuggestionDecision, type TicketStatus } from '../consultations/consultations.table.ts'
-import { units } from '../units/units.table.ts'
+import { tickets } from './tickets.table.ts'
+import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
 import { isOverdue } from './tickets.lifecycle.ts'
 import { PUBLIC_STATUS_LABELS } from './tickets.labels.ts'
 import { DECISION_NAMES } from './tickets.service.ts'
+import { consultationsView } from '../consultations/consultations.queries.ts'
+import { unitsView } from '../units/units.queries.ts'
+
+// Other modules' tables, joined through the views their owners publish.
+const consultations = consultationsView()
+const units = unitsView()
 
 
 const ANSWERED: TicketStatus[] = ['answered', 'replied', 'closed']

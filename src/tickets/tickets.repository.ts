@@ -1,11 +1,12 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { apiTokens } from '../auth/auth.table.ts'
-import { policyDocuments } from '../kb/kb.table.ts'
-import { topics, units } from '../units/units.table.ts'
-import type { Channel } from '../config.ts'
-import { consultations, ticketCounters, ticketEvents, tickets, type ConsultationKind, type TicketStatus } from '../consultations/consultations.table.ts'
+import { tokensView } from '../auth/auth.queries.ts'
+import { consultationsView, type Consultation } from '../consultations/consultations.queries.ts'
+import { policyDocumentRef } from '../kb/kb.queries.ts'
+import { topicById, unitByCode, unitById, unitsView } from '../units/units.queries.ts'
+import type { Channel, ConsultationKind } from '../consultations/consultations.types.ts'
+import { ticketCounters, ticketEvents, tickets } from './tickets.table.ts'
+import type { TicketStatus } from './tickets.types.ts'
 import { likeContains, likeStartsWith } from '../common/like.ts'
 import { fullAccessSql, type Viewer } from '../privacy/privacy.access.ts'
 import type { Visibility } from '../auth/visibility.ts'
@@ -13,7 +14,7 @@ import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
-export type ConsultationRow = typeof consultations.$inferSelect
+export type ConsultationRow = Consultation
 export type TicketEventInsert = typeof ticketEvents.$inferInsert
 
 export interface TicketFilter {
@@ -33,6 +34,10 @@ export interface TicketFilter {
   page: number
   pageSize: number
 }
+
+// Consultations and units are other modules' tables: a ticket joins the views they publish.
+const consultations = consultationsView()
+const units = unitsView()
 
 const open = inArray(tickets.status, [...OPEN_TICKET_STATUSES])
 
@@ -65,7 +70,7 @@ export function createTicketsRepository() {
     },
 
     findById(tx: Tx, id: number) {
-      return tx.select({ ticket: tickets, consultation: consultations, unit: unitRef })
+      return tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
         .from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
@@ -80,20 +85,21 @@ export function createTicketsRepository() {
 
     /** The history, oldest first, with who acted and the units' codes and names. */
     history(tx: Tx, ticketId: number) {
-      const fromUnit = alias(units, 'from_unit')
-      const toUnit = alias(units, 'to_unit')
+      const fromUnit = unitsView('from_unit')
+      const toUnit = unitsView('to_unit')
+      const actor = tokensView()
       return tx.select({
         at: ticketEvents.at,
         action: ticketEvents.action,
         fromStatus: ticketEvents.fromStatus,
         toStatus: ticketEvents.toStatus,
         note: ticketEvents.note,
-        actorName: apiTokens.name,
-        actorRole: apiTokens.role,
+        actorName: actor.name,
+        actorRole: actor.role,
         fromUnitCode: fromUnit.code, fromUnitName: fromUnit.name,
         toUnitCode: toUnit.code, toUnitName: toUnit.name,
       }).from(ticketEvents)
-        .leftJoin(apiTokens, eq(apiTokens.id, ticketEvents.actorTokenId))
+        .leftJoin(actor, eq(actor.id, ticketEvents.actorTokenId))
         .leftJoin(fromUnit, eq(fromUnit.id, ticketEvents.fromUnitId))
         .leftJoin(toUnit, eq(toUnit.id, ticketEvents.toUnitId))
         .where(eq(ticketEvents.ticketId, ticketId))
@@ -119,7 +125,7 @@ export function createTicketsRepository() {
         receivedAt: [asc(tickets.receivedAt), asc(tickets.id)],
         '-receivedAt': [desc(tickets.receivedAt), desc(tickets.id)],
       }[f.sort]
-      const rows = tx.select({ ticket: tickets, consultation: consultations, unit: unitRef })
+      const rows = tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
         .from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
@@ -141,12 +147,13 @@ export function createTicketsRepository() {
 
     openTickets: (tx: Tx) => tx.select().from(tickets).where(open).orderBy(asc(tickets.id)).all(),
 
-    unitByCode: (tx: Tx, code: string) => tx.select().from(units).where(eq(units.code, code)).get(),
-    unitById: (tx: Tx, id: number) => tx.select().from(units).where(eq(units.id, id)).get(),
-    topicCode: (tx: Tx, id: number) => tx.select({ code: topics.code }).from(topics).where(eq(topics.id, id)).get()?.code,
-    policyDocument: (tx: Tx, id: number) =>
-      tx.select({ id: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber, unitId: policyDocuments.unitId })
-        .from(policyDocuments).where(eq(policyDocuments.id, id)).get(),
+    /** The unit holding a consultation's ticket now (NULL: none), as SQL on the consultation's id. */
+    holdingUnitSql: (consultationId: SQLWrapper): SQL => sql`(select ${tickets.unitId} from ${tickets} where ${tickets.consultationId} = ${consultationId})`,
+
+    unitByCode,
+    unitById,
+    topicCode: (tx: Tx, id: number) => topicById(tx, id)?.code,
+    policyDocument: policyDocumentRef,
   }
 }
 

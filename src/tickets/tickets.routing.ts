@@ -1,4 +1,4 @@
-import type { Routing } from '../consultations/consultations.table.ts'
+import type { Routing } from './tickets.types.ts'
 
 // 交办: which drafting unit a new ticket goes to, as a pure function of what is known about it.
 

@@ -3,7 +3,7 @@ import { Code, DateTime, Id, LIMITS, Nullable, PageQuery, Text, codesDescription
 import { UnitRef } from '../units/units.schemas.ts'
 import { CandidateSchema } from '../search/search.schemas.ts'
 import { AskerSchema, ChannelSchema, DayOrTime, KindSchema, ReplyMethodSchema } from '../consultations/consultations.schemas.ts'
-import { TICKET_STATUSES } from '../consultations/consultations.table.ts'
+import { TICKET_STATUSES } from './tickets.types.ts'
 import { FollowupProps, PromiseInputSchema } from './followup.schemas.ts'
 import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
 

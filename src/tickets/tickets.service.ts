@@ -7,7 +7,7 @@ import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
-import type { SuggestionDecision, TicketStatus } from '../consultations/consultations.table.ts'
+import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
@@ -15,8 +15,10 @@ import { createFollowupRepository } from './followup.repository.ts'
 import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber } from './tickets.numbering.ts'
-import type { RoutingDecision } from './tickets.routing.ts'
-import type { DeadlineReminder } from '../integrations/integrations.reminders.ts'
+import { chooseUnit, ROUTING_MIN_CONFIDENCE, type RoutingDecision } from './tickets.routing.ts'
+import type { RoutingHints, TicketDesk } from '../consultations/consultations.ports.ts'
+import { topicUnitCodes } from '../units/units.queries.ts'
+import type { DeadlineReminder } from './tickets.reminders.ts'
 import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
 import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
@@ -85,12 +87,21 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
     return service.get(id, actor, { scoped: false })
   }
 
+  /** Where a new ticket goes, from what the intake knows (tickets.routing.ts decides). */
+  function route(tx: Tx, hints: RoutingHints): RoutingDecision {
+    const lead = hints.candidates.find((c) => c.confidence >= ROUTING_MIN_CONFIDENCE)
+    const topicCode = hints.topicCode ?? lead?.topicCode ?? undefined
+    const topicUnitCode = topicCode ? topicUnitCodes(tx, [topicCode]).get(topicCode) ?? null : null
+    return chooseUnit({ chosenUnitCode: hints.chosenUnitCode, policyUnitCode: hints.policyUnitCode, candidates: hints.candidates, topicUnitCode, dispatchUnitCode: config.dispatchUnitCode })
+  }
+
   const service = {
     /**
-     * Opens the ticket of a consultation inside the intake's transaction: numbered, routed and
+     * Opens the ticket of a consultation inside the intake's transaction: routed, numbered and
      * given its deadline, with its first history entries and domain events.
      */
-    open(tx: Tx, { consultation: c, decision: proposed, actor }: { consultation: ConsultationRow; decision: RoutingDecision; actor: Actor }) {
+    open(tx: Tx, { consultation: c, routing, actor }: { consultation: ConsultationRow; routing: RoutingHints; actor: Actor }) {
+      const proposed = route(tx, routing)
       // The agent's choice must be a working unit; an inferred unit that has been deactivated
       // (merged, renamed) leaves the ticket to the dispatcher rather than losing the consultation.
       const inferred = proposed.routing === 'dispatch' ? undefined
@@ -122,10 +133,15 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       return ticketBrief(ticket, unitRef)
     },
 
-    /** A consultation's ticket, if it has one: its brief and the unit holding it. */
-    ofConsultation(tx: Tx, consultationId: number) {
+    /** The unit holding a consultation's ticket now, as SQL: the consultations register kept to a unit. */
+    holdingUnitSql: repo.holdingUnitSql,
+
+    /** A consultation's ticket, if it has one: its brief as the actor may see it, and the unit holding it. */
+    ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>) {
       const found = repo.findByConsultation(tx, consultationId)
-      return found ? { brief: ticketBrief(found.ticket, found.unit), unitId: found.ticket.unitId } : undefined
+      if (!found) return undefined
+      const brief = ticketBrief(found.ticket, found.unit)
+      return { brief: { ...brief, lookupCode: mayKnowLookupCode(actor) ? brief.lookupCode : null }, unitId: found.ticket.unitId }
     },
 
     /**
@@ -315,7 +331,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       })
     },
   }
-  return service
+  return service satisfies TicketDesk
 }
 
 /** Six random digits the asker is told with the ticket number (public rating, H2). */

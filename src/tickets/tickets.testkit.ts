@@ -1,13 +1,14 @@
 // Fixtures shared by the consultation and ticket tests (not a test file itself).
-import { eq } from 'drizzle-orm'
 import type { DomainEvent } from '../common/events.ts'
-import { entries, entryVersionDocuments, entryVersions, policyDocuments } from '../kb/kb.table.ts'
-import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import type { Actor } from '../auth/auth.service.ts'
+import { ADMIN_TOKEN, createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { Config } from '../config.ts'
-import type { Role } from '../auth/auth.table.ts'
+import type { Role } from '../auth/auth.types.ts'
 
 export interface Kit extends TestApp {
   events: DomainEvent[]
+  /** The bootstrap administrator, for calling services directly. */
+  admin: Actor
   tokens: { agent: string; agent2: string; zwb: string; rsj: string; ybj: string; integration: string; integration2: string }
   /** POST /consultations as the given token (the first agent by default). */
   submit(payload: Record<string, unknown>, token?: string): Promise<{ status: number; body: any }>
@@ -55,31 +56,31 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
   }
   const events: DomainEvent[] = []
   t.app.services.events.on((_tx, e) => { events.push(e) })
-  const db = t.app.services.db
-  const unitId = (code: string) => t.app.services.units.requireUnit(code).id
+  const admin = auth.authenticate(ADMIN_TOKEN)
 
   const kit: Kit = {
     ...t,
     events,
+    admin,
     tokens,
     async submit(payload, token = tokens.agent) {
       const res = await t.call({ method: 'POST', url: '/api/v1/consultations', payload, token })
       return { status: res.statusCode, body: res.json() }
     },
+    // Published the way an administrator migrating a library does (a published bulk import); an
+    // entry on a repealed document was published while the document was in force.
     async publishEntry(e) {
-      const topicId = e.topicCode ? t.app.services.units.requireTopic(e.topicCode).id : null
-      const entry = db.insert(entries).values({ unitId: unitId(e.unitCode), topicId, status: 'published', publishedAt: new Date().toISOString() }).returning().get()
-      const version = db.insert(entryVersions).values({
-        entryId: entry.id, version: 1, question: e.question, answer: e.answer, similarQuestions: e.similarQuestions ?? [],
-        topicId, state: 'published', publishedAt: new Date().toISOString(),
-      }).returning().get()
-      db.update(entries).set({ publishedVersionId: version.id }).where(eq(entries.id, entry.id)).run()
-      if (e.repealed) {
-        const doc = db.insert(policyDocuments).values({ title: '已废止的旧办法', issuer: '区政府', validity: 'repealed' }).returning().get()
-        db.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id }).run()
-      }
+      const { kb } = t.app.services
+      const doc = e.repealed ? kb.createDocument({ title: '已废止的旧办法', issuer: '区政府' }, admin).id : undefined
+      const { entryIds: [id] } = kb.importEntries({
+        entries: [{
+          unitCode: e.unitCode, topic: e.topicCode ?? null, question: e.question, answer: e.answer, similarQuestions: e.similarQuestions ?? [],
+          policyDocumentIds: doc ? [doc] : [], status: 'published',
+        }],
+      }, admin)
+      if (doc) kb.updateDocument(doc, { validity: 'repealed' }, admin)
       await t.app.services.search.rebuild()
-      return entry.id
+      return id
     },
     async library() {
       const ids = {} as Record<keyof typeof LIBRARY, number>
@@ -87,7 +88,7 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
       return ids
     },
     policyDocument(unitCode, title) {
-      return db.insert(policyDocuments).values({ title, issuer: UNITS.find((u) => u.code === unitCode)!.name, unitId: unitId(unitCode) }).returning().get().id
+      return t.app.services.kb.createDocument({ title, issuer: UNITS.find((u) => u.code === unitCode)!.name, unitCode }, admin).id
     },
     async act(id, action, payload, token) {
       const res = await t.call({ method: 'POST', url: `/api/v1/tickets/${id}/${action}`, payload, token: token ?? undefined })

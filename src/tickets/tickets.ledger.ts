@@ -1,10 +1,42 @@
+// The 登记台账 as rows: what the ledger (src/stats) pages through and exports. The tickets module
+// owns these rows, so the office's ledger reads them here rather than joining the tables itself.
 import { and, asc, count, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm'
-import type { Channel } from '../config.ts'
+import type { Channel, ConsultationKind } from '../consultations/consultations.types.ts'
+import { consultationsView } from '../consultations/consultations.queries.ts'
 import type { Db } from '../db/client.ts'
-import { consultations, tickets, type TicketStatus } from '../consultations/consultations.table.ts'
-import { units } from '../units/units.table.ts'
-import type { LedgerRecord } from './ledger.rows.ts'
-import type { Rating } from '../tickets/followup.table.ts'
+import { unitsView } from '../units/units.queries.ts'
+import { tickets } from './tickets.table.ts'
+import type { Rating, TicketStatus } from './tickets.types.ts'
+
+const consultations = consultationsView()
+const units = unitsView()
+
+export interface LedgerRecord {
+  id: number
+  number: string
+  receivedAt: string
+  channel: Channel
+  kind: ConsultationKind
+  askerName: string | null
+  askerPhone: string | null
+  askerEmail: string | null
+  preferredReply: string | null
+  question: string
+  unitCode: string
+  unitName: string
+  assignedAt: string | null
+  dueAt: string
+  dueAtProvisional: boolean
+  answeredAt: string | null
+  answer: string | null
+  replyMethod: string | null
+  repliedAt: string | null
+  status: TicketStatus
+  /** 1 for the first handling; more once redone (重办). */
+  round: number
+  /** The asker's rating of the latest rated round, if any. */
+  rating: Rating | null
+}
 
 export interface LedgerFilter {
   /** UTC bounds on the time of receipt: [fromUtc, toUtc). */
@@ -54,7 +86,7 @@ function conditions(f: LedgerFilter, byKey = false): SQL[] {
   return where
 }
 
-export function createLedgerRepository(db: Db) {
+export function createLedgerQueries(db: Db) {
   const base = () => db.select(columns).from(tickets)
     .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
     .innerJoin(units, eq(units.id, tickets.unitId))
@@ -88,4 +120,4 @@ export function createLedgerRepository(db: Db) {
   }
 }
 
-export type LedgerRepository = ReturnType<typeof createLedgerRepository>
+export type LedgerQueries = ReturnType<typeof createLedgerQueries>

@@ -1,0 +1,67 @@
+// What the intake needs of other modules, typed here so consultations compiles and is tested
+// against the contract, not an implementation. services.ts passes the real services.
+//
+// Tickets depend on consultations (a ticket is opened for a consultation and reads it through
+// consultations.queries.ts), never the other way: the intake reaches the tickets module only
+// through TicketDesk, which the tickets service implements.
+import type { Actor } from '../auth/auth.service.ts'
+import type { SQL, SQLWrapper } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import type { Consultation } from './consultations.queries.ts'
+
+export interface MatchCandidate {
+  entryId: number
+  question: string
+  matchedQuestion: string
+  answer: string
+  topic: { code: string; name: string } | null
+  unit: { code: string; name: string }
+  inForce: boolean
+  confidence: number
+}
+
+/** `matched`: the agent desk may answer at once; `matchedAutomatically`: so may a channel with no person in between. */
+export interface MatchResult { matchId: string; matched: boolean; matchedAutomatically: boolean; confidence: number; candidates: MatchCandidate[] }
+
+export interface SearchPort {
+  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
+  /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
+  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): void
+}
+
+export interface AuditPort {
+  record(input: { actor: Pick<Actor, 'tokenId' | 'role'> | null; action: string; targetType: string; targetIds: (string | number)[]; details?: Record<string, unknown>; requestId?: string }): unknown
+}
+
+/** What the intake knows about where a new ticket should go; the tickets module decides. */
+export interface RoutingHints {
+  /** The unit the agent chose. */
+  chosenUnitCode?: string
+  /** For a suggestion: the unit that owns the policy document it is about. */
+  policyUnitCode?: string | null
+  /** The matcher's candidates, best first. */
+  candidates: readonly { unitCode: string; confidence: number; topicCode: string | null }[]
+  /** The policy area the agent named. */
+  topicCode?: string
+}
+
+/** A ticket as the intake's reply shows it. */
+export interface TicketBrief {
+  id: number
+  number: string
+  lookupCode: string | null
+  unit: { code: string; name: string }
+  status: string
+  receivedAt: string
+  dueAt: string
+  dueAtProvisional: boolean
+}
+
+export interface TicketDesk {
+  /** Opens the ticket of a consultation inside the intake's transaction: routed, numbered, given its deadline. */
+  open(tx: Tx, input: { consultation: Consultation; routing: RoutingHints; actor: Actor }): TicketBrief
+  /** A consultation's ticket, if it has one, as the actor may see it, and the unit holding it. */
+  ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>): { brief: TicketBrief; unitId: number } | undefined
+  /** The unit holding a consultation's ticket now (NULL: none), as SQL on the consultation's id, for lists kept to a unit. */
+  holdingUnitSql(consultationId: SQLWrapper): SQL
+}

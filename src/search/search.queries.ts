@@ -1,0 +1,8 @@
+// What other modules may read of the matcher's logs: the question as the log keeps it (masked on
+// the way in), for the privacy checks of what is stored.
+import { eq } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import { matchLogs } from './search.table.ts'
+
+export const loggedQuestion = (tx: Tx, matchId: string): string | undefined =>
+  tx.select({ question: matchLogs.question }).from(matchLogs).where(eq(matchLogs.id, matchId)).get()?.question

@@ -1,0 +1,47 @@
+// What other modules may read of tickets. The tables are this module's own: integrations, the
+// portal and stats call these functions and never name `tickets`.
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import { consultationsView } from '../consultations/consultations.queries.ts'
+import { unitsView } from '../units/units.queries.ts'
+import { tickets } from './tickets.table.ts'
+import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
+
+// ---- the monthly publication of replies (stats) ----
+
+/** A ticket as the publication of replies takes it: its question, asker, answer, dates and unit. */
+export function ticketForPublication(tx: Tx, ticketId: number) {
+  const consultation = consultationsView()
+  const unit = unitsView()
+  return tx.select({
+    number: tickets.number, answer: tickets.answer, repliedAt: tickets.repliedAt,
+    receivedAt: tickets.receivedAt, question: consultation.question, askerName: consultation.askerName,
+    askerPhone: consultation.askerPhone, askerEmail: consultation.askerEmail, unitName: unit.name,
+  }).from(tickets)
+    .innerJoin(consultation, eq(consultation.id, tickets.consultationId))
+    .innerJoin(unit, eq(unit.id, tickets.unitId))
+    .where(eq(tickets.id, ticketId)).get()
+}
+
+// ---- the portal ----
+
+/** The number of the first ticket among these consultations'. */
+export function ticketNumberOf(tx: Tx, consultationIds: number[]): string | undefined {
+  if (consultationIds.length === 0) return undefined
+  return tx.select({ number: tickets.number }).from(tickets).where(inArray(tickets.consultationId, consultationIds)).get()?.number
+}
+
+/** A ticket by its number: its id and the consultation it handles. */
+export const ticketByNumber = (tx: Tx, number: string) =>
+  tx.select({ id: tickets.id, consultationId: tickets.consultationId }).from(tickets).where(eq(tickets.number, number)).get()
+
+// ---- reminders (integrations runs them on its schedule) ----
+
+/** Open tickets due before `horizon` that are still owed a reminder (the tickets service marks them sent). */
+export const reminderCandidates = (tx: Tx, horizon: string) => tx.select({
+  id: tickets.id, dueAt: tickets.dueAt, dueSoonNotifiedAt: tickets.dueSoonNotifiedAt, overdueNotifiedAt: tickets.overdueNotifiedAt,
+}).from(tickets).where(and(
+  inArray(tickets.status, [...OPEN_TICKET_STATUSES]),
+  lte(tickets.dueAt, horizon),
+  or(isNull(tickets.dueSoonNotifiedAt), isNull(tickets.overdueNotifiedAt)),
+)).all()
