@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
 import { openDatabase, type Db } from './client.ts'
 import { migrateDatabase } from './migrate.ts'
 import { unitOfWork, type UnitOfWork } from './unit-of-work.ts'
-import { units } from '../units/units.table.ts'
+import { createUnitsService } from '../units/units.service.ts'
 
 describe('the unit of work', () => {
   let db: Db
@@ -17,8 +16,10 @@ describe('the unit of work', () => {
   })
   afterEach(() => { db.$client.close() })
 
-  const addUnit = (code: string) => db.insert(units).values({ code, name: code }).run()
-  const codes = () => db.select({ code: units.code }).from(units).all().map((u) => u.code).sort()
+  // Units make a convenient write: through their own service, which writes on the same connection.
+  const units = () => createUnitsService({ db })
+  const addUnit = (code: string) => { units().createUnit({ code, name: code }) }
+  const codes = () => units().listUnits({ page: 1, pageSize: 100 }).items.map((u) => u.code).sort()
   const tell = (what: string) => uow.afterCommit(() => told.push(what))
 
   it('runs afterCommit once, after the commit, with the change visible', () => {
@@ -128,7 +129,7 @@ describe('the unit of work', () => {
     expect(result).toBe('done')
     expect(told).toEqual(['next'])
     expect(reported).toMatchObject([{ message: 'listener broke' }])
-    expect(db.select().from(units).where(eq(units.code, 'a')).get()).toBeDefined()
+    expect(units().unitByCode('a')).toBeDefined()
   })
 
   it('refuses to run inside a transaction it did not open, where it could not keep its promise', () => {

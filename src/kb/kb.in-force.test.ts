@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
-import { units } from '../units/units.table.ts'
+import { createUnitsService } from '../units/units.service.ts'
 import { inForceSql, inForceSqlText, isInForce, primaryDocument } from './kb.in-force.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments } from './kb.table.ts'
 import type { Validity } from './kb.types.ts'
@@ -40,7 +40,7 @@ describe('the SQL twins of the in-force rule', () => {
   }
 
   it('agree with isInForce for every mix of documents', () => {
-    const unitId = db.insert(units).values({ code: 'u', name: '单位' }).returning().get().id
+    const unitId = createUnitsService({ db }).createUnit({ code: 'u', name: '单位' }).id
     const disagreements: string[] = []
     mixes.forEach((mix, i) => {
       const entry = db.insert(entries).values({ unitId }).returning().get()
