@@ -49,7 +49,8 @@ describe('webhook delivery to a real receiver', () => {
       externalId: 'MB-2025-0042',
       data: {
         answer: '灵活就业人员可在户籍地或居住地社保经办机构办理参保登记。',
-        ticket: { number: ticket.number, status: 'answered', dueAt: '2025-10-16T15:59:59.000Z', unit: { code: 'rsj', name: '区人力社保局' } },
+        // No unit was named: the office holds the ticket and answers it.
+        ticket: { number: ticket.number, status: 'answered', dueAt: '2025-10-16T15:59:59.000Z', unit: { code: 'zwb', name: '区政府办公室' } },
       },
     })
     const detail = await getEvent(answered.id)
@@ -157,9 +158,9 @@ describe('webhook delivery to a real receiver', () => {
     await dispatch()
     closeTicket(services(), ticket.id)
     const all = (await t.call({ method: 'GET', url: '/api/v1/integration-events' })).json()
-    expect(all.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed', 'ticket.answered', 'ticket.created'])
+    expect(all.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed', 'ticket.replied', 'ticket.answered', 'ticket.created'])
     const pending = (await t.call({ method: 'GET', url: '/api/v1/integration-events?state=pending' })).json()
-    expect(pending.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed'])
+    expect(pending.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed', 'ticket.replied'])
     const answered = (await t.call({ method: 'GET', url: `/api/v1/integration-events?type=ticket.answered&integrationId=${integ.id}` })).json()
     expect(answered).toMatchObject({ total: 1, items: [{ state: 'delivered', integration: { id: integ.id, name: '区政府网站公开信箱' } }] })
   })

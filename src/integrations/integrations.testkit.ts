@@ -1,18 +1,14 @@
-// Shared by the integrations tests: a real webhook receiver on loopback, and consultations/tickets
-// written straight to the tables (the way the tickets module writes them) with their domain events,
-// built whole as the tickets module builds them.
+// Shared by the integrations tests: a real webhook receiver on loopback, and mailbox letters made
+// through the services (the intake, the tickets and kb services), so every domain event is the one
+// the owning module emits.
 import Fastify from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
-import { eq } from 'drizzle-orm'
-import type { DomainEvent, EventOf, EventPayloads } from '../common/events.ts'
-import { ticketSnapshot } from '../tickets/tickets.actions.ts'
+import type { Actor } from '../auth/auth.service.ts'
 import type { Services } from '../services.ts'
 import { testConfig, type Config } from '../config.ts'
-import { consultations } from '../consultations/consultations.table.ts'
-import { tickets } from '../tickets/tickets.table.ts'
+import { consultationById } from '../consultations/consultations.queries.ts'
 import type { TicketStatus } from '../tickets/tickets.types.ts'
-import { units } from '../units/units.table.ts'
-import { entries, entryVersions } from '../kb/kb.table.ts'
+import { ADMIN_TOKEN } from '../../test/app.testkit.ts'
 
 export interface Received { headers: IncomingHttpHeaders; body: string; json: { id: string; type: string; externalId: string | null; data: Record<string, unknown> } }
 /** A status code to answer with, or 'hang' to hold the request open until `release()`. */
@@ -61,91 +57,91 @@ export type Receiver = Awaited<ReturnType<typeof startReceiver>>
 
 let seq = 0
 
-/** A unit, for tickets to be assigned to. */
-export function ensureUnit(services: Services, code = 'rsj', name = '区人力社保局') {
-  const existing = services.db.select().from(units).where(eq(units.code, code)).get()
-  return existing ?? services.db.insert(units).values({ code, name }).returning().get()
+/** A unit, made if missing: by default the office every ticket goes to when no unit is named. */
+export function ensureUnit(services: Services, code = services.config.dispatchUnitCode, name = '区政府办公室') {
+  return services.units.unitByCode(code) ?? services.units.createUnit({ code, name })
 }
 
-type TicketRow = typeof tickets.$inferSelect
-type ConsultationRow = typeof consultations.$inferSelect
-type Unit = { code: string; name: string }
+const admin = (services: Services) => services.auth.authenticate(ADMIN_TOKEN)
 
-/** A ticket event as the tickets module builds it: the ticket after the change, then the type's fields. */
-export function ticketEvent<K extends 'ticket.created' | 'ticket.answered' | 'ticket.closed'>(
-  type: K, t: TicketRow, c: ConsultationRow, unit: Unit, fields: Omit<EventPayloads[K], 'ticket'>,
-): DomainEvent {
-  return { type, consultationId: c.id, ticketId: t.id, submittedBy: c.registeredBy, externalId: c.externalId, payload: { ticket: ticketSnapshot(t, unit), ...fields } } as EventOf<K> as DomainEvent
+/** Who submits: the token `registeredBy` as an integration, or the administrator for none. */
+function submitter(services: Services, registeredBy: number | null): Actor {
+  return registeredBy === null ? admin(services) : { tokenId: registeredBy, role: 'integration', name: '接入系统', unitId: null, reviewStep: null }
+}
+
+/** A time of receipt whose deadline (five working days on the calendar) is `dueAt`. */
+function receivedFor(services: Services, dueAt: string): string {
+  for (let back = 5; back < 40; back++) {
+    const receivedAt = new Date(Date.parse(dueAt) - back * 86_400_000 - 14 * 3600_000).toISOString()
+    if (services.calendar.dueAt(receivedAt, 5).dueAt === dueAt) return receivedAt
+  }
+  throw new Error(`no day of receipt gives the deadline ${dueAt}`)
 }
 
 /**
- * A mailbox letter that opened a ticket, committed with its ticket.created event, as the tickets
- * module does it. `registeredBy` is the submitting token (an integration's, for mailbox letters).
+ * A mailbox letter that opened a ticket, through the intake: no unit named, so the ticket waits
+ * with the office (registered) and ticket.created is its one event. `registeredBy` is the
+ * submitting token (an integration's, for mailbox letters). Received on Friday 10 October 2025 by
+ * default, due on 16 October; `dueAt` picks the day of receipt that gives that deadline instead.
+ * `status` moves it on: assigned to rsj, or answered and replied.
  */
 export function openTicket(services: Services, opts: { registeredBy: number | null; externalId?: string; dueAt?: string; receivedAt?: string; status?: TicketStatus }) {
-  const unit = ensureUnit(services)
+  ensureUnit(services)
   const n = ++seq
-  const receivedAt = opts.receivedAt ?? '2025-10-09T02:00:00.000Z'
-  return services.db.transaction((tx) => {
-    const c = tx.insert(consultations).values({
-      channel: 'mailbox', question: '灵活就业人员如何缴纳养老保险？', receivedAt, outcome: 'ticketed',
-      registeredBy: opts.registeredBy, externalId: opts.externalId ?? `MB-${n}`,
-    }).returning().get()
-    const t = tx.insert(tickets).values({
-      number: `ZX20251009-${String(n).padStart(4, '0')}`, consultationId: c.id, unitId: unit.id, status: opts.status ?? 'registered',
-      receivedAt, workingDays: 5, dueAt: opts.dueAt ?? '2025-10-16T15:59:59.000Z',
-    }).returning().get()
-    services.events.emit(tx, ticketEvent('ticket.created', t, c, unit, {}))
-    return { consultation: c, ticket: t }
-  })
+  const receivedAt = opts.receivedAt ?? (opts.dueAt ? receivedFor(services, opts.dueAt) : '2025-10-10T02:00:00.000Z')
+  const { result } = services.consultations.submit({
+    channel: 'mailbox', question: '灵活就业人员如何缴纳养老保险？', receivedAt, openTicket: true, externalId: opts.externalId ?? `MB-${n}`,
+  }, submitter(services, opts.registeredBy))
+  const ticket = { id: result.ticket!.id, number: result.ticket!.number }
+  if (opts.status === 'assigned') {
+    ensureUnit(services, 'rsj', '区人力社保局')
+    services.tickets.assign(ticket.id, { unitCode: 'rsj' }, admin(services))
+  } else if (opts.status === 'answered' || opts.status === 'replied') {
+    answerTicket(services, ticket.id, '答复')
+    if (opts.status === 'replied') services.tickets.reply(ticket.id, { method: 'phone' }, admin(services))
+  }
+  return { consultation: consultationById(services.db, result.consultation.id)!, ticket }
 }
 
-function loadTicket(services: Services, ticketId: number) {
-  const t = services.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!
-  const c = services.db.select().from(consultations).where(eq(consultations.id, t.consultationId)).get()!
-  return { c, unit: services.db.select().from(units).where(eq(units.id, t.unitId)).get()! }
-}
-
-/** Records a unit's answer on a ticket and emits ticket.answered, in one transaction. */
+/** The office answers a ticket it holds: ticket.answered. */
 export function answerTicket(services: Services, ticketId: number, answer: string) {
-  const { c, unit } = loadTicket(services, ticketId)
-  services.db.transaction((tx) => {
-    const t = tx.update(tickets).set({ status: 'answered', answer, answeredAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).returning().get()!
-    services.events.emit(tx, ticketEvent('ticket.answered', t, c, unit, { answer, answeredAt: t.answeredAt!, revised: false, suggestionDecision: null, decisionReason: null }))
-  })
+  services.tickets.answer(ticketId, { answer }, admin(services))
 }
 
-/** Closes a ticket and emits ticket.closed; `fail` throws after the event, to roll both back. */
+/**
+ * Tells the asker and closes the ticket: ticket.replied, then ticket.closed. `fail` throws after
+ * them, inside one transaction, to roll the changes and their events back.
+ */
 export function closeTicket(services: Services, ticketId: number, { fail = false } = {}) {
-  const { c, unit } = loadTicket(services, ticketId)
-  services.db.transaction((tx) => {
-    const t = tx.update(tickets).set({ status: 'closed', closedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).returning().get()!
-    services.events.emit(tx, ticketEvent('ticket.closed', t, c, unit, { closedAt: t.closedAt!, suggestionDecision: null, decisionReason: null }))
+  services.db.transaction(() => {
+    if (fail) answerTicket(services, ticketId, '答复')
+    services.tickets.reply(ticketId, { method: 'phone' }, admin(services))
+    services.tickets.close(ticketId, {}, admin(services))
     if (fail) throw new Error('the change failed')
   })
 }
 
 /**
- * A mailbox letter answered at once from a published entry, with its consultation.answered event
- * built from that entry as the intake builds it; `entry` replaces what the event says of the entry.
+ * A mailbox letter answered at once from a published entry: the entry published through the kb,
+ * the letter answered with it through the intake (consultation.answered). With `entry`, the letter
+ * is taken by the office and the integration's event is one the test emits, saying that entry, as
+ * an emitter may: the outbox must store what it is given, not read the entry again.
  */
 export function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; entry?: { id: number; externalId: string | null; question: string; answer: string } }) {
-  const unit = ensureUnit(services)
-  return services.db.transaction((tx) => {
-    const entry = tx.insert(entries).values({ externalId: `E-${++seq}`, unitId: unit.id, status: 'published' }).returning().get()
-    const version = tx.insert(entryVersions).values({
-      entryId: entry.id, version: 1, question: '灵活就业人员怎样参加职工养老保险？', answer: '持身份证到社保经办机构办理灵活就业参保登记，按月缴费。', state: 'published',
-    }).returning().get()
-    tx.update(entries).set({ publishedVersionId: version.id }).where(eq(entries.id, entry.id)).run()
-    const c = tx.insert(consultations).values({
-      channel: 'mailbox', question: '我是自由职业者，养老保险怎么交？', receivedAt: new Date().toISOString(), outcome: 'answered',
-      answeredEntryId: entry.id, answeredAutomatically: true, registeredBy: opts.registeredBy, externalId: opts.externalId,
-    }).returning().get()
-    const served = opts.entry ?? { id: entry.id, externalId: entry.externalId, question: version.question, answer: version.answer }
-    services.events.emit(tx, {
-      type: 'consultation.answered', consultationId: c.id, ticketId: null, submittedBy: c.registeredBy, externalId: c.externalId,
-      payload: { ticket: null, entry: { id: served.id, externalId: served.externalId, question: served.question }, answer: served.answer, automatically: true },
-    })
-    return { consultation: c, entry }
-  })
+  ensureUnit(services, 'rsj', '区人力社保局')
+  const { entryIds: [entryId] } = services.kb.importEntries({
+    entries: [{ externalId: `E-${++seq}`, unitCode: 'rsj', question: '灵活就业人员怎样参加职工养老保险？', answer: '持身份证到社保经办机构办理灵活就业参保登记，按月缴费。', status: 'published' }],
+  }, admin(services))
+  const given = opts.entry
+  const { result } = services.consultations.submit(
+    { channel: 'mailbox', question: '我是自由职业者，养老保险怎么交？', answeredEntryId: entryId, ...(given ? {} : { externalId: opts.externalId }) },
+    given ? admin(services) : submitter(services, opts.registeredBy),
+  )
+  if (given) {
+    services.db.transaction((tx) => services.events.emit(tx, {
+      type: 'consultation.answered', consultationId: result.consultation.id, ticketId: null, submittedBy: opts.registeredBy, externalId: opts.externalId,
+      payload: { ticket: null, entry: { id: given.id, externalId: given.externalId, question: given.question }, answer: given.answer, automatically: true },
+    }))
+  }
+  return { consultation: consultationById(services.db, result.consultation.id)!, entry: { id: entryId } }
 }
