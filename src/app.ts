@@ -145,13 +145,13 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: consultations and tickets
     await api.register(consultationsRoutes, { consultations: services.consultations })
     await api.register(ticketsRoutes, { tickets: services.tickets, promotion: services.promotion, references: services.ticketReferences })
-    await api.register(followupRoutes, { db: services.db, tickets: services.tickets, followup: services.followup, promises: services.promises })
+    await api.register(followupRoutes, { scope: services.stats.scope, tickets: services.tickets, followup: services.followup, promises: services.promises })
 
     // routes: integrations
     await api.register(integrationsRoutes, { integrations: services.integrations })
 
     // routes: link checks
-    await api.register(linksRoutes, { db: services.db, links: services.links })
+    await api.register(linksRoutes, { scope: services.stats.scope, links: services.links })
 
     // routes: stats
     await api.register(supervisionRoutes, { stats: services.stats, ledger: services.ledger, publications: services.publications })

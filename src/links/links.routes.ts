@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { IdParams, errorResponses } from '../common/schemas.ts'
-import type { Db } from '../db/client.ts'
-import { resolveScope } from '../stats/scope.ts'
+import type { Actor } from '../auth/auth.service.ts'
 import type { LinksService } from './links.service.ts'
 import { FlaggedEntriesSchema, LinkListQuery, LinkListSchema, LinkRunSchema, UnitOnlyQuery } from './links.schemas.ts'
 import { resultId } from '../plugins/route-config.ts'
 
 const tags = ['links']
 
-export const linksRoutes: FastifyPluginAsyncTypebox<{ db: Db; links: LinksService }> = async (app, { db, links }) => {
+/** The unit a request is kept to (the statistics' scope rule, passed in by app.ts). */
+type ScopeOf = (actor: Actor, unitCode?: string) => { unitId: number | null }
+
+export const linksRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; links: LinksService }> = async (app, { scope, links }) => {
   app.get('/link-checks', {
     config: { roles: ['admin', 'unit'] },
     schema: {
@@ -18,7 +20,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ db: Db; links: LinksServic
     },
   }, async (req) => {
     const { unit, page = 1, pageSize = 20, state } = req.query
-    return links.list({ state, page, pageSize }, resolveScope(db, req.actor, unit).unitId)
+    return links.list({ state, page, pageSize }, scope(req.actor, unit).unitId)
   })
 
   app.get('/link-checks/flagged-entries', {
@@ -27,7 +29,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ db: Db; links: LinksServic
       tags, operationId: 'listLinkFlaggedEntries', summary: '所依据政策文件的链接全部无法打开的已发布条目',
       querystring: UnitOnlyQuery, response: { 200: FlaggedEntriesSchema, ...errorResponses(403, 404) },
     },
-  }, async (req) => links.flaggedEntries(resolveScope(db, req.actor, req.query.unit).unitId))
+  }, async (req) => links.flaggedEntries(scope(req.actor, req.query.unit).unitId))
 
   app.post('/link-checks/runs', {
     config: { roles: ['admin'], audit: { target: 'link-check', id: resultId('id') } },

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { IdParams, Page, errorResponses } from '../common/schemas.ts'
-import { resolveScope } from '../stats/scope.ts'
-import type { Db } from '../db/client.ts'
+import type { Actor } from '../auth/auth.service.ts'
 import { rangeBound } from '../common/time.ts'
 import type { TicketsService } from './tickets.service.ts'
 import type { FollowupService } from './tickets.followup.ts'
@@ -18,9 +17,12 @@ import { pathId, resultId } from '../plugins/route-config.ts'
 const tags = ['tickets']
 
 /** After the reply: ratings (回访), redoing (重办) and promises (承诺事项). */
-export const followupRoutes: FastifyPluginAsyncTypebox<{ db: Db; tickets: TicketsService; followup: FollowupService; promises: PromisesService }> =
-  async (app, { db, tickets, followup, promises }) => {
-    const scopeOf = (actor: Parameters<typeof resolveScope>[1], unit?: string) => resolveScope(db, actor, unit).unitId ?? undefined
+/** The unit a request is kept to (the statistics' scope rule, passed in by app.ts: tickets do not import stats). */
+export type ScopeOf = (actor: Actor, unitCode?: string) => { unitId: number | null }
+
+export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets: TicketsService; followup: FollowupService; promises: PromisesService }> =
+  async (app, { scope, tickets, followup, promises }) => {
+    const scopeOf = (actor: Actor, unit?: string) => scope(actor, unit).unitId ?? undefined
 
     app.post('/tickets/:id/rating', {
       config: { roles: ['admin', 'agent', 'integration'], idempotency: true, audit: ticketAudit },
