@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '\\.repository\\.ts$' },
     },
     {
+      name: 'table-private-test',
+      severity: 'error',
+      comment: 'The tests in test/ belong to no module: they make and read data through the services.',
+      from: { path: '^test/' },
+      to: { path: '^src/.+\\.(table|repository)\\.ts$' },
+    },
+    {
       name: 'schema-for-the-client-only',
       severity: 'error',
       comment: 'src/db/schema.ts holds every table: importing it would bypass the private-table rule.',

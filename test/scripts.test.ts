@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { count } from 'drizzle-orm'
 import { openDatabase, type Db } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
 import { createAuthService } from '../src/auth/auth.service.ts'
 import { createAuditService } from '../src/audit/audit.service.ts'
 import { createUnitsService } from '../src/units/units.service.ts'
-import { auditLog } from '../src/audit/audit.table.ts'
-import { units } from '../src/units/units.table.ts'
 import { runTokenCommand } from '../scripts/token.ts'
 import { runAccountCommand } from '../scripts/account.ts'
 import { createAccountsService } from '../src/auth/accounts.service.ts'
@@ -69,7 +66,8 @@ describe('token command line', () => {
     expect(lines.join('\n')).not.toContain(secret)
     expect(runTokenCommand(['revoke', String(actor.tokenId)], deps)).toBe(0)
     expect(() => deps.auth.authenticate(secret)).toThrow()
-    const rows = db.select().from(auditLog).all().map((r) => [r.action, r.actorTokenId, r.targetIds, r.details])
+    // The audit log as its service lists it, oldest first.
+    const rows = createAuditService({ db }).list({ page: 1, pageSize: 100 }).items.reverse().map((r) => [r.action, r.actor?.tokenId ?? null, r.targetIds, r.details])
     expect(rows).toEqual([
       ['createToken', null, [actor.tokenId], { via: 'cli', role: 'unit' }],
       ['revokeToken', null, [actor.tokenId], { via: 'cli' }],
@@ -116,7 +114,7 @@ describe('backup', () => {
     copyFileSync(result.file, restoredPath)
     const restored = openDatabase(restoredPath)
     migrateDatabase(restored)
-    expect(restored.select({ n: count() }).from(units).get()!.n).toBeGreaterThanOrEqual(50)
+    expect(createUnitsService({ db: restored }).listUnits({ page: 1, pageSize: 1 }).total).toBeGreaterThanOrEqual(50)
     expect(String(restored.$client.pragma('journal_mode', { simple: true }))).toBe('wal')
     restored.$client.close()
   })
@@ -138,7 +136,7 @@ describe('backup', () => {
     const backup = await run('node', ['--import', 'tsx', 'scripts/backup.ts', target], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: live } })
     expect(backup.stdout).toContain('校验通过')
     const copy = openDatabase(target)
-    expect(copy.select().from(units).all()).toMatchObject([{ code: 'rsj' }])
+    expect(createUnitsService({ db: copy }).listUnits({ page: 1, pageSize: 10 }).items).toMatchObject([{ code: 'rsj' }])
     copy.$client.close()
   })
 })
