@@ -5,5 +5,5 @@ import { fromRoot } from '../paths.ts'
 export const MIGRATIONS_FOLDER = fromRoot('migrations')
 
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  migrate(db as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER })
 }

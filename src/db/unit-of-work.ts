@@ -7,36 +7,54 @@
 // whole transaction or of a savepoint around the call, drops it. That is how a change reaches
 // what lives outside the database (the search index, caches) only once it is durable.
 //
-// SQLite through better-sqlite3 is synchronous, and so is this: a transaction never spans an await,
-// so no other request can run inside it. A PostgreSQL engine (issue #17) keeps the same shape with
-// `transaction(work: (tx) => Promise<T>)`: the frames, savepoints and callbacks do not change, only
-// how BEGIN, SAVEPOINT and COMMIT are issued.
+// The work may await: a transaction stays open across its awaits, and other work waits for it.
+// How BEGIN, SAVEPOINT and COMMIT are issued, and how writers wait for each other, is the engine's
+// (TransactionEngine below): on SQLite one writer connection behind a mutex (db/client.ts), on
+// PostgreSQL a connection of the pool per transaction. The frames, savepoints and callbacks are
+// the same on both.
+//
+// Work that returns a plain value (not a promise) still runs synchronously when no other
+// transaction is open: code written before the work could await keeps working. When another
+// transaction holds the writer, the call waits and returns a promise.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Db } from './client.ts'
 
-/** A transaction handle as drizzle gives it to the work inside `db.transaction`. */
-export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type TransactionBehavior = 'deferred' | 'immediate' | 'exclusive'
 
-interface Frame {
-  tx: Transaction
-  /** Opens a savepoint on this frame's handle: drizzle's own nested transaction. */
-  savepoint<T>(work: (tx: Transaction) => T): T
-  callbacks: (() => void)[]
-  parent: Frame | undefined
-  /** False once the work returned or threw: code that resumes later (after an await) is outside it. */
-  open: boolean
+/** How one database engine opens, nests and ends transactions. `Handle` is what the work writes through. */
+export interface TransactionEngine<Handle> {
+  /**
+   * Opens the outermost transaction and runs `work` in it, COMMIT when it returns (or its promise
+   * resolves), ROLLBACK when it throws. Returns synchronously when `work` does and the engine could
+   * begin at once; otherwise a promise.
+   */
+  begin<T>(work: (tx: Handle) => T, behavior: TransactionBehavior): T | Promise<Awaited<T>>
+  /** Runs `work` in a savepoint of the open transaction `tx`; same return rule as begin. */
+  savepoint<T>(tx: Handle, work: (tx: Handle) => T): T | Promise<Awaited<T>>
+  /** True when the connection has a transaction open that no frame of this unit of work opened. */
+  strayTransaction(): boolean
 }
 
-export interface UnitOfWork {
+interface Frame<Handle> {
+  tx: Handle
+  callbacks: (() => void)[]
+  parent: Frame<Handle> | undefined
+  /** False once the work returned or threw: code that resumes later (after the end) is outside it. */
+  open: boolean
+  /** True while a savepoint of this frame is open: a second one at the same time would interleave. */
+  busy: boolean
+}
+
+export interface UnitOfWork<Handle = Db> {
   /**
    * Runs `work` in a transaction: BEGIN (`deferred` unless said otherwise) … COMMIT when none is
    * open, a savepoint of the open one otherwise. A throw rolls back what `work` did and the
-   * afterCommit callbacks it registered, and is rethrown.
+   * afterCommit callbacks it registered, and is rethrown (or the promise rejects).
    */
-  transaction<T>(work: (tx: Transaction) => T, options?: { behavior?: TransactionBehavior }): T
+  transaction<T>(work: (tx: Handle) => Promise<T>, options?: { behavior?: TransactionBehavior }): Promise<T>
+  transaction<T>(work: (tx: Handle) => T, options?: { behavior?: TransactionBehavior }): T
   /** The transaction the caller is running in, if any. */
-  current(): Transaction | undefined
+  current(): Handle | undefined
   /**
    * Runs `fn` once the outermost transaction around the caller has committed, in the order
    * registered; never if the work that registered it rolls back. Outside any transaction a
@@ -47,27 +65,47 @@ export interface UnitOfWork {
   reportCallbackErrors(report: (err: unknown) => void): void
 }
 
-const installed = new WeakMap<object, UnitOfWork>()
-
-/** The database's unit of work (every Db from openDatabase has one). */
-export function unitOfWork(db: Db): UnitOfWork {
-  const uow = installed.get(db)
-  if (!uow) throw new Error('unitOfWork: this database was not opened by openDatabase')
-  return uow
-}
+export const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function'
 
 /**
- * Routes `db.transaction` (and each handle's nested `tx.transaction`) through a new unit of work,
- * so that every transaction in the code base, the request's and the services' own, is a frame of it.
+ * Runs `finish(ok)` after `result` settles: at once for a plain value, after the promise otherwise.
+ * `finish` may throw; the throw replaces the result.
  */
-export function installUnitOfWork(db: Db): UnitOfWork {
+export function settle<T>(run: () => T, finish: (ok: boolean) => void): T {
+  let result: T
+  try {
+    result = run()
+  } catch (err) {
+    finish(false)
+    throw err
+  }
+  if (!isThenable(result)) {
+    finish(true)
+    return result
+  }
+  return Promise.resolve(result).then(
+    (value) => { finish(true); return value },
+    (err: unknown) => { finish(false); throw err },
+  ) as T
+}
+
+const installed = new WeakMap<object, UnitOfWork<never>>()
+
+/** The database's unit of work (every database from openDatabase has one). */
+export function unitOfWork<Handle = Db>(db: object): UnitOfWork<Handle> {
+  const uow = installed.get(db)
+  if (!uow) throw new Error('unitOfWork: this database was not opened by openDatabase')
+  return uow as UnitOfWork<Handle>
+}
+
+/** Creates the unit of work of `db`, whose transactions `engine` runs. */
+export function createUnitOfWork<Handle>(db: object, engine: TransactionEngine<Handle>): UnitOfWork<Handle> {
   const existing = installed.get(db)
-  if (existing) return existing
-  const storage = new AsyncLocalStorage<Frame>()
-  const begin: Db['transaction'] = db.transaction.bind(db)
+  if (existing) return existing as UnitOfWork<Handle>
+  const storage = new AsyncLocalStorage<Frame<Handle>>()
   let report = (err: unknown) => { console.error('afterCommit callback failed after the commit', err) }
 
-  function openFrame(): Frame | undefined {
+  function openFrame(): Frame<Handle> | undefined {
     let frame = storage.getStore()
     while (frame && !frame.open) frame = frame.parent
     return frame
@@ -77,50 +115,76 @@ export function installUnitOfWork(db: Db): UnitOfWork {
     return new Error(`unit of work: ${what} inside a transaction that was not opened through db.transaction`)
   }
 
-  function transaction<T>(work: (tx: Transaction) => T, options: { behavior?: TransactionBehavior } = {}): T {
+  function transaction<T>(work: (tx: Handle) => T, options: { behavior?: TransactionBehavior } = {}): T {
     const parent = openFrame()
-    if (!parent && db.$client.inTransaction) throw outsideWork('a transaction opened')
-    const frame: Frame = { tx: undefined as unknown as Transaction, savepoint: undefined as never, callbacks: [], parent, open: true }
-    const run = (tx: Transaction) => {
-      const nested = Object.getPrototypeOf(tx).transaction as Transaction['transaction']
+    if (!parent && engine.strayTransaction()) throw outsideWork('a transaction opened')
+    if (parent?.busy) throw new Error('unit of work: two savepoints of one transaction at the same time (await the first)')
+    const frame: Frame<Handle> = { tx: undefined as Handle, callbacks: [], parent, open: true, busy: false }
+    const run = (tx: Handle) => {
       frame.tx = tx
-      frame.savepoint = <U>(inner: (t: Transaction) => U): U => nested.call(tx, inner) as U
-      // Nested work on this handle is a frame too, so its callbacks share its fate.
-      Object.defineProperty(tx, 'transaction', { value: transaction, configurable: true, writable: true })
       return storage.run(frame, () => work(tx))
     }
-    let result: T
-    try {
-      result = parent ? parent.savepoint(run) : begin<T>(run, { behavior: options.behavior ?? 'deferred' })
-    } finally {
-      frame.open = false
-    }
-    if (parent) {
-      parent.callbacks.push(...frame.callbacks)
-    } else {
-      for (const fn of frame.callbacks) {
-        try {
-          fn()
-        } catch (err) {
-          report(err)
+    if (parent) parent.busy = true
+    const result = settle(
+      () => (parent ? engine.savepoint(parent.tx, run) : engine.begin(run, options.behavior ?? 'deferred')) as T,
+      (ok) => {
+        frame.open = false
+        if (parent) parent.busy = false
+        if (!ok) return
+        if (parent) {
+          parent.callbacks.push(...frame.callbacks)
+          return
         }
-      }
-    }
+        for (const fn of frame.callbacks) {
+          try {
+            fn()
+          } catch (err) {
+            report(err)
+          }
+        }
+      },
+    )
     return result
   }
 
-  const uow: UnitOfWork = {
-    transaction,
+  const uow: UnitOfWork<Handle> = {
+    transaction: transaction as UnitOfWork<Handle>['transaction'],
     current: () => openFrame()?.tx,
     afterCommit(fn) {
       const frame = openFrame()
       if (frame) { frame.callbacks.push(fn); return }
-      if (db.$client.inTransaction) throw outsideWork('afterCommit called')
+      if (engine.strayTransaction()) throw outsideWork('afterCommit called')
       fn()
     },
     reportCallbackErrors(fn) { report = fn },
   }
-  Object.defineProperty(db, 'transaction', { value: transaction, configurable: true, writable: true })
-  installed.set(db, uow)
+  installed.set(db, uow as UnitOfWork<never>)
   return uow
+}
+
+/** A first-come, first-served lock for one writer connection. */
+export class Mutex {
+  private locked = false
+  private readonly waiting: (() => void)[] = []
+
+  isLocked(): boolean { return this.locked }
+
+  /** Takes the lock if it is free, without waiting. */
+  tryLock(): boolean {
+    if (this.locked) return false
+    this.locked = true
+    return true
+  }
+
+  /** Waits for the lock. */
+  lock(): Promise<void> {
+    if (this.tryLock()) return Promise.resolve()
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  unlock(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.locked = false
+  }
 }

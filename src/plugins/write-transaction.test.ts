@@ -49,10 +49,15 @@ describe('write transactions', () => {
     expect(auditedIds('testAwaits')).toEqual([[awaited.json().id]])
   })
 
-  it('never holds the transaction open across an await', async () => {
+  it('holds the transaction open across the handler\'s awaits; another write waits for its commit', async () => {
     const [slow, other] = await Promise.all([post('test-awaits', 'c1'), post('test-sync', 'c2')])
-    expect(slow.json().inTransactionDuringAwait).toBe(false)
+    expect(slow.json().inTransactionDuringAwait).toBe(true)
     expect(other.statusCode).toBe(200)
+    // The second write began while the first was awaiting, and was not let into its transaction.
+    const ids = t.app.services.units.listUnits({ page: 1, pageSize: 100 }).items.filter((u) => ['c1', 'c2'].includes(u.code)).map((u) => u.code)
+    expect(ids.sort()).toEqual(['c1', 'c2'])
+    expect(auditedIds('testAwaits')).toHaveLength(1)
+    expect(auditedIds('testSync')).toHaveLength(1)
   })
 
   it('keeps what a handler wrote before it failed, as it would without the transaction, and answers 500', async () => {

@@ -9,9 +9,9 @@ export const isWriteMethod = (method: string | string[]) => [method].flat().some
 /** Something that takes part in every write request's transaction (idempotency keys, the audit log). */
 export interface TxParticipant {
   /** Runs inside the transaction before the handler; returns true when it has answered the request itself. May throw. */
-  before?(req: FastifyRequest, reply: FastifyReply, tx: Tx): boolean | void
-  /** Runs before the response leaves, inside the handler's transaction when the handler answered synchronously. */
-  beforeSend?(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx): void
+  before?(req: FastifyRequest, reply: FastifyReply, tx: Tx): boolean | void | Promise<boolean | void>
+  /** Runs before the response leaves, inside the handler's transaction. */
+  beforeSend?(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx): void | Promise<void>
 }
 
 interface RequestTx {
@@ -20,25 +20,26 @@ interface RequestTx {
   tx?: Tx
   /** Fastify's onSend continuations, held back until the transaction has committed. */
   held: ((err?: Error) => void)[]
+  /** The participants' beforeSend work, which the transaction waits for before it commits. */
+  sending?: Promise<void>
+  /** Called when the response reaches onSend while the transaction is open. */
+  onSending: () => void
   failure?: Error
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function'
-
 /**
- * Every write route's handler runs inside one SQLite transaction (BEGIN IMMEDIATE) together with the
- * participants' writes: the idempotency key's record and the audit row commit with the change, or
- * not at all. The response is released only after COMMIT, so a client never sees a 2xx for a write
- * that a crash could still undo.
+ * Every write route's handler runs inside one transaction (on SQLite, BEGIN IMMEDIATE) together
+ * with the participants' writes: the idempotency key's record and the audit row commit with the
+ * change, or not at all. The response is released only after COMMIT, so a client never sees a 2xx
+ * for a write that a crash could still undo.
  *
- * better-sqlite3 is synchronous, so the transaction covers the handler's synchronous part: all of a
- * handler shaped `async (req, reply) => reply.code(201).send(service.create(...))`, or a sync one.
- * The transaction never stays open across an `await` (other requests would write into it). A handler
- * that awaits before answering still works; its participants then write in a second, short
- * transaction, still before the response leaves. The transaction is a unit of work
- * (db/unit-of-work.ts): services' own `db.transaction(...)` calls nest as savepoints and keep their
- * meaning, and their afterCommit callbacks (the search index) run once it has committed, before the
- * response is released.
+ * The transaction is a unit of work (db/unit-of-work.ts): it stays open across the handler's
+ * awaits, services' own `db.transaction(...)` calls nest as savepoints and keep their meaning, and
+ * their afterCommit callbacks (the search index) run once it has committed, before the response is
+ * released. The handler's value is sent from inside the transaction, so the participants' onSend
+ * writes are part of it. A handler that throws keeps what it wrote before the throw, exactly as it
+ * would without this wrapper; the error is answered after the commit, its audit row in a short
+ * transaction of its own.
  */
 export const writeTransactionPlugin = fp(async function writeTransaction(app: FastifyInstance, { db, participants }: { db: Db; participants: TxParticipant[] }) {
   const uow = unitOfWork(db)
@@ -48,62 +49,65 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
   app.addHook('onRoute', (route) => {
     if (!isWriteMethod(route.method) || route.config?.readOnly) return
     const original = route.handler
-    route.handler = function writeInTransaction(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
-      const state: RequestTx = { open: true, held: [] }
+    route.handler = async function writeInTransaction(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      let sendReached!: Promise<'sent'>
+      const state: RequestTx = { open: true, held: [], onSending: () => {} }
+      sendReached = new Promise((resolve) => { state.onSending = () => resolve('sent') })
       txs.set(req, state)
-      let result: unknown
       let thrown: { error: unknown } | undefined
       try {
-        uow.transaction((tx) => {
+        await uow.transaction(async (tx) => {
           state.tx = tx
           try {
-            if (!participants.some((p) => p.before?.(req, reply, tx) === true)) {
-              result = original.call(this, req, reply)
-              // Fastify would send a synchronous handler's value after we return, outside the transaction.
-              if (result !== undefined && result !== reply && !isThenable(result) && !reply.sent) {
-                reply.send(result)
-                result = undefined
+            let answered = false
+            for (const p of participants) {
+              if ((await p.before?.(req, reply, tx)) === true) { answered = true; break }
+            }
+            if (!answered) {
+              // A reply is thenable (it resolves when the response has gone), so a handler that returns
+              // it settles only after the commit: wait for the response to start instead.
+              const handled = Promise.resolve(original.call(this, req, reply)).then((value: unknown) => ({ value }))
+              const outcome = await Promise.race([handled, sendReached])
+              if (outcome === 'sent') {
+                handled.catch(() => {})
+              } else if (outcome.value !== undefined && outcome.value !== reply && !reply.sent) {
+                // Fastify would send the handler's value after we return, outside the transaction.
+                reply.send(outcome.value)
               }
             }
           } catch (error) {
             // Keep what the handler committed, exactly as without this wrapper; fastify answers the error.
             thrown = { error }
           }
+          // reply.send() ran the participants' onSend hook (synchronously, it is the first): wait for its writes.
+          await state.sending
           if (state.failure) throw state.failure
         }, { behavior: 'immediate' })
       } catch (error) {
         state.open = false
         if (state.held.length > 0) {
           release(state, error as Error)
-          return undefined
+          return reply
         }
         throw error
       }
       state.open = false
       release(state)
       if (thrown) throw thrown.error
-      return result
+      return reply
     }
   })
 
   app.addHook('onSend', function participantsBeforeSend(req, reply, payload, next) {
     if (!isWriteMethod(req.method) || req.routeOptions.config?.readOnly) return next()
     const state = txs.get(req)
-    const run = (tx: Tx) => { for (const p of participants) p.beforeSend?.(req, reply, payload, tx) }
+    const run = async (tx: Tx) => { for (const p of participants) await p.beforeSend?.(req, reply, payload, tx) }
     if (state?.open) {
-      try {
-        run(state.tx!)
-      } catch (error) {
-        state.failure = error as Error
-      }
+      state.onSending()
+      state.sending = run(state.tx!).catch((error: unknown) => { state.failure = error as Error })
       state.held.push((err) => (err ? next(err) : next()))
       return
     }
-    try {
-      uow.transaction(run)
-    } catch (error) {
-      return next(error as Error)
-    }
-    next()
+    uow.transaction(run).then(() => next(), (error: unknown) => next(error as Error))
   })
 })
