@@ -130,3 +130,13 @@ export async function createPgDatabase(serverUrl: string, name: string): Promise
   }
   return `${serverUrl}/${name}`
 }
+
+// `npx tsx test/pg-cluster.ts`: a throwaway cluster by hand, until Ctrl-C.
+if (process.argv[1] && import.meta.url === new URL(process.argv[1], 'file://').href) {
+  const cluster = await startPgCluster({ database: 'qa' })
+  console.log(`DATABASE_URL=${cluster.url}\n(Ctrl-C stops the server and removes its files)`)
+  // A signal handler alone does not keep Node running.
+  const alive = setInterval(() => {}, 1 << 30)
+  const stop = () => void cluster.stop().finally(() => clearInterval(alive))
+  process.once('SIGINT', stop).once('SIGTERM', stop)
+}
