@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // The server bundle that the child-process tests start.
-    globalSetup: ['test/global-setup.ts'],
+    // The server bundle that the child-process tests start, and a throwaway PostgreSQL cluster.
+    globalSetup: ['test/global-setup.ts', 'test/pg-global-setup.ts'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'seeds/**/*.test.ts'],
     // nodejieba and better-sqlite3 are native addons: forks isolate them more safely than threads.
     pool: 'forks',

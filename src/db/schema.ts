@@ -1,6 +1,7 @@
 // Every table, for drizzle's relational queries and for drizzle-kit.
 export * from '../units/units.table.ts'
 export * from '../kb/kb.table.ts'
+export * from '../proposals/proposals.table.ts'
 export * from '../auth/auth.table.ts'
 export * from '../audit/audit.table.ts'
 export * from '../search/search.table.ts'
