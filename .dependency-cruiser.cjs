@@ -65,8 +65,8 @@ module.exports = {
     {
       name: 'schema-for-the-client-only',
       severity: 'error',
-      comment: 'src/db/schema.ts holds every table: importing it would bypass the private-table rule. Its PostgreSQL build (schema.pg.ts) and their tests (schema.*.test.ts) read it too.',
-      from: { pathNot: '^src/db/(client|schema\\.[^/]+)\\.ts$' },
+      comment: 'src/db/schema.ts holds every table: importing it would bypass the private-table rule. The two engines (client.ts, postgres.ts), its PostgreSQL build (schema.pg.ts) and their tests (schema.*.test.ts) read it too.',
+      from: { pathNot: '^src/db/(client|postgres|schema\\.[^/]+)\\.ts$' },
       to: { path: '^src/db/schema\\.ts$' },
     },
     ...edgeRules,

@@ -12,7 +12,7 @@ import { createServices } from '../src/services.ts'
 import { buildLibrary } from './data.ts'
 import { createFts5Peer } from './fts5.ts'
 import { loadLibrary } from './load.ts'
-import { mb, percentile, timeEach } from './stats.ts'
+import { mb, percentile, timeEach, timeEachAsync } from './stats.ts'
 import { buildServer, rssOf, startServer } from './server.ts'
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
@@ -50,12 +50,12 @@ async function benchSize(size: number): Promise<Row> {
   const row: Row = { entries: size }
   try {
     const db = openDatabase(dbPath)
-    migrateDatabase(db)
-    loadLibrary(db, entries)
+    await migrateDatabase(db)
+    await loadLibrary(db, entries)
 
     // In process: index build, memory and match latency.
     const config = loadConfig({ DATABASE_PATH: dbPath, SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0' })
-    const services = createServices({ config, db, log: silentLog })
+    const services = await createServices({ config, db, log: silentLog })
     global.gc?.()
     const t0 = performance.now()
     await services.ready()
@@ -67,11 +67,11 @@ async function benchSize(size: number): Promise<Row> {
 
     // Warm-up (JIT, first use of jieba, pinyin and OpenCC) on variants of 200 queries, which the memo
     // of prepared queries does not hold for the measured pass.
-    for (const q of queries.slice(0, 200)) services.search.match({ question: q.query + '？', limit: 10 })
+    for (const q of queries.slice(0, 200)) await services.search.match({ question: q.query + '？', limit: 10 })
     let hits = 0
     const ids = new Map<number, string>()
-    const lat = timeEach(queries, (q) => {
-      const r = services.search.match({ question: q.query, limit: 10 })
+    const lat = await timeEachAsync(queries, async (q) => {
+      const r = await services.search.match({ question: q.query, limit: 10 })
       const top = r.candidates[0]
       if (top && top.externalId === q.gold) hits++
       if (top) ids.set(top.entryId, top.externalId ?? '')
@@ -88,6 +88,7 @@ async function benchSize(size: number): Promise<Row> {
     row['FTS5 p50'] = percentile(peerLat, 50).toFixed(2)
     row['FTS5 p99'] = percentile(peerLat, 99).toFixed(2)
     await services.stop()
+    // #17: SQLite-only, closing the connections (the database has no close of its own).
     db.$client.close()
 
     // Over HTTP: the real server in a child process.

@@ -6,6 +6,7 @@
 //
 // Question and answer texts are real citizen messages and official replies from
 // ../shared/benchmarks/tipdm (cycled), so the rows have realistic lengths (answers ~500 characters).
+import { sql } from 'drizzle-orm'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http'
@@ -35,22 +36,22 @@ function texts(): { questions: string[]; answers: string[] } {
   return { questions: pairs.map(([q]) => q), answers: pairs.map(([, a]) => a) }
 }
 
-function generate(path: string, rows: number) {
+async function generate(path: string, rows: number) {
   const db = openDatabase(path)
-  migrateDatabase(db)
-  const sqlite = db.$client
+  await migrateDatabase(db)
   const { questions, answers } = texts()
   const channels = ['hotline', 'phone', 'mailbox', 'window', 'portal']
   const statuses = ['registered', 'assigned', 'answered', 'replied', 'closed']
-  sqlite.transaction(() => {
-    const unit = sqlite.prepare(`INSERT INTO units (code, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)`)
+  await db.transaction(async (tx) => {
     const now = new Date().toISOString()
-    for (const [code, name] of [['zwb', '区政府办公室'], ['rsj', '区人力社保局'], ['wjw', '区卫生健康委'], ['jw', '区教委'], ['zjw', '区住房城乡建委']]) unit.run(code, name, now, now)
-    const c = sqlite.prepare(`INSERT INTO consultations (channel, kind, question, asker_name, asker_phone, received_at, outcome, created_at)
-      VALUES (?, 'question', ?, ?, ?, ?, 'ticketed', ?)`)
-    const t = sqlite.prepare(`INSERT INTO tickets (number, consultation_id, unit_id, status, received_at, assigned_at, working_days, due_at,
+    for (const [code, name] of [['zwb', '区政府办公室'], ['rsj', '区人力社保局'], ['wjw', '区卫生健康委'], ['jw', '区教委'], ['zjw', '区住房城乡建委']]) {
+      await tx.run(sql`INSERT INTO units (code, name, active, created_at, updated_at) VALUES (${code}, ${name}, 1, ${now}, ${now})`)
+    }
+    const c = async (channel: string, question: string, name: string, phone: string, received: string) => (await tx.all<{ id: number }>(sql`INSERT INTO consultations (channel, kind, question, asker_name, asker_phone, received_at, outcome, created_at)
+      VALUES (${channel}, 'question', ${question}, ${name}, ${phone}, ${received}, 'ticketed', ${received}) RETURNING id`))[0].id
+    const t = (v: (string | number | null)[]) => tx.run(sql`INSERT INTO tickets (number, consultation_id, unit_id, status, received_at, assigned_at, working_days, due_at,
       answer, answered_at, reply_method, replied_at, closed_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, 5, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      VALUES (${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, 5, ${v[6]}, ${v[7]}, ${v[8]}, ${v[9]}, ${v[10]}, ${v[11]}, ${v[12]}, ${v[13]})`)
     const start = Date.parse('2025-01-01T01:00:00.000Z')
     for (let i = 0; i < rows; i++) {
       const received = new Date(start + i * 5 * 60_000).toISOString() // one every five minutes: ~11 months
@@ -58,12 +59,13 @@ function generate(path: string, rows: number) {
       const done = status === 'replied' || status === 'closed'
       const answered = status === 'answered' || done
       const at = (days: number) => new Date(Date.parse(received) + days * 86_400_000).toISOString()
-      const cid = c.run(channels[i % 5], `${questions[i % questions.length]}（电话1380000${String(i % 10000).padStart(4, '0')}）`, `市民${i % 997}号`, `1390000${String(i % 10000).padStart(4, '0')}`, received, received).lastInsertRowid
-      t.run(`ZX-BENCH-${String(i + 1).padStart(6, '0')}`, cid, 1 + (Math.floor(i / 5) % 5), status, received, status === 'registered' ? null : received, at(7),
-        answered ? answers[i % answers.length] : null, answered ? at(3) : null, done ? 'phone' : null, done ? at(4) : null, status === 'closed' ? at(5) : null, received, received)
+      const cid = await c(channels[i % 5], `${questions[i % questions.length]}（电话1380000${String(i % 10000).padStart(4, '0')}）`, `市民${i % 997}号`, `1390000${String(i % 10000).padStart(4, '0')}`, received)
+      await t([`ZX-BENCH-${String(i + 1).padStart(6, '0')}`, cid, 1 + (Math.floor(i / 5) % 5), status, received, status === 'registered' ? null : received, at(7),
+        answered ? answers[i % answers.length] : null, answered ? at(3) : null, done ? 'phone' : null, done ? at(4) : null, status === 'closed' ? at(5) : null, received, received])
     }
-  })()
-  sqlite.close()
+  })
+  // #17: SQLite-only, closing the connections (the database has no close of its own).
+  db.$client.close()
 }
 
 /** Runs in a fresh process: serves the app on the database and downloads one export. */
@@ -88,8 +90,8 @@ async function child(path: string, mode: string) {
     sheet.addRow(LEDGER_HEADER)
     const nowIso = new Date().toISOString()
     let seq = 0
-    const shown = createPrivacyService({ db }).snapshot()
-    for (const chunk of createLedgerQueries(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, shown))
+    const shown = await createPrivacyService({ db }).snapshot()
+    for await (const chunk of createLedgerQueries(db).chunks({})) for (const r of chunk) sheet.addRow(ledgerCells(r, ++seq, nowIso, shown))
     bytes = (await wb.xlsx.writeBuffer()).byteLength
   } else {
     await app.listen({ port: 0, host: '127.0.0.1' })
@@ -108,6 +110,7 @@ async function child(path: string, mode: string) {
   clearInterval(timer)
   sample()
   await app.close()
+  // #17: SQLite-only, closing the connections (the database has no close of its own).
   db.$client.close()
   const maxRssKb = process.resourceUsage().maxRSS
   process.stdout.write(JSON.stringify({ mode, ms, bytes, baseline, peakRss, peakHeap, maxRss: maxRssKb * 1024 }))
@@ -119,7 +122,7 @@ async function main() {
   const path = join(dir, 'bench.sqlite')
   try {
     let t = performance.now()
-    generate(path, rows)
+    await generate(path, rows)
     console.log(`${rows} tickets generated in ${((performance.now() - t) / 1000).toFixed(1)} s; database ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB`)
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`
     console.log('mode              time      output     RSS before → peak (max RSS)    heap before → peak')
@@ -137,5 +140,5 @@ async function main() {
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4])
-else if (process.argv[2] === '--generate') generate(process.argv[3], Number(process.argv[4] ?? 100_000))
+else if (process.argv[2] === '--generate') await generate(process.argv[3], Number(process.argv[4] ?? 100_000))
 else await main()

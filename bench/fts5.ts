@@ -1,4 +1,6 @@
 // The peer a SQLite user would reach for: FTS5 with the trigram tokenizer, ranked by bm25.
+// #17: SQLite-only, on purpose: a separate in-memory SQLite database (not the service's), the FTS5
+// peer the matcher is compared with.
 import Database from 'better-sqlite3'
 import type { LibraryEntry } from './data.ts'
 

@@ -13,21 +13,21 @@ const N = Number(process.env.BENCH_EVENTS ?? 2000)
 const dir = mkdtempSync(join(tmpdir(), 'qa-integrations-bench-'))
 const databasePath = join(dir, 'qa.sqlite')
 const db = openDatabase(databasePath)
-migrateDatabase(db)
+await migrateDatabase(db)
 const app = await buildApp({ config: testConfig({ databasePath, adminToken: 'bench-admin-token-0123456789', webhook: loopbackWebhook() }), db, logger: false })
 const services = app.services
 const receiver = await startReceiver()
 const ms = (t0: number) => performance.now() - t0
 
 try {
-  const reg = services.integrations.register({ name: '公开信箱', webhookUrl: receiver.url }, null)
+  const reg = await services.integrations.register({ name: '公开信箱', webhookUrl: receiver.url }, null)
 
   // 1. The cost the outbox adds to a ticket's transaction.
   let t0 = performance.now()
-  for (let i = 0; i < N; i++) openTicket(services, { registeredBy: null })
+  for (let i = 0; i < N; i++) await openTicket(services, { registeredBy: null })
   const plain = ms(t0) / N
   t0 = performance.now()
-  for (let i = 0; i < N; i++) openTicket(services, { registeredBy: reg.token.id })
+  for (let i = 0; i < N; i++) await openTicket(services, { registeredBy: reg.token.id })
   const withOutbox = ms(t0) / N
 
   // 2. Dispatch: claim, POST, record, one event after another, as for one receiver.
@@ -41,13 +41,13 @@ try {
   const dispatchMs = ms(t0)
 
   // 3. Polling the whole stream, 100 at a time.
-  const poller = services.integrations.register({ name: '轮询' }, null)
-  for (let i = 0; i < N; i++) openTicket(services, { registeredBy: poller.token.id })
+  const poller = await services.integrations.register({ name: '轮询' }, null)
+  for (let i = 0; i < N; i++) await openTicket(services, { registeredBy: poller.token.id })
   t0 = performance.now()
   let after = 0
   let pages = 0
   for (;;) {
-    const page = services.integrations.poll(poller.token.id, after, 100)
+    const page = await services.integrations.poll(poller.token.id, after, 100)
     pages++
     if (page.items.length === 0) break
     after = Number(page.nextCursor)
@@ -64,6 +64,7 @@ try {
 } finally {
   await receiver.close()
   await app.close()
+  // #17: SQLite-only, closing the connections (the database has no close of its own).
   db.$client.close()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -18,7 +18,7 @@ const token = 'bench-admin-token-0123456789'
 const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'))
 const config = loadConfig({ DATABASE_PATH: join(dir, 'qa.sqlite'), SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0', ADMIN_TOKEN: token })
 const db = openDatabase(config.databasePath)
-migrateDatabase(db)
+await migrateDatabase(db)
 const app = await buildApp({ config, db, logger: false })
 await app.services.ready()
 const call = (method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object) =>
@@ -72,5 +72,6 @@ console.log(JSON.stringify({
 }, null, 2))
 
 await app.close()
+// #17: SQLite-only, closing the connections (the database has no close of its own).
 db.$client.close()
 rmSync(dir, { recursive: true, force: true })

@@ -6,6 +6,7 @@ import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import autocannon from 'autocannon'
+import { sql } from 'drizzle-orm'
 import { openDatabase } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
 import { buildLibrary } from './data.ts'
@@ -45,9 +46,10 @@ const dir = mkdtempSync(join(tmpdir(), 'qa-portal-bench-'))
 const dbPath = join(dir, 'bench.sqlite')
 try {
   const db = openDatabase(dbPath)
-  migrateDatabase(db)
-  loadLibrary(db, entries)
-  const ids = (db.$client.prepare("select id from entries where status = 'published' order by id limit 500").pluck().all() as number[])
+  await migrateDatabase(db)
+  await loadLibrary(db, entries)
+  const ids = (await db.all<{ id: number }>(sql`select id from entries where status = 'published' order by id limit 500`)).map((r) => r.id)
+  // #17: SQLite-only, closing the connections (the database has no close of its own).
   db.$client.close()
   buildServer()
   const server = await startServer(dbPath, ADMIN, null, { PORTAL_READ_LIMIT: '1000000', PORTAL_ASK_LIMIT: '1000000' })

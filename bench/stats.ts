@@ -15,4 +15,15 @@ export function timeEach<T>(items: T[], fn: (item: T) => void): number[] {
   return out.sort((a, b) => a - b)
 }
 
+/** The same for work that returns a promise: each item is timed until it settles, one after another. */
+export async function timeEachAsync<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = []
+  for (const item of items) {
+    const t = process.hrtime.bigint()
+    await fn(item)
+    out.push(Number(process.hrtime.bigint() - t) / 1e6)
+  }
+  return out.sort((a, b) => a - b)
+}
+
 export const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)

@@ -31,10 +31,10 @@ export async function runAccountCommand(argv: string[], { accounts, audit, out, 
   try {
     switch (command) {
       case 'reset-password': {
-        const found = accounts.list().find((a) => a.username === rest[0]?.trim().toLowerCase())
+        const found = (await accounts.list()).find((a) => a.username === rest[0]?.trim().toLowerCase())
         if (!found) { err(`没有用户名为 ${rest[0] ?? '（未给出）'} 的账号\n${USAGE}`); return 1 }
         const { password } = await accounts.resetPassword(found.id)
-        audit.record({ actor: null, action: 'resetAccountPassword', targetType: 'account', targetIds: [found.id], details: { via: 'cli' } })
+        await audit.record({ actor: null, action: 'resetAccountPassword', targetType: 'account', targetIds: [found.id], details: { via: 'cli' } })
         out(`已为 ${found.username}（${found.displayName}）生成新密码，只显示这一次：`)
         out(password)
         return 0
@@ -44,13 +44,13 @@ export async function runAccountCommand(argv: string[], { accounts, audit, out, 
         if (!role || !ROLES.includes(role) || !v.username || !v.name) { err(USAGE); return 64 }
         const reviewStep = v['review-step'] === undefined ? undefined : Number(v['review-step'])
         const account = await accounts.create({ username: v.username, displayName: v.name, role, unitCode: v.unit, reviewStep })
-        audit.record({ actor: null, action: 'createAccount', targetType: 'account', targetIds: [account.id], details: { via: 'cli', role } })
+        await audit.record({ actor: null, action: 'createAccount', targetType: 'account', targetIds: [account.id], details: { via: 'cli', role } })
         out(`已创建账号 ${account.username}（${account.displayName}，角色 ${role}${account.unit ? `，单位 ${account.unit.name}` : ''}），初始密码只显示这一次：`)
         out(account.password!)
         return 0
       }
       case 'list': {
-        for (const a of accounts.list()) {
+        for (const a of await accounts.list()) {
           out(`${a.username}\t${a.displayName}\t${a.role}${a.unit ? ` 单位=${a.unit.code}` : ''}${a.reviewStepName ? ` 审核环节=${a.reviewStepName}` : ''}${a.disabled ? '\t已停用' : ''}${a.locked ? '\t已锁定' : ''}`)
         }
         return 0

@@ -1,5 +1,6 @@
 // Online backup of the live database: `npm run backup -- <file>`. Safe while the service runs:
 // better-sqlite3's backup API copies pages in steps and restarts a step if a write changed it.
+// #17: SQLite-only, a copy of the database file (PostgreSQL is backed up with its own tools, pg_dump).
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'

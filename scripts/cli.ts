@@ -1,7 +1,7 @@
 // What the administration commands (npm run token, npm run account) share: the configuration and a
 // migrated database for the length of one command, and domain errors printed in Chinese.
 import { ConfigError, loadConfig, type Config } from '../src/config.ts'
-import { openDatabase, type Db } from '../src/db/client.ts'
+import { closeDatabase, openDatabase, type Db } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
 
 /** Runs `command` on the configured database and sets the exit code it returns; 78 for a bad configuration. */
@@ -15,10 +15,10 @@ export async function withDatabase(command: (ctx: { config: Config; db: Db }) =>
   }
   const db = openDatabase(config.databasePath)
   try {
-    migrateDatabase(db)
+    await migrateDatabase(db)
     process.exitCode = await command({ config, db })
   } finally {
-    db.$client.close()
+    await closeDatabase(db)
   }
 }
 

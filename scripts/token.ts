@@ -25,7 +25,7 @@ export interface TokenCliDeps {
 }
 
 /** Runs one command; returns the process exit code. */
-export function runTokenCommand(argv: string[], { auth, audit, out, err }: TokenCliDeps): number {
+export async function runTokenCommand(argv: string[], { auth, audit, out, err }: TokenCliDeps): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
@@ -47,15 +47,15 @@ export function runTokenCommand(argv: string[], { auth, audit, out, err }: Token
         const reviewStep = v['review-step'] === undefined ? undefined : Number(v['review-step'])
         if (reviewStep !== undefined && !Number.isInteger(reviewStep)) { err('--review-step 应为整数'); return 64 }
         const name = v.name?.trim() || `${ROLE_NAMES[role]}${v.unit ? `（${v.unit}）` : ''}（命令行签发）`
-        const token = auth.createToken({ name, role, unitCode: v.unit, reviewStep })
-        audit.record({ actor: null, action: 'createToken', targetType: 'token', targetIds: [token.id], details: { via: 'cli', role } })
+        const token = await auth.createToken({ name, role, unitCode: v.unit, reviewStep })
+        await audit.record({ actor: null, action: 'createToken', targetType: 'token', targetIds: [token.id], details: { via: 'cli', role } })
         out(`已签发令牌 #${token.id}（${token.name}，角色 ${role}${token.unit ? `，单位 ${token.unit.name}` : ''}${token.reviewStepName ? `，审核环节 ${token.reviewStepName}` : ''}）`)
         out('令牌明文只显示这一次，请妥善保存：')
         out(token.token)
         return 0
       }
       case 'list': {
-        const tokens = auth.listTokens()
+        const tokens = await auth.listTokens()
         if (tokens.length === 0) out('（没有令牌）')
         for (const t of tokens) {
           const scope = t.unit ? ` 单位=${t.unit.code}` : t.reviewStepName ? ` 审核环节=${t.reviewStepName}` : ''
@@ -67,8 +67,8 @@ export function runTokenCommand(argv: string[], { auth, audit, out, err }: Token
       case 'revoke': {
         const id = Number(rest[0])
         if (!Number.isInteger(id) || id < 1) { err(`请给出要吊销的令牌编号\n${USAGE}`); return 64 }
-        const token = auth.revokeToken(id)
-        audit.record({ actor: null, action: 'revokeToken', targetType: 'token', targetIds: [id], details: { via: 'cli' } })
+        const token = await auth.revokeToken(id)
+        await audit.record({ actor: null, action: 'revokeToken', targetType: 'token', targetIds: [id], details: { via: 'cli' } })
         out(`已吊销令牌 #${token.id}（${token.name}）`)
         return 0
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sql as rawSql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test/app.testkit.ts'
 import type { Db } from '../src/db/client.ts'
@@ -11,14 +12,15 @@ const SEEDED_TABLES = [
 ] as const
 
 /** Every row of every table the demo data writes, hashed: any change at all shows. */
-function contentHash(db: Db): string {
+async function contentHash(db: Db): Promise<string> {
   const hash = createHash('sha256')
-  for (const table of SEEDED_TABLES) hash.update(JSON.stringify(db.$client.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()))
+  for (const table of SEEDED_TABLES) hash.update(JSON.stringify(await rows(db, `SELECT * FROM ${table} ORDER BY rowid`)))
   return hash.digest('hex')
 }
 
-const rows = <T>(db: Db, sql: string) => db.$client.prepare(sql).all() as T[]
-const scalar = (db: Db, sql: string) => Object.values(db.$client.prepare(sql).get() as Record<string, number>)[0]
+const rows = <T>(db: Db, sql: string) => db.all<T>(rawSql.raw(sql))
+const scalar = async (db: Db, sql: string) => Object.values((await rows<Record<string, number>>(db, sql))[0]!)[0]
+const run = async (db: Db, sql: string) => { await db.run(rawSql.raw(sql)) }
 
 describe('demo data of 渝兴区, loaded once', () => {
   let t: TestApp
@@ -26,25 +28,25 @@ describe('demo data of 渝兴区, loaded once', () => {
   beforeAll(async () => {
     t = await createTestApp()
     db = t.app.services.db
-    expect(isDatabaseEmpty(db)).toBe(true)
-    loadDemoData(t.app.services)
+    expect(await isDatabaseEmpty(db)).toBe(true)
+    await loadDemoData(t.app.services)
   })
   afterAll(async () => { await t.close() })
 
-  it('no longer counts as an empty database', () => {
-    expect(isDatabaseEmpty(db)).toBe(false)
+  it('no longer counts as an empty database', async () => {
+    expect(await isDatabaseEmpty(db)).toBe(false)
   })
 
-  it('publishes at least 150 entries, each served by a published version 1', () => {
-    const served = scalar(db, `
+  it('publishes at least 150 entries, each served by a published version 1', async () => {
+    const served = await scalar(db, `
       SELECT count(*) FROM entries e JOIN entry_versions v ON v.id = e.published_version_id
       WHERE e.status = 'published' AND v.state = 'published' AND v.version = 1 AND v.entry_id = e.id`)
     expect(served).toBeGreaterThanOrEqual(150)
-    expect(served).toBe(scalar(db, 'SELECT count(*) FROM entries'))
+    expect(served).toBe(await scalar(db, 'SELECT count(*) FROM entries'))
   })
 
-  it('covers every required area with at least 12 published entries', () => {
-    const coverage = rows<{ code: string; n: number }>(db, `
+  it('covers every required area with at least 12 published entries', async () => {
+    const coverage = await rows<{ code: string; n: number }>(db, `
       SELECT t.code, count(e.id) AS n FROM topics t LEFT JOIN entries e ON e.topic_id = t.id AND e.status = 'published'
       WHERE t.required = 1 GROUP BY t.code ORDER BY t.code`)
     expect(coverage.map((c) => c.code)).toEqual(
@@ -52,24 +54,24 @@ describe('demo data of 渝兴区, loaded once', () => {
     for (const c of coverage) expect(c.n, c.code).toBeGreaterThanOrEqual(12)
   })
 
-  it('gives every entry an existing unit and topic, and every required topic a default unit', () => {
-    expect(scalar(db, 'SELECT count(*) FROM entries e LEFT JOIN units u ON u.id = e.unit_id WHERE u.id IS NULL')).toBe(0)
-    expect(scalar(db, 'SELECT count(*) FROM entries e LEFT JOIN topics t ON t.id = e.topic_id WHERE t.id IS NULL')).toBe(0)
-    expect(scalar(db, 'SELECT count(*) FROM topics WHERE required = 1 AND default_unit_id IS NULL')).toBe(0)
+  it('gives every entry an existing unit and topic, and every required topic a default unit', async () => {
+    expect(await scalar(db, 'SELECT count(*) FROM entries e LEFT JOIN units u ON u.id = e.unit_id WHERE u.id IS NULL')).toBe(0)
+    expect(await scalar(db, 'SELECT count(*) FROM entries e LEFT JOIN topics t ON t.id = e.topic_id WHERE t.id IS NULL')).toBe(0)
+    expect(await scalar(db, 'SELECT count(*) FROM topics WHERE required = 1 AND default_unit_id IS NULL')).toBe(0)
   })
 
-  it('includes the dispatcher office zwb and contacts for every unit', () => {
-    expect(rows(db, "SELECT name FROM units WHERE code = 'zwb'")).toEqual([{ name: '区政府办公室' }])
-    expect(scalar(db, 'SELECT count(*) FROM units WHERE contact_name IS NULL OR contact_phone IS NULL')).toBe(0)
+  it('includes the dispatcher office zwb and contacts for every unit', async () => {
+    expect(await rows(db, "SELECT name FROM units WHERE code = 'zwb'")).toEqual([{ name: '区政府办公室' }])
+    expect(await scalar(db, 'SELECT count(*) FROM units WHERE contact_name IS NULL OR contact_phone IS NULL')).toBe(0)
   })
 
-  it('has expired and repealed documents, some entries resting only on them, and most entries on one in force', () => {
-    const byValidity = Object.fromEntries(rows<{ validity: string; n: number }>(db,
-      'SELECT validity, count(*) AS n FROM policy_documents GROUP BY validity').map((r) => [r.validity, r.n]))
+  it('has expired and repealed documents, some entries resting only on them, and most entries on one in force', async () => {
+    const byValidity = Object.fromEntries((await rows<{ validity: string; n: number }>(db,
+      'SELECT validity, count(*) AS n FROM policy_documents GROUP BY validity')).map((r) => [r.validity, r.n]))
     expect(byValidity.expired).toBeGreaterThan(0)
     expect(byValidity.repealed).toBeGreaterThan(0)
-    expect(scalar(db, "SELECT count(*) FROM policy_documents WHERE validity <> 'in_force' AND validity_changed_at IS NULL")).toBe(0)
-    const restsOnlyOnLapsed = scalar(db, `
+    expect(await scalar(db, "SELECT count(*) FROM policy_documents WHERE validity <> 'in_force' AND validity_changed_at IS NULL")).toBe(0)
+    const restsOnlyOnLapsed = await scalar(db, `
       SELECT count(*) FROM entries e WHERE EXISTS (SELECT 1 FROM entry_version_documents d WHERE d.entry_version_id = e.published_version_id)
       AND NOT EXISTS (SELECT 1 FROM entry_version_documents d JOIN policy_documents p ON p.id = d.policy_document_id
                       WHERE d.entry_version_id = e.published_version_id AND p.validity = 'in_force')`)
@@ -77,14 +79,14 @@ describe('demo data of 渝兴区, loaded once', () => {
     expect(restsOnlyOnLapsed).toBeLessThanOrEqual(10)
   })
 
-  it('attaches interpretations to documents and media to some entries', () => {
-    expect(scalar(db, 'SELECT count(*) FROM interpretations')).toBeGreaterThanOrEqual(20)
-    const kinds = rows<{ kind: string }>(db, "SELECT DISTINCT j.value ->> 'kind' AS kind FROM entry_versions, json_each(media) j ORDER BY kind")
+  it('attaches interpretations to documents and media to some entries', async () => {
+    expect(await scalar(db, 'SELECT count(*) FROM interpretations')).toBeGreaterThanOrEqual(20)
+    const kinds = await rows<{ kind: string }>(db, "SELECT DISTINCT j.value ->> 'kind' AS kind FROM entry_versions, json_each(media) j ORDER BY kind")
     expect(kinds.map((k) => k.kind)).toEqual(['animation', 'image', 'video'])
   })
 
-  it('stores no placeholder text in any seeded column', () => {
-    const texts = rows<{ s: string }>(db, `
+  it('stores no placeholder text in any seeded column', async () => {
+    const texts = await rows<{ s: string }>(db, `
       SELECT question || similar_questions || answer || keywords || media AS s FROM entry_versions
       UNION ALL SELECT title || coalesce(doc_number, '') || issuer || coalesce(url, '') FROM policy_documents
       UNION ALL SELECT title || coalesce(url, '') FROM interpretations
@@ -94,8 +96,8 @@ describe('demo data of 渝兴区, loaded once', () => {
     expect(texts.filter((r) => PLACEHOLDER_PATTERN.test(r.s))).toEqual([])
   })
 
-  it('keeps answers between 60 and 300 characters with 2 to 5 similar questions', () => {
-    for (const v of rows<{ answer: string; similar_questions: string }>(db, 'SELECT answer, similar_questions FROM entry_versions')) {
+  it('keeps answers between 60 and 300 characters with 2 to 5 similar questions', async () => {
+    for (const v of await rows<{ answer: string; similar_questions: string }>(db, 'SELECT answer, similar_questions FROM entry_versions')) {
       expect([...v.answer].length).toBeGreaterThanOrEqual(60)
       expect([...v.answer].length).toBeLessThanOrEqual(300)
       expect(JSON.parse(v.similar_questions).length).toBeGreaterThanOrEqual(2)
@@ -117,32 +119,32 @@ describe('loading the demo data again', () => {
   beforeEach(async () => { t = await createTestApp() })
   afterEach(async () => { await t.close() })
 
-  it('changes nothing the second time', () => {
-    const first = loadDemoData(t.app.services)
-    const before = contentHash(t.app.services.db)
-    const second = loadDemoData(t.app.services)
-    expect(contentHash(t.app.services.db)).toBe(before)
+  it('changes nothing the second time', async () => {
+    const first = await loadDemoData(t.app.services)
+    const before = await contentHash(t.app.services.db)
+    const second = await loadDemoData(t.app.services)
+    expect(await contentHash(t.app.services.db)).toBe(before)
     expect(second.inserted).toEqual({ units: 0, topics: 0, documents: 0, interpretations: 0, entries: 0 })
     expect(second.alreadyPresent).toEqual(first.inserted)
   })
 
-  it('leaves alone what an administrator has since changed, and adds only what is missing', () => {
+  it('leaves alone what an administrator has since changed, and adds only what is missing', async () => {
     const db = t.app.services.db
-    loadDemoData(t.app.services)
-    db.$client.prepare("UPDATE units SET contact_name = '李明' WHERE code = 'rsj'").run()
-    db.$client.prepare("UPDATE policy_documents SET validity = 'repealed' WHERE doc_number = '渝兴人社发〔2024〕11号'").run()
-    db.$client.prepare("DELETE FROM entries WHERE external_id = 'demo-0001'").run()
-    const summary = loadDemoData(t.app.services)
+    await loadDemoData(t.app.services)
+    await run(db, "UPDATE units SET contact_name = '李明' WHERE code = 'rsj'")
+    await run(db, "UPDATE policy_documents SET validity = 'repealed' WHERE doc_number = '渝兴人社发〔2024〕11号'")
+    await run(db, "DELETE FROM entries WHERE external_id = 'demo-0001'")
+    const summary = await loadDemoData(t.app.services)
     expect(summary.inserted).toEqual({ units: 0, topics: 0, documents: 0, interpretations: 0, entries: 1 })
-    expect(rows(db, "SELECT contact_name FROM units WHERE code = 'rsj'")).toEqual([{ contact_name: '李明' }])
-    expect(rows(db, "SELECT validity FROM policy_documents WHERE doc_number = '渝兴人社发〔2024〕11号'")).toEqual([{ validity: 'repealed' }])
+    expect(await rows(db, "SELECT contact_name FROM units WHERE code = 'rsj'")).toEqual([{ contact_name: '李明' }])
+    expect(await rows(db, "SELECT validity FROM policy_documents WHERE doc_number = '渝兴人社发〔2024〕11号'")).toEqual([{ validity: 'repealed' }])
   })
 
-  it('refuses inconsistent data and writes nothing', () => {
+  it('refuses inconsistent data and writes nothing', async () => {
     const data = readDemoData()
     const broken: DemoData = { ...data, entries: [...data.entries, { ...data.entries[0]!, externalId: 'demo-9999', question: '育儿补贴发放到哪张卡上？', similarQuestions: ['补贴打到哪张卡', '育儿补贴发到哪个账户'], unitCode: 'nope' }] }
-    expect(() => loadDemoData(t.app.services, broken)).toThrow(/单位不存在：nope/)
-    expect(isDatabaseEmpty(t.app.services.db)).toBe(true)
+    await expect(loadDemoData(t.app.services, broken)).rejects.toThrow(/单位不存在：nope/)
+    expect(await isDatabaseEmpty(t.app.services.db)).toBe(true)
   })
 })
 

@@ -1,5 +1,6 @@
 import { and, count, eq } from 'drizzle-orm'
 import type { Db, Tx } from '../src/db/client.ts'
+import { first } from '../src/db/query.ts'
 import type { Services } from '../src/services.ts'
 import { topics, units } from '../src/units/units.table.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments, reviewActions } from '../src/kb/kb.table.ts'
@@ -9,8 +10,8 @@ export interface DemoCounts { units: number; topics: number; documents: number; 
 export interface DemoSummary { inserted: DemoCounts; alreadyPresent: DemoCounts }
 
 /** A database with no units has never been set up. */
-export function isDatabaseEmpty(db: Db): boolean {
-  return db.select({ n: count() }).from(units).get()!.n === 0
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  return (await first(db.select({ n: count() }).from(units)))!.n === 0
 }
 
 /** A calendar day in Asia/Shanghai (UTC+8, no daylight saving) to the ISO UTC instant it starts, plus some hours. */
@@ -27,50 +28,50 @@ const shanghaiDay = (day: string, hour = 0) => new Date(`${day}T${String(hour).p
  * Nothing is announced to kb.onChange: call this before `services.ready()` builds the search index,
  * or rebuild the index afterwards.
  */
-export function loadDemoData(services: Pick<Services, 'db'>, data: DemoData = readDemoData()): DemoSummary {
+export async function loadDemoData(services: Pick<Services, 'db'>, data: DemoData = readDemoData()): Promise<DemoSummary> {
   const problems = checkDemoData(data)
   if (problems.length) throw new Error(`演示数据有 ${problems.length} 处问题：\n${problems.join('\n')}`)
 
-  return services.db.transaction((tx) => {
+  return await services.db.transaction(async (tx) => {
     const inserted: DemoCounts = { units: 0, topics: 0, documents: 0, interpretations: 0, entries: 0 }
     const alreadyPresent: DemoCounts = { units: 0, topics: 0, documents: 0, interpretations: 0, entries: 0 }
     const tally = (what: keyof DemoCounts, isNew: boolean) => { (isNew ? inserted : alreadyPresent)[what]++ }
 
     const unitIds = new Map<string, number>()
     for (const u of data.units) {
-      const found = tx.select({ id: units.id }).from(units).where(eq(units.code, u.code)).get()
+      const found = await first(tx.select({ id: units.id }).from(units).where(eq(units.code, u.code)))
       tally('units', !found)
-      unitIds.set(u.code, found?.id ?? tx.insert(units).values({ ...u, active: true }).returning({ id: units.id }).get().id)
+      unitIds.set(u.code, found?.id ?? (await tx.insert(units).values({ ...u, active: true }).returning({ id: units.id }))[0]!.id)
     }
 
     const topicIds = new Map<string, number>()
     for (const t of data.topics) {
-      const found = tx.select({ id: topics.id }).from(topics).where(eq(topics.code, t.code)).get()
+      const found = await first(tx.select({ id: topics.id }).from(topics).where(eq(topics.code, t.code)))
       tally('topics', !found)
-      topicIds.set(t.code, found?.id ?? tx.insert(topics).values({
+      topicIds.set(t.code, found?.id ?? (await tx.insert(topics).values({
         code: t.code, name: t.name, required: t.required, defaultUnitId: unitIds.get(t.defaultUnitCode)!,
-      }).returning({ id: topics.id }).get().id)
+      }).returning({ id: topics.id }))[0]!.id)
     }
 
     const documentIds = new Map<string, number>()
     for (const d of data.documents) {
-      const found = tx.select({ id: policyDocuments.id }).from(policyDocuments).where(eq(policyDocuments.docNumber, d.docNumber)).get()
+      const found = await first(tx.select({ id: policyDocuments.id }).from(policyDocuments).where(eq(policyDocuments.docNumber, d.docNumber)))
       tally('documents', !found)
-      const id = found?.id ?? insertDocument(tx, d, unitIds.get(d.unitCode)!)
+      const id = found?.id ?? await insertDocument(tx, d, unitIds.get(d.unitCode)!)
       documentIds.set(d.docNumber, id)
       for (const i of d.interpretations) {
-        const has = tx.select({ id: interpretations.id }).from(interpretations)
-          .where(and(eq(interpretations.policyDocumentId, id), eq(interpretations.title, i.title))).get()
+        const has = await first(tx.select({ id: interpretations.id }).from(interpretations)
+          .where(and(eq(interpretations.policyDocumentId, id), eq(interpretations.title, i.title))))
         tally('interpretations', !has)
-        if (!has) tx.insert(interpretations).values({ policyDocumentId: id, kind: i.kind, title: i.title, url: i.url }).run()
+        if (!has) await tx.insert(interpretations).values({ policyDocumentId: id, kind: i.kind, title: i.title, url: i.url })
       }
     }
 
     const now = new Date().toISOString()
     for (const e of data.entries) {
-      const found = tx.select({ id: entries.id }).from(entries).where(eq(entries.externalId, e.externalId)).get()
+      const found = await first(tx.select({ id: entries.id }).from(entries).where(eq(entries.externalId, e.externalId)))
       tally('entries', !found)
-      if (!found) insertPublishedEntry(tx, e, {
+      if (!found) await insertPublishedEntry(tx, e, {
         unitId: unitIds.get(e.unitCode)!,
         topicId: topicIds.get(e.topic)!,
         documentIds: e.documents.map((n) => documentIds.get(n)!),
@@ -81,8 +82,8 @@ export function loadDemoData(services: Pick<Services, 'db'>, data: DemoData = re
   })
 }
 
-function insertDocument(tx: Tx, d: DocumentSeed, unitId: number): number {
-  return tx.insert(policyDocuments).values({
+async function insertDocument(tx: Tx, d: DocumentSeed, unitId: number): Promise<number> {
+  const [row] = await tx.insert(policyDocuments).values({
     title: d.title,
     docNumber: d.docNumber,
     issuer: d.issuer,
@@ -93,12 +94,13 @@ function insertDocument(tx: Tx, d: DocumentSeed, unitId: number): number {
     validity: d.validity,
     validityChangedAt: d.expiresOn ? shanghaiDay(d.expiresOn) : null,
     unitId,
-  }).returning({ id: policyDocuments.id }).get().id
+  }).returning({ id: policyDocuments.id })
+  return row!.id
 }
 
-function insertPublishedEntry(tx: Tx, e: EntrySeed, ref: { unitId: number; topicId: number; documentIds: number[]; at: string }) {
+async function insertPublishedEntry(tx: Tx, e: EntrySeed, ref: { unitId: number; topicId: number; documentIds: number[]; at: string }) {
   const stamps = { createdAt: ref.at, updatedAt: ref.at }
-  const entryId = tx.insert(entries).values({
+  const [{ id: entryId }] = await tx.insert(entries).values({
     externalId: e.externalId,
     unitId: ref.unitId,
     topicId: ref.topicId,
@@ -106,8 +108,8 @@ function insertPublishedEntry(tx: Tx, e: EntrySeed, ref: { unitId: number; topic
     latestVersion: 1,
     publishedAt: ref.at,
     ...stamps,
-  }).returning({ id: entries.id }).get().id
-  const versionId = tx.insert(entryVersions).values({
+  }).returning({ id: entries.id })
+  const [{ id: versionId }] = await tx.insert(entryVersions).values({
     entryId,
     version: 1,
     question: e.question,
@@ -121,12 +123,12 @@ function insertPublishedEntry(tx: Tx, e: EntrySeed, ref: { unitId: number; topic
     submittedAt: ref.at,
     publishedAt: ref.at,
     ...stamps,
-  }).returning({ id: entryVersions.id }).get().id
+  }).returning({ id: entryVersions.id })
   if (ref.documentIds.length) {
-    tx.insert(entryVersionDocuments).values(ref.documentIds.map((policyDocumentId) => ({ entryVersionId: versionId, policyDocumentId }))).run()
+    await tx.insert(entryVersionDocuments).values(ref.documentIds.map((policyDocumentId) => ({ entryVersionId: versionId, policyDocumentId })))
   }
-  tx.insert(reviewActions).values({
+  await tx.insert(reviewActions).values({
     entryVersionId: versionId, action: 'publish', comment: '存量问答库迁移，按已发布口径导入', createdAt: ref.at,
-  }).run()
-  tx.update(entries).set({ publishedVersionId: versionId, updatedAt: ref.at }).where(eq(entries.id, entryId)).run()
+  })
+  await tx.update(entries).set({ publishedVersionId: versionId, updatedAt: ref.at }).where(eq(entries.id, entryId))
 }

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { errorsPlugin } from './plugins/errors.ts'
@@ -83,10 +83,9 @@ export interface BuildAppOptions {
  *  7. The handler: one service call. Services' own `db.transaction(...)` become savepoints of the
  *     request's; a service writing in another's transaction is handed its `tx`. Domain events are
  *     emitted, whole, inside it, and the integrations outbox stores them in the same transaction.
- *  8. The answer, still inside the transaction when the handler answered synchronously: the idempotency
- *     key keeps the response, and a 2xx write gets its audit row as `config.audit` declares it
- *     (target and ids; `false` for none) (plugins/audit-hook.ts). A handler that awaited gets these
- *     in a second, short transaction.
+ *  8. The answer, still inside the transaction, which stays open across the handler's awaits: the
+ *     idempotency key keeps the response, and a 2xx write gets its audit row as `config.audit`
+ *     declares it (target and ids; `false` for none) (plugins/audit-hook.ts).
  *  9. COMMIT, then the afterCommit callbacks (the search index, caches), then the response is
  *     released: a client never sees a 2xx for a write that a crash could still undo, and never a
  *     change the index has not heard of. A rollback drops the callbacks with the change.
@@ -117,7 +116,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   await app.register(securityHeadersPlugin)
   await app.register(swaggerPlugin)
 
-  const services = createServices({ config, db, log: app.log })
+  const services = await createServices({ config, db, log: app.log })
   app.decorate('services', services)
   await app.register(authPlugin, { authService: services.auth })
   // plugins: audit and security
@@ -127,7 +126,8 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   await app.register(consoleRoutes)
   // routes: portal (the public pages at /, no token)
   await app.register(portalRoutes, { portal: services.portal, intake: services.portalIntake, config })
-  await app.register(async (api) => {
+  // The API under /api/v1: a plugin of its own, which fastify awaits.
+  const apiV1: FastifyPluginAsyncTypebox = async (api) => {
     await api.register(authRoutes, { auth: services.auth })
     await api.register(metaRoutes)
     await api.register(accountsRoutes, { accounts: services.accounts, auth: services.auth })
@@ -164,7 +164,8 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
     // routes: audit and security
     await api.register(proposalsRoutes, { proposals: services.proposals })
     await api.register(auditRoutes, { audit: services.audit })
-  }, { prefix: '/api/v1' })
+  }
+  await app.register(apiV1, { prefix: '/api/v1' })
 
   app.addHook('onClose', async () => services.stop())
   return app

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts'
-import { openDatabase } from './db/client.ts'
+import { closeDatabase, openDatabase } from './db/client.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { buildApp } from './app.ts'
 import { isDatabaseEmpty, loadDemoData } from '../seeds/load.ts'
@@ -17,11 +17,11 @@ async function main() {
   }
 
   const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
-  const seed = config.seedDemo && isDatabaseEmpty(db)
+  await migrateDatabase(db)
+  const seed = config.seedDemo && await isDatabaseEmpty(db)
   const app = await buildApp({ config, db })
   if (seed) {
-    const summary = loadDemoData(app.services)
+    const summary = await loadDemoData(app.services)
     app.log.info(summary, 'demo data loaded')
   }
   await app.services.ready()
@@ -35,7 +35,7 @@ async function main() {
     try {
       await app.close()
     } finally {
-      db.$client.close()
+      await closeDatabase(db)
       process.exit(0)
     }
   }
@@ -48,7 +48,7 @@ async function main() {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
     console.error(`端口 ${config.port} 已被占用（可能服务已在运行）。请先停止占用该端口的程序，或换一个端口启动，例如：PORT=3001 npm start`)
     await app.close()
-    db.$client.close()
+    await closeDatabase(db)
     process.exit(1)
   }
   const consoleUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/console/`
@@ -69,7 +69,7 @@ async function main() {
   app.log.info({ console: consoleUrl }, 'console ready')
 }
 
-main().catch((err) => {
+void main().catch((err) => {
   console.error(err)
   process.exit(1)
 })

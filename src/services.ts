@@ -52,15 +52,18 @@ import { createAuditService } from './audit/audit.service.ts'
 
 export interface ServiceDeps { config: Config; db: Db; log: FastifyBaseLogger }
 
-/** The composition root: every service, built once, in dependency order. */
-export function createServices({ config, db, log }: ServiceDeps) {
+/**
+ * The composition root: every service, built once, in dependency order. Asynchronous where it
+ * reads or writes the database: the bootstrap admin token and the calendar table.
+ */
+export async function createServices({ config, db, log }: ServiceDeps) {
   // A failing afterCommit callback cannot undo a committed write; it is logged instead.
   unitOfWork(db).reportCallbackErrors((err) => log.error({ err }, 'afterCommit callback failed after the commit'))
   const events = createEventBus()
   const auth = createAuthService({ db, reviewSteps: config.reviewSteps, log })
   const units = createUnitsService({ db })
   if (config.adminToken) {
-    const { outcome, tokenId } = auth.ensureBootstrapAdmin(config.adminToken)
+    const { outcome, tokenId } = await auth.ensureBootstrapAdmin(config.adminToken)
     if (outcome === 'revoked') log.warn({ tokenId }, 'ADMIN_TOKEN was revoked and stays revoked: it is not re-enabled; remove it from the environment or set a new one')
   }
   // The one privacy rule's masking, with the list of public numbers: every reader goes through it.
@@ -79,6 +82,7 @@ export function createServices({ config, db, log }: ServiceDeps) {
 
   // services: calendar
   const calendar = createCalendarService({ db, log })
+  await calendar.load()
 
   // services: consultations and tickets
   const promises = createPromisesService({ db, config, events, calendar, privacy })
@@ -175,4 +179,4 @@ export function createServices({ config, db, log }: ServiceDeps) {
   }
 }
 
-export type Services = ReturnType<typeof createServices>
+export type Services = Awaited<ReturnType<typeof createServices>>

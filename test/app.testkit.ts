@@ -21,7 +21,7 @@ export interface TestApp {
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const config = testConfig({ adminToken: ADMIN_TOKEN, ...overrides })
   const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
+  await migrateDatabase(db)
   const app = await buildApp({ config, db, logger: false })
   await app.services.ready()
   const call: TestApp['call'] = ({ token = ADMIN_TOKEN, headers, ...opts }) =>

@@ -20,8 +20,8 @@ const ROOT = new URL('..', import.meta.url).pathname
 describe('account command line', () => {
   it('creates an account and resets its password; the printed passwords sign in and the old one stops', async () => {
     const db = openDatabase(':memory:')
-    migrateDatabase(db)
-    createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
+    await migrateDatabase(db)
+    await createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
     const audit = createAuditService({ db })
     const auth = createAuthService({ db, reviewSteps: ['初审'] })
     const accounts = createAccountsService({ db, auth, audit, reviewSteps: ['初审'] })
@@ -44,39 +44,39 @@ describe('token command line', () => {
   let lines: string[]
   let errors: string[]
   let deps: Parameters<typeof runTokenCommand>[1]
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openDatabase(':memory:')
-    migrateDatabase(db)
-    createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
+    await migrateDatabase(db)
+    await createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
     lines = []
     errors = []
     deps = { auth: createAuthService({ db, reviewSteps: ['初审', '复审', '终审'] }), audit: createAuditService({ db }), out: (l) => lines.push(l), err: (l) => errors.push(l) }
   })
   afterEach(() => db.$client.close())
 
-  it('creates a unit token whose secret works once printed, lists it and revokes it, all audited', () => {
-    expect(runTokenCommand(['create', '--role', 'unit', '--unit', 'rsj', '--name', '人社局政策解读专员'], deps)).toBe(0)
+  it('creates a unit token whose secret works once printed, lists it and revokes it, all audited', async () => {
+    expect(await runTokenCommand(['create', '--role', 'unit', '--unit', 'rsj', '--name', '人社局政策解读专员'], deps)).toBe(0)
     const secret = lines.at(-1)!
     expect(secret).toMatch(/^pqa_/)
-    const actor = deps.auth.authenticate(secret)
+    const actor = await deps.auth.authenticate(secret)
     expect(actor).toMatchObject({ role: 'unit', name: '人社局政策解读专员' })
     lines.length = 0
-    expect(runTokenCommand(['list'], deps)).toBe(0)
+    expect(await runTokenCommand(['list'], deps)).toBe(0)
     expect(lines.join('\n')).toContain('单位=rsj')
     expect(lines.join('\n')).not.toContain(secret)
-    expect(runTokenCommand(['revoke', String(actor.tokenId)], deps)).toBe(0)
-    expect(() => deps.auth.authenticate(secret)).toThrow()
+    expect(await runTokenCommand(['revoke', String(actor.tokenId)], deps)).toBe(0)
+    await expect(deps.auth.authenticate(secret)).rejects.toThrow()
     // The audit log as its service lists it, oldest first.
-    const rows = createAuditService({ db }).list({ page: 1, pageSize: 100 }).items.reverse().map((r) => [r.action, r.actor?.tokenId ?? null, r.targetIds, r.details])
+    const rows = (await createAuditService({ db }).list({ page: 1, pageSize: 100 })).items.reverse().map((r) => [r.action, r.actor?.tokenId ?? null, r.targetIds, r.details])
     expect(rows).toEqual([
       ['createToken', null, [actor.tokenId], { via: 'cli', role: 'unit' }],
       ['revokeToken', null, [actor.tokenId], { via: 'cli' }],
     ])
   })
 
-  it('creates a reviewer token for a review step', () => {
-    expect(runTokenCommand(['create', '--role', 'reviewer', '--review-step', '1'], deps)).toBe(0)
-    expect(deps.auth.authenticate(lines.at(-1)!)).toMatchObject({ role: 'reviewer', reviewStep: 1 })
+  it('creates a reviewer token for a review step', async () => {
+    expect(await runTokenCommand(['create', '--role', 'reviewer', '--review-step', '1'], deps)).toBe(0)
+    expect(await deps.auth.authenticate(lines.at(-1)!)).toMatchObject({ role: 'reviewer', reviewStep: 1 })
   })
 
   it.each([
@@ -87,8 +87,8 @@ describe('token command line', () => {
     [['revoke'], 64, '令牌编号'],
     [['frobnicate'], 64, '用法'],
     [['create', '--colour', 'red'], 64, '用法'],
-  ])('refuses %j with exit code %i', (argv, code, message) => {
-    expect(runTokenCommand(argv, deps)).toBe(code)
+  ])('refuses %j with exit code %i', async (argv, code, message) => {
+    expect(await runTokenCommand(argv, deps)).toBe(code)
     expect(errors.join('\n')).toContain(message)
   })
 })
@@ -100,11 +100,12 @@ describe('backup', () => {
 
   it('copies a live database while it is written to, and the copy restores into a working database', async () => {
     const db = openDatabase(join(dir, 'live.sqlite'))
-    migrateDatabase(db)
+    await migrateDatabase(db)
     const unitsService = createUnitsService({ db })
-    for (let i = 0; i < 50; i++) unitsService.createUnit({ code: `u${i}`, name: `单位${i}` })
+    for (let i = 0; i < 50; i++) await unitsService.createUnit({ code: `u${i}`, name: `单位${i}` })
+    // #17: SQLite-only, the backup copies the SQLite file (scripts/backup.ts).
     const backup = backupDatabase(db.$client, join(dir, 'backups', 'copy.sqlite'))
-    unitsService.createUnit({ code: 'during', name: '备份期间写入' })
+    await unitsService.createUnit({ code: 'during', name: '备份期间写入' })
     const result = await backup
     expect(result.integrity).toBe('ok')
     db.$client.close()
@@ -113,8 +114,9 @@ describe('backup', () => {
     const restoredPath = join(dir, 'restored.sqlite')
     copyFileSync(result.file, restoredPath)
     const restored = openDatabase(restoredPath)
-    migrateDatabase(restored)
-    expect(createUnitsService({ db: restored }).listUnits({ page: 1, pageSize: 1 }).total).toBeGreaterThanOrEqual(50)
+    await migrateDatabase(restored)
+    expect((await createUnitsService({ db: restored }).listUnits({ page: 1, pageSize: 1 })).total).toBeGreaterThanOrEqual(50)
+    // #17: SQLite-only, the restored file is in WAL mode.
     expect(String(restored.$client.pragma('journal_mode', { simple: true }))).toBe('wal')
     restored.$client.close()
   })
@@ -129,14 +131,14 @@ describe('backup', () => {
   it('runs as `npm run backup -- <file>` against DATABASE_PATH', async () => {
     const live = join(dir, 'cli.sqlite')
     const db = openDatabase(live)
-    migrateDatabase(db)
-    createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
+    await migrateDatabase(db)
+    await createUnitsService({ db }).createUnit({ code: 'rsj', name: '区人力社保局' })
     db.$client.close()
     const target = join(dir, 'cli-backup.sqlite')
     const backup = await run('node', ['--import', 'tsx', 'scripts/backup.ts', target], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: live } })
     expect(backup.stdout).toContain('校验通过')
     const copy = openDatabase(target)
-    expect(createUnitsService({ db: copy }).listUnits({ page: 1, pageSize: 10 }).items).toMatchObject([{ code: 'rsj' }])
+    expect((await createUnitsService({ db: copy }).listUnits({ page: 1, pageSize: 10 })).items).toMatchObject([{ code: 'rsj' }])
     copy.$client.close()
   })
 })

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { auditLog } from './audit.table.ts'
@@ -7,13 +8,13 @@ describe('audit log', () => {
   beforeEach(async () => { t = await createTestApp() })
   afterEach(async () => { await t.close() })
 
-  const auditRows = () => t.app.services.db.select().from(auditLog).all()
+  const auditRows = () => t.app.services.db.select().from(auditLog)
 
   it('logs a successful write with who, what, when, the ids touched and the request id', async () => {
     const before = new Date().toISOString()
     const res = await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
     const unit = res.json()
-    const [row] = auditRows()
+    const [row] = await auditRows()
     const me = (await t.call({ method: 'GET', url: '/api/v1/me' })).json()
     expect(row).toMatchObject({
       actorTokenId: me.id, actorRole: 'admin', action: 'createUnit', targetType: 'unit', targetIds: [unit.id],
@@ -25,7 +26,7 @@ describe('audit log', () => {
 
   it('never keeps the values of the request body: names and phones stay out of the log', async () => {
     await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委', contactName: '张三丰', contactPhone: '13812345678', contactEmail: 'zhang@example.com' } })
-    const stored = JSON.stringify(auditRows())
+    const stored = JSON.stringify(await auditRows())
     expect(stored).toContain('contactPhone')
     expect(stored).not.toContain('13812345678')
     expect(stored).not.toContain('张三丰')
@@ -37,7 +38,7 @@ describe('audit log', () => {
     await t.call({ method: 'PATCH', url: `/api/v1/units/${unit.id}`, payload: { active: false } })
     const agent = (await t.call({ method: 'POST', url: '/api/v1/tokens', payload: { name: '坐席', role: 'agent' } })).json()
     await t.call({ method: 'DELETE', url: `/api/v1/tokens/${agent.id}` })
-    const rows = auditRows().map((r) => [r.action, r.targetType, r.targetIds])
+    const rows = (await auditRows()).map((r) => [r.action, r.targetType, r.targetIds])
     expect(rows).toEqual([
       ['createUnit', 'unit', [unit.id]],
       ['updateUnit', 'unit', [unit.id]],
@@ -50,30 +51,30 @@ describe('audit log', () => {
     await t.call({ method: 'GET', url: '/api/v1/units' })
     await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'BAD!', name: 'x' } })
     const agent = await t.token('agent')
-    const before = auditRows().length
+    const before = (await auditRows()).length
     await t.call({ method: 'POST', url: '/api/v1/units', token: agent, payload: { code: 'x', name: 'x' } })
-    expect(auditRows().length).toBe(before)
-    expect(auditRows().map((r) => r.action)).toEqual(['createToken'])
+    expect((await auditRows()).length).toBe(before)
+    expect((await auditRows()).map((r) => r.action)).toEqual(['createToken'])
   })
 
   it('rolls a write back when its audit row cannot be written, and answers 500', async () => {
-    t.app.services.db.$client.exec('DROP TABLE audit_log')
+    await t.app.services.db.run(sql`DROP TABLE audit_log`)
     const res = await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
     expect(res.statusCode).toBe(500)
     expect(res.json().code).toBe('INTERNAL_ERROR')
-    expect(t.app.services.units.listUnits({ page: 1, pageSize: 10 }).total).toBe(0)
+    expect((await t.app.services.units.listUnits({ page: 1, pageSize: 10 })).total).toBe(0)
     expect((await t.call({ method: 'GET', url: '/health' })).statusCode).toBe(200)
   })
 
-  it('commits a record made by a module with the transaction it is given, or not at all', () => {
+  it('commits a record made by a module with the transaction it is given, or not at all', async () => {
     const { db, audit } = t.app.services
     const actor = { tokenId: 1, role: 'agent' as const }
-    expect(() => db.transaction((tx) => {
-      audit.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [7] }, tx)
+    await expect(db.transaction(async (tx) => {
+      await audit.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [7] }, tx)
       throw new Error('rolled back')
-    })).toThrow('rolled back')
-    db.transaction((tx) => audit.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [8], details: { note: '来电 13812345678' } }, tx))
-    expect(auditRows().map((r) => [r.targetIds, r.details])).toEqual([[[8], { note: '来电 138****5678' }]])
+    })).rejects.toThrow('rolled back')
+    await db.transaction((tx) => audit.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [8], details: { note: '来电 13812345678' } }, tx))
+    expect((await auditRows()).map((r) => [r.targetIds, r.details])).toEqual([[[8], { note: '来电 138****5678' }]])
   })
 
 })
@@ -89,8 +90,8 @@ describe('GET /api/v1/audit', () => {
     integration = await t.token('integration', { name: '网站信箱' })
     const { audit } = t.app.services
     const agentId = (await t.call({ method: 'GET', url: '/api/v1/me', token: agent })).json().id
-    audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [42, 'ZX-1'], requestId: 'req-1' })
-    audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [43] })
+    await audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [42, 'ZX-1'], requestId: 'req-1' })
+    await audit.record({ actor: { tokenId: agentId, role: 'agent' }, action: 'readContactDetails', targetType: 'consultation', targetIds: [43] })
     await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
   })
   const list = async (query: string) => (await t.call({ method: 'GET', url: `/api/v1/audit${query}` })).json()

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Role } from '../auth/auth.types.ts'
 import { tokensView } from '../auth/auth.queries.ts'
@@ -49,9 +50,9 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
 export function createAuditService({ db }: { db: Db }) {
   return {
     /** Writes one audit row; pass the caller's transaction so the row commits with the change. */
-    record(input: AuditRecordInput, tx: Tx = db): void {
+    async record(input: AuditRecordInput, tx: Tx = db): Promise<void> {
       const targetIds = [...new Set(input.targetIds)].slice(0, MAX_TARGET_IDS)
-      tx.insert(auditLog).values({
+      await tx.insert(auditLog).values({
         actorTokenId: input.actor?.tokenId ?? null,
         actorRole: input.actor?.role ?? null,
         action: input.action,
@@ -59,11 +60,11 @@ export function createAuditService({ db }: { db: Db }) {
         targetIds,
         details: input.details ? scrubDetails(input.details) as Record<string, unknown> : null,
         requestId: input.requestId ?? null,
-      }).run()
+      })
     },
 
     /** Newest first; `targetId` matches any element of the row's target ids. */
-    list(filter: AuditFilter) {
+    async list(filter: AuditFilter) {
       const where: SQL[] = []
       if (filter.actorTokenId !== undefined) where.push(eq(auditLog.actorTokenId, filter.actorTokenId))
       if (filter.role) where.push(eq(auditLog.actorRole, filter.role))
@@ -75,16 +76,15 @@ export function createAuditService({ db }: { db: Db }) {
       if (filter.from) where.push(gte(auditLog.at, toIsoInstant(filter.from, 'from')))
       if (filter.to) where.push(lte(auditLog.at, toIsoInstant(filter.to, 'to')))
       const condition = where.length ? and(...where) : undefined
-      const total = db.select({ n: count() }).from(auditLog).where(condition).get()!.n
+      const total = (await first(db.select({ n: count() }).from(auditLog).where(condition)))!.n
       const actor = tokensView()
-      const rows = db.select({ row: auditLog, actorName: actor.name })
+      const rows = await db.select({ row: auditLog, actorName: actor.name })
         .from(auditLog)
         .leftJoin(actor, eq(actor.id, auditLog.actorTokenId))
         .where(condition)
         .orderBy(desc(auditLog.at), desc(auditLog.id))
         .limit(filter.pageSize)
         .offset((filter.page - 1) * filter.pageSize)
-        .all()
       return {
         items: rows.map(({ row, actorName }) => ({
           id: row.id,

@@ -61,7 +61,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
     schema: { tags, operationId: 'getSession', summary: '当前登录会话（刷新页面后取回 csrfToken）', response: { 200: SessionSchema, ...errorResponses(403) } },
   }, async (req) => {
     if (!req.sessionSecret || req.actor.accountId == null) throw new SessionRequiredError()
-    return { account: accounts.get(req.actor.accountId), csrfToken: csrfTokenFor(req.sessionSecret), expiresAt: accounts.sessionExpiry(req.actor.tokenId) }
+    return { account: await accounts.get(req.actor.accountId), csrfToken: csrfTokenFor(req.sessionSecret), expiresAt: await accounts.sessionExpiry(req.actor.tokenId) }
   })
 
   app.delete('/session', {
@@ -69,7 +69,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
     schema: { tags, operationId: 'signOut', summary: '退出登录', response: { 204: Type.Null(), ...errorResponses(403) } },
   }, async (req, reply) => {
     if (req.actor.accountId == null) throw new SessionRequiredError()
-    accounts.signOut(req.actor)
+    await accounts.signOut(req.actor)
     return reply.status(204).header('set-cookie', clearedSessionCookie(isHttps(req))).send(null)
   })
 
@@ -88,7 +88,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
 
   app.get('/accounts', {
     schema: { tags, operationId: 'listAccounts', summary: '账号列表', response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...errorResponses(403) } },
-  }, async () => ({ items: accounts.list() }))
+  }, async () => ({ items: await accounts.list() }))
 
   app.post('/accounts', {
     config: { audit: { target: 'account', id: resultId('id') } },

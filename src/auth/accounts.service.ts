@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { unitByCode, unitById } from '../units/units.queries.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
@@ -48,18 +49,18 @@ export interface AccountsServiceDeps {
 type AccountRow = typeof accounts.$inferSelect
 
 export function createAccountsService({ db, auth, audit, reviewSteps, now = systemClock }: AccountsServiceDeps) {
-  const byName = (username: string) => db.select().from(accounts).where(eq(accounts.username, username.trim().toLowerCase())).get()
-  const byId = (id: number) => {
-    const row = db.select().from(accounts).where(eq(accounts.id, id)).get()
+  const byName = (username: string) => first(db.select().from(accounts).where(eq(accounts.username, username.trim().toLowerCase())))
+  const byId = async (id: number) => {
+    const row = await first(db.select().from(accounts).where(eq(accounts.id, id)))
     if (!row) throw new AccountNotFoundError(String(id))
     return row
   }
 
-  function scope(role: Role, unitCode: string | null | undefined, reviewStep: number | null | undefined) {
+  async function scope(role: Role, unitCode: string | null | undefined, reviewStep: number | null | undefined) {
     let unitId: number | null = null
     if (role === 'unit') {
       if (!unitCode) throw new TokenUnitRequiredError()
-      const unit = unitByCode(db, unitCode)
+      const unit = await unitByCode(db, unitCode)
       if (!unit) throw new UnitNotFoundError(unitCode)
       unitId = unit.id
     }
@@ -71,8 +72,8 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
     return { unitId, reviewStep: step }
   }
 
-  function describe(row: AccountRow) {
-    const found = row.unitId ? unitById(db, row.unitId) : undefined
+  async function describe(row: AccountRow) {
+    const found = row.unitId ? await unitById(db, row.unitId) : undefined
     const unit = found ? { code: found.code, name: found.name } : null
     const at = now().toISOString()
     return {
@@ -90,66 +91,71 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
   }
 
   return {
-    list() { return db.select().from(accounts).orderBy(asc(accounts.username)).all().map(describe) },
+    async list() {
+      const rows = await db.select().from(accounts).orderBy(asc(accounts.username))
+      const described = []
+      for (const row of rows) described.push(await describe(row))
+      return described
+    },
 
-    get(id: number) { return describe(byId(id)) },
+    async get(id: number) { return await describe(await byId(id)) },
 
-    sessionExpiry(tokenId: number): string {
-      return db.select({ at: apiTokens.expiresAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)).get()?.at ?? ''
+    async sessionExpiry(tokenId: number): Promise<string> {
+      return (await first(db.select({ at: apiTokens.expiresAt }).from(apiTokens).where(eq(apiTokens.id, tokenId))))?.at ?? ''
     },
 
     /** Writes to the audit log are the caller's: the HTTP routes' audit hook, or the command line. */
     async create(input: AccountInput) {
       const username = input.username.trim().toLowerCase()
-      if (byName(username)) throw new AccountExistsError(username)
-      const s = scope(input.role, input.unitCode, input.reviewStep)
+      if (await byName(username)) throw new AccountExistsError(username)
+      const s = await scope(input.role, input.unitCode, input.reviewStep)
       const password = input.password ?? generatePassword()
       checkPassword(password)
       const passwordHash = await hashPassword(password)
       // After the await: another request may have taken the name meanwhile.
-      if (byName(username)) throw new AccountExistsError(username)
-      const row = db.insert(accounts).values({ username, displayName: input.displayName.trim(), role: input.role, ...s, passwordHash }).returning().get()
-      return { ...describe(row), password: input.password === undefined ? password : null }
+      if (await byName(username)) throw new AccountExistsError(username)
+      const [row] = await db.insert(accounts).values({ username, displayName: input.displayName.trim(), role: input.role, ...s, passwordHash }).returning()
+      return { ...(await describe(row!)), password: input.password === undefined ? password : null }
     },
 
-    update(id: number, patch: AccountPatch) {
-      const row = byId(id)
+    async update(id: number, patch: AccountPatch) {
+      const row = await byId(id)
       const role = patch.role ?? row.role
       const unitCode = patch.unitCode !== undefined ? patch.unitCode
-        : row.unitId ? unitById(db, row.unitId)?.code : undefined
-      const s = scope(role, unitCode, patch.reviewStep !== undefined ? patch.reviewStep : row.reviewStep)
+        : row.unitId ? (await unitById(db, row.unitId))?.code : undefined
+      const s = await scope(role, unitCode, patch.reviewStep !== undefined ? patch.reviewStep : row.reviewStep)
       const disabledAt = patch.disabled === undefined ? row.disabledAt : patch.disabled ? row.disabledAt ?? now().toISOString() : null
-      return db.transaction((tx) => {
-        const updated = tx.update(accounts).set({ displayName: patch.displayName?.trim() ?? row.displayName, role, ...s, disabledAt })
-          .where(eq(accounts.id, id)).returning().get()!
+      return await db.transaction(async (tx) => {
+        const [updated] = await tx.update(accounts).set({ displayName: patch.displayName?.trim() ?? row.displayName, role, ...s, disabledAt })
+          .where(eq(accounts.id, id)).returning()
         // A session carries the role and unit it was issued with: changing them ends it.
-        auth.revokeSessions(id, undefined, tx)
-        return describe(updated)
+        await auth.revokeSessions(id, undefined, tx)
+        return await describe(updated!)
       })
     },
 
     /** An admin's reset: a new generated password (returned once), the lock lifted, every session ended. */
     async resetPassword(id: number) {
-      byId(id)
+      await byId(id)
       const password = generatePassword()
       const passwordHash = await hashPassword(password)
-      return db.transaction((tx) => {
-        const row = tx.update(accounts).set({ passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: null })
-          .where(eq(accounts.id, id)).returning().get()!
-        auth.revokeSessions(id, undefined, tx)
-        return { ...describe(row), password }
+      return await db.transaction(async (tx) => {
+        const [row] = await tx.update(accounts).set({ passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: null })
+          .where(eq(accounts.id, id)).returning()
+        await auth.revokeSessions(id, undefined, tx)
+        return { ...(await describe(row!)), password }
       })
     },
 
     /** The holder's own change: needs the current password; other sessions end, this one stays. */
     async changePassword(actor: Actor, current: string, next: string) {
-      const row = byId(actor.accountId!)
+      const row = await byId(actor.accountId!)
       if (!(await verifyPassword(current, row.passwordHash))) throw new WrongPasswordError()
       checkPassword(next)
       const passwordHash = await hashPassword(next)
-      db.transaction((tx) => {
-        tx.update(accounts).set({ passwordHash, passwordChangedAt: now().toISOString() }).where(eq(accounts.id, row.id)).run()
-        auth.revokeSessions(row.id, actor.tokenId, tx)
+      await db.transaction(async (tx) => {
+        await tx.update(accounts).set({ passwordHash, passwordChangedAt: now().toISOString() }).where(eq(accounts.id, row.id))
+        await auth.revokeSessions(row.id, actor.tokenId, tx)
       })
     },
 
@@ -159,41 +165,41 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
      */
     async signIn(usernameInput: string, password: string, requestId?: string) {
       const username = usernameInput.trim().toLowerCase()
-      const row = byName(username)
+      const row = await byName(username)
       if (!row || row.disabledAt) {
         await verifyPassword(password, await decoyHash())
-        audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: row ? [row.id] : [], details: { reason: row ? 'disabled' : 'unknownUser' }, requestId })
+        await audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: row ? [row.id] : [], details: { reason: row ? 'disabled' : 'unknownUser' }, requestId })
         throw new SignInFailedError()
       }
       const at = now()
       if (row.lockedUntil && row.lockedUntil > at.toISOString()) {
-        audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'locked' }, requestId })
+        await audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'locked' }, requestId })
         throw new AccountLockedError(String(Math.ceil((Date.parse(row.lockedUntil) - at.getTime()) / 1000)))
       }
       const ok = await verifyPassword(password, row.passwordHash)
       // Read again after the await: concurrent failures each count.
-      const fresh = byId(row.id)
+      const fresh = await byId(row.id)
       if (!ok) {
         const failedAttempts = fresh.failedAttempts + 1
         const lockMs = lockoutFor(failedAttempts)
         const lockedUntil = lockMs > 0 ? new Date(at.getTime() + lockMs).toISOString() : fresh.lockedUntil
-        db.transaction((tx) => {
-          tx.update(accounts).set({ failedAttempts, lockedUntil }).where(eq(accounts.id, row.id)).run()
-          audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'wrongPassword', failedAttempts }, requestId }, tx)
+        await db.transaction(async (tx) => {
+          await tx.update(accounts).set({ failedAttempts, lockedUntil }).where(eq(accounts.id, row.id))
+          await audit.record({ actor: null, action: 'signInFailed', targetType: 'account', targetIds: [row.id], details: { reason: 'wrongPassword', failedAttempts }, requestId }, tx)
         })
         if (lockMs > 0) throw new AccountLockedError(String(Math.ceil(lockMs / 1000)))
         throw new SignInFailedError()
       }
-      return db.transaction((tx) => {
-        tx.update(accounts).set({ failedAttempts: 0, lockedUntil: null }).where(eq(accounts.id, row.id)).run()
-        const session = auth.createSession(fresh, SESSION_TTL_MS, at, tx)
-        audit.record({ actor: { tokenId: session.tokenId, role: fresh.role }, action: 'signIn', targetType: 'account', targetIds: [row.id], requestId }, tx)
-        return { ...session, account: describe(fresh) }
+      return await db.transaction(async (tx) => {
+        await tx.update(accounts).set({ failedAttempts: 0, lockedUntil: null }).where(eq(accounts.id, row.id))
+        const session = await auth.createSession(fresh, SESSION_TTL_MS, at, tx)
+        await audit.record({ actor: { tokenId: session.tokenId, role: fresh.role }, action: 'signIn', targetType: 'account', targetIds: [row.id], requestId }, tx)
+        return { ...session, account: await describe(fresh) }
       })
     },
 
-    signOut(actor: Actor) {
-      auth.revokeToken(actor.tokenId)
+    async signOut(actor: Actor) {
+      await auth.revokeToken(actor.tokenId)
     },
 
     /**
@@ -201,10 +207,10 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
      * caller prints the password once; it is never stored in clear.
      */
     async ensureFirstAdmin(): Promise<{ username: string; password: string } | null> {
-      if (db.select({ id: accounts.id }).from(accounts).limit(1).get()) return null
+      if (await first(db.select({ id: accounts.id }).from(accounts).limit(1))) return null
       const password = generatePassword()
       const account = await this.create({ username: 'admin', displayName: '系统管理员', role: 'admin', password })
-      audit.record({ actor: null, action: 'createAccount', targetType: 'account', targetIds: [account.id], details: { via: 'firstStart' } })
+      await audit.record({ actor: null, action: 'createAccount', targetType: 'account', targetIds: [account.id], details: { via: 'firstStart' } })
       return { username: 'admin', password }
     },
   }

@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { apiTokens } from './auth.table.ts'
 
 const qb = new QueryBuilder()
@@ -15,4 +16,4 @@ export const tokensView = (alias = 'actor') =>
 
 /** A token's public face: its prefix and whether it was revoked. */
 export const tokenSummary = (tx: Tx, id: number) =>
-  tx.select({ prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id)).get()
+  first(tx.select({ prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id)))

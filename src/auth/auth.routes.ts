@@ -32,7 +32,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
 
   app.get('/tokens', {
     schema: { tags, operationId: 'listTokens', summary: '令牌列表', response: { 200: Type.Object({ items: Type.Array(TokenSchema) }), ...errorResponses(403) } },
-  }, async () => ({ items: auth.listTokens() }))
+  }, async () => ({ items: await auth.listTokens() }))
 
   app.post('/tokens', {
     config: { audit: { target: 'token', id: resultId('id') } },
@@ -46,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ ...TokenSchema.properties, token: Type.String({ description: '令牌明文，请妥善保存' }) }), ...errorResponses(403, 404) },
     },
-  }, async (req, reply) => reply.status(201).send(auth.createToken(req.body, req.actor.tokenId)))
+  }, async (req, reply) => reply.status(201).send(await auth.createToken(req.body, req.actor.tokenId)))
 
   app.delete('/tokens/:id', {
     config: { audit: { target: 'token', id: pathId() } },

@@ -10,6 +10,7 @@ import { buildApp } from '../app.ts'
 import { testConfig } from '../config.ts'
 import { openDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { first as firstRow } from '../db/query.ts'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { apiTokens } from './auth.table.ts'
 
@@ -19,7 +20,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 describe('the bootstrap ADMIN_TOKEN', () => {
   it('stays revoked across a restart, and start-up logs that it does', async () => {
     const db = openDatabase(':memory:')
-    migrateDatabase(db)
+    await migrateDatabase(db)
     const first = await buildApp({ config: testConfig({ adminToken: ADMIN }), db, logger: false })
     const me = (await first.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(ADMIN) })).json()
     expect((await first.inject({ method: 'DELETE', url: `/api/v1/tokens/${me.id}`, headers: bearer(ADMIN) })).statusCode).toBe(200)
@@ -32,7 +33,7 @@ describe('the bootstrap ADMIN_TOKEN', () => {
     expect(res.statusCode).toBe(401)
     expect(res.json().code).toBe('AUTH_INVALID_TOKEN')
     expect(lines.join('')).toContain('ADMIN_TOKEN was revoked and stays revoked')
-    expect(db.select().from(apiTokens).where(eq(apiTokens.id, me.id)).get()!.revokedAt).not.toBeNull()
+    expect((await firstRow(db.select().from(apiTokens).where(eq(apiTokens.id, me.id))))!.revokedAt).not.toBeNull()
     await second.close()
     db.$client.close()
   })
@@ -65,9 +66,10 @@ describe('a database another process is writing to', () => {
   async function appOn(name: string, busyTimeoutMs?: number) {
     const path = join(dir, name)
     const db: Db = openDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs })
-    migrateDatabase(db)
+    await migrateDatabase(db)
     const app = await buildApp({ config: testConfig({ adminToken: ADMIN, databasePath: path }), db, logger: false })
     await app.services.ready()
+    // #17: SQLite-only, another process's connection to the same file, holding its write lock.
     const other = new Database(path)
     return {
       app, db,
@@ -80,7 +82,7 @@ describe('a database another process is writing to', () => {
 
   it('answers reads while another connection holds the write lock, because authentication does not write', async () => {
     const s = await appOn('reads.sqlite')
-    const agent = s.app.services.auth.createToken({ name: '坐席', role: 'agent' }).token
+    const agent = (await s.app.services.auth.createToken({ name: '坐席', role: 'agent' })).token
     s.lock()
     try {
       for (const token of [ADMIN, agent]) {
@@ -107,19 +109,19 @@ describe('a database another process is writing to', () => {
 
   it('records when a token was last used later, and keeps it for the next round while the database is busy', async () => {
     const s = await appOn('last-used.sqlite')
-    const lastUsed = () => s.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).all().map((r) => r.at)
+    const lastUsed = async () => (await s.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens)).map((r) => r.at)
     try {
       const me = (await s.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(ADMIN) })).json()
-      expect(lastUsed()).toEqual([null])
+      expect(await lastUsed()).toEqual([null])
       // The token list shows the remembered use before it is written.
       const listed = (await s.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(ADMIN) })).json()
       expect(listed.items.find((x: { id: number }) => x.id === me.id).lastUsedAt).toEqual(expect.any(String))
 
       s.lock()
-      expect(s.app.services.auth.flushLastUsed()).toBe(false)
+      expect(await s.app.services.auth.flushLastUsed()).toBe(false)
       s.release()
-      expect(s.app.services.auth.flushLastUsed()).toBe(true)
-      expect(lastUsed()).toEqual([expect.any(String)])
+      expect(await s.app.services.auth.flushLastUsed()).toBe(true)
+      expect(await lastUsed()).toEqual([expect.any(String)])
     } finally {
       await s.close()
     }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { ROLES } from './auth.types.ts'
 import { visibility, type ScopedRow, type Viewer } from './visibility.ts'
 
@@ -51,13 +52,13 @@ describe('the SQL twin of the rule, used by lists', () => {
   const db = openDatabase(':memory:')
   afterAll(() => db.$client.close())
 
-  it('agrees with sees() for every role and every row', () => {
+  it('agrees with sees() for every role and every row', async () => {
     const disagreements: string[] = []
     for (const v of VIEWERS) {
       for (const row of ROWS) {
         const cols = { unitId: sql`${row.unitId}`, ...(row.registeredBy !== undefined ? { registeredBy: sql`${row.registeredBy}` } : {}) }
         const where = visibility(v).where(cols)
-        const inSql = where === undefined ? true : Boolean(db.get<{ seen: number }>(sql`select coalesce(${where}, 0) as seen`).seen)
+        const inSql = where === undefined ? true : Boolean((await first(db.all<{ seen: number }>(sql`select coalesce(${where}, 0) as seen`)))!.seen)
         const inTs = visibility(v).sees(row)
         if (inSql !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(row)}: SQL ${inSql}, TypeScript ${inTs}`)
       }

@@ -12,10 +12,10 @@ let calendar: CalendarService
 let close: () => void
 let db: Db
 let logged: { obj: object; msg: string }[]
-beforeEach(() => {
+beforeEach(async () => {
   logged = []
   const log = { info: (obj: object, msg: string) => logged.push({ obj, msg }), error: (obj: object, msg: string) => logged.push({ obj, msg }) }
-  ;({ calendar, close, db } = calendarOnFreshDb(log))
+  ;({ calendar, close, db } = await calendarOnFreshDb(log))
 })
 afterEach(() => close())
 
@@ -58,8 +58,8 @@ describe('isWorkingDay against the official schedules', () => {
     }
   })
 
-  it('still agrees on every day of 2025 when the year is loaded into the table from the notice', () => {
-    calendar.putYear(2025, tableInputFromHolidayCn(2025), admin)
+  it('still agrees on every day of 2025 when the year is loaded into the table from the notice', async () => {
+    await calendar.putYear(2025, tableInputFromHolidayCn(2025), admin)
     expect(calendar.getYear(2025).source).toBe('table')
     expect(disagreementsWithOfficial(2025, 2025)).toEqual([])
   })
@@ -123,27 +123,27 @@ describe('dueAt', () => {
     expect(calendar.dueAt('2026-12-01T10:00:00+08:00', 5).provisional).toBe(false)
   })
 
-  it('stops being provisional once an administrator loads 2027', () => {
-    calendar.putYear(2027, { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/2027.htm' }, admin)
+  it('stops being provisional once an administrator loads 2027', async () => {
+    await calendar.putYear(2027, { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/2027.htm' }, admin)
     const due = calendar.dueAt('2026-12-28T10:00:00+08:00', 5)
     expect(due).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', provisional: false })
     expect(due.skipped[0]).toEqual({ date: '2027-01-01', reason: '元旦' })
   })
 
-  it('moves a due date when the table overrides the package, and back when the override is deleted', () => {
+  it('moves a due date when the table overrides the package, and back when the override is deleted', async () => {
     const changes: number[][] = []
     const seen: string[] = []
     calendar.onChange((years) => { changes.push(years); seen.push(calendar.dueAt('2025-09-30T10:00:00+08:00', 5).dueAt) })
     const input = tableInputFromHolidayCn(2025)
     // A mid-year change: 9 October becomes a day off too.
     input.holidays.push({ date: '2025-10-09', name: '国庆节' })
-    const result = calendar.putYear(2025, input, admin)
+    const result = await calendar.putYear(2025, input, admin)
     expect(result).toMatchObject({ source: 'table', changed: true, changes: { holidaysAdded: ['2025-10-09'], holidaysRemoved: [], workdaysAdded: [], workdaysRemoved: [] } })
     // holiday-cn calls the whole period 国庆节、中秋节; the package names 6 October 中秋节 and the rest 国庆节.
     expect(result.changes.renamed).toContain('2025-10-01')
     expect(calendar.dueAt('2025-09-30T10:00:00+08:00', 5).dueAt).toBe('2025-10-15T15:59:59.000Z')
 
-    calendar.deleteYear(2025, admin)
+    await calendar.deleteYear(2025, admin)
     expect(calendar.dueAt('2025-09-30T10:00:00+08:00', 5).dueAt).toBe('2025-10-14T15:59:59.000Z')
     // Listeners run after the change and already see it.
     expect(changes).toEqual([[2025], [2025]])
@@ -151,30 +151,30 @@ describe('dueAt', () => {
     expect(logged.filter((l) => l.msg === 'calendar changed')).toHaveLength(2)
   })
 
-  it('does not notify when a load only renames days or repeats the schedule', () => {
+  it('does not notify when a load only renames days or repeats the schedule', async () => {
     const changes: number[][] = []
     calendar.onChange((years) => changes.push(years))
-    const first = calendar.putYear(2025, tableInputFromHolidayCn(2025), admin)
+    const first = await calendar.putYear(2025, tableInputFromHolidayCn(2025), admin)
     expect(first.changes.renamed.length).toBeGreaterThan(0)
     expect(first.changed).toBe(false)
-    expect(calendar.putYear(2025, tableInputFromHolidayCn(2025), admin).changed).toBe(false)
+    expect((await calendar.putYear(2025, tableInputFromHolidayCn(2025), admin)).changed).toBe(false)
     expect(changes).toEqual([])
   })
 
-  it('keeps telling the other listeners when one throws, and logs the failure', () => {
+  it('keeps telling the other listeners when one throws, and logs the failure', async () => {
     const told: number[][] = []
     calendar.onChange(() => { throw new Error('boom') })
     calendar.onChange((years) => told.push(years))
-    calendar.putYear(2027, { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/2027.htm' }, admin)
+    await calendar.putYear(2027, { holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [], sourceUrl: 'https://www.gov.cn/2027.htm' }, admin)
     expect(told).toEqual([[2027]])
     expect(logged.some((l) => l.msg === 'calendar change listener failed')).toBe(true)
   })
 
-  it('sees a year written straight into the table once reloaded', () => {
+  it('sees a year written straight into the table once reloaded', async () => {
     calendar.dueAt('2026-12-28T10:00:00+08:00', 5)
-    db.insert(calendarYears).values({ year: 2027, holidays: [{ date: '2027-01-04', name: '元旦' }], workdays: [], sourceUrl: 'https://example.gov.cn/' }).run()
+    await db.insert(calendarYears).values({ year: 2027, holidays: [{ date: '2027-01-04', name: '元旦' }], workdays: [], sourceUrl: 'https://example.gov.cn/' })
     expect(calendar.dueAt('2026-12-28T10:00:00+08:00', 5).provisional).toBe(true)
-    calendar.reload()
+    await calendar.reload()
     expect(calendar.dueAt('2026-12-28T10:00:00+08:00', 5)).toMatchObject({ provisional: false, dueAt: '2027-01-05T15:59:59.000Z' })
   })
 

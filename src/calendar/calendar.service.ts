@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { calendarYears } from './calendar.table.ts'
@@ -27,7 +28,8 @@ export interface CalendarServiceDeps {
 }
 
 export type CalendarSource = 'table' | 'package' | 'none'
-type ChangeListener = (years: number[]) => void
+/** What a listener returns is ignored; a promise is awaited. */
+type ChangeListener = (years: number[]) => unknown
 
 interface TableSchedule extends YearSchedule { sourceUrl: string; updatedAt: string; updatedBy: number | null }
 
@@ -53,20 +55,24 @@ function storedInstant(value: string | Date, what: string): Date {
 
 export function createCalendarService({ db, log, packageSchedules = buildPackageSchedules() }: CalendarServiceDeps) {
   const listeners: ChangeListener[] = []
-  // The table is tiny and changes a few times a year; it is read once and reloaded after each
-  // change made through this service, so recomputing every open ticket costs no queries per day.
+  // The table is tiny and changes a few times a year; it is read at start-up (load()) and again
+  // after each change made through this service, so recomputing every open ticket costs no
+  // queries per day, and every computation below stays synchronous (a SQL function calls one).
   let table: Map<number, TableSchedule> | undefined
 
-  function loadTable(): Map<number, TableSchedule> {
-    const rows = db.select().from(calendarYears).all()
-    return new Map(rows.map((r) => [r.year, {
+  async function loadTable(): Promise<void> {
+    const rows = await db.select().from(calendarYears)
+    table = new Map(rows.map((r) => [r.year, {
       year: r.year,
       holidays: new Map(r.holidays.map((d) => [d.date, d.name])),
       workdays: new Map(r.workdays.map((d) => [d.date, d.name])),
       sourceUrl: r.sourceUrl, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
     }]))
   }
-  const tableSchedules = () => (table ??= loadTable())
+  const tableSchedules = () => {
+    if (!table) throw new Error('calendar: the calendar_years table is not loaded yet (await calendar.load() first)')
+    return table
+  }
   const lookup: ScheduleLookup = (year) => tableSchedules().get(year) ?? packageSchedules.get(year)
 
   function yearView(year: number) {
@@ -86,8 +92,8 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
   }
 
   /** Reloads the table, logs what changed in the effective schedule, and tells the listeners. */
-  function afterChange(year: number, before: YearSchedule | undefined, action: string, actor: Actor | null) {
-    table = undefined
+  async function afterChange(year: number, before: YearSchedule | undefined, action: string, actor: Actor | null) {
+    await loadTable()
     const after = lookup(year)
     const holidays = mapDiff(before?.holidays, after?.holidays)
     const workdays = mapDiff(before?.workdays, after?.workdays)
@@ -103,7 +109,7 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     if (changed) {
       for (const listener of listeners) {
         // The change is committed: one failing listener must not hide it from the others.
-        try { listener([year]) } catch (err) { log.error({ err, year }, 'calendar change listener failed') }
+        try { await listener([year]) } catch (err) { log.error({ err, year }, 'calendar change listener failed') }
       }
     }
     return { ...yearView(year), changed, changes }
@@ -154,14 +160,20 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
       return dayInfo(date, lookup)
     },
 
-    /** Called after commit with the years whose effective schedule changed. Returns an unsubscribe. */
+    /**
+     * Called after commit with the years whose effective schedule changed; a listener that returns
+     * a promise is awaited before the next is told. Returns an unsubscribe.
+     */
     onChange(listener: ChangeListener) {
       listeners.push(listener)
       return () => { const i = listeners.indexOf(listener); if (i >= 0) listeners.splice(i, 1) }
     },
 
+    /** Reads the table: once before the first computation (services.ts does it at start-up). */
+    load: loadTable,
+
     /** Re-reads the table: only needed after writing calendar_years behind this service's back (a seed, a script). */
-    reload() { table = undefined },
+    reload: loadTable,
 
     /** Every year with a schedule, and where it comes from. */
     listYears() {
@@ -176,7 +188,7 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     getYear: yearView,
 
     /** Loads (or replaces) a year's schedule from an administrator; it overrides the package. */
-    putYear(year: number, input: YearScheduleInput, actor: Actor | null) {
+    async putYear(year: number, input: YearScheduleInput, actor: Actor | null) {
       const problems = validateYearSchedule(year, input)
       if (problems.length > 0) throw withDetails(new CalendarInvalidError(year), problems)
       const before = lookup(year)
@@ -187,16 +199,16 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
         updatedBy: actor?.tokenId ?? null,
         updatedAt: new Date().toISOString(),
       }
-      db.insert(calendarYears).values({ year, ...values }).onConflictDoUpdate({ target: calendarYears.year, set: values }).run()
-      return afterChange(year, before, 'put', actor)
+      await db.insert(calendarYears).values({ year, ...values }).onConflictDoUpdate({ target: calendarYears.year, set: values })
+      return await afterChange(year, before, 'put', actor)
     },
 
     /** Drops an administrator's schedule, so the package (or weekdays alone) applies again. */
-    deleteYear(year: number, actor: Actor | null) {
+    async deleteYear(year: number, actor: Actor | null) {
       const before = lookup(year)
-      const deleted = db.delete(calendarYears).where(eq(calendarYears.year, year)).returning({ year: calendarYears.year }).get()
+      const deleted = await first(db.delete(calendarYears).where(eq(calendarYears.year, year)).returning({ year: calendarYears.year }))
       if (!deleted) throw new CalendarYearNotLoadedError(year)
-      return afterChange(year, before, 'delete', actor)
+      return await afterChange(year, before, 'delete', actor)
     },
   }
 }

@@ -4,10 +4,12 @@ import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { createCalendarService, type CalendarLog } from './calendar.service.ts'
 
-export function calendarOnFreshDb(log: CalendarLog = { info() {}, error() {} }) {
+export async function calendarOnFreshDb(log: CalendarLog = { info() {}, error() {} }) {
   const db = openDatabase(':memory:')
-  migrateDatabase(db)
-  return { db, calendar: createCalendarService({ db, log }), close: () => db.$client.close() }
+  await migrateDatabase(db)
+  const calendar = createCalendarService({ db, log })
+  await calendar.load()
+  return { db, calendar, close: () => db.$client.close() }
 }
 
 // NateScarlet/holiday-cn (MIT), copied into the repository so the tests need nothing beside it.

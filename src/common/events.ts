@@ -110,17 +110,17 @@ export interface EventOf<K extends DomainEventType> {
 /** The discriminated union of every event: `switch (event.type)` narrows the payload. */
 export type DomainEvent = { [K in DomainEventType]: EventOf<K> }[DomainEventType]
 
-type Listener = (tx: Tx, event: DomainEvent) => void
+type Listener = (tx: Tx, event: DomainEvent) => void | Promise<void>
 
 /**
- * In-process, synchronous events. `emit` is called inside the transaction that made the change,
- * so a listener that writes (the integrations outbox) commits or rolls back with it.
+ * In-process events. `emit` is awaited inside the transaction that made the change, and awaits each
+ * listener in turn, so a listener that writes (the integrations outbox) commits or rolls back with it.
  */
 export function createEventBus() {
   const listeners: Listener[] = []
   return {
     on(listener: Listener) { listeners.push(listener) },
-    emit(tx: Tx, event: DomainEvent) { for (const l of listeners) l(tx, event) },
+    async emit(tx: Tx, event: DomainEvent): Promise<void> { for (const l of listeners) await l(tx, event) },
   }
 }
 

@@ -5,7 +5,7 @@
 // for one unit's share (NULL: every unit). A consultation counts for a unit when the unit holds its
 // ticket or answered it with one of its entries; which those are, the tickets and kb modules say,
 // as the subqueries the caller passes in (`UnitShare`).
-import type { Statement } from 'better-sqlite3'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { Channel, ConsultationKind } from './consultations.types.ts'
 
@@ -41,13 +41,30 @@ export const ANSWERED_ENTRY_IDS_SQL = `(SELECT answered_entry_id FROM consultati
 
 export interface ChannelFigures { channel: Channel; kind: ConsultationKind; total: number; answered: number; automatic: number; ticketed: number }
 
+/**
+ * The figures' SQL text, with its named parameters (@fromUtc, @unitId…) bound from `params`, as a
+ * drizzle query that runs through `db` on either engine: each @name becomes a bound parameter.
+ * The texts are fixed by the modules that own them; only the values come from outside.
+ */
+export function namedSql(text: string, params: object): SQL {
+  const values = params as Record<string, unknown>
+  const chunks: SQL[] = []
+  text.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
+    if (i % 2 === 0) {
+      if (part) chunks.push(sql.raw(part))
+      return
+    }
+    if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
+    chunks.push(sql`${values[part]}`)
+  })
+  return sql.join(chunks)
+}
+
+/** The rows of a figure's SQL text (namedSql), read through `db`: in the caller's transaction if there is one. */
+export const figureRows = async <T>(db: Db, text: string, params: object): Promise<T[]> => await db.all<T>(namedSql(text, params))
+
 export function createConsultationFigures(db: Db) {
-  const cache = new Map<string, Statement>()
-  const all = <T>(sql: string, params: object) => {
-    let st = cache.get(sql)
-    if (!st) { st = db.$client.prepare(sql); cache.set(sql, st) }
-    return st.all(params) as T[]
-  }
+  const all = <T>(text: string, params: object) => figureRows<T>(db, text, params)
 
   return {
     /** By channel and kind: received, answered at once (automatically or by an agent), ticketed. */

@@ -24,9 +24,9 @@ export interface MatchCandidate {
 export interface MatchResult { matchId: string; matched: boolean; matchedAutomatically: boolean; confidence: number; candidates: MatchCandidate[] }
 
 export interface SearchPort {
-  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): MatchResult
+  match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): Promise<MatchResult>
   /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
-  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): void
+  recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): Promise<void>
 }
 
 export interface AuditPort {
@@ -59,9 +59,9 @@ export interface TicketBrief {
 
 export interface TicketDesk {
   /** Opens the ticket of a consultation inside the intake's transaction: routed, numbered, given its deadline. */
-  open(tx: Tx, input: { consultation: Consultation; routing: RoutingHints; actor: Actor }): TicketBrief
+  open(tx: Tx, input: { consultation: Consultation; routing: RoutingHints; actor: Actor }): Promise<TicketBrief>
   /** A consultation's ticket, if it has one, as the actor may see it, and the unit holding it. */
-  ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>): { brief: TicketBrief; unitId: number } | undefined
+  ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>): Promise<{ brief: TicketBrief; unitId: number } | undefined>
   /** The unit holding a consultation's ticket now (NULL: none), as SQL on the consultation's id, for lists kept to a unit. */
   holdingUnitSql(consultationId: SQLWrapper): SQL
 }

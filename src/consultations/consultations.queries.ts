@@ -4,6 +4,7 @@
 import { eq, getTableColumns } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { consultations } from './consultations.table.ts'
 
 const qb = new QueryBuilder()
@@ -18,5 +19,5 @@ export type Consultation = typeof consultations.$inferSelect
  */
 export const consultationsView = (alias = 'consultation') => qb.select(getTableColumns(consultations)).from(consultations).as(alias)
 
-export const consultationById = (tx: Tx, id: number): Consultation | undefined =>
-  tx.select().from(consultations).where(eq(consultations.id, id)).get()
+export const consultationById = (tx: Tx, id: number): Promise<Consultation | undefined> =>
+  first(tx.select().from(consultations).where(eq(consultations.id, id)))

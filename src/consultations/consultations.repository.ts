@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, lt, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { Visibility } from '../auth/visibility.ts'
 import { policyDocumentRef, servedEntry } from '../kb/kb.queries.ts'
 import { topicById, topicByCode, unitByCode, unitById } from '../units/units.queries.ts'
@@ -7,6 +8,7 @@ import { consultations } from './consultations.table.ts'
 import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
 
 export type ConsultationInsert = typeof consultations.$inferInsert
+type Consultation = typeof consultations.$inferSelect
 
 export interface ConsultationFilter {
   channel?: Channel
@@ -24,14 +26,14 @@ export interface ConsultationFilter {
 
 export function createConsultationsRepository() {
   return {
-    insert: (tx: Tx, values: ConsultationInsert) => tx.insert(consultations).values(values).returning().get(),
+    insert: async (tx: Tx, values: ConsultationInsert): Promise<Consultation> => (await tx.insert(consultations).values(values).returning())[0],
 
-    findById: (tx: Tx, id: number) => tx.select().from(consultations).where(eq(consultations.id, id)).get(),
+    findById: (tx: Tx, id: number) => first(tx.select().from(consultations).where(eq(consultations.id, id))),
 
     findByExternalId: (tx: Tx, registeredBy: number, externalId: string) =>
-      tx.select().from(consultations).where(and(eq(consultations.registeredBy, registeredBy), eq(consultations.externalId, externalId))).get(),
+      first(tx.select().from(consultations).where(and(eq(consultations.registeredBy, registeredBy), eq(consultations.externalId, externalId)))),
 
-    list(tx: Tx, f: ConsultationFilter) {
+    async list(tx: Tx, f: ConsultationFilter) {
       const where: SQL[] = []
       if (f.channel) where.push(eq(consultations.channel, f.channel))
       if (f.kind) where.push(eq(consultations.kind, f.kind))
@@ -42,10 +44,10 @@ export function createConsultationsRepository() {
       const visible = f.visibleTo.where({ unitId: f.holdingUnit(consultations.id), registeredBy: consultations.registeredBy })
       if (visible) where.push(visible)
       const cond = where.length ? and(...where) : undefined
-      const rows = tx.select().from(consultations).where(cond)
+      const rows = await tx.select().from(consultations).where(cond)
         .orderBy(desc(consultations.receivedAt), desc(consultations.id))
-        .limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-      return { rows, total: tx.select({ n: count() }).from(consultations).where(cond).get()!.n }
+        .limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+      return { rows, total: (await first(tx.select({ n: count() }).from(consultations).where(cond)))!.n }
     },
 
     // The library's entries and documents, units and topics: read through their owners' queries.

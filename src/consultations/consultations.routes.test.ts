@@ -17,21 +17,21 @@ describe('consultation intake', () => {
   afterAll(async () => { await k.close() })
   beforeEach(() => { k.events.length = 0 })
 
-  const hits = (entryId: number) => entryHitCount(k.app.services.db, entryId)!
-  const count = () => ({
-    consultations: k.app.services.db.select().from(consultations).all().length,
-    tickets: k.app.services.tickets.list({ pageSize: 1 }, k.admin).total,
+  const hits = async (entryId: number) => (await entryHitCount(k.app.services.db, entryId))!
+  const count = async () => ({
+    consultations: (await k.app.services.db.select().from(consultations)).length,
+    tickets: (await k.app.services.tickets.list({ pageSize: 1 }, k.admin)).total,
   })
 
   it('records a consultation the agent answered from an entry, and counts the hit', async () => {
     const entryId = lib.pension
-    const before = hits(entryId)
+    const before = await hits(entryId)
     const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: entryId, asker: { name: '张三', phone: '13812345678' } })
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: entryId, answeredAutomatically: false, channel: 'hotline', kind: 'question' })
     expect(res.body.entry).toMatchObject({ id: entryId, question: PENSION.question, answer: PENSION.answer, unit: { code: 'rsj', name: '区人力社保局' }, inForce: true })
     expect(res.body.ticket).toBeUndefined()
-    expect(hits(entryId)).toBe(before + 1)
+    expect(await hits(entryId)).toBe(before + 1)
     expect(k.events).toEqual([expect.objectContaining({ type: 'consultation.answered', consultationId: res.body.consultation.id, payload: expect.objectContaining({ automatically: false }) })])
   })
 
@@ -40,65 +40,65 @@ describe('consultation intake', () => {
       (await k.call({ method: 'POST', url: '/api/v1/match', payload: { question }, token })).json() as { matchId: string }
     const feedback = async (matchId: string, entryId: number, token = k.tokens.agent) =>
       (await k.call({ method: 'POST', url: `/api/v1/match/${matchId}/feedback`, payload: { entryId }, token })).statusCode
-    const questionHits = (entryId: number) => k.app.services.search.questionHits(entryId).reduce((n, q) => n + q.hits, 0)
+    const questionHits = async (entryId: number) => (await k.app.services.search.questionHits(entryId)).reduce((n, q) => n + q.hits, 0)
 
     it('counts the hit once when the client answers with an entry and then gives feedback naming it', async () => {
-      const before = { hits: hits(lib.pension), questions: questionHits(lib.pension) }
+      const before = { hits: await hits(lib.pension), questions: await questionHits(lib.pension) }
       const m = await match('灵活就业怎么交养老保险')
       const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: lib.pension, matchId: m.matchId })
       expect(res.body.consultation).toMatchObject({ outcome: 'answered', matchId: m.matchId })
       expect(await feedback(m.matchId, lib.pension)).toBe(200)
-      expect(hits(lib.pension)).toBe(before.hits + 1)
-      expect(questionHits(lib.pension)).toBe(before.questions + 1)
+      expect(await hits(lib.pension)).toBe(before.hits + 1)
+      expect(await questionHits(lib.pension)).toBe(before.questions + 1)
     })
 
     it('counts the hit once when the feedback comes first', async () => {
-      const before = hits(lib.pension)
+      const before = await hits(lib.pension)
       const m = await match('灵活就业的养老保险怎么交')
       expect(await feedback(m.matchId, lib.pension)).toBe(200)
-      expect(hits(lib.pension)).toBe(before + 1)
+      expect(await hits(lib.pension)).toBe(before + 1)
       await k.submit({ channel: 'hotline', question: '灵活就业的养老保险怎么交', answeredEntryId: lib.pension, matchId: m.matchId })
-      expect(hits(lib.pension)).toBe(before + 1)
+      expect(await hits(lib.pension)).toBe(before + 1)
     })
 
     it('moves the hit to the entry the consultation was answered with when earlier feedback named another', async () => {
-      const before = { pension: hits(lib.pension), unemployment: hits(lib.unemployment), unemploymentQuestions: questionHits(lib.unemployment) }
+      const before = { pension: await hits(lib.pension), unemployment: await hits(lib.unemployment), unemploymentQuestions: await questionHits(lib.unemployment) }
       const m = await match('失业了养老保险还能交吗')
       expect(await feedback(m.matchId, lib.unemployment)).toBe(200)
       await k.submit({ channel: 'hotline', question: '失业了养老保险还能交吗', answeredEntryId: lib.pension, matchId: m.matchId })
-      expect(hits(lib.pension)).toBe(before.pension + 1)
-      expect(hits(lib.unemployment)).toBe(before.unemployment)
-      expect(questionHits(lib.unemployment)).toBe(before.unemploymentQuestions)
+      expect(await hits(lib.pension)).toBe(before.pension + 1)
+      expect(await hits(lib.unemployment)).toBe(before.unemployment)
+      expect(await questionHits(lib.unemployment)).toBe(before.unemploymentQuestions)
     })
 
     it('counts an automatic answer once when the integration also gives feedback on its match', async () => {
-      const before = hits(lib.pension)
+      const before = await hits(lib.pension)
       const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-HIT-1' }, k.tokens.integration)
       expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, matchId: expect.any(String) })
       expect(await feedback(res.body.consultation.matchId, lib.pension, k.tokens.integration)).toBe(200)
-      expect(hits(lib.pension)).toBe(before + 1)
+      expect(await hits(lib.pension)).toBe(before + 1)
     })
 
     it('counts each consultation answered from the same match, and feedback alone once', async () => {
-      const before = hits(lib.startup)
+      const before = await hits(lib.startup)
       const m = await match('个体户创业补贴怎么申请')
       for (const question of ['个体户创业补贴怎么申请', '个体户创业补贴去哪申请']) {
         await k.submit({ channel: 'hotline', question, answeredEntryId: lib.startup, matchId: m.matchId })
       }
-      expect(hits(lib.startup)).toBe(before + 2)
+      expect(await hits(lib.startup)).toBe(before + 2)
       expect(await feedback((await match('个体户创业补贴要什么材料')).matchId, lib.startup)).toBe(200)
-      expect(hits(lib.startup)).toBe(before + 3)
+      expect(await hits(lib.startup)).toBe(before + 3)
     })
   })
 
   it('answers automatically on a mailbox channel when the matcher is confident, keeping its confidence', async () => {
-    const before = hits(lib.pension)
+    const before = await hits(lib.pension)
     const res = await k.submit({ channel: 'mailbox', question: PENSION.question, externalId: 'XF-001' }, k.tokens.integration)
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ outcome: 'answered', answeredEntryId: lib.pension, answeredAutomatically: true, matchId: expect.any(String) })
     expect(res.body.consultation.confidence).toBeGreaterThanOrEqual(k.app.services.search.calibration().thresholds.automatic)
     expect(res.body.entry.answer).toBe(PENSION.answer)
-    expect(hits(lib.pension)).toBe(before + 1)
+    expect(await hits(lib.pension)).toBe(before + 1)
     expect(k.events.at(-1)).toMatchObject({ type: 'consultation.answered', payload: { automatically: true, entry: { id: lib.pension }, answer: PENSION.answer } })
   })
 
@@ -180,11 +180,11 @@ describe('consultation intake', () => {
   })
 
   it('refuses a time of receipt in the future', async () => {
-    const before = count()
+    const before = await count()
     const res = await k.submit({ channel: 'hotline', question: '问题', receivedAt: new Date(Date.now() + 3600_000).toISOString() })
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ code: 'CONSULTATION_RECEIVED_IN_FUTURE', details: [{ field: 'receivedAt' }] })
-    expect(count()).toEqual(before)
+    expect(await count()).toEqual(before)
   })
 
   it('refuses an impossible date', async () => {
@@ -195,14 +195,14 @@ describe('consultation intake', () => {
 
   it('returns the original consultation with 200 when an integration retries the same externalId', async () => {
     const payload = { channel: 'mailbox', question: '小区门口的路灯坏了找谁？', externalId: 'XF-2025-0042' }
-    const before = count()
+    const before = await count()
     const first = await k.submit(payload, k.tokens.integration)
     const retry = await k.submit(payload, k.tokens.integration)
     expect(first.status).toBe(201)
     expect(retry.status).toBe(200)
     expect(retry.body.consultation.id).toBe(first.body.consultation.id)
     expect(retry.body.ticket.number).toBe(first.body.ticket.number)
-    expect(count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
+    expect(await count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
 
     // externalId is unique per submitting token, not across integrations.
     const other = await k.submit(payload, k.tokens.integration2)
@@ -215,18 +215,18 @@ describe('consultation intake', () => {
       method: 'POST', url: '/api/v1/consultations', token: k.tokens.agent,
       headers: { 'idempotency-key': 'call-2025-0001' }, payload: { channel: 'hotline', question, unitCode: 'rsj' },
     })
-    const before = count()
+    const before = await count()
     const first = await send('失业金怎么领？')
     const retry = await send('失业金怎么领？')
     expect(first.statusCode).toBe(201)
     expect(retry.statusCode).toBe(201)
     expect(retry.json().ticket.number).toBe(first.json().ticket.number)
-    expect(count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
+    expect(await count()).toEqual({ consultations: before.consultations + 1, tickets: before.tickets + 1 })
     expect((await send('另一个问题')).statusCode).toBe(409)
   })
 
   it('refuses to answer from an entry that is not published', async () => {
-    const draft = k.app.services.kb.createEntry({ unitCode: 'rsj', question: '草稿中的问题', answer: '尚未审核的答复' }, k.admin)
+    const draft = await k.app.services.kb.createEntry({ unitCode: 'rsj', question: '草稿中的问题', answer: '尚未审核的答复' }, k.admin)
     const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })
     expect(res.status).toBe(422)
     expect(res.body.code).toBe('CONSULTATION_ENTRY_NOT_PUBLISHED')
@@ -272,7 +272,7 @@ describe('consultation intake: all or nothing', () => {
     const res = await k.submit({ channel: 'hotline', question: '小区门口的路灯坏了找谁？' })
     expect(res.status).toBe(409)
     expect(res.body.code).toBe('TICKET_DISPATCH_UNIT_MISSING')
-    expect(k.app.services.db.select().from(consultations).all()).toEqual([])
+    expect(await k.app.services.db.select().from(consultations)).toEqual([])
     await k.close()
   })
 
@@ -284,8 +284,8 @@ describe('consultation intake: all or nothing', () => {
     })
     const payload = { channel: 'hotline', question: '问题', unitCode: 'rsj', receivedAt: '2025-10-09T01:00:00Z' }
     expect((await k.submit(payload)).status).toBe(500)
-    expect(k.app.services.db.select().from(consultations).all()).toEqual([])
-    expect(k.app.services.tickets.list({}, k.admin).total).toBe(0)
+    expect(await k.app.services.db.select().from(consultations)).toEqual([])
+    expect((await k.app.services.tickets.list({}, k.admin)).total).toBe(0)
     const next = await k.submit(payload)
     expect(next.status).toBe(201)
     expect(next.body.ticket.number).toBe('ZX20251009-0001')

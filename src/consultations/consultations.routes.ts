@@ -17,7 +17,7 @@ export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: Con
       response: { 201: ConsultationResultSchema, 200: ConsultationResultSchema, ...errorResponses(403, 404, 409, 422) },
     },
   }, async (req, reply) => {
-    const { created, result } = consultations.submit(req.body, req.actor)
+    const { created, result } = await consultations.submit(req.body, req.actor)
     return reply.status(created ? 201 : 200).send(result)
   })
 

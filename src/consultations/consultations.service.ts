@@ -28,7 +28,7 @@ export interface ConsultationsServiceDeps {
   search: SearchPort
   /** The tickets module, through the one port it implements: consultations never import it. */
   tickets: TicketDesk
-  privacy: Pick<PrivacyService, 'show'>
+  privacy: Pick<PrivacyService, 'snapshot'>
   audit?: AuditPort
   /** The library learns from answered calls: each answered question is offered as a proposal. */
   proposals?: Pick<ProposalsService, 'recordAnswered'>
@@ -50,28 +50,31 @@ export interface SubmitInput {
   policyDocumentId?: number
 }
 
-type ConsultationRow = NonNullable<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>
+type ConsultationRow = NonNullable<Awaited<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>>
+/** One reading of the privacy service's masking (PrivacyService.snapshot). */
+type Shown = Awaited<ReturnType<PrivacyService['snapshot']>>
 type Answer = { entryId: number; automatically: boolean; confidence: number | null; matchedQuestion?: string }
 
 
 export function createConsultationsService({ db, config, events, search, tickets, privacy, audit, proposals, now = systemClock }: ConsultationsServiceDeps) {
   const repo = createConsultationsRepository()
 
-  function consultationView(c: ConsultationRow, access: AskerAccess, tx: Tx = db) {
+  async function consultationView(shown: Shown, c: ConsultationRow, access: AskerAccess, tx: Tx = db) {
+    const t = c.topicId ? await repo.topicById(tx, c.topicId) : undefined
     return {
       id: c.id, channel: c.channel, kind: c.kind,
-      question: privacy.show(c.question, access, knownAsker(c)),
+      question: shown.show(c.question, access, knownAsker(c)),
       asker: askerView(c, access),
       receivedAt: c.receivedAt, outcome: c.outcome,
       answeredEntryId: c.answeredEntryId, answeredAutomatically: c.answeredAutomatically,
       matchId: c.matchId, confidence: c.confidence,
-      topic: (() => { const t = c.topicId ? repo.topicById(tx, c.topicId) : undefined; return t ? { code: t.code, name: t.name } : null })(),
+      topic: t ? { code: t.code, name: t.name } : null,
       policyDocumentId: c.policyDocumentId, externalId: c.externalId, createdAt: c.createdAt,
     }
   }
 
-  function entryView(tx: Tx, entryId: number) {
-    const e = repo.servedEntry(tx, entryId)
+  async function entryView(tx: Tx, entryId: number) {
+    const e = await repo.servedEntry(tx, entryId)
     if (!e) return undefined
     return {
       id: e.id, externalId: e.externalId, question: e.question, answer: e.answer,
@@ -82,18 +85,19 @@ export function createConsultationsService({ db, config, events, search, tickets
   }
 
   /** The intake reply, or the reading of a consultation: the record, its entry or its ticket. */
-  function view(tx: Tx, c: ConsultationRow, actor: Actor) {
-    const ticket = tickets.ofConsultation(tx, c.id, actor)
+  async function view(tx: Tx, c: ConsultationRow, actor: Actor) {
+    const ticket = await tickets.ofConsultation(tx, c.id, actor)
     const access = askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: ticket?.unitId ?? null }, 'record')
-    const entry = c.answeredEntryId ? entryView(tx, c.answeredEntryId) : undefined
-    return { access, body: { consultation: consultationView(c, access, tx), ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
+    const entry = c.answeredEntryId ? await entryView(tx, c.answeredEntryId) : undefined
+    const consultation = await consultationView(await privacy.snapshot(), c, access, tx)
+    return { access, body: { consultation, ...(entry ? { entry } : {}), ...(ticket ? { ticket: ticket.brief } : {}) } }
   }
 
-  function resolveReferences(input: SubmitInput) {
-    const topic = input.topicCode ? repo.topicByCode(db, input.topicCode) : undefined
+  async function resolveReferences(input: SubmitInput) {
+    const topic = input.topicCode ? await repo.topicByCode(db, input.topicCode) : undefined
     if (input.topicCode && !topic) throw withDetails(new TopicNotFoundError(input.topicCode), [{ field: 'topicCode', message: `政策领域 ${input.topicCode} 不存在` }])
-    if (input.unitCode) requireActiveUnit(repo.unitByCode(db, input.unitCode), input.unitCode)
-    const doc = input.policyDocumentId ? repo.policyDocument(db, input.policyDocumentId) : undefined
+    if (input.unitCode) requireActiveUnit(await repo.unitByCode(db, input.unitCode), input.unitCode)
+    const doc = input.policyDocumentId ? await repo.policyDocument(db, input.policyDocumentId) : undefined
     if (input.policyDocumentId && !doc) {
       throw withDetails(new PolicyDocumentNotFoundError(String(input.policyDocumentId)), [{ field: 'policyDocumentId', message: '政策文件不存在' }])
     }
@@ -101,17 +105,17 @@ export function createConsultationsService({ db, config, events, search, tickets
   }
 
   /** The matcher's view, or none for a question it cannot read (only punctuation): that still opens a ticket. */
-  function runMatcher(question: string, topic: string | undefined, actor: Actor): MatchResult | undefined {
+  async function runMatcher(question: string, topic: string | undefined, actor: Actor): Promise<MatchResult | undefined> {
     try {
-      return search.match({ question, ...(topic ? { topic } : {}) }, actor)
+      return await search.match({ question, ...(topic ? { topic } : {}) }, actor)
     } catch (e) {
       if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return undefined
       throw e
     }
   }
 
-  function agentAnswer(entryId: number): Answer {
-    const entry = repo.servedEntry(db, entryId)
+  async function agentAnswer(entryId: number): Promise<Answer> {
+    const entry = await repo.servedEntry(db, entryId)
     if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field: 'answeredEntryId', message: '问答条目不存在' }])
     if (entry.status !== 'published' || entry.versionId === null) throw new AnsweredEntryNotPublishedError(String(entryId))
     return { entryId, automatically: false, confidence: null }
@@ -121,36 +125,37 @@ export function createConsultationsService({ db, config, events, search, tickets
     /**
      * 受理: records the consultation and either answers it from an entry or opens a ticket, in one
      * transaction. A retry with the same externalId from the same token returns the original.
-     * Synchronous on purpose: the whole intake then runs inside the request's write transaction.
+     * Its transaction joins the request's write transaction, when there is one (a savepoint of it):
+     * the whole intake commits with the request.
      */
-    submit(input: SubmitInput, actor: Actor) {
+    async submit(input: SubmitInput, actor: Actor) {
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
-      const retry = () => {
-        const existing = input.externalId ? repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
-        return existing && { created: false, result: view(db, existing, actor).body }
+      const retry = async () => {
+        const existing = input.externalId ? await repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
+        return existing && { created: false, result: (await view(db, existing, actor)).body }
       }
-      const earlier = retry()
+      const earlier = await retry()
       if (earlier) return earlier
 
       const kind = input.kind ?? 'question'
       if (input.answeredEntryId && input.openTicket) throw new ConflictingIntentError()
       if (input.answeredEntryId && kind === 'suggestion') throw new SuggestionNotAnswerableError()
-      const { topic, doc } = resolveReferences(input)
-      const policyUnitCode = kind === 'suggestion' && doc?.unitId ? repo.unitById(db, doc.unitId)?.code ?? null : null
+      const { topic, doc } = await resolveReferences(input)
+      const policyUnitCode = kind === 'suggestion' && doc?.unitId ? (await repo.unitById(db, doc.unitId))?.code ?? null : null
 
       let answer: Answer | undefined
       let match: MatchResult | undefined
       if (input.answeredEntryId) {
-        answer = agentAnswer(input.answeredEntryId)
+        answer = await agentAnswer(input.answeredEntryId)
       } else {
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
-        if (mayAutoAnswer || needsCandidates) match = runMatcher(input.question, topic?.code, actor)
+        if (mayAutoAnswer || needsCandidates) match = await runMatcher(input.question, topic?.code, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matchedAutomatically && top?.inForce) {
           answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
@@ -165,10 +170,10 @@ export function createConsultationsService({ db, config, events, search, tickets
 
       const outcome: Outcome = answer ? 'answered' : 'ticketed'
       try {
-        return db.transaction((tx) => {
-          const again = input.externalId ? repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
-          if (again) return { created: false, result: view(tx, again, actor).body }
-          const c = repo.insert(tx, {
+        return await db.transaction(async (tx) => {
+          const again = input.externalId ? await repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
+          if (again) return { created: false, result: (await view(tx, again, actor)).body }
+          const c = await repo.insert(tx, {
             channel: input.channel, kind, question: input.question,
             askerName: input.asker?.name ?? null, askerPhone: input.asker?.phone ?? null, askerEmail: input.asker?.email ?? null,
             preferredReply: input.asker?.preferredReply ?? null,
@@ -181,12 +186,12 @@ export function createConsultationsService({ db, config, events, search, tickets
           })
           if (answer) {
             // The one place a use is counted; feedback on the same match counts nothing more.
-            search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId, !answer.automatically)
+            await search.recordHit(tx, answer.entryId, answer.matchedQuestion, c.matchId, !answer.automatically)
             // A new way of asking it, proposed to the entry's unit (D1).
-            if (kind === 'question') proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt, asker: knownAsker(c) })
-            const entry = entryView(tx, answer.entryId)!
-            const text = eventText(privacy, c)
-            events.emit(tx, {
+            if (kind === 'question') await proposals?.recordAnswered(tx, { entryId: answer.entryId, question: c.question, automatically: answer.automatically, at: receivedAt, asker: knownAsker(c) })
+            const entry = (await entryView(tx, answer.entryId))!
+            const text = eventText(await privacy.snapshot(), c)
+            await events.emit(tx, {
               type: 'consultation.answered', consultationId: c.id, ticketId: null, submittedBy: c.registeredBy, externalId: c.externalId,
               payload: {
                 ticket: null, entry: { id: entry.id, externalId: entry.externalId, question: text(entry.question) },
@@ -194,38 +199,41 @@ export function createConsultationsService({ db, config, events, search, tickets
               },
             })
           } else {
-            tickets.open(tx, { consultation: c, routing: routing!, actor })
+            await tickets.open(tx, { consultation: c, routing: routing!, actor })
           }
-          return { created: true, result: view(tx, c, actor).body }
+          return { created: true, result: (await view(tx, c, actor)).body }
         })
       } catch (e) {
         // Another process inserted the same externalId between our check and our insert.
-        const earlier = isUniqueViolation(e) ? retry() : undefined
+        const earlier = isUniqueViolation(e) ? await retry() : undefined
         if (earlier) return earlier
         throw e
       }
     },
 
-    get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
-      const c = repo.findById(db, id)
-      const holder = c && tickets.ofConsultation(db, c.id, actor)
+    async get(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
+      const c = await repo.findById(db, id)
+      const holder = c && await tickets.ofConsultation(db, c.id, actor)
       // Seen as its ticket is: by the unit holding the ticket now, if there is one.
       if (!c || !visibility(actor).sees({ unitId: holder?.unitId ?? null, registeredBy: c.registeredBy })) throw new ConsultationNotFoundError(String(id))
-      const { access, body } = view(db, c, actor)
-      if (access === 'full' && hasContact(c)) audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
+      const { access, body } = await view(db, c, actor)
+      if (access === 'full' && hasContact(c)) await audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [c.id], requestId })
       return body
     },
 
     /** The register of consultations, newest first; contact details always masked. */
-    list(q: { channel?: Channel; kind?: ConsultationKind; outcome?: Outcome; from?: string; to?: string; page?: number; pageSize?: number }, actor: Actor) {
+    async list(q: { channel?: Channel; kind?: ConsultationKind; outcome?: Outcome; from?: string; to?: string; page?: number; pageSize?: number }, actor: Actor) {
       const { page, pageSize } = paging(q)
-      const { rows, total } = repo.list(db, {
+      const { rows, total } = await repo.list(db, {
         channel: q.channel, kind: q.kind, outcome: q.outcome,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
         visibleTo: visibility(actor), holdingUnit: tickets.holdingUnitSql,
         page, pageSize,
       })
-      return { items: rows.map((c) => consultationView(c, askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: null }, 'list'))), total, page, pageSize }
+      const shown = await privacy.snapshot()
+      const items = []
+      for (const c of rows) items.push(await consultationView(shown, c, askerAccess(actor, { registeredBy: c.registeredBy, holdingUnitId: null }, 'list')))
+      return { items, total, page, pageSize }
     },
   }
 }

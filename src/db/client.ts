@@ -155,3 +155,13 @@ export function openDatabase(path: string, { busyTimeoutMs = BUSY_TIMEOUT_MS }: 
   connections.set(db, readerClient === writerClient ? [writerClient] : [writerClient, readerClient])
   return db
 }
+
+/** Closes the database: both SQLite connections, or the PostgreSQL pool (waiting for its statements to end). */
+export async function closeDatabase(db: Db): Promise<void> {
+  const client: unknown = db.$client
+  if (client instanceof Database) {
+    client.close()
+    return
+  }
+  await (client as { end(): Promise<void> }).end()
+}

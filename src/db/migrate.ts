@@ -4,6 +4,7 @@ import { fromRoot } from '../paths.ts'
 
 export const MIGRATIONS_FOLDER = fromRoot('migrations')
 
-export function migrateDatabase(db: Db): void {
+/** Brings the schema up to date. A promise, as on every engine (drizzle's SQLite migrator happens to run synchronously). */
+export async function migrateDatabase(db: Db): Promise<void> {
   migrate(db as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER })
 }

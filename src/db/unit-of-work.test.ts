@@ -8,9 +8,9 @@ describe('the unit of work', () => {
   let db: Db
   let uow: UnitOfWork
   let told: string[]
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openDatabase(':memory:')
-    migrateDatabase(db)
+    await migrateDatabase(db)
     uow = unitOfWork(db)
     told = []
   })
@@ -18,58 +18,78 @@ describe('the unit of work', () => {
 
   // Units make a convenient write: through their own service, which writes on the same connection.
   const units = () => createUnitsService({ db })
-  const addUnit = (code: string) => { units().createUnit({ code, name: code }) }
-  const codes = () => units().listUnits({ page: 1, pageSize: 100 }).items.map((u) => u.code).sort()
+  const addUnit = async (code: string) => { await units().createUnit({ code, name: code }) }
+  const codes = async () => (await units().listUnits({ page: 1, pageSize: 100 })).items.map((u) => u.code).sort()
   const tell = (what: string) => uow.afterCommit(() => told.push(what))
+  /** A promise that settles when `open()` is called: for work that resumes after the transaction has ended. */
+  const gate = () => {
+    let open!: () => void
+    const opened = new Promise<void>((resolve) => { open = resolve })
+    return { opened, open }
+  }
 
-  it('runs afterCommit once, after the commit, with the change visible', () => {
-    let seenInside: string[] = []
-    db.transaction(() => {
-      addUnit('a')
+  it('runs afterCommit once, after the commit, with the change visible', async () => {
+    let seenInside: Promise<string[]> | undefined
+    await db.transaction(async () => {
+      await addUnit('a')
       uow.afterCommit(() => { told.push('a'); seenInside = codes() })
       expect(told).toEqual([])
     })
     expect(told).toEqual(['a'])
-    expect(seenInside).toEqual(['a'])
+    expect(await seenInside).toEqual(['a'])
+    // #17: SQLite-only, whether the connection still has a transaction open.
     expect(db.$client.inTransaction).toBe(false)
   })
 
-  it('never runs afterCommit when the transaction rolls back', () => {
-    expect(() => db.transaction(() => {
-      addUnit('a')
-      tell('a')
-      throw new Error('the work fails')
-    })).toThrow('the work fails')
-    expect(told).toEqual([])
-    expect(codes()).toEqual([])
+  it('stays open across the work\'s awaits, and commits once it resolves', async () => {
+    await db.transaction(async (tx) => {
+      await addUnit('a')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(uow.current()).toBe(tx)
+      await addUnit('b')
+      tell('ab')
+      expect(told).toEqual([])
+    })
+    expect(told).toEqual(['ab'])
+    expect(await codes()).toEqual(['a', 'b'])
   })
 
-  it('makes nested work a savepoint: its rollback keeps the outer work and drops only its callbacks', () => {
-    db.transaction(() => {
-      addUnit('outer')
+  it('never runs afterCommit when the transaction rolls back', async () => {
+    await expect(db.transaction(async () => {
+      await addUnit('a')
+      tell('a')
+      throw new Error('the work fails')
+    })).rejects.toThrow('the work fails')
+    expect(told).toEqual([])
+    expect(await codes()).toEqual([])
+  })
+
+  it('makes nested work a savepoint: its rollback keeps the outer work and drops only its callbacks', async () => {
+    await db.transaction(async () => {
+      await addUnit('outer')
       tell('outer')
-      expect(() => db.transaction(() => {
-        addUnit('inner')
+      await expect(db.transaction(async () => {
+        await addUnit('inner')
         tell('inner')
         throw new Error('a nested step fails')
-      })).toThrow('a nested step fails')
+      })).rejects.toThrow('a nested step fails')
       // drizzle's own nested handle is the same unit of work
-      expect(() => uow.current()!.transaction(() => {
-        addUnit('inner2')
+      await expect(uow.current()!.transaction(async () => {
+        await addUnit('inner2')
         tell('inner2')
         throw new Error('another nested step fails')
-      })).toThrow('another nested step fails')
-      addUnit('after')
+      })).rejects.toThrow('another nested step fails')
+      await addUnit('after')
     })
-    expect(codes()).toEqual(['after', 'outer'])
+    expect(await codes()).toEqual(['after', 'outer'])
     expect(told).toEqual(['outer'])
   })
 
-  it('runs a nested savepoint\'s callbacks only after the outermost commit, in the order registered', () => {
-    db.transaction((tx) => {
+  it('runs a nested savepoint\'s callbacks only after the outermost commit, in the order registered', async () => {
+    await db.transaction(async (tx) => {
       tell('first')
-      tx.transaction(() => {
-        db.transaction(() => tell('deepest'))
+      await tx.transaction(async () => {
+        await db.transaction(async () => tell('deepest'))
         expect(told).toEqual([])
       })
       expect(told).toEqual([])
@@ -78,50 +98,54 @@ describe('the unit of work', () => {
     expect(told).toEqual(['first', 'deepest', 'last'])
   })
 
-  it('drops a committed savepoint\'s callbacks when the outer transaction rolls back', () => {
-    expect(() => db.transaction(() => {
-      db.transaction(() => { addUnit('inner'); tell('inner') })
+  it('drops a committed savepoint\'s callbacks when the outer transaction rolls back', async () => {
+    await expect(db.transaction(async () => {
+      await db.transaction(async () => { await addUnit('inner'); tell('inner') })
       throw new Error('the outer work fails')
-    })).toThrow('the outer work fails')
+    })).rejects.toThrow('the outer work fails')
     expect(told).toEqual([])
-    expect(codes()).toEqual([])
+    expect(await codes()).toEqual([])
   })
 
   it('tells the caller which transaction it is in, and none after it ended', async () => {
     expect(uow.current()).toBeUndefined()
+    const ended = gate()
     let resumed: Promise<unknown> | undefined
-    db.transaction((tx) => {
+    await db.transaction(async (tx) => {
       expect(uow.current()).toBe(tx)
-      db.transaction((inner) => expect(uow.current()).toBe(inner))
+      await db.transaction(async (inner) => expect(uow.current()).toBe(inner))
       expect(uow.current()).toBe(tx)
-      // Code that resumes after an await is outside the transaction, which has committed by then.
-      resumed = Promise.resolve().then(() => uow.current())
+      // Code that resumes after the transaction has ended is outside it.
+      resumed = ended.opened.then(() => uow.current())
     })
+    ended.open()
     expect(await resumed).toBeUndefined()
   })
 
-  it('runs afterCommit at once outside a transaction; work resumed after an await is a unit of its own', async () => {
+  it('runs afterCommit at once outside a transaction; work resumed after the end is a unit of its own', async () => {
     tell('now')
     expect(told).toEqual(['now'])
+    const ended = gate()
     let later: Promise<void> | undefined
-    db.transaction(() => {
-      addUnit('first')
+    await db.transaction(async () => {
+      await addUnit('first')
       later = (async () => {
-        await Promise.resolve()
+        await ended.opened
         // The first transaction has committed by now: this one commits (and tells) on its own.
-        db.transaction(() => { addUnit('late'); tell('late') })
+        await db.transaction(async () => { await addUnit('late'); tell('late') })
         expect(told).toEqual(['now', 'late'])
       })()
     })
+    ended.open()
     await later
-    expect(codes()).toEqual(['first', 'late'])
+    expect(await codes()).toEqual(['first', 'late'])
   })
 
-  it('reports a failing callback without failing the committed work or the callbacks after it', () => {
+  it('reports a failing callback without failing the committed work or the callbacks after it', async () => {
     const reported: unknown[] = []
     uow.reportCallbackErrors((err) => reported.push(err))
-    const result = db.transaction(() => {
-      addUnit('a')
+    const result = await db.transaction(async () => {
+      await addUnit('a')
       uow.afterCommit(() => { throw new Error('listener broke') })
       tell('next')
       return 'done'
@@ -129,14 +153,15 @@ describe('the unit of work', () => {
     expect(result).toBe('done')
     expect(told).toEqual(['next'])
     expect(reported).toMatchObject([{ message: 'listener broke' }])
-    expect(units().unitByCode('a')).toBeDefined()
+    expect(await units().unitByCode('a')).toBeDefined()
   })
 
   it('refuses to run inside a transaction it did not open, where it could not keep its promise', () => {
+    // #17: SQLite-only, a transaction opened on the connection behind the unit of work's back.
     db.$client.exec('BEGIN')
     try {
       expect(() => tell('x')).toThrow(/not opened through db.transaction/)
-      expect(() => db.transaction(() => addUnit('x'))).toThrow(/not opened through db.transaction/)
+      expect(() => db.transaction(async () => { await addUnit('x') })).toThrow(/not opened through db.transaction/)
     } finally {
       db.$client.exec('ROLLBACK')
     }

@@ -65,6 +65,14 @@ export interface UnitOfWork<Handle = Db> {
   reportCallbackErrors(report: (err: unknown) => void): void
 }
 
+/**
+ * Runs `fn` outside any transaction, whatever the caller is in: for background work started from a
+ * request (an index rebuild, the match-log flush, an import, a link check) that must not become a
+ * savepoint of the request's transaction nor die with it. (A snapshot of the context at load time,
+ * when no transaction is open.)
+ */
+export const outsideTransactions: <R>(fn: () => R) => R = AsyncLocalStorage.snapshot()
+
 export const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function'
 
 /**

@@ -20,8 +20,9 @@ const ADMIN = 'crash-test-admin-token-0123'
 
 async function openApp(databasePath: string) {
   const db = openDatabase(databasePath)
-  migrateDatabase(db)
+  await migrateDatabase(db)
   const app = await buildApp({ config: testConfig({ databasePath, adminToken: ADMIN, webhook: WEBHOOK }), db, logger: false })
+  // #17: SQLite-only, closing the connections: the database has no engine-neutral close yet.
   return { app, db, async close() { await app.close(); db.$client.close() } }
 }
 
@@ -41,7 +42,7 @@ describe('a dispatcher killed mid-delivery', () => {
 
     const setup = await openApp(databasePath)
     const res = await setup.app.inject({ method: 'POST', url: '/api/v1/integrations', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: '公开信箱', webhookUrl: receiver.url } })
-    openTicket(setup.app.services, { registeredBy: res.json().token.id, externalId: 'MB-CRASH-1' })
+    await openTicket(setup.app.services, { registeredBy: res.json().token.id, externalId: 'MB-CRASH-1' })
     await setup.close()
 
     const child = fork(CHILD, [databasePath, JSON.stringify(WEBHOOK)], { execArgv: ['--import', 'tsx'], stdio: 'ignore' })
@@ -53,17 +54,17 @@ describe('a dispatcher killed mid-delivery', () => {
 
     const after = await openApp(databasePath)
     try {
-      const [claimed] = after.db.select().from(outboxEvents).all()
+      const [claimed] = await after.db.select().from(outboxEvents)
       expect(claimed).toMatchObject({ state: 'pending', attempts: 1, externalId: 'MB-CRASH-1' })
       expect(claimed.claimedBy).not.toBeNull()
-      expect(after.db.select().from(eventDeliveries).all()).toMatchObject([{ attempt: 1, outcome: 'in_flight' }])
+      expect(await after.db.select().from(eventDeliveries)).toMatchObject([{ attempt: 1, outcome: 'in_flight' }])
 
       await after.app.services.ready() // a restart: the dead process's claim is released
       expect(await after.app.services.integrations.dispatchDue()).toMatchObject({ attempted: 1, delivered: 1 })
 
-      const [delivered] = after.db.select().from(outboxEvents).all()
+      const [delivered] = await after.db.select().from(outboxEvents)
       expect(delivered).toMatchObject({ state: 'delivered', claimedBy: null })
-      const log = after.db.select().from(eventDeliveries).all()
+      const log = await after.db.select().from(eventDeliveries)
       expect(log.map((d) => [d.attempt, d.outcome])).toEqual([[1, 'interrupted'], [2, 'delivered']])
       expect(log[0].error).toBe(INTERRUPTED_ERROR)
       // At least once: the receiver saw the same event twice, and dedupes it by id.

@@ -32,8 +32,8 @@ describe('webhook delivery to a real receiver', () => {
 
   it('delivers a signed event the receiver can verify, with the ticket and the answer', async () => {
     const integ = await register()
-    const { ticket } = openTicket(services(), { registeredBy: integ.tokenId, externalId: 'MB-2025-0042' })
-    answerTicket(services(), ticket.id, '灵活就业人员可在户籍地或居住地社保经办机构办理参保登记。')
+    const { ticket } = await openTicket(services(), { registeredBy: integ.tokenId, externalId: 'MB-2025-0042' })
+    await answerTicket(services(), ticket.id, '灵活就业人员可在户籍地或居住地社保经办机构办理参保登记。')
 
     expect(await dispatch()).toMatchObject({ attempted: 2, delivered: 2 })
     expect(receiver.received.map((r) => r.json.type)).toEqual(['ticket.created', 'ticket.answered'])
@@ -61,8 +61,8 @@ describe('webhook delivery to a real receiver', () => {
 
   it("sends the entry's answer when a letter is answered from the library", async () => {
     const integ = await register()
-    const { entry } = answerFromLibrary(services(), { registeredBy: integ.tokenId, externalId: 'MB-7' })
-    answerFromLibrary(services(), {
+    const { entry } = await answerFromLibrary(services(), { registeredBy: integ.tokenId, externalId: 'MB-7' })
+    await answerFromLibrary(services(), {
       registeredBy: integ.tokenId, externalId: 'MB-8',
       entry: { id: 99, externalId: 'E-99', question: '标准问', answer: '入库时的答复口径' },
     })
@@ -75,21 +75,21 @@ describe('webhook delivery to a real receiver', () => {
 
   it('writes no event when the change rolls back, and none for consultations an integration did not submit', async () => {
     const integ = await register()
-    const { consultation, ticket } = openTicket(services(), { registeredBy: integ.tokenId })
-    expect(() => closeTicket(services(), ticket.id, { fail: true })).toThrow('the change failed')
+    const { consultation, ticket } = await openTicket(services(), { registeredBy: integ.tokenId })
+    await expect(closeTicket(services(), ticket.id, { fail: true })).rejects.toThrow('the change failed')
     const agent = await t.token('agent')
     const me = (await t.call({ method: 'GET', url: '/api/v1/me', token: agent })).json()
-    openTicket(services(), { registeredBy: me.id })
-    openTicket(services(), { registeredBy: null })
-    const rows = services().db.select().from(outboxEvents).all()
+    await openTicket(services(), { registeredBy: me.id })
+    await openTicket(services(), { registeredBy: null })
+    const rows = await services().db.select().from(outboxEvents)
     expect(rows.map((r) => [r.type, r.consultationId])).toEqual([['ticket.created', consultation.id]])
   })
 
   it('retries while the receiver is down, then delivers, logging every attempt', async () => {
     const integ = await register()
     receiver.respondWith((n) => (n <= 2 ? 503 : 200))
-    const { consultation } = openTicket(services(), { registeredBy: integ.tokenId })
-    const [event] = services().db.select().from(outboxEvents).where(eq(outboxEvents.consultationId, consultation.id)).all()
+    const { consultation } = await openTicket(services(), { registeredBy: integ.tokenId })
+    const [event] = await services().db.select().from(outboxEvents).where(eq(outboxEvents.consultationId, consultation.id))
 
     expect(await dispatch()).toMatchObject({ attempted: 1, failed: 1 })
     const afterFirst = await getEvent(event.id)
@@ -111,7 +111,7 @@ describe('webhook delivery to a real receiver', () => {
     const closed = await startReceiver()
     await closed.close() // nothing listens on this port any more: connection refused
     const integ = await register(closed.url)
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     for (let i = 0; i < WEBHOOK.maxAttempts; i++) await dispatch(later(60 * i))
     const list = (await t.call({ method: 'GET', url: '/api/v1/integration-events?state=dead' })).json()
     expect(list.total).toBe(1)
@@ -144,19 +144,19 @@ describe('webhook delivery to a real receiver', () => {
     t = await createTestApp({ webhook: { ...WEBHOOK, timeoutMs: 200 } })
     const integ = await register()
     receiver.respondWith(() => 'hang')
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     expect(await dispatch()).toMatchObject({ attempted: 1, failed: 1 })
-    const [row] = services().db.select().from(outboxEvents).all()
+    const [row] = await services().db.select().from(outboxEvents)
     expect(row.lastError).toContain('超时')
     receiver.release()
   })
 
   it('lists events filtered by state and type', async () => {
     const integ = await register()
-    const { ticket } = openTicket(services(), { registeredBy: integ.tokenId })
-    answerTicket(services(), ticket.id, '答复')
+    const { ticket } = await openTicket(services(), { registeredBy: integ.tokenId })
+    await answerTicket(services(), ticket.id, '答复')
     await dispatch()
-    closeTicket(services(), ticket.id)
+    await closeTicket(services(), ticket.id)
     const all = (await t.call({ method: 'GET', url: '/api/v1/integration-events' })).json()
     expect(all.items.map((e: { type: string }) => e.type)).toEqual(['ticket.closed', 'ticket.replied', 'ticket.answered', 'ticket.created'])
     const pending = (await t.call({ method: 'GET', url: '/api/v1/integration-events?state=pending' })).json()
@@ -168,7 +168,7 @@ describe('webhook delivery to a real receiver', () => {
   it('signs with the new secret as soon as it is rotated', async () => {
     const integ = await register()
     const rotated = (await t.call({ method: 'POST', url: `/api/v1/integrations/${integ.id}/rotate-secret` })).json().credentials.secret
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     await dispatch()
     const [r] = receiver.received
     const check = (secret: string) => verifySignature({ secret, signature: r.headers['x-signature'] as string, timestamp: r.headers['x-timestamp'] as string, body: r.body })
@@ -179,7 +179,7 @@ describe('webhook delivery to a real receiver', () => {
   it('holds deliveries while an integration is paused and sends them when it is resumed', async () => {
     const integ = await register()
     await t.call({ method: 'PATCH', url: `/api/v1/integrations/${integ.id}`, payload: { active: false } })
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     expect(await dispatch()).toMatchObject({ attempted: 0 })
     await t.call({ method: 'PATCH', url: `/api/v1/integrations/${integ.id}`, payload: { active: true } })
     expect(await dispatch()).toMatchObject({ delivered: 1 })
@@ -188,13 +188,13 @@ describe('webhook delivery to a real receiver', () => {
   it('waits for a delivery in flight when the service stops', async () => {
     const integ = await register()
     receiver.respondWith(() => 'hang')
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     const round = dispatch()
     await receiver.waitFor(1)
     const stopped = services().stop()
     receiver.release()
     await stopped
-    const [row] = services().db.select().from(outboxEvents).all()
+    const [row] = await services().db.select().from(outboxEvents)
     expect(row.state).toBe('delivered')
     expect(await round).toMatchObject({ delivered: 1 })
     expect(await dispatch()).toMatchObject({ attempted: 0 })
@@ -204,7 +204,7 @@ describe('webhook delivery to a real receiver', () => {
     await t.close()
     t = await createTestApp({ webhook: { ...WEBHOOK, pollIntervalMs: 20 } })
     const integ = await register()
-    openTicket(services(), { registeredBy: integ.tokenId })
+    await openTicket(services(), { registeredBy: integ.tokenId })
     await receiver.waitFor(1)
     expect(receiver.received[0].json.type).toBe('ticket.created')
   })
@@ -212,10 +212,10 @@ describe('webhook delivery to a real receiver', () => {
   it('lets an integration poll its own events in order with a cursor', async () => {
     const mailbox = await register(null)
     const other = await register()
-    const a = openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-1' })
-    openTicket(services(), { registeredBy: other.tokenId, externalId: 'OTHER-1' })
-    answerTicket(services(), a.ticket.id, '答复一')
-    openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-2' })
+    const a = await openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-1' })
+    await openTicket(services(), { registeredBy: other.tokenId, externalId: 'OTHER-1' })
+    await answerTicket(services(), a.ticket.id, '答复一')
+    await openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-2' })
 
     const poll = async (query: string) => (await t.call({ method: 'GET', url: `/api/v1/events${query}`, token: mailbox.token })).json()
     const first = await poll('?limit=2')
@@ -228,9 +228,9 @@ describe('webhook delivery to a real receiver', () => {
     const empty = await poll(`?after=${second.nextCursor}`)
     expect(empty).toEqual({ items: [], nextCursor: second.nextCursor, hasMore: false })
     // Asking past a cursor acknowledges what came before it, for an integration that only polls.
-    const states = services().db.select({ state: outboxEvents.state }).from(outboxEvents).where(eq(outboxEvents.integrationId, mailbox.id)).all()
+    const states = await services().db.select({ state: outboxEvents.state }).from(outboxEvents).where(eq(outboxEvents.integrationId, mailbox.id))
     expect(states.map((s) => s.state)).toEqual(['delivered', 'delivered', 'delivered'])
-    expect(services().db.select().from(eventDeliveries).all()).toHaveLength(0)
+    expect(await services().db.select().from(eventDeliveries)).toHaveLength(0)
     const bad = await t.call({ method: 'GET', url: '/api/v1/events?after=abc', token: mailbox.token })
     expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'after' }] })
   })

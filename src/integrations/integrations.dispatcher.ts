@@ -5,6 +5,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne } from 'drizzl
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { eventDeliveries, integrations, outboxEvents } from './integrations.table.ts'
 import { backoffMs, toEnvelope, webhookHeaders } from './integrations.webhook.ts'
 import { createAddressPolicy, withoutCredentials } from './integrations.address.ts'
@@ -40,33 +41,33 @@ export function createDispatcher({
   // A claim outlives the longest possible attempt, so only a dead holder lets it lapse.
   const leaseMs = webhook.timeoutMs * 2 + 30_000
 
-  function targets(now: string): Target[] {
-    const due = db.selectDistinct({ id: outboxEvents.integrationId }).from(outboxEvents)
-      .where(and(eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, now))).all().map((r) => r.id)
+  async function targets(now: string): Promise<Target[]> {
+    const due = (await db.selectDistinct({ id: outboxEvents.integrationId }).from(outboxEvents)
+      .where(and(eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, now)))).map((r) => r.id)
     if (due.length === 0) return []
-    return db.select({ id: integrations.id, webhookUrl: integrations.webhookUrl, secret: integrations.secret }).from(integrations)
-      .where(and(inArray(integrations.id, due), eq(integrations.active, true), isNull(integrations.deletedAt), isNotNull(integrations.webhookUrl)))
-      .all() as Target[]
+    return await db.select({ id: integrations.id, webhookUrl: integrations.webhookUrl, secret: integrations.secret }).from(integrations)
+      .where(and(inArray(integrations.id, due), eq(integrations.active, true), isNull(integrations.deletedAt), isNotNull(integrations.webhookUrl))) as Target[]
   }
 
-  function claimNext(target: Target, now: Date): Claim | undefined {
+  /** Claims the integration's next due event, in a short transaction of its own (committed before the POST). */
+  function claimNext(target: Target, now: Date): Promise<Claim | undefined> {
     const nowIso = now.toISOString()
-    return db.transaction((tx) => {
-      const event = tx.select().from(outboxEvents)
+    return db.transaction(async (tx) => {
+      const event = await first(tx.select().from(outboxEvents)
         .where(and(eq(outboxEvents.integrationId, target.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, nowIso)))
-        .orderBy(asc(outboxEvents.seq)).limit(1).get()
+        .orderBy(asc(outboxEvents.seq)).limit(1))
       if (!event) return undefined
-      tx.update(outboxEvents).set({
+      await tx.update(outboxEvents).set({
         attempts: event.attempts + 1,
         nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
         claimedBy: instanceId,
-      }).where(eq(outboxEvents.seq, event.seq)).run()
+      }).where(eq(outboxEvents.seq, event.seq))
       // An attempt left in flight by a holder that died is over: say so in the log.
-      tx.update(eventDeliveries).set({ outcome: 'interrupted', error: INTERRUPTED_ERROR })
-        .where(and(eq(eventDeliveries.eventId, event.id), eq(eventDeliveries.outcome, 'in_flight'))).run()
-      const attempt = tx.select({ n: count() }).from(eventDeliveries).where(eq(eventDeliveries.eventId, event.id)).get()!.n + 1
-      const delivery = tx.insert(eventDeliveries).values({ eventId: event.id, attempt, at: nowIso, url: withoutCredentials(target.webhookUrl), durationMs: 0 })
-        .returning({ id: eventDeliveries.id }).get()
+      await tx.update(eventDeliveries).set({ outcome: 'interrupted', error: INTERRUPTED_ERROR })
+        .where(and(eq(eventDeliveries.eventId, event.id), eq(eventDeliveries.outcome, 'in_flight')))
+      const attempt = (await first(tx.select({ n: count() }).from(eventDeliveries).where(eq(eventDeliveries.eventId, event.id))))!.n + 1
+      const [delivery] = await tx.insert(eventDeliveries).values({ eventId: event.id, attempt, at: nowIso, url: withoutCredentials(target.webhookUrl), durationMs: 0 })
+        .returning({ id: eventDeliveries.id })
       return { event, deliveryId: delivery.id, attempt, attemptsInRound: event.attempts + 1 }
     })
   }
@@ -79,35 +80,36 @@ export function createDispatcher({
     return { ...outcome, durationMs: Math.round(performance.now() - started) }
   }
 
-  /** Records the outcome; returns the event's new state. */
-  function acknowledge(claim: Claim, result: PostResult, now: Date): 'delivered' | 'pending' | 'dead' {
+  /** Records the outcome, in a transaction of its own after the POST; returns the event's new state. */
+  function acknowledge(claim: Claim, result: PostResult, now: Date): Promise<'delivered' | 'pending' | 'dead'> {
     const nowIso = now.toISOString()
-    return db.transaction((tx) => {
-      tx.update(eventDeliveries).set({
+    return db.transaction(async (tx) => {
+      await tx.update(eventDeliveries).set({
         outcome: result.ok ? 'delivered' : 'failed', statusCode: result.statusCode, error: result.error, durationMs: result.durationMs,
-      }).where(eq(eventDeliveries.id, claim.deliveryId)).run()
+      }).where(eq(eventDeliveries.id, claim.deliveryId))
       if (result.ok) {
-        tx.update(outboxEvents).set({ state: 'delivered', deliveredAt: nowIso, lastError: null, claimedBy: null }).where(eq(outboxEvents.seq, claim.event.seq)).run()
-        return 'delivered'
+        await tx.update(outboxEvents).set({ state: 'delivered', deliveredAt: nowIso, lastError: null, claimedBy: null }).where(eq(outboxEvents.seq, claim.event.seq))
+        return 'delivered' as const
       }
       const dead = claim.attemptsInRound >= webhook.maxAttempts
-      tx.update(outboxEvents).set({
+      await tx.update(outboxEvents).set({
         state: dead ? 'dead' : 'pending',
         nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoffMs(claim.attemptsInRound, webhook.baseDelayMs, random))).toISOString(),
         lastError: result.error,
         claimedBy: null,
-      }).where(eq(outboxEvents.seq, claim.event.seq)).run()
-      return dead ? 'dead' : 'pending'
+      }).where(eq(outboxEvents.seq, claim.event.seq))
+      return dead ? 'dead' as const : 'pending' as const
     })
   }
 
   async function dispatchTo(target: Target, now: Date, summary: DispatchSummary) {
     for (let i = 0; i < BATCH_PER_INTEGRATION && !stopping; i++) {
-      const claim = claimNext(target, now)
+      // No transaction is open during the POST: the claim has committed, the outcome is a new one.
+      const claim = await claimNext(target, now)
       if (!claim) return
       summary.attempted++
       const result = await post(target, claim)
-      const state = acknowledge(claim, result, now)
+      const state = await acknowledge(claim, result, now)
       if (state === 'delivered') { summary.delivered++; continue }
       summary.failed++
       if (state === 'dead') summary.dead++
@@ -127,7 +129,8 @@ export function createDispatcher({
     async dispatchDue(now: Date = new Date()): Promise<DispatchSummary> {
       const summary: DispatchSummary = { attempted: 0, delivered: 0, failed: 0, dead: 0 }
       if (stopping) return summary
-      const run = Promise.all(targets(now.toISOString()).map((t) => dispatchTo(t, now, summary)))
+      // Integrations side by side: each claim and each outcome is a transaction of its own.
+      const run = targets(now.toISOString()).then((due) => Promise.all(due.map((t) => dispatchTo(t, now, summary))))
       inFlight.add(run)
       try { await run } finally { inFlight.delete(run) }
       return summary
@@ -137,10 +140,11 @@ export function createDispatcher({
      * After a restart, claims held by an earlier process will never be acknowledged: make those
      * events due now rather than when their lease runs out. (One server process per database.)
      */
-    recoverInterrupted(now: Date = new Date()): number {
-      return db.update(outboxEvents).set({ nextAttemptAt: now.toISOString(), claimedBy: null })
+    async recoverInterrupted(now: Date = new Date()): Promise<number> {
+      const recovered = await db.update(outboxEvents).set({ nextAttemptAt: now.toISOString(), claimedBy: null })
         .where(and(eq(outboxEvents.state, 'pending'), isNotNull(outboxEvents.claimedBy), ne(outboxEvents.claimedBy, instanceId)))
-        .run().changes
+        .returning({ seq: outboxEvents.seq })
+      return recovered.length
     },
 
     /** Refuses new work and waits for the POSTs in flight to be recorded. */

@@ -2,6 +2,7 @@
 // and redelivery; an integration's polling.
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { DomainEventType } from '../common/events.ts'
 import { eventDeliveries, integrations, outboxEvents, type OutboxState } from './integrations.table.ts'
 import { EventAlreadyQueuedError, IntegrationEventNotFoundError, NotAnIntegrationError } from './integrations.errors.ts'
@@ -20,47 +21,47 @@ export function createEventLog({ db }: { db: Db }) {
       deliveredAt: row.deliveredAt, lastError: row.lastError, createdAt: row.createdAt,
     }
   }
-  function namesOf(rows: OutboxRow[]) {
+  async function namesOf(rows: OutboxRow[]) {
     const ids = [...new Set(rows.map((r) => r.integrationId))]
     if (ids.length === 0) return new Map<number, string>()
-    return new Map(db.select({ id: integrations.id, name: integrations.name }).from(integrations).where(inArray(integrations.id, ids)).all().map((r) => [r.id, r.name]))
+    return new Map((await db.select({ id: integrations.id, name: integrations.name }).from(integrations).where(inArray(integrations.id, ids))).map((r) => [r.id, r.name]))
   }
-  function requireEvent(id: string) {
-    const row = db.select().from(outboxEvents).where(eq(outboxEvents.id, id)).get()
+  async function requireEvent(id: string) {
+    const row = await first(db.select().from(outboxEvents).where(eq(outboxEvents.id, id)))
     if (!row) throw new IntegrationEventNotFoundError(id)
     return row
   }
-  function detail(row: OutboxRow) {
-    const deliveries = db.select().from(eventDeliveries).where(eq(eventDeliveries.eventId, row.id)).orderBy(asc(eventDeliveries.id)).all()
+  async function detail(row: OutboxRow) {
+    const deliveries = (await db.select().from(eventDeliveries).where(eq(eventDeliveries.eventId, row.id)).orderBy(asc(eventDeliveries.id)))
       .map((d) => ({ attempt: d.attempt, at: d.at, outcome: d.outcome, url: d.url, statusCode: d.statusCode, error: d.error, durationMs: d.durationMs }))
-    return { ...summary(row, namesOf([row])), data: row.payload, deliveries }
+    return { ...summary(row, await namesOf([row])), data: row.payload, deliveries }
   }
 
   return {
-    list(q: EventQuery) {
+    async list(q: EventQuery) {
       const where: SQL[] = []
       if (q.integrationId) where.push(eq(outboxEvents.integrationId, q.integrationId))
       if (q.state) where.push(eq(outboxEvents.state, q.state))
       if (q.type) where.push(eq(outboxEvents.type, q.type))
       if (q.externalId) where.push(eq(outboxEvents.externalId, q.externalId))
       const cond = where.length ? and(...where) : undefined
-      const rows = db.select().from(outboxEvents).where(cond).orderBy(desc(outboxEvents.seq)).limit(q.pageSize).offset((q.page - 1) * q.pageSize).all()
-      const total = db.select({ n: count() }).from(outboxEvents).where(cond).get()!.n
-      const names = namesOf(rows)
+      const rows = await db.select().from(outboxEvents).where(cond).orderBy(desc(outboxEvents.seq)).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+      const total = (await first(db.select({ n: count() }).from(outboxEvents).where(cond)))!.n
+      const names = await namesOf(rows)
       return { items: rows.map((r) => summary(r, names)), total, page: q.page, pageSize: q.pageSize }
     },
 
-    get(id: string) {
-      return detail(requireEvent(id))
+    async get(id: string) {
+      return detail(await requireEvent(id))
     },
 
     /** Queues a delivered or dead event again, with a fresh round of attempts. */
-    redeliver(id: string) {
-      const row = requireEvent(id)
+    async redeliver(id: string) {
+      const row = await requireEvent(id)
       if (row.state === 'pending') throw new EventAlreadyQueuedError(id)
-      const updated = db.update(outboxEvents)
+      const updated = (await first(db.update(outboxEvents)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: new Date().toISOString(), deliveredAt: null, claimedBy: null })
-        .where(eq(outboxEvents.seq, row.seq)).returning().get()!
+        .where(eq(outboxEvents.seq, row.seq)).returning()))!
       return detail(updated)
     },
 
@@ -68,23 +69,23 @@ export function createEventLog({ db }: { db: Db }) {
      * The calling integration's events after a cursor, oldest first. For an integration without a
      * webhook, asking for events after a cursor acknowledges the events up to it.
      */
-    poll(tokenId: number, after: number, limit: number) {
-      const integration = db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))).get()
+    async poll(tokenId: number, after: number, limit: number) {
+      const integration = await first(db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))))
       if (!integration) throw new NotAnIntegrationError()
       if (!integration.webhookUrl && after > 0) {
-        db.update(outboxEvents).set({ state: 'delivered', deliveredAt: new Date().toISOString() })
-          .where(and(eq(outboxEvents.integrationId, integration.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.seq, after))).run()
+        await db.update(outboxEvents).set({ state: 'delivered', deliveredAt: new Date().toISOString() })
+          .where(and(eq(outboxEvents.integrationId, integration.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.seq, after)))
       }
-      const rows = db.select().from(outboxEvents)
+      const rows = await db.select().from(outboxEvents)
         .where(and(eq(outboxEvents.integrationId, integration.id), gt(outboxEvents.seq, after)))
-        .orderBy(asc(outboxEvents.seq)).limit(limit).all()
+        .orderBy(asc(outboxEvents.seq)).limit(limit)
       const last = rows.at(-1)?.seq ?? after
-      return { items: rows.map((r) => ({ cursor: String(r.seq), ...toEnvelope(r) })), nextCursor: String(last), hasMore: rows.length === limit && rows.length > 0 && hasAfter(integration.id, last) }
+      return { items: rows.map((r) => ({ cursor: String(r.seq), ...toEnvelope(r) })), nextCursor: String(last), hasMore: rows.length === limit && rows.length > 0 && await hasAfter(integration.id, last) }
     },
   }
 
-  function hasAfter(integrationId: number, seq: number) {
-    return !!db.select({ seq: outboxEvents.seq }).from(outboxEvents).where(and(eq(outboxEvents.integrationId, integrationId), gt(outboxEvents.seq, seq))).limit(1).get()
+  async function hasAfter(integrationId: number, seq: number) {
+    return !!await first(db.select({ seq: outboxEvents.seq }).from(outboxEvents).where(and(eq(outboxEvents.integrationId, integrationId), gt(outboxEvents.seq, seq))).limit(1))
   }
 }
 

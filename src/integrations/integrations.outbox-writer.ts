@@ -6,18 +6,19 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { EventBus } from '../common/events.ts'
+import { first } from '../db/query.ts'
 import { integrations, outboxEvents } from './integrations.table.ts'
 
 /** Subscribes the outbox writer to the event bus. */
 export function subscribeOutbox(events: Pick<EventBus, 'on'>, now: () => Date = () => new Date()) {
-  events.on((tx, event) => {
+  events.on(async (tx, event) => {
     // Only the system that submitted the consultation hears about it; an agent's call is nobody's event.
     if (event.submittedBy === null) return
-    const integration = tx.select({ id: integrations.id }).from(integrations)
-      .where(and(eq(integrations.tokenId, event.submittedBy), isNull(integrations.deletedAt))).get()
+    const integration = await first(tx.select({ id: integrations.id }).from(integrations)
+      .where(and(eq(integrations.tokenId, event.submittedBy), isNull(integrations.deletedAt))))
     if (!integration) return
     const at = now().toISOString()
-    tx.insert(outboxEvents).values({
+    await tx.insert(outboxEvents).values({
       id: randomUUID(),
       integrationId: integration.id,
       type: event.type,
@@ -26,6 +27,6 @@ export function subscribeOutbox(events: Pick<EventBus, 'on'>, now: () => Date = 
       payload: event.payload,
       nextAttemptAt: at,
       createdAt: at,
-    }).run()
+    })
   })
 }

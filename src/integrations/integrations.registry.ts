@@ -1,6 +1,7 @@
 // Registered integrations: their token, webhook URL and signing secret.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { tokenSummary } from '../auth/auth.queries.ts'
 import { integrations, outboxEvents } from './integrations.table.ts'
@@ -25,10 +26,10 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
     throw withDetails(error, [{ field: 'webhookUrl', message }])
   }
 
-  function view(row: IntegrationRow) {
-    const token = tokenSummary(db, row.tokenId)
-    const counts = db.select({ state: outboxEvents.state, n: sql<number>`count(*)` }).from(outboxEvents)
-      .where(eq(outboxEvents.integrationId, row.id)).groupBy(outboxEvents.state).all()
+  async function view(row: IntegrationRow) {
+    const token = await tokenSummary(db, row.tokenId)
+    const counts = await db.select({ state: outboxEvents.state, n: sql<number>`count(*)` }).from(outboxEvents)
+      .where(eq(outboxEvents.integrationId, row.id)).groupBy(outboxEvents.state)
     const events = { pending: 0, delivered: 0, dead: 0 }
     for (const c of counts) events[c.state] = c.n
     return {
@@ -39,8 +40,8 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
   }
 
   /** A live (not deleted) integration, or 404. */
-  function requireLive(id: number) {
-    const row = db.select().from(integrations).where(and(eq(integrations.id, id), isNull(integrations.deletedAt))).get()
+  async function requireLive(id: number) {
+    const row = await first(db.select().from(integrations).where(and(eq(integrations.id, id), isNull(integrations.deletedAt))))
     if (!row) throw new IntegrationNotFoundError(String(id))
     return row
   }
@@ -49,55 +50,57 @@ export function createRegistry({ db, auth, policy }: { db: Db; auth: Pick<AuthSe
     /** Creates the integration with its token and secret; both are shown only in this answer. */
     register(input: RegisterInput, createdBy: number | null) {
       requireAllowedUrl(input.webhookUrl)
-      return db.transaction((tx) => {
-        const token = auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy, undefined, tx)
+      return db.transaction(async (tx) => {
+        const token = await auth.createToken({ name: `接入系统：${input.name}`, role: 'integration' }, createdBy, undefined, tx)
         const secret = generateSecret()
-        const row = tx.insert(integrations).values({ name: input.name, webhookUrl: input.webhookUrl ?? null, tokenId: token.id, secret }).returning().get()
-        return { ...view(row), credentials: { token: token.token, secret } }
+        const [row] = await tx.insert(integrations).values({ name: input.name, webhookUrl: input.webhookUrl ?? null, tokenId: token.id, secret }).returning()
+        return { ...await view(row), credentials: { token: token.token, secret } }
       })
     },
 
-    list(opts: { includeDeleted?: boolean } = {}) {
-      const rows = db.select().from(integrations).where(opts.includeDeleted ? undefined : isNull(integrations.deletedAt)).orderBy(desc(integrations.id)).all()
-      return rows.map(view)
+    async list(opts: { includeDeleted?: boolean } = {}) {
+      const rows = await db.select().from(integrations).where(opts.includeDeleted ? undefined : isNull(integrations.deletedAt)).orderBy(desc(integrations.id))
+      const views = []
+      for (const row of rows) views.push(await view(row))
+      return views
     },
 
-    get(id: number) {
-      const row = db.select().from(integrations).where(eq(integrations.id, id)).get()
+    async get(id: number) {
+      const row = await first(db.select().from(integrations).where(eq(integrations.id, id)))
       if (!row) throw new IntegrationNotFoundError(String(id))
       return view(row)
     },
 
-    update(id: number, patch: UpdateInput) {
-      requireLive(id)
+    async update(id: number, patch: UpdateInput) {
+      await requireLive(id)
       requireAllowedUrl(patch.webhookUrl)
-      const row = db.update(integrations).set(patch).where(eq(integrations.id, id)).returning().get()!
+      const row = (await first(db.update(integrations).set(patch).where(eq(integrations.id, id)).returning()))!
       return view(row)
     },
 
     /** A new secret at once: deliveries from now on are signed with it only. */
-    rotateSecret(id: number) {
-      requireLive(id)
+    async rotateSecret(id: number) {
+      await requireLive(id)
       const secret = generateSecret()
-      const row = db.update(integrations).set({ secret, secretRotatedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
-      return { ...view(row), credentials: { secret } }
+      const row = (await first(db.update(integrations).set({ secret, secretRotatedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning()))!
+      return { ...await view(row), credentials: { secret } }
     },
 
     /** Revokes the token, stops deliveries and parks what was still queued; the log is kept. */
-    remove(id: number) {
-      const existing = requireLive(id)
-      return db.transaction((tx) => {
-        auth.revokeToken(existing.tokenId, tx)
-        const row = tx.update(integrations).set({ active: false, deletedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning().get()!
-        tx.update(outboxEvents).set({ state: 'dead', lastError: DELETED_ERROR })
-          .where(and(eq(outboxEvents.integrationId, id), eq(outboxEvents.state, 'pending'))).run()
+    async remove(id: number) {
+      const existing = await requireLive(id)
+      return db.transaction(async (tx) => {
+        await auth.revokeToken(existing.tokenId, tx)
+        const row = (await first(tx.update(integrations).set({ active: false, deletedAt: new Date().toISOString() }).where(eq(integrations.id, id)).returning()))!
+        await tx.update(outboxEvents).set({ state: 'dead', lastError: DELETED_ERROR })
+          .where(and(eq(outboxEvents.integrationId, id), eq(outboxEvents.state, 'pending')))
         return view(row)
       })
     },
 
     /** The live integration behind a token, if any. */
     byToken(tokenId: number) {
-      return db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))).get()
+      return first(db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))))
     },
   }
 }

@@ -42,50 +42,50 @@ describe('ticket reminders', () => {
 
   const run = (date: string) => t.app.services.integrations.runReminders(at(date))
   // The reminders a ticket was sent, as the tickets module lists the tickets still owed one.
-  const row = (id: number) => reminderCandidates(t.app.services.db, '9999-12-31').find((r) => r.id === id)!
+  const row = async (id: number) => (await reminderCandidates(t.app.services.db, '9999-12-31')).find((r) => r.id === id)!
 
-  it('evaluates nothing on a weekend or a public holiday', () => {
-    const { ticket } = openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-09-30') })
-    expect(run('2025-10-12')).toEqual({ workingDay: false, dueSoon: 0, overdue: 0 }) // Sunday
-    expect(run('2025-10-03')).toEqual({ workingDay: false, dueSoon: 0, overdue: 0 }) // National Day
+  it('evaluates nothing on a weekend or a public holiday', async () => {
+    const { ticket } = await openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-09-30') })
+    expect(await run('2025-10-12')).toEqual({ workingDay: false, dueSoon: 0, overdue: 0 }) // Sunday
+    expect(await run('2025-10-03')).toEqual({ workingDay: false, dueSoon: 0, overdue: 0 }) // National Day
     expect(seen).toHaveLength(0)
-    expect(row(ticket.id).overdueNotifiedAt).toBeNull()
-    expect(run('2025-10-09')).toMatchObject({ workingDay: true, overdue: 1 })
+    expect((await row(ticket.id)).overdueNotifiedAt).toBeNull()
+    expect(await run('2025-10-09')).toMatchObject({ workingDay: true, overdue: 1 })
   })
 
-  it('sends ticket.due_soon one working day before the deadline, once', () => {
-    const { ticket } = openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-16') })
-    expect(run('2025-10-14')).toMatchObject({ dueSoon: 0 }) // two working days left
-    expect(run('2025-10-15')).toMatchObject({ dueSoon: 1 })
-    expect(run('2025-10-15')).toMatchObject({ dueSoon: 0 })
-    expect(run('2025-10-16')).toMatchObject({ dueSoon: 0 })
+  it('sends ticket.due_soon one working day before the deadline, once', async () => {
+    const { ticket } = await openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-16') })
+    expect(await run('2025-10-14')).toMatchObject({ dueSoon: 0 }) // two working days left
+    expect(await run('2025-10-15')).toMatchObject({ dueSoon: 1 })
+    expect(await run('2025-10-15')).toMatchObject({ dueSoon: 0 })
+    expect(await run('2025-10-16')).toMatchObject({ dueSoon: 0 })
     expect(seen).toMatchObject([{ type: 'ticket.due_soon', ticketId: ticket.id, payload: { remainingWorkingDays: 1, ticket: { number: ticket.number } } }])
-    expect(row(ticket.id).dueSoonNotifiedAt).toBe(at('2025-10-15').toISOString())
+    expect((await row(ticket.id)).dueSoonNotifiedAt).toBe(at('2025-10-15').toISOString())
   })
 
-  it('sends ticket.overdue after the deadline, once, and the integration receives it', () => {
-    const { ticket } = openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-16') })
-    expect(run('2025-10-17')).toMatchObject({ overdue: 1, dueSoon: 0 })
-    expect(run('2025-10-17')).toMatchObject({ overdue: 0 })
-    expect(run('2025-10-20')).toMatchObject({ overdue: 0, dueSoon: 0 })
+  it('sends ticket.overdue after the deadline, once, and the integration receives it', async () => {
+    const { ticket } = await openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-16') })
+    expect(await run('2025-10-17')).toMatchObject({ overdue: 1, dueSoon: 0 })
+    expect(await run('2025-10-17')).toMatchObject({ overdue: 0 })
+    expect(await run('2025-10-20')).toMatchObject({ overdue: 0, dueSoon: 0 })
     expect(seen.map((e) => e.type)).toEqual(['ticket.overdue'])
-    const outbox = t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.overdue')).all()
+    const outbox = await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.overdue'))
     expect(outbox).toHaveLength(1)
     expect(outbox[0].payload).toMatchObject({ overdueWorkingDays: 1, ticket: { number: ticket.number, dueAt: dueOn('2025-10-16'), unit: { code: 'zwb' } } })
   })
 
-  it('counts a make-up working day (调休) as a working day', () => {
+  it('counts a make-up working day (调休) as a working day', async () => {
     // Saturday 11 October 2025 was worked in exchange for the National Day holiday.
-    openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-13') })
-    expect(run('2025-10-11')).toMatchObject({ workingDay: true, dueSoon: 1 })
+    await openTicket(t.app.services, { registeredBy: integrationToken, dueAt: dueOn('2025-10-13') })
+    expect(await run('2025-10-11')).toMatchObject({ workingDay: true, dueSoon: 1 })
   })
 
-  it('reminds about every open ticket, but leaves replied ones alone', () => {
-    openTicket(t.app.services, { registeredBy: null, dueAt: dueOn('2025-10-16'), status: 'assigned' })
-    openTicket(t.app.services, { registeredBy: null, dueAt: dueOn('2025-10-16'), status: 'replied' })
-    expect(run('2025-10-17')).toMatchObject({ overdue: 1 })
+  it('reminds about every open ticket, but leaves replied ones alone', async () => {
+    await openTicket(t.app.services, { registeredBy: null, dueAt: dueOn('2025-10-16'), status: 'assigned' })
+    await openTicket(t.app.services, { registeredBy: null, dueAt: dueOn('2025-10-16'), status: 'replied' })
+    expect(await run('2025-10-17')).toMatchObject({ overdue: 1 })
     // Not submitted by an integration: on the bus (for the console), not in any outbox.
     expect(seen).toHaveLength(1)
-    expect(t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.overdue')).all()).toHaveLength(0)
+    expect(await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.overdue'))).toHaveLength(0)
   })
 })

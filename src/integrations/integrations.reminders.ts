@@ -14,23 +14,24 @@ export interface ReminderSummary { workingDay: boolean; dueSoon: number; overdue
 /** What reminders need of the tickets module, which marks a reminder sent and emits its event. */
 export interface TicketDeadlines {
   /** False when the reminder had been sent already: once per ticket per state, even if two runs overlap. */
-  remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): boolean
+  remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): Promise<boolean>
 }
 
 export function createReminders({ db, tickets: deadlines, calendar }: { db: Db; tickets: TicketDeadlines; calendar: WorkingCalendar }) {
   return {
-    run(now: Date = new Date()): ReminderSummary {
+    async run(now: Date = new Date()): Promise<ReminderSummary> {
       const summary: ReminderSummary = { workingDay: calendar.isWorkingDay(shanghaiDate(now)), dueSoon: 0, overdue: 0 }
       if (!summary.workingDay) return summary
       const nowIso = now.toISOString()
-      const candidates = reminderCandidates(db, new Date(now.getTime() + HORIZON_MS).toISOString())
+      const candidates = await reminderCandidates(db, new Date(now.getTime() + HORIZON_MS).toISOString())
+      // One after another, each reminder marked and emitted in a transaction of its own.
       for (const t of candidates) {
         let remaining = 0
         const kind = reminderFor(t, nowIso, () => (remaining = calendar.workingDaysBetween(now, t.dueAt)))
         if (kind === 'overdue') {
-          if (deadlines.remindDeadline(t.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(t.dueAt, now) }, now)) summary.overdue++
+          if (await deadlines.remindDeadline(t.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(t.dueAt, now) }, now)) summary.overdue++
         } else if (kind === 'due_soon') {
-          if (deadlines.remindDeadline(t.id, { kind, remainingWorkingDays: remaining }, now)) summary.dueSoon++
+          if (await deadlines.remindDeadline(t.id, { kind, remainingWorkingDays: remaining }, now)) summary.dueSoon++
         }
       }
       return summary

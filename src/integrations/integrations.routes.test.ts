@@ -56,7 +56,7 @@ describe('integrations admin API', () => {
 
   it('deletes an integration: its token stops working and its queued events are parked', async () => {
     const reg = (await register()).json()
-    openTicket(t.app.services, { registeredBy: reg.token.id })
+    await openTicket(t.app.services, { registeredBy: reg.token.id })
     const res = await t.call({ method: 'DELETE', url: `/api/v1/integrations/${reg.id}` })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ active: false, events: { pending: 0, dead: 1 } })
@@ -66,8 +66,8 @@ describe('integrations admin API', () => {
     expect((await t.call({ method: 'GET', url: '/api/v1/integrations?includeDeleted=true' })).json().items).toHaveLength(1)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/integrations/${reg.id}` })).json().code).toBe('INTEGRATION_NOT_FOUND')
     // Nothing more is written for it.
-    openTicket(t.app.services, { registeredBy: reg.token.id })
-    expect(t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.integrationId, reg.id)).all()).toHaveLength(1)
+    await openTicket(t.app.services, { registeredBy: reg.token.id })
+    expect(await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.integrationId, reg.id))).toHaveLength(1)
   })
 
   it('answers 404 for an unknown integration or event', async () => {

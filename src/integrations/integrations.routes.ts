@@ -17,7 +17,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
       body: RegisterIntegrationBody,
       response: { 201: RegisteredIntegrationSchema, ...errorResponses(403) },
     },
-  }, async (req, reply) => reply.status(201).send(integrations.register(req.body, req.actor.tokenId)))
+  }, async (req, reply) => reply.status(201).send(await integrations.register(req.body, req.actor.tokenId)))
 
   app.get('/integrations', {
     schema: {
@@ -25,7 +25,7 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
       querystring: Type.Object({ includeDeleted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(IntegrationSchema) }), ...errorResponses(403) },
     },
-  }, async (req) => ({ items: integrations.list(req.query) }))
+  }, async (req) => ({ items: await integrations.list(req.query) }))
 
   app.get('/integrations/:id', {
     schema: { tags, operationId: 'getIntegration', summary: '查看接入系统', params: IdParams, response: { 200: IntegrationSchema, ...errorResponses(403, 404) } },

@@ -26,7 +26,7 @@ export interface IntegrationsDeps {
   /** How often the loop evaluates reminders; they are idempotent, so this only bounds the delay. */
   reminderIntervalMs?: number
   /** Other modules' reminders (promises), run by the same loop at the same pace; each sends its own events. */
-  reminderTasks?: { name: string; run(now?: Date): { dueSoon: number; overdue: number } }[]
+  reminderTasks?: { name: string; run(now?: Date): Promise<{ dueSoon: number; overdue: number }> }[]
 }
 
 export function createIntegrationsService({ db, config, events, auth, calendar, tickets, log, reminderIntervalMs = 5 * 60_000, reminderTasks = [] }: IntegrationsDeps) {
@@ -40,15 +40,18 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
   let timer: NodeJS.Timeout | undefined
   let running = false
   let lastReminderRun = 0
+  /** The round under way: its reminders and deliveries await the database across turns of the event loop. */
+  let ticking: Promise<void> | undefined
+  const schedule = (ms: number) => { timer = setTimeout(() => { ticking = tick() }, ms).unref() }
 
   async function tick() {
     try {
       if (Date.now() - lastReminderRun >= reminderIntervalMs) {
         lastReminderRun = Date.now()
-        const r = reminders.run()
+        const r = await reminders.run()
         if (r.dueSoon || r.overdue) log.info(r, 'ticket reminders sent')
         for (const task of reminderTasks) {
-          const done = task.run()
+          const done = await task.run()
           if (done.dueSoon || done.overdue) log.info(done, task.name)
         }
       }
@@ -56,7 +59,7 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
     } catch (err) {
       log.error({ err }, 'integrations loop failed; retrying on the next tick')
     }
-    if (running) timer = setTimeout(tick, config.webhook.pollIntervalMs).unref()
+    if (running) schedule(config.webhook.pollIntervalMs)
   }
 
   return {
@@ -78,19 +81,19 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
     runReminders: reminders.run,
 
     /** Re-queues what a previous process left in flight, then starts the loop (unless pollIntervalMs is 0). */
-    start() {
-      const recovered = dispatcher.recoverInterrupted()
+    async start() {
+      const recovered = await dispatcher.recoverInterrupted()
       if (recovered) log.warn({ recovered }, 'webhook events left in flight by a previous process are queued again')
       if (config.webhook.pollIntervalMs > 0 && !running) {
         running = true
-        timer = setTimeout(tick, 0).unref()
+        schedule(0)
       }
     },
-    /** Stops the loop and waits for deliveries in flight to be recorded. */
+    /** Stops the loop and waits for the round under way (reminders, deliveries in flight) to be recorded. */
     async stop() {
       running = false
       if (timer) clearTimeout(timer)
-      await dispatcher.stop()
+      await Promise.all([ticking, dispatcher.stop()])
     },
   }
 }

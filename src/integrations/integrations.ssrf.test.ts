@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { testConfig } from '../config.ts'
+import { first } from '../db/query.ts'
 import { eventDeliveries, integrations, outboxEvents } from './integrations.table.ts'
 import { createDispatcher } from './integrations.dispatcher.ts'
 import { createAddressPolicy } from './integrations.address.ts'
@@ -66,30 +67,30 @@ describe('webhook delivery', () => {
   })
 
   /** An integration whose URL was stored before registration checked it (or by hand in the table). */
-  function storedIntegration(webhookUrl: string) {
-    const token = t.app.services.auth.createToken({ name: '接入系统：旧登记', role: 'integration' })
-    const row = t.app.services.db.insert(integrations).values({ name: '旧登记', webhookUrl, tokenId: token.id, secret: 'whsec_test' }).returning().get()
-    openTicket(t.app.services, { registeredBy: token.id })
+  async function storedIntegration(webhookUrl: string) {
+    const token = await t.app.services.auth.createToken({ name: '接入系统：旧登记', role: 'integration' })
+    const [row] = await t.app.services.db.insert(integrations).values({ name: '旧登记', webhookUrl, tokenId: token.id, secret: 'whsec_test' }).returning()
+    await openTicket(t.app.services, { registeredBy: token.id })
     return row
   }
   const dispatcher = (webhook = testConfig().webhook) => createDispatcher({ db: t.app.services.db, webhook, log })
 
   it('refuses at delivery a loopback URL stored before the check, and posts nothing', async () => {
-    storedIntegration(receiver.url)
+    await storedIntegration(receiver.url)
     expect(await t.app.services.integrations.dispatchDue()).toMatchObject({ attempted: 1, failed: 1 })
     expect(receiver.received).toHaveLength(0)
-    const [event] = t.app.services.db.select().from(outboxEvents).all()
+    const [event] = await t.app.services.db.select().from(outboxEvents)
     expect(event!.lastError).toContain('拒绝投递')
   })
 
   it('refuses at delivery a name that resolves to loopback, and connects to the checked address when allowed', async () => {
-    storedIntegration(receiver.url.replace('127.0.0.1', 'receiver.internal.test'))
+    await storedIntegration(receiver.url.replace('127.0.0.1', 'receiver.internal.test'))
     const resolve = (host: string, cb: (err: null, a: { address: string; family: number }[]) => void) =>
       queueMicrotask(() => cb(null, host === 'receiver.internal.test' ? [{ address: '127.0.0.1', family: 4 }] : []))
     const refusing = createDispatcher({ db: t.app.services.db, webhook: testConfig().webhook, log, transport: createWebhookTransport({ policy: createAddressPolicy([], resolve), timeoutMs: 2000 }) })
     expect(await refusing.dispatchDue()).toMatchObject({ failed: 1 })
     expect(receiver.received).toHaveLength(0)
-    expect(t.app.services.db.select().from(outboxEvents).get()!.lastError).toContain('127.0.0.1')
+    expect((await first(t.app.services.db.select().from(outboxEvents)))!.lastError).toContain('127.0.0.1')
     await refusing.stop()
 
     // The name does not exist in any real DNS: a delivery proves the socket went to the address the policy checked.
@@ -100,13 +101,13 @@ describe('webhook delivery', () => {
   })
 
   it('refuses a stored URL with credentials and never writes them to the log or the delivery record', async () => {
-    storedIntegration(receiver.url.replace('http://', 'http://mailbox:s3cr3t-pw@'))
+    await storedIntegration(receiver.url.replace('http://', 'http://mailbox:s3cr3t-pw@'))
     const d = dispatcher(loopbackWebhook())
     expect(await d.dispatchDue()).toMatchObject({ failed: 1 })
     await d.stop()
     expect(receiver.received).toHaveLength(0)
-    const delivery = t.app.services.db.select().from(eventDeliveries).get()!
-    const event = t.app.services.db.select().from(outboxEvents).get()!
+    const delivery = (await first(t.app.services.db.select().from(eventDeliveries)))!
+    const event = (await first(t.app.services.db.select().from(outboxEvents)))!
     expect(event.lastError).toContain('用户名或密码')
     for (const text of [delivery.url, delivery.error ?? '', event.lastError ?? '', ...logLines]) expect(text).not.toContain('s3cr3t-pw')
     expect(logLines.join('')).toContain('webhook delivery failed')
@@ -151,11 +152,11 @@ describe('a receiver answering with a huge body', () => {
 
   it(`reads at most ${MAX_ANSWER_BYTES} bytes and keeps only the status and a short scrubbed excerpt`, async () => {
     const reg = (await t.call({ method: 'POST', url: '/api/v1/integrations', payload: { name: '信箱', webhookUrl: `http://127.0.0.1:${port}/hook` } })).json()
-    openTicket(t.app.services, { registeredBy: reg.token.id })
+    await openTicket(t.app.services, { registeredBy: reg.token.id })
     expect(await t.app.services.integrations.dispatchDue()).toMatchObject({ failed: 1 })
     expect(finished).toBe(false)
-    const event = t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.integrationId, reg.id)).get()!
-    const delivery = t.app.services.db.select().from(eventDeliveries).get()!
+    const event = (await first(t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.integrationId, reg.id))))!
+    const delivery = (await first(t.app.services.db.select().from(eventDeliveries)))!
     for (const text of [event.lastError!, delivery.error!]) {
       expect(text).toMatch(/^HTTP 500：出错了 token: \[已隐去\] 手机 \[数字\] x+…$/)
       expect([...text].length).toBeLessThanOrEqual(220)

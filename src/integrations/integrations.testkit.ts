@@ -58,14 +58,14 @@ export type Receiver = Awaited<ReturnType<typeof startReceiver>>
 let seq = 0
 
 /** A unit, made if missing: by default the office every ticket goes to when no unit is named. */
-export function ensureUnit(services: Services, code = services.config.dispatchUnitCode, name = '区政府办公室') {
-  return services.units.unitByCode(code) ?? services.units.createUnit({ code, name })
+export async function ensureUnit(services: Services, code = services.config.dispatchUnitCode, name = '区政府办公室') {
+  return await services.units.unitByCode(code) ?? await services.units.createUnit({ code, name })
 }
 
-const admin = (services: Services) => services.auth.authenticate(ADMIN_TOKEN)
+const admin = async (services: Services): Promise<Actor> => await services.auth.authenticate(ADMIN_TOKEN)
 
 /** Who submits: the token `registeredBy` as an integration, or the administrator for none. */
-function submitter(services: Services, registeredBy: number | null): Actor {
+async function submitter(services: Services, registeredBy: number | null): Promise<Actor> {
   return registeredBy === null ? admin(services) : { tokenId: registeredBy, role: 'integration', name: '接入系统', unitId: null, reviewStep: null }
 }
 
@@ -85,38 +85,38 @@ function receivedFor(services: Services, dueAt: string): string {
  * default, due on 16 October; `dueAt` picks the day of receipt that gives that deadline instead.
  * `status` moves it on: assigned to rsj, or answered and replied.
  */
-export function openTicket(services: Services, opts: { registeredBy: number | null; externalId?: string; dueAt?: string; receivedAt?: string; status?: TicketStatus }) {
-  ensureUnit(services)
+export async function openTicket(services: Services, opts: { registeredBy: number | null; externalId?: string; dueAt?: string; receivedAt?: string; status?: TicketStatus }) {
+  await ensureUnit(services)
   const n = ++seq
   const receivedAt = opts.receivedAt ?? (opts.dueAt ? receivedFor(services, opts.dueAt) : '2025-10-10T02:00:00.000Z')
-  const { result } = services.consultations.submit({
+  const { result } = await services.consultations.submit({
     channel: 'mailbox', question: '灵活就业人员如何缴纳养老保险？', receivedAt, openTicket: true, externalId: opts.externalId ?? `MB-${n}`,
-  }, submitter(services, opts.registeredBy))
+  }, await submitter(services, opts.registeredBy))
   const ticket = { id: result.ticket!.id, number: result.ticket!.number }
   if (opts.status === 'assigned') {
-    ensureUnit(services, 'rsj', '区人力社保局')
-    services.tickets.assign(ticket.id, { unitCode: 'rsj' }, admin(services))
+    await ensureUnit(services, 'rsj', '区人力社保局')
+    await services.tickets.assign(ticket.id, { unitCode: 'rsj' }, await admin(services))
   } else if (opts.status === 'answered' || opts.status === 'replied') {
-    answerTicket(services, ticket.id, '答复')
-    if (opts.status === 'replied') services.tickets.reply(ticket.id, { method: 'phone' }, admin(services))
+    await answerTicket(services, ticket.id, '答复')
+    if (opts.status === 'replied') await services.tickets.reply(ticket.id, { method: 'phone' }, await admin(services))
   }
-  return { consultation: consultationById(services.db, result.consultation.id)!, ticket }
+  return { consultation: (await consultationById(services.db, result.consultation.id))!, ticket }
 }
 
 /** The office answers a ticket it holds: ticket.answered. */
-export function answerTicket(services: Services, ticketId: number, answer: string) {
-  services.tickets.answer(ticketId, { answer }, admin(services))
+export async function answerTicket(services: Services, ticketId: number, answer: string): Promise<void> {
+  await services.tickets.answer(ticketId, { answer }, await admin(services))
 }
 
 /**
  * Tells the asker and closes the ticket: ticket.replied, then ticket.closed. `fail` throws after
  * them, inside one transaction, to roll the changes and their events back.
  */
-export function closeTicket(services: Services, ticketId: number, { fail = false } = {}) {
-  services.db.transaction(() => {
-    if (fail) answerTicket(services, ticketId, '答复')
-    services.tickets.reply(ticketId, { method: 'phone' }, admin(services))
-    services.tickets.close(ticketId, {}, admin(services))
+export async function closeTicket(services: Services, ticketId: number, { fail = false } = {}): Promise<void> {
+  await services.db.transaction(async () => {
+    if (fail) await answerTicket(services, ticketId, '答复')
+    await services.tickets.reply(ticketId, { method: 'phone' }, await admin(services))
+    await services.tickets.close(ticketId, {}, await admin(services))
     if (fail) throw new Error('the change failed')
   })
 }
@@ -127,21 +127,23 @@ export function closeTicket(services: Services, ticketId: number, { fail = false
  * is taken by the office and the integration's event is one the test emits, saying that entry, as
  * an emitter may: the outbox must store what it is given, not read the entry again.
  */
-export function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; entry?: { id: number; externalId: string | null; question: string; answer: string } }) {
-  ensureUnit(services, 'rsj', '区人力社保局')
-  const { entryIds: [entryId] } = services.kb.importEntries({
+export async function answerFromLibrary(services: Services, opts: { registeredBy: number; externalId: string; entry?: { id: number; externalId: string | null; question: string; answer: string } }) {
+  await ensureUnit(services, 'rsj', '区人力社保局')
+  const { entryIds: [entryId] } = await services.kb.importEntries({
     entries: [{ externalId: `E-${++seq}`, unitCode: 'rsj', question: '灵活就业人员怎样参加职工养老保险？', answer: '持身份证到社保经办机构办理灵活就业参保登记，按月缴费。', status: 'published' }],
-  }, admin(services))
+  }, await admin(services))
   const given = opts.entry
-  const { result } = services.consultations.submit(
+  const { result } = await services.consultations.submit(
     { channel: 'mailbox', question: '我是自由职业者，养老保险怎么交？', answeredEntryId: entryId, ...(given ? {} : { externalId: opts.externalId }) },
-    given ? admin(services) : submitter(services, opts.registeredBy),
+    given ? await admin(services) : await submitter(services, opts.registeredBy),
   )
   if (given) {
-    services.db.transaction((tx) => services.events.emit(tx, {
-      type: 'consultation.answered', consultationId: result.consultation.id, ticketId: null, submittedBy: opts.registeredBy, externalId: opts.externalId,
-      payload: { ticket: null, entry: { id: given.id, externalId: given.externalId, question: given.question }, answer: given.answer, automatically: true },
-    }))
+    await services.db.transaction(async (tx) => {
+      await services.events.emit(tx, {
+        type: 'consultation.answered', consultationId: result.consultation.id, ticketId: null, submittedBy: opts.registeredBy, externalId: opts.externalId,
+        payload: { ticket: null, entry: { id: given.id, externalId: given.externalId, question: given.question }, answer: given.answer, automatically: true },
+      })
+    })
   }
-  return { consultation: consultationById(services.db, result.consultation.id)!, entry: { id: entryId } }
+  return { consultation: (await consultationById(services.db, result.consultation.id))!, entry: { id: entryId } }
 }

@@ -46,18 +46,18 @@ describe('typed events: emitted, stored, sent', () => {
     await post(`/tickets/${ticket.id}/rating`, { rating: 'unsatisfied', comment: `请再联系${phone}` }, mailbox.token)
 
     const { calendar, integrations, promises, db } = t.app.services
-    const [open] = db.select().from(outboxEvents).all().filter((e) => e.type === 'ticket.redone').map((e) => e.payload as { ticket: { dueAt: string } })
+    const [open] = (await db.select().from(outboxEvents)).filter((e) => e.type === 'ticket.redone').map((e) => e.payload as { ticket: { dueAt: string } })
     const nextWorkingDay = (from: string) => {
       let d = new Date(Date.parse(from) + 86_400_000)
       while (!calendar.isWorkingDay(shanghaiDate(d))) d = new Date(d.getTime() + 86_400_000)
       return d
     }
     // An hour before the deadline (a working day's evening), then on the next working day.
-    integrations.runReminders(new Date(Date.parse(open.ticket.dueAt) - 3600_000))
-    integrations.runReminders(nextWorkingDay(open.ticket.dueAt))
+    await integrations.runReminders(new Date(Date.parse(open.ticket.dueAt) - 3600_000))
+    await integrations.runReminders(nextWorkingDay(open.ticket.dueAt))
     const promiseDue: string = answered.promises[0].dueAt
-    promises.runReminders(new Date(Date.parse(promiseDue) - 3600_000))
-    promises.runReminders(nextWorkingDay(promiseDue))
+    await promises.runReminders(new Date(Date.parse(promiseDue) - 3600_000))
+    await promises.runReminders(nextWorkingDay(promiseDue))
 
     await post(`/tickets/${ticket.id}/answer`, { answer: '已修复。' }, rsj)
     await post(`/tickets/${ticket.id}/reply`, { method: 'phone' }, mailbox.token)
@@ -76,7 +76,7 @@ describe('typed events: emitted, stored, sent', () => {
   })
 
   it('stores, posts and polls each payload exactly as it was emitted', async () => {
-    const rows = t.app.services.db.select().from(outboxEvents).all()
+    const rows = await t.app.services.db.select().from(outboxEvents)
     const posted = receiver.received.map((r) => r.json)
     const polled = (await t.call({ method: 'GET', url: '/api/v1/events?limit=100', token: mailbox.token })).json().items
     expect(rows).toHaveLength(emitted.length)
@@ -96,14 +96,14 @@ describe('typed events: emitted, stored, sent', () => {
     expect(all).toContain('138****5678')
   })
 
-  it('carries the ticket as it stands after each change', () => {
+  it('carries the ticket as it stands after each change', async () => {
     const statuses = emitted.filter((e) => e.payload.ticket !== null).map((e) => `${e.type}:${e.payload.ticket!.status}`)
     expect(statuses).toContain('ticket.answered:answered')
     expect(statuses).toContain('ticket.replied:replied')
     expect(statuses).toContain('ticket.redone:assigned')
     expect(statuses).toContain('ticket.closed:closed')
     const replied = emitted.find((e) => e.type === 'ticket.replied')
-    const rowAnswer = t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.answered')).all()[0].payload
+    const rowAnswer = (await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.answered')))[0].payload
     expect(replied?.type === 'ticket.replied' && replied.payload.answer).toBe((rowAnswer as { answer: string }).answer)
   })
 })

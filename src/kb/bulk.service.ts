@@ -40,16 +40,18 @@ export function rowsRejected(errors: RowError[]): Error {
  * bulk import and the spreadsheet import). `skip`: rows already reported. With `allowExisting`, an
  * external id already in the library is not an error (the spreadsheet import updates that entry).
  */
-export function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>, allowExisting = false): { rows: BulkRow[]; errors: RowError[] } {
+export async function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>, allowExisting = false): Promise<{ rows: BulkRow[]; errors: RowError[] }> {
   // Rows that failed the schema are already reported; their values may not even be of the right type.
   const input = all.map((r, i) => (skip.has(i) ? undefined : r))
   const valid = input.filter((r): r is BulkEntryInput => r !== undefined)
   const unitCodes = [...new Set(valid.map((r) => r.unitCode).filter((c): c is string => !!c))]
-  const unitIds = new Map(chunks(unitCodes).flatMap((part) => [...unitIdsByCode(db, part)]))
-  const topicIds = new Map([...topicRefs(db)].map(([id, t]) => [t.code, id]))
-  const validity = repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
+  const unitIds = new Map<string, number>()
+  for (const part of chunks(unitCodes)) for (const [code, id] of await unitIdsByCode(db, part)) unitIds.set(code, id)
+  const topicIds = new Map([...await topicRefs(db)].map(([id, t]) => [t.code, id]))
+  const validity = await repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
   const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
-  const taken = new Set(chunks(externalIds).flatMap((part) => db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part)).all()).map((r) => r.x))
+  const taken = new Set<string | null>()
+  for (const part of chunks(externalIds)) for (const r of await db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part))) taken.add(r.x)
   const firstRowOf = new Map<string, number>()
 
   const errors: RowError[] = []
@@ -102,8 +104,7 @@ export function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], actor: Act
  */
 export function createBulkService(ctx: KbContext) {
   const { db } = ctx
-  const writeRows = createBulkWriter(db)
-  const check = (all: readonly BulkEntryInput[], actor: Actor, skip: ReadonlySet<number>) => checkBulkRows(db, all, actor, skip)
+  const writeRows = createBulkWriter()
 
 
   return {
@@ -112,15 +113,15 @@ export function createBulkService(ctx: KbContext) {
      * rows failing the schema are reported together with rows failing the checks here, each as
      * `{ index, field, message }`. Errors about the body as a whole stay ordinary validation errors.
      */
-    importEntries(input: { entries: BulkEntryInput[] }, actor: Actor, schemaError?: Error & { validation?: SchemaErrors }) {
+    async importEntries(input: { entries: BulkEntryInput[] }, actor: Actor, schemaError?: Error & { validation?: SchemaErrors }) {
       const bad = schemaError ? bulkSchemaErrors(schemaError.validation ?? []) : { rows: [], other: [] }
       if (schemaError && (bad.other.length > 0 || bad.rows.length === 0)) throw schemaError
-      const { rows, entryIds } = db.transaction(() => {
+      const { rows, entryIds } = await db.transaction(async (tx) => {
         const skip = new Set(bad.rows.map((e) => e.index))
-        const { rows, errors } = check(input.entries, actor, skip)
+        const { rows, errors } = await checkBulkRows(tx, input.entries, actor, skip)
         const all = [...bad.rows, ...errors].sort((a, b) => a.index - b.index)
         if (all.length) throw rowsRejected(all)
-        return { rows, entryIds: writeRows(rows, actor.tokenId, '批量导入：迁移已有问答库') }
+        return { rows, entryIds: await writeRows(tx, rows, actor.tokenId, '批量导入：迁移已有问答库') }
       })
       const published = entryIds.filter((_, i) => rows[i].status === 'published')
       ctx.notify(published)

@@ -4,6 +4,7 @@ import { entries, entryVersionDocuments, entryVersions, interpretations, policyD
 import type { Validity } from './kb.types.ts'
 import { createKbRepository, type Ref } from './kb.repository.ts'
 import { chunks } from '../db/chunks.ts'
+import { first } from '../db/query.ts'
 import { likeContains } from '../common/like.ts'
 
 const kb = createKbRepository()
@@ -18,44 +19,44 @@ export interface DocumentView extends Omit<DocumentRow, 'unitId'> {
   entryCount: number
 }
 
-function getDocument(tx: Tx, id: number): DocumentRow | undefined {
-  return tx.select().from(policyDocuments).where(eq(policyDocuments.id, id)).get()
+async function getDocument(tx: Tx, id: number): Promise<DocumentRow | undefined> {
+  return first(tx.select().from(policyDocuments).where(eq(policyDocuments.id, id)))
 }
 
-function insertDocument(tx: Tx, values: typeof policyDocuments.$inferInsert): DocumentRow {
-  return tx.insert(policyDocuments).values(values).returning().get()
+async function insertDocument(tx: Tx, values: typeof policyDocuments.$inferInsert): Promise<DocumentRow> {
+  return (await tx.insert(policyDocuments).values(values).returning())[0]
 }
 
-function updateDocument(tx: Tx, id: number, set: Partial<typeof policyDocuments.$inferInsert>): DocumentRow | undefined {
-  return tx.update(policyDocuments).set(set).where(eq(policyDocuments.id, id)).returning().get()
+async function updateDocument(tx: Tx, id: number, set: Partial<typeof policyDocuments.$inferInsert>): Promise<DocumentRow | undefined> {
+  return first(tx.update(policyDocuments).set(set).where(eq(policyDocuments.id, id)).returning())
 }
 
-function deleteDocument(tx: Tx, id: number): void {
-  tx.delete(policyDocuments).where(eq(policyDocuments.id, id)).run()
+async function deleteDocument(tx: Tx, id: number): Promise<void> {
+  await tx.delete(policyDocuments).where(eq(policyDocuments.id, id))
 }
 
 /** Whether any version of any entry, published or not, cites the document. */
-function isCited(tx: Tx, id: number): boolean {
-  return tx.select({ n: count() }).from(entryVersionDocuments).where(eq(entryVersionDocuments.policyDocumentId, id)).get()!.n > 0
+async function isCited(tx: Tx, id: number): Promise<boolean> {
+  return (await first(tx.select({ n: count() }).from(entryVersionDocuments).where(eq(entryVersionDocuments.policyDocumentId, id))))!.n > 0
 }
 
-function existingIds(tx: Tx, ids: readonly number[]): Set<number> {
+async function existingIds(tx: Tx, ids: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>()
-  for (const part of chunks(ids)) for (const r of tx.select({ id: policyDocuments.id }).from(policyDocuments).where(inArray(policyDocuments.id, part)).all()) out.add(r.id)
+  for (const part of chunks(ids)) for (const r of await tx.select({ id: policyDocuments.id }).from(policyDocuments).where(inArray(policyDocuments.id, part))) out.add(r.id)
   return out
 }
 
-function insertInterpretation(tx: Tx, values: typeof interpretations.$inferInsert): InterpretationRow {
-  return tx.insert(interpretations).values(values).returning().get()
+async function insertInterpretation(tx: Tx, values: typeof interpretations.$inferInsert): Promise<InterpretationRow> {
+  return (await tx.insert(interpretations).values(values).returning())[0]
 }
 
-function deleteInterpretation(tx: Tx, documentId: number, id: number): boolean {
-  return tx.delete(interpretations).where(and(eq(interpretations.id, id), eq(interpretations.policyDocumentId, documentId))).run().changes > 0
+async function deleteInterpretation(tx: Tx, documentId: number, id: number): Promise<boolean> {
+  return (await tx.delete(interpretations).where(and(eq(interpretations.id, id), eq(interpretations.policyDocumentId, documentId))).returning({ id: interpretations.id })).length > 0
 }
 
 export interface DocumentFilters { validity?: Validity; unitId?: number; q?: string; page: number; pageSize: number }
 
-function listDocuments(tx: Tx, f: DocumentFilters): { rows: DocumentRow[]; total: number } {
+async function listDocuments(tx: Tx, f: DocumentFilters): Promise<{ rows: DocumentRow[]; total: number }> {
   const where: SQL[] = []
   if (f.validity) where.push(eq(policyDocuments.validity, f.validity))
   if (f.unitId !== undefined) where.push(eq(policyDocuments.unitId, f.unitId))
@@ -64,22 +65,22 @@ function listDocuments(tx: Tx, f: DocumentFilters): { rows: DocumentRow[]; total
     where.push(or(likeContains(policyDocuments.title, q), likeContains(policyDocuments.docNumber, q), likeContains(policyDocuments.issuer, q))!)
   }
   const cond = where.length ? and(...where) : undefined
-  const rows = tx.select().from(policyDocuments).where(cond)
-    .orderBy(desc(policyDocuments.publishedOn), desc(policyDocuments.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-  const total = tx.select({ n: count() }).from(policyDocuments).where(cond).get()!.n
+  const rows = await tx.select().from(policyDocuments).where(cond)
+    .orderBy(desc(policyDocuments.publishedOn), desc(policyDocuments.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+  const total = (await first(tx.select({ n: count() }).from(policyDocuments).where(cond)))!.n
   return { rows, total }
 }
 
-function documentViews(tx: Tx, rows: readonly DocumentRow[]): DocumentView[] {
+async function documentViews(tx: Tx, rows: readonly DocumentRow[]): Promise<DocumentView[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
-  const interp = tx.select().from(interpretations).where(inArray(interpretations.policyDocumentId, ids)).orderBy(asc(interpretations.id)).all()
-  const counts = new Map(tx.select({ id: entryVersionDocuments.policyDocumentId, n: count() }).from(entryVersionDocuments)
+  const interp = await tx.select().from(interpretations).where(inArray(interpretations.policyDocumentId, ids)).orderBy(asc(interpretations.id))
+  const counts = new Map((await tx.select({ id: entryVersionDocuments.policyDocumentId, n: count() }).from(entryVersionDocuments)
     .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
     .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id)))
     .where(and(inArray(entryVersionDocuments.policyDocumentId, ids), sql`${entries.status} <> 'archived'`))
-    .groupBy(entryVersionDocuments.policyDocumentId).all().map((r) => [r.id, r.n]))
-  const unitMap = kb.unitRefs(tx)
+    .groupBy(entryVersionDocuments.policyDocumentId)).map((r) => [r.id, r.n]))
+  const unitMap = await kb.unitRefs(tx)
   return rows.map(({ unitId, ...doc }) => ({
     ...doc,
     unit: unitId ? unitMap.get(unitId) ?? null : null,

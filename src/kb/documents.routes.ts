@@ -28,7 +28,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       body: CreateDocumentBody,
       response: { 201: PolicyDocument, ...errorResponses(403, 404, 409) },
     },
-  }, async (req, reply) => reply.status(201).send(kb.createDocument(req.body, req.actor)))
+  }, async (req, reply) => reply.status(201).send(await kb.createDocument(req.body, req.actor)))
 
   app.get('/policy-documents/:id', {
     config: { roles: readers },
@@ -51,7 +51,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       tags, operationId: 'deletePolicyDocument', summary: '删除未被任何条目引用的政策文件',
       params: IdParams, response: { 204: { type: 'null', description: '已删除' }, ...errorResponses(403, 404, 409) },
     },
-  }, async (req, reply) => { kb.deleteDocument(req.params.id); return reply.status(204).send(null) })
+  }, async (req, reply) => { await kb.deleteDocument(req.params.id); return reply.status(204).send(null) })
 
   app.post('/policy-documents/:id/interpretations', {
     config: { roles: editors, audit: { target: 'policy-document', id: pathId(), related: (req, result) => ({ interpretationId: resultId('id')(req, result) }) } },
@@ -60,7 +60,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       params: IdParams, body: CreateInterpretationBody,
       response: { 201: InterpretationSchema, ...errorResponses(403, 404) },
     },
-  }, async (req, reply) => reply.status(201).send(kb.addInterpretation(req.params.id, req.body, req.actor)))
+  }, async (req, reply) => reply.status(201).send(await kb.addInterpretation(req.params.id, req.body, req.actor)))
 
   app.delete('/policy-documents/:id/interpretations/:interpretationId', {
     config: { roles: editors, audit: { target: 'policy-document', id: pathId() } },
@@ -68,5 +68,5 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = asy
       tags, operationId: 'deleteInterpretation', summary: '删除解读材料',
       params: InterpretationParams, response: { 204: { type: 'null', description: '已删除' }, ...errorResponses(403, 404) },
     },
-  }, async (req, reply) => { kb.deleteInterpretation(req.params.id, req.params.interpretationId, req.actor); return reply.status(204).send(null) })
+  }, async (req, reply) => { await kb.deleteInterpretation(req.params.id, req.params.interpretationId, req.actor); return reply.status(204).send(null) })
 }

@@ -31,16 +31,16 @@ const WHAT = '政策文件'
 export function createDocumentsService(ctx: KbContext) {
   const { db } = ctx
 
-  function requireDocument(id: number) {
-    const row = docs.getDocument(db, id)
+  async function requireDocument(id: number) {
+    const row = await docs.getDocument(db, id)
     if (!row) throw new DocumentNotFoundError(String(id))
     return row
   }
-  const view = (id: number) => docs.documentViews(db, [requireDocument(id)])[0]
+  const view = async (id: number) => (await docs.documentViews(db, [await requireDocument(id)]))[0]
 
-  function saving<T>(docNumber: string | null | undefined, write: () => T): T {
+  async function saving<T>(docNumber: string | null | undefined, write: () => Promise<T>): Promise<T> {
     try {
-      return write()
+      return await write()
     } catch (e) {
       if (isUniqueViolation(e, 'policy_documents.doc_number')) throw new DocumentNumberTakenError(String(docNumber))
       throw e
@@ -50,16 +50,16 @@ export function createDocumentsService(ctx: KbContext) {
   return {
     getDocument: view,
 
-    listDocuments(q: { validity?: Validity; unit?: string; q?: string; page: number; pageSize: number }) {
-      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
-      const { rows, total } = docs.listDocuments(db, { ...q, unitId })
-      return { items: docs.documentViews(db, rows), total, page: q.page, pageSize: q.pageSize }
+    async listDocuments(q: { validity?: Validity; unit?: string; q?: string; page: number; pageSize: number }) {
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
+      const { rows, total } = await docs.listDocuments(db, { ...q, unitId })
+      return { items: await docs.documentViews(db, rows), total, page: q.page, pageSize: q.pageSize }
     },
 
-    createDocument(input: DocumentInput, actor: Actor) {
+    async createDocument(input: DocumentInput, actor: Actor) {
       const { unitCode, ...values } = input
-      const unitId = resolveUnitId(ctx, actor, unitCode, WHAT)
-      const row = saving(input.docNumber, () => docs.insertDocument(db, { ...values, unitId }))
+      const unitId = await resolveUnitId(ctx, actor, unitCode, WHAT)
+      const row = await saving(input.docNumber, () => docs.insertDocument(db, { ...values, unitId }))
       return view(row.id)
     },
 
@@ -67,18 +67,18 @@ export function createDocumentsService(ctx: KbContext) {
      * A change of validity (or of anything shown beside an answer) changes what the entries resting
      * on the document serve, so their ids go to the onChange listeners after the commit.
      */
-    updateDocument(id: number, patch: Partial<DocumentInput>, actor: Actor) {
+    async updateDocument(id: number, patch: Partial<DocumentInput>, actor: Actor) {
       const { unitCode, ...values } = patch
-      const affected = db.transaction((tx) => {
-        const before = docs.getDocument(tx, id)
+      const affected = await db.transaction(async (tx) => {
+        const before = await docs.getDocument(tx, id)
         if (!before) throw new DocumentNotFoundError(String(id))
         assertOwnUnit(actor, before.unitId, WHAT)
         const set: Parameters<typeof docs.updateDocument>[2] = { ...values }
         // A unit may not hand its document to nobody (which only an admin could then edit).
         if (unitCode === null) assertOwnUnit(actor, null, WHAT)
-        if (unitCode !== undefined) set.unitId = unitCode === null ? null : resolveUnitId(ctx, actor, unitCode, WHAT)
+        if (unitCode !== undefined) set.unitId = unitCode === null ? null : await resolveUnitId(ctx, actor, unitCode, WHAT)
         if (values.validity && values.validity !== before.validity) set.validityChangedAt = now()
-        saving(values.docNumber, () => docs.updateDocument(tx, id, set))
+        await saving(values.docNumber, () => docs.updateDocument(tx, id, set))
         return kb.entryIdsOnDocument(tx, id)
       })
       ctx.notify(affected)
@@ -86,23 +86,23 @@ export function createDocumentsService(ctx: KbContext) {
     },
 
     /** Only a document no entry version has ever cited can be deleted; otherwise mark it 失效 or 废止. */
-    deleteDocument(id: number) {
-      db.transaction((tx) => {
-        if (!docs.getDocument(tx, id)) throw new DocumentNotFoundError(String(id))
-        if (docs.isCited(tx, id)) throw new DocumentInUseError(String(id))
-        docs.deleteDocument(tx, id)
+    async deleteDocument(id: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        if (!await docs.getDocument(tx, id)) throw new DocumentNotFoundError(String(id))
+        if (await docs.isCited(tx, id)) throw new DocumentInUseError(String(id))
+        await docs.deleteDocument(tx, id)
       })
     },
 
-    addInterpretation(documentId: number, input: InterpretationInput, actor: Actor) {
-      assertOwnUnit(actor, requireDocument(documentId).unitId, WHAT)
-      const { policyDocumentId: _, ...row } = docs.insertInterpretation(db, { ...input, policyDocumentId: documentId })
+    async addInterpretation(documentId: number, input: InterpretationInput, actor: Actor) {
+      assertOwnUnit(actor, (await requireDocument(documentId)).unitId, WHAT)
+      const { policyDocumentId: _, ...row } = await docs.insertInterpretation(db, { ...input, policyDocumentId: documentId })
       return row
     },
 
-    deleteInterpretation(documentId: number, interpretationId: number, actor: Actor) {
-      assertOwnUnit(actor, requireDocument(documentId).unitId, WHAT)
-      if (!docs.deleteInterpretation(db, documentId, interpretationId)) throw new InterpretationNotFoundError(String(interpretationId))
+    async deleteInterpretation(documentId: number, interpretationId: number, actor: Actor): Promise<void> {
+      assertOwnUnit(actor, (await requireDocument(documentId)).unitId, WHAT)
+      if (!await docs.deleteInterpretation(db, documentId, interpretationId)) throw new InterpretationNotFoundError(String(interpretationId))
     },
   }
 }

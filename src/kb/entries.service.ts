@@ -27,62 +27,62 @@ const CONTENT_KEYS = ['question', 'answer', 'similarQuestions', 'keywords', 'top
 export function createEntriesService(ctx: KbContext) {
   const { db, reviewSteps } = ctx
 
-  function requireEntry(tx: Tx, id: number) {
-    const row = repo.getEntry(tx, id)
+  async function requireEntry(tx: Tx, id: number) {
+    const row = await repo.getEntry(tx, id)
     if (!row) throw new EntryNotFoundError(String(id))
     return row
   }
-  const view = (id: number): EntryView => entryViews(db, [requireEntry(db, id)], reviewSteps)[0]
+  const view = async (id: number): Promise<EntryView> => (await entryViews(db, [await requireEntry(db, id)], reviewSteps))[0]
   const { versionValues, revise } = createReviser(ctx)
 
-  function writing<T>(externalId: string | null | undefined, write: () => T): T {
+  async function writing<T>(externalId: string | null | undefined, write: () => Promise<T>): Promise<T> {
     try {
-      return write()
+      return await write()
     } catch (e) {
       if (isUniqueViolation(e, 'entries.external_id')) throw new ExternalIdTakenError(String(externalId))
       throw e
     }
   }
 
-  function insertEntry(tx: Tx, input: ContentInput & { unitId: number; externalId?: string | null; sourceTicketId?: number | null }, actor: Actor) {
-    const values = versionValues(tx, input)
-    const entry = tx.insert(entries).values({
+  async function insertEntry(tx: Tx, input: ContentInput & { unitId: number; externalId?: string | null; sourceTicketId?: number | null }, actor: Actor) {
+    const values = await versionValues(tx, input)
+    const [entry] = await tx.insert(entries).values({
       externalId: input.externalId ?? null, unitId: input.unitId, topicId: values.topicId, status: 'draft',
       latestVersion: 1, sourceTicketId: input.sourceTicketId ?? null,
-    }).returning().get()
-    const version = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: 1, state: 'draft', createdBy: actor.tokenId }).returning().get()
-    repo.setDocIds(tx, version.id, input.policyDocumentIds ?? [])
+    }).returning()
+    const [version] = await tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: 1, state: 'draft', createdBy: actor.tokenId }).returning()
+    await repo.setDocIds(tx, version.id, input.policyDocumentIds ?? [])
     return { entryId: entry.id, versionId: version.id }
   }
 
   return {
     getEntry: view,
 
-    listEntries(q: ListEntriesQuery) {
-      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
-      const topicId = q.topic ? ctx.units.requireTopic(q.topic).id : undefined
-      const { ids, total } = repo.listEntryIds(db, { ...q, unitId, topicId })
-      const rows = new Map(repo.entriesByIds(db, ids).map((r) => [r.id, r]))
-      return { items: entryViews(db, ids.map((id) => rows.get(id)!), reviewSteps), total, page: q.page, pageSize: q.pageSize }
+    async listEntries(q: ListEntriesQuery) {
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
+      const topicId = q.topic ? (await ctx.units.requireTopic(q.topic)).id : undefined
+      const { ids, total } = await repo.listEntryIds(db, { ...q, unitId, topicId })
+      const rows = new Map((await repo.entriesByIds(db, ids)).map((r) => [r.id, r]))
+      return { items: await entryViews(db, ids.map((id) => rows.get(id)!), reviewSteps), total, page: q.page, pageSize: q.pageSize }
     },
 
-    createEntry(input: CreateEntryInput, actor: Actor): EntryView {
-      const unitId = resolveUnitId(ctx, actor, input.unitCode, WHAT)
+    async createEntry(input: CreateEntryInput, actor: Actor): Promise<EntryView> {
+      const unitId = await resolveUnitId(ctx, actor, input.unitCode, WHAT)
       if (unitId === null) throw new UnitRequiredError()
-      const { entryId } = writing(input.externalId, () => db.transaction((tx) => insertEntry(tx, { ...input, unitId }, actor)))
+      const { entryId } = await writing(input.externalId, () => db.transaction((tx) => insertEntry(tx, { ...input, unitId }, actor)))
       return view(entryId)
     },
 
-    updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): EntryView {
-      const served = writing(patch.externalId, () => db.transaction((tx) => {
-        const entry = requireEntry(tx, id)
+    async updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): Promise<EntryView> {
+      const served = await writing(patch.externalId, () => db.transaction(async (tx) => {
+        const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         const set: Partial<typeof entries.$inferInsert> = {}
         if (patch.externalId !== undefined) set.externalId = patch.externalId
-        if (patch.unitCode !== undefined) set.unitId = resolveUnitId(ctx, actor, patch.unitCode, WHAT)!
-        if (CONTENT_KEYS.some((k) => patch[k] !== undefined)) revise(tx, entry, patch, actor)
+        if (patch.unitCode !== undefined) set.unitId = (await resolveUnitId(ctx, actor, patch.unitCode, WHAT))!
+        if (CONTENT_KEYS.some((k) => patch[k] !== undefined)) await revise(tx, entry, patch, actor)
         // Touch the entry so lists sorted by the last change show it first.
-        tx.update(entries).set({ ...set, updatedAt: now() }).where(eq(entries.id, id)).run()
+        await tx.update(entries).set({ ...set, updatedAt: now() }).where(eq(entries.id, id))
         // Entry-level fields (unit, external id) are shown with the served answer at once.
         return entry.status === 'published' && Object.keys(set).length > 0
       }))
@@ -90,11 +90,11 @@ export function createEntriesService(ctx: KbContext) {
       return view(id)
     },
 
-    listVersions(id: number) {
-      requireEntry(db, id)
-      const { versions, trail } = repo.versionsWithTrail(db, id)
-      const docs = repo.docsOfVersions(db, versions.map((v) => v.id))
-      const topicMap = repo.topicRefs(db)
+    async listVersions(id: number) {
+      await requireEntry(db, id)
+      const { versions, trail } = await repo.versionsWithTrail(db, id)
+      const docs = await repo.docsOfVersions(db, versions.map((v) => v.id))
+      const topicMap = await repo.topicRefs(db)
       const items = versions.map((v) => ({
         id: v.id, version: v.version, state: v.state, reviewStep: v.reviewStep, reviewStepName: stepNameOf(reviewSteps, v.reviewStep),
         question: v.question, similarQuestions: v.similarQuestions, answer: v.answer, keywords: v.keywords, media: v.media,
@@ -110,7 +110,7 @@ export function createEntriesService(ctx: KbContext) {
     },
 
     /** Contract for tickets: a reviewed ticket answer becomes a draft entry (D1). */
-    createDraft(input: { question: string; answer: string; similarQuestions?: string[]; keywords?: string[]; topicCode?: string | null; unitId: number; policyDocumentIds?: number[]; sourceTicketId?: number | null }, actor: Actor) {
+    async createDraft(input: { question: string; answer: string; similarQuestions?: string[]; keywords?: string[]; topicCode?: string | null; unitId: number; policyDocumentIds?: number[]; sourceTicketId?: number | null }, actor: Actor) {
       assertOwnUnit(actor, input.unitId, WHAT)
       const { topicCode, ...rest } = input
       return db.transaction((tx) => insertEntry(tx, { ...rest, topic: topicCode ?? null }, actor))
@@ -120,13 +120,13 @@ export function createEntriesService(ctx: KbContext) {
      * Contract for tickets: a question asked in other words joins the entry's similar questions in a
      * draft version (a new one when the latest is published), which goes through review as usual.
      */
-    addSimilarQuestion(entryId: number, question: string, actor: Actor) {
-      return db.transaction((tx) => {
-        const entry = requireEntry(tx, entryId)
+    async addSimilarQuestion(entryId: number, question: string, actor: Actor) {
+      return db.transaction(async (tx) => {
+        const entry = await requireEntry(tx, entryId)
         assertOwnUnit(actor, entry.unitId, WHAT)
-        const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
-        const versionId = revise(tx, entry, { similarQuestions: [...latest.similarQuestions, question] }, actor)
-        tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entryId)).run()
+        const latest = (await repo.getVersion(tx, entry.id, entry.latestVersion))!
+        const versionId = await revise(tx, entry, { similarQuestions: [...latest.similarQuestions, question] }, actor)
+        await tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entryId))
         return { entryId, versionId }
       })
     },
@@ -134,32 +134,32 @@ export function createEntriesService(ctx: KbContext) {
     servedEntries: (entryIds?: readonly number[]) => servedEntries(db, entryIds),
 
     /** Archived entries are not served; a version in review is withdrawn first. */
-    archiveEntry(id: number, comment: string | undefined, actor: Actor) {
-      const wasServed = db.transaction((tx) => {
-        const entry = requireEntry(tx, id)
+    async archiveEntry(id: number, comment: string | undefined, actor: Actor) {
+      const wasServed = await db.transaction(async (tx) => {
+        const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         if (entry.status === 'archived') throw new EntryArchivedError(String(id))
-        const latest = repo.getVersion(tx, id, entry.latestVersion)!
+        const latest = (await repo.getVersion(tx, id, entry.latestVersion))!
         if (latest.state === 'in_review') {
-          tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
-          repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepNameOf(reviewSteps, latest.reviewStep), comment: '条目归档，撤回审核', actorTokenId: actor.tokenId })
+          await tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id))
+          await repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepNameOf(reviewSteps, latest.reviewStep), comment: '条目归档，撤回审核', actorTokenId: actor.tokenId })
         }
-        repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? latest.id, action: 'archive', comment: comment ?? null, actorTokenId: actor.tokenId })
-        tx.update(entries).set({ status: 'archived', archivedAt: now() }).where(eq(entries.id, id)).run()
+        await repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? latest.id, action: 'archive', comment: comment ?? null, actorTokenId: actor.tokenId })
+        await tx.update(entries).set({ status: 'archived', archivedAt: now() }).where(eq(entries.id, id))
         return entry.status === 'published'
       })
       if (wasServed) ctx.notify([id])
       return view(id)
     },
 
-    restoreEntry(id: number, comment: string | undefined, actor: Actor) {
-      const served = db.transaction((tx) => {
-        const entry = requireEntry(tx, id)
+    async restoreEntry(id: number, comment: string | undefined, actor: Actor) {
+      const served = await db.transaction(async (tx) => {
+        const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         if (entry.status !== 'archived') throw new EntryNotArchivedError(String(id))
         const status: EntryStatus = entry.publishedVersionId ? 'published' : 'draft'
-        repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? repo.getVersion(tx, id, entry.latestVersion)!.id, action: 'restore', comment: comment ?? null, actorTokenId: actor.tokenId })
-        tx.update(entries).set({ status, archivedAt: null }).where(eq(entries.id, id)).run()
+        await repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? (await repo.getVersion(tx, id, entry.latestVersion))!.id, action: 'restore', comment: comment ?? null, actorTokenId: actor.tokenId })
+        await tx.update(entries).set({ status, archivedAt: null }).where(eq(entries.id, id))
         return status === 'published'
       })
       if (served) ctx.notify([id])

@@ -4,8 +4,9 @@
 //
 // Named parameters as in tickets.figures.ts: @unitId (NULL for every unit); @fromUtc and @toUtc
 // where a period applies.
-import type { Statement } from 'better-sqlite3'
+import { sql, type SQL as Query } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { inForceSqlText } from './kb.in-force.ts'
 
 // The question an entry is shown by: its published version's, or its latest version's.
@@ -54,15 +55,28 @@ export interface EntryLine { entryId: number; externalId: string | null; questio
 /** Ids of @unitId's entries (every entry for NULL): a subquery, for another module's figures to filter by. */
 export const UNIT_ENTRY_IDS_SQL = `(SELECT id FROM entries WHERE unit_id = @unitId)`
 
+/**
+ * SQL text with named parameters (@unitId…) as a drizzle query: each @name becomes a parameter bound
+ * to params[name] (a name missing from `params` is refused, as a prepared statement refuses it). The
+ * texts are this module's and its callers' own; only the values come from outside.
+ */
+function bind(text: string, params: object): Query {
+  const values = params as Record<string, unknown>
+  const parts: Query[] = []
+  text.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
+    if (i % 2 === 0) {
+      if (part) parts.push(sql.raw(part))
+      return
+    }
+    if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
+    parts.push(sql`${values[part]}`)
+  })
+  return sql.join(parts)
+}
+
 export function createKbFigures(db: Db) {
-  const cache = new Map<string, Statement>()
-  const prepare = (sql: string) => {
-    let st = cache.get(sql)
-    if (!st) { st = db.$client.prepare(sql); cache.set(sql, st) }
-    return st
-  }
-  const all = <T>(sql: string, params: object) => prepare(sql).all(params) as T[]
-  const countOf = (where: string, params: object) => (prepare(`SELECT COUNT(*) AS n ${where}`).get(params) as { n: number }).n
+  const all = async <T>(text: string, params: object) => await db.all<T>(bind(text, params))
+  const countOf = async (where: string, params: object) => (await first(db.all<{ n: number }>(bind(`SELECT COUNT(*) AS n ${where}`, params))))!.n
 
   return {
     /**
@@ -78,12 +92,12 @@ export function createKbFigures(db: Db) {
         ORDER BY periodHits DESC, hitCount DESC, e.id LIMIT @limit`, p),
 
     /** Published entries never hit: no use counted, and none of `answered` (the consultations' answered entry ids). */
-    neverHit(p: { unitId: number | null; limit: number }, answered: string) {
+    async neverHit(p: { unitId: number | null; limit: number }, answered: string) {
       const where = SQL.neverHitWhere(answered)
-      const items = all<EntryLine & { publishedAt: string | null }>(
+      const items = await all<EntryLine & { publishedAt: string | null }>(
         `SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId,
            e.published_at AS publishedAt ${where} ORDER BY e.published_at, e.id LIMIT @limit`, p)
-      return { total: countOf(where, { unitId: p.unitId }), items }
+      return { total: await countOf(where, { unitId: p.unitId }), items }
     },
 
     /** Published entries and those in force, per topic (NULL: no topic). */
@@ -92,11 +106,11 @@ export function createKbFigures(db: Db) {
     expiredPolicies: (p: { unitId: number | null; today: string }) =>
       all<EntryLine & { inForce: number; documentId: number; title: string; docNumber: string | null; validity: string; expiresOn: string | null }>(SQL.expiredPolicies, p),
 
-    stale(p: { unitId: number | null; cutoff: string; limit: number }) {
-      const items = all<EntryLine & { lastReviewedAt: string }>(
+    async stale(p: { unitId: number | null; cutoff: string; limit: number }) {
+      const items = await all<EntryLine & { lastReviewedAt: string }>(
         `SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId,
            COALESCE(v.published_at, e.published_at, e.created_at) AS lastReviewedAt ${SQL.staleWhere} ORDER BY lastReviewedAt, e.id LIMIT @limit`, p)
-      return { total: countOf(SQL.staleWhere, { unitId: p.unitId, cutoff: p.cutoff }), items }
+      return { total: await countOf(SQL.staleWhere, { unitId: p.unitId, cutoff: p.cutoff }), items }
     },
   }
 }

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { first } from '../db/query.ts'
 import { createUnitsService } from '../units/units.service.ts'
 import { inForceSql, inForceSqlText, isInForce, primaryDocument } from './kb.in-force.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments } from './kb.table.ts'
@@ -25,7 +26,8 @@ describe('primaryDocument', () => {
 
 describe('the SQL twins of the in-force rule', () => {
   const db = openDatabase(':memory:')
-  migrateDatabase(db)
+  beforeAll(async () => { await migrateDatabase(db) })
+  // #17: SQLite-only, closing the connection (the database has no close of its own).
   afterAll(() => db.$client.close())
 
   // Every mix of up to three documents, in every validity, and none at all.
@@ -39,21 +41,22 @@ describe('the SQL twins of the in-force rule', () => {
     }
   }
 
-  it('agree with isInForce for every mix of documents', () => {
-    const unitId = createUnitsService({ db }).createUnit({ code: 'u', name: '单位' }).id
+  it('agree with isInForce for every mix of documents', async () => {
+    const unitId = (await createUnitsService({ db }).createUnit({ code: 'u', name: '单位' })).id
     const disagreements: string[] = []
-    mixes.forEach((mix, i) => {
-      const entry = db.insert(entries).values({ unitId }).returning().get()
-      const version = db.insert(entryVersions).values({ entryId: entry.id, version: 1, question: `问题${i}`, answer: '答复' }).returning().get()
+    for (const [i, mix] of mixes.entries()) {
+      const [entry] = await db.insert(entries).values({ unitId }).returning()
+      const [version] = await db.insert(entryVersions).values({ entryId: entry.id, version: 1, question: `问题${i}`, answer: '答复' }).returning()
       for (const [j, validity] of mix.entries()) {
-        const doc = db.insert(policyDocuments).values({ title: `文件${i}-${j}`, issuer: '区政府', validity }).returning().get()
-        db.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id }).run()
+        const [doc] = await db.insert(policyDocuments).values({ title: `文件${i}-${j}`, issuer: '区政府', validity }).returning()
+        await db.insert(entryVersionDocuments).values({ entryVersionId: version.id, policyDocumentId: doc.id })
       }
-      const drizzle = Boolean(db.get<{ f: number }>(sql`select ${inForceSql(sql`${version.id}`)} as f`).f)
-      const text = Boolean((db.$client.prepare(`select ${inForceSqlText('?')} as f`).get(version.id, version.id) as { f: number }).f)
+      const drizzle = Boolean((await first(db.all<{ f: number }>(sql`select ${inForceSql(sql`${version.id}`)} as f`)))!.f)
+      // The text form takes an SQL expression of the version's id: here the id itself.
+      const text = Boolean((await first(db.all<{ f: number }>(sql`select ${sql.raw(inForceSqlText(String(version.id)))} as f`)))!.f)
       const ts = isInForce(mix)
       if (drizzle !== ts || text !== ts) disagreements.push(`${JSON.stringify(mix)}: TypeScript ${ts}, drizzle ${drizzle}, text ${text}`)
-    })
+    }
     expect(disagreements).toEqual([])
   })
 })

@@ -10,6 +10,6 @@ export function assertOwnUnit(actor: Viewer, unitId: number | null, what: string
 }
 
 /** The unit a new row belongs to: a unit token's own unit (naming another is refused); for the office, the one named. */
-export function resolveUnitId(ctx: KbContext, actor: Viewer, unitCode: string | null | undefined, what: string): number | null {
-  return visibility(actor).unitOf(unitCode ? ctx.units.requireUnit(unitCode).id : undefined, () => new NotYourUnitError(what))
+export async function resolveUnitId(ctx: KbContext, actor: Viewer, unitCode: string | null | undefined, what: string): Promise<number | null> {
+  return visibility(actor).unitOf(unitCode ? (await ctx.units.requireUnit(unitCode)).id : undefined, () => new NotYourUnitError(what))
 }

@@ -7,6 +7,7 @@ import { entries, entryVersionDocuments, entryVersions, interpretations, policyD
 import type { Media } from './kb.types.ts'
 import { createKbRepository, type DocRef, type Ref } from './kb.repository.ts'
 import { chunks } from '../db/chunks.ts'
+import { first } from '../db/query.ts'
 import { inForceSql, isInForce } from './kb.in-force.ts'
 import { createDocumentsRepository } from './documents.repository.ts'
 
@@ -40,10 +41,10 @@ export interface EntryBrief { id: number; question: string; answer: string; topi
 const servedJoin = and(eq(entries.status, 'published'), eq(entryVersions.id, entries.publishedVersionId))
 
 export function createKbPublicReader({ db }: { db: Db }) {
-  function interpretationsOf(docIds: readonly number[]) {
+  async function interpretationsOf(docIds: readonly number[]) {
     const out = new Map<number, PublicDocument['interpretations']>()
     for (const part of chunks(docIds)) {
-      for (const i of db.select().from(interpretations).where(inArray(interpretations.policyDocumentId, part)).orderBy(asc(interpretations.id)).all()) {
+      for (const i of await db.select().from(interpretations).where(inArray(interpretations.policyDocumentId, part)).orderBy(asc(interpretations.id))) {
         const list = out.get(i.policyDocumentId) ?? []
         list.push({ kind: i.kind, title: i.title, url: i.url })
         out.set(i.policyDocumentId, list)
@@ -52,11 +53,13 @@ export function createKbPublicReader({ db }: { db: Db }) {
     return out
   }
 
-  function documentsByIds(ids: readonly number[]): PublicDocument[] {
+  async function documentsByIds(ids: readonly number[]): Promise<PublicDocument[]> {
     if (ids.length === 0) return []
-    const units = repo.unitRefs(db)
-    const interp = interpretationsOf(ids)
-    return chunks(ids).flatMap((part) => db.select().from(policyDocuments).where(inArray(policyDocuments.id, part)).all()).map((d) => ({
+    const units = await repo.unitRefs(db)
+    const interp = await interpretationsOf(ids)
+    const rows: (typeof policyDocuments.$inferSelect)[] = []
+    for (const part of chunks(ids)) rows.push(...await db.select().from(policyDocuments).where(inArray(policyDocuments.id, part)))
+    return rows.map((d) => ({
       id: d.id, title: d.title, docNumber: d.docNumber, issuer: d.issuer, url: d.url, validity: d.validity,
       publishedOn: d.publishedOn, effectiveOn: d.effectiveOn, expiresOn: d.expiresOn,
       unit: d.unitId ? units.get(d.unitId) ?? null : null,
@@ -65,10 +68,10 @@ export function createKbPublicReader({ db }: { db: Db }) {
   }
 
   /** Briefs of served entries, in the order of `rows`. */
-  function briefs(rows: { id: number; unitId: number; hitCount: number; versionId: number; question: string; answer: string; topicId: number | null }[]): EntryBrief[] {
-    const docs = repo.docsOfVersions(db, rows.map((r) => r.versionId))
-    const units = repo.unitRefs(db)
-    const topicMap = repo.topicRefs(db)
+  async function briefs(rows: { id: number; unitId: number; hitCount: number; versionId: number; question: string; answer: string; topicId: number | null }[]): Promise<EntryBrief[]> {
+    const docs = await repo.docsOfVersions(db, rows.map((r) => r.versionId))
+    const units = await repo.unitRefs(db)
+    const topicMap = await repo.topicRefs(db)
     return rows.map((r) => ({
       id: r.id, question: r.question, answer: r.answer, hitCount: r.hitCount,
       topic: r.topicId ? topicMap.get(r.topicId) ?? null : null, unit: units.get(r.unitId)!,
@@ -80,21 +83,22 @@ export function createKbPublicReader({ db }: { db: Db }) {
     id: entries.id, unitId: entries.unitId, hitCount: entries.hitCount, versionId: entryVersions.id,
     question: entryVersions.question, answer: entryVersions.answer, topicId: entryVersions.topicId,
   }
+  type BriefRow = Parameters<typeof briefs>[0][number]
 
   return {
     /** A served entry, or undefined for anything else (a draft, an entry in review, an archived one, none). */
-    entry(id: number): PublicEntry | undefined {
-      const row = db.select({ entry: entries, version: entryVersions }).from(entries)
-        .innerJoin(entryVersions, servedJoin).where(eq(entries.id, id)).get()
+    async entry(id: number): Promise<PublicEntry | undefined> {
+      const row = await first(db.select({ entry: entries, version: entryVersions }).from(entries)
+        .innerJoin(entryVersions, servedJoin).where(eq(entries.id, id)))
       if (!row) return undefined
-      const linked = repo.docsOfVersions(db, [row.version.id]).get(row.version.id) ?? []
-      const topicMap = repo.topicRefs(db)
+      const linked = (await repo.docsOfVersions(db, [row.version.id])).get(row.version.id) ?? []
+      const topicMap = await repo.topicRefs(db)
       return {
         id: row.entry.id, question: row.version.question, answer: row.version.answer,
         topic: row.version.topicId ? topicMap.get(row.version.topicId) ?? null : null,
-        unit: repo.unitRefs(db).get(row.entry.unitId)!,
+        unit: (await repo.unitRefs(db)).get(row.entry.unitId)!,
         media: row.version.media,
-        documents: documentsByIds(linked.map((d) => d.id)),
+        documents: await documentsByIds(linked.map((d) => d.id)),
         inForce: isInForce(linked.map((d) => d.validity)),
         reviewedAt: row.version.publishedAt,
         hitCount: row.entry.hitCount,
@@ -102,62 +106,63 @@ export function createKbPublicReader({ db }: { db: Db }) {
     },
 
     /** Briefs of the given served entries (others are left out), in the order asked. */
-    briefs(ids: readonly number[]): EntryBrief[] {
+    async briefs(ids: readonly number[]): Promise<EntryBrief[]> {
       if (ids.length === 0) return []
-      const rows = chunks(ids).flatMap((part) => db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin).where(inArray(entries.id, part)).all())
+      const rows: BriefRow[] = []
+      for (const part of chunks(ids)) rows.push(...await db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin).where(inArray(entries.id, part)))
       const byId = new Map(rows.map((r) => [r.id, r]))
       return briefs(ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])))
     },
 
     /** Topics with the number of served entries in force in each, in the topics' order. */
-    topics(): (Ref & { entries: number })[] {
-      const counts = new Map(db.select({ topicId: entryVersions.topicId, n: count() }).from(entries).innerJoin(entryVersions, servedJoin)
-        .where(inForceSql(entryVersions.id)).groupBy(entryVersions.topicId).all().map((r) => [r.topicId, r.n]))
-      return topicsInOrder(db)
+    async topics(): Promise<(Ref & { entries: number })[]> {
+      const counts = new Map((await db.select({ topicId: entryVersions.topicId, n: count() }).from(entries).innerJoin(entryVersions, servedJoin)
+        .where(inForceSql(entryVersions.id)).groupBy(entryVersions.topicId)).map((r) => [r.topicId, r.n]))
+      return (await topicsInOrder(db))
         .map((t) => ({ code: t.code, name: t.name, entries: counts.get(t.id) ?? 0 }))
         .filter((t) => t.entries > 0)
     },
 
-    topic(code: string): Ref | undefined {
-      const topic = topicByCode(db, code)
+    async topic(code: string): Promise<Ref | undefined> {
+      const topic = await topicByCode(db, code)
       return topic && { code: topic.code, name: topic.name }
     },
 
     /** The most asked served entries in force (by hit count), of one topic or of all. */
-    mostAsked(opts: { topicCode?: string; limit: number; offset?: number }): { items: EntryBrief[]; total: number } {
-      const topicId = opts.topicCode ? topicByCode(db, opts.topicCode)?.id ?? -1 : undefined
+    async mostAsked(opts: { topicCode?: string; limit: number; offset?: number }): Promise<{ items: EntryBrief[]; total: number }> {
+      const topicId = opts.topicCode ? (await topicByCode(db, opts.topicCode))?.id ?? -1 : undefined
       const cond = and(inForceSql(entryVersions.id), topicId === undefined ? undefined : eq(entryVersions.topicId, topicId))
-      const rows = db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin).where(cond)
-        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(opts.limit).offset(opts.offset ?? 0).all()
-      const total = db.select({ n: count() }).from(entries).innerJoin(entryVersions, servedJoin).where(cond).get()!.n
-      return { items: briefs(rows), total }
+      const rows = await db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin).where(cond)
+        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(opts.limit).offset(opts.offset ?? 0)
+      const total = (await first(db.select({ n: count() }).from(entries).innerJoin(entryVersions, servedJoin).where(cond)))!.n
+      return { items: await briefs(rows), total }
     },
 
     /** Served entries in force related to one: those resting on the same documents first, then the same topic, most asked first. */
-    related(entry: Pick<PublicEntry, 'id' | 'documents' | 'topic'>, limit: number): EntryBrief[] {
+    async related(entry: Pick<PublicEntry, 'id' | 'documents' | 'topic'>, limit: number): Promise<EntryBrief[]> {
       const docIds = entry.documents.map((d) => d.id)
-      const sameDocs = docIds.length === 0 ? [] : db.selectDistinct(briefColumns).from(entryVersionDocuments)
+      const sameDocs = docIds.length === 0 ? [] : await db.selectDistinct(briefColumns).from(entryVersionDocuments)
         .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
         .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id), eq(entries.status, 'published')))
         .where(and(inArray(entryVersionDocuments.policyDocumentId, docIds), ne(entries.id, entry.id), inForceSql(entryVersions.id)))
-        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(limit).all()
-      const topicId = entry.topic ? topicByCode(db, entry.topic.code)?.id : undefined
+        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(limit)
+      const topicId = entry.topic ? (await topicByCode(db, entry.topic.code))?.id : undefined
       const seen = new Set([entry.id, ...sameDocs.map((r) => r.id)])
-      const sameTopic = sameDocs.length >= limit || topicId === undefined ? [] : db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin)
+      const sameTopic = sameDocs.length >= limit || topicId === undefined ? [] : await db.select(briefColumns).from(entries).innerJoin(entryVersions, servedJoin)
         .where(and(eq(entryVersions.topicId, topicId), inForceSql(entryVersions.id), sql`${entries.id} not in (${sql.join([...seen].map((id) => sql`${id}`), sql`, `)})`))
-        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(limit - sameDocs.length).all()
+        .orderBy(desc(entries.hitCount), asc(entries.id)).limit(limit - sameDocs.length)
       return briefs([...sameDocs, ...sameTopic])
     },
 
     /** A policy document with its materials and the served entries resting on it (in force or not). */
-    document(id: number): (PublicDocument & { entries: EntryBrief[] }) | undefined {
-      if (!docs.getDocument(db, id)) return undefined
-      const [doc] = documentsByIds([id])
-      const rows = db.select(briefColumns).from(entryVersionDocuments)
+    async document(id: number): Promise<(PublicDocument & { entries: EntryBrief[] }) | undefined> {
+      if (!await docs.getDocument(db, id)) return undefined
+      const [doc] = await documentsByIds([id])
+      const rows = await db.select(briefColumns).from(entryVersionDocuments)
         .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
         .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id), eq(entries.status, 'published')))
-        .where(eq(entryVersionDocuments.policyDocumentId, id)).orderBy(desc(entries.hitCount), asc(entries.id)).limit(50).all()
-      return { ...doc!, entries: briefs(rows) }
+        .where(eq(entryVersionDocuments.policyDocumentId, id)).orderBy(desc(entries.hitCount), asc(entries.id)).limit(50)
+      return { ...doc!, entries: await briefs(rows) }
     },
   }
 }

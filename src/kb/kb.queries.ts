@@ -4,6 +4,7 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { topicsView, unitsView } from '../units/units.queries.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from './kb.table.ts'
 import type { Validity } from './kb.types.ts'
@@ -43,10 +44,10 @@ export const publishedEntryIds = (): SQL => sql`(select ${entries.id} from ${ent
 // ---- served answers (consultations) ----
 
 /** An entry as served to the asker: its published version, unit and topic, and whether it is in force. */
-export function servedEntry(tx: Tx, entryId: number) {
+export async function servedEntry(tx: Tx, entryId: number) {
   const unit = unitsView()
   const topic = topicsView()
-  const row = tx.select({
+  const row = await first(tx.select({
     id: entries.id, externalId: entries.externalId, status: entries.status,
     versionId: entryVersions.id, question: entryVersions.question, answer: entryVersions.answer,
     unitCode: unit.code, unitName: unit.name, topicCode: topic.code, topicName: topic.name,
@@ -54,21 +55,21 @@ export function servedEntry(tx: Tx, entryId: number) {
     .innerJoin(unit, eq(unit.id, entries.unitId))
     .leftJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
     .leftJoin(topic, eq(topic.id, entries.topicId))
-    .where(eq(entries.id, entryId)).get()
+    .where(eq(entries.id, entryId)))
   if (!row) return undefined
-  const docs = row.versionId === null ? [] : tx.select({ validity: policyDocuments.validity }).from(entryVersionDocuments)
+  const docs = row.versionId === null ? [] : await tx.select({ validity: policyDocuments.validity }).from(entryVersionDocuments)
     .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
-    .where(eq(entryVersionDocuments.entryVersionId, row.versionId)).all()
+    .where(eq(entryVersionDocuments.entryVersionId, row.versionId))
   return { ...row, inForce: isInForce(docs.map((d) => d.validity)) }
 }
 
 /** A policy document's identity and owner, for a suggestion about it or a ticket that names it. */
 export const policyDocumentRef = (tx: Tx, id: number) =>
-  tx.select({ id: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber, unitId: policyDocuments.unitId })
-    .from(policyDocuments).where(eq(policyDocuments.id, id)).get()
+  first(tx.select({ id: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber, unitId: policyDocuments.unitId })
+    .from(policyDocuments).where(eq(policyDocuments.id, id)))
 
 /** The unit an entry belongs to. */
-export const entryUnitId = (tx: Tx, entryId: number) => tx.select({ unitId: entries.unitId }).from(entries).where(eq(entries.id, entryId)).get()?.unitId
+export const entryUnitId = async (tx: Tx, entryId: number) => (await first(tx.select({ unitId: entries.unitId }).from(entries).where(eq(entries.id, entryId))))?.unitId
 
 // ---- the search index (search) ----
 
@@ -85,17 +86,16 @@ export interface PublishedEntry {
   documents: { title: string; docNumber: string | null; validity: Validity }[]
 }
 
-function documentsOf(tx: Tx, versionIds: number[]) {
+async function documentsOf(tx: Tx, versionIds: number[]) {
   const out = new Map<number, PublishedEntry['documents']>()
   // SQLite limits bound parameters; read links in slices.
   for (let i = 0; i < versionIds.length; i += 500) {
     const slice = versionIds.slice(i, i + 500)
-    const rows = tx.select({ versionId: entryVersionDocuments.entryVersionId, title: policyDocuments.title, docNumber: policyDocuments.docNumber, validity: policyDocuments.validity })
+    const rows = await tx.select({ versionId: entryVersionDocuments.entryVersionId, title: policyDocuments.title, docNumber: policyDocuments.docNumber, validity: policyDocuments.validity })
       .from(entryVersionDocuments)
       .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
       .where(inArray(entryVersionDocuments.entryVersionId, slice))
       .orderBy(asc(entryVersionDocuments.entryVersionId), asc(policyDocuments.id))
-      .all()
     for (const r of rows) {
       const list = out.get(r.versionId) ?? []
       list.push({ title: r.title, docNumber: r.docNumber, validity: r.validity })
@@ -106,7 +106,7 @@ function documentsOf(tx: Tx, versionIds: number[]) {
 }
 
 /** Published entries with their served version; all of them, or those among `ids`. */
-export function publishedEntries(tx: Tx, ids?: number[]): PublishedEntry[] {
+export async function publishedEntries(tx: Tx, ids?: number[]): Promise<PublishedEntry[]> {
   const unit = unitsView()
   const topic = topicsView()
   const base = tx.select({
@@ -121,9 +121,9 @@ export function publishedEntries(tx: Tx, ids?: number[]): PublishedEntry[] {
     .leftJoin(topic, eq(topic.id, sql`coalesce(${entryVersions.topicId}, ${entries.topicId})`))
   const published = and(eq(entries.status, 'published'), isNotNull(entries.publishedVersionId))
   const rows = ids === undefined
-    ? base.where(published).orderBy(asc(entries.id)).all()
-    : ids.length === 0 ? [] : base.where(and(published, inArray(entries.id, ids))).all()
-  const docs = documentsOf(tx, rows.map((r) => r.versionId))
+    ? await base.where(published).orderBy(asc(entries.id))
+    : ids.length === 0 ? [] : await base.where(and(published, inArray(entries.id, ids)))
+  const docs = await documentsOf(tx, rows.map((r) => r.versionId))
   return rows.map((r) => ({
     id: r.id, externalId: r.externalId, question: r.question, similarQuestions: r.similarQuestions ?? [], keywords: r.keywords ?? [], answer: r.answer,
     topic: r.topicCode ? { code: r.topicCode, name: r.topicName! } : null,
@@ -133,31 +133,31 @@ export function publishedEntries(tx: Tx, ids?: number[]): PublishedEntry[] {
 }
 
 /** Entry ids whose served version rests on one of these policy documents. */
-export function entriesOnDocuments(tx: Tx, documentIds: number[]): number[] {
+export async function entriesOnDocuments(tx: Tx, documentIds: number[]): Promise<number[]> {
   if (documentIds.length === 0) return []
-  return tx.selectDistinct({ id: entries.id }).from(entries)
+  return (await tx.selectDistinct({ id: entries.id }).from(entries)
     .innerJoin(entryVersionDocuments, eq(entryVersionDocuments.entryVersionId, entries.publishedVersionId))
-    .where(inArray(entryVersionDocuments.policyDocumentId, documentIds)).all().map((r) => r.id)
+    .where(inArray(entryVersionDocuments.policyDocumentId, documentIds))).map((r) => r.id)
 }
 
 /** When the entry was first served: its first published version (rows imported without one: the entry's own dates). */
-export const entryFirstPublishedAt = (tx: Tx, id: number) => tx.select({
+export const entryFirstPublishedAt = async (tx: Tx, id: number) => (await first(tx.select({
   at: sql<string>`coalesce((select min(${entryVersions.publishedAt}) from ${entryVersions} where ${entryVersions.entryId} = ${entries.id}), ${entries.publishedAt}, ${entries.createdAt})`,
-}).from(entries).where(eq(entries.id, id)).get()?.at
+}).from(entries).where(eq(entries.id, id))))?.at
 
-export const entryExists = (tx: Tx, id: number) => tx.select({ id: entries.id }).from(entries).where(eq(entries.id, id)).get() !== undefined
+export const entryExists = async (tx: Tx, id: number) => (await first(tx.select({ id: entries.id }).from(entries).where(eq(entries.id, id)))) !== undefined
 
 /** One more use of an entry (the search module counts them: a consultation answered with it). */
-export function countHit(tx: Tx, entryId: number, at: string) {
-  tx.update(entries).set({ hitCount: sql`${entries.hitCount} + 1`, lastHitAt: at }).where(eq(entries.id, entryId)).run()
+export async function countHit(tx: Tx, entryId: number, at: string): Promise<void> {
+  await tx.update(entries).set({ hitCount: sql`${entries.hitCount} + 1`, lastHitAt: at }).where(eq(entries.id, entryId))
 }
 
 /** Takes back a use counted by countHit (the last-hit time stays as it is). */
-export function uncountHit(tx: Tx, entryId: number) {
-  tx.update(entries).set({ hitCount: sql`max(${entries.hitCount} - 1, 0)` }).where(eq(entries.id, entryId)).run()
+export async function uncountHit(tx: Tx, entryId: number): Promise<void> {
+  await tx.update(entries).set({ hitCount: sql`max(${entries.hitCount} - 1, 0)` }).where(eq(entries.id, entryId))
 }
 
-export const entryHitCount = (tx: Tx, entryId: number) => tx.select({ hitCount: entries.hitCount }).from(entries).where(eq(entries.id, entryId)).get()?.hitCount
+export const entryHitCount = async (tx: Tx, entryId: number) => (await first(tx.select({ hitCount: entries.hitCount }).from(entries).where(eq(entries.id, entryId))))?.hitCount
 
 // ---- link checks (links) ----
 
@@ -165,46 +165,46 @@ export type LinkSourceType = 'policy_document' | 'interpretation' | 'entry_media
 export interface ShownLink { url: string; type: LinkSourceType; id: number; title: string; unitId: number | null; entryId?: number }
 
 /** Every URL the library shows: policy documents, their interpretations, and the media of published entries. */
-export function shownLinks(tx: Tx): ShownLink[] {
+export async function shownLinks(tx: Tx): Promise<ShownLink[]> {
   const out: ShownLink[] = []
-  for (const d of tx.select({ id: policyDocuments.id, title: policyDocuments.title, url: policyDocuments.url, unitId: policyDocuments.unitId })
-    .from(policyDocuments).where(sql`${policyDocuments.url} IS NOT NULL`).all()) {
+  for (const d of await tx.select({ id: policyDocuments.id, title: policyDocuments.title, url: policyDocuments.url, unitId: policyDocuments.unitId })
+    .from(policyDocuments).where(sql`${policyDocuments.url} IS NOT NULL`)) {
     out.push({ url: d.url!, type: 'policy_document', id: d.id, title: d.title, unitId: d.unitId })
   }
-  for (const i of tx.select({ id: interpretations.id, title: interpretations.title, url: interpretations.url, unitId: policyDocuments.unitId })
+  for (const i of await tx.select({ id: interpretations.id, title: interpretations.title, url: interpretations.url, unitId: policyDocuments.unitId })
     .from(interpretations).innerJoin(policyDocuments, eq(policyDocuments.id, interpretations.policyDocumentId))
-    .where(sql`${interpretations.url} IS NOT NULL`).all()) {
+    .where(sql`${interpretations.url} IS NOT NULL`)) {
     out.push({ url: i.url!, type: 'interpretation', id: i.id, title: i.title, unitId: i.unitId })
   }
-  for (const e of tx.select({ id: entries.id, unitId: entries.unitId, media: entryVersions.media, question: entryVersions.question })
+  for (const e of await tx.select({ id: entries.id, unitId: entries.unitId, media: entryVersions.media, question: entryVersions.question })
     .from(entries).innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
-    .where(eq(entries.status, 'published')).all()) {
+    .where(eq(entries.status, 'published'))) {
     for (const m of e.media ?? []) out.push({ url: m.url, type: 'entry_media', id: e.id, title: `${m.title}（${e.question}）`, unitId: e.unitId, entryId: e.id })
   }
   return out
 }
 
 /** Published entries with the documents their published version rests on, and each document's URL. */
-export const publishedEntryDocuments = (tx: Tx) => tx.select({
+export const publishedEntryDocuments = async (tx: Tx) => await tx.select({
   entryId: entries.id, unitId: entries.unitId, question: entryVersions.question,
   documentId: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber, url: policyDocuments.url,
 }).from(entries)
   .innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
   .innerJoin(entryVersionDocuments, eq(entryVersionDocuments.entryVersionId, entries.publishedVersionId))
   .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
-  .where(eq(entries.status, 'published')).all()
+  .where(eq(entries.status, 'published'))
 
 // ---- public numbers (privacy) ----
 
 /** What the texts of published versions are: it changes whenever one is published or withdrawn. */
-export function publishedTextsFingerprint(tx: Tx): string {
-  const e = tx.select({ n: sql<number>`count(*)`, versions: sql<number>`coalesce(total(${entries.publishedVersionId}), 0)` })
-    .from(entries).where(isNotNull(entries.publishedVersionId)).get()!
+export async function publishedTextsFingerprint(tx: Tx): Promise<string> {
+  const e = (await first(tx.select({ n: sql<number>`count(*)`, versions: sql<number>`coalesce(total(${entries.publishedVersionId}), 0)` })
+    .from(entries).where(isNotNull(entries.publishedVersionId))))!
   return `${e.n}:${e.versions}`
 }
 
 /** The texts of published versions (question, similar questions, answer): numbers printed there are public. */
-export const publishedTexts = (tx: Tx) => tx.select({ question: entryVersions.question, answer: entryVersions.answer, similar: entryVersions.similarQuestions })
-  .from(entries).innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId)).all()
+export const publishedTexts = async (tx: Tx) => (await tx.select({ question: entryVersions.question, answer: entryVersions.answer, similar: entryVersions.similarQuestions })
+  .from(entries).innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId)))
   .map((r) => `${r.question}\n${r.similar.join('\n')}\n${r.answer}`)
 

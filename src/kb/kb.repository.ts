@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-o
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
 import { chunks } from '../db/chunks.ts'
+import { first } from '../db/query.ts'
 import { likeContains } from '../common/like.ts'
 import { tokensView } from '../auth/auth.queries.ts'
 // Units and topics belong to the units module: their names come through its queries.
@@ -21,60 +22,63 @@ export const contentVersionId = sql<number>`coalesce(${entries.publishedVersionI
 
 
 
-function getEntry(tx: Tx, id: number): EntryRow | undefined {
-  return tx.select().from(entries).where(eq(entries.id, id)).get()
+async function getEntry(tx: Tx, id: number): Promise<EntryRow | undefined> {
+  return first(tx.select().from(entries).where(eq(entries.id, id)))
 }
 
-function getVersion(tx: Tx, entryId: number, version: number): VersionRow | undefined {
-  return tx.select().from(entryVersions).where(and(eq(entryVersions.entryId, entryId), eq(entryVersions.version, version))).get()
+async function getVersion(tx: Tx, entryId: number, version: number): Promise<VersionRow | undefined> {
+  return first(tx.select().from(entryVersions).where(and(eq(entryVersions.entryId, entryId), eq(entryVersions.version, version))))
 }
 
-function getVersionById(tx: Tx, id: number): VersionRow | undefined {
-  return tx.select().from(entryVersions).where(eq(entryVersions.id, id)).get()
+async function getVersionById(tx: Tx, id: number): Promise<VersionRow | undefined> {
+  return first(tx.select().from(entryVersions).where(eq(entryVersions.id, id)))
 }
 
-function docIdsOf(tx: Tx, versionId: number): number[] {
-  return tx.select({ id: entryVersionDocuments.policyDocumentId }).from(entryVersionDocuments)
-    .where(eq(entryVersionDocuments.entryVersionId, versionId)).orderBy(asc(entryVersionDocuments.policyDocumentId)).all().map((r) => r.id)
+async function docIdsOf(tx: Tx, versionId: number): Promise<number[]> {
+  return (await tx.select({ id: entryVersionDocuments.policyDocumentId }).from(entryVersionDocuments)
+    .where(eq(entryVersionDocuments.entryVersionId, versionId)).orderBy(asc(entryVersionDocuments.policyDocumentId))).map((r) => r.id)
 }
 
-function setDocIds(tx: Tx, versionId: number, ids: readonly number[]): void {
-  tx.delete(entryVersionDocuments).where(eq(entryVersionDocuments.entryVersionId, versionId)).run()
-  if (ids.length) tx.insert(entryVersionDocuments).values(ids.map((policyDocumentId) => ({ entryVersionId: versionId, policyDocumentId }))).run()
+async function setDocIds(tx: Tx, versionId: number, ids: readonly number[]): Promise<void> {
+  await tx.delete(entryVersionDocuments).where(eq(entryVersionDocuments.entryVersionId, versionId))
+  if (ids.length) await tx.insert(entryVersionDocuments).values(ids.map((policyDocumentId) => ({ entryVersionId: versionId, policyDocumentId })))
 }
 
-function validitiesOf(tx: Tx, docIds: readonly number[]): Map<number, Validity> {
+async function validitiesOf(tx: Tx, docIds: readonly number[]): Promise<Map<number, Validity>> {
   const out = new Map<number, Validity>()
   for (const part of chunks(docIds)) {
-    for (const r of tx.select({ id: policyDocuments.id, validity: policyDocuments.validity }).from(policyDocuments).where(inArray(policyDocuments.id, part)).all()) out.set(r.id, r.validity)
+    for (const r of await tx.select({ id: policyDocuments.id, validity: policyDocuments.validity }).from(policyDocuments).where(inArray(policyDocuments.id, part))) out.set(r.id, r.validity)
   }
   return out
 }
 
-function versionInForce(tx: Tx, versionId: number): boolean {
-  const ids = docIdsOf(tx, versionId)
-  return isInForce([...validitiesOf(tx, ids).values()])
+async function versionInForce(tx: Tx, versionId: number): Promise<boolean> {
+  const ids = await docIdsOf(tx, versionId)
+  return isInForce([...(await validitiesOf(tx, ids)).values()])
 }
 
-function entryByExternalId(tx: Tx, externalId: string) {
-  return tx.select({ id: entries.id }).from(entries).where(eq(entries.externalId, externalId)).get()
+async function entryByExternalId(tx: Tx, externalId: string) {
+  return first(tx.select({ id: entries.id }).from(entries).where(eq(entries.externalId, externalId)))
 }
 
-function addAction(tx: Tx, row: typeof reviewActions.$inferInsert) {
-  tx.insert(reviewActions).values(row).run()
+async function addAction(tx: Tx, row: typeof reviewActions.$inferInsert): Promise<void> {
+  await tx.insert(reviewActions).values(row)
 }
 
 /** Linked documents of many versions at once; all links when `versionIds` is undefined. */
-function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Map<number, DocRef[]> {
+async function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Promise<Map<number, DocRef[]>> {
   const out = new Map<number, DocRef[]>()
   const select = () => tx.select({
     versionId: entryVersionDocuments.entryVersionId,
     id: policyDocuments.id, title: policyDocuments.title, docNumber: policyDocuments.docNumber,
     issuer: policyDocuments.issuer, url: policyDocuments.url, validity: policyDocuments.validity,
   }).from(entryVersionDocuments).innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
-  const rows = versionIds === undefined
-    ? select().orderBy(asc(entryVersionDocuments.policyDocumentId)).all()
-    : chunks(versionIds).flatMap((part) => select().where(inArray(entryVersionDocuments.entryVersionId, part)).orderBy(asc(entryVersionDocuments.policyDocumentId)).all())
+  let rows: Awaited<ReturnType<typeof select>>
+  if (versionIds === undefined) rows = await select().orderBy(asc(entryVersionDocuments.policyDocumentId))
+  else {
+    rows = []
+    for (const part of chunks(versionIds)) rows.push(...await select().where(inArray(entryVersionDocuments.entryVersionId, part)).orderBy(asc(entryVersionDocuments.policyDocumentId)))
+  }
   for (const { versionId, ...doc } of rows) {
     const list = out.get(versionId)
     if (list) list.push(doc)
@@ -84,13 +88,12 @@ function docsOfVersions(tx: Tx, versionIds?: readonly number[]): Map<number, Doc
 }
 
 /** The published and the latest version of each entry, keyed by entry id. */
-function versionsForViews(tx: Tx, entryIds: readonly number[]) {
+async function versionsForViews(tx: Tx, entryIds: readonly number[]) {
   const out = new Map<number, { published?: VersionRow; latest?: VersionRow }>()
   for (const part of chunks(entryIds)) {
-    const rows = tx.select({ v: entryVersions, publishedId: entries.publishedVersionId, latest: entries.latestVersion })
+    const rows = await tx.select({ v: entryVersions, publishedId: entries.publishedVersionId, latest: entries.latestVersion })
       .from(entryVersions).innerJoin(entries, eq(entries.id, entryVersions.entryId))
       .where(and(inArray(entries.id, part), or(eq(entryVersions.id, sql`${entries.publishedVersionId}`), eq(entryVersions.version, sql`${entries.latestVersion}`))))
-      .all()
     for (const { v, publishedId, latest } of rows) {
       const slot = out.get(v.entryId) ?? {}
       if (v.id === publishedId) slot.published = v
@@ -107,7 +110,7 @@ export interface EntryFilters {
 }
 
 /** One page of entry ids, newest change first; filters apply to the content an entry shows. */
-function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: number } {
+async function listEntryIds(tx: Tx, f: EntryFilters): Promise<{ ids: number[]; total: number }> {
   const cv = alias(entryVersions, 'cv')
   const where: SQL[] = []
   if (f.status) where.push(eq(entries.status, f.status))
@@ -120,43 +123,45 @@ function listEntryIds(tx: Tx, f: EntryFilters): { ids: number[]; total: number }
     where.push(or(likeContains(cv.question, q), likeContains(cv.similarQuestions, q), likeContains(cv.keywords, q), likeContains(cv.answer, q), likeContains(entries.externalId, q))!)
   }
   const cond = where.length ? and(...where) : undefined
-  const ids = tx.select({ id: entries.id }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)
-    .orderBy(desc(entries.updatedAt), desc(entries.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all().map((r) => r.id)
-  const total = tx.select({ n: count() }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond).get()!.n
+  const ids = (await tx.select({ id: entries.id }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)
+    .orderBy(desc(entries.updatedAt), desc(entries.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)).map((r) => r.id)
+  const total = (await first(tx.select({ n: count() }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)))!.n
   return { ids, total }
 }
 
-function entriesByIds(tx: Tx, ids: readonly number[]): EntryRow[] {
-  return chunks(ids).flatMap((part) => tx.select().from(entries).where(inArray(entries.id, part)).all())
+async function entriesByIds(tx: Tx, ids: readonly number[]): Promise<EntryRow[]> {
+  const out: EntryRow[] = []
+  for (const part of chunks(ids)) out.push(...await tx.select().from(entries).where(inArray(entries.id, part)))
+  return out
 }
 
 /** Every version of an entry, newest first, with its review trail in order. */
-function versionsWithTrail(tx: Tx, entryId: number) {
-  const versions = tx.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version)).all()
+async function versionsWithTrail(tx: Tx, entryId: number) {
+  const versions = await tx.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(desc(entryVersions.version))
   const actor = tokensView()
-  const trail = versions.length === 0 ? [] : tx.select({
+  const trail = versions.length === 0 ? [] : await tx.select({
     versionId: reviewActions.entryVersionId, action: reviewActions.action, step: reviewActions.step, stepName: reviewActions.stepName,
     comment: reviewActions.comment, at: reviewActions.createdAt,
     actorTokenId: reviewActions.actorTokenId, actorName: actor.name, actorRole: actor.role,
   }).from(reviewActions).leftJoin(actor, eq(actor.id, reviewActions.actorTokenId))
-    .where(inArray(reviewActions.entryVersionId, versions.map((v) => v.id))).orderBy(asc(reviewActions.id)).all()
+    .where(inArray(reviewActions.entryVersionId, versions.map((v) => v.id))).orderBy(asc(reviewActions.id))
   return { versions, trail }
 }
 
 /** Versions waiting at a review step (all steps when undefined), oldest submission first. */
-function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: number; pageSize: number }) {
+async function reviewQueue(tx: Tx, f: { step?: number; unitId?: number; page: number; pageSize: number }) {
   const where: SQL[] = [eq(entryVersions.state, 'in_review'), sql`${entries.status} <> 'archived'`]
   if (f.step !== undefined) where.push(eq(entryVersions.reviewStep, f.step))
   if (f.unitId !== undefined) where.push(eq(entries.unitId, f.unitId))
   const cond = and(...where)
-  const rows = tx.select({ version: entryVersions, entry: entries }).from(entryVersions).innerJoin(entries, eq(entries.id, entryVersions.entryId))
-    .where(cond).orderBy(asc(entryVersions.submittedAt), asc(entryVersions.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-  const total = tx.select({ n: count() }).from(entryVersions).innerJoin(entries, eq(entries.id, entryVersions.entryId)).where(cond).get()!.n
+  const rows = await tx.select({ version: entryVersions, entry: entries }).from(entryVersions).innerJoin(entries, eq(entries.id, entryVersions.entryId))
+    .where(cond).orderBy(asc(entryVersions.submittedAt), asc(entryVersions.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+  const total = (await first(tx.select({ n: count() }).from(entryVersions).innerJoin(entries, eq(entries.id, entryVersions.entryId)).where(cond)))!.n
   return { rows, total }
 }
 
 /** Published, not archived entries with their published version: what the search index serves. */
-function servedRows(tx: Tx, entryIds?: readonly number[]) {
+async function servedRows(tx: Tx, entryIds?: readonly number[]) {
   // Only the columns the index needs: a full rebuild reads every published entry.
   const select = () => tx.select({
     entry: { id: entries.id, externalId: entries.externalId, unitId: entries.unitId, hitCount: entries.hitCount },
@@ -167,19 +172,20 @@ function servedRows(tx: Tx, entryIds?: readonly number[]) {
   }).from(entries)
     .innerJoin(entryVersions, eq(entryVersions.id, entries.publishedVersionId))
   const served = eq(entries.status, 'published')
-  return entryIds === undefined
-    ? select().where(served).orderBy(asc(entries.id)).all()
-    : chunks(entryIds).flatMap((part) => select().where(and(served, inArray(entries.id, part))).all())
+  if (entryIds === undefined) return await select().where(served).orderBy(asc(entries.id))
+  const rows: Awaited<ReturnType<typeof select>> = []
+  for (const part of chunks(entryIds)) rows.push(...await select().where(and(served, inArray(entries.id, part))))
+  return rows
 }
 
 /** Entries whose published version rests on the document (archived ones included). */
-function entryIdsOnDocument(tx: Tx, documentId: number): number[] {
+async function entryIdsOnDocument(tx: Tx, documentId: number): Promise<number[]> {
   // Joined through the version's entry_id (a primary key) rather than on published_version_id,
   // which has no index: on a large library that join would scan every entry for every link.
-  return tx.select({ id: entries.id }).from(entryVersionDocuments)
+  return (await tx.select({ id: entries.id }).from(entryVersionDocuments)
     .innerJoin(entryVersions, eq(entryVersions.id, entryVersionDocuments.entryVersionId))
     .innerJoin(entries, and(eq(entries.id, entryVersions.entryId), eq(entries.publishedVersionId, entryVersions.id)))
-    .where(eq(entryVersionDocuments.policyDocumentId, documentId)).all().map((r) => r.id)
+    .where(eq(entryVersionDocuments.policyDocumentId, documentId))).map((r) => r.id)
 }
 
 /** Entries, versions and the review trail, as functions of the caller's transaction (the one repository style). */

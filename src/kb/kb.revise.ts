@@ -31,17 +31,17 @@ export interface ContentInput {
  * import, so that both make versions the same way.
  */
 export function createReviser(ctx: KbContext) {
-  function checkDocuments(tx: Tx, ids: readonly number[]) {
-    const found = documents.existingIds(tx, ids)
+  async function checkDocuments(tx: Tx, ids: readonly number[]) {
+    const found = await documents.existingIds(tx, ids)
     const missing = ids.filter((id) => !found.has(id))
     if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
   }
 
   /** Normalised version columns from content input; `base` fills what the input leaves out. */
-  function versionValues(tx: Tx, input: Partial<ContentInput>, base?: VersionRow) {
+  async function versionValues(tx: Tx, input: Partial<ContentInput>, base?: VersionRow) {
     const question = (input.question ?? base?.question ?? '').trim()
-    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : ctx.units.requireTopic(input.topic).id
-    if (input.policyDocumentIds) checkDocuments(tx, input.policyDocumentIds)
+    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : (await ctx.units.requireTopic(input.topic)).id
+    if (input.policyDocumentIds) await checkDocuments(tx, input.policyDocumentIds)
     return {
       question,
       answer: (input.answer ?? base?.answer ?? '').trim(),
@@ -58,23 +58,23 @@ export function createReviser(ctx: KbContext) {
    * Applies content changes. A draft or returned version is edited in place; a published one is
    * kept serving while the changes go into a new draft version.
    */
-  function revise(tx: Tx, entry: EntryRow, patch: Partial<ContentInput>, actor: Actor): number {
+  async function revise(tx: Tx, entry: EntryRow, patch: Partial<ContentInput>, actor: Actor): Promise<number> {
     if (entry.status === 'archived') throw new EntryArchivedError(String(entry.id))
-    const latest = repo.getVersion(tx, entry.id, entry.latestVersion)!
+    const latest = (await repo.getVersion(tx, entry.id, entry.latestVersion))!
     if (latest.state === 'in_review') throw new VersionInReviewError(String(latest.version))
-    const values = versionValues(tx, patch, latest)
-    const docIds = patch.policyDocumentIds ?? repo.docIdsOf(tx, latest.id)
+    const values = await versionValues(tx, patch, latest)
+    const docIds = patch.policyDocumentIds ?? await repo.docIdsOf(tx, latest.id)
     let versionId = latest.id
     if (latest.state === 'published') {
       const next = latest.version + 1
-      versionId = tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: next, state: 'draft', createdBy: actor.tokenId }).returning().get().id
-      tx.update(entries).set({ latestVersion: next }).where(eq(entries.id, entry.id)).run()
+      versionId = (await tx.insert(entryVersions).values({ ...values, entryId: entry.id, version: next, state: 'draft', createdBy: actor.tokenId }).returning())[0].id
+      await tx.update(entries).set({ latestVersion: next }).where(eq(entries.id, entry.id))
     } else {
-      tx.update(entryVersions).set({ ...values, state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
+      await tx.update(entryVersions).set({ ...values, state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id))
       // Until something is published, the entry shows its latest version, topic included.
-      if (!entry.publishedVersionId) tx.update(entries).set({ topicId: values.topicId }).where(eq(entries.id, entry.id)).run()
+      if (!entry.publishedVersionId) await tx.update(entries).set({ topicId: values.topicId }).where(eq(entries.id, entry.id))
     }
-    repo.setDocIds(tx, versionId, docIds)
+    await repo.setDocIds(tx, versionId, docIds)
     return versionId
   }
 
@@ -85,10 +85,10 @@ export function createReviser(ctx: KbContext) {
  * Makes a version the served one: the trail gets a publish action, the previously published
  * version is superseded. The caller has checked that the version may be published.
  */
-export function publishVersion(tx: Tx, entry: EntryRow, version: { id: number; topicId: number | null }, action: { step: number | null; stepName: string | null; comment?: string | null; actorTokenId: number }) {
+export async function publishVersion(tx: Tx, entry: EntryRow, version: { id: number; topicId: number | null }, action: { step: number | null; stepName: string | null; comment?: string | null; actorTokenId: number }): Promise<void> {
   const at = now()
-  repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step: action.step, stepName: action.stepName, comment: action.comment ?? null, actorTokenId: action.actorTokenId })
-  if (entry.publishedVersionId && entry.publishedVersionId !== version.id) tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId)).run()
-  tx.update(entryVersions).set({ state: 'published', reviewStep: null, publishedAt: at }).where(eq(entryVersions.id, version.id)).run()
-  tx.update(entries).set({ status: 'published', publishedVersionId: version.id, publishedAt: at, topicId: version.topicId, updatedAt: at }).where(eq(entries.id, entry.id)).run()
+  await repo.addAction(tx, { entryVersionId: version.id, action: 'publish', step: action.step, stepName: action.stepName, comment: action.comment ?? null, actorTokenId: action.actorTokenId })
+  if (entry.publishedVersionId && entry.publishedVersionId !== version.id) await tx.update(entryVersions).set({ state: 'superseded' }).where(eq(entryVersions.id, entry.publishedVersionId))
+  await tx.update(entryVersions).set({ state: 'published', reviewStep: null, publishedAt: at }).where(eq(entryVersions.id, version.id))
+  await tx.update(entries).set({ status: 'published', publishedVersionId: version.id, publishedAt: at, topicId: version.topicId, updatedAt: at }).where(eq(entries.id, entry.id))
 }

@@ -33,7 +33,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
   app.post('/entries', {
     config: { roles: editors, audit: { target: 'entry', id: resultId('id') } },
     schema: { tags, operationId: 'createEntry', summary: '新建问答条目（草稿）', body: CreateEntryBody, response: { 201: Entry, ...errorResponses(403, 404, 409) } },
-  }, async (req, reply) => reply.status(201).send(kb.createEntry(req.body, req.actor)))
+  }, async (req, reply) => reply.status(201).send(await kb.createEntry(req.body, req.actor)))
 
   app.post('/entries/bulk', {
     config: { roles: editors, audit: { target: 'entry', id: resultId('entryIds') } },
@@ -44,7 +44,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
       description: '任一行有误则整批不导入，details 逐行列出 {index, field, message}。管理员可直接导入已发布条目（迁移已有问答库）。',
       body: BulkBody, response: { 201: BulkResult, ...errorResponses(403, 413, 422) },
     },
-  }, async (req, reply) => reply.status(201).send(kb.importEntries(req.body, req.actor, req.validationError)))
+  }, async (req, reply) => reply.status(201).send(await kb.importEntries(req.body, req.actor, req.validationError)))
 
   app.get('/entries/:id', {
     config: { roles: readers },

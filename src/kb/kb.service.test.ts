@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
+import { first } from '../db/query.ts'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { entries } from './kb.table.ts'
@@ -15,61 +16,66 @@ describe('kb service contract (used by tickets and search)', () => {
     t = await createTestApp()
     lib = await setUpLibrary(t)
     kb = t.app.services.kb
-    rsjId = t.app.services.units.requireUnit('rsj').id
+    rsjId = (await t.app.services.units.requireUnit('rsj')).id
   })
   afterEach(async () => { await t.close() })
 
-  it('createDraft makes a draft entry from a ticket answer, linked to the ticket', () => {
-    const doc = kb.createDocument({ title: '稳就业十条', issuer: '区政府' }, admin)
-    const { entryId, versionId } = kb.createDraft({
+  it('createDraft makes a draft entry from a ticket answer, linked to the ticket', async () => {
+    const doc = await kb.createDocument({ title: '稳就业十条', issuer: '区政府' }, admin)
+    const { entryId, versionId } = await kb.createDraft({
       question: '失业了可以领失业保险金吗？', answer: '参保满一年且非本人意愿中断就业的，可以申领。',
       similarQuestions: ['失业金怎么领'], keywords: ['失业保险金'], topicCode: 'employment', unitId: rsjId, policyDocumentIds: [doc.id], sourceTicketId: 42,
     }, admin)
     expect(versionId).toEqual(expect.any(Number))
-    expect(kb.getEntry(entryId)).toMatchObject({
+    expect(await kb.getEntry(entryId)).toMatchObject({
       status: 'draft', sourceTicketId: 42, topic: { code: 'employment' }, unit: { code: 'rsj' }, similarQuestions: ['失业金怎么领'], policyDocuments: [{ id: doc.id }],
     })
   })
 
-  it('createDraft refuses a unit token acting for another unit', () => {
-    const wjwActor: Actor = { tokenId: 9, role: 'unit', name: '卫健委', unitId: t.app.services.units.requireUnit('wjw').id, reviewStep: null }
-    expect(() => kb.createDraft({ question: '问', answer: '答', unitId: rsjId }, wjwActor)).toThrow(expect.objectContaining({ code: 'KB_NOT_YOUR_UNIT' }))
+  it('createDraft refuses a unit token acting for another unit', async () => {
+    const wjwActor: Actor = { tokenId: 9, role: 'unit', name: '卫健委', unitId: (await t.app.services.units.requireUnit('wjw')).id, reviewStep: null }
+    await expect(kb.createDraft({ question: '问', answer: '答', unitId: rsjId }, wjwActor)).rejects.toThrow(expect.objectContaining({ code: 'KB_NOT_YOUR_UNIT' }))
   })
 
   it('addSimilarQuestion puts the question into a new draft version and leaves the published one serving', async () => {
     const entry = await lib.entry({ similarQuestions: ['创业补贴多少钱'] })
     await lib.publish(entry.id)
-    const { versionId } = kb.addSimilarQuestion(entry.id, '开网店能领创业补贴吗', admin)
-    const view = kb.getEntry(entry.id)
+    const { versionId } = await kb.addSimilarQuestion(entry.id, '开网店能领创业补贴吗', admin)
+    const view = await kb.getEntry(entry.id)
     expect(view).toMatchObject({ version: 1, similarQuestions: ['创业补贴多少钱'], workingVersion: { version: 2, state: 'draft' } })
-    const [v2] = kb.listVersions(entry.id).items
+    const [v2] = (await kb.listVersions(entry.id)).items
     expect(v2).toMatchObject({ id: versionId, similarQuestions: ['创业补贴多少钱', '开网店能领创业补贴吗'] })
     // A second question joins the same draft instead of opening a third version.
-    kb.addSimilarQuestion(entry.id, '大学生创业补贴', admin)
-    expect(kb.listVersions(entry.id).items.map((v) => v.version)).toEqual([2, 1])
-    expect(kb.listVersions(entry.id).items[0].similarQuestions).toHaveLength(3)
+    await kb.addSimilarQuestion(entry.id, '大学生创业补贴', admin)
+    expect((await kb.listVersions(entry.id)).items.map((v) => v.version)).toEqual([2, 1])
+    expect((await kb.listVersions(entry.id)).items[0].similarQuestions).toHaveLength(3)
   })
 
   it('addSimilarQuestion refuses while a version is in review', async () => {
     const entry = await lib.entry()
     await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/submit`, payload: {} })
-    expect(() => kb.addSimilarQuestion(entry.id, '换个问法', admin)).toThrow(expect.objectContaining({ code: 'KB_VERSION_IN_REVIEW' }))
+    await expect(kb.addSimilarQuestion(entry.id, '换个问法', admin)).rejects.toThrow(expect.objectContaining({ code: 'KB_VERSION_IN_REVIEW' }))
   })
 
   it('calls onChange listeners after commit, not for changes that roll back', async () => {
     const seen: { ids: number[]; statusInDb: string | undefined }[] = []
-    kb.onChange((ids) => seen.push({ ids, statusInDb: t.app.services.db.select().from(entries).where(eq(entries.id, ids[0])).get()?.status }))
-    const doc = kb.createDocument({ title: '稳就业十条', issuer: '区政府', docNumber: 'N-1' }, admin)
-    kb.createDocument({ title: '另一份', issuer: '区政府', docNumber: 'N-2' }, admin)
+    kb.onChange(async (ids) => {
+      const statusInDb = (await first(t.app.services.db.select().from(entries).where(eq(entries.id, ids[0]))))?.status
+      seen.push({ ids, statusInDb })
+    })
+    const doc = await kb.createDocument({ title: '稳就业十条', issuer: '区政府', docNumber: 'N-1' }, admin)
+    await kb.createDocument({ title: '另一份', issuer: '区政府', docNumber: 'N-2' }, admin)
     const entry = await lib.entry({ policyDocumentIds: [doc.id] })
     await lib.publish(entry.id)
     expect(seen).toEqual([{ ids: [entry.id], statusInDb: 'published' }])
 
     seen.length = 0
-    expect(() => kb.updateDocument(doc.id, { validity: 'expired', docNumber: 'N-2' }, admin)).toThrow(expect.objectContaining({ code: 'KB_DOCUMENT_NUMBER_TAKEN' }))
+    await expect(kb.updateDocument(doc.id, { validity: 'expired', docNumber: 'N-2' }, admin)).rejects.toThrow(expect.objectContaining({ code: 'KB_DOCUMENT_NUMBER_TAKEN' }))
     expect(seen).toEqual([])
-    expect(kb.getDocument(doc.id).validity).toBe('in_force')
-    kb.updateDocument(doc.id, { validity: 'expired' }, admin)
+    expect((await kb.getDocument(doc.id)).validity).toBe('in_force')
+    await kb.updateDocument(doc.id, { validity: 'expired' }, admin)
+    // The listener reads the database: it has run once the event loop turns.
+    await new Promise((resolve) => setImmediate(resolve))
     expect(seen.map((s) => s.ids)).toEqual([[entry.id]])
   })
 
@@ -78,11 +84,10 @@ describe('kb service contract (used by tickets and search)', () => {
     await lib.publish(entry.id)
     const calls: number[][] = []
     kb.onChange((ids) => calls.push(ids))
-    t.app.services.db.transaction(() => {
-      kb.archiveEntry(entry.id, undefined, admin)
+    await t.app.services.db.transaction(async () => {
+      await kb.archiveEntry(entry.id, undefined, admin)
       expect(calls).toEqual([])
     })
-    await Promise.resolve()
     expect(calls).toEqual([[entry.id]])
   })
 
@@ -92,28 +97,26 @@ describe('kb service contract (used by tickets and search)', () => {
     const calls: number[][] = []
     kb.onChange((ids) => calls.push(ids))
     const { db } = t.app.services
-    expect(() => db.transaction(() => {
-      kb.archiveEntry(entry.id, undefined, admin)
+    await expect(db.transaction(async () => {
+      await kb.archiveEntry(entry.id, undefined, admin)
       throw new Error('the caller fails after the change')
-    })).toThrow('the caller fails')
-    await Promise.resolve()
+    })).rejects.toThrow('the caller fails')
     expect(calls).toEqual([])
-    expect(kb.getEntry(entry.id).status).toBe('published')
+    expect((await kb.getEntry(entry.id)).status).toBe('published')
 
-    db.transaction((tx) => {
+    await db.transaction(async (tx) => {
       try {
-        tx.transaction(() => {
-          kb.archiveEntry(entry.id, undefined, admin)
+        await tx.transaction(async () => {
+          await kb.archiveEntry(entry.id, undefined, admin)
           throw new Error('a nested step fails')
         })
       } catch { /* the outer transaction goes on and commits */ }
     })
-    await Promise.resolve()
     expect(calls).toEqual([])
-    expect(kb.getEntry(entry.id).status).toBe('published')
+    expect((await kb.getEntry(entry.id)).status).toBe('published')
 
     // The search index, which listens, still serves the entry.
-    expect(t.app.services.search.match({ question: kb.getEntry(entry.id).question }).candidates[0]?.entryId).toBe(entry.id)
+    expect((await t.app.services.search.match({ question: (await kb.getEntry(entry.id)).question })).candidates[0]?.entryId).toBe(entry.id)
   })
 
   it('announces a change made after an await on that change\'s own commit, not on the earlier transaction\'s', async () => {
@@ -122,10 +125,10 @@ describe('kb service contract (used by tickets and search)', () => {
     const calls: number[][] = []
     kb.onChange((ids) => calls.push(ids))
     let later: Promise<void> | undefined
-    t.app.services.db.transaction(() => {
+    await t.app.services.db.transaction(async () => {
       later = (async () => {
         await new Promise((resolve) => setImmediate(resolve))
-        kb.archiveEntry(entry.id, undefined, admin)
+        await kb.archiveEntry(entry.id, undefined, admin)
         expect(calls).toEqual([[entry.id]])
       })()
     })
@@ -135,24 +138,24 @@ describe('kb service contract (used by tickets and search)', () => {
   })
 
   it('servedEntries gives the search index the published content with its policy and in-force flag', async () => {
-    const expired = kb.createDocument({ title: '旧办法', issuer: '区政府', docNumber: 'OLD', validity: 'expired' }, admin)
-    const current = kb.createDocument({ title: '新办法', issuer: '区政府', docNumber: 'NEW' }, admin)
+    const expired = await kb.createDocument({ title: '旧办法', issuer: '区政府', docNumber: 'OLD', validity: 'expired' }, admin)
+    const current = await kb.createDocument({ title: '新办法', issuer: '区政府', docNumber: 'NEW' }, admin)
     const served = await lib.entry({ policyDocumentIds: [expired.id, current.id], externalId: 'S-1' })
     await lib.publish(served.id)
     await t.call({ method: 'PATCH', url: `/api/v1/entries/${served.id}`, payload: { answer: '尚未发布的新口径' } })
     const draft = await lib.entry({ question: '草稿不服务' })
     const archived = await lib.entry({ question: '归档不服务' })
     await lib.publish(archived.id)
-    kb.archiveEntry(archived.id, undefined, admin)
+    await kb.archiveEntry(archived.id, undefined, admin)
 
-    const all = kb.servedEntries()
+    const all = await kb.servedEntries()
     expect(all.map((e) => e.entryId)).toEqual([served.id])
     expect(all[0]).toMatchObject({
       externalId: 'S-1', answer: expect.stringContaining('5000 元'), inForce: true, unit: { code: 'rsj' }, topic: { code: 'employment' },
       policy: { title: '新办法', docNumber: 'NEW', validity: 'in_force' },
     })
-    expect(kb.servedEntries([draft.id, archived.id])).toEqual([])
-    kb.updateDocument(current.id, { validity: 'repealed' }, admin)
-    expect(kb.servedEntries([served.id])[0]).toMatchObject({ inForce: false, policy: { title: '旧办法', validity: 'expired' } })
+    expect(await kb.servedEntries([draft.id, archived.id])).toEqual([])
+    await kb.updateDocument(current.id, { validity: 'repealed' }, admin)
+    expect((await kb.servedEntries([served.id]))[0]).toMatchObject({ inForce: false, policy: { title: '旧办法', validity: 'expired' } })
   })
 })

@@ -9,7 +9,8 @@ import { createReviewService } from './review.service.ts'
 import { createBulkService } from './bulk.service.ts'
 import { createSyncService } from './sync.service.ts'
 
-export type EntryChangeListener = (entryIds: number[]) => void
+/** May be async (the search index reads the changed entries): a rejection is logged, as a throw is. */
+export type EntryChangeListener = (entryIds: number[]) => unknown
 
 export interface KbServiceDeps {
   db: Db
@@ -24,11 +25,13 @@ export function createKbService({ db, units, reviewSteps, log }: KbServiceDeps) 
   const listeners: EntryChangeListener[] = []
 
   function emit(ids: number[]) {
+    const failed = (err: unknown) => log.error({ err, entryIds: ids.slice(0, 20) }, 'kb.onChange listener failed')
     for (const listener of listeners) {
       try {
-        listener(ids)
+        // Called after the commit: nobody waits for a listener that is async, so its failure is logged here.
+        void Promise.resolve(listener(ids)).catch(failed)
       } catch (err) {
-        log.error({ err, entryIds: ids.slice(0, 20) }, 'kb.onChange listener failed')
+        failed(err)
       }
     }
   }

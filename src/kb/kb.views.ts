@@ -67,16 +67,16 @@ export function contentOf(v: VersionRow, docIds: number[], topics: Map<number, R
   }
 }
 
-export function entryViews(tx: Tx, rows: readonly EntryRow[], steps: readonly string[]): EntryView[] {
+export async function entryViews(tx: Tx, rows: readonly EntryRow[], steps: readonly string[]): Promise<EntryView[]> {
   if (rows.length === 0) return []
-  const versions = repo.versionsForViews(tx, rows.map((r) => r.id))
+  const versions = await repo.versionsForViews(tx, rows.map((r) => r.id))
   const shown = rows.map((r) => {
     const v = versions.get(r.id) ?? {}
     return (r.publishedVersionId ? v.published : undefined) ?? v.latest!
   })
-  const docs = repo.docsOfVersions(tx, shown.map((v) => v.id))
-  const unitMap = repo.unitRefs(tx)
-  const topicMap = repo.topicRefs(tx)
+  const docs = await repo.docsOfVersions(tx, shown.map((v) => v.id))
+  const unitMap = await repo.unitRefs(tx)
+  const topicMap = await repo.topicRefs(tx)
   return rows.map((e, i) => {
     const v = shown[i]
     const latest = versions.get(e.id)?.latest
@@ -97,13 +97,13 @@ export function entryViews(tx: Tx, rows: readonly EntryRow[], steps: readonly st
   })
 }
 
-export function servedEntries(tx: Tx, entryIds?: readonly number[]): ServedEntry[] {
-  const rows = repo.servedRows(tx, entryIds)
+export async function servedEntries(tx: Tx, entryIds?: readonly number[]): Promise<ServedEntry[]> {
+  const rows = await repo.servedRows(tx, entryIds)
   if (rows.length === 0) return []
   // For a full rebuild, one pass over every link beats thousands of IN lists.
-  const docs = repo.docsOfVersions(tx, entryIds === undefined ? undefined : rows.map((r) => r.version.id))
-  const unitMap = repo.unitRefs(tx)
-  const topicMap = repo.topicRefs(tx)
+  const docs = await repo.docsOfVersions(tx, entryIds === undefined ? undefined : rows.map((r) => r.version.id))
+  const unitMap = await repo.unitRefs(tx)
+  const topicMap = await repo.topicRefs(tx)
   return rows.map(({ entry, version }) => {
     const linked = docs.get(version.id) ?? []
     const primary = primaryDocument(linked)

@@ -9,7 +9,7 @@ import { nowIso as now } from '../common/time.ts'
 import { diffContent } from './entries.content.ts'
 import { afterApproval } from './review.steps.ts'
 import { isInForce } from './kb.in-force.ts'
-import { createKbRepository } from './kb.repository.ts'
+import { createKbRepository, type VersionRow } from './kb.repository.ts'
 import { publishVersion } from './kb.revise.ts'
 import { contentOf, entryViews, stepNameOf } from './kb.views.ts'
 
@@ -25,16 +25,16 @@ export function createReviewService(ctx: KbContext) {
   const { db, reviewSteps } = ctx
   const stepName = (step: number | null) => stepNameOf(reviewSteps, step)
 
-  function load(tx: Tx, id: number) {
-    const entry = repo.getEntry(tx, id)
+  async function load(tx: Tx, id: number) {
+    const entry = await repo.getEntry(tx, id)
     if (!entry) throw new EntryNotFoundError(String(id))
     if (entry.status === 'archived') throw new EntryArchivedError(String(id))
-    return { entry, latest: repo.getVersion(tx, id, entry.latestVersion)! }
+    return { entry, latest: (await repo.getVersion(tx, id, entry.latestVersion))! }
   }
 
   /** The version in review, checked against what the caller saw and the step it may act at. */
-  function inReview(tx: Tx, id: number, input: ReviewInput, actor: Actor) {
-    const { entry, latest } = load(tx, id)
+  async function inReview(tx: Tx, id: number, input: ReviewInput, actor: Actor) {
+    const { entry, latest } = await load(tx, id)
     if (latest.state !== 'in_review' || latest.reviewStep === null) throw new NotInReviewError()
     if (input.version !== undefined && input.version !== latest.version) throw new VersionConflictError(String(latest.version), String(input.version))
     if (actor.role !== 'admin' && actor.reviewStep !== latest.reviewStep) {
@@ -43,53 +43,53 @@ export function createReviewService(ctx: KbContext) {
     return { entry, version: latest, step: latest.reviewStep }
   }
 
-  const view = (id: number) => entryViews(db, [repo.getEntry(db, id)!], reviewSteps)[0]
+  const view = async (id: number) => (await entryViews(db, [(await repo.getEntry(db, id))!], reviewSteps))[0]
 
   return {
-    submitEntry(id: number, input: { comment?: string }, actor: Actor) {
-      db.transaction((tx) => {
-        const { entry, latest } = load(tx, id)
+    async submitEntry(id: number, input: { comment?: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { entry, latest } = await load(tx, id)
         assertOwnUnit(actor, entry.unitId, '问答条目')
         if (latest.state !== 'draft' && latest.state !== 'returned') throw new NothingToSubmitError(latest.state)
         // Refused here already: reviewers should not spend three steps on what cannot be published.
-        if (!repo.versionInForce(tx, latest.id)) throw new PolicyNotInForceError('提交审核')
-        tx.update(entryVersions).set({ state: 'in_review', reviewStep: 0, submittedAt: now() }).where(eq(entryVersions.id, latest.id)).run()
-        repo.addAction(tx, { entryVersionId: latest.id, action: 'submit', comment: input.comment ?? null, actorTokenId: actor.tokenId })
-        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'in_review', updatedAt: now() }).where(eq(entries.id, id)).run()
+        if (!await repo.versionInForce(tx, latest.id)) throw new PolicyNotInForceError('提交审核')
+        await tx.update(entryVersions).set({ state: 'in_review', reviewStep: 0, submittedAt: now() }).where(eq(entryVersions.id, latest.id))
+        await repo.addAction(tx, { entryVersionId: latest.id, action: 'submit', comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        await tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'in_review', updatedAt: now() }).where(eq(entries.id, id))
       })
       return view(id)
     },
 
-    withdrawEntry(id: number, input: { comment?: string }, actor: Actor) {
-      db.transaction((tx) => {
-        const { entry, latest } = load(tx, id)
+    async withdrawEntry(id: number, input: { comment?: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { entry, latest } = await load(tx, id)
         assertOwnUnit(actor, entry.unitId, '问答条目')
         if (latest.state !== 'in_review') throw new NotInReviewError()
-        tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id)).run()
-        repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepName(latest.reviewStep), comment: input.comment ?? null, actorTokenId: actor.tokenId })
-        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id)).run()
+        await tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id))
+        await repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepName(latest.reviewStep), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        await tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id))
       })
       return view(id)
     },
 
     /** Approval at the last step publishes; the previously published version is superseded. */
-    approveEntry(id: number, input: ReviewInput, actor: Actor) {
-      const published = db.transaction((tx) => {
-        const { entry, version, step } = inReview(tx, id, input, actor)
+    async approveEntry(id: number, input: ReviewInput, actor: Actor) {
+      const published = await db.transaction(async (tx) => {
+        const { entry, version, step } = await inReview(tx, id, input, actor)
         // An answer with neither an area (coverage, A3) nor a policy basis (E1) cannot be placed or checked.
         // One of the two is enough: some answers rest on no document (a procedure), and the library allows that.
-        if (version.topicId === null && repo.docIdsOf(tx, version.id).length === 0) throw new EntryIncompleteError('政策领域和依据的政策文件')
+        if (version.topicId === null && (await repo.docIdsOf(tx, version.id)).length === 0) throw new EntryIncompleteError('政策领域和依据的政策文件')
         const next = afterApproval(step, reviewSteps.length)
         const at = now()
         if (!next.publish) {
-          tx.update(entryVersions).set({ reviewStep: next.nextStep }).where(eq(entryVersions.id, version.id)).run()
-          repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
-          tx.update(entries).set({ updatedAt: at }).where(eq(entries.id, id)).run()
+          await tx.update(entryVersions).set({ reviewStep: next.nextStep }).where(eq(entryVersions.id, version.id))
+          await repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+          await tx.update(entries).set({ updatedAt: at }).where(eq(entries.id, id))
           return false
         }
-        if (!repo.versionInForce(tx, version.id)) throw new PolicyNotInForceError('发布')
-        repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
-        publishVersion(tx, entry, version, { step, stepName: stepName(step), actorTokenId: actor.tokenId })
+        if (!await repo.versionInForce(tx, version.id)) throw new PolicyNotInForceError('发布')
+        await repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
+        await publishVersion(tx, entry, version, { step, stepName: stepName(step), actorTokenId: actor.tokenId })
         return true
       })
       if (published) ctx.notify([id])
@@ -97,25 +97,26 @@ export function createReviewService(ctx: KbContext) {
     },
 
     /** Returned versions go back to the author; resubmitting starts again at the first step. */
-    returnEntry(id: number, input: ReviewInput & { comment: string }, actor: Actor) {
-      db.transaction((tx) => {
-        const { entry, version, step } = inReview(tx, id, input, actor)
-        tx.update(entryVersions).set({ state: 'returned', reviewStep: null }).where(eq(entryVersions.id, version.id)).run()
-        repo.addAction(tx, { entryVersionId: version.id, action: 'return', step, stepName: stepName(step), comment: input.comment, actorTokenId: actor.tokenId })
-        tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id)).run()
+    async returnEntry(id: number, input: ReviewInput & { comment: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { entry, version, step } = await inReview(tx, id, input, actor)
+        await tx.update(entryVersions).set({ state: 'returned', reviewStep: null }).where(eq(entryVersions.id, version.id))
+        await repo.addAction(tx, { entryVersionId: version.id, action: 'return', step, stepName: stepName(step), comment: input.comment, actorTokenId: actor.tokenId })
+        await tx.update(entries).set({ status: entry.publishedVersionId ? entry.status : 'draft', updatedAt: now() }).where(eq(entries.id, id))
       })
       return view(id)
     },
 
     /** Versions waiting at a step, each with its field-level changes from the published version. */
-    listReviewQueue(q: { step?: number; unit?: string; page: number; pageSize: number }) {
-      const unitId = q.unit ? ctx.units.requireUnit(q.unit).id : undefined
-      const { rows, total } = repo.reviewQueue(db, { ...q, unitId })
+    async listReviewQueue(q: { step?: number; unit?: string; page: number; pageSize: number }) {
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
+      const { rows, total } = await repo.reviewQueue(db, { ...q, unitId })
       const publishedIds = rows.map((r) => r.entry.publishedVersionId).filter((v): v is number => v !== null)
-      const publishedRows = new Map(publishedIds.map((vid) => [vid, repo.getVersionById(db, vid)!]))
-      const docs = repo.docsOfVersions(db, [...rows.map((r) => r.version.id), ...publishedIds])
-      const unitMap = repo.unitRefs(db)
-      const topicMap = repo.topicRefs(db)
+      const publishedRows = new Map<number, VersionRow>()
+      for (const vid of publishedIds) publishedRows.set(vid, (await repo.getVersionById(db, vid))!)
+      const docs = await repo.docsOfVersions(db, [...rows.map((r) => r.version.id), ...publishedIds])
+      const unitMap = await repo.unitRefs(db)
+      const topicMap = await repo.topicRefs(db)
       const docIds = (vid: number) => (docs.get(vid) ?? []).map((d) => d.id)
       const items = rows.map(({ entry, version }) => {
         const before = entry.publishedVersionId ? publishedRows.get(entry.publishedVersionId)! : null

@@ -28,10 +28,11 @@ export function createDocumentSync(ctx: KbContext) {
   const { db } = ctx
   const documents = createDocumentsService(ctx)
 
-  function classify(tx: Tx, input: readonly DocumentSyncInput[], actor: Actor): DocumentPlanRow[] {
-    const existing = new Map(chunks(input.map((r) => r.docNumber)).flatMap((part) => tx.select().from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()).map((d) => [d.docNumber!, d]))
-    const unitIds = unitIdsByCode(tx)
-    const unitCodes = repo.unitRefs(tx)
+  async function classify(tx: Tx, input: readonly DocumentSyncInput[], actor: Actor): Promise<DocumentPlanRow[]> {
+    const existing = new Map<string, typeof policyDocuments.$inferSelect>()
+    for (const part of chunks(input.map((r) => r.docNumber))) for (const d of await tx.select().from(policyDocuments).where(inArray(policyDocuments.docNumber, part))) existing.set(d.docNumber!, d)
+    const unitIds = await unitIdsByCode(tx)
+    const unitCodes = await repo.unitRefs(tx)
     const seen = new Map<string, number>()
     return input.map((r, index) => {
       const errors: RowError[] = []
@@ -58,17 +59,17 @@ export function createDocumentSync(ctx: KbContext) {
 
     /** Applies a part of a file inside the caller's transaction; any error rejects the part. */
     applyDocuments(input: readonly DocumentSyncInput[], actor: Actor) {
-      return db.transaction((tx) => {
-        const plan = classify(tx, input, actor)
+      return db.transaction(async (tx) => {
+        const plan = await classify(tx, input, actor)
         const errors = plan.flatMap((p) => p.errors)
         if (errors.length) throw rowsRejected(errors)
         let created = 0
         let updated = 0
-        plan.forEach((p, i) => {
+        for (const [i, p] of plan.entries()) {
           const { unitCode, ...values } = input[i]
-          if (p.action === 'create') { documents.createDocument({ ...values, unitCode: unitCode ?? undefined }, actor); created++ }
-          else if (p.action === 'update') { documents.updateDocument(p.documentId!, unitCode ? { ...values, unitCode } : values, actor); updated++ }
-        })
+          if (p.action === 'create') { await documents.createDocument({ ...values, unitCode: unitCode ?? undefined }, actor); created++ }
+          else if (p.action === 'update') { await documents.updateDocument(p.documentId!, unitCode ? { ...values, unitCode } : values, actor); updated++ }
+        }
         return { created, updated, unchanged: plan.length - created - updated, published: 0 }
       })
     },

@@ -17,15 +17,15 @@ export interface ExistingEntry {
   latest: ComparableVersion; published: ComparableVersion | null
 }
 
-function versionsById(tx: Tx, ids: readonly number[]): Map<number, ComparableVersion> {
+async function versionsById(tx: Tx, ids: readonly number[]): Promise<Map<number, ComparableVersion>> {
   const out = new Map<number, ComparableVersion>()
   for (const part of chunks(ids)) {
-    const rows = tx.select({
+    const rows = await tx.select({
       id: entryVersions.id, version: entryVersions.version, state: entryVersions.state, question: entryVersions.question, similarQuestions: entryVersions.similarQuestions,
       answer: entryVersions.answer, keywords: entryVersions.keywords, topicId: entryVersions.topicId, media: entryVersions.media,
-    }).from(entryVersions).where(inArray(entryVersions.id, part)).all()
+    }).from(entryVersions).where(inArray(entryVersions.id, part))
     for (const r of rows) out.set(r.id, { ...r, docIds: [] })
-    const links = tx.select().from(entryVersionDocuments).where(inArray(entryVersionDocuments.entryVersionId, part)).all()
+    const links = await tx.select().from(entryVersionDocuments).where(inArray(entryVersionDocuments.entryVersionId, part))
     for (const l of links) out.get(l.entryVersionId)?.docIds.push(l.policyDocumentId)
   }
   for (const v of out.values()) v.docIds.sort((a, b) => a - b)
@@ -39,19 +39,18 @@ export const OWN_ID = /^#(\d{1,15})$/
  * Entries with these external ids (or `#id` references), keyed by the reference as given, with
  * their latest and published content.
  */
-function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<string, ExistingEntry> {
+async function entriesByExternalIds(tx: Tx, refs: readonly string[]): Promise<Map<string, ExistingEntry>> {
   const unique = [...new Set(refs)]
   const ids = unique.map((r) => OWN_ID.exec(r)?.[1]).filter((x): x is string => !!x).map(Number)
   const select = (where: ReturnType<typeof inArray>) => tx.select({
     id: entries.id, externalId: entries.externalId, unitId: entries.unitId, status: entries.status, publishedVersionId: entries.publishedVersionId,
     // Spelled out: in a one-table select drizzle leaves column names unqualified, which the subquery would read as its own.
     latestId: sql<number>`(select v.id from entry_versions v where v.entry_id = "entries"."id" and v.version = "entries"."latest_version")`,
-  }).from(entries).where(where).all()
-  const rows = [
-    ...chunks(unique.filter((r) => !OWN_ID.test(r))).flatMap((part) => select(inArray(entries.externalId, part)).map((r) => ({ ...r, ref: r.externalId! }))),
-    ...chunks(ids).flatMap((part) => select(inArray(entries.id, part)).map((r) => ({ ...r, ref: `#${r.id}` }))),
-  ]
-  const versions = versionsById(tx, rows.flatMap((r) => [r.latestId, ...(r.publishedVersionId ? [r.publishedVersionId] : [])]))
+  }).from(entries).where(where)
+  const rows: (Awaited<ReturnType<typeof select>>[number] & { ref: string })[] = []
+  for (const part of chunks(unique.filter((r) => !OWN_ID.test(r)))) rows.push(...(await select(inArray(entries.externalId, part))).map((r) => ({ ...r, ref: r.externalId! })))
+  for (const part of chunks(ids)) rows.push(...(await select(inArray(entries.id, part))).map((r) => ({ ...r, ref: `#${r.id}` })))
+  const versions = await versionsById(tx, rows.flatMap((r) => [r.latestId, ...(r.publishedVersionId ? [r.publishedVersionId] : [])]))
   return new Map(rows.map((r) => [r.ref, {
     id: r.id, externalId: r.externalId ?? `#${r.id}`, unitId: r.unitId, status: r.status, publishedVersionId: r.publishedVersionId,
     latest: versions.get(r.latestId)!, published: r.publishedVersionId ? versions.get(r.publishedVersionId) ?? null : null,
@@ -59,10 +58,10 @@ function entriesByExternalIds(tx: Tx, refs: readonly string[]): Map<string, Exis
 }
 
 /** Policy document ids by 文号. */
-function documentIdsByNumber(tx: Tx, numbers: readonly string[]): Map<string, number> {
+async function documentIdsByNumber(tx: Tx, numbers: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   for (const part of chunks([...new Set(numbers)])) {
-    for (const r of tx.select({ id: policyDocuments.id, n: policyDocuments.docNumber }).from(policyDocuments).where(inArray(policyDocuments.docNumber, part)).all()) out.set(r.n!, r.id)
+    for (const r of await tx.select({ id: policyDocuments.id, n: policyDocuments.docNumber }).from(policyDocuments).where(inArray(policyDocuments.docNumber, part))) out.set(r.n!, r.id)
   }
   return out
 }
@@ -77,9 +76,9 @@ export interface ExportRecord {
 
 /**
  * The library in entry-id order, `size` entries at a time (keyset). Each chunk is read to the end
- * before it is handed over, so the shared connection is free between chunks.
+ * before it is handed over, so the connection is free between chunks.
  */
-function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRecord[]> {
+async function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): AsyncGenerator<ExportRecord[]> {
   const versionId = f.version === 'published'
     ? sql<number>`${entries.publishedVersionId}`
     : sql<number>`(select lv.id from entry_versions lv where lv.entry_id = "entries"."id" and lv.version = "entries"."latest_version")`
@@ -93,20 +92,22 @@ function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): Generator<ExportRe
   const topic = topicsView()
   let after = 0
   for (;;) {
-    const rows = tx.select({
+    const rows = await tx.select({
       id: entries.id, externalId: entries.externalId, entryStatus: entries.status, unitName: unit.name, versionId,
-    }).from(entries).innerJoin(unit, eq(unit.id, entries.unitId)).where(and(...where, gt(entries.id, after))).orderBy(asc(entries.id)).limit(size).all()
+    }).from(entries).innerJoin(unit, eq(unit.id, entries.unitId)).where(and(...where, gt(entries.id, after))).orderBy(asc(entries.id)).limit(size)
     if (rows.length === 0) return
     const vIds = rows.map((r) => r.versionId)
-    const versions = new Map(chunks(vIds).flatMap((part) => tx.select({
+    const selectVersions = (part: number[]) => tx.select({
       id: entryVersions.id, state: entryVersions.state, question: entryVersions.question, similarQuestions: entryVersions.similarQuestions, answer: entryVersions.answer,
       keywords: entryVersions.keywords, media: entryVersions.media, topicName: topic.name,
-    }).from(entryVersions).leftJoin(topic, eq(topic.id, entryVersions.topicId)).where(inArray(entryVersions.id, part)).all()).map((v) => [v.id, v]))
+    }).from(entryVersions).leftJoin(topic, eq(topic.id, entryVersions.topicId)).where(inArray(entryVersions.id, part))
+    const versions = new Map<number, Awaited<ReturnType<typeof selectVersions>>[number]>()
+    for (const part of chunks(vIds)) for (const v of await selectVersions(part)) versions.set(v.id, v)
     const docs = new Map<number, string[]>()
     for (const part of chunks(vIds)) {
-      const links = tx.select({ v: entryVersionDocuments.entryVersionId, n: policyDocuments.docNumber }).from(entryVersionDocuments)
+      const links = await tx.select({ v: entryVersionDocuments.entryVersionId, n: policyDocuments.docNumber }).from(entryVersionDocuments)
         .innerJoin(policyDocuments, eq(policyDocuments.id, entryVersionDocuments.policyDocumentId))
-        .where(inArray(entryVersionDocuments.entryVersionId, part)).orderBy(asc(entryVersionDocuments.policyDocumentId)).all()
+        .where(inArray(entryVersionDocuments.entryVersionId, part)).orderBy(asc(entryVersionDocuments.policyDocumentId))
       for (const l of links) if (l.n) docs.set(l.v, [...(docs.get(l.v) ?? []), l.n])
     }
     yield rows.map((r) => {

@@ -37,19 +37,19 @@ function sameContent(row: BulkRow, v: ComparableVersion | null): boolean {
 
 export function createSyncService(ctx: KbContext) {
   const { db, reviewSteps } = ctx
-  const writeRows = createBulkWriter(db)
+  const writeRows = createBulkWriter()
   const { revise } = createReviser(ctx)
 
   /** Classifies each row; `rows` are the checked rows (with resolved ids) in input order. */
-  function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
-    const existing = sync.entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
-    const unitCodes = new Map([...unitRefs(tx)].map(([id, u]) => [id, u.code]))
+  async function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
+    const existing = await sync.entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
+    const unitCodes = new Map([...await unitRefs(tx)].map(([id, u]) => [id, u.code]))
     // A row updating an entry may leave 承办单位 blank: the entry keeps its unit.
     const filled = input.map((r) => {
       const e = r.externalId ? existing.get(r.externalId) : undefined
       return e && !r.unitCode && actor.role !== 'unit' ? { ...r, unitCode: unitCodes.get(e.unitId) } : r
     })
-    const { rows, errors } = checkBulkRows(tx, filled, actor, new Set(), true)
+    const { rows, errors } = await checkBulkRows(tx, filled, actor, new Set(), true)
     const plan: SyncPlanRow[] = input.map(() => ({ action: 'create', entryId: null, errors: [] }))
     for (const e of errors) plan[e.index].errors.push(e)
     rows.forEach((row, index) => {
@@ -79,20 +79,20 @@ export function createSyncService(ctx: KbContext) {
     return { plan, rows, existing }
   }
 
-  function applyUpdate(tx: Tx, row: BulkRow, input: BulkEntryInput, existing: ExistingEntry, actor: Actor): boolean {
-    const entry = repo.getEntry(tx, existing.id)!
-    if (row.unitId !== entry.unitId) tx.update(entries).set({ unitId: row.unitId }).where(eq(entries.id, entry.id)).run()
+  async function applyUpdate(tx: Tx, row: BulkRow, input: BulkEntryInput, existing: ExistingEntry, actor: Actor): Promise<boolean> {
+    const entry = (await repo.getEntry(tx, existing.id))!
+    if (row.unitId !== entry.unitId) await tx.update(entries).set({ unitId: row.unitId }).where(eq(entries.id, entry.id))
     let latestId = existing.latest.id
     if (!sameContent(row, existing.latest)) {
-      latestId = revise(tx, entry, {
+      latestId = await revise(tx, entry, {
         question: row.question, answer: row.answer, similarQuestions: row.similarQuestions, keywords: row.keywords, media: row.media,
         topic: input.topic ?? null, policyDocumentIds: row.policyDocumentIds, changeNote: IMPORT_NOTE,
       }, actor)
     }
-    tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entry.id)).run()
+    await tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entry.id))
     if (row.status !== 'published') return entry.status === 'published' && row.unitId !== entry.unitId
-    const version = repo.getVersionById(tx, latestId)!
-    if (version.state !== 'published') publishVersion(tx, repo.getEntry(tx, entry.id)!, version, { step: null, stepName: null, comment: `${IMPORT_NOTE}：管理员直接发布`, actorTokenId: actor.tokenId })
+    const version = (await repo.getVersionById(tx, latestId))!
+    if (version.state !== 'published') await publishVersion(tx, (await repo.getEntry(tx, entry.id))!, version, { step: null, stepName: null, comment: `${IMPORT_NOTE}：管理员直接发布`, actorTokenId: actor.tokenId })
     return true
   }
 
@@ -100,17 +100,17 @@ export function createSyncService(ctx: KbContext) {
     ...createDocumentSync(ctx),
 
     /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
-    importLookups() {
+    async importLookups() {
       return {
-        units: allUnits(db).map((u) => ({ code: u.code, name: u.name, active: u.active })),
-        topics: [...topicRefs(db).values()],
+        units: (await allUnits(db)).map((u) => ({ code: u.code, name: u.name, active: u.active })),
+        topics: [...(await topicRefs(db)).values()],
       }
     },
     documentIdsByNumber: (numbers: readonly string[]) => sync.documentIdsByNumber(db, numbers),
 
     /** The dry run for a part of a file: what each row would do, and what is wrong with it. Writes nothing. */
-    planImport(input: readonly BulkEntryInput[], actor: Actor): SyncPlanRow[] {
-      return classify(db, input, actor).plan
+    async planImport(input: readonly BulkEntryInput[], actor: Actor): Promise<SyncPlanRow[]> {
+      return (await classify(db, input, actor)).plan
     },
 
     /**
@@ -118,44 +118,45 @@ export function createSyncService(ctx: KbContext) {
      * whole file commits or rolls back as one; the rows are checked again against the library as it
      * is now, and any error rejects the part (and with it the caller's transaction).
      */
-    applyImport(input: readonly BulkEntryInput[], actor: Actor): SyncCounts {
-      return db.transaction((tx) => {
-        const { plan, rows, existing } = classify(tx, input, actor)
+    applyImport(input: readonly BulkEntryInput[], actor: Actor): Promise<SyncCounts> {
+      return db.transaction(async (tx) => {
+        const { plan, rows, existing } = await classify(tx, input, actor)
         const errors = plan.flatMap((p) => p.errors)
         if (errors.length) throw rowsRejected(errors)
         const creates = rows.filter((_, i) => plan[i].action === 'create')
-        const createdIds = writeRows(creates, actor.tokenId, `${IMPORT_NOTE}：迁移已有问答库`)
+        const createdIds = await writeRows(tx, creates, actor.tokenId, `${IMPORT_NOTE}：迁移已有问答库`)
         const served = createdIds.filter((_, i) => creates[i].status === 'published')
         let updated = 0
         let published = served.length
-        rows.forEach((row, i) => {
-          if (plan[i].action !== 'update') return
+        for (const [i, row] of rows.entries()) {
+          if (plan[i].action !== 'update') continue
           updated++
-          if (applyUpdate(tx, row, input[i], existing.get(row.externalId!)!, actor)) {
+          if (await applyUpdate(tx, row, input[i], existing.get(row.externalId!)!, actor)) {
             served.push(plan[i].entryId!)
             if (row.status === 'published') published++
           }
-        })
+        }
         ctx.notify(served)
         return { created: createdIds.length, updated, unchanged: plan.filter((p) => p.action === 'unchanged').length, published }
       })
     },
 
     /** Policy documents in id order, for the export. */
-    *documentChunks(size = 1000) {
-      const unitNames = repo.unitRefs(db)
+    async *documentChunks(size = 1000) {
+      const unitNames = await repo.unitRefs(db)
       let after = 0
       for (;;) {
-        const rows = db.select().from(policyDocuments).where(gt(policyDocuments.id, after)).orderBy(asc(policyDocuments.id)).limit(size).all()
+        const rows = await db.select().from(policyDocuments).where(gt(policyDocuments.id, after)).orderBy(asc(policyDocuments.id)).limit(size)
         if (rows.length) yield rows.map((d) => ({ ...d, unitName: d.unitId ? unitNames.get(d.unitId)?.name ?? null : null }))
         if (rows.length < size) return
         after = rows[rows.length - 1].id
       }
     },
 
-    exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {
-      const unitId = f.unit ? ctx.units.requireUnit(f.unit).id : undefined
-      const topicId = f.topic ? ctx.units.requireTopic(f.topic).id : undefined
+    /** Resolves the unit and topic first (an unknown one is refused before anything is sent), then reads chunk by chunk. */
+    async exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {
+      const unitId = f.unit ? (await ctx.units.requireUnit(f.unit)).id : undefined
+      const topicId = f.topic ? (await ctx.units.requireTopic(f.topic)).id : undefined
       return sync.exportChunks(db, { ...f, unitId, topicId })
     },
   }

@@ -9,7 +9,7 @@ import { resultId } from '../plugins/route-config.ts'
 const tags = ['links']
 
 /** The unit a request is kept to (the statistics' scope rule, passed in by app.ts). */
-type ScopeOf = (actor: Actor, unitCode?: string) => { unitId: number | null }
+type ScopeOf = (actor: Actor, unitCode?: string) => { unitId: number | null } | Promise<{ unitId: number | null }>
 
 export const linksRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; links: LinksService }> = async (app, { scope, links }) => {
   app.get('/link-checks', {
@@ -20,7 +20,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; links: Lin
     },
   }, async (req) => {
     const { unit, page = 1, pageSize = 20, state } = req.query
-    return links.list({ state, page, pageSize }, scope(req.actor, unit).unitId)
+    return links.list({ state, page, pageSize }, (await scope(req.actor, unit)).unitId)
   })
 
   app.get('/link-checks/flagged-entries', {
@@ -29,7 +29,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; links: Lin
       tags, operationId: 'listLinkFlaggedEntries', summary: '所依据政策文件的链接全部无法打开的已发布条目',
       querystring: UnitOnlyQuery, response: { 200: FlaggedEntriesSchema, ...errorResponses(403, 404) },
     },
-  }, async (req) => links.flaggedEntries(scope(req.actor, req.query.unit).unitId))
+  }, async (req) => links.flaggedEntries((await scope(req.actor, req.query.unit)).unitId))
 
   app.post('/link-checks/runs', {
     config: { roles: ['admin'], audit: { target: 'link-check', id: resultId('id') } },
@@ -37,7 +37,7 @@ export const linksRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; links: Lin
       tags, operationId: 'startLinkCheck', summary: '立即检查全部链接（后台进行，结果见链接检查列表）',
       response: { 202: LinkRunSchema, ...errorResponses(409) },
     },
-  }, async (req, reply) => reply.code(202).send(links.runNow(req.actor.tokenId)))
+  }, async (req, reply) => reply.code(202).send(await links.runNow(req.actor.tokenId)))
 
   app.get('/link-checks/runs', {
     config: { roles: ['admin', 'unit'] },

@@ -10,6 +10,7 @@ import { createLinksRepository, type CheckRow, type LinkSource, type RunRow, typ
 import type { LinkState } from './links.table.ts'
 import { LinkCheckRunningError, LinkCheckRunNotFoundError } from './links.errors.ts'
 import { systemClock, type Clock } from '../common/time.ts'
+import { outsideTransactions } from '../db/unit-of-work.ts'
 
 export interface LinksDeps {
   db: Db
@@ -26,23 +27,31 @@ const CONCURRENCY = 4
 const SCHEDULE_TICK_MS = 60 * 60_000
 const FIRST_TICK_MS = 60_000
 
+/**
+ * Runs work in the context this module was loaded in: outside any request and its transaction. A
+ * run started by a request goes on after the request has answered, each check in a transaction of
+ * its own, never in the request's.
+ */
+
 export function createLinksService({ db, config, log, fetcher, now = systemClock }: LinksDeps) {
   const repo = createLinksRepository(db)
   const fetch = fetcher ?? createLinkFetcher({ policy: createAddressPolicy(config.webhook.allowedHosts), timeoutMs: config.linkCheck.timeoutMs, maxBytes: config.linkCheck.maxBytes })
   let current: { run: RunRow; done: Promise<RunRow> } | undefined
+  /** A start between its check that no run is going on and the run it records. */
+  let starting: Promise<unknown> | undefined
   let timer: NodeJS.Timeout | undefined
   let stopping = false
 
-  function record(url: string, r: LinkResult, runId: number) {
+  async function record(url: string, r: LinkResult, runId: number): Promise<void> {
     const at = now().toISOString()
-    db.transaction((tx) => {
-      const before = repo.check(tx, url)
+    await db.transaction(async (tx) => {
+      const before = await repo.check(tx, url)
       const ok = r.state === 'ok'
-      repo.saveCheck(tx, {
+      await repo.saveCheck(tx, {
         url, state: r.state, httpStatus: r.httpStatus, method: r.method, finalUrl: r.finalUrl, error: r.error, checkedAt: at,
         lastOkAt: ok ? at : before?.lastOkAt ?? null, failingSince: ok ? null : before?.failingSince ?? at, durationMs: r.durationMs, runId,
       })
-      repo.countCheck(tx, runId, ok)
+      await repo.countCheck(tx, runId, ok)
     })
   }
 
@@ -51,14 +60,14 @@ export function createLinksService({ db, config, log, fetcher, now = systemClock
     const worker = async () => {
       for (let url = queue.shift(); url !== undefined && !stopping; url = queue.shift()) {
         try {
-          record(url, await fetch.check(url), run.id)
+          await record(url, await fetch.check(url), run.id)
         } catch (err) {
           log.error({ err, runId: run.id }, 'link check failed unexpectedly; the URL is checked again next run')
         }
       }
     }
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, urls.length) }, worker))
-    const finished = db.transaction((tx) => repo.updateRun(tx, run.id, { state: stopping ? 'interrupted' : 'done', finishedAt: now().toISOString() }))
+    const finished = await db.transaction((tx) => repo.updateRun(tx, run.id, { state: stopping ? 'interrupted' : 'done', finishedAt: now().toISOString() }))
     log.info({ runId: run.id, checked: finished.checked, broken: finished.broken }, 'link check finished')
     return finished
   }
@@ -68,9 +77,9 @@ export function createLinksService({ db, config, log, fetcher, now = systemClock
   }
 
   /** Each URL once, with every place it is shown; a unit scope keeps the URLs and places of that unit. */
-  function grouped(unitId: number | null) {
+  async function grouped(unitId: number | null) {
     const byUrl = new Map<string, LinkSource[]>()
-    for (const s of repo.sources()) {
+    for (const s of await repo.sources()) {
       if (unitId !== null && s.unitId !== unitId) continue
       byUrl.set(s.url, [...(byUrl.get(s.url) ?? []), s])
     }
@@ -87,50 +96,64 @@ export function createLinksService({ db, config, log, fetcher, now = systemClock
   }
 
   const service = {
-    /** Starts a run over every URL the library shows; resolves when it has finished. */
-    start(trigger: 'schedule' | 'manual', startedBy: number | null = null) {
+    /**
+     * Starts a run over every URL the library shows: answers with the run once it is recorded, and
+     * `done`, which resolves when it has finished. The checks run outside the caller's transaction.
+     */
+    async start(trigger: 'schedule' | 'manual', startedBy: number | null = null): Promise<{ run: ReturnType<typeof runView>; done: Promise<RunRow> }> {
+      while (starting) await starting.catch(() => undefined)
       if (current) throw new LinkCheckRunningError(String(current.run.id))
-      const urls = [...new Set(repo.sources().map((s) => s.url))]
-      const run = repo.insertRun({ trigger, state: 'running', startedAt: now().toISOString(), total: urls.length, startedBy })
-      const done = execute(run, urls).finally(() => { current = undefined })
-      current = { run, done }
-      return { run: runView(run), done }
+      const begin = (async () => {
+        const urls = [...new Set((await repo.sources()).map((s) => s.url))]
+        const run = await repo.insertRun({ trigger, state: 'running', startedAt: now().toISOString(), total: urls.length, startedBy })
+        const done = outsideTransactions(() => execute(run, urls)).finally(() => { current = undefined })
+        current = { run, done }
+        return { run: runView(run), done }
+      })()
+      starting = begin
+      try {
+        return await begin
+      } finally {
+        starting = undefined
+      }
     },
 
     /** On demand (the office's button): answers at once with the run; the checks go on in the background. */
-    runNow(startedBy: number) {
-      const { run, done } = service.start('manual', startedBy)
-      done.catch((err) => log.error({ err }, 'link check run failed'))
+    async runNow(startedBy: number) {
+      const { run, done } = await service.start('manual', startedBy)
+      void done.catch((err: unknown) => log.error({ err }, 'link check run failed'))
       return run
     },
 
-    getRun(id: number) {
-      const r = repo.run(id)
+    async getRun(id: number) {
+      const r = await repo.run(id)
       if (!r) throw new LinkCheckRunNotFoundError(String(id))
       return runView(r)
     },
-    runs: (limit = 20) => repo.runs(limit).map(runView),
+    runs: async (limit = 20) => (await repo.runs(limit)).map(runView),
 
     /** Links with their last result; broken and refused first. */
-    list(q: { state?: LinkState | 'unchecked'; page: number; pageSize: number }, unitId: number | null) {
-      const checks = repo.checks()
+    async list(q: { state?: LinkState | 'unchecked'; page: number; pageSize: number }, unitId: number | null) {
+      const checks = await repo.checks()
+      const byUrl = await grouped(unitId)
+      const last = await repo.lastRun()
       const order: Record<string, number> = { broken: 0, refused: 1, unchecked: 2, ok: 3 }
-      const items = [...grouped(unitId)].map(([url, sources]) => linkView(url, sources, checks.get(url)))
+      const items = [...byUrl].map(([url, sources]) => linkView(url, sources, checks.get(url)))
         .filter((l) => !q.state || l.state === q.state)
         .sort((a, b) => order[a.state] - order[b.state] || (a.failingSince ?? '').localeCompare(b.failingSince ?? '') || a.url.localeCompare(b.url))
       const counts = { ok: 0, broken: 0, refused: 0, unchecked: 0 }
-      for (const [url] of grouped(unitId)) counts[checks.get(url)?.state ?? 'unchecked']++
-      return { items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: items.length, page: q.page, pageSize: q.pageSize, counts, lastRun: repo.lastRun() ? runView(repo.lastRun()!) : null }
+      for (const [url] of byUrl) counts[checks.get(url)?.state ?? 'unchecked']++
+      return { items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: items.length, page: q.page, pageSize: q.pageSize, counts, lastRun: last ? runView(last) : null }
     },
 
     /**
      * Entries whose policy links are all broken: the published version rests on documents with a
      * URL, and not one of those URLs opened at its last check. Agents cannot send the asker to the policy.
      */
-    flaggedEntries(unitId: number | null) {
-      const checks = repo.checks()
+    async flaggedEntries(unitId: number | null) {
+      const checks = await repo.checks()
       const byEntry = new Map<number, { entry: { id: number; question: string; unit: { code: string; name: string } }; documents: { id: number; title: string; docNumber: string | null; url: string; state: string; error: string | null; checkedAt: string | null }[] }>()
-      for (const r of repo.entryDocuments()) {
+      for (const r of await repo.entryDocuments()) {
         if (!r.url || (unitId !== null && r.unitId !== unitId)) continue
         const item = byEntry.get(r.entryId) ?? { entry: { id: r.entryId, question: r.question, unit: { code: r.code, name: r.name } }, documents: [] }
         const c = checks.get(r.url)
@@ -142,21 +165,21 @@ export function createLinksService({ db, config, log, fetcher, now = systemClock
     },
 
     /** Marks what a dead process left running, then schedules the periodic run (unless the interval is 0). */
-    startSchedule() {
-      const interrupted = repo.markInterrupted(now().toISOString())
+    async startSchedule() {
+      const interrupted = await repo.markInterrupted(now().toISOString())
       if (interrupted) log.warn({ interrupted }, 'link check runs left running by a previous process are marked interrupted')
       if (config.linkCheck.intervalDays <= 0) return
-      const tick = () => {
+      const tick = async () => {
         try {
-          const last = repo.lastRun()
+          const last = await repo.lastRun()
           const due = !last || now().getTime() - Date.parse(last.startedAt) >= config.linkCheck.intervalDays * 86_400_000
-          if (due && !current && !stopping) service.start('schedule').done.catch((err) => log.error({ err }, 'scheduled link check failed'))
+          if (due && !current && !stopping) void (await service.start('schedule')).done.catch((err: unknown) => log.error({ err }, 'scheduled link check failed'))
         } catch (err) {
           log.error({ err }, 'link check schedule failed; retrying at the next tick')
         }
-        if (!stopping) timer = setTimeout(tick, SCHEDULE_TICK_MS).unref()
+        if (!stopping) timer = setTimeout(() => void tick(), SCHEDULE_TICK_MS).unref()
       }
-      timer = setTimeout(tick, FIRST_TICK_MS).unref()
+      timer = setTimeout(() => void tick(), FIRST_TICK_MS).unref()
     },
 
     /** Stops the schedule and lets a run in progress stop after the checks in flight. */

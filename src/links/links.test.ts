@@ -91,21 +91,21 @@ describe('link checks over the library', () => {
     k = await createKit({ webhook: { ...(await import('../config.ts')).testConfig().webhook, allowedHosts: ['127.0.0.1'] }, linkCheck: { intervalDays: 0, timeoutMs: 400, maxBytes: 4096 } })
     // The library as the kb service keeps it: documents with links, an interpretation, published entries with media.
     const { kb } = k.app.services
-    const doc = (title: string, url: string, unitCode: string) => kb.createDocument({ title, issuer: '区政府', url, unitCode }, k.admin).id
-    const goodDoc = doc('关于稳就业的通知', `${base}/good`, 'rsj')
-    const goneDoc = doc('关于创业补贴的办法', `${base}/gone`, 'rsj')
-    const slowDoc = doc('关于医保待遇的通知', `${base}/slow`, 'ybj')
-    kb.addInterpretation(goodDoc, { kind: 'image', title: '一图读懂稳就业', url: `${base}/moved` }, k.admin)
-    const entry = (question: string, unitCode: string, docs: number[], media: { kind: 'video'; title: string; url: string }[] = []) =>
-      kb.importEntries({ entries: [{ question, answer: '答复', unitCode, policyDocumentIds: docs, media, status: 'published' }] }, k.admin).entryIds[0]
-    entry('稳就业政策有哪些？', 'rsj', [goodDoc, goneDoc])
-    entry('创业补贴怎么申请？', 'rsj', [goneDoc], [{ kind: 'video', title: '创业补贴短视频', url: `${base}/no-head` }])
-    entry('医保待遇怎么算？', 'ybj', [slowDoc])
+    const doc = async (title: string, url: string, unitCode: string) => (await kb.createDocument({ title, issuer: '区政府', url, unitCode }, k.admin)).id
+    const goodDoc = await doc('关于稳就业的通知', `${base}/good`, 'rsj')
+    const goneDoc = await doc('关于创业补贴的办法', `${base}/gone`, 'rsj')
+    const slowDoc = await doc('关于医保待遇的通知', `${base}/slow`, 'ybj')
+    await kb.addInterpretation(goodDoc, { kind: 'image', title: '一图读懂稳就业', url: `${base}/moved` }, k.admin)
+    const entry = async (question: string, unitCode: string, docs: number[], media: { kind: 'video'; title: string; url: string }[] = []) =>
+      (await kb.importEntries({ entries: [{ question, answer: '答复', unitCode, policyDocumentIds: docs, media, status: 'published' }] }, k.admin)).entryIds[0]
+    await entry('稳就业政策有哪些？', 'rsj', [goodDoc, goneDoc])
+    await entry('创业补贴怎么申请？', 'rsj', [goneDoc], [{ kind: 'video', title: '创业补贴短视频', url: `${base}/no-head` }])
+    await entry('医保待遇怎么算？', 'ybj', [slowDoc])
   })
   afterAll(async () => { await k.close() })
 
   it('checks every link once, lists the broken ones for the office and the owning unit, and flags entries left without a policy link', async () => {
-    const { run, done } = k.app.services.links.start('manual', null)
+    const { run, done } = await k.app.services.links.start('manual', null)
     expect(run).toMatchObject({ state: 'running', total: 5 })
     const again = await k.call({ method: 'POST', url: '/api/v1/link-checks/runs' })
     expect([again.statusCode, again.json().code]).toEqual([409, 'LINK_CHECK_RUNNING'])
@@ -129,7 +129,7 @@ describe('link checks over the library', () => {
 
   it('keeps when a link last worked, and since when it has been failing', async () => {
     const first = (await k.call({ method: 'GET', url: '/api/v1/link-checks?state=broken' })).json().items.find((l: { url: string }) => l.url === `${base}/gone`)
-    await k.app.services.links.start('manual', null).done
+    await (await k.app.services.links.start('manual', null)).done
     const second = (await k.call({ method: 'GET', url: '/api/v1/link-checks?state=broken' })).json().items.find((l: { url: string }) => l.url === `${base}/gone`)
     expect(second.failingSince).toBe(first.failingSince)
     expect(second.checkedAt >= first.checkedAt).toBe(true)
@@ -145,8 +145,8 @@ describe('link checks over the library', () => {
     // Wait for it, then pretend a crash left another one running.
     for (let i = 0; i < 100 && (await k.call({ method: 'GET', url: `/api/v1/link-checks/runs/${id}` })).json().state === 'running'; i++) await new Promise((r) => setTimeout(r, 50))
     const { db } = k.app.services
-    const orphan = db.insert(linkCheckRuns).values({ trigger: 'schedule', state: 'running', startedAt: new Date().toISOString() }).returning().get()
-    k.app.services.links.startSchedule()
+    const [orphan] = await db.insert(linkCheckRuns).values({ trigger: 'schedule', state: 'running', startedAt: new Date().toISOString() }).returning()
+    await k.app.services.links.startSchedule()
     expect((await k.call({ method: 'GET', url: `/api/v1/link-checks/runs/${orphan.id}` })).json()).toMatchObject({ state: 'interrupted', stateName: '中断' })
   })
 })

@@ -73,7 +73,7 @@ export function requireAuditDeclaration(route: RouteOptions): void {
 export function createAuditParticipant(audit: AuditService, isReplay: (req: FastifyRequest) => boolean) {
   const results = new WeakMap<FastifyRequest, unknown>()
   const participant: TxParticipant = {
-    beforeSend(req: FastifyRequest, reply: FastifyReply, _payload: unknown, tx: Tx) {
+    async beforeSend(req: FastifyRequest, reply: FastifyReply, _payload: unknown, tx: Tx) {
       if (reply.statusCode < 200 || reply.statusCode >= 300) return
       const spec = req.routeOptions.config.audit
       if (!spec || !req.actor || isReplay(req)) return
@@ -86,7 +86,7 @@ export function createAuditParticipant(audit: AuditService, isReplay: (req: Fast
         req,
         result: results.get(req),
       })
-      audit.record({ ...described, actor: req.actor, requestId: req.id }, tx)
+      await audit.record({ ...described, actor: req.actor, requestId: req.id }, tx)
     },
   }
   return {

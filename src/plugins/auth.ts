@@ -28,11 +28,11 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, { authSer
     // A bearer token (machine clients, scripts) wins over a session cookie (people in the console).
     const match = req.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)
     if (match) {
-      req.actor = authService.authenticate(match[1])
+      req.actor = await authService.authenticate(match[1])
     } else {
       const secret = readSessionCookie(req.headers.cookie)
       if (!secret) throw new UnauthenticatedError()
-      req.actor = authService.authenticate(secret)
+      req.actor = await authService.authenticate(secret)
       req.sessionSecret = secret
       if (isWriteMethod(req.method) && req.headers[CSRF_HEADER] !== csrfTokenFor(secret)) throw new CsrfError()
     }

@@ -21,9 +21,9 @@ async function appWithNoteRoutes(): Promise<TestApp> {
   const t = await createTestApp()
   const { units } = t.app.services
   let notes = 0
-  const create = (text: string) => {
+  const create = async (text: string) => {
     if (text === '拒绝') throw new NotAllowed()
-    const row = units.createUnit({ code: `note${++notes}`, name: text })
+    const row = await units.createUnit({ code: `note${++notes}`, name: text })
     return { id: row.id, text }
   }
   const schema = (operationId: string) => ({
@@ -33,19 +33,19 @@ async function appWithNoteRoutes(): Promise<TestApp> {
   })
   const config = { roles: ['admin', 'agent'] as const, idempotency: true, audit: { target: 'note', id: resultId('id') } }
   t.app.post('/api/v1/test-notes', { config, schema: schema('createTestNote') },
-    async (req: { body: { text: string } }, reply) => reply.code(201).send(create(req.body.text)))
-  // A handler that awaits before it writes: its transaction cannot include the reservation.
+    async (req: { body: { text: string } }, reply) => reply.code(201).send(await create(req.body.text)))
+  // A handler that awaits before it writes: its transaction, with the reservation, stays open across the await.
   t.app.post('/api/v1/test-slow-notes', { config, schema: schema('createSlowTestNote') },
     async (req: { body: { text: string } }, reply) => {
       await new Promise((r) => setTimeout(r, 20))
-      return reply.code(201).send(create(req.body.text))
+      return reply.code(201).send(await create(req.body.text))
     })
   return t
 }
 
 /** How many times the route really ran for notes with this text. The app is shared: each test uses its own texts and keys. */
-const notesRun = (t: TestApp, ...texts: string[]) =>
-  t.app.services.units.listUnits({ page: 1, pageSize: 1000 }).items.filter((u) => texts.includes(u.name)).length
+const notesRun = async (t: TestApp, ...texts: string[]) =>
+  (await t.app.services.units.listUnits({ page: 1, pageSize: 1000 })).items.filter((u) => texts.includes(u.name)).length
 
 describe('Idempotency-Key on creating routes', () => {
   let t: TestApp
@@ -63,7 +63,7 @@ describe('Idempotency-Key on creating routes', () => {
     expect(second.body).toBe(first.body)
     expect(second.headers['idempotent-replayed']).toBe('true')
     expect(first.headers['idempotent-replayed']).toBeUndefined()
-    expect(notesRun(t, '你好')).toBe(1)
+    expect(await notesRun(t, '你好')).toBe(1)
   })
 
   it('treats the same body with its keys in another order as the same request', async () => {
@@ -77,7 +77,7 @@ describe('Idempotency-Key on creating routes', () => {
     const res = await post('k-2', '第二封')
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('IDEMPOTENCY_KEY_REUSED')
-    expect(notesRun(t, '第一封', '第二封')).toBe(1)
+    expect(await notesRun(t, '第一封', '第二封')).toBe(1)
   })
 
   it('refuses the same key on another route with 409 IDEMPOTENCY_KEY_REUSED', async () => {
@@ -90,17 +90,18 @@ describe('Idempotency-Key on creating routes', () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => post('k-4', '并发')))
     expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(201))
     expect(new Set(responses.map((r) => r.body)).size).toBe(1)
-    expect(notesRun(t, '并发')).toBe(1)
+    expect(await notesRun(t, '并发')).toBe(1)
   })
 
-  it('executes concurrent duplicates once when the handler awaits: the others get 409 IN_PROGRESS, then the replay', async () => {
+  it('executes concurrent duplicates once when the handler awaits: the others wait for its commit and get the replay', async () => {
     const responses = await Promise.all(Array.from({ length: 5 }, () => post('k-5', '慢', { url: '/api/v1/test-slow-notes' })))
-    const codes = responses.map((r) => (r.statusCode === 201 ? 'created' : r.json().code)).sort()
-    expect(codes).toEqual(['IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'created'])
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(5).fill(201))
+    expect(new Set(responses.map((r) => r.body)).size).toBe(1)
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4)
     const retry = await post('k-5', '慢', { url: '/api/v1/test-slow-notes' })
     expect(retry.statusCode).toBe(201)
     expect(retry.body).toBe(responses.find((r) => r.statusCode === 201)!.body)
-    expect(notesRun(t, '慢')).toBe(1)
+    expect(await notesRun(t, '慢')).toBe(1)
   })
 
   it('scopes keys to the token: another token with the same key is a new request', async () => {
@@ -109,23 +110,23 @@ describe('Idempotency-Key on creating routes', () => {
     const other = await post('k-6', '同键', { token: agent })
     expect(other.statusCode).toBe(201)
     expect(other.headers['idempotent-replayed']).toBeUndefined()
-    expect(notesRun(t, '同键')).toBe(2)
+    expect(await notesRun(t, '同键')).toBe(2)
   })
 
   it('frees the key after a refused request so the corrected retry can use it', async () => {
     const refused = await post('k-7', '拒绝')
     expect(refused.statusCode).toBe(422)
-    const keys = t.app.services.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'k-7')).all()
+    const keys = await t.app.services.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'k-7'))
     expect(keys).toEqual([])
     const ok = await post('k-7', '改正后')
     expect(ok.statusCode).toBe(201)
-    expect(notesRun(t, '拒绝', '改正后')).toBe(1)
+    expect(await notesRun(t, '拒绝', '改正后')).toBe(1)
   })
 
   it('runs every request without a key', async () => {
     await post(undefined, '无键')
     await post(undefined, '无键')
-    expect(notesRun(t, '无键')).toBe(2)
+    expect(await notesRun(t, '无键')).toBe(2)
   })
 
   it.each([
@@ -136,7 +137,7 @@ describe('Idempotency-Key on creating routes', () => {
     const res = await post(key, `坏键 ${name}`)
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'idempotency-key' })]) })
-    expect(notesRun(t, `坏键 ${name}`)).toBe(0)
+    expect(await notesRun(t, `坏键 ${name}`)).toBe(0)
   })
 
   it('accepts a 200-character key', async () => {
@@ -152,19 +153,28 @@ describe('Idempotency-Key on creating routes', () => {
 })
 
 describe('idempotency key store', () => {
-  it('forgets keys after 24 hours: the purge deletes them and a late retry runs again', () => {
+  it('forgets keys after 24 hours: the purge deletes them and a late retry runs again', async () => {
     const db = openDatabase(testConfig().databasePath)
-    migrateDatabase(db)
+    await migrateDatabase(db)
     let clock = Date.parse('2025-03-01T00:00:00Z')
     const store = createIdempotencyStore({ db, now: () => clock })
-    const first = store.begin(1, 'k', 'POST /x', 'h')
+    const first = await store.begin(1, 'k', 'POST /x', 'h')
     expect(first.kind).toBe('reserved')
-    if (first.kind === 'reserved') store.complete(first.id, 201, '{"id":1}')
+    if (first.kind === 'reserved') await store.complete(first.id, 201, '{"id":1}')
     clock += 23 * 3600_000
-    expect(store.begin(1, 'k', 'POST /x', 'h')).toEqual({ kind: 'replay', statusCode: 201, body: '{"id":1}' })
+    expect(await store.begin(1, 'k', 'POST /x', 'h')).toEqual({ kind: 'replay', statusCode: 201, body: '{"id":1}' })
     clock += 2 * 3600_000
-    expect(store.purgeExpired(true)).toBe(1)
-    expect(store.begin(1, 'k', 'POST /x', 'h').kind).toBe('reserved')
+    expect(await store.purgeExpired(true)).toBe(1)
+    expect((await store.begin(1, 'k', 'POST /x', 'h')).kind).toBe('reserved')
+    db.$client.close()
+  })
+
+  it('answers 409 IN_PROGRESS for a key still reserved without a response', async () => {
+    const db = openDatabase(testConfig().databasePath)
+    await migrateDatabase(db)
+    const store = createIdempotencyStore({ db })
+    expect((await store.begin(1, 'k', 'POST /x', 'h')).kind).toBe('reserved')
+    await expect(store.begin(1, 'k', 'POST /x', 'h')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_PROGRESS' })
     db.$client.close()
   })
 })

@@ -3,6 +3,7 @@ import { and, eq, lt } from 'drizzle-orm'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Db, Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { idempotencyKeys } from './idempotency.table.ts'
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './security.errors.ts'
 import type { TxParticipant } from './write-transaction.ts'
@@ -40,24 +41,24 @@ export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = (
   const cutoff = () => new Date(now() - ttlMs).toISOString()
   return {
     /** Deletes expired keys through the created_at index, at most once every ten minutes. */
-    purgeExpired(force = false): number {
+    async purgeExpired(force = false): Promise<number> {
       if (!force && now() - lastPurge < PURGE_EVERY_MS) return 0
       lastPurge = now()
-      return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff())).run().changes
+      return (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff())).returning({ id: idempotencyKeys.id })).length
     },
 
     /** Reserves the key, or says how to answer a retry; throws when the key belongs to another request. */
-    begin(tokenId: number, key: string, route: string, bodyHash: string, tx: Tx = db): BeginResult {
+    async begin(tokenId: number, key: string, route: string, bodyHash: string, tx: Tx = db): Promise<BeginResult> {
       const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key))
-      let row = tx.select().from(idempotencyKeys).where(where).get()
+      let row = await first(tx.select().from(idempotencyKeys).where(where))
       if (row && row.createdAt < cutoff()) {
-        tx.delete(idempotencyKeys).where(eq(idempotencyKeys.id, row.id)).run()
+        await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.id, row.id))
         row = undefined
       }
       if (!row) {
-        const { id } = tx.insert(idempotencyKeys)
+        const [{ id }] = await tx.insert(idempotencyKeys)
           .values({ tokenId, key, route, bodyHash, statusCode: RESERVED, response: '', createdAt: new Date(now()).toISOString() })
-          .returning({ id: idempotencyKeys.id }).get()
+          .returning({ id: idempotencyKeys.id })
         return { kind: 'reserved', id }
       }
       if (row.route !== route || row.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError(key)
@@ -65,13 +66,13 @@ export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = (
       return { kind: 'replay', statusCode: row.statusCode, body: row.response }
     },
 
-    complete(id: number, statusCode: number, body: string, tx: Tx = db): void {
-      tx.update(idempotencyKeys).set({ statusCode, response: body }).where(eq(idempotencyKeys.id, id)).run()
+    async complete(id: number, statusCode: number, body: string, tx: Tx = db): Promise<void> {
+      await tx.update(idempotencyKeys).set({ statusCode, response: body }).where(eq(idempotencyKeys.id, id))
     },
 
     /** Frees a key whose request failed, so the client may correct it and retry with the same key. */
-    abandon(id: number, tx: Tx = db): void {
-      tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.statusCode, RESERVED))).run()
+    async abandon(id: number, tx: Tx = db): Promise<void> {
+      await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.statusCode, RESERVED)))
     },
   }
 }
@@ -90,21 +91,22 @@ export function declareIdempotencyHeader(route: RouteOptions): void {
 
 /**
  * `Idempotency-Key` for routes with `config: { idempotency: true }`. The key is reserved, the
- * handler runs and the response is stored in ONE transaction (see write-transaction.ts), so two
- * concurrent duplicates cannot both execute: the second sees the stored response and replays it.
- * If a handler awaits before answering, the reservation commits first and a duplicate arriving in
- * that gap gets 409 IDEMPOTENCY_KEY_IN_PROGRESS. Only 2xx responses are kept; after a 4xx/5xx the
- * key is freed. Keys are scoped to the token and expire after 24 hours.
+ * handler runs and the response is stored in ONE transaction (see write-transaction.ts), which
+ * stays open across the handler's awaits, so two concurrent duplicates cannot both execute: the
+ * second waits for the first's commit, sees the stored response and replays it. A key found
+ * reserved without a response (its request failed and the key could not be freed) gets 409
+ * IDEMPOTENCY_KEY_IN_PROGRESS. Only 2xx responses are kept; after a 4xx/5xx the key is freed. Keys
+ * are scoped to the token and expire after 24 hours.
  */
 export function createIdempotencyParticipant(store: IdempotencyStore, log: FastifyBaseLogger) {
   const states = new WeakMap<FastifyRequest, KeyState>()
   const participant: TxParticipant = {
-    before(req: FastifyRequest, reply: FastifyReply, tx: Tx) {
+    async before(req: FastifyRequest, reply: FastifyReply, tx: Tx) {
       const key = req.headers[IDEMPOTENCY_HEADER]
       if (!req.routeOptions.config.idempotency || typeof key !== 'string' || !req.actor) return
-      store.purgeExpired()
+      await store.purgeExpired()
       const route = `${req.method} ${req.routeOptions.url}`
-      const result = store.begin(req.actor.tokenId, key, route, requestFingerprint(route, req.params, req.body), tx)
+      const result = await store.begin(req.actor.tokenId, key, route, requestFingerprint(route, req.params, req.body), tx)
       if (result.kind === 'reserved') {
         states.set(req, { replayed: false, id: result.id })
         return
@@ -113,16 +115,16 @@ export function createIdempotencyParticipant(store: IdempotencyStore, log: Fasti
       reply.code(result.statusCode).type('application/json; charset=utf-8').header('idempotent-replayed', 'true').send(result.body)
       return true
     },
-    beforeSend(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx) {
+    async beforeSend(req: FastifyRequest, reply: FastifyReply, payload: unknown, tx: Tx) {
       const state = states.get(req)
       if (!state || state.replayed) return
       states.delete(req)
       if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
-        store.complete(state.id, reply.statusCode, payload, tx)
+        await store.complete(state.id, reply.statusCode, payload, tx)
         return
       }
       try {
-        store.abandon(state.id, tx)
+        await store.abandon(state.id, tx)
       } catch (err) {
         // The key stays reserved: retries get 409 IN_PROGRESS until it expires, never a second execution.
         log.error({ err, reqId: req.id }, 'idempotency: could not free a key after a failed request')

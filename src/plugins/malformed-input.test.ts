@@ -1,6 +1,7 @@
 // Throws malformed and hostile input at EVERY write route in the OpenAPI document, so the suite
 // grows as modules land. Invalid input must get a 4xx with a stable code; valid but hostile text
 // (SQL-like, script-like, emoji, rare CJK) must never get a 5xx; /health must answer between cases.
+import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { LightMyRequestResponse, InjectOptions } from 'fastify'
 import { Ajv } from 'ajv'
@@ -19,7 +20,7 @@ interface OpenApi { paths: Record<string, Record<string, Operation>>; components
 const t = await createTestApp({ integrationRateLimit: 1_000_000 })
 afterAll(async () => { await t.close() })
 await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'rsj', name: '区人力社保局' } })
-loadDemoData(t.app.services) // once the seeds land, id 1 exists for most things and handlers run deeper
+await loadDemoData(t.app.services) // once the seeds land, id 1 exists for most things and handlers run deeper
 const tokens: Record<Role, string> = {
   // Not the bootstrap admin (id 1): a route called with id 1 must not lock the suite out.
   admin: await t.token('admin', { name: '测试管理员' }),
@@ -243,7 +244,7 @@ describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_
     }
     expect(h.failures).toEqual([])
     // The SQL-like text was data, not SQL: every table is still there.
-    expect(t.app.services.db.$client.prepare('select count(*) as n from api_tokens').get()).toMatchObject({ n: expect.any(Number) })
+    expect((await t.app.services.db.all(sql`select count(*) as n from api_tokens`))[0]).toMatchObject({ n: expect.any(Number) })
   })
 })
 

@@ -13,7 +13,7 @@ describe('the request log', () => {
   let db: Db
   beforeAll(async () => {
     db = openDatabase(':memory:')
-    migrateDatabase(db)
+    await migrateDatabase(db)
     const stream = new Writable({ write(chunk, _enc, done) { for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l)); done() } })
     app = await buildApp({ config: testConfig({ adminToken: ADMIN }), db, logger: { level: 'info', stream } })
     await app.services.ready()

@@ -46,7 +46,7 @@ declare module 'fastify' {
      */
     audit?: AuditSpec | false
     /** portal/portal.http.ts: renders the page of a refused form again, with the problems (public pages only). */
-    portalForm?: (req: FastifyRequest, errors: FieldError[], message: string) => Page
+    portalForm?: (req: FastifyRequest, errors: FieldError[], message: string) => Page | Promise<Page>
     // `rateLimit` ({ max, timeWindow, keyGenerator, … }) is declared by @fastify/rate-limit itself;
     // plugins/security.ts sets the default, per integration token.
   }

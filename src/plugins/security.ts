@@ -21,8 +21,9 @@ export const securityPlugin = fp(async function security(app: FastifyInstance, {
 
   await app.register(routeCatalogPlugin)
 
-  // Registered before any other onSend hook so that, for a handler that answers synchronously, the
-  // key's record and the audit row are written inside the handler's own transaction.
+  // Registered before any other onSend hook: the participants' onSend work starts as soon as the
+  // response is sent, and the key's record and the audit row are written inside the handler's own
+  // transaction, which waits for them before it commits.
   const idempotency = createIdempotencyParticipant(createIdempotencyStore({ db }), app.log)
   const auditing = createAuditParticipant(audit, idempotency.isReplay)
   app.addHook('onRoute', declareIdempotencyHeader)

@@ -5,7 +5,7 @@ describe('integers in paths and query strings', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await createTestApp()
-    for (let i = 1; i <= 16; i++) t.app.services.units.createUnit({ code: `u${i}`, name: `单位${i}` })
+    for (let i = 1; i <= 16; i++) await t.app.services.units.createUnit({ code: `u${i}`, name: `单位${i}` })
   })
   afterAll(async () => { await t.close() })
 

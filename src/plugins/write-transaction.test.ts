@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Type } from '@fastify/type-provider-typebox'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
@@ -13,40 +14,42 @@ describe('write transactions', () => {
     t = await createTestApp()
     const { db, units: service } = t.app.services
     const create = (code: string) => service.createUnit({ code, name: '测试单位' })
-    // Shapes of handler other modules write: sync returning a value, async returning a value, async awaiting first.
+    // Shapes of handler other modules write: a plain function returning the service's promise, an
+    // async function returning it, an async function that awaits something else first.
     t.app.post('/api/v1/test-sync', { config, schema: schema('testSync') }, (req: { body: { code: string } }) => create(req.body.code))
     t.app.post('/api/v1/test-async-value', { config, schema: schema('testAsyncValue') }, async (req: { body: { code: string } }) => create(req.body.code))
     t.app.post('/api/v1/test-awaits', { config, schema: schema('testAwaits') }, async (req: { body: { code: string } }, reply) => {
       await new Promise((r) => setTimeout(r, 5))
+      // #17: SQLite-only, whether the connection has a transaction open.
       const inTransactionDuringAwait = db.$client.inTransaction
-      return reply.code(201).send({ ...create(req.body.code), inTransactionDuringAwait })
+      return reply.code(201).send({ ...(await create(req.body.code)), inTransactionDuringAwait })
     })
-    t.app.post('/api/v1/test-throws-after-write', { config, schema: schema('testThrows') }, (req: { body: { code: string } }) => {
-      create(req.body.code)
+    t.app.post('/api/v1/test-throws-after-write', { config, schema: schema('testThrows') }, async (req: { body: { code: string } }) => {
+      await create(req.body.code)
       throw new Error('boom after the write')
     })
   })
   afterEach(async () => { await t.close() })
 
   const post = (url: string, code: string) => t.call({ method: 'POST', url: `/api/v1/${url}`, payload: { code } })
-  const unitExists = (code: string) => t.app.services.units.unitByCode(code) !== undefined
-  const auditedIds = (action: string) => t.app.services.audit.list({ action, page: 1, pageSize: 100 }).items.map((r) => r.targetIds)
+  const unitExists = async (code: string) => (await t.app.services.units.unitByCode(code)) !== undefined
+  const auditedIds = async (action: string) => (await t.app.services.audit.list({ action, page: 1, pageSize: 100 })).items.map((r) => r.targetIds)
 
-  it('answers a synchronous handler inside its transaction, so its write and audit row commit together', async () => {
+  it('answers a handler inside its transaction, so its write and audit row commit together', async () => {
     const res = await post('test-sync', 'a1')
     expect(res.statusCode).toBe(200)
-    expect(auditedIds('testSync')).toEqual([[res.json().id]])
-    t.app.services.db.$client.exec('DROP TABLE audit_log')
+    expect(await auditedIds('testSync')).toEqual([[res.json().id]])
+    await t.app.services.db.run(sql`DROP TABLE audit_log`)
     expect((await post('test-sync', 'a2')).statusCode).toBe(500)
-    expect(unitExists('a2')).toBe(false)
+    expect(await unitExists('a2')).toBe(false)
   })
 
-  it('still audits handlers that answer after the transaction: an async value, or an await before the write', async () => {
+  it('audits handlers that answer later: an async value, or an await before the write', async () => {
     const value = await post('test-async-value', 'b1')
     const awaited = await post('test-awaits', 'b2')
     expect([value.statusCode, awaited.statusCode]).toEqual([200, 201])
-    expect(auditedIds('testAsyncValue')).toEqual([[value.json().id]])
-    expect(auditedIds('testAwaits')).toEqual([[awaited.json().id]])
+    expect(await auditedIds('testAsyncValue')).toEqual([[value.json().id]])
+    expect(await auditedIds('testAwaits')).toEqual([[awaited.json().id]])
   })
 
   it('holds the transaction open across the handler\'s awaits; another write waits for its commit', async () => {
@@ -54,16 +57,16 @@ describe('write transactions', () => {
     expect(slow.json().inTransactionDuringAwait).toBe(true)
     expect(other.statusCode).toBe(200)
     // The second write began while the first was awaiting, and was not let into its transaction.
-    const ids = t.app.services.units.listUnits({ page: 1, pageSize: 100 }).items.filter((u) => ['c1', 'c2'].includes(u.code)).map((u) => u.code)
+    const ids = (await t.app.services.units.listUnits({ page: 1, pageSize: 100 })).items.filter((u) => ['c1', 'c2'].includes(u.code)).map((u) => u.code)
     expect(ids.sort()).toEqual(['c1', 'c2'])
-    expect(auditedIds('testAwaits')).toHaveLength(1)
-    expect(auditedIds('testSync')).toHaveLength(1)
+    expect(await auditedIds('testAwaits')).toHaveLength(1)
+    expect(await auditedIds('testSync')).toHaveLength(1)
   })
 
   it('keeps what a handler wrote before it failed, as it would without the transaction, and answers 500', async () => {
     const res = await post('test-throws-after-write', 'd1')
     expect(res.statusCode).toBe(500)
-    expect(unitExists('d1')).toBe(true)
-    expect(auditedIds('testThrows')).toEqual([])
+    expect(await unitExists('d1')).toBe(true)
+    expect(await auditedIds('testThrows')).toEqual([])
   })
 })

@@ -69,7 +69,7 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
               const handled = Promise.resolve(original.call(this, req, reply)).then((value: unknown) => ({ value }))
               const outcome = await Promise.race([handled, sendReached])
               if (outcome === 'sent') {
-                handled.catch(() => {})
+                void handled.catch(() => {})
               } else if (outcome.value !== undefined && outcome.value !== reply && !reply.sent) {
                 // Fastify would send the handler's value after we return, outside the transaction.
                 reply.send(outcome.value)
@@ -108,6 +108,6 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
       state.held.push((err) => (err ? next(err) : next()))
       return
     }
-    uow.transaction(run).then(() => next(), (error: unknown) => next(error as Error))
+    void uow.transaction(run).then(() => next(), (error: unknown) => next(error as Error))
   })
 })

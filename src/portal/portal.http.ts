@@ -85,16 +85,18 @@ export function formFieldErrors(error: FastifyError): FieldError[] {
  * one), anything else the service's one JSON error shape, by rethrowing to the root error handler.
  */
 export function registerErrorPages(app: FastifyInstance, site: Site) {
-  app.setErrorHandler((error: FastifyError & { details?: FieldError[] }, req, reply) => {
+  // The form again may need the database (a document's page): the handler awaits it.
+  app.setErrorHandler(async (error: FastifyError & { details?: FieldError[] }, req, reply) => {
     const status = error.statusCode ?? 500
     if (!wantsHtml(req) || status >= 500) throw error
     const errors = error.validation ? formFieldErrors(error) : Array.isArray(error.details) ? error.details : []
     const code = error.validation ? 'VALIDATION_FAILED' : status === 429 ? (error.code ?? 'RATE_LIMITED') : error.code ?? 'BAD_REQUEST'
     const message = error.validation ? errors.map((e) => e.message).join('；') : error.message
     const form = req.routeOptions.config?.portalForm
-    const page = form && status !== 404 ? form(req, errors, message) : errorPage(status, code, message)
+    const page = form && status !== 404 ? await form(req, errors, message) : errorPage(status, code, message)
     reply.header('x-error-code', code)
     sendPage(req, reply, site, page, { status })
+    return reply
   })
 }
 

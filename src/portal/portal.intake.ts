@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { and, eq, gte } from 'drizzle-orm'
 import type { Actor, AuthService } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
 import { consultationById } from '../consultations/consultations.queries.ts'
 import { ticketByNumber, ticketNumberOf } from '../tickets/tickets.queries.ts'
@@ -39,15 +40,15 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
   let keys: { secret: string; actor: Actor } | undefined
 
   /** The portal's secret and its registering token, made once (inside the caller's transaction, if any). */
-  function portalKeys() {
+  async function portalKeys() {
     if (keys) return keys
-    return db.transaction((tx) => {
-      let row = tx.select().from(portalSecrets).where(eq(portalSecrets.id, 1)).get()
+    return db.transaction(async (tx) => {
+      let row = await first(tx.select().from(portalSecrets).where(eq(portalSecrets.id, 1)))
       if (!row) {
-        const token = auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`, tx)
+        const token = await auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`, tx)
         // The secret is thrown away and the token revoked: it only names who registered these consultations.
-        auth.revokeToken(token.id, tx)
-        row = tx.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning().get()
+        await auth.revokeToken(token.id, tx)
+        row = (await tx.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning())[0]
       }
       const made: NonNullable<typeof keys> = { secret: row.secret, actor: { tokenId: row.actorTokenId, role: 'integration', name: PORTAL_ACTOR_NAME, unitId: null, reviewStep: null } }
       // Kept once committed: if the caller's transaction rolls back, so does the row, and the next call makes it again.
@@ -56,46 +57,46 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     })
   }
 
-  const clientHash = (ip: string) => hmac(portalKeys().secret, `client:${ip}`).toString('hex')
+  const clientHash = async (ip: string) => hmac((await portalKeys()).secret, `client:${ip}`).toString('hex')
 
-  function ticketedResult(consultationId: number, code: string, replayed: boolean): AskResult {
-    const t = ticketsPublic.ofConsultation(consultationId)!
+  async function ticketedResult(consultationId: number, code: string, replayed: boolean): Promise<AskResult> {
+    const t = (await ticketsPublic.ofConsultation(consultationId))!
     return { outcome: 'ticketed', number: t.number, code: formatCode(code), dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, unitName: t.unitName, kind: t.kind, replayed }
   }
 
-  function resultOf(consultationId: number, code: string, replayed: boolean): AskResult {
-    const c = consultationById(db, consultationId)!
+  async function resultOf(consultationId: number, code: string, replayed: boolean): Promise<AskResult> {
+    const c = (await consultationById(db, consultationId))!
     return c.outcome === 'answered'
       ? { outcome: 'answered', entryId: c.answeredEntryId!, matchId: c.matchId, consultationId, question: c.question }
       : ticketedResult(consultationId, code, replayed)
   }
 
   /** The same question, ticketed from the same address within the window: its ticket number. */
-  function duplicateOf(client: string, key: string): string | undefined {
+  async function duplicateOf(client: string, key: string): Promise<string | undefined> {
     const since = new Date(Date.now() - DUPLICATE_WINDOW_MS).toISOString()
-    const earlier = db.select({ consultationId: portalSubmissions.consultationId }).from(portalSubmissions)
-      .where(and(eq(portalSubmissions.clientHash, client), eq(portalSubmissions.questionKey, key), gte(portalSubmissions.createdAt, since))).all()
+    const earlier = await db.select({ consultationId: portalSubmissions.consultationId }).from(portalSubmissions)
+      .where(and(eq(portalSubmissions.clientHash, client), eq(portalSubmissions.questionKey, key), gte(portalSubmissions.createdAt, since)))
     if (earlier.length === 0) return undefined
     return ticketNumberOf(db, earlier.map((e) => e.consultationId))
   }
 
-  function submit(form: AskForm, client: ClientInfo, target: { kind: 'question' | 'suggestion'; policyDocumentId?: number }): AskResult {
+  async function submit(form: AskForm, client: ClientInfo, target: { kind: 'question' | 'suggestion'; policyDocumentId?: number }): Promise<AskResult> {
     if (form.website) throw new PortalSpamSuspectedError()
     const clean = checkAsk(form, target.kind)
     const nonce = form.nonce ?? newNonce()
-    const { secret, actor } = portalKeys()
+    const { secret, actor } = await portalKeys()
     const code = lookupCode(secret, nonce)
     const nonceHash = sha256(nonce)
     // The same form sent again (a double click, a reload after a lost answer): the first result.
-    const replay = db.select().from(portalSubmissions).where(eq(portalSubmissions.nonceHash, nonceHash)).get()
+    const replay = await first(db.select().from(portalSubmissions).where(eq(portalSubmissions.nonceHash, nonceHash)))
     if (replay) return resultOf(replay.consultationId, code, true)
     const key = questionKey(`${target.policyDocumentId ?? ''}:${clean.question}`)
-    const who = clientHash(client.ip)
-    const duplicate = duplicateOf(who, key)
+    const who = await clientHash(client.ip)
+    const duplicate = await duplicateOf(who, key)
     if (duplicate) throw new PortalDuplicateError(duplicate)
-    return db.transaction((tx) => {
+    return db.transaction(async (tx) => {
       // submit's own transaction nests as a savepoint of this one (db/unit-of-work.ts).
-      const { result } = consultations.submit({
+      const { result } = await consultations.submit({
         channel: 'portal', kind: target.kind, question: clean.question,
         ...(target.policyDocumentId ? { policyDocumentId: target.policyDocumentId } : {}),
         ...(clean.person ? { openTicket: true } : {}),
@@ -103,23 +104,23 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
       }, actor)
       const consultationId = result.consultation.id
       // Only a ticket blocks the same question again: an answer at once may still be followed by "ask a person".
-      tx.insert(portalSubmissions).values({
+      await tx.insert(portalSubmissions).values({
         consultationId, kind: target.kind, nonceHash, codeHash: sha256(code), clientHash: who,
         questionKey: result.ticket ? key : `answered:${key}`,
-      }).run()
+      })
       return result.ticket ? ticketedResult(consultationId, code, false) : resultOf(consultationId, code, false)
     })
   }
 
   /** The ticket a number and code name, or the same refusal for a wrong number and a wrong code. */
-  function recognise(input: { number?: string; code?: string }) {
+  async function recognise(input: { number?: string; code?: string }) {
     const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
     if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
     const number = normalizeTicketNumber(input.number!)
     const code = normalizeCode(input.code!)
     if (!number || !code) throw new PortalLookupFailedError()
-    const ticket = ticketByNumber(db, number)
-    const submission = ticket && db.select({ codeHash: portalSubmissions.codeHash }).from(portalSubmissions).where(eq(portalSubmissions.consultationId, ticket.consultationId)).get()
+    const ticket = await ticketByNumber(db, number)
+    const submission = ticket && await first(db.select({ codeHash: portalSubmissions.codeHash }).from(portalSubmissions).where(eq(portalSubmissions.consultationId, ticket.consultationId)))
     const row = submission && { codeHash: submission.codeHash, consultationId: ticket.consultationId, ticketId: ticket.id }
     if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
     return row
@@ -133,8 +134,8 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
      * The asker's view of a submission: its ticket's progress and answer. An unknown number and a
      * wrong code get the same refusal, so the page never says which numbers exist.
      */
-    follow(input: { number?: string; code?: string }) {
-      return ticketsPublic.ofConsultation(recognise(input).consultationId)!
+    async follow(input: { number?: string; code?: string }) {
+      return (await ticketsPublic.ofConsultation((await recognise(input)).consultationId))!
     },
 
     /**
@@ -142,10 +143,10 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
      * it, then rated through the tickets' own rule (replied first, one rating per round, a window to
      * change it, an unsatisfied rating reopening it).
      */
-    rate(input: { number?: string; code?: string } & RateInput) {
-      const { ticketId, consultationId } = recognise(input)
-      const { redone } = followup.rateAsAsker(ticketId, { rating: input.rating, ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) })
-      return { status: ticketsPublic.ofConsultation(consultationId)!, redone }
+    async rate(input: { number?: string; code?: string } & RateInput) {
+      const { ticketId, consultationId } = await recognise(input)
+      const { redone } = await followup.rateAsAsker(ticketId, { rating: input.rating, ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) })
+      return { status: (await ticketsPublic.ofConsultation(consultationId))!, redone }
     },
 
     /** A fresh nonce for a form being shown. */

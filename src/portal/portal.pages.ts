@@ -16,7 +16,7 @@ ${opts.excerpts ? html`<p class="excerpt">${excerpt(e.answer)}</p>` : ''}
 </li>`)}</ol>`
 }
 
-export function homePage(data: ReturnType<PortalService['home']>, districtName: string): Page {
+export function homePage(data: Awaited<ReturnType<PortalService['home']>>, districtName: string): Page {
   return {
     title: '首页', nav: 'home',
     description: `${districtName}政策问答：搜索政策问题的答复，按领域浏览常见问题，在线提问并查询答复`,
@@ -36,7 +36,7 @@ export function homePage(data: ReturnType<PortalService['home']>, districtName: 
   }
 }
 
-export function searchPage(r: ReturnType<PortalService['search']>): Page {
+export function searchPage(r: Awaited<ReturnType<PortalService['search']>>): Page {
   const { answer } = r
   return {
     title: r.query ? `“${r.query}”的搜索结果` : '搜索', noindex: true,
@@ -80,7 +80,7 @@ ${entryList(t.top)}
   }
 }
 
-export function topicPage(d: ReturnType<PortalService['topic']>): Page {
+export function topicPage(d: Awaited<ReturnType<PortalService['topic']>>): Page {
   const pages = Math.max(1, Math.ceil(d.total / d.pageSize))
   return {
     title: `${d.topic.name} - 常见问题`, nav: 'topics',
@@ -138,7 +138,7 @@ ${d.related.length ? html`<section aria-labelledby="rel-h"><h2 id="rel-h">相关
   }
 }
 
-export function documentPage(d: ReturnType<PortalService['document']>, form: Html): Page {
+export function documentPage(d: Awaited<ReturnType<PortalService['document']>>, form: Html): Page {
   const doc = d.document
   const url = safeUrl(doc.url)
   return {

@@ -21,8 +21,8 @@ describe('public pages', () => {
   afterAll(async () => { await k.close() })
   const get = (url: string, headers: Record<string, string> = HTML) => k.app.inject({ method: 'GET', url, headers })
   const post = (url: string, payload: object) => k.app.inject({ method: 'POST', url, payload })
-  const hits = (entryId: number) => entryHitCount(k.app.services.db, entryId)!
-  const consultationCount = () => k.app.services.consultations.list({ pageSize: 1 }, k.admin).total
+  const hits = async (entryId: number) => (await entryHitCount(k.app.services.db, entryId))!
+  const consultationCount = async () => (await k.app.services.consultations.list({ pageSize: 1 }, k.admin)).total
 
   it('serves search without a token and puts a confident answer on top, with the question, the unit and the feedback buttons', async () => {
     const res = await get(`/search?q=${encodeURIComponent(LIBRARY.pension.question)}`)
@@ -47,14 +47,14 @@ describe('public pages', () => {
   it('records "yes" for the matcher (query, entry, verdict), counts a use, and keeps only the first verdict', async () => {
     const page = await get(`/search?q=${encodeURIComponent(LIBRARY.unemployment.question)}`)
     const matchId = /name="matchId" value="([^"]+)"/.exec(page.body)![1]!
-    const before = hits(ids.unemployment)
+    const before = await hits(ids.unemployment)
     const yes = await k.app.inject({ method: 'POST', url: '/feedback', ...form({ matchId, entryId: String(ids.unemployment), verdict: 'helpful' }) })
     expect(yes.statusCode).toBe(200)
     expect(yes.body).toContain('感谢您的反馈')
-    const rows = k.app.services.answerFeedback.list({ entryId: ids.unemployment, page: 1, pageSize: 100 }).items.filter((r) => r.matchId === matchId)
+    const rows = (await k.app.services.answerFeedback.list({ entryId: ids.unemployment, page: 1, pageSize: 100 })).items.filter((r) => r.matchId === matchId)
     expect(rows).toMatchObject([{ entryId: ids.unemployment, verdict: 'helpful', channel: 'portal', query: LIBRARY.unemployment.question }])
     expect(rows[0]!.probability).toBeGreaterThanOrEqual(0.5)
-    expect(hits(ids.unemployment)).toBe(before + 1)
+    expect(await hits(ids.unemployment)).toBe(before + 1)
     const again = await post('/feedback', { matchId, entryId: String(ids.unemployment), verdict: 'not_helpful' })
     expect(again.json()).toEqual({ recorded: false, verdict: 'not_helpful' })
     const listed = await k.call({ method: 'GET', url: `/api/v1/answer-feedback?entryId=${ids.unemployment}` })
@@ -66,7 +66,7 @@ describe('public pages', () => {
     const matchId = /name="matchId" value="([^"]+)"/.exec(page.body)![1]!
     const no = await k.app.inject({ method: 'POST', url: '/feedback', ...form({ matchId, entryId: String(ids.remote), verdict: 'not_helpful' }) })
     expect(no.body).toContain(`/ask?person=1&amp;q=${encodeURIComponent(LIBRARY.remote.question)}`)
-    expect(k.app.services.search.listMisses().items.map((m: { question: string }) => m.question)).toContain(LIBRARY.remote.question)
+    expect((await k.app.services.search.listMisses()).items.map((m: { question: string }) => m.question)).toContain(LIBRARY.remote.question)
   })
 
   it('refuses feedback on an answer it never showed', async () => {
@@ -86,7 +86,7 @@ describe('public pages', () => {
     const { ticket } = res.json()
     expect(ticket.number).toMatch(/^ZX\d{8}-\d{4}$/)
     expect(ticket.code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
-    const c = consultationById(k.app.services.db, k.app.services.consultations.list({ pageSize: 1 }, k.admin).items[0].id)!
+    const c = (await consultationById(k.app.services.db, (await k.app.services.consultations.list({ pageSize: 1 }, k.admin)).items[0].id))!
     expect(c).toMatchObject({ channel: 'portal', kind: 'question', askerPhone: '13812345678', preferredReply: 'sms', outcome: 'ticketed' })
 
     const pending = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number.toLowerCase(), code: ticket.code.replace('-', ' ') }) })
@@ -140,10 +140,10 @@ describe('public pages', () => {
     const first = await k.app.inject({ method: 'POST', url: '/ask', ...form(fields) })
     expect(first.statusCode).toBe(201)
     const code = /class="code-value">([^<]+)</.exec(first.body)![1]
-    const count = consultationCount()
+    const count = await consultationCount()
     const second = await k.app.inject({ method: 'POST', url: '/ask', ...form(fields) })
     expect(/class="code-value">([^<]+)</.exec(second.body)![1]).toBe(code)
-    expect(consultationCount()).toBe(count)
+    expect(await consultationCount()).toBe(count)
     // The same question again from the same address, in a new form: a duplicate, named by its number.
     const dup = await post('/ask', { question: '残疾人就业有哪些扶持政策，去哪里咨询？' })
     expect(dup.statusCode).toBe(409)
@@ -214,7 +214,7 @@ describe('public pages', () => {
   it('browses topics by how often their questions were asked', async () => {
     // Fifty uses of the startup entry, counted as the intake counts them.
     const { db, search } = k.app.services
-    db.transaction((tx) => { for (let i = 0; i < 50; i++) search.recordHit(tx, ids.startup) })
+    await db.transaction(async (tx) => { for (let i = 0; i < 50; i++) await search.recordHit(tx, ids.startup) })
     const res = await get('/topics/employment')
     expect(res.statusCode).toBe(200)
     const list = between(res.body, '<ol class="entries">', '</ol>')
@@ -240,12 +240,12 @@ describe('public pages', () => {
     const { tickets, publications } = k.app.services
     const replied = async (question: string, receivedAt: string, answer: string, repliedAt: string) => {
       const id = (await k.submit({ channel: 'hotline', question, receivedAt, unitCode: 'rsj', openTicket: true })).body.ticket.id as number
-      tickets.answer(id, { answer }, k.admin)
-      tickets.reply(id, { method: 'phone', repliedAt }, k.admin)
+      await tickets.answer(id, { answer }, k.admin)
+      await tickets.reply(id, { method: 'phone', repliedAt }, k.admin)
       return id
     }
-    publications.select('2025-10', [await replied('咨询社保卡补办方式', '2025-10-09T10:00:00+08:00', '持身份证到银行网点补办。', '2025-10-11T10:00:00+08:00')], k.admin)
-    publications.select('2099-01', [await replied('未来的留言', '2025-10-10T10:00:00+08:00', '未来的答复', '2025-10-12T10:00:00+08:00')], k.admin)
+    await publications.select('2025-10', [await replied('咨询社保卡补办方式', '2025-10-09T10:00:00+08:00', '持身份证到银行网点补办。', '2025-10-11T10:00:00+08:00')], k.admin)
+    await publications.select('2099-01', [await replied('未来的留言', '2025-10-10T10:00:00+08:00', '未来的答复', '2025-10-12T10:00:00+08:00')], k.admin)
     const index = await get('/replies')
     expect(index.body).toContain('/replies/2025-10')
     expect(index.body).not.toContain('2099')
@@ -255,7 +255,7 @@ describe('public pages', () => {
   })
 
   it('takes a suggestion on a document as a suggestion ticket for its drafting unit and publishes the decision and reason', async () => {
-    const docId = k.policyDocument('rsj', '渝兴区就业创业补贴实施办法')
+    const docId = await k.policyDocument('rsj', '渝兴区就业创业补贴实施办法')
     const page = await get(`/documents/${docId}`)
     expect(page.body).toContain('对这份文件提出意见建议')
     const res = await post(`/documents/${docId}/suggestions`, { question: '建议把创业补贴的申请期限从一年延长到两年。', name: '王五', phone: '13900001111' })
@@ -270,7 +270,7 @@ describe('public pages', () => {
     expect(outcomes).toContain('申请期限延长至十八个月')
     expect(outcomes).not.toContain('王五')
     expect(outcomes).not.toContain('13900001111')
-    k.app.services.kb.updateDocument(docId, { validity: 'expired' }, k.admin)
+    await k.app.services.kb.updateDocument(docId, { validity: 'expired' }, k.admin)
     const closed = await post(`/documents/${docId}/suggestions`, { question: '建议继续执行这个办法。' })
     expect(closed.json().code).toBe('PORTAL_DOCUMENT_CLOSED')
   })

@@ -49,45 +49,46 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
   app.get('/', {
     schema: { tags, operationId: 'portalHome', summary: '政策问答首页：搜索、常见问题、按领域浏览', security: [], response: { ...S.Html200, ...S.publicErrors() } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, P.homePage(portal.home(), config.portal.districtName), { cache: 'public' }))
+  }, async (req, reply) => sendPage(req, reply, site, P.homePage(await portal.home(), config.portal.districtName), { cache: 'public' }))
 
   app.get('/search', {
     schema: { tags, operationId: 'portalSearch', summary: '搜索政策问答；把握足够时在最上方直接给出答复', security: [], querystring: S.SearchQuery, response: { ...S.Html200, ...S.publicErrors() } },
     config: { rateLimit: limits.search },
-  }, async (req, reply) => sendPage(req, reply, site, P.searchPage(portal.search(req.query.q))))
+  }, async (req, reply) => sendPage(req, reply, site, P.searchPage(await portal.search(req.query.q))))
 
   app.get('/suggest', {
     schema: { tags, operationId: 'portalSuggest', summary: '搜索框联想：包含所输入词语的常见问题', security: [], querystring: S.SearchQuery, response: { 200: S.SuggestResultSchema, ...S.publicErrors() } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => reply.header('cache-control', 'public, max-age=60').send(portal.suggest(req.query.q ?? '')))
+  }, async (req, reply) => reply.header('cache-control', 'public, max-age=60').send(await portal.suggest(req.query.q ?? '')))
 
   app.get('/topics', {
     schema: { tags, operationId: 'portalTopics', summary: '按领域浏览：每个领域被问得最多的问题', security: [], response: { ...S.Html200, ...S.publicErrors() } },
     config: { rateLimit: limits.read },
   }, async (req, reply) => {
-    const topics = portal.home().topics.map((t) => ({ ...t, top: portal.topic(t.code, 1).items.slice(0, 5) }))
+    const topics = []
+    for (const t of (await portal.home()).topics) topics.push({ ...t, top: (await portal.topic(t.code, 1)).items.slice(0, 5) })
     return sendPage(req, reply, site, P.topicsPage(topics), { cache: 'public' })
   })
 
   app.get('/topics/:code', {
     schema: { tags, operationId: 'portalTopic', summary: '一个领域的全部问答，按被问次数排列', security: [], params: S.TopicParams, querystring: S.PageQuery, response: { ...S.Html200, ...S.publicErrors(404) } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, P.topicPage(portal.topic(req.params.code, req.query.page ?? 1)), { cache: 'public' }))
+  }, async (req, reply) => sendPage(req, reply, site, P.topicPage(await portal.topic(req.params.code, req.query.page ?? 1)), { cache: 'public' }))
 
   app.get('/qa/:id', {
     schema: { tags, operationId: 'portalEntry', summary: '问答条目页：答复、答复单位、政策依据、解读材料、最近审核日期与相关问答', security: [], params: S.EntryIdParams, response: { ...S.Html200, ...S.publicErrors(404) } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, P.entryPage(portal.entry(req.params.id)), { cache: 'public' }))
+  }, async (req, reply) => sendPage(req, reply, site, P.entryPage(await portal.entry(req.params.id)), { cache: 'public' }))
 
-  const documentPage = (req: FastifyRequest, id: number, state: F.FormState) => {
-    const d = portal.document(id)
+  const documentPage = async (req: FastifyRequest, id: number, state: F.FormState) => {
+    const d = await portal.document(id)
     return P.documentPage(d, F.suggestionForm(id, state, state.values.nonce ?? intake.newNonce(), d.document.validity === 'in_force'))
   }
 
   app.get('/documents/:id', {
     schema: { tags, operationId: 'portalDocument', summary: '政策文件页：文号、发文单位、效力、解读材料、相关问答、建议采纳情况与建议表单', security: [], params: S.EntryIdParams, response: { ...S.Html200, ...S.publicErrors(404) } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, documentPage(req, req.params.id, F.emptyForm())))
+  }, async (req, reply) => sendPage(req, reply, site, await documentPage(req, req.params.id, F.emptyForm())))
 
   app.post('/documents/:id/suggestions', {
     schema: {
@@ -100,9 +101,10 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
       rateLimit: limits.ask, audit: false,
       portalForm: (req, errors, message) => documentPage(req, Number((req.params as { id: string }).id), { values: formValues(req), errors, message }),
     },
-  }, (req, reply) => {
-    if (portal.document(req.params.id).document.validity !== 'in_force') throw new PortalDocumentClosedError()
-    answerAsk(req, reply, intake.suggest(req.params.id, req.body, client(req)))
+  }, async (req, reply) => {
+    if ((await portal.document(req.params.id)).document.validity !== 'in_force') throw new PortalDocumentClosedError()
+    await answerAsk(req, reply, await intake.suggest(req.params.id, req.body, client(req)))
+    return reply
   })
 
   app.get('/ask', {
@@ -118,10 +120,13 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     },
     bodyLimit: FORM_BODY_LIMIT,
     config: { rateLimit: limits.ask, audit: false, portalForm: (req, errors, message) => F.askPage({ values: formValues(req), errors, message }, formValues(req).nonce ?? intake.newNonce()) },
-  }, (req, reply) => { answerAsk(req, reply, intake.ask(req.body, client(req))) })
+  }, async (req, reply) => {
+    await answerAsk(req, reply, await intake.ask(req.body, client(req)))
+    return reply
+  })
 
-  function answerAsk(req: FastifyRequest, reply: Parameters<typeof sendPage>[1], result: ReturnType<PortalIntake['ask']>): void {
-    const entry = result.outcome === 'answered' ? portal.entry(result.entryId).entry : undefined
+  async function answerAsk(req: FastifyRequest, reply: Parameters<typeof sendPage>[1], result: Awaited<ReturnType<PortalIntake['ask']>>): Promise<void> {
+    const entry = result.outcome === 'answered' ? (await portal.entry(result.entryId)).entry : undefined
     if (wantsHtml(req)) return sendPage(req, reply, site, F.askResultPage(result, entry), { status: 201 })
     reply.status(201).header('cache-control', 'no-store').send(result.outcome === 'answered'
       ? { outcome: 'answered', entry: { id: entry!.id, question: entry!.question, answer: entry!.answer, unit: entry!.unit, url: `/qa/${entry!.id}` } }
@@ -142,7 +147,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     // A lookup writes nothing: outside the write transaction, and no audit row.
     config: { rateLimit: limits.follow, readOnly: true, audit: false, portalForm: (req, errors, message) => F.followPage({ values: { number: formValues(req).number }, errors, message }) },
   }, async (req, reply) => {
-    const status = intake.follow(req.body)
+    const status = await intake.follow(req.body)
     if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code))
     return reply.header('cache-control', 'no-store').send(status)
   })
@@ -155,7 +160,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
     },
     config: { rateLimit: limits.follow, audit: false, portalForm: (req, errors, message) => F.followPage({ values: { number: formValues(req).number }, errors, message }) },
   }, async (req, reply) => {
-    const { status, redone } = intake.rate(req.body)
+    const { status, redone } = await intake.rate(req.body)
     if (wantsHtml(req)) return sendPage(req, reply, site, F.followResultPage(status, req.body.code, { rating: req.body.rating, redone }))
     return reply.header('cache-control', 'no-store').send(status)
   })
@@ -167,10 +172,11 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
       response: { 200: { description: '已记录', content: { 'application/json': { schema: S.FeedbackResultSchema }, 'text/html': { schema: Type.String() } } }, ...S.publicErrors(410) },
     },
     config: { rateLimit: limits.small, audit: false },
-  }, (req, reply) => {
-    const r = portal.feedback({ matchId: req.body.matchId, entryId: Number(req.body.entryId), verdict: req.body.verdict })
-    if (wantsHtml(req)) return sendPage(req, reply, site, F.feedbackPage(r.verdict, r.query, r.recorded))
-    reply.send({ recorded: r.recorded, verdict: r.verdict })
+  }, async (req, reply) => {
+    const r = await portal.feedback({ matchId: req.body.matchId, entryId: Number(req.body.entryId), verdict: req.body.verdict })
+    if (wantsHtml(req)) sendPage(req, reply, site, F.feedbackPage(r.verdict, r.query, r.recorded))
+    else reply.send({ recorded: r.recorded, verdict: r.verdict })
+    return reply
   })
 
   app.post('/display', {
@@ -194,12 +200,12 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
   app.get('/replies', {
     schema: { tags, operationId: 'portalReplies', summary: '答复公开：已公开的月份', security: [], response: { ...S.Html200, ...S.publicErrors() } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, P.repliesIndexPage(portal.publicationMonths()), { cache: 'public' }))
+  }, async (req, reply) => sendPage(req, reply, site, P.repliesIndexPage(await portal.publicationMonths()), { cache: 'public' }))
 
   app.get('/replies/:month', {
     schema: { tags, operationId: 'portalRepliesMonth', summary: '一个月的答复公开：留言摘要、受理日期、答复日期、答复部门、答复内容', security: [], params: S.MonthParams, response: { ...S.Html200, ...S.publicErrors(404) } },
     config: { rateLimit: limits.read },
-  }, async (req, reply) => sendPage(req, reply, site, P.repliesMonthPage(portal.publication(req.params.month)), { cache: 'public' }))
+  }, async (req, reply) => sendPage(req, reply, site, P.repliesMonthPage(await portal.publication(req.params.month)), { cache: 'public' }))
 }
 
 /** What the refused form held, to show it again (never the honeypot). */

@@ -1,6 +1,7 @@
 // Walks every public route against a library that holds everything the public must never see:
 // drafts, entries in review, archived entries, a published entry's unpublished revision, and other
 // people's questions with their names and phone numbers.
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { setUpLibrary } from '../kb/kb.testkit.ts'
@@ -46,7 +47,7 @@ describe('public routes never show what is not theirs to show', () => {
     await t.call({ method: 'POST', url: `/api/v1/tickets/${ticket.id}/reply`, payload: { method: 'phone' } })
     const pub = await t.call({ method: 'POST', url: '/api/v1/publications/2025-10', payload: { ticketIds: [ticket.id] } })
     expect(pub.statusCode).toBe(200)
-    expect(t.app.services.publications.list('2025-10').items).toHaveLength(1)
+    expect((await t.app.services.publications.list('2025-10')).items).toHaveLength(1)
     await t.app.services.search.idle()
   })
   afterAll(async () => { await t?.close() })
@@ -104,12 +105,14 @@ describe('public routes never show what is not theirs to show', () => {
   })
 
   it('writes nothing on a public GET and sets no cookie', async () => {
-    const before = t.app.services.db.$client.prepare('select total_changes() as n').get() as { n: number }
+    // #17: SQLite-only, total_changes() counts the rows changed on the connection it runs on: read
+    // inside a transaction, it runs on the writer, the one connection every write goes through.
+    const changes = () => t.app.services.db.transaction(async (tx) => (await tx.all<{ n: number }>(sql`select total_changes() as n`))[0].n)
+    const before = await changes()
     for (const url of ['/', '/topics', '/qa/1', '/documents/1', '/replies', '/ask', '/follow']) {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })
       expect(res.headers['set-cookie'], url).toBeUndefined()
     }
-    const after = t.app.services.db.$client.prepare('select total_changes() as n').get() as { n: number }
-    expect(after.n).toBe(before.n)
+    expect(await changes()).toBe(before)
   })
 })

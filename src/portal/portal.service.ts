@@ -53,11 +53,11 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
   // The home page counts and ranks every served entry: at 10,000 entries ~40 ms a time. Hit counts may
   // lag by a minute; a change to the library (kb.onChange) clears it at once.
   const pages = new Map<string, { at: number; value: unknown }>()
-  function cached<T>(key: string, make: () => T): T {
+  async function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
     const at = now().getTime()
     const hit = pages.get(key)
     if (hit && at - hit.at < PAGE_CACHE_MS) return hit.value as T
-    const value = make()
+    const value = await make()
     pages.delete(key)
     pages.set(key, { at, value })
     if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!)
@@ -78,19 +78,19 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
     invalidate() { pages.clear() },
 
     home() {
-      return cached('home', () => ({ topics: kbPublic.topics(), mostAsked: kbPublic.mostAsked({ limit: 10 }).items }))
+      return cached('home', async () => ({ topics: await kbPublic.topics(), mostAsked: (await kbPublic.mostAsked({ limit: 10 })).items }))
     },
 
     /**
      * Search: the matcher's candidates (served entries only), in force first. The top one is given
      * as the answer only at the automatic level, the one for channels with no person in between.
      */
-    search(q: string | undefined) {
+    async search(q: string | undefined) {
       const query = checkQuery(q)
       if (!query) return { query: '', matchId: null, answer: null, results: [] }
-      let match: ReturnType<SearchService['match']>
+      let match: Awaited<ReturnType<SearchService['match']>>
       try {
-        match = search.match({ question: query, limit: RESULTS })
+        match = await search.match({ question: query, limit: RESULTS })
       } catch (e) {
         // Only punctuation: nothing to look for, which the page says like any empty result.
         if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return { query, matchId: null, answer: null, results: [] }
@@ -109,10 +109,10 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
     },
 
     /** Typeahead: questions of entries in force that hold the words typed, the last one as a prefix. */
-    suggest(q: string) {
+    async suggest(q: string) {
       const query = checkQuery(q)
       if (!query) return { items: [] }
-      return { items: search.suggest(query, { limit: 8 }).items.filter((i) => i.inForce).map((i) => ({ entryId: i.entryId, question: i.question })) }
+      return { items: (await search.suggest(query, { limit: 8 })).items.filter((i) => i.inForce).map((i) => ({ entryId: i.entryId, question: i.question })) }
     },
 
     /**
@@ -123,48 +123,48 @@ export function createPortalService({ db, kbPublic, search, answerFeedback, publ
     feedback(input: { matchId: string; entryId: number; verdict: 'helpful' | 'not_helpful' }) {
       const s = shown.get(input.matchId)
       if (!s || s.entryId !== input.entryId || now().getTime() - s.at > FEEDBACK_TTL_MS) throw new PortalFeedbackExpiredError()
-      return db.transaction((tx) => {
-        const recorded = answerFeedback.record({
+      return db.transaction(async (tx) => {
+        const recorded = await answerFeedback.record({
           matchId: input.matchId, channel: 'portal', query: s.query, entryId: s.entryId, verdict: input.verdict,
           probability: s.probability, threshold: s.threshold,
         }, tx)
-        if (recorded) search.feedback(input.matchId, input.verdict === 'helpful' ? { entryId: s.entryId } : { noneFitted: true })
+        if (recorded) await search.feedback(input.matchId, input.verdict === 'helpful' ? { entryId: s.entryId } : { noneFitted: true })
         return { recorded, verdict: input.verdict, query: s.query }
       })
     },
 
-    entry(id: number) {
-      const found = cached(`entry:${id}`, () => {
-        const entry = kbPublic.entry(id)
-        return entry ? { entry, related: kbPublic.related(entry, 6) } : null
+    async entry(id: number) {
+      const found = await cached(`entry:${id}`, async () => {
+        const entry = await kbPublic.entry(id)
+        return entry ? { entry, related: await kbPublic.related(entry, 6) } : null
       })
       if (!found) throw new PortalEntryNotFoundError()
       return found
     },
 
-    topic(code: string, page: number) {
-      const topic = kbPublic.topic(code)
+    async topic(code: string, page: number) {
+      const topic = await kbPublic.topic(code)
       if (!topic) throw new PortalTopicNotFoundError()
       const pageSize = 20
-      const { items, total } = cached(`topic:${code}:${page}`, () => kbPublic.mostAsked({ topicCode: code, limit: pageSize, offset: (page - 1) * pageSize }))
+      const { items, total } = await cached(`topic:${code}:${page}`, async () => await kbPublic.mostAsked({ topicCode: code, limit: pageSize, offset: (page - 1) * pageSize }))
       return { topic, items, total, page, pageSize }
     },
 
-    document(id: number) {
-      const doc = kbPublic.document(id)
+    async document(id: number) {
+      const doc = await kbPublic.document(id)
       if (!doc) throw new PortalDocumentNotFoundError()
-      return { document: doc, outcomes: ticketsPublic.decidedSuggestions(id) }
+      return { document: doc, outcomes: await ticketsPublic.decidedSuggestions(id) }
     },
 
     /** Published months: a month's list is public from the first day of the next month (Beijing time). */
-    publicationMonths() {
+    async publicationMonths() {
       const current = shanghaiMonth(now())
-      return publications.months().filter((m) => m.month < current)
+      return (await publications.months()).filter((m) => m.month < current)
     },
 
-    publication(month: string) {
+    async publication(month: string) {
       if (month >= shanghaiMonth(now())) throw new PortalPublicationNotFoundError(month)
-      const list = publications.list(month)
+      const list = await publications.list(month)
       if (list.items.length === 0) throw new PortalPublicationNotFoundError(month)
       return list
     },

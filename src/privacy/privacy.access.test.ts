@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { ROLES } from '../auth/auth.types.ts'
 import { askerAccess, askerView, fullAccessSql, type AskerScope, type Surface, type Viewer } from './privacy.access.ts'
 
@@ -38,13 +39,13 @@ describe('the SQL twin of the rule, used by searches', () => {
   const db = openDatabase(':memory:')
   afterAll(() => db.$client.close())
 
-  it('agrees with askerAccess for every role and every scope', () => {
+  it('agrees with askerAccess for every role and every scope', async () => {
     const viewers: Viewer[] = ROLES.flatMap((role) => [viewer(role, { tokenId: 40, unitId: 7 }), viewer(role, { tokenId: 41, unitId: 8 }), viewer(role, { tokenId: 40, unitId: null })])
     const scopes: AskerScope[] = [scope, { registeredBy: null, holdingUnitId: 7 }, { registeredBy: 40, holdingUnitId: null }, { registeredBy: null, holdingUnitId: null }]
     const disagreements: string[] = []
     for (const v of viewers) {
       for (const s of scopes) {
-        const inSql = db.get<{ full: number }>(sql`select ${fullAccessSql(v, { registeredBy: sql`${s.registeredBy}`, holdingUnitId: sql`${s.holdingUnitId}` })} as full`).full
+        const inSql = (await first(db.all<{ full: number }>(sql`select ${fullAccessSql(v, { registeredBy: sql`${s.registeredBy}`, holdingUnitId: sql`${s.holdingUnitId}` })} as full`)))!.full
         const inTs = askerAccess(v, s, 'record') === 'full'
         if (Boolean(inSql) !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(s)}: SQL ${inSql}, TypeScript ${inTs}`)
       }

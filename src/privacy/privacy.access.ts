@@ -6,7 +6,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import { maskEmail, maskName, maskPhone } from './privacy.text.ts'
-import type { PrivacyService } from './privacy.service.ts'
+import type { Masking, PrivacyService } from './privacy.service.ts'
 
 export type AskerAccess = 'full' | 'masked'
 export type Viewer = Pick<Actor, 'role' | 'tokenId' | 'unitId'>
@@ -75,8 +75,12 @@ export const knownAsker = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'as
  * A consultation's text (question, answer, note) as every list, the ledger and its exports show it:
  * masked, with the asker's own details removed wherever they recur. The one function for it, so a
  * ticket reads the same in /tickets, /ledger and the exported file (test/one-ticket-everywhere.test.ts).
+ * Given a snapshot (`await privacy.snapshot()`, for many texts) it answers at once; given the
+ * service, which reads the list of public numbers, a promise.
  */
-export function listedText<T extends string | null>(privacy: Pick<PrivacyService, 'show'>, text: T, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): T {
+export function listedText<T extends string | null>(privacy: Pick<Masking, 'show'>, text: T, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): T
+export function listedText<T extends string | null>(privacy: Pick<PrivacyService, 'show'>, text: T, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): Promise<T>
+export function listedText<T extends string | null>(privacy: Pick<Masking | PrivacyService, 'show'>, text: T, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): T | Promise<T> {
   return privacy.show(text, askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'list'), knownAsker(c))
 }
 
@@ -88,10 +92,13 @@ export const hasContact = (c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'as
 /**
  * How a domain event shows a text about the asker (an answer, a reason, a comment): an event leaves
  * the service by webhook and polling, so its texts are masked, with this asker's details found
- * wherever they recur.
+ * wherever they recur. Given a snapshot (`await privacy.snapshot()`) the function it returns
+ * answers at once; given the service, which reads the list of public numbers, a promise.
  */
-export function eventText(privacy: Pick<PrivacyService, 'show'>, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) {
+export function eventText(privacy: Pick<Masking, 'show'>, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): <T extends string | null>(text: T) => T
+export function eventText(privacy: Pick<PrivacyService, 'show'>, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>): <T extends string | null>(text: T) => Promise<T>
+export function eventText(privacy: Pick<Masking | PrivacyService, 'show'>, c: Pick<AskerRecord, 'askerName' | 'askerPhone' | 'askerEmail'>) {
   const access = askerAccess(null, { registeredBy: null, holdingUnitId: null }, 'event')
   const asker = knownAsker(c)
-  return <T extends string | null>(text: T): T => privacy.show(text, access, asker)
+  return <T extends string | null>(text: T): T | Promise<T> => privacy.show(text, access, asker)
 }

@@ -1,21 +1,29 @@
 // The public numbers' sources, read-only: units' published contact numbers and the published
 // versions of library entries, read through the kb and units modules' query functions rather than
 // their services, because every module's masking needs the list and the services themselves mask.
-import type { Db } from '../db/client.ts'
+import type Database from 'better-sqlite3'
+import { connectionsOf, type Db } from '../db/client.ts'
+import { postgresClientOf } from '../db/postgres.ts'
 import { publishedTexts, publishedTextsFingerprint } from '../kb/kb.queries.ts'
 import { contactPhones, contactPhonesFingerprint } from '../units/units.queries.ts'
 
 export function createPrivacyRepository(db: Db) {
-  const cheap = db.$client.prepare('select total_changes() as c')
+  // #17: SQLite-only, total_changes() and data_version are SQLite's change counters. Read on every
+  // connection, not through `db` (which routes to the caller's transaction or the reader): the
+  // writer's total_changes() counts this process's writes, each connection's data_version the
+  // commits of the others (the reader's: the writer's and other processes'). PostgreSQL has no
+  // such counter: there the fingerprint is compared on every call.
+  const counters = postgresClientOf(db) ? undefined
+    : connectionsOf(db).map((c: Database.Database) => c.prepare('select total_changes() as c, data_version as v from pragma_data_version'))
   return {
-    /** Changes on this connection or by another process: when neither moved, nothing did. */
-    changeCounter(): string {
-      return `${(cheap.get() as { c: number }).c}/${db.$client.pragma('data_version', { simple: true }) as number}`
+    /** Changes by this process or by another one: when none moved, nothing did. Undefined: no counter (PostgreSQL). */
+    changeCounter(): string | undefined {
+      return counters?.map((s) => { const r = s.get() as { c: number; v: number }; return `${r.c}/${r.v}` }).join(';')
     },
 
     /** What the list is built from: it is rebuilt only when this changes. */
-    fingerprint(): string {
-      return `${contactPhonesFingerprint(db)}|${publishedTextsFingerprint(db)}`
+    async fingerprint(): Promise<string> {
+      return `${await contactPhonesFingerprint(db)}|${await publishedTextsFingerprint(db)}`
     },
 
     unitPhones: () => contactPhones(db),

@@ -10,8 +10,8 @@ describe('the library learns from answered calls', () => {
   let medical: number
   beforeAll(async () => {
     t = await createTestApp()
-    fund = insertEntry(t.app.services, { question: '失业保险金怎么领取？', similarQuestions: ['失业金在哪里申请'], answer: '失业人员办理失业登记后，可在线申领失业保险金。', unitCode: 'rsj', topicCode: 'employment' })
-    medical = insertEntry(t.app.services, { question: '城乡居民医保怎么缴费？', answer: '可通过税务APP、银行网点或社区代收点缴费。', unitCode: 'ybj', topicCode: 'medical' })
+    fund = await insertEntry(t.app.services, { question: '失业保险金怎么领取？', similarQuestions: ['失业金在哪里申请'], answer: '失业人员办理失业登记后，可在线申领失业保险金。', unitCode: 'rsj', topicCode: 'employment' })
+    medical = await insertEntry(t.app.services, { question: '城乡居民医保怎么缴费？', answer: '可通过税务APP、银行网点或社区代收点缴费。', unitCode: 'ybj', topicCode: 'medical' })
     await t.app.services.search.rebuild()
     rsj = await t.token('unit', { unitCode: 'rsj' })
     ybj = await t.token('unit', { unitCode: 'ybj' })

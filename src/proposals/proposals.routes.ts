@@ -45,7 +45,7 @@ export const proposalsRoutes: FastifyPluginAsyncTypebox<{ proposals: ProposalsSe
       body: CreateDraftingTaskBody,
       response: { 201: DraftingTaskSchema, ...errorResponses(403, 404) },
     },
-  }, async (req, reply) => reply.status(201).send(proposals.createTask(req.body, req.actor)))
+  }, async (req, reply) => reply.status(201).send(await proposals.createTask(req.body, req.actor)))
 
   app.get('/drafting-tasks', {
     config: { roles: deciders },

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
+import { first } from '../db/query.ts'
 import { maskText } from '../privacy/privacy.text.ts'
 import { answerFeedback, type AnswerVerdict } from './answer-feedback.table.ts'
 
@@ -24,9 +25,9 @@ export function createAnswerFeedbackService({ db }: { db: Db }) {
      * Records one verdict on the answer a match gave. One per match: false when the match already
      * has one (a second click, a resubmitted form), and the first verdict stands.
      */
-    record(input: AnswerFeedbackInput, tx: Tx = db): boolean {
+    async record(input: AnswerFeedbackInput, tx: Tx = db): Promise<boolean> {
       try {
-        tx.insert(answerFeedback).values({ ...input, query: maskText(input.query.slice(0, 2000)) }).run()
+        await tx.insert(answerFeedback).values({ ...input, query: maskText(input.query.slice(0, 2000)) })
         return true
       } catch (e) {
         if (isUniqueViolation(e)) return false
@@ -35,20 +36,20 @@ export function createAnswerFeedbackService({ db }: { db: Db }) {
     },
 
     /** The labelled examples, newest first: what calibration of the automatic level can learn from. */
-    list(q: AnswerFeedbackQuery) {
+    async list(q: AnswerFeedbackQuery) {
       const where: SQL[] = []
       if (q.entryId !== undefined) where.push(eq(answerFeedback.entryId, q.entryId))
       if (q.verdict) where.push(eq(answerFeedback.verdict, q.verdict))
       if (q.from) where.push(gte(answerFeedback.createdAt, q.from))
       if (q.to) where.push(lte(answerFeedback.createdAt, q.to))
       const cond = where.length ? and(...where) : undefined
-      const items = db.select().from(answerFeedback).where(cond).orderBy(desc(answerFeedback.id))
-        .limit(q.pageSize).offset((q.page - 1) * q.pageSize).all()
-      const total = db.select({ n: count() }).from(answerFeedback).where(cond).get()!.n
-      const summary = db.select({
+      const items = await db.select().from(answerFeedback).where(cond).orderBy(desc(answerFeedback.id))
+        .limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+      const total = (await first(db.select({ n: count() }).from(answerFeedback).where(cond)))!.n
+      const summary = (await first(db.select({
         helpful: sql<number>`coalesce(sum(${answerFeedback.verdict} = 'helpful'), 0)`,
         notHelpful: sql<number>`coalesce(sum(${answerFeedback.verdict} = 'not_helpful'), 0)`,
-      }).from(answerFeedback).where(cond).get()!
+      }).from(answerFeedback).where(cond)))!
       return { items, total, page: q.page, pageSize: q.pageSize, summary }
     },
   }

@@ -17,7 +17,7 @@ describe('calibration on the loaded library', () => {
     t = await createTestApp()
     pinned = await createTestApp({ matchThreshold: 0.999999 })
     for (const app of [t, pinned]) {
-      insertEntries(app.app.services, LIBRARY)
+      await insertEntries(app.app.services, LIBRARY)
       await app.app.services.search.rebuild()
     }
   })

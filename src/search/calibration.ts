@@ -138,7 +138,7 @@ const weightedMean = <T extends { w: number }>(xs: readonly T[], f: (x: T) => nu
  * similar question, its entry is put back without it (answerable), then taken out (unanswerable),
  * then restored. At most `maxQueries` questions, spread over the library.
  */
-export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions = {}): CalibrationExample[] {
+export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions & { restore?: (doc: MatchDocument) => void } = {}): CalibrationExample[] {
   const out: CalibrationExample[] = []
   for (const _ of libraryExampleSteps(matcher, docs, opts, out)) { /* run to the end */ }
   return out
@@ -146,18 +146,23 @@ export function libraryExamples(matcher: Matcher, docs: readonly MatchDocument[]
 
 /**
  * The same, giving the event loop back every `every` questions: a rebuild calibrates the new index
- * while the old one serves, and a 10,000-entry library's examples take seconds.
+ * while the old one serves, and a 10,000-entry library's examples take seconds. `restore` may be
+ * async (the search service reads the token cache): each entry is back before the next question.
  */
 export async function libraryExamplesAsync(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions & { every?: number } = {}): Promise<CalibrationExample[]> {
   const out: CalibrationExample[] = []
   let n = 0
-  for (const _ of libraryExampleSteps(matcher, docs, opts, out)) if (++n % (opts.every ?? 25) === 0) await new Promise((r) => setImmediate(r))
+  for (const restored of libraryExampleSteps(matcher, docs, opts, out)) {
+    await restored
+    if (++n % (opts.every ?? 25) === 0) await new Promise((r) => setImmediate(r))
+  }
   return out
 }
 
-interface LibraryExampleOptions { maxQueries?: number; restore?: (doc: MatchDocument) => void }
+interface LibraryExampleOptions { maxQueries?: number; restore?: (doc: MatchDocument) => void | Promise<void> }
 
-function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions, out: CalibrationExample[]): Generator<void> {
+/** Yields after each question what putting its entry back returned (a promise when `restore` is async). */
+function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], opts: LibraryExampleOptions, out: CalibrationExample[]): Generator<void | Promise<void>> {
   const maxQueries = opts.maxQueries ?? 600
   // The caller may put an entry back with the tokens it was built from (the search service's cache).
   const restore = opts.restore ?? ((d: MatchDocument) => matcher.add(d))
@@ -174,8 +179,7 @@ function* libraryExampleSteps(matcher: Matcher, docs: readonly MatchDocument[], 
       matcher.remove(q.gold)
       const other = matcher.match(q.text, { limit: 2 }).candidates[0]
       out.push({ raw: other?.confidence ?? 0, right: false, source: 'library' })
-      restore(original)
-      yield
+      yield restore(original)
     }
   }
 }
@@ -190,7 +194,7 @@ export async function feedbackExamples(
   matcher: Matcher,
   settled: readonly { question: string; usedEntryId: number | null; noneFitted: boolean; askedAt: string; topicCode?: string | null }[],
   /** Whether the entry was already in the library when the question was asked. */
-  existedAt: (entryId: number, askedAt: string) => boolean,
+  existedAt: (entryId: number, askedAt: string) => boolean | Promise<boolean>,
   every = 25,
 ): Promise<CalibrationExample[]> {
   const out: CalibrationExample[] = []
@@ -202,7 +206,7 @@ export async function feedbackExamples(
     if (top && compactText(normalizeText(top.matchedQuestion)) === compactText(normalizeText(s.question))) continue
     if (s.usedEntryId !== null) {
       out.push({ raw: top?.confidence ?? 0, right: top?.id === s.usedEntryId, source: 'feedback' })
-    } else if (s.noneFitted && (!top || existedAt(top.id, s.askedAt))) {
+    } else if (s.noneFitted && (!top || await existedAt(top.id, s.askedAt))) {
       out.push({ raw: top?.confidence ?? 0, right: false, source: 'feedback' })
     }
   }

@@ -12,7 +12,7 @@ export interface DecisionDeps {
   config: Pick<Config, 'matchThreshold' | 'matchMaxWrong'>
   log: Pick<FastifyBaseLogger, 'info'>
   /** What agents settled (match-logs.ts), and whether an entry was served when a question was asked. */
-  settled: { settledMatches(): SettledMatch[]; servedAt(entryId: number, askedAt: string): boolean }
+  settled: { settledMatches(): Promise<SettledMatch[]>; servedAt(entryId: number, askedAt: string): Promise<boolean> }
 }
 
 /** What the decision reads of the top candidate. */
@@ -48,12 +48,12 @@ export function createDecision({ config, log, settled }: DecisionDeps) {
    * tokens it was built from (the examples take entries out and put them back); the old index keeps
    * serving meanwhile: the examples give the event loop back every few questions.
    */
-  async function calibrate(target: Matcher, docs: MatchDocument[], restore: (doc: MatchDocument) => void): Promise<Calibration> {
+  async function calibrate(target: Matcher, docs: MatchDocument[], restore: (doc: MatchDocument) => void | Promise<void>): Promise<Calibration> {
     const started = performance.now()
     const examples = await libraryExamplesAsync(target, docs, { restore })
     // What agents did with real questions counts beside the library's own examples.
     // Served when it was asked: an entry drafted before but published after could not have been found.
-    examples.push(...await feedbackExamples(target, settled.settledMatches(), settled.servedAt))
+    examples.push(...await feedbackExamples(target, await settled.settledMatches(), settled.servedAt))
     const c = fitCalibration(examples, config.matchMaxWrong)
     log.info({ examples: examples.length, feedback: c.examples.feedback, method: c.method, thresholds: c.thresholds, ms: Math.round(performance.now() - started) }, 'match calibration fitted on the library')
     return c.method === 'library' ? pinned(c) : fallbackCalibration()

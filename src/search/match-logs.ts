@@ -3,6 +3,7 @@
 // matches the calibration learns from (decision.ts).
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db, Tx } from '../db/client.ts'
+import { unitOfWork, outsideTransactions } from '../db/unit-of-work.ts'
 import type { MatchLogRow, SearchRepository, SettledMatch } from './search.repository.ts'
 import { FeedbackAlreadyGivenError, FeedbackEntryNotFoundError, MatchNotFoundError } from './search.errors.ts'
 
@@ -17,6 +18,12 @@ const LOG_FLUSH_MS = 1000
 const FEEDBACK_EXAMPLES = 2000
 const REFIT_AFTER = 50
 
+/**
+ * Runs work in the context this module was loaded in: outside any request and its transaction. A
+ * batch of logs is written in a transaction of its own, never in the transaction of whichever
+ * request happened to fill it (a rollback there must not take the logs with it).
+ */
+
 export interface MatchLogDeps {
   db: Db
   repo: SearchRepository
@@ -27,7 +34,11 @@ export interface MatchLogDeps {
   refit(): boolean
 }
 
+/** A batch on its way to the database: its rows may still change (or leave) until its transaction starts. */
+interface Batch { rows: MatchLogRow[]; started: boolean; done: Promise<void> }
+
 export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDeps) {
+  const uow = unitOfWork(db)
   /** Matches agents settled since the calibration last read them: REFIT_AFTER of them start a refit. */
   let settledSinceRead = 0
   function settled() {
@@ -37,24 +48,44 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
 
   // One transaction per LOG_BATCH rows or per LOG_FLUSH_MS.
   let pendingLogs: MatchLogRow[] = []
+  const writing = new Set<Batch>()
   let flushTimer: NodeJS.Timeout | null = null
-  function flushLogs() {
+
+  /**
+   * Writes the pending logs in one transaction of its own (multi-row inserts), outside whatever
+   * transaction the caller is in. Resolves once every log queued so far is written (or its failure
+   * logged). A caller inside a transaction must not wait for it: the write waits for the writer
+   * that the caller's transaction holds.
+   */
+  function flushLogs(): Promise<void> {
     if (flushTimer) { clearTimeout(flushTimer); flushTimer = null }
-    if (pendingLogs.length === 0) return
-    const rows = pendingLogs
-    pendingLogs = []
-    try {
-      repo.insertMatchLogs(rows)
-    } catch (err) {
-      log.error({ err, rows: rows.length }, 'match logs could not be written')
+    if (pendingLogs.length > 0) {
+      const batch: Batch = { rows: pendingLogs, started: false, done: Promise.resolve() }
+      pendingLogs = []
+      writing.add(batch)
+      batch.done = outsideTransactions(() => db.transaction(async (tx) => {
+        batch.started = true
+        await repo.insertMatchLogs(tx, batch.rows)
+      })).catch((err: unknown) => {
+        log.error({ err, rows: batch.rows.length }, 'match logs could not be written')
+      }).finally(() => { writing.delete(batch) })
     }
+    return Promise.all([...writing].map((b) => b.done)).then(() => undefined)
   }
   function queueLog(row: MatchLogRow) {
     pendingLogs.push(row)
-    // Inside someone's transaction (a consultation's intake matches too) the batch waits for the
-    // timer: a rollback there must not take the logs with it.
-    if (pendingLogs.length >= LOG_BATCH && !db.$client.inTransaction) flushLogs()
-    else if (!flushTimer) { flushTimer = setTimeout(flushLogs, LOG_FLUSH_MS); flushTimer.unref() }
+    // The batch is written outside the caller's transaction (a consultation's intake matches too):
+    // a rollback there does not take the logs with it.
+    if (pendingLogs.length >= LOG_BATCH) void flushLogs()
+    else if (!flushTimer) { flushTimer = setTimeout(() => { void flushLogs() }, LOG_FLUSH_MS); flushTimer.unref() }
+  }
+  /** The log of this match while it still waits to be written (in the batch, or in one whose transaction has not started). */
+  function waiting(matchId: string): { row: MatchLogRow; rows: MatchLogRow[] } | undefined {
+    for (const rows of [pendingLogs, ...[...writing].filter((b) => !b.started).map((b) => b.rows)]) {
+      const row = rows.find((r) => r.id === matchId)
+      if (row) return { row, rows }
+    }
+    return undefined
   }
 
   return {
@@ -67,26 +98,33 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
      * answered with an entry is where a use is counted (recordHit), so a client that sends both
      * counts one use once. Feedback given first counts the hit and a later consultation takes it over.
      */
-    feedback(matchId: string, input: FeedbackInput) {
-      flushLogs()
-      return db.transaction((tx) => {
-        const logged = repo.matchLog(tx, matchId)
+    async feedback(matchId: string, input: FeedbackInput) {
+      // A match still waiting to be written: its log is written first, in this unit of work (the
+      // request's transaction). The rest of the batch is left to its own transaction: this request
+      // cannot wait for it, as it holds the writer.
+      const pending = waiting(matchId)
+      if (pending) {
+        pending.rows.splice(pending.rows.indexOf(pending.row), 1)
+        await db.transaction((tx) => repo.insertMatchLogs(tx, [pending.row]))
+      }
+      return db.transaction(async (tx) => {
+        const logged = await repo.matchLog(tx, matchId)
         if (!logged) throw new MatchNotFoundError(matchId)
         if (logged.feedbackAt) throw new FeedbackAlreadyGivenError(matchId)
         if ('noneFitted' in input) {
-          repo.setFeedback(tx, matchId, { usedEntryId: null, noneFitted: true })
+          await repo.setFeedback(tx, matchId, { usedEntryId: null, noneFitted: true })
           settled()
           return { matchId, usedEntryId: null, matchedQuestion: null, noneFitted: true }
         }
-        if (!repo.entryExists(input.entryId)) throw new FeedbackEntryNotFoundError(String(input.entryId))
+        if (!await repo.entryExists(input.entryId)) throw new FeedbackEntryNotFoundError(String(input.entryId))
         const matchedQuestion = input.matchedQuestion
           ?? logged.candidates.find((c) => c.entryId === input.entryId)?.matchedQuestion
           ?? questionOf(input.entryId) ?? null
         if (logged.answeredAt) {
-          repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false })
+          await repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false })
         } else {
-          repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false, feedbackHitEntryId: input.entryId, feedbackHitQuestion: matchedQuestion })
-          repo.recordHit(tx, input.entryId, matchedQuestion)
+          await repo.setFeedback(tx, matchId, { usedEntryId: input.entryId, noneFitted: false, feedbackHitEntryId: input.entryId, feedbackHitQuestion: matchedQuestion })
+          await repo.recordHit(tx, input.entryId, matchedQuestion)
         }
         settled()
         return { matchId, usedEntryId: input.entryId, matchedQuestion, noneFitted: false }
@@ -99,29 +137,31 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
      * more; if feedback on it already counted the hit, that hit stands for this use (moved to this
      * entry when the feedback named another one).
      */
-    recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null, matchId?: string | null, byAgent = false) {
+    async recordHit(tx: Tx, entryId: number, matchedQuestion?: string | null, matchId?: string | null, byAgent = false): Promise<void> {
       const question = matchedQuestion ?? questionOf(entryId) ?? null
       const now = new Date().toISOString()
-      // Still in the batch: no feedback can have been given on it (feedback flushes the batch first).
+      // Still waiting to be written: no feedback can have been given on it (feedback writes it first).
       // Should the caller's transaction roll back, the mark stays: feedback on the match then counts nothing.
-      const pending = matchId ? pendingLogs.find((r) => r.id === matchId) : undefined
+      const pending = matchId ? waiting(matchId)?.row : undefined
       if (pending) { pending.answeredAt ??= now; if (byAgent) pending.usedEntryId ??= entryId }
-      const logged = matchId && !pending ? repo.matchLog(tx, matchId) : undefined
+      const logged = matchId && !pending ? await repo.matchLog(tx, matchId) : undefined
       // An agent who answers with an entry has said which one was right: a label for the calibration,
       // when this match has none yet.
       if (byAgent && (pending || (logged && !logged.feedbackAt && logged.usedEntryId === null && !logged.noneFitted))) settled()
       const claimed = logged?.feedbackHitEntryId ?? null
       if (claimed === null) {
-        repo.recordHit(tx, entryId, question)
+        await repo.recordHit(tx, entryId, question)
       } else if (claimed !== entryId) {
-        repo.undoHit(tx, claimed, logged!.feedbackHitQuestion)
-        repo.recordHit(tx, entryId, question)
+        await repo.undoHit(tx, claimed, logged!.feedbackHitQuestion)
+        await repo.recordHit(tx, entryId, question)
       }
-      if (logged) repo.markAnswered(tx, logged.id, now, byAgent ? entryId : null)
+      if (logged) await repo.markAnswered(tx, logged.id, now, byAgent ? entryId : null)
     },
 
-    listMisses(page = 1, pageSize = 20) {
-      flushLogs()
+    /** The misses, with the logs queued so far (outside a transaction, which could not wait for them to be written). */
+    async listMisses(page = 1, pageSize = 20) {
+      if (uow.current()) void flushLogs()
+      else await flushLogs()
       return repo.listMisses(page, pageSize)
     },
     questionHits: (entryId: number) => repo.questionHits(entryId),
@@ -130,13 +170,13 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
      * The most recent settled matches, for the calibration: what agents did with real questions. Those
      * settled from now on count towards the next refit.
      */
-    settledMatches(): SettledMatch[] {
+    async settledMatches(): Promise<SettledMatch[]> {
       settledSinceRead = 0
       return repo.settledMatches(FEEDBACK_EXAMPLES)
     },
     /** Whether an entry was served when a question was asked: one published after could not have been found. */
-    servedAt(entryId: number, askedAt: string): boolean {
-      const published = repo.entryFirstPublishedAt(entryId)
+    async servedAt(entryId: number, askedAt: string): Promise<boolean> {
+      const published = await repo.entryFirstPublishedAt(entryId)
       return published !== undefined && published <= askedAt
     },
   }

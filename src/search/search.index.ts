@@ -16,8 +16,10 @@ import type { PublishedEntry, SearchRepository } from './search.repository.ts'
 import type { Vocabulary } from './vocabulary.ts'
 import type { Decision } from './decision.ts'
 import { isInForce } from '../kb/kb.in-force.ts'
+import { outsideTransactions } from '../db/unit-of-work.ts'
 
 const REBUILD_CHUNK = 1000
+
 
 /**
  * Bump when a change to normalize.ts, tokenizer.ts or entry-tokens.ts changes what an entry is cut
@@ -75,6 +77,15 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
   // entries reindexed into it are cached under this, not under a signature of later settings.
   let matcherSignature = analyzerSignature()
   let meta = new Map<number, PublishedEntry>()
+  /** How many served entries each topic code has: a match names a topic, and most name one that has entries. */
+  let topicCounts = new Map<string, number>()
+  const countTopic = (counts: Map<string, number>, e: PublishedEntry | undefined, by: number) => {
+    const code = e?.topic?.code
+    if (!code) return
+    const n = (counts.get(code) ?? 0) + by
+    if (n > 0) counts.set(code, n)
+    else counts.delete(code)
+  }
   let builtAt: string | null = null
   let built = false
   let rebuilding: Promise<void> | null = null
@@ -82,9 +93,8 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
   let stopped = false
   const reindexedDuringRebuild = new Set<number>()
 
-  /** Tokens from the cache where they still fit, else cut now; returns the rows to save. */
-  function addAll(target: Matcher, docs: MatchDocument[], signature: string): TokenRow[] {
-    const cached = repo.entryTokens(docs.map((d) => d.id))
+  /** Tokens from `cached` where they still fit, else cut now; returns the rows to save. */
+  function addCached(target: Matcher, docs: MatchDocument[], signature: string, cached: Map<number, { key: string; tokens: string }>): TokenRow[] {
     const fresh: TokenRow[] = []
     for (const doc of docs) {
       const key = tokensKey(signature, doc)
@@ -100,20 +110,29 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
     return fresh
   }
 
-  function saveTokens(rows: TokenRow[], prune: boolean) {
+  /** Tokens from the cache where they still fit, else cut now; returns the rows to save. */
+  async function addAll(target: Matcher, docs: MatchDocument[], signature: string): Promise<TokenRow[]> {
+    return addCached(target, docs, signature, await repo.entryTokens(docs.map((d) => d.id)))
+  }
+
+  async function saveTokens(rows: TokenRow[], prune: boolean): Promise<void> {
     try {
-      repo.saveEntryTokens(rows)
-      if (prune) repo.pruneEntryTokens()
+      await repo.saveEntryTokens(rows)
+      if (prune) await repo.pruneEntryTokens()
     } catch (err) {
       // Only a cache: the index is built; the next start cuts these entries again.
       log.warn({ err }, 'search token cache could not be written')
     }
   }
 
-  /** Rebuilds into a new index while the old one serves, yielding between chunks, then swaps. */
+  /**
+   * Rebuilds into a new index while the old one serves, yielding between chunks, then swaps. It runs
+   * outside the caller's transaction (it reads what is committed, and goes on after the caller is
+   * done): a caller inside a transaction does not wait for it, as its token cache waits for the writer.
+   */
   function rebuild(): Promise<void> {
     if (rebuilding) { rebuildAgain = true; return rebuilding }
-    rebuilding = (async () => {
+    rebuilding = outsideTransactions(async () => {
       do {
         rebuildAgain = false
         reindexedDuringRebuild.clear()
@@ -121,7 +140,8 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
         const next = newMatcher()
         const signature = analyzerSignature()
         const nextMeta = new Map<number, PublishedEntry>()
-        const rows = repo.publishedEntries()
+        const nextTopics = new Map<string, number>()
+        const rows = await repo.publishedEntries()
         const fresh: TokenRow[] = []
         const docs: MatchDocument[] = []
         let reused = 0
@@ -129,57 +149,95 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
           const chunk = rows.slice(i, i + REBUILD_CHUNK)
           const chunkDocs = chunk.map(toDocument)
           docs.push(...chunkDocs)
-          const cut = addAll(next, chunkDocs, signature)
+          const cut = await addAll(next, chunkDocs, signature)
           fresh.push(...cut)
           reused += chunk.length - cut.length
-          for (const r of chunk) nextMeta.set(r.id, r)
+          for (const r of chunk) { nextMeta.set(r.id, r); countTopic(nextTopics, r, 1) }
           if (i + REBUILD_CHUNK < rows.length) await new Promise((r) => setImmediate(r))
         }
-        saveTokens(fresh, true)
+        await saveTokens(fresh, true)
         // Calibrated on the new index before it serves. Entries taken out for the examples go back
         // with the tokens they were built from (the cache, saved just before).
-        const nextCalibration = await decision.calibrate(next, docs, (d) => { addAll(next, [d], signature) })
-        matcher = next
-        decision.use(nextCalibration)
-        matcherSignature = signature
-        meta = nextMeta
-        builtAt = new Date().toISOString()
-        built = true
+        const nextCalibration = await decision.calibrate(next, docs, async (d) => { await addAll(next, [d], signature) })
+        // The swap and the entries that changed meanwhile, in the reindex queue: a match waits for both.
+        const changed = await enqueue(async () => {
+          matcher = next
+          decision.use(nextCalibration)
+          matcherSignature = signature
+          meta = nextMeta
+          topicCounts = nextTopics
+          builtAt = new Date().toISOString()
+          built = true
+          return reindexedDuringRebuild.size ? applyReindex([...reindexedDuringRebuild]) : []
+        })
         // (The tokens were saved before the entries that changed meanwhile are read again, so their newer rows win.)
-        if (reindexedDuringRebuild.size) applyReindex([...reindexedDuringRebuild])
+        await saveTokens(changed, false)
         log.info({ documents: rows.length, fromCache: reused, ms: Math.round(performance.now() - started) }, 'search index built')
       } while (rebuildAgain)
-    })().finally(() => { rebuilding = null })
+    }).finally(() => { rebuilding = null })
     return rebuilding
   }
 
-  function applyReindex(ids: number[]) {
-    const rows = new Map(repo.publishedEntries(ids).map((r) => [r.id, r]))
+  /** Reads these entries and brings the serving index up to date; returns the token rows to save. */
+  async function applyReindex(ids: number[]): Promise<TokenRow[]> {
+    const rows = new Map((await repo.publishedEntries(ids)).map((r) => [r.id, r]))
+    const cached = await repo.entryTokens([...rows.keys()])
+    // From here on synchronous: the entries go into the matcher serving now.
     const docs: MatchDocument[] = []
     for (const id of ids) {
       const row = rows.get(id)
-      if (row) { docs.push(toDocument(row)); meta.set(id, row) } else { matcher.remove(id); meta.delete(id) }
+      countTopic(topicCounts, meta.get(id), -1)
+      if (row) { docs.push(toDocument(row)); meta.set(id, row); countTopic(topicCounts, row, 1) } else { matcher.remove(id); meta.delete(id) }
     }
-    saveTokens(addAll(matcher, docs, matcherSignature), false)
+    return addCached(matcher, docs, matcherSignature, cached)
+  }
+
+  // Reindexes (and a rebuild's swap) apply one after another, in the order asked: a later one reads a later commit.
+  let applying: Promise<unknown> = Promise.resolve()
+  let applyingCount = 0
+  const saving = new Set<Promise<void>>()
+  function enqueue<T>(job: () => Promise<T>): Promise<T> {
+    applyingCount++
+    const done = applying.then(job).finally(() => { applyingCount-- })
+    applying = done.catch(() => undefined)
+    return done
   }
 
   return {
     rebuild,
-    /** Brings these entries up to date in the index: added, replaced, or removed if no longer published. */
-    reindex(entryIds: number[]) {
+    /**
+     * Brings these entries up to date in the index: added, replaced, or removed if no longer
+     * published. Resolves once they are served as they are now and their tokens are cached.
+     */
+    reindex(entryIds: number[]): Promise<void> {
       const ids = [...new Set(entryIds)]
-      if (ids.length === 0) return
-      applyReindex(ids)
+      if (ids.length === 0) return Promise.resolve()
       if (rebuilding) for (const id of ids) reindexedDuringRebuild.add(id)
+      const saved = enqueue(() => applyReindex(ids)).then((rows) => saveTokens(rows, false))
+      const tracked = saved.catch(() => undefined).finally(() => saving.delete(tracked))
+      saving.add(tracked)
+      return saved
     },
+    /**
+     * While reindexes are being applied, resolves once the index serves them (their token cache is
+     * not waited for); otherwise null. A match waits on it, so that a change whose commit was
+     * answered is served to the next question.
+     */
+    get applying(): Promise<unknown> | null { return applyingCount > 0 ? applying : null },
     /** Starts a rebuild in the background unless none has finished yet, one is running or the service stops; true if it started. */
     rebuildSoon(): boolean {
       if (!built || rebuilding || stopped) return false
-      setImmediate(() => { void rebuild().catch((err) => log.error({ err }, 'search rebuild failed')) })
+      setImmediate(() => { void rebuild().catch((err: unknown) => log.error({ err }, 'search rebuild failed')) })
       return true
     },
-    /** Resolves when no rebuild is running (tests and the admin API wait on it). */
-    async idle() { while (rebuilding) await rebuilding },
+    /** Resolves when no rebuild or reindex is running (tests and the admin API wait on it). */
+    async idle() {
+      while (rebuilding || applyingCount > 0 || saving.size > 0) {
+        await rebuilding
+        await applying
+        await Promise.all([...saving])
+      }
+    },
     /** No more rebuilds start; waits for a running one. */
     async stop() {
       stopped = true
@@ -190,6 +248,8 @@ export function createSearchIndex({ repo, log, model, vocabulary, decision }: Se
     get matcher() { return matcher },
     /** A published entry in the index, with what a candidate shows. */
     entry: (id: number): PublishedEntry | undefined => meta.get(id),
+    /** Whether a served entry in the index has this topic (then the topic exists). */
+    hasTopic: (code: string): boolean => topicCounts.has(code),
   }
 }
 

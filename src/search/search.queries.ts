@@ -2,7 +2,8 @@
 // the way in), for the privacy checks of what is stored.
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { matchLogs } from './search.table.ts'
 
-export const loggedQuestion = (tx: Tx, matchId: string): string | undefined =>
-  tx.select({ question: matchLogs.question }).from(matchLogs).where(eq(matchLogs.id, matchId)).get()?.question
+export const loggedQuestion = async (tx: Tx, matchId: string): Promise<string | undefined> =>
+  (await first(tx.select({ question: matchLogs.question }).from(matchLogs).where(eq(matchLogs.id, matchId))))?.question

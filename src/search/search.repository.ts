@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import {
   countHit, entriesOnDocuments, entryExists, entryFirstPublishedAt, entryHitCount, publishedEntries, publishedEntryIds, uncountHit, type PublishedEntry,
 } from '../kb/kb.queries.ts'
@@ -36,132 +37,117 @@ export interface SettledMatch {
   topicCode: string | null
 }
 
-export function createSearchRepository(db: Db) {
-  // Match logs are written on the hot path: one prepared statement, many rows per transaction.
-  const insertLog = db.$client.prepare(
-    `insert into match_logs (id, question, topic_code, matched, confidence, top_entry_id, candidates, token_id, created_at, answered_at, used_entry_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertLogs = db.$client.transaction((rows: MatchLogRow[]) => {
-    for (const r of rows) {
-      insertLog.run(r.id, r.question, r.topicCode, r.matched ? 1 : 0, r.confidence, r.topEntryId, JSON.stringify(r.candidates), r.tokenId, r.createdAt, r.answeredAt ?? null, r.usedEntryId ?? null)
-    }
-  })
+/** Match-log rows per insert statement: 11 parameters each, well below either engine's cap. */
+const LOG_ROWS_PER_INSERT = 500
 
+export function createSearchRepository(db: Db) {
   return {
     /** Published entries with their served version; all of them, or those among `ids`. */
-    publishedEntries: (ids?: number[]): PublishedEntry[] => publishedEntries(db, ids),
+    publishedEntries: (ids?: number[]): Promise<PublishedEntry[]> => publishedEntries(db, ids),
     /** Entry ids whose served version rests on one of these policy documents. */
     entriesOnDocuments: (documentIds: number[]) => entriesOnDocuments(db, documentIds),
     /** When the entry was first served: its first published version (rows imported without one: the entry's own dates). */
     entryFirstPublishedAt: (id: number) => entryFirstPublishedAt(db, id),
     entryExists: (id: number) => entryExists(db, id),
-    topicExists: (code: string) => topicByCode(db, code) !== undefined,
+    topicExists: async (code: string) => (await topicByCode(db, code)) !== undefined,
 
-    listSynonyms: () => db.select().from(synonyms).orderBy(asc(synonyms.term)).all(),
-    synonymById: (id: number) => db.select().from(synonyms).where(eq(synonyms.id, id)).get(),
-    insertSynonym: (term: string, canonical: string, weight = 1) => db.insert(synonyms).values({ term, canonical, weight }).returning().get(),
-    insertSynonyms(pairs: { term: string; canonical: string; weight?: number }[]) {
-      if (pairs.length) db.insert(synonyms).values(pairs).onConflictDoNothing().run()
+    listSynonyms: async () => await db.select().from(synonyms).orderBy(asc(synonyms.term)),
+    synonymById: (id: number) => first(db.select().from(synonyms).where(eq(synonyms.id, id))),
+    insertSynonym: async (term: string, canonical: string, weight = 1) => (await db.insert(synonyms).values({ term, canonical, weight }).returning())[0],
+    async insertSynonyms(pairs: { term: string; canonical: string; weight?: number }[]): Promise<void> {
+      if (pairs.length) await db.insert(synonyms).values(pairs).onConflictDoNothing()
     },
-    updateSynonym: (id: number, canonical: string, weight?: number) => db.update(synonyms).set(weight === undefined ? { canonical } : { canonical, weight }).where(eq(synonyms.id, id)).returning().get(),
-    deleteSynonym: (id: number) => db.delete(synonyms).where(eq(synonyms.id, id)).returning().get(),
-    countSynonyms: () => db.select({ n: count() }).from(synonyms).get()!.n,
+    updateSynonym: (id: number, canonical: string, weight?: number) => first(db.update(synonyms).set(weight === undefined ? { canonical } : { canonical, weight }).where(eq(synonyms.id, id)).returning()),
+    deleteSynonym: (id: number) => first(db.delete(synonyms).where(eq(synonyms.id, id)).returning()),
+    countSynonyms: async () => (await first(db.select({ n: count() }).from(synonyms)))!.n,
 
-    listDictionaryTerms: () => db.select().from(dictionaryTerms).orderBy(asc(dictionaryTerms.term)).all(),
-    insertDictionaryTerm: (term: string) => db.insert(dictionaryTerms).values({ term }).returning().get(),
-    deleteDictionaryTerm: (id: number) => db.delete(dictionaryTerms).where(eq(dictionaryTerms.id, id)).returning().get(),
+    listDictionaryTerms: async () => await db.select().from(dictionaryTerms).orderBy(asc(dictionaryTerms.term)),
+    insertDictionaryTerm: async (term: string) => (await db.insert(dictionaryTerms).values({ term }).returning())[0],
+    deleteDictionaryTerm: (id: number) => first(db.delete(dictionaryTerms).where(eq(dictionaryTerms.id, id)).returning()),
 
     /** Cached tokens of these entries, by entry id. */
-    entryTokens(ids: number[]): Map<number, { key: string; tokens: string }> {
+    async entryTokens(ids: number[]): Promise<Map<number, { key: string; tokens: string }>> {
       const out = new Map<number, { key: string; tokens: string }>()
       for (let i = 0; i < ids.length; i += 500) {
-        for (const r of db.select().from(entryTokens).where(inArray(entryTokens.entryId, ids.slice(i, i + 500))).all()) out.set(r.entryId, r)
+        for (const r of await db.select().from(entryTokens).where(inArray(entryTokens.entryId, ids.slice(i, i + 500)))) out.set(r.entryId, r)
       }
       return out
     },
-    saveEntryTokens(rows: { entryId: number; key: string; tokens: string }[]) {
+    async saveEntryTokens(rows: { entryId: number; key: string; tokens: string }[]): Promise<void> {
       if (rows.length === 0) return
-      db.transaction((tx) => {
+      await db.transaction(async (tx) => {
         for (let i = 0; i < rows.length; i += 200) {
-          tx.insert(entryTokens).values(rows.slice(i, i + 200))
-            .onConflictDoUpdate({ target: entryTokens.entryId, set: { key: sql`excluded.key`, tokens: sql`excluded.tokens` } }).run()
+          await tx.insert(entryTokens).values(rows.slice(i, i + 200))
+            .onConflictDoUpdate({ target: entryTokens.entryId, set: { key: sql`excluded.key`, tokens: sql`excluded.tokens` } })
         }
       })
     },
     /** Drops cached tokens of entries that are no longer published. */
-    pruneEntryTokens() {
-      db.delete(entryTokens).where(sql`${entryTokens.entryId} not in ${publishedEntryIds()}`).run()
+    async pruneEntryTokens(): Promise<void> {
+      await db.delete(entryTokens).where(sql`${entryTokens.entryId} not in ${publishedEntryIds()}`)
     },
 
-    /**
-     * Match logs are a record of queries, not of decisions: their batch commits without waiting for
-     * the disk (synchronous=NORMAL in WAL mode: never corrupt, but a power cut may lose the last
-     * batch), then the connection goes back to FULL for everything else. Nothing else can run
-     * between the two pragmas: the connection is used by this one thread, synchronously.
-     */
-    insertMatchLogs(rows: MatchLogRow[]) {
-      if (db.$client.inTransaction) { insertLogs(rows); return }
-      db.$client.pragma('synchronous = NORMAL')
-      try {
-        insertLogs(rows)
-      } finally {
-        db.$client.pragma('synchronous = FULL')
+    /** Writes a batch of match logs in the transaction `tx`: multi-row inserts, in slices. */
+    async insertMatchLogs(tx: Tx, rows: readonly MatchLogRow[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += LOG_ROWS_PER_INSERT) {
+        await tx.insert(matchLogs).values(rows.slice(i, i + LOG_ROWS_PER_INSERT).map((r) => ({
+          id: r.id, question: r.question, topicCode: r.topicCode, matched: r.matched, confidence: r.confidence, topEntryId: r.topEntryId,
+          candidates: r.candidates, tokenId: r.tokenId, createdAt: r.createdAt, answeredAt: r.answeredAt ?? null, usedEntryId: r.usedEntryId ?? null,
+        })))
       }
     },
-    matchLog: (tx: Tx, id: string) => tx.select().from(matchLogs).where(eq(matchLogs.id, id)).get(),
-    setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean; feedbackHitEntryId?: number; feedbackHitQuestion?: string | null }) {
-      tx.update(matchLogs).set({ ...feedback, feedbackAt: new Date().toISOString() }).where(eq(matchLogs.id, id)).run()
+    matchLog: (tx: Tx, id: string) => first(tx.select().from(matchLogs).where(eq(matchLogs.id, id))),
+    async setFeedback(tx: Tx, id: string, feedback: { usedEntryId: number | null; noneFitted: boolean; feedbackHitEntryId?: number; feedbackHitQuestion?: string | null }): Promise<void> {
+      await tx.update(matchLogs).set({ ...feedback, feedbackAt: new Date().toISOString() }).where(eq(matchLogs.id, id))
     },
     /**
      * A consultation was answered from this match: it holds the hit now, feedback's claim (if any) is
      * settled. An agent's answer also says which entry was right, unless feedback said so already.
      */
-    markAnswered(tx: Tx, id: string, at: string, agentEntryId: number | null = null) {
-      tx.update(matchLogs).set({
+    async markAnswered(tx: Tx, id: string, at: string, agentEntryId: number | null = null): Promise<void> {
+      await tx.update(matchLogs).set({
         answeredAt: sql`coalesce(${matchLogs.answeredAt}, ${at})`, feedbackHitEntryId: null, feedbackHitQuestion: null,
         ...(agentEntryId === null ? {} : { usedEntryId: sql`case when ${matchLogs.feedbackAt} is null and ${matchLogs.noneFitted} is null then coalesce(${matchLogs.usedEntryId}, ${agentEntryId}) else ${matchLogs.usedEntryId} end` }),
-      }).where(eq(matchLogs.id, id)).run()
+      }).where(eq(matchLogs.id, id))
     },
     /** The most recent matches agents settled (feedback, or a consultation they answered with an entry). */
-    settledMatches(limit: number): SettledMatch[] {
-      return db.select({
+    async settledMatches(limit: number): Promise<SettledMatch[]> {
+      return (await db.select({
         question: matchLogs.question, usedEntryId: matchLogs.usedEntryId, noneFitted: matchLogs.noneFitted,
         askedAt: matchLogs.createdAt, topicCode: matchLogs.topicCode,
       }).from(matchLogs)
         .where(or(isNotNull(matchLogs.usedEntryId), eq(matchLogs.noneFitted, true)))
-        .orderBy(desc(matchLogs.createdAt)).limit(limit).all()
+        .orderBy(desc(matchLogs.createdAt)).limit(limit))
         .map((r) => ({ ...r, noneFitted: r.noneFitted ?? false }))
     },
     /** Questions that found nothing, or where the agent said no candidate fitted (D1). */
-    listMisses(page: number, pageSize: number) {
+    async listMisses(page: number, pageSize: number) {
       const cond = or(eq(matchLogs.noneFitted, true), sql`${matchLogs.topEntryId} is null`)
-      const items = db.select({ matchId: matchLogs.id, question: matchLogs.question, topicCode: matchLogs.topicCode, confidence: matchLogs.confidence, noneFitted: matchLogs.noneFitted, createdAt: matchLogs.createdAt })
-        .from(matchLogs).where(cond).orderBy(desc(matchLogs.createdAt)).limit(pageSize).offset((page - 1) * pageSize).all()
-      const total = db.select({ n: count() }).from(matchLogs).where(cond).get()!.n
+      const items = await db.select({ matchId: matchLogs.id, question: matchLogs.question, topicCode: matchLogs.topicCode, confidence: matchLogs.confidence, noneFitted: matchLogs.noneFitted, createdAt: matchLogs.createdAt })
+        .from(matchLogs).where(cond).orderBy(desc(matchLogs.createdAt)).limit(pageSize).offset((page - 1) * pageSize)
+      const total = (await first(db.select({ n: count() }).from(matchLogs).where(cond)))!.n
       return { items: items.map((i) => ({ ...i, noneFitted: i.noneFitted ?? false })), total, page, pageSize }
     },
 
     /** One more hit for the entry and for the question of it that was used. */
-    recordHit(tx: Tx, entryId: number, question: string | null) {
+    async recordHit(tx: Tx, entryId: number, question: string | null): Promise<void> {
       const now = new Date().toISOString()
-      countHit(tx, entryId, now)
+      await countHit(tx, entryId, now)
       if (question) {
-        tx.insert(questionHits).values({ entryId, question, hits: 1, lastHitAt: now })
+        await tx.insert(questionHits).values({ entryId, question, hits: 1, lastHitAt: now })
           .onConflictDoUpdate({ target: [questionHits.entryId, questionHits.question], set: { hits: sql`${questionHits.hits} + 1`, lastHitAt: now } })
-          .run()
       }
     },
     /** Takes back a hit counted by recordHit (the last-hit times stay as they are). */
-    undoHit(tx: Tx, entryId: number, question: string | null) {
-      uncountHit(tx, entryId)
+    async undoHit(tx: Tx, entryId: number, question: string | null): Promise<void> {
+      await uncountHit(tx, entryId)
       if (question) {
         const where = and(eq(questionHits.entryId, entryId), eq(questionHits.question, question))
-        tx.update(questionHits).set({ hits: sql`${questionHits.hits} - 1` }).where(where).run()
-        tx.delete(questionHits).where(and(where, sql`${questionHits.hits} <= 0`)).run()
+        await tx.update(questionHits).set({ hits: sql`${questionHits.hits} - 1` }).where(where)
+        await tx.delete(questionHits).where(and(where, sql`${questionHits.hits} <= 0`))
       }
     },
-    questionHits: (entryId: number) => db.select().from(questionHits).where(eq(questionHits.entryId, entryId)).orderBy(desc(questionHits.hits)).all(),
+    questionHits: async (entryId: number) => await db.select().from(questionHits).where(eq(questionHits.entryId, entryId)).orderBy(desc(questionHits.hits)),
     entryHitCount: (entryId: number) => entryHitCount(db, entryId),
   }
 }

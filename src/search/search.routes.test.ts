@@ -7,8 +7,8 @@ describe('matching API', () => {
   const ids: number[] = []
   beforeAll(async () => {
     t = await createTestApp()
-    for (const e of POLICY_LIBRARY) ids.push(insertEntry(t.app.services, e))
-    insertEntry(t.app.services, { question: '草稿条目不应被检索到', status: 'draft' })
+    for (const e of POLICY_LIBRARY) ids.push(await insertEntry(t.app.services, e))
+    await insertEntry(t.app.services, { question: '草稿条目不应被检索到', status: 'draft' })
     await t.app.services.search.rebuild()
   })
   afterAll(async () => { await t.close() })
@@ -94,9 +94,9 @@ describe('feedback on a match', () => {
   let entryId: number
   beforeAll(async () => {
     t = await createTestApp()
-    insertEntries(t.app.services, POLICY_LIBRARY)
+    await insertEntries(t.app.services, POLICY_LIBRARY)
     await t.app.services.search.rebuild()
-    entryId = t.app.services.search.match({ question: '生育津贴怎么申领' }).candidates[0].entryId
+    entryId = (await t.app.services.search.match({ question: '生育津贴怎么申领' })).candidates[0].entryId
   })
   afterAll(async () => { await t.close() })
 
@@ -110,23 +110,23 @@ describe('feedback on a match', () => {
     const res = await feedback(m.matchId, { entryId }, agent)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({ matchId: m.matchId, usedEntryId: entryId, matchedQuestion: '产假工资找谁领', noneFitted: false })
-    expect(t.app.services.search.questionHits(entryId)).toMatchObject([{ question: '产假工资找谁领', hits: 1 }])
+    expect(await t.app.services.search.questionHits(entryId)).toMatchObject([{ question: '产假工资找谁领', hits: 1 }])
     const second = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: '生育津贴怎么申领' } })).json()
     await feedback(second.matchId, { entryId, matchedQuestion: '生育津贴怎么申领？' })
-    const hits = t.app.services.search.questionHits(entryId)
+    const hits = await t.app.services.search.questionHits(entryId)
     expect(hits.map((h) => [h.question, h.hits]).sort()).toEqual([['产假工资找谁领', 1], ['生育津贴怎么申领？', 1]])
   })
 
   it('refuses a second feedback on the same match and an unknown match', async () => {
-    const m = t.app.services.search.match({ question: '失业保险金怎么领' })
+    const m = await t.app.services.search.match({ question: '失业保险金怎么领' })
     expect((await feedback(m.matchId, { noneFitted: true })).statusCode).toBe(200)
     expect((await feedback(m.matchId, { entryId })).json().code).toBe('SEARCH_FEEDBACK_ALREADY_GIVEN')
     expect((await feedback('00000000-0000-4000-8000-000000000000', { noneFitted: true })).json().code).toBe('SEARCH_MATCH_NOT_FOUND')
-    expect((await feedback(t.app.services.search.match({ question: '医保' }).matchId, { entryId: 99999 })).json().code).toBe('SEARCH_ENTRY_NOT_FOUND')
+    expect((await feedback((await t.app.services.search.match({ question: '医保' })).matchId, { entryId: 99999 })).json().code).toBe('SEARCH_ENTRY_NOT_FOUND')
   })
 
   it('keeps misses for the upkeep of the library', async () => {
-    const m = t.app.services.search.match({ question: '电动车上牌在哪里办理' })
+    const m = await t.app.services.search.match({ question: '电动车上牌在哪里办理' })
     await feedback(m.matchId, { noneFitted: true })
     const res = await t.call({ method: 'GET', url: '/api/v1/match-misses' })
     expect(res.statusCode).toBe(200)
@@ -134,15 +134,15 @@ describe('feedback on a match', () => {
   })
 
   it('masks phone numbers in the logged question', async () => {
-    const m = t.app.services.search.match({ question: '我电话13812345678，医保卡丢了' })
+    const m = await t.app.services.search.match({ question: '我电话13812345678，医保卡丢了' })
     await feedback(m.matchId, { noneFitted: true })
     const items = (await t.call({ method: 'GET', url: '/api/v1/match-misses' })).json().items
     expect(items.map((i: { question: string }) => i.question)).toContain('我电话138****5678，医保卡丢了')
   })
 
-  it('lets search.recordHit count a consultation answered with an entry', () => {
+  it('lets search.recordHit count a consultation answered with an entry', async () => {
     const { db, search } = t.app.services
-    db.transaction((tx) => search.recordHit(tx, entryId))
-    expect(search.questionHits(entryId).find((h) => h.question === '生育津贴怎么申领？')?.hits).toBe(2)
+    await db.transaction((tx) => search.recordHit(tx, entryId))
+    expect((await search.questionHits(entryId)).find((h) => h.question === '生育津贴怎么申领？')?.hits).toBe(2)
   })
 })

@@ -62,7 +62,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   app.post('/synonyms', {
     config: { audit: { target: 'synonym', id: resultId('id') } },
     schema: { tags, operationId: 'createSynonym', summary: '新增同义词（随后重建索引）', body: CreateSynonymBody, response: { 201: SynonymSchema, ...errorResponses(403, 409, 422) } },
-  }, async (req, reply) => reply.status(201).send(search.createSynonym(req.body)))
+  }, async (req, reply) => reply.status(201).send(await search.createSynonym(req.body)))
 
   app.patch('/synonyms/:id', {
     config: { audit: { target: 'synonym', id: pathId() } },
@@ -72,7 +72,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   app.delete('/synonyms/:id', {
     config: { audit: { target: 'synonym', id: pathId() } },
     schema: { tags, operationId: 'deleteSynonym', summary: '删除同义词（随后重建索引）', params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) } },
-  }, async (req, reply) => { search.deleteSynonym(req.params.id); return reply.status(204).send(null) })
+  }, async (req, reply) => { await search.deleteSynonym(req.params.id); return reply.status(204).send(null) })
 
   app.get('/dictionary-terms', {
     schema: { tags, operationId: 'listDictionaryTerms', summary: '分词词典中管理员添加的政策词条', response: { 200: Type.Object({ items: Type.Array(DictionaryTermSchema) }), ...errorResponses(403) } },
@@ -81,10 +81,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   app.post('/dictionary-terms', {
     config: { audit: { target: 'dictionary-term', id: resultId('id') } },
     schema: { tags, operationId: 'addDictionaryTerm', summary: '向分词词典添加政策词条（随后重建索引）', body: CreateDictionaryTermBody, response: { 201: DictionaryTermSchema, ...errorResponses(403, 409, 422) } },
-  }, async (req, reply) => reply.status(201).send(search.addDictionaryTerm(req.body)))
+  }, async (req, reply) => reply.status(201).send(await search.addDictionaryTerm(req.body)))
 
   app.delete('/dictionary-terms/:id', {
     config: { audit: { target: 'dictionary-term', id: pathId() } },
     schema: { tags, operationId: 'deleteDictionaryTerm', summary: '删除分词词典词条（随后重建索引）', params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) } },
-  }, async (req, reply) => { search.deleteDictionaryTerm(req.params.id); return reply.status(204).send(null) })
+  }, async (req, reply) => { await search.deleteDictionaryTerm(req.params.id); return reply.status(204).send(null) })
 }

@@ -79,11 +79,11 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
 
     /** Seeds the starting synonyms into an empty table, loads dictionary and synonyms, builds the index. */
     async start() {
-      vocabulary.load()
+      await vocabulary.load()
       await index.rebuild()
     },
     async stop() {
-      logs.flushLogs()
+      await logs.flushLogs()
       await index.stop()
     },
 
@@ -92,8 +92,15 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     idle: index.idle,
     status: index.status,
 
-    match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>, { log = true }: { log?: boolean } = {}) {
-      if (input.topic && !repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
+    /**
+     * The hot path: the index is in memory and the log is queued, so a match reads the database only
+     * for a topic no served entry has. It waits only while reindexes are being applied (a change whose
+     * commit was answered is served to the next question).
+     */
+    async match(input: MatchInput, actor?: Pick<Actor, 'tokenId'>, { log = true }: { log?: boolean } = {}) {
+      const applying = index.applying
+      if (applying) await applying
+      if (input.topic && !index.hasTopic(input.topic) && !await repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
       const { candidates: ranked, normalized, questions } = index.matcher.match(input.question, { topic: input.topic, limit })
       if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
@@ -147,4 +154,4 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
 }
 
 export type SearchService = ReturnType<typeof createSearchService>
-export type SearchCandidate = ReturnType<SearchService['match']>['candidates'][number]
+export type SearchCandidate = Awaited<ReturnType<SearchService['match']>>['candidates'][number]

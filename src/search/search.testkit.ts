@@ -22,49 +22,54 @@ const TOPIC_NAMES: Record<string, string> = { birth: '生育', medical: '医疗'
 const admin = (s: Kb) => s.auth.authenticate(ADMIN_TOKEN)
 
 /** Publishes (or drafts) entries in one import, making the units and topics they name. Returns their ids. */
-export function insertEntries(s: Kb, list: readonly FixtureEntry[]): number[] {
-  const actor = admin(s)
-  for (const code of new Set(list.map((e) => e.unitCode ?? 'rsj'))) if (!s.units.unitByCode(code)) s.units.createUnit({ code, name: `单位${code}` })
+export async function insertEntries(s: Kb, list: readonly FixtureEntry[]): Promise<number[]> {
+  const actor = await admin(s)
+  for (const code of new Set(list.map((e) => e.unitCode ?? 'rsj'))) if (!await s.units.unitByCode(code)) await s.units.createUnit({ code, name: `单位${code}` })
   for (const code of new Set(list.flatMap((e) => (e.topicCode ? [e.topicCode] : [])))) {
-    if (!s.units.topicByCode(code)) s.units.createTopic({ code, name: TOPIC_NAMES[code] ?? code })
+    if (!await s.units.topicByCode(code)) await s.units.createTopic({ code, name: TOPIC_NAMES[code] ?? code })
   }
   // Documents are in force when an entry is published on them; the ones that lapse do so afterwards.
   const lapsing: { id: number; validity: Validity }[] = []
-  const docIds = list.map((e) => (e.documents ?? []).map((d) => {
-    const id = s.kb.createDocument({ title: d.title, docNumber: d.docNumber ?? null, issuer: '区人民政府' }, actor).id
-    if (d.validity && d.validity !== 'in_force') lapsing.push({ id, validity: d.validity })
-    return id
-  }))
-  const { entryIds } = s.kb.importEntries({
+  const docIds: number[][] = []
+  for (const e of list) {
+    const ids: number[] = []
+    for (const d of e.documents ?? []) {
+      const id = (await s.kb.createDocument({ title: d.title, docNumber: d.docNumber ?? null, issuer: '区人民政府' }, actor)).id
+      if (d.validity && d.validity !== 'in_force') lapsing.push({ id, validity: d.validity })
+      ids.push(id)
+    }
+    docIds.push(ids)
+  }
+  const { entryIds } = await s.kb.importEntries({
     entries: list.map((e, i) => ({
       externalId: e.externalId ?? null, unitCode: e.unitCode ?? 'rsj', topic: e.topicCode ?? null,
       question: e.question, similarQuestions: e.similarQuestions ?? [], keywords: e.keywords ?? [], answer: e.answer ?? `${e.question}的答复口径。`,
       policyDocumentIds: docIds[i], status: e.status === 'draft' ? 'draft' as const : 'published' as const,
     })),
   }, actor)
-  list.forEach((e, i) => { if (e.status === 'archived') s.kb.archiveEntry(entryIds[i], undefined, actor) })
-  for (const d of lapsing) s.kb.updateDocument(d.id, { validity: d.validity }, actor)
+  for (const [i, e] of list.entries()) if (e.status === 'archived') await s.kb.archiveEntry(entryIds[i], undefined, actor)
+  for (const d of lapsing) await s.kb.updateDocument(d.id, { validity: d.validity }, actor)
   return entryIds
 }
 
 /** An entry with one version; published unless told otherwise. Returns the entry id. */
-export const insertEntry = (s: Kb, e: FixtureEntry): number => insertEntries(s, [e])[0]
+export const insertEntry = async (s: Kb, e: FixtureEntry): Promise<number> => (await insertEntries(s, [e]))[0]
 
 /** Publishes a new version of an entry's content: revised, then approved at every review step. */
-export function publishNewVersion(s: Kb & Pick<Services, 'config'>, entryId: number, patch: { question?: string; similarQuestions?: string[]; answer?: string }) {
-  const actor = admin(s)
-  s.kb.updateEntry(entryId, patch, actor)
-  s.kb.submitEntry(entryId, {}, actor)
-  for (let i = 0; i < s.config.reviewSteps.length; i++) s.kb.approveEntry(entryId, {}, actor)
+export async function publishNewVersion(s: Kb & Pick<Services, 'config'>, entryId: number, patch: { question?: string; similarQuestions?: string[]; answer?: string }) {
+  const actor = await admin(s)
+  await s.kb.updateEntry(entryId, patch, actor)
+  await s.kb.submitEntry(entryId, {}, actor)
+  for (let i = 0; i < s.config.reviewSteps.length; i++) await s.kb.approveEntry(entryId, {}, actor)
 }
 
-export function archiveEntry(s: Kb, entryId: number) {
-  s.kb.archiveEntry(entryId, undefined, admin(s))
+export async function archiveEntry(s: Kb, entryId: number) {
+  await s.kb.archiveEntry(entryId, undefined, await admin(s))
 }
 
-export function setDocumentValidity(s: Kb, title: string, validity: Validity) {
-  const doc = s.kb.listDocuments({ q: title, page: 1, pageSize: 1 }).items[0]
-  s.kb.updateDocument(doc.id, { validity }, admin(s))
+export async function setDocumentValidity(s: Kb, title: string, validity: Validity) {
+  const doc = (await s.kb.listDocuments({ q: title, page: 1, pageSize: 1 })).items[0]
+  await s.kb.updateDocument(doc.id, { validity }, await admin(s))
 }
 
 /** A small library of policy questions used across the search tests. */

@@ -28,21 +28,22 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
   /** canonical → the terms read as it, so highlights also mark 社保 when the query said 社会保险. */
   let variants = new Map<string, string[]>()
 
-  function loadSynonyms() {
-    const pairs: SynonymPair[] = repo.listSynonyms().map((s) => ({ term: s.term, canonical: s.canonical, weight: s.weight }))
+  async function loadSynonyms() {
+    const pairs: SynonymPair[] = (await repo.listSynonyms()).map((s) => ({ term: s.term, canonical: s.canonical, weight: s.weight }))
     synonymPairs = pairs
     rewrite = createSynonymRewriter(pairs)
     variants = new Map()
     for (const p of pairs.filter(isSynonym)) variants.set(p.canonical, [...(variants.get(p.canonical) ?? []), p.term])
   }
 
-  function loadDictionary() {
-    dictionaryWords = repo.listDictionaryTerms().map((t) => t.term)
+  async function loadDictionary() {
+    dictionaryWords = (await repo.listDictionaryTerms()).map((t) => t.term)
     setRuntimeTerms(dictionaryWords)
   }
 
   const reload = { synonyms: loadSynonyms, dictionary: loadDictionary }
-  const changed = (what: 'synonyms' | 'dictionary') => { reload[what](); rebuild() }
+  /** Reloads what changed (as the caller's transaction sees it), then starts a rebuild in the background. */
+  const changed = async (what: 'synonyms' | 'dictionary') => { await reload[what](); rebuild() }
 
   function checkSynonym(term: string, canonical: string) {
     if (!term) throw new SynonymInvalidError('词语规范化后为空')
@@ -52,10 +53,10 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
 
   return {
     /** Seeds the starting synonyms (data/synonyms.txt) into an empty table, then loads synonyms and dictionary terms. */
-    load() {
-      if (repo.countSynonyms() === 0) repo.insertSynonyms(readStartingSynonyms())
-      loadSynonyms()
-      loadDictionary()
+    async load() {
+      if (await repo.countSynonyms() === 0) await repo.insertSynonyms(readStartingSynonyms())
+      await loadSynonyms()
+      await loadDictionary()
     },
     /** What a matcher made now reads: synonyms as their canonical words, and related terms. */
     forMatcher(): { rewrite: (normalized: string) => string; related: RelatedTerms } {
@@ -68,50 +69,50 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
 
     /** Administration, served as the search service's own methods. */
     admin: {
-      listSynonyms: () => ({ items: repo.listSynonyms() }),
-      createSynonym(input: { term: string; canonical: string; weight?: number }) {
+      listSynonyms: async () => ({ items: await repo.listSynonyms() }),
+      async createSynonym(input: { term: string; canonical: string; weight?: number }) {
         const term = asTerm(input.term)
         const canonical = asTerm(input.canonical)
         checkSynonym(term, canonical)
         try {
-          const row = repo.insertSynonym(term, canonical, input.weight ?? 1)
-          changed('synonyms')
+          const row = await repo.insertSynonym(term, canonical, input.weight ?? 1)
+          await changed('synonyms')
           return row
         } catch (e) {
           if (isUniqueViolation(e)) throw new SynonymTakenError(term)
           throw e
         }
       },
-      updateSynonym(id: number, input: { canonical: string; weight?: number }) {
-        const existing = repo.synonymById(id)
+      async updateSynonym(id: number, input: { canonical: string; weight?: number }) {
+        const existing = await repo.synonymById(id)
         if (!existing) throw new SynonymNotFoundError(String(id))
         const canonical = asTerm(input.canonical)
         checkSynonym(existing.term, canonical)
-        const row = repo.updateSynonym(id, canonical, input.weight)!
-        changed('synonyms')
+        const row = (await repo.updateSynonym(id, canonical, input.weight))!
+        await changed('synonyms')
         return row
       },
-      deleteSynonym(id: number) {
-        if (!repo.deleteSynonym(id)) throw new SynonymNotFoundError(String(id))
-        changed('synonyms')
+      async deleteSynonym(id: number): Promise<void> {
+        if (!await repo.deleteSynonym(id)) throw new SynonymNotFoundError(String(id))
+        await changed('synonyms')
       },
 
-      listDictionaryTerms: () => ({ items: repo.listDictionaryTerms() }),
-      addDictionaryTerm(input: { term: string }) {
+      listDictionaryTerms: async () => ({ items: await repo.listDictionaryTerms() }),
+      async addDictionaryTerm(input: { term: string }) {
         const term = asTerm(input.term)
         if ([...term].length < 2) throw new DictionaryTermInvalidError('词条至少 2 个字')
         try {
-          const row = repo.insertDictionaryTerm(term)
-          changed('dictionary')
+          const row = await repo.insertDictionaryTerm(term)
+          await changed('dictionary')
           return row
         } catch (e) {
           if (isUniqueViolation(e)) throw new DictionaryTermTakenError(term)
           throw e
         }
       },
-      deleteDictionaryTerm(id: number) {
-        if (!repo.deleteDictionaryTerm(id)) throw new DictionaryTermNotFoundError(String(id))
-        changed('dictionary')
+      async deleteDictionaryTerm(id: number): Promise<void> {
+        if (!await repo.deleteDictionaryTerm(id)) throw new DictionaryTermNotFoundError(String(id))
+        await changed('dictionary')
       },
     },
   }

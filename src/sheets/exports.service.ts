@@ -20,7 +20,7 @@ function statusOf(r: ExportRecord): keyof typeof STATUS_LABELS {
 export function createExportsService({ kb, now = systemClock }: { kb: KbService; now?: Clock }) {
   return {
     async template(kind: SheetKind) {
-      const { units, topics } = kb.sync.importLookups()
+      const { units, topics } = await kb.sync.importLookups()
       const active = units.filter((u) => u.active)
       const example = kind === 'entries'
         ? [EXAMPLE_MARK, '一次性创业补贴怎么申请？', '创业补贴在哪里申请\n开办小微企业有什么补贴', '首次创办小微企业并正常经营 1 年以上的，可向区就业服务中心申请一次性创业补贴。',
@@ -33,10 +33,11 @@ export function createExportsService({ kb, now = systemClock }: { kb: KbService;
       return { stream: await templateBuffer(kind, example, lists), contentType: CONTENT_TYPES.xlsx, filename: `${SHEET_NAMES[kind]}导入模板.xlsx` }
     },
 
-    entries(format: SheetFormat, q: EntryExportQuery) {
-      const chunks = kb.sync.exportChunks({ ...q, version: q.version ?? 'latest' })
-      function* cells() {
-        for (const chunk of chunks) {
+    /** An unknown unit or topic is refused here, before anything is sent; the rows are read as the file streams. */
+    async entries(format: SheetFormat, q: EntryExportQuery) {
+      const chunks = await kb.sync.exportChunks({ ...q, version: q.version ?? 'latest' })
+      async function* cells() {
+        for await (const chunk of chunks) {
           yield chunk.map((r) => entryCells({ ...r, status: statusOf(r) }))
         }
       }
@@ -45,8 +46,8 @@ export function createExportsService({ kb, now = systemClock }: { kb: KbService;
 
     documents(format: SheetFormat) {
       const chunks = kb.sync.documentChunks()
-      function* cells() {
-        for (const chunk of chunks) yield chunk.map((d) => documentCells(d))
+      async function* cells() {
+        for await (const chunk of chunks) yield chunk.map((d) => documentCells(d))
       }
       return { stream: sheetStream(format, 'documents', cells()), contentType: CONTENT_TYPES[format], filename: `政策文件_${shanghaiDate(now())}.${format}` }
     },

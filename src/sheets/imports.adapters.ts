@@ -13,8 +13,8 @@ export interface PlannedRow extends CheckedRow { action: SyncAction | 'error' }
 
 export interface KindAdapter {
   /** Rows resolved and planned; `seen` carries what must be unique across the whole file. */
-  check(rows: { rowNo: number; cells: string[] }[], actor: Actor, seen: Map<string, number>): PlannedRow[]
-  apply(inputs: unknown[], actor: Actor): SyncCounts
+  check(rows: { rowNo: number; cells: string[] }[], actor: Actor, seen: Map<string, number>): Promise<PlannedRow[]>
+  apply(inputs: unknown[], actor: Actor): Promise<SyncCounts>
 }
 
 const FIELD_COLUMNS: Record<string, string> = {
@@ -34,9 +34,9 @@ function byNameOrCode<T extends { code: string; name: string }>(items: readonly 
   return map
 }
 
-function finish<I>(checked: (CheckedRow & { input: I | null })[], plan: (inputs: I[]) => { action: SyncAction; errors: RowError[] }[]): PlannedRow[] {
+async function finish<I>(checked: (CheckedRow & { input: I | null })[], plan: (inputs: I[]) => Promise<{ action: SyncAction; errors: RowError[] }[]>): Promise<PlannedRow[]> {
   const clean = checked.filter((r) => r.problems.length === 0)
-  const planned = plan(clean.map((r) => r.input as I))
+  const planned = await plan(clean.map((r) => r.input as I))
   clean.forEach((r, i) => { r.problems.push(...planned[i].errors.map(toProblem)) })
   const at = new Map(clean.map((r, i) => [r, i]))
   return checked.map((r) => ({ ...r, input: r.problems.length ? null : r.input, action: r.problems.length ? 'error' : planned[at.get(r)!].action }))
@@ -45,12 +45,12 @@ function finish<I>(checked: (CheckedRow & { input: I | null })[], plan: (inputs:
 export function createAdapters(kb: KbService): Record<SheetKind, KindAdapter> {
   return {
     entries: {
-      check(rows, actor, seen) {
-        const { units, topics } = kb.sync.importLookups()
+      async check(rows, actor, seen) {
+        const { units, topics } = await kb.sync.importLookups()
         const unitBy = byNameOrCode(units)
         const topicBy = byNameOrCode(topics)
         const parsed = rows.map((r) => ({ ...r, ...parseEntryRow(r.cells) }))
-        const docIds = kb.sync.documentIdsByNumber(parsed.flatMap((r) => r.row.docNumbers))
+        const docIds = await kb.sync.documentIdsByNumber(parsed.flatMap((r) => r.row.docNumbers))
         const checked = parsed.map(({ rowNo, cells, row, errors }) => {
           const unit = row.unit ? unitBy.get(row.unit) : undefined
           if (row.unit && !unit) errors.push({ column: '承办单位', message: `承办单位「${row.unit}」不存在，请填写「可选值」表中的单位名称` })
@@ -78,8 +78,8 @@ export function createAdapters(kb: KbService): Record<SheetKind, KindAdapter> {
     },
 
     documents: {
-      check(rows, actor, seen) {
-        const unitBy = byNameOrCode(kb.sync.importLookups().units)
+      async check(rows, actor, seen) {
+        const unitBy = byNameOrCode((await kb.sync.importLookups()).units)
         const checked = rows.map(({ rowNo, cells }) => {
           const { row, errors } = parseDocumentRow(cells)
           return { rowNo, cells, row, errors }

@@ -14,6 +14,8 @@ import { and, asc, count, desc, eq, gt, inArray, lt } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
+import { chunks } from '../db/chunks.ts'
+import { first } from '../db/query.ts'
 import type { KbService } from '../kb/kb.service.ts'
 import { importJobRows, importJobs, type ImportKind, type ImportStatus, type RowProblem } from './sheets.table.ts'
 import { checkHeader, COLUMNS, type SheetKind } from './sheets.columns.ts'
@@ -22,6 +24,7 @@ import { createAdapters } from './imports.adapters.ts'
 import { ImportHasErrorsError, ImportNotFoundError, ImportNotReadyError, ImportReportUnavailableError, SheetEmptyError, SheetTooLargeError, SheetTooManyRowsError, SheetWrongHeadersError } from './sheets.errors.ts'
 import { EXAMPLE_MARK } from './sheets.writer.ts'
 import { systemClock, type Clock } from '../common/time.ts'
+import { outsideTransactions } from '../db/unit-of-work.ts'
 
 export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 100_000 }
 const BATCH = 500
@@ -42,27 +45,31 @@ export interface ImportsDeps {
 
 type JobRow = typeof importJobs.$inferSelect
 
+/**
+ * Runs work in the context this module was loaded in: outside any request and its transaction. The
+ * dry run and the import go on after the request that started them has answered, in transactions of
+ * their own; their writes wait for that request's commit.
+ */
+
 const problemsText = (p: readonly RowProblem[]) => p.map((x) => (x.message.startsWith(x.column) ? x.message : `${x.column}：${x.message}`)).join('；')
 
 export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpDir = tmpdir(), now = systemClock }: ImportsDeps) {
   const adapters = createAdapters(kb)
   const running = new Set<Promise<void>>()
   let stopped = false
-  const sqlite = db.$client
-  const stageRow = sqlite.prepare('insert into import_job_rows (job_id, row_no, action, input, cells, problems) values (?, ?, ?, ?, ?, ?)')
 
   const iso = () => now().toISOString()
-  const update = (id: number, set: Partial<typeof importJobs.$inferInsert>) => db.update(importJobs).set(set).where(eq(importJobs.id, id)).run()
+  const update = async (id: number, set: Partial<typeof importJobs.$inferInsert>) => { await db.update(importJobs).set(set).where(eq(importJobs.id, id)) }
   const track = (work: Promise<void>) => { running.add(work); void work.finally(() => running.delete(work)) }
 
-  function requireJob(id: number, actor: Actor, kind?: ImportKind): JobRow {
-    const job = db.select().from(importJobs).where(eq(importJobs.id, id)).get()
+  async function requireJob(id: number, actor: Actor, kind?: ImportKind): Promise<JobRow> {
+    const job = await first(db.select().from(importJobs).where(eq(importJobs.id, id)))
     // Another token's job is not even said to exist; the administrator sees every job.
     if (!job || (actor.role !== 'admin' && job.tokenId !== actor.tokenId) || (kind && job.kind !== kind)) throw new ImportNotFoundError(String(id))
     return job
   }
 
-  function view(job: JobRow) {
+  async function view(job: JobRow) {
     const at = now().getTime()
     const started = job.phaseStartedAt ? Date.parse(job.phaseStartedAt) : at
     const ended = job.status === 'validated' ? Date.parse(job.validatedAt ?? '') : job.status === 'done' || job.status === 'failed' ? Date.parse(job.finishedAt ?? '') : at
@@ -71,7 +78,7 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     const rowsDone = importing ? job.rowsWritten : job.rowsRead
     const fraction = job.status === 'validating' ? Math.min(0.99, job.bytesRead / Math.max(1, job.fileSize))
       : job.status === 'importing' ? null : 1
-    const errors = job.errorRows > 0 ? errorPage(job.id, 1, 100).items : []
+    const errors = job.errorRows > 0 ? (await errorPage(job.id, 1, 100)).items : []
     return {
       id: job.id, kind: job.kind, fileName: job.fileName, format: job.format, fileSize: job.fileSize,
       status: job.status, statusLabel: STATUS_LABELS[job.status],
@@ -91,11 +98,11 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     }
   }
 
-  function errorPage(jobId: number, page: number, pageSize: number) {
+  async function errorPage(jobId: number, page: number, pageSize: number) {
     const where = and(eq(importJobRows.jobId, jobId), eq(importJobRows.action, 'error'))
-    const rows = db.select({ rowNo: importJobRows.rowNo, problems: importJobRows.problems }).from(importJobRows).where(where)
-      .orderBy(asc(importJobRows.rowNo)).limit(pageSize).offset((page - 1) * pageSize).all()
-    const total = db.select({ n: count() }).from(importJobRows).where(where).get()!.n
+    const rows = await db.select({ rowNo: importJobRows.rowNo, problems: importJobRows.problems }).from(importJobRows).where(where)
+      .orderBy(asc(importJobRows.rowNo)).limit(pageSize).offset((page - 1) * pageSize)
+    const total = (await first(db.select({ n: count() }).from(importJobRows).where(where)))!.n
     return { items: rows.flatMap((r) => (r.problems ?? []).map((p) => ({ rowNo: r.rowNo, ...p }))), total, page, pageSize }
   }
 
@@ -147,19 +154,23 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     const seen = new Map<string, number>()
     const counts = { rowsRead: 0, toCreate: 0, toUpdate: 0, unchanged: 0, errorRows: 0 }
     let batch: SheetRow[] = []
-    const flush = () => {
-      const planned = adapter.check(batch, actor, seen)
-      sqlite.transaction(() => {
+    const flush = async () => {
+      const planned = await adapter.check(batch, actor, seen)
+      await db.transaction(async (tx) => {
+        for (const part of chunks(planned)) {
+          await tx.insert(importJobRows).values(part.map((r) => ({
+            jobId: job.id, rowNo: r.rowNo, action: r.action, input: r.input, cells: r.cells, problems: r.problems.length ? r.problems : null,
+          })))
+        }
         for (const r of planned) {
-          stageRow.run(job.id, r.rowNo, r.action, r.input === null ? null : JSON.stringify(r.input), JSON.stringify(r.cells), r.problems.length ? JSON.stringify(r.problems) : null)
           if (r.action === 'create') counts.toCreate++
           else if (r.action === 'update') counts.toUpdate++
           else if (r.action === 'unchanged') counts.unchanged++
           else counts.errorRows++
         }
         counts.rowsRead += batch.length
-        update(job.id, { ...counts, bytesRead: progress.bytes })
-      })()
+        await tx.update(importJobs).set({ ...counts, bytesRead: progress.bytes }).where(eq(importJobs.id, job.id))
+      })
       batch = []
     }
     let header = true
@@ -169,41 +180,46 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
       if ((row.cells[0] ?? '').trim() === EXAMPLE_MARK) continue
       if (counts.rowsRead + batch.length >= limits.maxRows) throw new SheetTooManyRowsError(String(limits.maxRows))
       batch.push(row)
-      if (batch.length >= BATCH) { flush(); await nextTick() }
+      if (batch.length >= BATCH) { await flush(); await nextTick() }
     }
-    if (batch.length) flush()
-    update(job.id, { status: 'validated', validatedAt: iso(), bytesRead: job.fileSize })
+    if (batch.length) await flush()
+    await update(job.id, { status: 'validated', validatedAt: iso(), bytesRead: job.fileSize })
   }
 
-  function fail(jobId: number, err: unknown) {
+  async function fail(jobId: number, err: unknown): Promise<void> {
     const e = err as { code?: string; message?: string; statusCode?: number }
     const known = typeof e.code === 'string' && /^(SHEET_|KB_)/.test(e.code)
     if (!known) log.error({ err, jobId }, 'import job failed')
-    sqlite.transaction(() => {
-      db.delete(importJobRows).where(eq(importJobRows.jobId, jobId)).run()
-      update(jobId, {
+    await db.transaction(async (tx) => {
+      await tx.delete(importJobRows).where(eq(importJobRows.jobId, jobId))
+      await tx.update(importJobs).set({
         status: 'failed', finishedAt: iso(),
         errorCode: known ? e.code! : 'SHEET_IMPORT_FAILED',
         errorMessage: known ? e.message ?? '' : '导入未执行（服务内部错误），问答库没有任何改动；请稍后重试或联系管理员',
-      })
-    })()
+      }).where(eq(importJobs.id, jobId))
+    })
   }
 
-  /** Writes every row of a validated job in one transaction, re-checked against the library as it is now. */
-  function apply(jobId: number, actor: Actor) {
-    const job = db.select().from(importJobs).where(eq(importJobs.id, jobId)).get()
-    if (!job || job.status !== 'importing') return
-    const adapter = adapters[job.kind]
+  /**
+   * Writes every row of a validated job in one transaction, re-checked against the library as it is
+   * now, a chunk at a time. Between chunks the event loop goes on: reads go to the reader connection,
+   * other writers wait for this transaction. A crash at any point rolls all of it back.
+   */
+  async function apply(jobId: number, actor: Actor): Promise<void> {
     try {
-      db.transaction((tx) => {
+      const imported = await db.transaction(async (tx) => {
+        // Read in the transaction: it begins once the request that asked for the import has committed it.
+        const job = await first(tx.select().from(importJobs).where(eq(importJobs.id, jobId)))
+        if (!job || job.status !== 'importing') return false
+        const adapter = adapters[job.kind]
         const total = { created: 0, updated: 0, unchanged: 0, published: 0 }
         let after = 0
         for (;;) {
-          const rows = tx.select({ rowNo: importJobRows.rowNo, input: importJobRows.input }).from(importJobRows)
-            .where(and(eq(importJobRows.jobId, jobId), gt(importJobRows.rowNo, after))).orderBy(asc(importJobRows.rowNo)).limit(APPLY_CHUNK).all()
+          const rows = await tx.select({ rowNo: importJobRows.rowNo, input: importJobRows.input }).from(importJobRows)
+            .where(and(eq(importJobRows.jobId, jobId), gt(importJobRows.rowNo, after))).orderBy(asc(importJobRows.rowNo)).limit(APPLY_CHUNK)
           if (rows.length === 0) break
           try {
-            const c = adapter.apply(rows.map((r) => r.input), actor)
+            const c = await adapter.apply(rows.map((r) => r.input), actor)
             for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k]
           } catch (err) {
             const details = (err as { details?: { index: number; field: string; message: string }[] }).details
@@ -214,26 +230,29 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
             throw err
           }
           after = rows[rows.length - 1].rowNo
+          // A 100,000-row file is a hundred chunks: the service answers in between.
+          await new Promise(setImmediate)
         }
         const written = total.created + total.updated + total.unchanged
-        tx.update(importJobs).set({ status: 'done', result: total, rowsWritten: written, finishedAt: iso() }).where(eq(importJobs.id, jobId)).run()
+        await tx.update(importJobs).set({ status: 'done', result: total, rowsWritten: written, finishedAt: iso() }).where(eq(importJobs.id, jobId))
+        return true
       })
       // The kept rows are no longer needed once the import has committed.
-      db.delete(importJobRows).where(eq(importJobRows.jobId, jobId)).run()
+      if (imported) await db.delete(importJobRows).where(eq(importJobRows.jobId, jobId))
     } catch (err) {
-      fail(jobId, err)
+      await fail(jobId, err)
     }
   }
 
   /** Jobs validated more than a day ago and never imported give their kept rows back. */
-  function purgeExpired() {
+  async function purgeExpired(): Promise<void> {
     const cutoff = new Date(now().getTime() - KEEP_MS).toISOString()
-    const stale = db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.status, 'validated'), lt(importJobs.validatedAt, cutoff))).all().map((r) => r.id)
+    const stale = (await db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.status, 'validated'), lt(importJobs.validatedAt, cutoff)))).map((r) => r.id)
     if (stale.length === 0) return
-    sqlite.transaction(() => {
-      db.delete(importJobRows).where(inArray(importJobRows.jobId, stale)).run()
-      db.update(importJobs).set({ status: 'failed', finishedAt: iso(), errorCode: 'SHEET_IMPORT_EXPIRED', errorMessage: '校验结果超过 24 小时未导入，已清理；请重新上传' }).where(inArray(importJobs.id, stale)).run()
-    })()
+    await db.transaction(async (tx) => {
+      await tx.delete(importJobRows).where(inArray(importJobRows.jobId, stale))
+      await tx.update(importJobs).set({ status: 'failed', finishedAt: iso(), errorCode: 'SHEET_IMPORT_EXPIRED', errorMessage: '校验结果超过 24 小时未导入，已清理；请重新上传' }).where(inArray(importJobs.id, stale))
+    })
   }
 
   return {
@@ -241,89 +260,94 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
     purgeExpired,
 
     async receive(kind: ImportKind, upload: Upload, actor: Actor) {
-      purgeExpired()
+      await purgeExpired()
       const dir = await mkdtemp(join(tmpDir, 'qa-import-'))
       let handedOver = false
       try {
         const file = await save(upload, dir)
         const format = await sniffFormat(file.path, upload.filename)
         await checkStart(file.path, format, kind)
-        const job = db.insert(importJobs).values({
+        const [job] = await db.insert(importJobs).values({
           kind, tokenId: actor.tokenId, fileName: upload.filename.slice(0, 200) || `upload.${format}`, format, fileSize: file.size, fileSha256: file.sha256,
           status: 'validating', phaseStartedAt: iso(),
-        }).returning().get()
+        }).returning()
         handedOver = true
-        track((async () => {
+        track(outsideTransactions(async () => {
           try {
             await validate(job, file.path, actor)
           } catch (err) {
-            if (!stopped) fail(job.id, err)
+            if (!stopped) await fail(job.id, err)
           } finally {
             await rm(dir, { recursive: true, force: true })
           }
-        })())
-        return view(job)
+        }))
+        return await view(job)
       } finally {
         if (!handedOver) await rm(dir, { recursive: true, force: true })
       }
     },
 
-    get: (id: number, actor: Actor) => view(requireJob(id, actor)),
+    get: async (id: number, actor: Actor) => view(await requireJob(id, actor)),
 
-    list(actor: Actor, q: { page: number; pageSize: number; kind?: ImportKind }) {
+    async list(actor: Actor, q: { page: number; pageSize: number; kind?: ImportKind }) {
       const where = and(...(actor.role === 'admin' ? [] : [eq(importJobs.tokenId, actor.tokenId)]), ...(q.kind ? [eq(importJobs.kind, q.kind)] : []))
-      const rows = db.select().from(importJobs).where(where).orderBy(desc(importJobs.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize).all()
-      const total = db.select({ n: count() }).from(importJobs).where(where).get()!.n
-      return { items: rows.map(view), total, page: q.page, pageSize: q.pageSize }
+      const rows = await db.select().from(importJobs).where(where).orderBy(desc(importJobs.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+      const total = (await first(db.select({ n: count() }).from(importJobs).where(where)))!.n
+      const items: Awaited<ReturnType<typeof view>>[] = []
+      for (const row of rows) items.push(await view(row))
+      return { items, total, page: q.page, pageSize: q.pageSize }
     },
 
-    errors(id: number, actor: Actor, page: number, pageSize: number) {
-      return errorPage(requireJob(id, actor).id, page, pageSize)
+    async errors(id: number, actor: Actor, page: number, pageSize: number) {
+      return errorPage((await requireJob(id, actor)).id, page, pageSize)
     },
 
     /**
      * Starts the import of a validated job and answers at once; the rows are written in the
      * background in one transaction. A repeated call (a client retrying) returns the job as it is.
      */
-    commit(id: number, actor: Actor) {
-      const job = requireJob(id, actor)
+    async commit(id: number, actor: Actor) {
+      const job = await requireJob(id, actor)
       if (job.status === 'importing' || job.status === 'done') return view(job)
       if (job.status !== 'validated') throw new ImportNotReadyError(STATUS_LABELS[job.status])
       if (job.errorRows > 0) throw new ImportHasErrorsError(String(job.errorRows))
-      update(id, { status: 'importing', phaseStartedAt: iso(), note: null })
-      track(nextTick().then(() => { if (!stopped) apply(id, actor) }))
-      return view(requireJob(id, actor))
+      await update(id, { status: 'importing', phaseStartedAt: iso(), note: null })
+      track(outsideTransactions(async () => {
+        await nextTick()
+        if (!stopped) await apply(id, actor)
+      }))
+      return view(await requireJob(id, actor))
     },
 
     /** The uploaded rows with an added 错误说明 column, in the file's own format, for fixing in Excel. */
-    reportRows(id: number, actor: Actor, onlyErrors: boolean) {
-      const job = requireJob(id, actor)
+    async reportRows(id: number, actor: Actor, onlyErrors: boolean) {
+      const job = await requireJob(id, actor)
       if (job.status !== 'validated' && job.status !== 'importing') throw new ImportReportUnavailableError(STATUS_LABELS[job.status])
       const width = COLUMNS[job.kind].length
-      function* chunks() {
+      async function* reportChunks() {
         let after = 0
         for (;;) {
-          const rows = db.select({ rowNo: importJobRows.rowNo, cells: importJobRows.cells, problems: importJobRows.problems }).from(importJobRows)
-            .where(and(eq(importJobRows.jobId, id), gt(importJobRows.rowNo, after), ...(onlyErrors ? [eq(importJobRows.action, 'error')] : []))).orderBy(asc(importJobRows.rowNo)).limit(1000).all()
+          const rows = await db.select({ rowNo: importJobRows.rowNo, cells: importJobRows.cells, problems: importJobRows.problems }).from(importJobRows)
+            .where(and(eq(importJobRows.jobId, id), gt(importJobRows.rowNo, after), ...(onlyErrors ? [eq(importJobRows.action, 'error')] : []))).orderBy(asc(importJobRows.rowNo)).limit(1000)
           if (rows.length === 0) return
           yield rows.map((r) => [...Array.from({ length: width }, (_, i) => r.cells[i] ?? ''), r.problems ? problemsText(r.problems) : ''])
           after = rows[rows.length - 1].rowNo
         }
       }
-      return { job, chunks: chunks() }
+      return { job, chunks: reportChunks() }
     },
 
     /**
      * After a restart: a dry run that was cut off is failed (the file is gone), and an import that
      * was cut off rolled back with the process, so its job is validated again and can be re-run.
      */
-    start() {
+    async start() {
       stopped = false
       const at = iso()
-      db.update(importJobs).set({ status: 'failed', finishedAt: at, errorCode: 'SHEET_IMPORT_INTERRUPTED', errorMessage: '校验过程中服务重启，校验未完成；请重新上传文件' })
-        .where(eq(importJobs.status, 'validating')).run()
-      const cut = db.update(importJobs).set({ status: 'validated', note: '导入过程中服务重启，导入未完成，问答库没有任何改动；可重新执行导入', rowsWritten: 0 })
-        .where(eq(importJobs.status, 'importing')).run().changes
+      await db.update(importJobs).set({ status: 'failed', finishedAt: at, errorCode: 'SHEET_IMPORT_INTERRUPTED', errorMessage: '校验过程中服务重启，校验未完成；请重新上传文件' })
+        .where(eq(importJobs.status, 'validating'))
+      const cut = (await db.update(importJobs).set({ status: 'validated', note: '导入过程中服务重启，导入未完成，问答库没有任何改动；可重新执行导入', rowsWritten: 0 })
+        .where(eq(importJobs.status, 'importing')).returning({ id: importJobs.id })).length
       if (cut > 0) log.warn({ jobs: cut }, 'imports interrupted by a restart were rolled back; they can be run again')
     },
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { setUpLibrary } from '../kb/kb.testkit.ts'
@@ -95,10 +96,10 @@ describe('the limits', () => {
     const rows = ['外部编号,标准问题,相似问法,答复口径,关键词,领域,承办单位,政策文件文号,图解/视频链接,状态', ...[1, 2, 3, 4].map((i) => `L-${i},问题${i}？,,答复。,,,rsj,,,`)].join('\r\n')
     const job = await small.receive('entries', { filename: '多.csv', file: Readable.from([Buffer.from(rows)]) }, actor)
     let now = job
-    for (let i = 0; i < 200 && now.status === 'validating'; i++) { await new Promise((r) => setTimeout(r, 5)); now = small.get(job.id, actor) }
+    for (let i = 0; i < 200 && now.status === 'validating'; i++) { await new Promise((r) => setTimeout(r, 5)); now = await small.get(job.id, actor) }
     expect(now).toMatchObject({ status: 'failed', error: { code: 'SHEET_TOO_MANY_ROWS' } })
-    expect(db.$client.prepare('select count(*) n from import_job_rows').get()).toEqual({ n: 0 })
-    expect(db.$client.prepare('select count(*) n from entries').get()).toEqual({ n: 0 })
+    expect(await db.all(sql`select count(*) n from import_job_rows`)).toEqual([{ n: 0 }])
+    expect(await db.all(sql`select count(*) n from entries`)).toEqual([{ n: 0 }])
     await small.stop()
   })
 })

@@ -59,7 +59,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
     },
   }, async (req, reply) => {
     const { format, ...q } = req.query
-    return send(reply, exports.entries(format ?? 'xlsx', q))
+    return send(reply, await exports.entries(format ?? 'xlsx', q))
   })
 
   app.get('/policy-documents/export', {
@@ -101,7 +101,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
       params: IdParams, querystring: ReportQuery, response: { 200: fileOf('上传的各行及「错误说明」列'), ...errorResponses(403, 404, 409) },
     },
   }, async (req, reply) => {
-    const { job, chunks } = imports.reportRows(req.params.id, req.actor, req.query.onlyErrors ?? false)
+    const { job, chunks } = await imports.reportRows(req.params.id, req.actor, req.query.onlyErrors ?? false)
     const format = req.query.format ?? job.format
     const stream = sheetStream(format, job.kind, chunks, { withErrors: true })
     return send(reply, { stream, contentType: CONTENT_TYPES[format], filename: `${SHEET_NAMES[job.kind]}_校验报告_${job.id}.${format}` })
@@ -114,5 +114,5 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
       description: '只能导入校验无误的任务。立即返回 202，用 GET /imports/{id} 查看结果。重复提交返回同一任务，不会重复导入。',
       params: IdParams, response: { 202: ImportJobSchema, ...errorResponses(403, 404, 409) },
     },
-  }, async (req, reply) => reply.status(202).send(imports.commit(req.params.id, req.actor)))
+  }, async (req, reply) => reply.status(202).send(await imports.commit(req.params.id, req.actor)))
 }

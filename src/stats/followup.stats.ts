@@ -26,16 +26,16 @@ export function followupFigures(r: ReplyRow, p: PromiseRow) {
 export function createFollowupStats(db: Db, tickets: TicketFigures) {
   return {
     /** Per unit and per month of the period, with the promises open and overdue now. */
-    figures(q: { from?: string; to?: string }, scope: Scope, now: Date) {
+    async figures(q: { from?: string; to?: string }, scope: Scope, now: Date) {
       const period: Period = resolvePeriod(q, now)
       const params = { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId: scope.unitId, now: now.toISOString() }
-      const replies = new Map(tickets.repliesByUnit(params).map((r) => [r.unitId, r]))
-      const promises = new Map(tickets.promisesByUnit(params).map((r) => [r.unitId, r]))
-      const openNow = new Map(tickets.promisesOpenNow(params).map((r) => [r.unitId, r]))
-      const units = allUnits(db)
+      const replies = new Map((await tickets.repliesByUnit(params)).map((r) => [r.unitId, r]))
+      const promises = new Map((await tickets.promisesByUnit(params)).map((r) => [r.unitId, r]))
+      const openNow = new Map((await tickets.promisesOpenNow(params)).map((r) => [r.unitId, r]))
+      const units = (await allUnits(db))
         .filter((u) => (scope.unitId === null || u.id === scope.unitId) && (u.active || replies.has(u.id) || promises.has(u.id) || openNow.has(u.id)))
-      const replyMonths = new Map(tickets.repliesByMonth(params).map((r) => [r.month, r]))
-      const promiseMonths = new Map(tickets.promisesByMonth(params).map((r) => [r.month, r]))
+      const replyMonths = new Map((await tickets.repliesByMonth(params)).map((r) => [r.month, r]))
+      const promiseMonths = new Map((await tickets.promisesByMonth(params)).map((r) => [r.month, r]))
       const months = [...new Set([...replyMonths.keys(), ...promiseMonths.keys()])].sort()
       const total = (rows: Iterable<ReplyRow>) => [...rows].reduce((a, r) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof ReplyRow] + (r[k as keyof ReplyRow] ?? 0)])) as unknown as ReplyRow, { ...ZERO_REPLIES })
       const totalP = (rows: Iterable<PromiseRow>) => [...rows].reduce((a, r) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof PromiseRow] + (r[k as keyof PromiseRow] ?? 0)])) as unknown as PromiseRow, { ...ZERO_PROMISES })

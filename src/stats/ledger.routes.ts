@@ -22,7 +22,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<{ ledger: LedgerService; st
     },
   }, async (req) => {
     const { unit, page, pageSize, ...q } = req.query
-    return ledger.list({ ...q, ...paging({ page, pageSize }) }, stats.scope(req.actor, unit))
+    return ledger.list({ ...q, ...paging({ page, pageSize }) }, await stats.scope(req.actor, unit))
   })
 
   app.get('/ledger/export', {
@@ -43,7 +43,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<{ ledger: LedgerService; st
     },
   }, async (req, reply) => {
     const { format, unit, ...q } = req.query
-    const file = ledger.export(format ?? 'xlsx', q, stats.scope(req.actor, unit))
+    const file = await ledger.export(format ?? 'xlsx', q, await stats.scope(req.actor, unit))
     return reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.filename)).send(file.stream)
   })
 }

@@ -37,7 +37,8 @@ export const LEDGER_HEADER = LEDGER_COLUMNS.map((c) => c.label)
 
 // The ledger is a list and its export a file: both are masked for every viewer, by the same
 // functions as /tickets (listedText, listedAsker), so a ticket reads the same everywhere.
-type Show = Pick<PrivacyService, 'show'>
+/** One reading of the privacy service's masking (PrivacyService.snapshot). */
+type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
 
 /** The cells of the filed ledger, in order (LEDGER_COLUMNS). */
 export function ledgerCells(r: LedgerRecord, seq: number, nowIso: string, privacy: Show): (string | number)[] {

@@ -40,19 +40,19 @@ export function createLedgerService({ db, privacy, now = systemClock }: { db: Db
 
   return {
     /** The ledger for the console, newest first, masked like the export. */
-    list(q: LedgerQuery & { page: number; pageSize: number }, scope: Scope) {
-      const { rows, total } = repo.page(toFilter(q, scope), q.page, q.pageSize)
+    async list(q: LedgerQuery & { page: number; pageSize: number }, scope: Scope) {
+      const { rows, total } = await repo.page(toFilter(q, scope), q.page, q.pageSize)
       const nowIso = now().toISOString()
-      const shown = privacy.snapshot()
+      const shown = await privacy.snapshot()
       return { items: rows.map((r) => ledgerView(r, nowIso, shown)), total, page: q.page, pageSize: q.pageSize }
     },
 
-    /** The filed ledger as a stream, in registration order; nothing is read until the stream is. */
-    export(format: ExportFormat, q: LedgerQuery, scope: Scope): { stream: Readable; contentType: string; filename: string } {
+    /** The filed ledger as a stream, in registration order; no row is read until the stream is. */
+    async export(format: ExportFormat, q: LedgerQuery, scope: Scope): Promise<{ stream: Readable; contentType: string; filename: string }> {
       const filter = toFilter(q, scope)
       const current = now()
       const chunks = repo.chunks(filter)
-      const shown = privacy.snapshot()
+      const shown = await privacy.snapshot()
       const stream = format === 'csv' ? ledgerCsvStream(chunks, current.toISOString(), shown) : ledgerXlsxStream(chunks, current.toISOString(), shown)
       const span = `${q.from ?? '开始'}至${q.to ?? shanghaiDate(current)}`
       return { stream, contentType: CONTENT_TYPES[format], filename: `登记台账_${span}.${format}` }

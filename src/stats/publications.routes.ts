@@ -35,7 +35,7 @@ export const publicationsRoutes: FastifyPluginAsyncTypebox<{ publications: Publi
       params: MonthParams, response: { 200: FileResponse('留言摘要、受理日期、答复日期、答复部门、答复内容', 'text/csv'), ...errorResponses(403) },
     },
   }, async (req, reply) => {
-    const file = publications.csv(req.params.month)
+    const file = await publications.csv(req.params.month)
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', contentDisposition(file.filename)).send(file.text)
   })
 
@@ -54,7 +54,7 @@ export const publicationsRoutes: FastifyPluginAsyncTypebox<{ publications: Publi
       params: IdParams, response: { 204: Type.Null(), ...errorResponses(403, 404) },
     },
   }, async (req, reply) => {
-    publications.remove(req.params.id)
+    await publications.remove(req.params.id)
     return reply.status(204).send(null)
   })
 }

@@ -2,6 +2,7 @@
 import { asc, count, desc, eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { ticketForPublication } from '../tickets/tickets.queries.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
@@ -24,35 +25,35 @@ const view = (r: Item) => ({
 
 export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'> }) {
   const listMonth = (month: string) =>
-    db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id)).all()
+    db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id))
 
-  const list = (month: string) => ({ month, items: listMonth(month).map(view) })
+  const list = async (month: string) => ({ month, items: (await listMonth(month)).map(view) })
 
   return {
     list,
 
     /** Months that have a list, newest first, with the number of items in each. */
-    months: () => db.select({ month: publicationItems.month, items: count() }).from(publicationItems)
-      .groupBy(publicationItems.month).orderBy(desc(publicationItems.month)).all(),
+    months: async () => await db.select({ month: publicationItems.month, items: count() }).from(publicationItems)
+      .groupBy(publicationItems.month).orderBy(desc(publicationItems.month)),
 
     /**
      * Adds tickets to a month's list, de-identified on the way in. Choosing a ticket already on the
      * same month's list changes nothing; a ticket on another month's list is refused.
      */
-    select(month: string, ticketIds: number[], actor: Pick<Actor, 'tokenId'>) {
-      const published = privacy.snapshot()
-      db.transaction((tx) => {
+    async select(month: string, ticketIds: number[], actor: Pick<Actor, 'tokenId'>) {
+      const published = await privacy.snapshot()
+      await db.transaction(async (tx) => {
         for (const ticketId of new Set(ticketIds)) {
-          const existing = tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)).get()
+          const existing = await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)))
           if (existing) {
             if (existing.month !== month) throw new PublicationTicketTakenError(String(ticketId), existing.month)
             continue
           }
-          const t = ticketForPublication(tx, ticketId)
+          const t = await ticketForPublication(tx, ticketId)
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
           if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
           const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }
-          tx.insert(publicationItems).values({
+          await tx.insert(publicationItems).values({
             month,
             ticketId,
             summary: summarise(published.deidentify(t.question, asker)),
@@ -61,28 +62,29 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
             unitName: t.unitName,
             answer: published.deidentify(t.answer, asker),
             selectedBy: actor.tokenId,
-          }).run()
+          })
         }
       })
       return list(month)
     },
 
     /** The office may polish the de-identified summary or answer before publishing. */
-    update(id: number, patch: { summary?: string; answer?: string }) {
-      const row = db.update(publicationItems).set(patch).where(eq(publicationItems.id, id)).returning().get()
+    async update(id: number, patch: { summary?: string; answer?: string }) {
+      const row = await first(db.update(publicationItems).set(patch).where(eq(publicationItems.id, id)).returning())
       if (!row) throw new PublicationItemNotFoundError(String(id))
       return view(row)
     },
 
-    remove(id: number) {
-      const row = db.delete(publicationItems).where(eq(publicationItems.id, id)).returning().get()
+    async remove(id: number): Promise<void> {
+      const row = await first(db.delete(publicationItems).where(eq(publicationItems.id, id)).returning())
       if (!row) throw new PublicationItemNotFoundError(String(id))
     },
 
     /** The month's list as CSV (UTF-8 with BOM): 序号、留言摘要、受理日期、答复日期、答复部门、答复内容. */
-    csv(month: string) {
+    async csv(month: string) {
+      const rows = await listMonth(month)
       let text = BOM + csvLine(['序号', '留言摘要', '受理日期', '答复日期', '答复部门', '答复内容'])
-      listMonth(month).forEach((r, i) => { text += csvLine([i + 1, r.summary, r.receivedOn, r.repliedOn, r.unitName, r.answer]) })
+      rows.forEach((r, i) => { text += csvLine([i + 1, r.summary, r.receivedOn, r.repliedOn, r.unitName, r.answer]) })
       return { text, filename: `答复公开_${month}.csv` }
     },
   }

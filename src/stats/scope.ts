@@ -12,8 +12,8 @@ export interface Scope { unitId: number | null }
  * unit token always sees its own unit, and naming another (or an unknown one) is refused; the office
  * sees every unit, or the one named by `unitCode`.
  */
-export function resolveScope(db: Db, actor: Viewer, unitCode?: string): Scope {
-  const named = unitCode ? unitByCode(db, unitCode) : undefined
+export async function resolveScope(db: Db, actor: Viewer, unitCode?: string): Promise<Scope> {
+  const named = unitCode ? await unitByCode(db, unitCode) : undefined
   const unitId = visibility(actor).unitOf(unitCode ? named?.id ?? -1 : undefined, () => new StatsUnitForbiddenError())
   // Only the office gets this far with a unit that does not exist: a unit was refused above.
   if (unitCode && !named) throw new UnitNotFoundError(unitCode)

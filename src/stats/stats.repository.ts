@@ -3,9 +3,8 @@
 // over its own tables by its own rules; this file joins their answers (a unit's share of the
 // consultations is the tickets it holds and the entries it owns) and names units and topics.
 // Every query takes @unitId: NULL for all units.
-import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.ts'
-import { createConsultationFigures, PERIOD_HITS_SQL, ANSWERED_ENTRY_IDS_SQL, TICKETED_MATCH_IDS_SQL, ticketedQuestionsSql } from '../consultations/consultations.figures.ts'
+import { createConsultationFigures, figureRows, PERIOD_HITS_SQL, ANSWERED_ENTRY_IDS_SQL, TICKETED_MATCH_IDS_SQL, ticketedQuestionsSql } from '../consultations/consultations.figures.ts'
 import { createKbFigures, UNIT_ENTRY_IDS_SQL, type EntryLine as KbEntryLine } from '../kb/kb.figures.ts'
 import { noneFittedQuestionsSql } from '../search/search.figures.ts'
 import { CONSULTATIONS_HELD_BY_UNIT_SQL, TICKETED_CONSULTATIONS_SQL, createTicketFigures } from '../tickets/tickets.figures.ts'
@@ -42,11 +41,10 @@ export function createStatsRepository(db: Db, workingDaysBetween: (from: string,
   const tickets = createTicketFigures(db, workingDaysBetween)
   const consultations = createConsultationFigures(db)
   const kb = createKbFigures(db)
-  let unmatched: Statement | undefined
 
   /** An entry line with its unit's code and name. */
-  const named = <T extends KbEntryLine>(rows: T[]): (Omit<T, 'unitId'> & { unitCode: string; unitName: string })[] => {
-    const units = unitRefs(db)
+  const named = async <T extends KbEntryLine>(rows: T[]): Promise<(Omit<T, 'unitId'> & { unitCode: string; unitName: string })[]> => {
+    const units = await unitRefs(db)
     return rows.map(({ unitId, ...r }) => ({ ...r, unitCode: units.get(unitId)?.code ?? '', unitName: units.get(unitId)?.name ?? '' }))
   }
 
@@ -57,10 +55,10 @@ export function createStatsRepository(db: Db, workingDaysBetween: (from: string,
     consultations: (p: PeriodParams) => consultations.byChannel(p, UNIT_SHARE),
 
     /** Per unit, in code order: every active unit, and an inactive one that still has figures. */
-    units(p: PeriodParams & { now: string }): UnitFigures[] {
-      const figures = new Map(tickets.units(p).map((r) => [r.unitId, r]))
-      const moves = new Map(tickets.moves(p).map((r) => [r.unitId, r]))
-      return allUnits(db)
+    async units(p: PeriodParams & { now: string }): Promise<UnitFigures[]> {
+      const figures = new Map((await tickets.units(p)).map((r) => [r.unitId, r]))
+      const moves = new Map((await tickets.moves(p)).map((r) => [r.unitId, r]))
+      return (await allUnits(db))
         .filter((u) => (p.unitId === null || u.id === p.unitId) && (u.active || figures.has(u.id) || moves.has(u.id)))
         .map((u) => {
           const f = figures.get(u.id)
@@ -74,33 +72,31 @@ export function createStatsRepository(db: Db, workingDaysBetween: (from: string,
         })
     },
 
-    unmatched(p: PeriodParams & { cap: number }) {
-      unmatched ??= db.$client.prepare(UNMATCHED)
-      return unmatched.all(p) as { question: string; count: number; lastAskedAt: string; askerName: string | null; askerPhone: string | null; askerEmail: string | null }[]
-    },
+    unmatched: (p: PeriodParams & { cap: number }) =>
+      figureRows<{ question: string; count: number; lastAskedAt: string; askerName: string | null; askerPhone: string | null; askerEmail: string | null }>(db, UNMATCHED, p),
 
-    mostHit: (p: PeriodParams & { limit: number }) => named(kb.mostHit(p, PERIOD_HITS_SQL)),
+    mostHit: async (p: PeriodParams & { limit: number }) => named(await kb.mostHit(p, PERIOD_HITS_SQL)),
 
-    neverHit(p: { unitId: number | null; limit: number }) {
-      const { total, items } = kb.neverHit(p, ANSWERED_ENTRY_IDS_SQL)
-      return { total, items: named(items) }
+    async neverHit(p: { unitId: number | null; limit: number }) {
+      const { total, items } = await kb.neverHit(p, ANSWERED_ENTRY_IDS_SQL)
+      return { total, items: await named(items) }
     },
 
     /** Per topic in the order created, then the published entries with no topic (topicId null). */
-    coverage(p: { unitId: number | null }) {
-      const counts = new Map(kb.coverage(p).map((r) => [r.topicId, r]))
+    async coverage(p: { unitId: number | null }) {
+      const counts = new Map((await kb.coverage(p)).map((r) => [r.topicId, r]))
       const none = counts.get(null)
       return [
-        ...allTopics(db).map((t) => ({ topicId: t.id as number | null, code: t.code as string | null, name: t.name as string | null, required: t.required ? 1 : 0, published: counts.get(t.id)?.published ?? 0, inForce: counts.get(t.id)?.inForce ?? 0 })),
+        ...(await allTopics(db)).map((t) => ({ topicId: t.id as number | null, code: t.code as string | null, name: t.name as string | null, required: t.required ? 1 : 0, published: counts.get(t.id)?.published ?? 0, inForce: counts.get(t.id)?.inForce ?? 0 })),
         { topicId: null, code: null, name: null, required: 0, published: none?.published ?? 0, inForce: none?.inForce ?? 0 },
       ]
     },
 
-    expiredPolicies: (p: { unitId: number | null; today: string }) => named(kb.expiredPolicies(p)),
+    expiredPolicies: async (p: { unitId: number | null; today: string }) => named(await kb.expiredPolicies(p)),
 
-    stale(p: { unitId: number | null; cutoff: string; limit: number }) {
-      const { total, items } = kb.stale(p)
-      return { total, items: named(items) }
+    async stale(p: { unitId: number | null; cutoff: string; limit: number }) {
+      const { total, items } = await kb.stale(p)
+      return { total, items: await named(items) }
     },
   }
 }

@@ -142,9 +142,9 @@ describe('statistics for the current month', () => {
     const t = await createTestApp(STATS_FIXTURE_CONFIG)
     try {
       await loadStatsFixture(t)
-      const agent = t.app.services.auth.authenticate(ADMIN_TOKEN)
+      const agent = await t.app.services.auth.authenticate(ADMIN_TOKEN)
       const receivedAt = new Date(Date.now() - 60_000).toISOString()
-      t.app.services.consultations.submit({ channel: 'hotline', question: '今天的问题', receivedAt, openTicket: true, unitCode: 'rsj' }, agent)
+      await t.app.services.consultations.submit({ channel: 'hotline', question: '今天的问题', receivedAt, openTicket: true, unitCode: 'rsj' }, agent)
       const body = (await t.call({ method: 'GET', url: '/api/v1/stats/units?unit=rsj' })).json()
       expect(body.items).toEqual([expect.objectContaining({ received: 1, replied: 0, overdueNow: 0, overdueEver: 0, onTimeRate: null })])
     } finally {

@@ -19,7 +19,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, ...period } = req.query
-    return stats.consultations(period, stats.scope(req.actor, unit))
+    return stats.consultations(period, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/trends', {
@@ -30,7 +30,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, interval, ...period } = req.query
-    return stats.trends({ ...period, interval }, stats.scope(req.actor, unit))
+    return stats.trends({ ...period, interval }, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/units', {
@@ -41,7 +41,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, ...period } = req.query
-    return stats.units(period, stats.scope(req.actor, unit))
+    return stats.units(period, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/after-reply', {
@@ -52,7 +52,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, ...period } = req.query
-    return stats.afterReply(period, stats.scope(req.actor, unit))
+    return stats.afterReply(period, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/unmatched', {
@@ -63,7 +63,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, limit, ...period } = req.query
-    return stats.unmatched({ ...period, limit: limit ?? 20 }, stats.scope(req.actor, unit))
+    return stats.unmatched({ ...period, limit: limit ?? 20 }, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/entries', {
@@ -74,7 +74,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, limit, ...period } = req.query
-    return stats.entries({ ...period, limit: limit ?? 20 }, stats.scope(req.actor, unit))
+    return stats.entries({ ...period, limit: limit ?? 20 }, await stats.scope(req.actor, unit))
   })
 
   app.get('/stats/coverage', {
@@ -83,7 +83,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
       tags, operationId: 'statsCoverage', summary: '各政策领域的条目覆盖情况，标出没有条目的必须覆盖领域',
       querystring: UnitQuery, response: { 200: CoverageSchema, ...errorResponses(403, 404) },
     },
-  }, async (req) => stats.coverage(stats.scope(req.actor, req.query.unit)))
+  }, async (req) => stats.coverage(await stats.scope(req.actor, req.query.unit)))
 
   app.get('/stats/maintenance', {
     config: { roles },
@@ -93,6 +93,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
     },
   }, async (req) => {
     const { unit, months, limit } = req.query
-    return stats.maintenance({ months, limit: limit ?? 50 }, stats.scope(req.actor, unit))
+    return stats.maintenance({ months, limit: limit ?? 50 }, await stats.scope(req.actor, unit))
   })
 }

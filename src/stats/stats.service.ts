@@ -43,7 +43,7 @@ export function createStatsService({ db, config, calendar, privacy, now = system
 
   return {
     /** Trends by day, week or month: see trends.ts. */
-    trends(q: PeriodQuery & { interval?: Interval }, scope: Scope) {
+    async trends(q: PeriodQuery & { interval?: Interval }, scope: Scope) {
       const { period, p } = params(q, scope)
       return trends.compute(period, q.interval ?? 'day', p.unitId, now().toISOString())
     },
@@ -52,9 +52,9 @@ export function createStatsService({ db, config, calendar, privacy, now = system
     scope: (actor: Viewer, unitCode?: string) => resolveScope(db, actor, unitCode),
 
     /** Consultations by channel and kind, and the share answered at once vs ticketed. */
-    consultations(q: PeriodQuery, scope: Scope) {
+    async consultations(q: PeriodQuery, scope: Scope) {
       const { period, p } = params(q, scope)
-      const rows = repo.consultations(p)
+      const rows = await repo.consultations(p)
       const sum = (pick: (r: (typeof rows)[number]) => boolean) => {
         const sel = rows.filter(pick)
         return {
@@ -80,9 +80,9 @@ export function createStatsService({ db, config, calendar, privacy, now = system
      * asker was told by the deadline. The on-time rate counts only tickets whose outcome is known:
      * replied to, or open with the deadline passed.
      */
-    units(q: PeriodQuery, scope: Scope) {
+    async units(q: PeriodQuery, scope: Scope) {
       const { period, p } = params(q, scope)
-      const rows = repo.units({ ...p, now: now().toISOString() })
+      const rows = await repo.units({ ...p, now: now().toISOString() })
       return {
         period: periodView(period),
         items: rows.map((r) => ({
@@ -106,23 +106,23 @@ export function createStatsService({ db, config, calendar, privacy, now = system
     afterReply: (q: PeriodQuery, scope: Scope) => followup.figures(q, scope, now()),
 
     /** D2: the questions the library could not answer, near-duplicates grouped, most asked first. */
-    unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {
+    async unmatched(q: PeriodQuery & { limit: number }, scope: Scope) {
       const { period, p } = params(q, scope)
       // De-identified before grouping: two askers' phone numbers must not keep one question apart.
-      const published = privacy.snapshot()
-      const asked = repo.unmatched({ ...p, cap: UNMATCHED_CAP }).map(({ askerName, askerPhone, askerEmail, ...r }) =>
+      const published = await privacy.snapshot()
+      const asked = (await repo.unmatched({ ...p, cap: UNMATCHED_CAP })).map(({ askerName, askerPhone, askerEmail, ...r }) =>
         ({ ...r, question: published.deidentify(r.question, { name: askerName, phone: askerPhone, email: askerEmail }) }))
       const groups = groupQuestions(asked)
       return { period: periodView(period), totalAsked: asked.reduce((n, r) => n + r.count, 0), groups: groups.slice(0, q.limit) }
     },
 
     /** Entries hit most in the period, and published entries never hit at all. */
-    entries(q: PeriodQuery & { limit: number }, scope: Scope) {
+    async entries(q: PeriodQuery & { limit: number }, scope: Scope) {
       const { period, p } = params(q, scope)
       const entryRef = (r: { entryId: number; externalId: string | null; question: string | null; unitCode: string; unitName: string }) =>
         ({ id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } })
-      const mostHit = repo.mostHit({ ...p, limit: q.limit }).map((r) => ({ entry: entryRef(r), status: r.status, periodHits: r.periodHits, hitCount: r.hitCount }))
-      const never = repo.neverHit({ unitId: scope.unitId, limit: q.limit })
+      const mostHit = (await repo.mostHit({ ...p, limit: q.limit })).map((r) => ({ entry: entryRef(r), status: r.status, periodHits: r.periodHits, hitCount: r.hitCount }))
+      const never = await repo.neverHit({ unitId: scope.unitId, limit: q.limit })
       return {
         period: periodView(period),
         mostHit,
@@ -131,8 +131,8 @@ export function createStatsService({ db, config, calendar, privacy, now = system
     },
 
     /** A3: published entries per topic; a required area with no entry in force is flagged. */
-    coverage(scope: Scope) {
-      const rows = repo.coverage({ unitId: scope.unitId })
+    async coverage(scope: Scope) {
+      const rows = await repo.coverage({ unitId: scope.unitId })
       const topics = rows.filter((r) => r.topicId !== null).map((r) => ({
         topic: { code: r.code!, name: r.name! },
         required: r.required === 1,
@@ -152,12 +152,12 @@ export function createStatsService({ db, config, calendar, privacy, now = system
     },
 
     /** D4: published entries resting on expired policies, and entries not reviewed for `months` months. */
-    maintenance(q: { months?: number; limit: number }, scope: Scope) {
+    async maintenance(q: { months?: number; limit: number }, scope: Scope) {
       const current = now()
       const months = q.months ?? config.staleEntryMonths
       const cutoff = monthsBefore(current, months).toISOString()
       const byEntry = new Map<number, { entry: { id: number; externalId: string | null; question: string; unit: { code: string; name: string } }; inForce: boolean; documents: { id: number; title: string; docNumber: string | null; validity: string; expiresOn: string | null }[] }>()
-      for (const r of repo.expiredPolicies({ unitId: scope.unitId, today: shanghaiDate(current) })) {
+      for (const r of await repo.expiredPolicies({ unitId: scope.unitId, today: shanghaiDate(current) })) {
         const item = byEntry.get(r.entryId) ?? {
           entry: { id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } },
           inForce: r.inForce === 1,
@@ -166,7 +166,7 @@ export function createStatsService({ db, config, calendar, privacy, now = system
         item.documents.push({ id: r.documentId, title: r.title, docNumber: r.docNumber, validity: r.validity, expiresOn: r.expiresOn })
         byEntry.set(r.entryId, item)
       }
-      const stale = repo.stale({ unitId: scope.unitId, cutoff, limit: q.limit })
+      const stale = await repo.stale({ unitId: scope.unitId, cutoff, limit: q.limit })
       const expired = [...byEntry.values()]
       return {
         expiredPolicies: { total: expired.length, items: expired.slice(0, q.limit) },

@@ -83,35 +83,35 @@ const answerTo = (s: TicketSpec) => `${s.askerName}您好，关于您咨询的�
 
 export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
   const s = t.app.services
-  const admin = s.auth.authenticate(ADMIN_TOKEN)
-  const agent: Actor = s.auth.authenticate(s.auth.createToken({ role: 'agent', name: '坐席' }).token)
+  const admin = await s.auth.authenticate(ADMIN_TOKEN)
+  const agent: Actor = await s.auth.authenticate((await s.auth.createToken({ role: 'agent', name: '坐席' })).token)
   const now = new Date()
   vi.useFakeTimers({ now, toFake: ['Date'] })
   const at = (iso: string | Date) => vi.setSystemTime(new Date(iso))
   try {
     const unitIds = {
-      zwb: s.units.createUnit({ code: 'zwb', name: '区政府办公室' }).id,
-      rsj: s.units.createUnit({ code: 'rsj', name: '区人力社保局' }).id,
-      wjw: s.units.createUnit({ code: 'wjw', name: '区卫生健康委' }).id,
+      zwb: (await s.units.createUnit({ code: 'zwb', name: '区政府办公室' })).id,
+      rsj: (await s.units.createUnit({ code: 'rsj', name: '区人力社保局' })).id,
+      wjw: (await s.units.createUnit({ code: 'wjw', name: '区卫生健康委' })).id,
     }
-    s.units.createUnit({ code: 'old', name: '已撤销单位', active: false })
+    await s.units.createUnit({ code: 'old', name: '已撤销单位', active: false })
     for (const [code, name, required] of [['employment', '就业创业', true], ['medical', '医疗', true], ['pension', '养老', true], ['birth', '生育', true], ['relief', '社会救助', true], ['tourism', '文化旅游', false]] as const) {
-      s.units.createTopic({ code, name, required })
+      await s.units.createTopic({ code, name, required })
     }
 
     // P2 and P3 lapse after the entries resting on them are published, as documents do.
-    const doc = (title: string, docNumber: string, expiresOn: string | null = null) =>
-      s.kb.createDocument({ title, docNumber, issuer: '区人民政府', validity: 'in_force', expiresOn }, admin).id
+    const doc = async (title: string, docNumber: string, expiresOn: string | null = null) =>
+      (await s.kb.createDocument({ title, docNumber, issuer: '区人民政府', validity: 'in_force', expiresOn }, admin)).id
     const docs: Record<string, number> = {
-      P1: doc('现行就业政策', '渝北府发〔2024〕1号'),
-      P2: doc('已失效的补贴办法', '渝北府发〔2019〕2号'),
-      P3: doc('已废止的救助办法', '渝北府发〔2018〕3号'),
-      P4: doc('到期未清理的养老办法', '渝北府发〔2022〕4号', '2024-12-31'),
+      P1: await doc('现行就业政策', '渝北府发〔2024〕1号'),
+      P2: await doc('已失效的补贴办法', '渝北府发〔2019〕2号'),
+      P3: await doc('已废止的救助办法', '渝北府发〔2018〕3号'),
+      P4: await doc('到期未清理的养老办法', '渝北府发〔2022〕4号', '2024-12-31'),
     }
     const entryIds: Record<string, number> = {}
     for (const [key, e] of Object.entries(ENTRIES)) {
       at(monthsBefore(now, e.publishedMonthsAgo ?? 2))
-      const { entryIds: [id] } = s.kb.importEntries({
+      const { entryIds: [id] } = await s.kb.importEntries({
         entries: [{
           externalId: key, unitCode: e.unit, topic: e.topic, question: `${key} 的标准问`, answer: `${key} 的答复口径`,
           policyDocumentIds: (e.docs ?? []).map((d) => docs[d]), status: e.status === 'draft' ? 'draft' : 'published',
@@ -120,41 +120,41 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
       entryIds[key] = id
     }
     at(monthsBefore(now, 1))
-    s.kb.archiveEntry(entryIds.E7, '已并入其他条目', admin)
-    s.kb.updateDocument(docs.P2, { validity: 'expired' }, admin)
-    s.kb.updateDocument(docs.P3, { validity: 'repealed' }, admin)
+    await s.kb.archiveEntry(entryIds.E7, '已并入其他条目', admin)
+    await s.kb.updateDocument(docs.P2, { validity: 'expired' }, admin)
+    await s.kb.updateDocument(docs.P3, { validity: 'repealed' }, admin)
     await s.search.rebuild()
 
     // Consultations answered at once: four with rsj's entries, one with wjw's, in October; one in
     // September. The mailbox letter is answered by the matcher itself.
-    const answered = (channel: Channel, date: string, entryKey: string) => {
+    const answered = async (channel: Channel, date: string, entryKey: string) => {
       at(at10(date))
-      s.consultations.submit({ channel, question: `已答复的咨询 ${date}`, answeredEntryId: entryIds[entryKey] }, agent)
+      await s.consultations.submit({ channel, question: `已答复的咨询 ${date}`, answeredEntryId: entryIds[entryKey] }, agent)
     }
-    answered('hotline', '2025-10-10', 'E1')
-    answered('hotline', '2025-10-11', 'E1')
+    await answered('hotline', '2025-10-10', 'E1')
+    await answered('hotline', '2025-10-11', 'E1')
     at(at10('2025-10-12'))
-    const automatic = s.consultations.submit({ channel: 'mailbox', question: 'E1 的标准问' }, agent)
+    const automatic = await s.consultations.submit({ channel: 'mailbox', question: 'E1 的标准问' }, agent)
     if (automatic.result.consultation.answeredEntryId !== entryIds.E1 || !automatic.result.consultation.answeredAutomatically) {
       throw new Error('the fixture expects the mailbox letter to be answered automatically with E1')
     }
-    answered('window', '2025-10-13', 'E2')
-    answered('hotline', '2025-10-14', 'E3')
-    answered('hotline', '2025-09-15', 'E2')
+    await answered('window', '2025-10-13', 'E2')
+    await answered('hotline', '2025-10-14', 'E3')
+    await answered('hotline', '2025-09-15', 'E2')
 
     // Matcher calls: one none-fitted question that never became a ticket, one that did (R1: counted
     // once), one in September; and two where the agent used E1 (its other two hits).
-    const noneFitted = (question: string, date: string) => {
+    const noneFitted = async (question: string, date: string) => {
       at(at10(date))
-      const { matchId } = s.search.match({ question }, agent)
-      s.search.feedback(matchId, { noneFitted: true })
+      const { matchId } = await s.search.match({ question }, agent)
+      await s.search.feedback(matchId, { noneFitted: true })
       return matchId
     }
-    noneFitted('社保卡怎么补办？', '2025-10-16')
-    noneFitted('九月没找到的问题', '2025-09-20')
+    await noneFitted('社保卡怎么补办？', '2025-10-16')
+    await noneFitted('九月没找到的问题', '2025-09-20')
     for (const date of ['2025-10-16', '2025-08-20']) {
       at(at10(date))
-      s.search.feedback(s.search.match({ question: '找到了答案的问题' }, agent).matchId, { entryId: entryIds.E1 })
+      await s.search.feedback((await s.search.match({ question: '找到了答案的问题' }, agent)).matchId, { entryId: entryIds.E1 })
     }
 
     const ticketIds: Record<string, number> = {}
@@ -162,24 +162,24 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
       at(at10(spec.received))
       // R3 came to rsj from wjw (转办); Z1 was sent back by wjw to the office (退回).
       const firstUnit = spec.key === 'R3' || spec.key === 'Z1' ? 'wjw' : spec.unit
-      const matchId = spec.key === 'R1' ? noneFitted(spec.question, spec.received) : undefined
-      const { result } = s.consultations.submit({
+      const matchId = spec.key === 'R1' ? await noneFitted(spec.question, spec.received) : undefined
+      const { result } = await s.consultations.submit({
         channel: spec.channel, kind: spec.kind ?? 'question', question: spec.question, openTicket: true, unitCode: firstUnit,
         asker: { name: spec.askerName, phone: spec.askerPhone }, ...(matchId ? { matchId } : {}),
       }, agent)
       const id = result.ticket!.id
       ticketIds[spec.key] = id
-      if (spec.key === 'R3') { at(at10('2025-10-14')); s.tickets.reassign(id, { unitCode: 'rsj', reason: '属人力社保局职责' }, admin) }
-      if (spec.key === 'Z1') { at(at10('2025-10-23')); s.tickets.returnToDispatcher(id, { reason: '不属本单位职责' }, admin) }
+      if (spec.key === 'R3') { at(at10('2025-10-14')); await s.tickets.reassign(id, { unitCode: 'rsj', reason: '属人力社保局职责' }, admin) }
+      if (spec.key === 'Z1') { at(at10('2025-10-23')); await s.tickets.returnToDispatcher(id, { reason: '不属本单位职责' }, admin) }
       if (spec.answered) {
         at(at16(spec.answered))
-        s.tickets.answer(id, spec.kind === 'suggestion' ? { answer: answerTo(spec), decision: 'adopted', decisionReason: '已纳入年度工作计划' } : { answer: answerTo(spec) }, admin)
+        await s.tickets.answer(id, spec.kind === 'suggestion' ? { answer: answerTo(spec), decision: 'adopted', decisionReason: '已纳入年度工作计划' } : { answer: answerTo(spec) }, admin)
       }
       if (spec.replied) {
         at(at16(spec.replied))
-        s.tickets.reply(id, { method: 'phone' }, admin)
+        await s.tickets.reply(id, { method: 'phone' }, admin)
       }
-      if (spec.status === 'closed') s.tickets.close(id, {}, admin)
+      if (spec.status === 'closed') await s.tickets.close(id, {}, admin)
     }
     return { unitIds, ticketIds, entryIds }
   } finally {

@@ -16,6 +16,7 @@ describe('trend buckets in Beijing time', () => {
   })
 
   it('agrees with its SQL twin on instants around midnight Beijing time, for every interval', () => {
+    // #17: SQLite-only, bucketSql is written with SQLite's date functions: checked on SQLite itself.
     const sqlite = new Database(':memory:')
     // 15:59 UTC is 23:59 in Beijing; 16:00 UTC is already the next day there.
     const instants = ['2025-10-12T15:59:59.000Z', '2025-10-12T16:00:00.000Z', '2025-10-19T15:59:00.000Z', '2025-10-19T16:00:00.000Z', '2025-12-31T16:30:00.000Z', '2024-02-28T17:00:00.000Z']

@@ -57,19 +57,21 @@ interface Params { fromUtc: string; toUtc: string; unitId: number | null; now: s
 /** Trends read the tickets' and consultations' figures (their owners' queries), bucketed by bucketSql. */
 export function createTrends(db: Db, figures: { tickets: TicketFigures; consultations: ConsultationFigures }) {
   return {
-    compute(period: Period, interval: Interval, unitId: number | null, now: string) {
+    async compute(period: Period, interval: Interval, unitId: number | null, now: string) {
       const buckets = bucketsBetween(period.from, period.to, interval)
       const index = new Map(buckets.map((b, i) => [b, i]))
       const zeros = () => buckets.map(() => 0)
       const p: Params = { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId, now }
       const bucket = (column: string) => bucketSql(column, interval)
-      const consultations = figures.consultations.byBucketAndChannel(bucket, p, UNIT_SHARE)
+      const consultations = await figures.consultations.byBucketAndChannel(bucket, p, UNIT_SHARE)
       const count = (column: 'received_at' | 'replied_at' | 'due_at', overdue = false) => figures.tickets.countBy(bucket, column, p, overdue)
+      const opened = await count('received_at')
+      const replied = await count('replied_at')
       // Overdue, by the period its deadline fell in: replied after it, or still open with it passed.
-      const overdue = count('due_at', true)
+      const overdue = await count('due_at', true)
       // On time per unit, over tickets received in each period whose outcome is known (as statsUnits).
-      const refs = unitRefs(db)
-      const onTime = figures.tickets.onTimeBy(bucket, p)
+      const refs = await unitRefs(db)
+      const onTime = (await figures.tickets.onTimeBy(bucket, p))
         .map((r) => ({ ...r, ...(refs.get(r.unitId) ?? { code: '', name: '' }) }))
         .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
 
@@ -98,7 +100,7 @@ export function createTrends(db: Db, figures: { tickets: TicketFigures; consulta
         interval,
         buckets,
         consultations: { total, channels, answeredAtOnceShare: buckets.map((_, i) => share(answered[i], total[i])) },
-        tickets: { opened: series(count('received_at')), replied: series(count('replied_at')), overdue: series(overdue) },
+        tickets: { opened: series(opened), replied: series(replied), overdue: series(overdue) },
         units: [...units.values()].map((u) => ({ unit: u.unit, onTimeRate: buckets.map((_, i) => share(u.onTime[i], u.known[i])) })),
       }
     },

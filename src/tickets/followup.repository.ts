@@ -1,6 +1,7 @@
 // Drizzle access to rounds, ratings and promises (followup.table.ts).
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { tickets } from './tickets.table.ts'
 import { ticketPromises, ticketRatings, ticketRounds, type PromiseState } from './followup.table.ts'
 import type { Rating } from './tickets.types.ts'
@@ -25,36 +26,36 @@ export function createFollowupRepository() {
   const unitRef = { code: units.code, name: units.name }
   return {
     rating: (tx: Tx, ticketId: number, round: number) =>
-      tx.select().from(ticketRatings).where(and(eq(ticketRatings.ticketId, ticketId), eq(ticketRatings.round, round))).get(),
-    ratings: (tx: Tx, ticketId: number) => tx.select().from(ticketRatings).where(eq(ticketRatings.ticketId, ticketId)).orderBy(asc(ticketRatings.round)).all(),
-    insertRating: (tx: Tx, values: typeof ticketRatings.$inferInsert) => tx.insert(ticketRatings).values(values).returning().get(),
-    updateRating: (tx: Tx, id: number, set: Partial<typeof ticketRatings.$inferInsert>) =>
-      tx.update(ticketRatings).set(set).where(eq(ticketRatings.id, id)).returning().get()!,
+      first(tx.select().from(ticketRatings).where(and(eq(ticketRatings.ticketId, ticketId), eq(ticketRatings.round, round)))),
+    ratings: (tx: Tx, ticketId: number) => tx.select().from(ticketRatings).where(eq(ticketRatings.ticketId, ticketId)).orderBy(asc(ticketRatings.round)),
+    insertRating: async (tx: Tx, values: typeof ticketRatings.$inferInsert): Promise<RatingRow> => (await tx.insert(ticketRatings).values(values).returning())[0],
+    updateRating: async (tx: Tx, id: number, set: Partial<typeof ticketRatings.$inferInsert>): Promise<RatingRow> =>
+      (await first(tx.update(ticketRatings).set(set).where(eq(ticketRatings.id, id)).returning()))!,
 
-    insertRound: (tx: Tx, values: typeof ticketRounds.$inferInsert) => tx.insert(ticketRounds).values(values).run(),
+    insertRound: async (tx: Tx, values: typeof ticketRounds.$inferInsert): Promise<void> => { await tx.insert(ticketRounds).values(values) },
     rounds: (tx: Tx, ticketId: number) =>
       tx.select({ round: ticketRounds, unit: unitRef }).from(ticketRounds).innerJoin(units, eq(units.id, ticketRounds.unitId))
-        .where(eq(ticketRounds.ticketId, ticketId)).orderBy(asc(ticketRounds.round)).all(),
+        .where(eq(ticketRounds.ticketId, ticketId)).orderBy(asc(ticketRounds.round)),
 
-    ticketByNumber: (tx: Tx, number: string) => tx.select({ id: tickets.id, lookupCode: tickets.lookupCode }).from(tickets).where(eq(tickets.number, number)).get(),
+    ticketByNumber: (tx: Tx, number: string) => first(tx.select({ id: tickets.id, lookupCode: tickets.lookupCode }).from(tickets).where(eq(tickets.number, number))),
 
     /** Replied tickets whose current round has no rating yet: the call-back list (回访), oldest reply first. */
-    awaitingRating(tx: Tx, f: { unitId?: number; page: number; pageSize: number }) {
+    async awaitingRating(tx: Tx, f: { unitId?: number; page: number; pageSize: number }) {
       const cond = and(
         inArray(tickets.status, ['replied', 'closed']),
         notExists(tx.select({ one: sql`1` }).from(ticketRatings).where(and(eq(ticketRatings.ticketId, tickets.id), eq(ticketRatings.round, tickets.round)))),
         f.unitId ? eq(tickets.unitId, f.unitId) : undefined,
       )
-      const rows = tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(tickets)
+      const rows = await tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
-        .where(cond).orderBy(asc(tickets.repliedAt), asc(tickets.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-      const total = tx.select({ n: count() }).from(tickets).where(cond).get()!.n
+        .where(cond).orderBy(asc(tickets.repliedAt), asc(tickets.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+      const total = (await first(tx.select({ n: count() }).from(tickets).where(cond)))!.n
       return { rows, total }
     },
 
     /** Ratings, newest first; `pending`: unsatisfied ratings of the current round (not redone yet). */
-    listRatings(tx: Tx, f: { unitId?: number; rating?: Rating; fromUtc?: string; toUtc?: string; pending?: boolean; page: number; pageSize: number }) {
+    async listRatings(tx: Tx, f: { unitId?: number; rating?: Rating; fromUtc?: string; toUtc?: string; pending?: boolean; page: number; pageSize: number }) {
       const cond = and(
         f.unitId ? eq(ticketRatings.unitId, f.unitId) : undefined,
         f.rating ? eq(ticketRatings.rating, f.rating) : undefined,
@@ -62,33 +63,33 @@ export function createFollowupRepository() {
         f.toUtc ? lt(ticketRatings.ratedAt, f.toUtc) : undefined,
         f.pending ? and(eq(ticketRatings.rating, 'unsatisfied'), eq(ticketRatings.round, tickets.round)) : undefined,
       )
-      const rows = tx.select({ rating: ticketRatings, ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(ticketRatings)
+      const rows = await tx.select({ rating: ticketRatings, ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef }).from(ticketRatings)
         .innerJoin(tickets, eq(tickets.id, ticketRatings.ticketId))
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, ticketRatings.unitId))
-        .where(cond).orderBy(desc(ticketRatings.ratedAt), desc(ticketRatings.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-      const total = tx.select({ n: count() }).from(ticketRatings).innerJoin(tickets, eq(tickets.id, ticketRatings.ticketId)).where(cond).get()!.n
+        .where(cond).orderBy(desc(ticketRatings.ratedAt), desc(ticketRatings.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+      const total = (await first(tx.select({ n: count() }).from(ticketRatings).innerJoin(tickets, eq(tickets.id, ticketRatings.ticketId)).where(cond)))!.n
       return { rows, total }
     },
 
-    insertPromise: (tx: Tx, values: typeof ticketPromises.$inferInsert) => tx.insert(ticketPromises).values(values).returning().get(),
-    promise: (tx: Tx, id: number) => tx.select().from(ticketPromises).where(eq(ticketPromises.id, id)).get(),
-    updatePromise: (tx: Tx, id: number, set: Partial<typeof ticketPromises.$inferInsert>) =>
-      tx.update(ticketPromises).set(set).where(eq(ticketPromises.id, id)).returning().get()!,
-    promisesOf: (tx: Tx, ticketId: number) => tx.select().from(ticketPromises).where(eq(ticketPromises.ticketId, ticketId)).orderBy(asc(ticketPromises.id)).all(),
+    insertPromise: async (tx: Tx, values: typeof ticketPromises.$inferInsert): Promise<PromiseRow> => (await tx.insert(ticketPromises).values(values).returning())[0],
+    promise: (tx: Tx, id: number) => first(tx.select().from(ticketPromises).where(eq(ticketPromises.id, id))),
+    updatePromise: async (tx: Tx, id: number, set: Partial<typeof ticketPromises.$inferInsert>): Promise<PromiseRow> =>
+      (await first(tx.update(ticketPromises).set(set).where(eq(ticketPromises.id, id)).returning()))!,
+    promisesOf: (tx: Tx, ticketId: number) => tx.select().from(ticketPromises).where(eq(ticketPromises.ticketId, ticketId)).orderBy(asc(ticketPromises.id)),
 
-    listPromises(tx: Tx, f: PromiseFilter, now: string) {
+    async listPromises(tx: Tx, f: PromiseFilter, now: string) {
       const stateCond = f.state === 'open' ? eq(ticketPromises.state, 'open' satisfies PromiseState)
         : f.state === 'fulfilled' ? eq(ticketPromises.state, 'fulfilled' satisfies PromiseState)
           : f.state === 'overdue' ? and(eq(ticketPromises.state, 'open'), lt(ticketPromises.dueAt, now)) : undefined
       const cond = and(f.unitId ? eq(ticketPromises.unitId, f.unitId) : undefined, f.ticketId ? eq(ticketPromises.ticketId, f.ticketId) : undefined, stateCond)
-      const rows = tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId }, unit: unitRef, consultation: consultations._.selectedFields })
+      const rows = await tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId }, unit: unitRef, consultation: consultations._.selectedFields })
         .from(ticketPromises)
         .innerJoin(tickets, eq(tickets.id, ticketPromises.ticketId))
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, ticketPromises.unitId))
-        .where(cond).orderBy(asc(ticketPromises.state), asc(ticketPromises.dueAt), asc(ticketPromises.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-      const total = tx.select({ n: count() }).from(ticketPromises).where(cond).get()!.n
+        .where(cond).orderBy(asc(ticketPromises.state), asc(ticketPromises.dueAt), asc(ticketPromises.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+      const total = (await first(tx.select({ n: count() }).from(ticketPromises).where(cond)))!.n
       return { rows, total }
     },
 
@@ -102,18 +103,19 @@ export function createFollowupRepository() {
         keptOnTime: sql<number>`SUM(${ticketPromises.state} = 'fulfilled' AND ${ticketPromises.fulfilledAt} <= ${ticketPromises.dueAt})`,
       }).from(ticketPromises).innerJoin(units, eq(units.id, ticketPromises.unitId))
         .where(unitId ? eq(ticketPromises.unitId, unitId) : undefined)
-        .groupBy(ticketPromises.unitId).orderBy(asc(units.code)).all()
+        .groupBy(ticketPromises.unitId).orderBy(asc(units.code))
     },
 
     /** Open promises that may owe a reminder: due within the horizon and not yet told both. */
     reminderCandidates: (tx: Tx, horizon: string) => tx.select().from(ticketPromises).where(and(
       eq(ticketPromises.state, 'open'), lte(ticketPromises.dueAt, horizon),
       or(isNull(ticketPromises.dueSoonNotifiedAt), isNull(ticketPromises.overdueNotifiedAt)),
-    )).all(),
-    markPromiseNotified(tx: Tx, id: number, kind: 'due_soon' | 'overdue', at: string) {
+    )),
+    async markPromiseNotified(tx: Tx, id: number, kind: 'due_soon' | 'overdue', at: string): Promise<number> {
       const column = kind === 'overdue' ? ticketPromises.overdueNotifiedAt : ticketPromises.dueSoonNotifiedAt
-      return tx.update(ticketPromises).set(kind === 'overdue' ? { overdueNotifiedAt: at } : { dueSoonNotifiedAt: at })
-        .where(and(eq(ticketPromises.id, id), isNull(column))).run().changes
+      const marked = await tx.update(ticketPromises).set(kind === 'overdue' ? { overdueNotifiedAt: at } : { dueSoonNotifiedAt: at })
+        .where(and(eq(ticketPromises.id, id), isNull(column))).returning({ id: ticketPromises.id })
+      return marked.length
     },
   }
 }

@@ -18,11 +18,11 @@ const tags = ['tickets']
 
 /** After the reply: ratings (回访), redoing (重办) and promises (承诺事项). */
 /** The unit a request is kept to (the statistics' scope rule, passed in by app.ts: tickets do not import stats). */
-export type ScopeOf = (actor: Actor, unitCode?: string) => { unitId: number | null }
+export type ScopeOf = (actor: Actor, unitCode?: string) => Promise<{ unitId: number | null }>
 
 export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets: TicketsService; followup: FollowupService; promises: PromisesService }> =
   async (app, { scope, tickets, followup, promises }) => {
-    const scopeOf = (actor: Actor, unit?: string) => scope(actor, unit).unitId ?? undefined
+    const scopeOf = async (actor: Actor, unit?: string) => (await scope(actor, unit)).unitId ?? undefined
 
     app.post('/tickets/:id/rating', {
       config: { roles: ['admin', 'agent', 'integration'], idempotency: true, audit: ticketAudit },
@@ -48,7 +48,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
       },
     }, async (req) => {
       const { unit, from, to, page = 1, pageSize = 20, ...q } = req.query
-      return followup.listRatings({ ...q, unitId: scopeOf(req.actor, unit), fromUtc: rangeBound(from, false), toUtc: rangeBound(to, true), page, pageSize })
+      return followup.listRatings({ ...q, unitId: await scopeOf(req.actor, unit), fromUtc: rangeBound(from, false), toUtc: rangeBound(to, true), page, pageSize })
     })
 
     app.get('/callbacks', {
@@ -60,7 +60,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
       },
     }, async (req) => {
       const { unit, page = 1, pageSize = 20 } = req.query
-      return followup.awaitingRating({ unitId: scopeOf(req.actor, unit), page, pageSize })
+      return followup.awaitingRating({ unitId: await scopeOf(req.actor, unit), page, pageSize })
     })
 
     app.post('/tickets/:id/redo', {
@@ -70,7 +70,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
         params: IdParams, body: RedoBody, response: { 200: TicketSchema, ...errorResponses(403, 404, 409, 422) },
       },
     }, async (req) => {
-      followup.redo(req.params.id, req.body, req.actor)
+      await followup.redo(req.params.id, req.body, req.actor)
       return tickets.get(req.params.id, req.actor, { scoped: false, requestId: req.id })
     })
 
@@ -80,7 +80,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
         tags, operationId: 'addPromises', summary: '登记答复中作出的承诺事项（内容，完成日期或工作日数）',
         params: IdParams, body: PromisesBody, response: { 201: Type.Array(PromiseSchema), ...errorResponses(403, 404, 409) },
       },
-    }, async (req, reply) => reply.code(201).send(promises.add(req.params.id, req.body.promises, req.actor)))
+    }, async (req, reply) => reply.code(201).send(await promises.add(req.params.id, req.body.promises, req.actor)))
 
     app.post('/promises/:id/fulfil', {
       config: { roles: ['admin', 'unit'], idempotency: true, audit: { target: 'promise', id: pathId() } },
@@ -98,6 +98,6 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
       },
     }, async (req) => {
       const { unit, state, page = 1, pageSize = 20 } = req.query
-      return promises.list({ unitId: scopeOf(req.actor, unit), state, page, pageSize })
+      return promises.list({ unitId: await scopeOf(req.actor, unit), state, page, pageSize })
     })
   }

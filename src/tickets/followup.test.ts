@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createKit, type Kit } from './tickets.testkit.ts'
 import { isPromiseOverdue, mayChangeRating } from './tickets.lifecycle.ts'
@@ -130,7 +131,7 @@ describe('after the reply', () => {
     const t = await replied()
     at('2025-09-26T02:00:00Z')
     await post(`/tickets/${t.id}/redo`, { reason: '答复不完整' }, k.tokens.agent)
-    const result = k.app.services.tickets.recomputeDeadlines()
+    const result = await k.app.services.tickets.recomputeDeadlines()
     expect(result.checked).toBeGreaterThan(0)
     expect((await k.ticket(t.id)).body.dueAt).toBe('2025-10-10T15:59:59.000Z')
   })
@@ -220,10 +221,10 @@ describe('promises', () => {
     const { promises } = k.app.services
     // Tuesday 30 September is the due day: due soon. 1 October is a holiday: no reminders at all.
     // (Other tests' promises in this app are due the same day, so the counts are at least one.)
-    expect(promises.runReminders(new Date('2025-09-30T01:00:00Z')).dueSoon).toBeGreaterThanOrEqual(1)
-    expect(promises.runReminders(new Date('2025-10-01T01:00:00Z'))).toMatchObject({ workingDay: false, dueSoon: 0, overdue: 0 })
-    expect(promises.runReminders(new Date('2025-10-09T01:00:00Z')).overdue).toBeGreaterThanOrEqual(1)
-    expect(promises.runReminders(new Date('2025-10-10T01:00:00Z'))).toMatchObject({ workingDay: true, dueSoon: 0, overdue: 0 })
+    expect((await promises.runReminders(new Date('2025-09-30T01:00:00Z'))).dueSoon).toBeGreaterThanOrEqual(1)
+    expect(await promises.runReminders(new Date('2025-10-01T01:00:00Z'))).toMatchObject({ workingDay: false, dueSoon: 0, overdue: 0 })
+    expect((await promises.runReminders(new Date('2025-10-09T01:00:00Z'))).overdue).toBeGreaterThanOrEqual(1)
+    expect(await promises.runReminders(new Date('2025-10-10T01:00:00Z'))).toMatchObject({ workingDay: true, dueSoon: 0, overdue: 0 })
     expect(k.events.filter((e) => 'promise' in e.payload && e.payload.promise.id === id).map((e) => e.type))
       .toEqual(['promise.made', 'promise.due_soon', 'promise.overdue'])
 
@@ -243,7 +244,7 @@ describe('promises', () => {
     expect(own.every((p: { unit: { code: string } }) => p.unit.code === 'ybj')).toBe(true)
   })
 
-  it('agrees with its SQL twin on what is overdue', () => {
+  it('agrees with its SQL twin on what is overdue', async () => {
     const now = '2025-10-09T02:00:00.000Z'
     const cases = [
       { state: 'open' as const, dueAt: '2025-10-08T15:59:59.000Z', fulfilledAt: null },
@@ -252,10 +253,10 @@ describe('promises', () => {
       { state: 'fulfilled' as const, dueAt: '2025-10-10T15:59:59.000Z', fulfilledAt: '2025-10-09T01:00:00.000Z' },
     ]
     const { db } = k.app.services
-    const t = db.$client.prepare('SELECT id FROM tickets LIMIT 1').get() as { id: number }
+    const [t] = await db.all<{ id: number }>(sql`SELECT id FROM tickets LIMIT 1`)
     for (const c of cases) {
-      const row = db.insert(ticketPromises).values({ ticketId: t.id, round: 1, unitId: 1, content: '测试', ...c }).returning().get()
-      const sqlSays = db.select({ overdue: promiseOverdueSql(now) }).from(ticketPromises).all().find((_r, i, all) => all.length && i === all.length - 1)!.overdue
+      const [row] = await db.insert(ticketPromises).values({ ticketId: t.id, round: 1, unitId: 1, content: '测试', ...c }).returning()
+      const sqlSays = (await db.select({ overdue: promiseOverdueSql(now) }).from(ticketPromises)).find((_r, i, all) => all.length && i === all.length - 1)!.overdue
       expect(Boolean(sqlSays), JSON.stringify(c)).toBe(isPromiseOverdue(row, now))
     }
     expect(cases.map((c) => isPromiseOverdue(c, now))).toEqual([true, false, true, false])

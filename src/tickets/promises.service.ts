@@ -28,12 +28,15 @@ export interface PromisesDeps {
   config: Pick<Config, 'dispatchUnitCode'>
   events: Pick<EventBus, 'emit'>
   calendar: CalendarPort & WorkingCalendar
-  privacy: Pick<PrivacyService, 'show' | 'snapshot'>
+  privacy: Pick<PrivacyService, 'snapshot'>
   now?: Clock
 }
 
 // No run of days off is longer than this, so no promise due later can be due within one working day.
 const HORIZON_MS = 31 * 86_400_000
+
+/** One reading of the privacy service's masking (PrivacyService.snapshot). */
+type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
 
 export function createPromisesService({ db, config, events, calendar, privacy, now = systemClock }: PromisesDeps) {
   const repo = createTicketsRepository()
@@ -41,35 +44,38 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
   const actions = createTicketActions({ repo, events, config, privacy })
 
   /** The promise as its events show it, texts masked for the consultation's asker. */
-  const eventPromise = (p: PromiseRow, c: ConsultationRow): PromiseSnapshot => {
-    const text = actions.eventText(c)
+  const eventPromise = async (p: PromiseRow, c: ConsultationRow): Promise<PromiseSnapshot> => {
+    const text = await actions.eventText(c)
     return {
       id: p.id, content: text(p.content), dueAt: p.dueAt, state: p.state, fulfilledAt: p.fulfilledAt, note: text(p.fulfilmentNote),
       onTime: p.fulfilledAt ? p.fulfilledAt <= p.dueAt : null,
     }
   }
 
-  function view(p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }) {
+  /** A promise as the API shows it; `shown` is the privacy snapshot the caller read. */
+  function view(shown: Show, p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }) {
     const asker = knownAsker(c)
     const overdue = isPromiseOverdue(p, at)
     return {
       id: p.id, ticket: extra.ticket, unit: extra.unit, round: p.round,
-      content: privacy.show(p.content, 'masked', asker),
+      content: shown.show(p.content, 'masked', asker),
       dueOn: p.dueOn, workingDays: p.workingDays, dueAt: p.dueAt, dueAtProvisional: p.dueAtProvisional,
       state: p.state, stateName: p.state === 'fulfilled' ? (overdue ? '逾期办结' : '按期办结') : overdue ? '已逾期' : '进行中',
       overdue,
       remainingWorkingDays: p.state === 'open' ? (at <= p.dueAt ? calendar.workingDaysBetween(at, p.dueAt) : -calendar.workingDaysBetween(p.dueAt, at)) : null,
-      fulfilledAt: p.fulfilledAt, fulfilmentNote: privacy.show(p.fulfilmentNote, 'masked', asker),
+      fulfilledAt: p.fulfilledAt, fulfilmentNote: shown.show(p.fulfilmentNote, 'masked', asker),
       keptOnTime: p.state === 'fulfilled' ? !overdue : null,
       createdAt: p.createdAt,
     }
   }
 
   /** Records promises on a ticket inside the caller's transaction (the answer's, or the route's own). */
-  function addIn(tx: Tx, t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, items: PromiseInput[], actorTokenId: number | null) {
+  async function addIn(tx: Tx, t: TicketRow, c: ConsultationRow, unit: { code: string; name: string }, items: PromiseInput[], actorTokenId: number | null): Promise<PromiseRow[]> {
     const at = now().toISOString()
     const today = shanghaiDate(new Date(at))
-    return items.map((item, i) => {
+    // One after another: every statement is in the caller's transaction.
+    const made: PromiseRow[] = []
+    for (const [i, item] of items.entries()) {
       const field = `promises.${i}`
       if ((item.dueOn === undefined) === (item.workingDays === undefined)) {
         throw withDetails(new PromiseDueRequiredError(), [{ field: `${field}.dueOn`, message: '请填写完成日期或工作日数（二者选一）' }])
@@ -78,20 +84,21 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         throw withDetails(new PromiseDuePastError(item.dueOn), [{ field: `${field}.dueOn`, message: `完成日期不能早于今天（${today}）` }])
       }
       const due = item.dueOn !== undefined ? { dueAt: endOfShanghaiDay(item.dueOn), provisional: false } : calendar.dueAt(at, item.workingDays!)
-      const p = followups.insertPromise(tx, {
+      const p = await followups.insertPromise(tx, {
         ticketId: t.id, round: t.round, unitId: t.unitId, content: item.content, dueOn: item.dueOn ?? null, workingDays: item.workingDays ?? null,
         dueAt: due.dueAt, dueAtProvisional: due.provisional, createdBy: actorTokenId, createdAt: at,
       })
       const when = item.dueOn ? `${item.dueOn} 前` : `${item.workingDays} 个工作日内（${shanghaiDate(new Date(due.dueAt))} 前${due.provisional ? '，暂定' : ''}）`
-      repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId, action: 'promise', fromStatus: t.status, toStatus: t.status, note: `承诺${when}：${item.content}` })
-      actions.emit(tx, 'promise.made', t, c, unit, { promise: eventPromise(p, c) })
-      return p
-    })
+      await repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId, action: 'promise', fromStatus: t.status, toStatus: t.status, note: `承诺${when}：${item.content}` })
+      await actions.emit(tx, 'promise.made', t, c, unit, { promise: await eventPromise(p, c) })
+      made.push(p)
+    }
+    return made
   }
 
-  function loadPromise(tx: Tx, id: number, actor: Actor) {
-    const p = followups.promise(tx, id)
-    const found = p && repo.findById(tx, p.ticketId)
+  async function loadPromise(tx: Tx, id: number, actor: Actor) {
+    const p = await followups.promise(tx, id)
+    const found = p && await repo.findById(tx, p.ticketId)
     // A unit sees the promises it made, and those of the tickets it holds now.
     const visible = found && (canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })
       || visibility(actor).sees({ unitId: p.unitId }))
@@ -99,15 +106,15 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
     return { p, ...found }
   }
 
-  function notify(id: number, reminder: { kind: 'due_soon'; remainingWorkingDays: number } | { kind: 'overdue'; overdueWorkingDays: number }, at: Date): boolean {
-    return db.transaction((tx) => {
+  function notify(id: number, reminder: { kind: 'due_soon'; remainingWorkingDays: number } | { kind: 'overdue'; overdueWorkingDays: number }, at: Date): Promise<boolean> {
+    return db.transaction(async (tx) => {
       // The guard keeps "once per promise per state" even if two runs overlap.
-      if (followups.markPromiseNotified(tx, id, reminder.kind, at.toISOString()) === 0) return false
-      const p = followups.promise(tx, id)!
-      const { ticket, consultation, unit } = repo.findById(tx, p.ticketId)!
-      const promise = eventPromise(p, consultation)
-      if (reminder.kind === 'overdue') actions.emit(tx, 'promise.overdue', ticket, consultation, unit, { promise, overdueWorkingDays: reminder.overdueWorkingDays })
-      else actions.emit(tx, 'promise.due_soon', ticket, consultation, unit, { promise, remainingWorkingDays: reminder.remainingWorkingDays })
+      if (await followups.markPromiseNotified(tx, id, reminder.kind, at.toISOString()) === 0) return false
+      const p = (await followups.promise(tx, id))!
+      const { ticket, consultation, unit } = (await repo.findById(tx, p.ticketId))!
+      const promise = await eventPromise(p, consultation)
+      if (reminder.kind === 'overdue') await actions.emit(tx, 'promise.overdue', ticket, consultation, unit, { promise, overdueWorkingDays: reminder.overdueWorkingDays })
+      else await actions.emit(tx, 'promise.due_soon', ticket, consultation, unit, { promise, remainingWorkingDays: reminder.remainingWorkingDays })
       return true
     })
   }
@@ -117,65 +124,69 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
 
     /** Promises added after the answer (POST /tickets/:id/promises): by the unit holding the ticket, or an admin. */
     add(ticketId: number, items: PromiseInput[], actor: Actor) {
-      return db.transaction((tx) => {
-        const found = actions.visible(tx, ticketId, actor)
+      return db.transaction(async (tx) => {
+        const found = await actions.visible(tx, ticketId, actor)
         if (actor.role !== 'admin' && actor.role !== 'unit') throw new TicketActionForbiddenError('登记承诺事项')
         if (isOpen(found.ticket.status) && found.ticket.status !== 'answered') throw new PromiseTicketStateError(TICKET_STATUS_LABELS[found.ticket.status])
         const at = now().toISOString()
-        return addIn(tx, found.ticket, found.consultation, found.unit, items, actor.tokenId)
-          .map((p) => view(p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }))
+        const made = await addIn(tx, found.ticket, found.consultation, found.unit, items, actor.tokenId)
+        const shown = await privacy.snapshot()
+        return made.map((p) => view(shown, p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }))
       })
     },
 
     /** 办结 a promise: only with a note of what was done; by the unit that made it, or an admin. */
     fulfil(id: number, input: { note: string }, actor: Actor) {
-      return db.transaction((tx) => {
-        const { p, ticket, consultation, unit } = loadPromise(tx, id, actor)
+      return db.transaction(async (tx) => {
+        const { p, ticket, consultation, unit } = await loadPromise(tx, id, actor)
         if (actor.role !== 'admin' && !(actor.role === 'unit' && actor.unitId === p.unitId)) throw new TicketActionForbiddenError('办结承诺事项')
         if (p.state === 'fulfilled') throw new PromiseAlreadyFulfilledError(String(id), p.fulfilledAt ?? '')
         const at = now().toISOString()
-        const done = followups.updatePromise(tx, id, { state: 'fulfilled', fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
+        const done = await followups.updatePromise(tx, id, { state: 'fulfilled', fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
         const onTime = at <= p.dueAt
-        repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
-        actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: eventPromise(done, consultation) })
-        const promiseUnit = repo.unitById(tx, p.unitId)!
-        return view(done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } })
+        await repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
+        await actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: await eventPromise(done, consultation) })
+        const promiseUnit = (await repo.unitById(tx, p.unitId))!
+        return view(await privacy.snapshot(), done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } })
       })
     },
 
     /** A ticket's promises, for its detail view. */
-    ofTicket(tx: Tx, t: TicketRow, c: ConsultationRow) {
+    async ofTicket(tx: Tx, t: TicketRow, c: ConsultationRow) {
       const at = now().toISOString()
       const unitRefs = new Map<number, { code: string; name: string }>()
-      const unitOf = (id: number) => {
-        if (!unitRefs.has(id)) { const u = repo.unitById(tx, id)!; unitRefs.set(id, { code: u.code, name: u.name }) }
-        return unitRefs.get(id)!
+      const made = await followups.promisesOf(tx, t.id)
+      for (const p of made) {
+        if (!unitRefs.has(p.unitId)) { const u = (await repo.unitById(tx, p.unitId))!; unitRefs.set(p.unitId, { code: u.code, name: u.name }) }
       }
-      return followups.promisesOf(tx, t.id).map((p) => view(p, c, at, { ticket: { id: t.id, number: t.number }, unit: unitOf(p.unitId) }))
+      const shown = await privacy.snapshot()
+      return made.map((p) => view(shown, p, c, at, { ticket: { id: t.id, number: t.number }, unit: unitRefs.get(p.unitId)! }))
     },
 
     /** The office's (or a unit's own) promises: open, overdue or fulfilled; overdue and nearest first. */
-    list(q: { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; page: number; pageSize: number }) {
+    async list(q: { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; page: number; pageSize: number }) {
       const at = now().toISOString()
-      const { rows, total } = followups.listPromises(db, q, at)
-      return { items: rows.map((r) => view(r.promise, r.consultation, at, { ticket: { id: r.ticket.id, number: r.ticket.number }, unit: r.unit })), total, page: q.page, pageSize: q.pageSize }
+      const { rows, total } = await followups.listPromises(db, q, at)
+      const shown = await privacy.snapshot()
+      return { items: rows.map((r) => view(shown, r.promise, r.consultation, at, { ticket: { id: r.ticket.id, number: r.ticket.number }, unit: r.unit })), total, page: q.page, pageSize: q.pageSize }
     },
 
     /** Per unit: open, overdue now, fulfilled and kept on time. */
-    summary(unitId: number | undefined) {
-      return followups.promiseSummary(db, unitId, now().toISOString())
+    async summary(unitId: number | undefined) {
+      return await followups.promiseSummary(db, unitId, now().toISOString())
     },
 
     /** promise.due_soon and promise.overdue, on working days only, once per promise each (like the tickets' reminders). */
-    runReminders(at: Date = now()) {
+    async runReminders(at: Date = now()) {
       const summary = { workingDay: calendar.isWorkingDay(shanghaiDate(at)), dueSoon: 0, overdue: 0 }
       if (!summary.workingDay) return summary
       const atIso = at.toISOString()
-      for (const p of followups.reminderCandidates(db, new Date(at.getTime() + HORIZON_MS).toISOString())) {
+      for (const p of await followups.reminderCandidates(db, new Date(at.getTime() + HORIZON_MS).toISOString())) {
         let remaining = 0
         const kind = reminderFor(p, atIso, () => (remaining = calendar.workingDaysBetween(at, p.dueAt)))
-        if (kind === 'overdue' && notify(p.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(p.dueAt, at) }, at)) summary.overdue++
-        else if (kind === 'due_soon' && notify(p.id, { kind, remainingWorkingDays: remaining }, at)) summary.dueSoon++
+        // Each reminder in a transaction of its own, one after another.
+        if (kind === 'overdue' && await notify(p.id, { kind, overdueWorkingDays: calendar.workingDaysBetween(p.dueAt, at) }, at)) summary.overdue++
+        else if (kind === 'due_soon' && await notify(p.id, { kind, remainingWorkingDays: remaining }, at)) summary.dueSoon++
       }
       return summary
     },

@@ -28,22 +28,22 @@ export interface TicketActionsDeps {
   repo: TicketsRepository
   events: Pick<EventBus, 'emit'>
   config: Pick<Config, 'dispatchUnitCode'>
-  privacy: Pick<PrivacyService, 'show'>
+  privacy: Pick<PrivacyService, 'snapshot'>
 }
 
 export function createTicketActions({ repo, events, config, privacy }: TicketActionsDeps) {
-  const dispatchUnit = (tx: Tx) => repo.unitByCode(tx, config.dispatchUnitCode)
+  const dispatchUnit = async (tx: Tx) => await repo.unitByCode(tx, config.dispatchUnitCode)
 
   /** A ticket the actor may see, or TICKET_NOT_FOUND: another unit's ticket is private. */
-  function visible(tx: Tx, id: number, actor: Actor) {
-    const found = repo.findById(tx, id)
+  async function visible(tx: Tx, id: number, actor: Actor) {
+    const found = await repo.findById(tx, id)
     if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
     return found
   }
 
   /** A unit a ticket may be handed to: it exists and is active, or a 4xx naming `unitCode`. */
-  function requireActiveUnit(tx: Tx, code: string) {
-    return requireActive(repo.unitByCode(tx, code), code)
+  async function requireActiveUnit(tx: Tx, code: string) {
+    return requireActive(await repo.unitByCode(tx, code), code)
   }
 
   return {
@@ -52,9 +52,9 @@ export function createTicketActions({ repo, events, config, privacy }: TicketAct
     requireActiveUnit,
 
     /** Loads a ticket the actor may see and act on in this way, and the state it moves to. */
-    load(tx: Tx, id: number, actor: Actor, action: TicketAction) {
-      const found = visible(tx, id, actor)
-      const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: dispatchUnit(tx)?.id ?? null }
+    async load(tx: Tx, id: number, actor: Actor, action: TicketAction) {
+      const found = await visible(tx, id, actor)
+      const scope = { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy, dispatchUnitId: (await dispatchUnit(tx))?.id ?? null }
       if (!canAct(actor, action, scope)) throw new TicketActionForbiddenError(ACTION_NAMES[action])
       const to = nextStatus(found.ticket.status, action)
       if (!to) throw new TicketTransitionError(TICKET_STATUS_LABELS[found.ticket.status], ACTION_NAMES[action])
@@ -62,19 +62,19 @@ export function createTicketActions({ repo, events, config, privacy }: TicketAct
     },
 
     /** How the ticket's events show a text about its asker: masked (privacy.access.ts). */
-    eventText: (c: ConsultationRow) => eventText(privacy, c),
+    eventText: async (c: ConsultationRow) => eventText(await privacy.snapshot(), c),
 
     /**
      * Emits a ticket's event, whole: `t` is the ticket after the change and `unit` the unit holding
      * it; `fields` are the rest of the type's payload, texts already masked with eventText(c).
      */
-    emit<K extends TicketEventType>(tx: Tx, type: K, t: TicketRow, c: ConsultationRow, unit: UnitRef, fields: Omit<EventPayloads[K], 'ticket'>) {
+    async emit<K extends TicketEventType>(tx: Tx, type: K, t: TicketRow, c: ConsultationRow, unit: UnitRef, fields: Omit<EventPayloads[K], 'ticket'>) {
       // Generic K is not narrowed to one member of the union; the signature above already ties the payload to the type.
       const event = {
         type, consultationId: c.id, ticketId: t.id, submittedBy: c.registeredBy, externalId: c.externalId,
         payload: { ticket: ticketSnapshot(t, unit), ...fields },
       } as EventOf<K> as DomainEvent
-      events.emit(tx, event)
+      await events.emit(tx, event)
     },
   }
 }

@@ -25,8 +25,8 @@ export interface DraftInput {
 }
 
 export interface KbPort {
-  createDraft(input: DraftInput, actor: Actor): { entryId: number; versionId: number }
-  addSimilarQuestion(entryId: number, question: string, actor: Actor): unknown
+  createDraft(input: DraftInput, actor: Actor): Promise<{ entryId: number; versionId: number }>
+  addSimilarQuestion(entryId: number, question: string, actor: Actor): Promise<unknown>
   /** Sends the entry's latest draft version into review (G2). */
-  submitEntry(entryId: number, input: { comment?: string }, actor: Actor): unknown
+  submitEntry(entryId: number, input: { comment?: string }, actor: Actor): Promise<unknown>
 }

@@ -4,8 +4,8 @@
 //
 // Every query takes its period and scope as named parameters: @fromUtc and @toUtc (ISO UTC, from
 // inclusive, to exclusive), @unitId (NULL for every unit) and, where "now" matters, @now.
-import type { Statement } from 'better-sqlite3'
-import type { Db } from '../db/client.ts'
+import { connectionsOf, type Db } from '../db/client.ts'
+import { figureRows } from '../consultations/consultations.figures.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
 export interface PeriodParams { fromUtc: string; toUtc: string; unitId: number | null }
@@ -104,17 +104,16 @@ export interface ReplyRow { replied: number; rated: number; satisfied: number; b
 export interface PromiseRow { promisesDue: number; promisesKeptOnTime: number; promisesFulfilledLate: number; promisesOverdue: number }
 
 export function createTicketFigures(db: Db, workingDaysBetween: (from: string, to: string) => number) {
-  const sqlite = db.$client
-  // Lets the per-unit query count working days in SQL, with the calendar service's own arithmetic.
-  sqlite.function('ticket_working_days', { deterministic: false }, (from: unknown, to: unknown) =>
-    (typeof from === 'string' && typeof to === 'string' ? workingDaysBetween(from, to) : null))
-
-  const cache = new Map<string, Statement>()
-  const all = <T>(sql: string, params: object) => {
-    let st = cache.get(sql)
-    if (!st) { st = sqlite.prepare(sql); cache.set(sql, st) }
-    return st.all(params) as T[]
+  // Lets the per-unit query count working days in SQL, with the calendar service's own arithmetic,
+  // on every connection a figure may be read on (the reader, or the writer inside a transaction).
+  // #17: SQLite-only, a user-defined SQL function in JavaScript: PostgreSQL needs another way to
+  // count working days (the plan: store the working days taken on the ticket when it is replied to).
+  for (const connection of connectionsOf(db)) {
+    connection.function('ticket_working_days', { deterministic: false }, (from: unknown, to: unknown) =>
+      (typeof from === 'string' && typeof to === 'string' ? workingDaysBetween(from, to) : null))
   }
+
+  const all = <T>(text: string, params: object) => figureRows<T>(db, text, params)
   const inPeriod = (column: string) => `t.${column} >= @fromUtc AND t.${column} < @toUtc AND (@unitId IS NULL OR t.unit_id = @unitId)`
 
   return {

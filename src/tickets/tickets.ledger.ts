@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-o
 import type { Channel, ConsultationKind } from '../consultations/consultations.types.ts'
 import { consultationsView } from '../consultations/consultations.queries.ts'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { unitsView } from '../units/units.queries.ts'
 import { tickets } from './tickets.table.ts'
 import type { Rating, TicketStatus } from './tickets.types.ts'
@@ -93,25 +94,25 @@ export function createLedgerQueries(db: Db) {
 
   return {
     /** One page, newest first, and how many rows match. */
-    page(f: LedgerFilter, page: number, pageSize: number): { rows: LedgerRecord[]; total: number } {
+    async page(f: LedgerFilter, page: number, pageSize: number): Promise<{ rows: LedgerRecord[]; total: number }> {
       const where = and(...conditions(f))
-      const rows = base().where(where).orderBy(desc(tickets.id)).limit(pageSize).offset((page - 1) * pageSize).all()
-      const total = db.select({ n: count() }).from(tickets)
+      const rows = await base().where(where).orderBy(desc(tickets.id)).limit(pageSize).offset((page - 1) * pageSize)
+      const total = (await first(db.select({ n: count() }).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
-        .where(where).get()!.n
+        .where(where)))!.n
       return { rows, total }
     },
 
     /**
      * The rows in registration order, `size` at a time (keyset on the ticket id). Each chunk is read
-     * to the end before it is handed over: an open better-sqlite3 iterator would keep the shared
-     * connection busy, and every write (a new consultation) would fail until the export finished.
+     * to the end, by a statement of its own, before it is handed over: no cursor stays open on a
+     * connection while the client reads the export, however slowly.
      */
-    *chunks(f: LedgerFilter, size = 1000): Generator<LedgerRecord[]> {
+    async *chunks(f: LedgerFilter, size = 1000): AsyncGenerator<LedgerRecord[]> {
       const where = conditions(f, true)
       let after = 0
       for (;;) {
-        const rows = base().where(and(...where, gt(tickets.id, after))).orderBy(asc(tickets.id)).limit(size).all()
+        const rows = await base().where(and(...where, gt(tickets.id, after))).orderBy(asc(tickets.id)).limit(size)
         if (rows.length > 0) yield rows
         if (rows.length < size) return
         after = rows[rows.length - 1].id

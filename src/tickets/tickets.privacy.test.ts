@@ -70,14 +70,14 @@ describe("the asker's contact details", () => {
 
   it('writes each reading of full contact details to the audit log, and not masked readings', async () => {
     // The audit log as the audit service lists it (newest first), turned oldest first.
-    const reads = () => k.app.services.audit.list({ action: 'readContactDetails', targetType: 'consultation', targetId: String(consultationId), page: 1, pageSize: 100 }).items.reverse()
-    const before = reads().length
+    const reads = async () => (await k.app.services.audit.list({ action: 'readContactDetails', targetType: 'consultation', targetId: String(consultationId), page: 1, pageSize: 100 })).items.reverse()
+    const before = (await reads()).length
     await k.ticket(ticketId, k.tokens.agent2)
     await k.call({ method: 'GET', url: '/api/v1/tickets', token: k.tokens.rsj })
-    expect(reads()).toHaveLength(before)
+    expect(await reads()).toHaveLength(before)
     await k.ticket(ticketId, k.tokens.rsj)
     await k.call({ method: 'GET', url: `/api/v1/consultations/${consultationId}`, token: k.tokens.agent })
-    const after = reads().slice(before)
+    const after = (await reads()).slice(before)
     expect(after).toHaveLength(2)
     expect(after[0]).toMatchObject({ actor: { role: 'unit' }, details: { ticketId }, requestId: expect.any(String) })
     expect(after[1]).toMatchObject({ actor: { role: 'agent' } })

@@ -22,7 +22,7 @@ describe('promoting a ticket into the library', () => {
     return { status: res.statusCode, body: res.json() }
   }
   // The kb service lists an entry's versions newest first.
-  const latestVersion = (entryId: number) => k.app.services.kb.listVersions(entryId).items[0]
+  const latestVersion = async (entryId: number) => (await k.app.services.kb.listVersions(entryId)).items[0]
 
   it('creates a de-identified entry for the unit, linked to the ticket, and sends it into review', async () => {
     const id = await answeredTicket()
@@ -35,10 +35,10 @@ describe('promoting a ticket into the library', () => {
     expect(res.body.question).toContain('一次性创业补贴怎么申请')
     expect(res.body.answer).toMatch(/^某某您好/)
 
-    const entry = k.app.services.kb.getEntry(res.body.entryId)
+    const entry = await k.app.services.kb.getEntry(res.body.entryId)
     expect(entry).toMatchObject({ sourceTicketId: id, unit: { code: 'rsj' } })
     expect(entry.status).toBe('in_review')
-    expect(latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer, state: 'in_review', reviewStep: 0 })
+    expect(await latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer, state: 'in_review', reviewStep: 0 })
 
     const ticket = (await k.ticket(id, k.tokens.rsj)).body
     expect(ticket.promotedEntryId).toBe(res.body.entryId)
@@ -50,7 +50,7 @@ describe('promoting a ticket into the library', () => {
     const res = await promote(id, { mode: 'new', submit: false, question: '王小明问：个体户创业补贴怎么申请？', answer: '可向区就业服务中心申请，咨询电话 023-67891234。' })
     expect(res.body).toMatchObject({ question: '某某问：个体户创业补贴怎么申请？', submitted: false })
     expect(res.body.answer).not.toContain('67891234')
-    expect(latestVersion(res.body.entryId).state).toBe('draft')
+    expect((await latestVersion(res.body.entryId)).state).toBe('draft')
   })
 
   it('offers an existing entry that already answers the question, then adds it as a similar question', async () => {
@@ -67,8 +67,8 @@ describe('promoting a ticket into the library', () => {
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ outcome: 'similar_added', entryId })
     // The published version keeps serving; the question waits in a new version under review.
-    expect(latestVersion(entryId)).toMatchObject({ version: 2, state: 'in_review' })
-    expect(latestVersion(entryId).similarQuestions).toContain(asked)
+    expect(await latestVersion(entryId)).toMatchObject({ version: 2, state: 'in_review' })
+    expect((await latestVersion(entryId)).similarQuestions).toContain(asked)
     expect((await k.ticket(id, k.tokens.rsj)).body.promotedEntryId).toBe(entryId)
   })
 

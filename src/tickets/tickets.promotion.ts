@@ -19,7 +19,7 @@ export interface PromotionDeps {
   config: Pick<Config, 'matchThreshold'>
   search: Pick<SearchPort, 'match'>
   kb: KbPort
-  privacy: Pick<PrivacyService, 'deidentify'>
+  privacy: Pick<PrivacyService, 'snapshot'>
 }
 
 export interface PromoteBody {
@@ -36,8 +36,8 @@ export interface PromoteBody {
 export function createPromotionService({ db, config, search, kb, privacy }: PromotionDeps) {
   const repo = createTicketsRepository()
 
-  function load(id: number, actor: Actor) {
-    const found = repo.findById(db, id)
+  async function load(id: number, actor: Actor) {
+    const found = await repo.findById(db, id)
     const scope = found && { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }
     if (!found || !canSee(actor, scope!)) throw new TicketNotFoundError(String(id))
     if (!canPromote(actor, scope!)) throw new TicketActionForbiddenError('转入问答库')
@@ -51,32 +51,33 @@ export function createPromotionService({ db, config, search, kb, privacy }: Prom
    * Writes the entry, sends it into review unless asked not to, links the ticket and logs it: all in
    * one transaction, so a refusal by the library (say, a policy no longer in force) leaves nothing behind.
    */
-  function link(id: number, actor: Actor, submit: boolean, write: () => { entryId: number; versionId: number | null }, note: (entryId: number) => string) {
-    return db.transaction((tx) => {
-      const current = repo.findById(tx, id)!
+  function link(id: number, actor: Actor, submit: boolean, write: () => Promise<{ entryId: number; versionId: number | null }>, note: (entryId: number) => string) {
+    return db.transaction(async (tx) => {
+      const current = (await repo.findById(tx, id))!
       if (current.ticket.promotedEntryId) throw new TicketAlreadyPromotedError(String(current.ticket.promotedEntryId))
-      // kb writes on the same connection, so its own transactions nest as savepoints of this one.
-      const written = write()
-      if (submit) kb.submitEntry(written.entryId, { comment: `由台账 ${current.ticket.number} 转入` }, actor)
-      repo.update(tx, id, { promotedEntryId: written.entryId })
-      repo.appendEvent(tx, { ticketId: id, actorTokenId: actor.tokenId, action: 'promote', fromStatus: current.ticket.status, toStatus: current.ticket.status, note: `${note(written.entryId)}${submit ? '，已提交审核' : '（草稿）'}` })
+      // kb's writes join this unit of work, so its own transactions nest as savepoints of this one.
+      const written = await write()
+      if (submit) await kb.submitEntry(written.entryId, { comment: `由台账 ${current.ticket.number} 转入` }, actor)
+      await repo.update(tx, id, { promotedEntryId: written.entryId })
+      await repo.appendEvent(tx, { ticketId: id, actorTokenId: actor.tokenId, action: 'promote', fromStatus: current.ticket.status, toStatus: current.ticket.status, note: `${note(written.entryId)}${submit ? '，已提交审核' : '（草稿）'}` })
       return written
     })
   }
 
   return {
-    promote(id: number, body: PromoteBody, actor: Actor) {
-      const { ticket, consultation } = load(id, actor)
+    async promote(id: number, body: PromoteBody, actor: Actor) {
+      const { ticket, consultation } = await load(id, actor)
       // The asker's own name and numbers go wherever they recur; public numbers (the unit's hotline) stay.
       const asker = knownAsker(consultation)
-      const question = privacy.deidentify(body.question ?? consultation.question, asker)
-      const answer = privacy.deidentify(body.answer ?? ticket.answer!, asker)
+      const published = await privacy.snapshot()
+      const question = published.deidentify(body.question ?? consultation.question, asker)
+      const answer = published.deidentify(body.answer ?? ticket.answer!, asker)
       const submit = body.submit ?? true
       const base = { ticketId: id, question, answer, offer: null, submitted: false }
 
       let mode = body.mode
       if (!mode) {
-        const match = search.match({ question, limit: 3 }, actor)
+        const match = await search.match({ question, limit: 3 }, actor)
         const top = match.candidates[0]
         // An entry the agent desk would answer with at once already answers this question.
         if (top && match.matched) {
@@ -94,15 +95,15 @@ export function createPromotionService({ db, config, search, kb, privacy }: Prom
       if (mode === 'similar') {
         if (!body.entryId) throw new PromoteEntryRequiredError()
         const entryId = body.entryId
-        const written = link(id, actor, submit, () => {
-          const out = kb.addSimilarQuestion(entryId, question, actor) as { versionId?: number } | undefined
+        const written = await link(id, actor, submit, async () => {
+          const out = await kb.addSimilarQuestion(entryId, question, actor) as { versionId?: number } | undefined
           return { entryId, versionId: out?.versionId ?? null }
         }, (e) => `作为相似问加入问答条目 ${e}`)
         return { created: true, result: { ...base, outcome: 'similar_added' as const, entryId, versionId: written.versionId, submitted: submit } }
       }
 
-      const topicCode = consultation.topicId ? repo.topicCode(db, consultation.topicId) : undefined
-      const written = link(id, actor, submit, () => kb.createDraft({
+      const topicCode = consultation.topicId ? await repo.topicCode(db, consultation.topicId) : undefined
+      const written = await link(id, actor, submit, () => kb.createDraft({
         question, answer, unitId: ticket.unitId, sourceTicketId: id,
         ...(topicCode ? { topicCode } : {}),
         ...(consultation.policyDocumentId ? { policyDocumentIds: [consultation.policyDocumentId] } : {}),

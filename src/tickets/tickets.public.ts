@@ -3,6 +3,7 @@
 // Nothing personal: texts are de-identified (去标识化) as for publication, contact details never read out.
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { tickets } from './tickets.table.ts'
 import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
@@ -47,14 +48,14 @@ export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick
 
   return {
     /** The ticket of a consultation as its asker may see it on a public page, or undefined when it has none. */
-    ofConsultation(consultationId: number, now = new Date().toISOString()): PublicTicketStatus | undefined {
-      const row = db.select(columns).from(tickets)
+    async ofConsultation(consultationId: number, now = new Date().toISOString()): Promise<PublicTicketStatus | undefined> {
+      const row = await first(db.select(columns).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
-        .where(eq(tickets.consultationId, consultationId)).get()
+        .where(eq(tickets.consultationId, consultationId)))
       if (!row) return undefined
       const t = row.ticket
-      const p = privacy.snapshot()
+      const p = await privacy.snapshot()
       const asker = knownAsker(row)
       const answered = ANSWERED.includes(t.status) && t.answer !== null
       return {
@@ -73,14 +74,14 @@ export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick
     },
 
     /** Suggestions on a policy document whose adoption has been decided, newest first (F2). */
-    decidedSuggestions(policyDocumentId: number, limit = 50) {
-      const rows = db.select(columns).from(tickets)
+    async decidedSuggestions(policyDocumentId: number, limit = 50) {
+      const rows = await db.select(columns).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
         .where(and(eq(consultations.kind, 'suggestion'), eq(consultations.policyDocumentId, policyDocumentId),
           isNotNull(tickets.suggestionDecision), inArray(tickets.status, ANSWERED)))
-        .orderBy(desc(tickets.answeredAt), desc(tickets.id)).limit(limit).all()
-      const p = privacy.snapshot()
+        .orderBy(desc(tickets.answeredAt), desc(tickets.id)).limit(limit)
+      const p = await privacy.snapshot()
       return rows.map((r) => ({
         number: r.ticket.number,
         receivedAt: r.ticket.receivedAt,

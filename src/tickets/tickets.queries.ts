@@ -2,6 +2,7 @@
 // portal and stats call these functions and never name `tickets`.
 import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { consultationsView } from '../consultations/consultations.queries.ts'
 import { unitsView } from '../units/units.queries.ts'
 import { tickets } from './tickets.table.ts'
@@ -13,27 +14,27 @@ import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 export function ticketForPublication(tx: Tx, ticketId: number) {
   const consultation = consultationsView()
   const unit = unitsView()
-  return tx.select({
+  return first(tx.select({
     number: tickets.number, answer: tickets.answer, repliedAt: tickets.repliedAt,
     receivedAt: tickets.receivedAt, question: consultation.question, askerName: consultation.askerName,
     askerPhone: consultation.askerPhone, askerEmail: consultation.askerEmail, unitName: unit.name,
   }).from(tickets)
     .innerJoin(consultation, eq(consultation.id, tickets.consultationId))
     .innerJoin(unit, eq(unit.id, tickets.unitId))
-    .where(eq(tickets.id, ticketId)).get()
+    .where(eq(tickets.id, ticketId)))
 }
 
 // ---- the portal ----
 
 /** The number of the first ticket among these consultations'. */
-export function ticketNumberOf(tx: Tx, consultationIds: number[]): string | undefined {
+export async function ticketNumberOf(tx: Tx, consultationIds: number[]): Promise<string | undefined> {
   if (consultationIds.length === 0) return undefined
-  return tx.select({ number: tickets.number }).from(tickets).where(inArray(tickets.consultationId, consultationIds)).get()?.number
+  return (await first(tx.select({ number: tickets.number }).from(tickets).where(inArray(tickets.consultationId, consultationIds))))?.number
 }
 
 /** A ticket by its number: its id and the consultation it handles. */
 export const ticketByNumber = (tx: Tx, number: string) =>
-  tx.select({ id: tickets.id, consultationId: tickets.consultationId }).from(tickets).where(eq(tickets.number, number)).get()
+  first(tx.select({ id: tickets.id, consultationId: tickets.consultationId }).from(tickets).where(eq(tickets.number, number)))
 
 // ---- reminders (integrations runs them on its schedule) ----
 
@@ -44,4 +45,4 @@ export const reminderCandidates = (tx: Tx, horizon: string) => tx.select({
   inArray(tickets.status, [...OPEN_TICKET_STATUSES]),
   lte(tickets.dueAt, horizon),
   or(isNull(tickets.dueSoonNotifiedAt), isNull(tickets.overdueNotifiedAt)),
-)).all()
+))

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKit, type Kit } from './tickets.testkit.ts'
 
@@ -51,10 +52,13 @@ describe('GET /tickets/{id}/references', () => {
 
   it('leaves the lookup out of the match log', async () => {
     const id = await open('个体工商户创业补贴申请要带什么材料')
-    const logged = () => { k.app.services.search.listMisses(); return k.app.services.db.$client.prepare('select count(*) as n from match_logs').get() as { n: number } }
-    const before = logged()
+    const logged = async () => {
+      await k.app.services.search.listMisses()
+      return (await k.app.services.db.all<{ n: number }>(sql`select count(*) as n from match_logs`))[0]
+    }
+    const before = await logged()
     expect((await references(id, k.tokens.rsj)).body.entries.length).toBeGreaterThan(0)
-    const after = logged()
+    const after = await logged()
     expect(after.n).toBe(before.n)
   })
 

@@ -5,7 +5,7 @@ import type { MatchCandidate } from './tickets.dependencies.ts'
 
 /** What the references need from search: its closest entries, and a question's content words. */
 export interface ReferencesSearchPort<C extends MatchCandidate> {
-  match(input: { question: string; limit?: number }, actor?: Actor, opts?: { log?: boolean }): { candidates: C[] }
+  match(input: { question: string; limit?: number }, actor?: Actor, opts?: { log?: boolean }): Promise<{ candidates: C[] }>
   keyTerms(text: string): string[]
 }
 
@@ -22,9 +22,9 @@ const TERMS_SEARCHED = 4
  * de-identified: a reference is copied into another asker's reply.
  */
 export function createTicketReferences<C extends MatchCandidate>({ tickets, search }: { tickets: Pick<TicketsService, 'questionOf' | 'list' | 'asReference'>; search: ReferencesSearchPort<C> }) {
-  function closestEntries(question: string, actor: Actor): C[] {
+  async function closestEntries(question: string, actor: Actor): Promise<C[]> {
     try {
-      return search.match({ question, limit: ENTRIES }, actor, { log: false }).candidates.slice(0, ENTRIES)
+      return (await search.match({ question, limit: ENTRIES }, actor, { log: false })).candidates.slice(0, ENTRIES)
     } catch (err) {
       // A question of punctuation alone has nothing to match; the earlier tickets may still help.
       if ((err as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return []
@@ -33,21 +33,25 @@ export function createTicketReferences<C extends MatchCandidate>({ tickets, sear
   }
 
   return {
-    references(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
-      const question = tickets.questionOf(id, actor).slice(0, 2000)
+    async references(id: number, actor: Actor, { requestId }: { requestId?: string } = {}) {
+      const question = (await tickets.questionOf(id, actor)).slice(0, 2000)
       // Looking up references is not a consultation: it is left out of the match log and its statistics.
-      const entries = closestEntries(question, actor)
+      const entries = await closestEntries(question, actor)
       const terms = search.keyTerms(question).slice(0, TERMS_SEARCHED)
       const found = new Map<number, { shared: number; receivedAt: string }>()
       for (const term of terms) {
-        const page = tickets.list({ status: ['answered', 'replied', 'closed'], q: term, sort: '-receivedAt', pageSize: 10 }, actor, { requestId })
+        const page = await tickets.list({ status: ['answered', 'replied', 'closed'], q: term, sort: '-receivedAt', pageSize: 10 }, actor, { requestId })
         for (const row of page.items) {
           if (row.id === id || found.has(row.id)) continue
           found.set(row.id, { shared: terms.filter((t) => row.question.includes(t)).length, receivedAt: row.receivedAt })
         }
       }
       const chosen = [...found].sort(([, a], [, b]) => b.shared - a.shared || b.receivedAt.localeCompare(a.receivedAt)).slice(0, TICKETS)
-      const similar = chosen.map(([tid]) => tickets.asReference(tid, actor)).filter((t) => t !== undefined)
+      const similar = []
+      for (const [tid] of chosen) {
+        const t = await tickets.asReference(tid, actor)
+        if (t !== undefined) similar.push(t)
+      }
       return { entries, tickets: similar }
     },
   }

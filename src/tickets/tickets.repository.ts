@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { tokensView } from '../auth/auth.queries.ts'
 import { consultationsView, type Consultation } from '../consultations/consultations.queries.ts'
 import { policyDocumentRef } from '../kb/kb.queries.ts'
@@ -49,38 +50,40 @@ export function createTicketsRepository() {
 
   return {
     /** The next number of the day's sequence, in the caller's transaction. */
-    nextSequence(tx: Tx, day: string): number {
-      return tx.insert(ticketCounters).values({ day, seq: 1 })
+    async nextSequence(tx: Tx, day: string): Promise<number> {
+      const [row] = await tx.insert(ticketCounters).values({ day, seq: 1 })
         .onConflictDoUpdate({ target: ticketCounters.day, set: { seq: sql`${ticketCounters.seq} + 1` } })
-        .returning({ seq: ticketCounters.seq }).get().seq
+        .returning({ seq: ticketCounters.seq })
+      return row.seq
     },
 
-    insert: (tx: Tx, values: typeof tickets.$inferInsert) => tx.insert(tickets).values(values).returning().get(),
+    insert: async (tx: Tx, values: typeof tickets.$inferInsert): Promise<TicketRow> => (await tx.insert(tickets).values(values).returning())[0],
 
-    update: (tx: Tx, id: number, set: Partial<typeof tickets.$inferInsert>) =>
-      tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(eq(tickets.id, id)).returning().get(),
+    update: async (tx: Tx, id: number, set: Partial<typeof tickets.$inferInsert>): Promise<TicketRow> =>
+      (await first(tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(eq(tickets.id, id)).returning()))!,
 
-    appendEvent: (tx: Tx, values: TicketEventInsert) => tx.insert(ticketEvents).values(values).run(),
+    appendEvent: async (tx: Tx, values: TicketEventInsert): Promise<void> => { await tx.insert(ticketEvents).values(values) },
 
     /** Marks a deadline reminder as sent, unless it was already: 0 changes then (two overlapping runs send it once). */
-    markReminded(tx: Tx, id: number, kind: 'due_soon' | 'overdue', at: string) {
+    async markReminded(tx: Tx, id: number, kind: 'due_soon' | 'overdue', at: string): Promise<number> {
       const column = kind === 'overdue' ? tickets.overdueNotifiedAt : tickets.dueSoonNotifiedAt
-      return tx.update(tickets).set(kind === 'overdue' ? { overdueNotifiedAt: at } : { dueSoonNotifiedAt: at })
-        .where(and(eq(tickets.id, id), isNull(column))).run().changes
+      const marked = await tx.update(tickets).set(kind === 'overdue' ? { overdueNotifiedAt: at } : { dueSoonNotifiedAt: at })
+        .where(and(eq(tickets.id, id), isNull(column))).returning({ id: tickets.id })
+      return marked.length
     },
 
     findById(tx: Tx, id: number) {
-      return tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
+      return first(tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
         .from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
-        .where(eq(tickets.id, id)).get()
+        .where(eq(tickets.id, id)))
     },
 
     findByConsultation(tx: Tx, consultationId: number) {
-      return tx.select({ ticket: tickets, unit: unitRef }).from(tickets)
+      return first(tx.select({ ticket: tickets, unit: unitRef }).from(tickets)
         .innerJoin(units, eq(units.id, tickets.unitId))
-        .where(eq(tickets.consultationId, consultationId)).get()
+        .where(eq(tickets.consultationId, consultationId)))
     },
 
     /** The history, oldest first, with who acted and the units' codes and names. */
@@ -103,10 +106,10 @@ export function createTicketsRepository() {
         .leftJoin(fromUnit, eq(fromUnit.id, ticketEvents.fromUnitId))
         .leftJoin(toUnit, eq(toUnit.id, ticketEvents.toUnitId))
         .where(eq(ticketEvents.ticketId, ticketId))
-        .orderBy(asc(ticketEvents.id)).all()
+        .orderBy(asc(ticketEvents.id))
     },
 
-    list(tx: Tx, f: TicketFilter, now: string) {
+    async list(tx: Tx, f: TicketFilter, now: string) {
       const where: SQL[] = []
       if (f.unitId !== undefined) where.push(eq(tickets.unitId, f.unitId))
       if (f.status?.length) where.push(inArray(tickets.status, f.status))
@@ -125,14 +128,14 @@ export function createTicketsRepository() {
         receivedAt: [asc(tickets.receivedAt), asc(tickets.id)],
         '-receivedAt': [desc(tickets.receivedAt), desc(tickets.id)],
       }[f.sort]
-      const rows = tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
+      const rows = await tx.select({ ticket: tickets, consultation: consultations._.selectedFields, unit: unitRef })
         .from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
         .innerJoin(units, eq(units.id, tickets.unitId))
-        .where(cond).orderBy(...order).limit(f.pageSize).offset((f.page - 1) * f.pageSize).all()
-      const total = tx.select({ n: count() }).from(tickets)
+        .where(cond).orderBy(...order).limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+      const total = (await first(tx.select({ n: count() }).from(tickets)
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))
-        .where(cond).get()!.n
+        .where(cond)))!.n
       return { rows, total }
     },
 
@@ -140,19 +143,19 @@ export function createTicketsRepository() {
      * The question as the viewer sees it: in full where askerAccess() allows it (its SQL twin), the
      * masked text elsewhere. Searching this, a viewer finds only what it could read in the results.
      */
-    questionAsSeen(viewer: Viewer, privacy: Pick<PrivacyService, 'maskedSql'>): SQL {
-      const masked = privacy.maskedSql(consultations.question, { name: consultations.askerName, phone: consultations.askerPhone, email: consultations.askerEmail })
+    async questionAsSeen(viewer: Viewer, privacy: Pick<PrivacyService, 'maskedSql'>): Promise<SQL> {
+      const masked = await privacy.maskedSql(consultations.question, { name: consultations.askerName, phone: consultations.askerPhone, email: consultations.askerEmail })
       return sql`(case when ${fullAccessSql(viewer, { registeredBy: consultations.registeredBy, holdingUnitId: tickets.unitId })} then ${consultations.question} else ${masked} end)`
     },
 
-    openTickets: (tx: Tx) => tx.select().from(tickets).where(open).orderBy(asc(tickets.id)).all(),
+    openTickets: (tx: Tx) => tx.select().from(tickets).where(open).orderBy(asc(tickets.id)),
 
     /** The unit holding a consultation's ticket now (NULL: none), as SQL on the consultation's id. */
     holdingUnitSql: (consultationId: SQLWrapper): SQL => sql`(select ${tickets.unitId} from ${tickets} where ${tickets.consultationId} = ${consultationId})`,
 
     unitByCode,
     unitById,
-    topicCode: (tx: Tx, id: number) => topicById(tx, id)?.code,
+    topicCode: async (tx: Tx, id: number) => (await topicById(tx, id))?.code,
     policyDocument: policyDocumentRef,
   }
 }

@@ -155,7 +155,7 @@ describe('suggestions on policy documents (F1)', () => {
   afterAll(async () => { await k.close() })
 
   it('opens a ticket for the unit that owns the document, which records 采纳 with a reason', async () => {
-    const docId = k.policyDocument('ybj', '区城乡居民医疗保险实施办法')
+    const docId = await k.policyDocument('ybj', '区城乡居民医疗保险实施办法')
     const res = await k.submit({ channel: 'mailbox', kind: 'suggestion', question: '建议把门诊报销比例再提高一些。', policyDocumentId: docId }, k.tokens.integration)
     expect(res.status).toBe(201)
     expect(res.body.consultation).toMatchObject({ kind: 'suggestion', outcome: 'ticketed', policyDocumentId: docId })
@@ -181,7 +181,7 @@ describe('suggestions on policy documents (F1)', () => {
     // Another configuration needs its own app; it is closed even when an expectation fails.
     const own = await createKit({ dueWorkingDays: { question: 5, suggestion: 10 } })
     try {
-      const docId = own.policyDocument('rsj', '区稳岗补贴办法')
+      const docId = await own.policyDocument('rsj', '区稳岗补贴办法')
       const res = await own.submit({ channel: 'window', kind: 'suggestion', question: '建议简化稳岗补贴申报材料。', policyDocumentId: docId, receivedAt: '2025-06-08T02:00:00Z' })
       // Sunday 8 June 2025: ten working days are 9–13 and 16–20 June.
       expect(res.body.ticket.dueAt).toBe('2025-06-20T15:59:59.000Z')

@@ -76,7 +76,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
       response: { 200: PromoteResultSchema, 201: PromoteResultSchema, ...errorResponses(403, 404, 409) },
     },
   }, async (req, reply) => {
-    const { created, result } = promotion.promote(req.params.id, req.body, req.actor)
+    const { created, result } = await promotion.promote(req.params.id, req.body, req.actor)
     return reply.status(created ? 201 : 200).send(result)
   })
 }

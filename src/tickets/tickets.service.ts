@@ -67,31 +67,31 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
   const emitTicket = actions.emit
 
   /** Moves one ticket to another unit (交办, 转办, 退回): the deadline stays as it was. */
-  function move(id: number, actor: Actor, action: 'assign' | 'reassign' | 'return', target: (tx: Tx) => { id: number; code: string; name: string }, note: string | null) {
-    db.transaction((tx) => {
-      const { ticket, consultation, unit: fromUnit, to } = load(tx, id, actor, action)
-      const unit = target(tx)
+  async function move(id: number, actor: Actor, action: 'assign' | 'reassign' | 'return', target: (tx: Tx) => Promise<{ id: number; code: string; name: string }>, note: string | null) {
+    await db.transaction(async (tx) => {
+      const { ticket, consultation, unit: fromUnit, to } = await load(tx, id, actor, action)
+      const unit = await target(tx)
       if (action === 'reassign' && unit.id === ticket.unitId) throw new TicketSameUnitError(unit.code)
       const now = nowIso()
-      const updated = repo.update(tx, id, {
+      const updated = await repo.update(tx, id, {
         status: to, unitId: unit.id,
         ...(to === 'assigned' ? { assignedAt: now } : {}),
         ...(action === 'reassign' ? { reassignCount: ticket.reassignCount + 1 } : {}),
         ...(action === 'return' ? { returnCount: ticket.returnCount + 1 } : {}),
       })
-      repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action, fromStatus: ticket.status, toStatus: to, fromUnitId: ticket.unitId, toUnitId: unit.id, note })
-      if (to === 'assigned') emitTicket(tx, 'ticket.assigned', updated, consultation, unit, {
-        assignedAt: updated.assignedAt!, reassigned: action === 'reassign', previousUnit: fromUnit, reason: actions.eventText(consultation)(note),
+      await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action, fromStatus: ticket.status, toStatus: to, fromUnitId: ticket.unitId, toUnitId: unit.id, note })
+      if (to === 'assigned') await emitTicket(tx, 'ticket.assigned', updated, consultation, unit, {
+        assignedAt: updated.assignedAt!, reassigned: action === 'reassign', previousUnit: fromUnit, reason: (await actions.eventText(consultation))(note),
       })
     })
     return service.get(id, actor, { scoped: false })
   }
 
   /** Where a new ticket goes, from what the intake knows (tickets.routing.ts decides). */
-  function route(tx: Tx, hints: RoutingHints): RoutingDecision {
+  async function route(tx: Tx, hints: RoutingHints): Promise<RoutingDecision> {
     const lead = hints.candidates.find((c) => c.confidence >= ROUTING_MIN_CONFIDENCE)
     const topicCode = hints.topicCode ?? lead?.topicCode ?? undefined
-    const topicUnitCode = topicCode ? topicUnitCodes(tx, [topicCode]).get(topicCode) ?? null : null
+    const topicUnitCode = topicCode ? (await topicUnitCodes(tx, [topicCode])).get(topicCode) ?? null : null
     return chooseUnit({ chosenUnitCode: hints.chosenUnitCode, policyUnitCode: hints.policyUnitCode, candidates: hints.candidates, topicUnitCode, dispatchUnitCode: config.dispatchUnitCode })
   }
 
@@ -100,35 +100,37 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * Opens the ticket of a consultation inside the intake's transaction: routed, numbered and
      * given its deadline, with its first history entries and domain events.
      */
-    open(tx: Tx, { consultation: c, routing, actor }: { consultation: ConsultationRow; routing: RoutingHints; actor: Actor }) {
-      const proposed = route(tx, routing)
+    async open(tx: Tx, { consultation: c, routing, actor }: { consultation: ConsultationRow; routing: RoutingHints; actor: Actor }) {
+      const proposed = await route(tx, routing)
       // The agent's choice must be a working unit; an inferred unit that has been deactivated
       // (merged, renamed) leaves the ticket to the dispatcher rather than losing the consultation.
       const inferred = proposed.routing === 'dispatch' ? undefined
-        : proposed.routing === 'chosen' ? requireActiveUnit(tx, proposed.unitCode)
-          : repo.unitByCode(tx, proposed.unitCode)
+        : proposed.routing === 'chosen' ? await requireActiveUnit(tx, proposed.unitCode)
+          : await repo.unitByCode(tx, proposed.unitCode)
       const decision: RoutingDecision = inferred?.active ? proposed : { unitCode: config.dispatchUnitCode, routing: 'dispatch' }
       const registered = decision.routing === 'dispatch'
-      const unit = registered ? dispatchUnit(tx) : inferred
+      const unit = registered ? await dispatchUnit(tx) : inferred
       if (!unit) throw new DispatchUnitMissingError(config.dispatchUnitCode)
       const workingDays = config.dueWorkingDays[c.kind]
       const due = calendar.dueAt(c.receivedAt, workingDays)
       const day = shanghaiDate(c.receivedAt)
       const now = nowIso()
-      let ticket = repo.insert(tx, {
-        number: formatTicketNumber(day, repo.nextSequence(tx, day)),
+      // The day's counter row is taken in this same transaction: the number commits with the ticket.
+      const seq = await repo.nextSequence(tx, day)
+      let ticket = await repo.insert(tx, {
+        number: formatTicketNumber(day, seq),
         consultationId: c.id, unitId: unit.id, status: 'registered', routing: decision.routing,
         receivedAt: c.receivedAt, workingDays, dueAt: due.dueAt, dueAtProvisional: due.provisional,
         lookupCode: newLookupCode(), createdAt: now, updatedAt: now,
       })
       const unitRef = { code: unit.code, name: unit.name }
       const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' : null
-      repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'created', fromStatus: null, toStatus: 'registered', toUnitId: registered ? unit.id : null, note: dueNote })
-      emitTicket(tx, 'ticket.created', ticket, c, unitRef, {})
+      await repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'created', fromStatus: null, toStatus: 'registered', toUnitId: registered ? unit.id : null, note: dueNote })
+      await emitTicket(tx, 'ticket.created', ticket, c, unitRef, {})
       if (!registered) {
-        ticket = repo.update(tx, ticket.id, { status: 'assigned', assignedAt: now })
-        repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'assign', fromStatus: 'registered', toStatus: 'assigned', toUnitId: unit.id, note: ROUTING_NOTES[decision.routing] })
-        emitTicket(tx, 'ticket.assigned', ticket, c, unitRef, { assignedAt: now, reassigned: false, previousUnit: null, reason: null })
+        ticket = await repo.update(tx, ticket.id, { status: 'assigned', assignedAt: now })
+        await repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'assign', fromStatus: 'registered', toStatus: 'assigned', toUnitId: unit.id, note: ROUTING_NOTES[decision.routing] })
+        await emitTicket(tx, 'ticket.assigned', ticket, c, unitRef, { assignedAt: now, reassigned: false, previousUnit: null, reason: null })
       }
       return ticketBrief(ticket, unitRef)
     },
@@ -137,8 +139,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
     holdingUnitSql: repo.holdingUnitSql,
 
     /** A consultation's ticket, if it has one: its brief as the actor may see it, and the unit holding it. */
-    ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>) {
-      const found = repo.findByConsultation(tx, consultationId)
+    async ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>) {
+      const found = await repo.findByConsultation(tx, consultationId)
       if (!found) return undefined
       const brief = ticketBrief(found.ticket, found.unit)
       return { brief: { ...brief, lookupCode: mayKnowLookupCode(actor) ? brief.lookupCode : null }, unitId: found.ticket.unitId }
@@ -148,30 +150,30 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * The ledger as the actor may see it. With `q`, rows the actor may not see in full are searched
      * in their masked text only; a search that reads any row in full is audited (ids only, never `q`).
      */
-    list(q: ListQuery, actor: Actor, { requestId }: { requestId?: string } = {}) {
+    async list(q: ListQuery, actor: Actor, { requestId }: { requestId?: string } = {}) {
       const now = nowIso()
       const { page, pageSize } = paging(q)
       // An unknown unit matches nothing (-1), not everything; another unit asked for by a unit
       // token matches nothing too, as the viewer's visibility is applied on top.
-      const unitId = q.unitCode ? repo.unitByCode(db, q.unitCode)?.id ?? -1 : undefined
-      const { rows, total } = repo.list(db, {
+      const unitId = q.unitCode ? (await repo.unitByCode(db, q.unitCode))?.id ?? -1 : undefined
+      const { rows, total } = await repo.list(db, {
         unitId, status: q.status, channel: q.channel, kind: q.kind, overdue: q.overdue,
-        q: q.q ? { text: q.q, question: repo.questionAsSeen(actor, privacy) } : undefined,
+        q: q.q ? { text: q.q, question: await repo.questionAsSeen(actor, privacy) } : undefined,
         receivedFrom: rangeBound(q.from, false), receivedTo: rangeBound(q.to, true),
         visibleTo: visibility(actor),
         sort: q.sort ?? 'dueAt', page, pageSize,
       }, now)
       if (q.q && mayEverSeeFull(actor)) {
-        audit?.record({ actor, action: 'searchContactDetails', targetType: 'ticket', targetIds: rows.map((r) => r.ticket.id), details: { fields: ['q'], total }, requestId })
+        await audit?.record({ actor, action: 'searchContactDetails', targetType: 'ticket', targetIds: rows.map((r) => r.ticket.id), details: { fields: ['q'], total }, requestId })
       }
       const remaining = remainingByDueAt(calendar, rows.filter((r) => isOpen(r.ticket.status)).map((r) => r.ticket.dueAt), now)
-      const shown = privacy.snapshot()
+      const shown = await privacy.snapshot()
       return { items: rows.map((r) => ticketRow(calendar, shown, r, now, remaining)), total, page, pageSize }
     },
 
     /** The question of a ticket the actor may see, for looking up references (never sent back as it is). */
-    questionOf(id: number, actor: Actor) {
-      const found = repo.findById(db, id)
+    async questionOf(id: number, actor: Actor) {
+      const found = await repo.findById(db, id)
       if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
       return found.consultation.question
     },
@@ -180,36 +182,40 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * An answered ticket as a starting point for another answer: question and answer de-identified
      * as for publishing, whoever reads it, so no asker's details travel into someone else's reply.
      */
-    asReference(id: number, actor: Actor) {
-      const found = repo.findById(db, id)
+    async asReference(id: number, actor: Actor) {
+      const found = await repo.findById(db, id)
       if (!found?.ticket.answer || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) return undefined
       const asker = knownAsker(found.consultation)
-      const shown = privacy.snapshot()
+      const shown = await privacy.snapshot()
       const { ticket: t, unit } = found
       return { id: t.id, number: t.number, question: shown.deidentify(found.consultation.question, asker), answer: shown.deidentify(t.answer!, asker), unit: { code: unit.code, name: unit.name }, answeredAt: t.answeredAt }
     },
 
     /** A ticket with its history. `scoped: false` is for the reply to an action the actor just took. */
-    get(id: number, actor: Actor, { scoped = true, requestId }: { scoped?: boolean; requestId?: string } = {}) {
-      const found = repo.findById(db, id)
+    async get(id: number, actor: Actor, { scoped = true, requestId }: { scoped?: boolean; requestId?: string } = {}) {
+      const found = await repo.findById(db, id)
       if (!found || (scoped && !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy }))) {
         throw new TicketNotFoundError(String(id))
       }
       const access = askerAccess(actor, { registeredBy: found.consultation.registeredBy, holdingUnitId: found.ticket.unitId }, 'record')
       // The reply to an action shows the ticket too: a full reading there is audited all the same.
       if (access === 'full' && hasContact(found.consultation)) {
-        audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
+        await audit?.record({ actor, action: 'readContactDetails', targetType: 'consultation', targetIds: [found.consultation.id], details: { ticketId: id }, requestId })
       }
-      const policyDocument = found.consultation.policyDocumentId ? repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
-      const shown = privacy.snapshot()
+      const policyDocument = found.consultation.policyDocumentId ? await repo.policyDocument(db, found.consultation.policyDocumentId) ?? null : null
+      const history = await repo.history(db, id)
+      const ratings = await followups.ratings(db, id)
+      const rounds = await followups.rounds(db, id)
+      const made = await promises?.ofTicket(db, found.ticket, found.consultation) ?? []
+      const shown = await privacy.snapshot()
       return {
         ...ticketDetail(calendar, shown, {
-          ...found, history: repo.history(db, id), access,
+          ...found, history, access,
           policyDocument: policyDocument && { id: policyDocument.id, title: policyDocument.title, docNumber: policyDocument.docNumber },
         }, nowIso()),
         ...followupDetail(shown, {
           ticket: found.ticket, consultation: found.consultation, access, lookupCodeShown: mayKnowLookupCode(actor),
-          ratings: followups.ratings(db, id), rounds: followups.rounds(db, id), promises: promises?.ofTicket(db, found.ticket, found.consultation) ?? [],
+          ratings, rounds, promises: made,
         }),
       }
     },
@@ -224,16 +230,16 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
     /** 退回: back to the dispatcher, who assigns it again. */
     returnToDispatcher(id: number, body: { reason: string }, actor: Actor) {
-      return move(id, actor, 'return', (tx) => {
-        const unit = dispatchUnit(tx)
+      return move(id, actor, 'return', async (tx) => {
+        const unit = await dispatchUnit(tx)
         if (!unit) throw new DispatchUnitMissingError(config.dispatchUnitCode)
         return unit
       }, body.reason)
     },
 
-    answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; promises?: PromiseInput[] }, actor: Actor) {
-      db.transaction((tx) => {
-        const { ticket, consultation, unit, to } = load(tx, id, actor, 'answer')
+    async answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; promises?: PromiseInput[] }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'answer')
         if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
           throw withDetails(new DecisionRequiredError(), [
             ...(!body.decision ? [{ field: 'decision', message: '请选择采纳、部分采纳或不采纳' }] : []),
@@ -242,53 +248,53 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         }
         if (consultation.kind === 'question' && (body.decision || body.decisionReason)) throw new DecisionNotApplicableError()
         const now = nowIso()
-        const updated = repo.update(tx, id, {
+        const updated = await repo.update(tx, id, {
           status: to, answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,
           suggestionDecision: body.decision ?? null, decisionReason: body.decisionReason ?? null,
         })
-        repo.appendEvent(tx, {
+        await repo.appendEvent(tx, {
           ticketId: id, at: now, actorTokenId: actor.tokenId, action: ticket.status === 'answered' ? 'answer_revised' : 'answer',
           fromStatus: ticket.status, toStatus: to, note: body.decision ? `${DECISION_NAMES[body.decision]}：${body.decisionReason}` : null,
         })
-        const text = actions.eventText(consultation)
-        emitTicket(tx, 'ticket.answered', updated, consultation, unit, {
+        const text = await actions.eventText(consultation)
+        await emitTicket(tx, 'ticket.answered', updated, consultation, unit, {
           answer: text(body.answer), answeredAt: now, revised: ticket.status === 'answered',
           suggestionDecision: updated.suggestionDecision, decisionReason: text(updated.decisionReason),
         })
         if (body.promises?.length) {
           if (!promises) throw new Error('promises service not wired')
-          promises.addIn(tx, updated, consultation, unit, body.promises, actor.tokenId)
+          await promises.addIn(tx, updated, consultation, unit, body.promises, actor.tokenId)
         }
       })
       return service.get(id, actor, { scoped: false })
     },
 
-    reply(id: number, body: { method: string; repliedAt?: string; repliedBy?: string; note?: string }, actor: Actor) {
-      db.transaction((tx) => {
-        const { ticket, consultation, unit, to } = load(tx, id, actor, 'reply')
+    async reply(id: number, body: { method: string; repliedAt?: string; repliedBy?: string; note?: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'reply')
         const now = nowIso()
         const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
         if (repliedAt > new Date(clock().getTime() + CLOCK_SKEW_MS).toISOString()) {
           throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
         if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
-        const updated = repo.update(tx, id, { status: to, replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name })
-        repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'reply', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
-        emitTicket(tx, 'ticket.replied', updated, consultation, unit, {
-          answer: actions.eventText(consultation)(updated.answer), replyMethod: body.method, repliedAt, late: repliedAt > ticket.dueAt,
+        const updated = await repo.update(tx, id, { status: to, replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name })
+        await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'reply', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
+        await emitTicket(tx, 'ticket.replied', updated, consultation, unit, {
+          answer: (await actions.eventText(consultation))(updated.answer), replyMethod: body.method, repliedAt, late: repliedAt > ticket.dueAt,
         })
       })
       return service.get(id, actor, { scoped: false })
     },
 
-    close(id: number, body: { note?: string }, actor: Actor) {
-      db.transaction((tx) => {
-        const { ticket, consultation, unit, to } = load(tx, id, actor, 'close')
+    async close(id: number, body: { note?: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'close')
         const now = nowIso()
-        const updated = repo.update(tx, id, { status: to, closedAt: now })
-        repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'close', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
-        emitTicket(tx, 'ticket.closed', updated, consultation, unit, {
-          closedAt: now, suggestionDecision: updated.suggestionDecision, decisionReason: actions.eventText(consultation)(updated.decisionReason),
+        const updated = await repo.update(tx, id, { status: to, closedAt: now })
+        await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'close', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
+        await emitTicket(tx, 'ticket.closed', updated, consultation, unit, {
+          closedAt: now, suggestionDecision: updated.suggestionDecision, decisionReason: (await actions.eventText(consultation))(updated.decisionReason),
         })
       })
       return service.get(id, actor, { scoped: false })
@@ -298,12 +304,12 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * ticket.due_soon or ticket.overdue (the reminders decide which, integrations.reminders.ts):
      * marks it sent and emits it in one transaction; false when it had been sent already.
      */
-    remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): boolean {
-      return db.transaction((tx) => {
-        if (repo.markReminded(tx, ticketId, reminder.kind, at.toISOString()) === 0) return false
-        const { ticket, consultation, unit } = repo.findById(tx, ticketId)!
-        if (reminder.kind === 'overdue') emitTicket(tx, 'ticket.overdue', ticket, consultation, unit, { overdueWorkingDays: reminder.overdueWorkingDays })
-        else emitTicket(tx, 'ticket.due_soon', ticket, consultation, unit, { remainingWorkingDays: reminder.remainingWorkingDays })
+    remindDeadline(ticketId: number, reminder: DeadlineReminder, at: Date): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        if (await repo.markReminded(tx, ticketId, reminder.kind, at.toISOString()) === 0) return false
+        const { ticket, consultation, unit } = (await repo.findById(tx, ticketId))!
+        if (reminder.kind === 'overdue') await emitTicket(tx, 'ticket.overdue', ticket, consultation, unit, { overdueWorkingDays: reminder.overdueWorkingDays })
+        else await emitTicket(tx, 'ticket.due_soon', ticket, consultation, unit, { remainingWorkingDays: reminder.remainingWorkingDays })
         return true
       })
     },
@@ -313,8 +319,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * time of receipt (never from now: a deadline does not restart), logging each change.
      */
     recomputeDeadlines(years: number[] = []) {
-      return db.transaction((tx) => {
-        const open = repo.openTickets(tx)
+      return db.transaction(async (tx) => {
+        const open = await repo.openTickets(tx)
         let changed = 0
         const now = nowIso()
         for (const t of open) {
@@ -322,10 +328,10 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           const due = calendar.dueAt(t.reopenedAt ?? t.receivedAt, t.workingDays)
           if (due.dueAt === t.dueAt && due.provisional === t.dueAtProvisional) continue
           changed++
-          repo.update(tx, t.id, { dueAt: due.dueAt, dueAtProvisional: due.provisional, dueSoonNotifiedAt: null, overdueNotifiedAt: null })
+          await repo.update(tx, t.id, { dueAt: due.dueAt, dueAtProvisional: due.provisional, dueSoonNotifiedAt: null, overdueNotifiedAt: null })
           const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
           const provisional = due.provisional ? '，仍为暂定' : t.dueAtProvisional ? '，不再是暂定' : ''
-          repo.appendEvent(tx, { ticketId: t.id, at: now, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${t.dueAt} 调整为 ${due.dueAt}${provisional}${why}` })
+          await repo.appendEvent(tx, { ticketId: t.id, at: now, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${t.dueAt} 调整为 ${due.dueAt}${provisional}${why}` })
         }
         return { checked: open.length, changed }
       })

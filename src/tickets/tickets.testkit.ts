@@ -16,7 +16,7 @@ export interface Kit extends TestApp {
   publishEntry(e: { unitCode: string; question: string; answer: string; topicCode?: string; similarQuestions?: string[]; repealed?: boolean }): Promise<number>
   /** A small library of five published entries (three units), so the matcher has something to tell apart. */
   library(): Promise<Record<keyof typeof LIBRARY, number>>
-  policyDocument(unitCode: string, title: string): number
+  policyDocument(unitCode: string, title: string): Promise<number>
   act(id: number, action: string, payload: Record<string, unknown>, token?: string): Promise<{ status: number; body: any }>
   ticket(id: number, token?: string): Promise<{ status: number; body: any }>
 }
@@ -41,22 +41,22 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
   const t = await createTestApp(overrides)
   // Fixtures go straight through the services: faster than HTTP, and the routes are not what is tested here.
   const { units, auth } = t.app.services
-  for (const u of UNITS) if (u.code !== 'zwb' || opts.withDispatcher !== false) units.createUnit(u)
-  units.createTopic({ code: 'employment', name: '就业创业', required: true, defaultUnitCode: 'rsj' })
-  units.createTopic({ code: 'medical', name: '医疗', required: true, defaultUnitCode: 'ybj' })
-  const token = (role: Role, name: string, unitCode?: string) => auth.createToken({ role, name, ...(unitCode ? { unitCode } : {}) }).token
+  for (const u of UNITS) if (u.code !== 'zwb' || opts.withDispatcher !== false) await units.createUnit(u)
+  await units.createTopic({ code: 'employment', name: '就业创业', required: true, defaultUnitCode: 'rsj' })
+  await units.createTopic({ code: 'medical', name: '医疗', required: true, defaultUnitCode: 'ybj' })
+  const token = async (role: Role, name: string, unitCode?: string) => (await auth.createToken({ role, name, ...(unitCode ? { unitCode } : {}) })).token
   const tokens = {
-    agent: token('agent', '坐席甲'),
-    agent2: token('agent', '坐席乙'),
-    zwb: opts.withDispatcher === false ? '' : token('unit', '区政府办公室派单员', 'zwb'),
-    rsj: token('unit', '人社局政策解读专员', 'rsj'),
-    ybj: token('unit', '医保局政策解读专员', 'ybj'),
-    integration: token('integration', '网站公开信箱'),
-    integration2: token('integration', '另一接入系统'),
+    agent: await token('agent', '坐席甲'),
+    agent2: await token('agent', '坐席乙'),
+    zwb: opts.withDispatcher === false ? '' : await token('unit', '区政府办公室派单员', 'zwb'),
+    rsj: await token('unit', '人社局政策解读专员', 'rsj'),
+    ybj: await token('unit', '医保局政策解读专员', 'ybj'),
+    integration: await token('integration', '网站公开信箱'),
+    integration2: await token('integration', '另一接入系统'),
   }
   const events: DomainEvent[] = []
   t.app.services.events.on((_tx, e) => { events.push(e) })
-  const admin = auth.authenticate(ADMIN_TOKEN)
+  const admin = await auth.authenticate(ADMIN_TOKEN)
 
   const kit: Kit = {
     ...t,
@@ -71,14 +71,14 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
     // entry on a repealed document was published while the document was in force.
     async publishEntry(e) {
       const { kb } = t.app.services
-      const doc = e.repealed ? kb.createDocument({ title: '已废止的旧办法', issuer: '区政府' }, admin).id : undefined
-      const { entryIds: [id] } = kb.importEntries({
+      const doc = e.repealed ? (await kb.createDocument({ title: '已废止的旧办法', issuer: '区政府' }, admin)).id : undefined
+      const { entryIds: [id] } = await kb.importEntries({
         entries: [{
           unitCode: e.unitCode, topic: e.topicCode ?? null, question: e.question, answer: e.answer, similarQuestions: e.similarQuestions ?? [],
           policyDocumentIds: doc ? [doc] : [], status: 'published',
         }],
       }, admin)
-      if (doc) kb.updateDocument(doc, { validity: 'repealed' }, admin)
+      if (doc) await kb.updateDocument(doc, { validity: 'repealed' }, admin)
       await t.app.services.search.rebuild()
       return id
     },
@@ -87,8 +87,8 @@ export async function createKit(overrides: Partial<Config> = {}, opts: { withDis
       for (const [key, e] of Object.entries(LIBRARY)) ids[key as keyof typeof LIBRARY] = await kit.publishEntry(e)
       return ids
     },
-    policyDocument(unitCode, title) {
-      return t.app.services.kb.createDocument({ title, issuer: UNITS.find((u) => u.code === unitCode)!.name, unitCode }, admin).id
+    async policyDocument(unitCode, title) {
+      return (await t.app.services.kb.createDocument({ title, issuer: UNITS.find((u) => u.code === unitCode)!.name, unitCode }, admin)).id
     },
     async act(id, action, payload, token) {
       const res = await t.call({ method: 'POST', url: `/api/v1/tickets/${id}/${action}`, payload, token: token ?? undefined })

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { createCalendarService } from '../calendar/calendar.service.ts'
@@ -6,9 +6,13 @@ import { remainingByDueAt, remainingWorkingDays } from './tickets.views.ts'
 
 describe('remaining working days for a page of tickets', () => {
   const db = openDatabase(':memory:')
-  migrateDatabase(db)
   const calendar = createCalendarService({ db, log: { info() {}, error() {} } })
   const now = '2025-10-10T03:00:00.000Z'
+  beforeAll(async () => {
+    await migrateDatabase(db)
+    await calendar.load()
+  })
+  // #17: SQLite-only, closing the connection: the database has no engine-neutral close yet.
   afterAll(() => db.$client.close())
 
   it('equals the row-by-row count for deadlines before, on and after today, across 国庆 and 春节', () => {

@@ -12,7 +12,8 @@ import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.re
 
 type UnitRef = { code: string; name: string }
 
-type Show = Pick<PrivacyService, 'show'>
+/** One reading of the privacy service's masking (PrivacyService.snapshot). */
+type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
 
 /**
  * Whole working days left until the deadline (0 on the due day); negative once overdue, counting
@@ -74,7 +75,7 @@ export function ticketRow(calendar: CalendarPort, privacy: Show, r: { ticket: Ti
   }
 }
 
-type HistoryRow = ReturnType<TicketsRepository['history']>[number]
+type HistoryRow = Awaited<ReturnType<TicketsRepository['history']>>[number]
 
 export function historyView(h: HistoryRow, note: (text: string | null) => string | null = (t) => t) {
   return {
@@ -141,7 +142,7 @@ export interface FollowupParts {
   lookupCodeShown: boolean
   ratings: RatingRow[]
   rounds: { round: RoundRow; unit: UnitRef }[]
-  promises: ReturnType<PromisesService['ofTicket']>
+  promises: Awaited<ReturnType<PromisesService['ofTicket']>>
 }
 
 /** After the reply: the current round, its rating, the earlier rounds (重办) and the promises. */

@@ -3,6 +3,7 @@
 import { asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { first } from '../db/query.ts'
 import { topics, units } from './units.table.ts'
 
 export type Unit = typeof units.$inferSelect
@@ -23,53 +24,53 @@ export const unitsView = (alias = 'unit') =>
 export const topicsView = (alias = 'topic') =>
   qb.select({ id: topics.id, code: topics.code, name: topics.name, required: topics.required, defaultUnitId: topics.defaultUnitId }).from(topics).as(alias)
 
-export const unitByCode = (tx: Tx, code: string): Unit | undefined => tx.select().from(units).where(eq(units.code, code)).get()
-export const unitById = (tx: Tx, id: number): Unit | undefined => tx.select().from(units).where(eq(units.id, id)).get()
+export const unitByCode = (tx: Tx, code: string): Promise<Unit | undefined> => first(tx.select().from(units).where(eq(units.code, code)))
+export const unitById = (tx: Tx, id: number): Promise<Unit | undefined> => first(tx.select().from(units).where(eq(units.id, id)))
 
 /** Every unit, active or not, by code: the order the office reads its figures in. */
 export const allUnits = (tx: Tx) =>
-  tx.select({ id: units.id, code: units.code, name: units.name, active: units.active }).from(units).orderBy(asc(units.code)).all()
+  tx.select({ id: units.id, code: units.code, name: units.name, active: units.active }).from(units).orderBy(asc(units.code))
 
 /** Code and name of every unit, by id. */
-export const unitRefs = (tx: Tx): Map<number, Ref> =>
-  new Map(tx.select({ id: units.id, code: units.code, name: units.name }).from(units).all().map((u) => [u.id, { code: u.code, name: u.name }]))
+export const unitRefs = async (tx: Tx): Promise<Map<number, Ref>> =>
+  new Map((await tx.select({ id: units.id, code: units.code, name: units.name }).from(units)).map((u) => [u.id, { code: u.code, name: u.name }]))
 
 /** Unit ids by code: of these codes, or of every unit. */
-export function unitIdsByCode(tx: Tx, codes?: string[]): Map<string, number> {
+export async function unitIdsByCode(tx: Tx, codes?: string[]): Promise<Map<string, number>> {
   if (codes?.length === 0) return new Map()
-  const rows = tx.select({ id: units.id, code: units.code }).from(units).where(codes ? inArray(units.code, codes) : undefined).all()
+  const rows = await tx.select({ id: units.id, code: units.code }).from(units).where(codes ? inArray(units.code, codes) : undefined)
   return new Map(rows.map((u) => [u.code, u.id]))
 }
 
-export const topicByCode = (tx: Tx, code: string): Topic | undefined => tx.select().from(topics).where(eq(topics.code, code)).get()
-export const topicById = (tx: Tx, id: number): Topic | undefined => tx.select().from(topics).where(eq(topics.id, id)).get()
+export const topicByCode = (tx: Tx, code: string): Promise<Topic | undefined> => first(tx.select().from(topics).where(eq(topics.code, code)))
+export const topicById = (tx: Tx, id: number): Promise<Topic | undefined> => first(tx.select().from(topics).where(eq(topics.id, id)))
 
 /** Code and name of every topic, by id. */
-export const topicRefs = (tx: Tx): Map<number, Ref> =>
-  new Map(tx.select({ id: topics.id, code: topics.code, name: topics.name }).from(topics).all().map((t) => [t.id, { code: t.code, name: t.name }]))
+export const topicRefs = async (tx: Tx): Promise<Map<number, Ref>> =>
+  new Map((await tx.select({ id: topics.id, code: topics.code, name: topics.name }).from(topics)).map((t) => [t.id, { code: t.code, name: t.name }]))
 
 /** Every topic in the order they were created, with whether its area is required. */
 export const allTopics = (tx: Tx) =>
-  tx.select({ id: topics.id, code: topics.code, name: topics.name, required: topics.required }).from(topics).orderBy(asc(topics.id)).all()
+  tx.select({ id: topics.id, code: topics.code, name: topics.name, required: topics.required }).from(topics).orderBy(asc(topics.id))
 
 /** Every topic, the required areas first, then in the order they were created. */
 export const topicsInOrder = (tx: Tx) =>
-  tx.select({ id: topics.id, code: topics.code, name: topics.name, required: topics.required }).from(topics).orderBy(desc(topics.required), asc(topics.id)).all()
+  tx.select({ id: topics.id, code: topics.code, name: topics.name, required: topics.required }).from(topics).orderBy(desc(topics.required), asc(topics.id))
 
 /** Units' published contact numbers: public, so masking leaves them alone. */
-export const contactPhones = (tx: Tx) => tx.select({ phone: units.contactPhone }).from(units).where(isNotNull(units.contactPhone)).all().map((r) => r.phone!)
+export const contactPhones = async (tx: Tx): Promise<string[]> => (await tx.select({ phone: units.contactPhone }).from(units).where(isNotNull(units.contactPhone))).map((r) => r.phone!)
 
 /** What the contact numbers are: it changes whenever one does. */
-export function contactPhonesFingerprint(tx: Tx): string {
-  const u = tx.select({ n: sql<number>`count(*)`, phones: sql<string>`coalesce(group_concat(${units.contactPhone}, ','), '')` }).from(units).get()!
+export async function contactPhonesFingerprint(tx: Tx): Promise<string> {
+  const u = (await first(tx.select({ n: sql<number>`count(*)`, phones: sql<string>`coalesce(group_concat(${units.contactPhone}, ','), '')` }).from(units)))!
   return `${u.n}:${u.phones}`
 }
 
 /** The code of each given topic's default unit, for topics that have one. */
-export function topicUnitCodes(tx: Tx, codes: string[]): Map<string, string> {
+export async function topicUnitCodes(tx: Tx, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map()
-  const rows = tx.select({ code: topics.code, unitCode: units.code }).from(topics)
+  const rows = await tx.select({ code: topics.code, unitCode: units.code }).from(topics)
     .innerJoin(units, eq(units.id, topics.defaultUnitId))
-    .where(inArray(topics.code, codes)).all()
+    .where(inArray(topics.code, codes))
   return new Map(rows.map((r) => [r.code, r.unitCode]))
 }

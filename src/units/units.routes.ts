@@ -24,7 +24,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
       body: CreateUnitBody,
       response: { 201: UnitSchema, ...errorResponses(403, 409) },
     },
-  }, async (req, reply) => reply.status(201).send(units.createUnit(req.body)))
+  }, async (req, reply) => reply.status(201).send(await units.createUnit(req.body)))
 
   app.get('/units/:id', {
     config: { roles: readers },
@@ -43,12 +43,12 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
       querystring: Type.Object({ required: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(TopicSchema) }), ...errorResponses(403) },
     },
-  }, async (req) => ({ items: units.listTopics(req.query) }))
+  }, async (req) => ({ items: await units.listTopics(req.query) }))
 
   app.post('/topics', {
     config: { audit: { target: 'topic', id: resultId('id') } },
     schema: { tags, operationId: 'createTopic', summary: '新增政策领域', body: CreateTopicBody, response: { 201: TopicSchema, ...errorResponses(403, 404, 409) } },
-  }, async (req, reply) => reply.status(201).send(units.createTopic(req.body)))
+  }, async (req, reply) => reply.status(201).send(await units.createTopic(req.body)))
 
   app.patch('/topics/:id', {
     config: { audit: { target: 'topic', id: pathId() } },
