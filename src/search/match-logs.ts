@@ -167,11 +167,14 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
     questionHits: (entryId: number) => repo.questionHits(entryId),
 
     /**
-     * The most recent settled matches, for the calibration: what agents did with real questions. Those
-     * settled from now on count towards the next refit.
+     * The most recent settled matches, for the calibration: what agents did with real questions, the
+     * queued logs written first (outside a transaction, which could not wait for them). Those settled
+     * from now on count towards the next refit.
      */
     async settledMatches(): Promise<SettledMatch[]> {
       settledSinceRead = 0
+      // A match answered a moment ago may still wait in the batch, its answer marked on the queued row.
+      if (!uow.current()) await flushLogs()
       return repo.settledMatches(FEEDBACK_EXAMPLES)
     },
     /** Whether an entry was served when a question was asked: one published after could not have been found. */
