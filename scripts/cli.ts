@@ -1,7 +1,8 @@
 // What the administration commands (npm run token, npm run account) share: the configuration and a
 // migrated database for the length of one command, and domain errors printed in Chinese.
 import { ConfigError, loadConfig, type Config } from '../src/config.ts'
-import { closeDatabase, openDatabase, type Db } from '../src/db/client.ts'
+import { closeDatabase, type Db } from '../src/db/client.ts'
+import { openConfiguredDatabase } from '../src/db/open.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
 
 /** Runs `command` on the configured database and sets the exit code it returns; 78 for a bad configuration. */
@@ -13,7 +14,7 @@ export async function withDatabase(command: (ctx: { config: Config; db: Db }) =>
     if (e instanceof ConfigError) { console.error(e.message); process.exit(78) }
     throw e
   }
-  const db = openDatabase(config.databasePath)
+  const db = openConfiguredDatabase(config)
   try {
     await migrateDatabase(db)
     process.exitCode = await command({ config, db })

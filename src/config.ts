@@ -6,6 +6,10 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly databasePath: string
+  /** postgres://… selects PostgreSQL (the city-wide deployment); undefined: SQLite at databasePath. */
+  readonly databaseUrl: string | undefined
+  /** Connections in the PostgreSQL pool. */
+  readonly databasePoolSize: number
   readonly adminToken: string | undefined
   readonly seedDemo: boolean
   readonly logLevel: string
@@ -98,6 +102,8 @@ export const DEFAULTS = {
   PORT: '3000',
   HOST: '127.0.0.1',
   DATABASE_PATH: './data/qa.sqlite',
+  DATABASE_URL: '',
+  DATABASE_POOL_SIZE: '10',
   SEED_DEMO: '1',
   LOG_LEVEL: 'info',
   REVIEW_STEPS: '初审,复审,终审',
@@ -201,10 +207,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     problems.push(`TRUST_PROXY=${trustProxyRaw}：应为 true、false，或以逗号分隔的代理地址 / CIDR 网段（如 10.0.0.8,10.20.0.0/16）`)
   }
 
+  const databaseUrl = get('DATABASE_URL') || undefined
+  if (databaseUrl && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    problems.push('DATABASE_URL：应为 PostgreSQL 连接串，如 postgres://用户:密码@主机:5432/库名；不设则使用 DATABASE_PATH 的 SQLite 文件')
+  }
+
   const config: Config = {
     port,
     host: get('HOST'),
     databasePath: get('DATABASE_PATH'),
+    databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 1, 200),
     adminToken,
     seedDemo: seedRaw === '1' || seedRaw === 'true',
     logLevel,

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts'
-import { closeDatabase, openDatabase } from './db/client.ts'
-import { migrateDatabase } from './db/migrate.ts'
+import { closeDatabase } from './db/client.ts'
+import { migrateDatabase, withStartupLock } from './db/migrate.ts'
+import { openConfiguredDatabase } from './db/open.ts'
 import { buildApp } from './app.ts'
 import { isDatabaseEmpty, loadDemoData } from '../seeds/load.ts'
 
@@ -16,14 +17,18 @@ async function main() {
     throw e
   }
 
-  const db = openDatabase(config.databasePath)
-  await migrateDatabase(db)
-  const seed = config.seedDemo && await isDatabaseEmpty(db)
-  const app = await buildApp({ config, db })
-  if (seed) {
-    const summary = await loadDemoData(app.services)
-    app.log.info(summary, 'demo data loaded')
-  }
+  const db = openConfiguredDatabase(config)
+  // Replicas starting at once on one PostgreSQL database migrate, seed and make the bootstrap admin once.
+  const app = await withStartupLock(db, async () => {
+    await migrateDatabase(db)
+    const seed = config.seedDemo && await isDatabaseEmpty(db)
+    const built = await buildApp({ config, db })
+    if (seed) {
+      const summary = await loadDemoData(built.services)
+      built.log.info(summary, 'demo data loaded')
+    }
+    return built
+  })
   await app.services.ready()
   const firstAdmin = await app.services.accounts.ensureFirstAdmin()
 

@@ -2,8 +2,10 @@ import { connect } from 'node:net'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type App } from '../src/app.ts'
 import { testConfig, type Config } from '../src/config.ts'
-import { openDatabase } from '../src/db/client.ts'
+import { closeDatabase } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
+import { openConfiguredDatabase } from '../src/db/open.ts'
+import { testDatabaseUrl } from './pg.testkit.ts'
 import type { Role } from '../src/auth/auth.types.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
@@ -17,10 +19,13 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** A fresh app on its own migrated in-memory database. */
+/**
+ * A fresh app on its own migrated database: in memory on SQLite, or, with DB_DIALECT=pg, a new
+ * database in the run's throwaway PostgreSQL cluster (test/pg-global-setup.ts).
+ */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const config = testConfig({ adminToken: ADMIN_TOKEN, ...overrides })
-  const db = openDatabase(config.databasePath)
+  const config = testConfig({ adminToken: ADMIN_TOKEN, databaseUrl: await testDatabaseUrl(), databasePoolSize: 4, ...overrides })
+  const db = openConfiguredDatabase(config)
   await migrateDatabase(db)
   const app = await buildApp({ config, db, logger: false })
   await app.services.ready()
@@ -36,7 +41,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     },
     async close() {
       await app.close()
-      db.$client.close()
+      await closeDatabase(db)
     },
   }
 }

@@ -15,3 +15,12 @@ export async function createTestPgDatabase(): Promise<string> {
   if ('error' in provided) throw new Error(`the PostgreSQL test cluster did not start: ${provided.error}`)
   return createPgDatabase(provided.serverUrl, `t_${randomBytes(6).toString('hex')}`)
 }
+
+/**
+ * The database URL a test app should use: a new PostgreSQL database when the run asks for that
+ * engine (DB_DIALECT=pg), undefined (SQLite in memory) otherwise.
+ */
+export async function testDatabaseUrl(): Promise<string | undefined> {
+  if (process.env.DB_DIALECT !== 'pg') return undefined
+  return createTestPgDatabase()
+}

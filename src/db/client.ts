@@ -32,9 +32,9 @@ const TERMINALS = new Set<PropertyKey>(['run', 'get', 'all'])
 
 const connections = new WeakMap<object, Database.Database[]>()
 
-/** Every connection of the database: for what each must have, such as a user-defined SQL function. */
+/** Every SQLite connection of the database (none on PostgreSQL): for what each must have, such as a user-defined SQL function. */
 export function connectionsOf(db: Db): Database.Database[] {
-  return connections.get(db) ?? [db.$client]
+  return connections.get(db) ?? []
 }
 
 function connect(path: string, busyTimeoutMs: number, readonly: boolean): Database.Database {
@@ -163,5 +163,5 @@ export async function closeDatabase(db: Db): Promise<void> {
     client.close()
     return
   }
-  await (client as { end(): Promise<void> }).end()
+  await (client as { end(opts?: { timeout?: number }): Promise<void> }).end({ timeout: 5 })
 }

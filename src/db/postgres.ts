@@ -96,3 +96,8 @@ export function openPostgres(url: string, { max = 10, connectTimeout = 10 }: Pos
   clients.set(db, client)
   return db
 }
+
+/** Which engine `db` runs on. */
+export function engineOf(db: Db): 'sqlite' | 'postgresql' {
+  return clients.has(db) ? 'postgresql' : 'sqlite'
+}
