@@ -5,6 +5,11 @@
 // for one unit's share (NULL: every unit). A consultation counts for a unit when the unit holds its
 // ticket or answered it with one of its entries; which those are, the tickets and kb modules say,
 // as the subqueries the caller passes in (`UnitShare`).
+//
+// The texts run on SQLite and PostgreSQL alike: a sum of a condition is countIf's
+// `SUM(CASE WHEN … THEN 1 ELSE 0 END)` (PostgreSQL does not sum booleans), a camelCase name is quoted
+// (PostgreSQL folds the others to lower case), and a parameter that only meets NULL is cast
+// (`CAST(@unitId AS INTEGER) IS NULL`: PostgreSQL must know a parameter's type).
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { Channel, ConsultationKind } from './consultations.types.ts'
@@ -19,7 +24,7 @@ export interface UnitShare {
 
 /** Every consultation (@unitId NULL), or those @unitId holds the ticket of or answered with its entry. */
 const unitScope = (share: UnitShare) =>
-  `(@unitId IS NULL OR c.id IN ${share.heldConsultationIds} OR c.answered_entry_id IN ${share.unitEntryIds})`
+  `(CAST(@unitId AS INTEGER) IS NULL OR c.id IN ${share.heldConsultationIds} OR c.answered_entry_id IN ${share.unitEntryIds})`
 
 /** Match ids of consultations that became tickets: a subquery, for the matcher's misses not to count them twice. */
 export const TICKETED_MATCH_IDS_SQL = `(SELECT match_id FROM consultations WHERE match_id IS NOT NULL AND outcome = 'ticketed')`
@@ -41,49 +46,62 @@ export const ANSWERED_ENTRY_IDS_SQL = `(SELECT answered_entry_id FROM consultati
 
 export interface ChannelFigures { channel: Channel; kind: ConsultationKind; total: number; answered: number; automatic: number; ticketed: number }
 
+/** A figure's SQL: text with named parameters, and drizzle SQL (an engine's spelling of a date, say) in between. */
+export type FigureText = string | readonly (string | SQL)[]
+
+/** How many rows of the group meet `cond` (SQL text): a sum of 1s and 0s, read alike by both engines. */
+export const countIf = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`
+
 /**
  * The figures' SQL text, with its named parameters (@fromUtc, @unitId…) bound from `params`, as a
  * drizzle query that runs through `db` on either engine: each @name becomes a bound parameter.
- * The texts are fixed by the modules that own them; only the values come from outside.
+ * The texts are fixed by the modules that own them; only the values come from outside. SQL pieces
+ * in a list are kept as they are.
  */
-export function namedSql(text: string, params: object): SQL {
+export function namedSql(text: FigureText, params: object): SQL {
   const values = params as Record<string, unknown>
   const chunks: SQL[] = []
-  text.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
-    if (i % 2 === 0) {
-      if (part) chunks.push(sql.raw(part))
-      return
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    if (typeof piece !== 'string') {
+      chunks.push(piece)
+      continue
     }
-    if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
-    chunks.push(sql`${values[part]}`)
-  })
+    piece.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
+      if (i % 2 === 0) {
+        if (part) chunks.push(sql.raw(part))
+        return
+      }
+      if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
+      chunks.push(sql`${values[part]}`)
+    })
+  }
   return sql.join(chunks)
 }
 
 /** The rows of a figure's SQL text (namedSql), read through `db`: in the caller's transaction if there is one. */
-export const figureRows = async <T>(db: Db, text: string, params: object): Promise<T[]> => await db.all<T>(namedSql(text, params))
+export const figureRows = async <T>(db: Db, text: FigureText, params: object): Promise<T[]> => await db.all<T>(namedSql(text, params))
 
 export function createConsultationFigures(db: Db) {
-  const all = <T>(text: string, params: object) => figureRows<T>(db, text, params)
+  const all = <T>(text: FigureText, params: object) => figureRows<T>(db, text, params)
 
   return {
     /** By channel and kind: received, answered at once (automatically or by an agent), ticketed. */
     byChannel: (p: { fromUtc: string; toUtc: string; unitId: number | null }, share: UnitShare) => all<ChannelFigures>(`
       SELECT c.channel, c.kind, COUNT(*) AS total,
-        SUM(c.outcome = 'answered') AS answered,
-        SUM(c.outcome = 'answered' AND c.answered_automatically) AS automatic,
-        SUM(c.outcome = 'ticketed') AS ticketed
+        ${countIf(`c.outcome = 'answered'`)} AS answered,
+        ${countIf(`c.outcome = 'answered' AND c.answered_automatically`)} AS automatic,
+        ${countIf(`c.outcome = 'ticketed'`)} AS ticketed
       FROM consultations c
       WHERE c.received_at >= @fromUtc AND c.received_at < @toUtc AND ${unitScope(share)}
       GROUP BY c.channel, c.kind`, p),
 
     /** By the bucket of receipt (`bucket` writes it from the column) and channel: received, answered at once. */
-    byBucketAndChannel: (bucket: (column: string) => string, p: { fromUtc: string; toUtc: string; unitId: number | null }, share: UnitShare) =>
-      all<{ bucket: string; channel: Channel; total: number; answered: number }>(`
-        SELECT ${bucket('c.received_at')} AS bucket, c.channel, COUNT(*) AS total, SUM(c.outcome = 'answered') AS answered
+    byBucketAndChannel: (bucket: (column: SQL) => SQL, p: { fromUtc: string; toUtc: string; unitId: number | null }, share: UnitShare) =>
+      all<{ bucket: string; channel: Channel; total: number; answered: number }>([
+        'SELECT ', bucket(sql.raw('c.received_at')), ` AS bucket, c.channel, COUNT(*) AS total, ${countIf(`c.outcome = 'answered'`)} AS answered
         FROM consultations c
         WHERE c.received_at >= @fromUtc AND c.received_at < @toUtc AND ${unitScope(share)}
-        GROUP BY 1, 2`, p),
+        GROUP BY 1, 2`], p),
   }
 }
 

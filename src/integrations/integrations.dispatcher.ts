@@ -57,11 +57,16 @@ export function createDispatcher({
         .where(and(eq(outboxEvents.integrationId, target.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.nextAttemptAt, nowIso)))
         .orderBy(asc(outboxEvents.seq)).limit(1))
       if (!event) return undefined
-      await tx.update(outboxEvents).set({
+      // Guarded: only while it is still as read (pending, due, not claimed since). Another
+      // dispatcher on the same database that claimed it first wins; this one leaves the
+      // integration for the next round rather than post a later event before it.
+      const claimed = await tx.update(outboxEvents).set({
         attempts: event.attempts + 1,
         nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
         claimedBy: instanceId,
-      }).where(eq(outboxEvents.seq, event.seq))
+      }).where(and(eq(outboxEvents.seq, event.seq), eq(outboxEvents.state, 'pending'), eq(outboxEvents.attempts, event.attempts), eq(outboxEvents.nextAttemptAt, event.nextAttemptAt)))
+        .returning({ seq: outboxEvents.seq })
+      if (claimed.length === 0) return undefined
       // An attempt left in flight by a holder that died is over: say so in the log.
       await tx.update(eventDeliveries).set({ outcome: 'interrupted', error: INTERRUPTED_ERROR })
         .where(and(eq(eventDeliveries.eventId, event.id), eq(eventDeliveries.outcome, 'in_flight')))

@@ -1,6 +1,6 @@
 // Reading the outbox (integrations.outbox-writer.ts fills it): the admin's event list, delivery log
 // and redelivery; an integration's polling.
-import { and, asc, count, desc, eq, gt, inArray, isNull, lte, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import type { DomainEventType } from '../common/events.ts'
@@ -59,9 +59,11 @@ export function createEventLog({ db }: { db: Db }) {
     async redeliver(id: string) {
       const row = await requireEvent(id)
       if (row.state === 'pending') throw new EventAlreadyQueuedError(id)
-      const updated = (await first(db.update(outboxEvents)
+      // Guarded by its state: of two redeliveries at once, the second finds it queued already.
+      const updated = await first(db.update(outboxEvents)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: new Date().toISOString(), deliveredAt: null, claimedBy: null })
-        .where(eq(outboxEvents.seq, row.seq)).returning()))!
+        .where(and(eq(outboxEvents.seq, row.seq), ne(outboxEvents.state, 'pending'))).returning())
+      if (!updated) throw new EventAlreadyQueuedError(id)
       return detail(updated)
     },
 

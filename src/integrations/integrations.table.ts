@@ -20,8 +20,12 @@ export type OutboxState = 'pending' | 'delivered' | 'dead'
 
 /** Events to deliver, written in the same transaction as the change that caused them. */
 export const outboxEvents = sqliteTable('outbox_events', {
-  /** Cursor for polling: strictly increasing. */
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  /**
+   * Cursor for polling: strictly increasing in commit order. Taken from outbox_counter in the
+   * transaction that writes the event (integrations.outbox-writer.ts), never from a sequence: two
+   * writers on PostgreSQL would otherwise commit 6 before 5, and a poller past 6 would miss 5.
+   */
+  seq: integer('seq').primaryKey(),
   id: text('id').notNull(),
   integrationId: integer('integration_id').notNull(),
   type: text('type').$type<DomainEventType>().notNull(),
@@ -45,6 +49,12 @@ export const outboxEvents = sqliteTable('outbox_events', {
   index('outbox_events_due_idx').on(t.state, t.nextAttemptAt),
   index('outbox_events_integration_idx').on(t.integrationId, t.seq),
 ])
+
+/** One row (id 1): the last outbox seq handed out. Its row lock orders the writers by commit. */
+export const outboxCounter = sqliteTable('outbox_counter', {
+  id: integer('id').primaryKey(),
+  seq: integer('seq').notNull(),
+})
 
 export type DeliveryOutcome = 'in_flight' | 'delivered' | 'failed' | 'interrupted'
 

@@ -1,7 +1,7 @@
 // Every event type, through the real routes and reminders: the payload its emitter built is what the
 // outbox stores, what the webhook posts and what polling returns, byte for byte after JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { DOMAIN_EVENT_TYPES, type DomainEvent } from '../common/events.ts'
 import { setUpLibrary } from '../kb/kb.testkit.ts'
@@ -46,7 +46,7 @@ describe('typed events: emitted, stored, sent', () => {
     await post(`/tickets/${ticket.id}/rating`, { rating: 'unsatisfied', comment: `请再联系${phone}` }, mailbox.token)
 
     const { calendar, integrations, promises, db } = t.app.services
-    const [open] = (await db.select().from(outboxEvents)).filter((e) => e.type === 'ticket.redone').map((e) => e.payload as { ticket: { dueAt: string } })
+    const [open] = (await db.select().from(outboxEvents).orderBy(asc(outboxEvents.seq))).filter((e) => e.type === 'ticket.redone').map((e) => e.payload as { ticket: { dueAt: string } })
     const nextWorkingDay = (from: string) => {
       let d = new Date(Date.parse(from) + 86_400_000)
       while (!calendar.isWorkingDay(shanghaiDate(d))) d = new Date(d.getTime() + 86_400_000)
@@ -76,7 +76,7 @@ describe('typed events: emitted, stored, sent', () => {
   })
 
   it('stores, posts and polls each payload exactly as it was emitted', async () => {
-    const rows = await t.app.services.db.select().from(outboxEvents)
+    const rows = await t.app.services.db.select().from(outboxEvents).orderBy(asc(outboxEvents.seq))
     const posted = receiver.received.map((r) => r.json)
     const polled = (await t.call({ method: 'GET', url: '/api/v1/events?limit=100', token: mailbox.token })).json().items
     expect(rows).toHaveLength(emitted.length)
@@ -103,7 +103,7 @@ describe('typed events: emitted, stored, sent', () => {
     expect(statuses).toContain('ticket.redone:assigned')
     expect(statuses).toContain('ticket.closed:closed')
     const replied = emitted.find((e) => e.type === 'ticket.replied')
-    const rowAnswer = (await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.answered')))[0].payload
+    const rowAnswer = (await t.app.services.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'ticket.answered')).orderBy(asc(outboxEvents.seq)))[0].payload
     expect(replied?.type === 'ticket.replied' && replied.payload.answer).toBe((rowAnswer as { answer: string }).answer)
   })
 })

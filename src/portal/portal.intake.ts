@@ -48,7 +48,11 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
         const token = await auth.createToken({ name: PORTAL_ACTOR_NAME, role: 'integration' }, null, `pqa_${randomBytes(24).toString('base64url')}`, tx)
         // The secret is thrown away and the token revoked: it only names who registered these consultations.
         await auth.revokeToken(token.id, tx)
-        row = (await tx.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id }).returning())[0]
+        // Another replica (or request) may make it at the same time: the first to commit wins, and
+        // this one reads its row (the token made here stays revoked and unused).
+        const [inserted] = await tx.insert(portalSecrets).values({ id: 1, secret: randomBytes(32).toString('base64url'), actorTokenId: token.id })
+          .onConflictDoNothing({ target: portalSecrets.id }).returning()
+        row = inserted ?? (await first(tx.select().from(portalSecrets).where(eq(portalSecrets.id, 1))))!
       }
       const made: NonNullable<typeof keys> = { secret: row.secret, actor: { tokenId: row.actorTokenId, role: 'integration', name: PORTAL_ACTOR_NAME, unitId: null, reviewStep: null } }
       // Kept once committed: if the caller's transaction rolls back, so does the row, and the next call makes it again.

@@ -4,7 +4,25 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import type { Db } from '../db/client.ts'
+import { dialectOf } from '../db/dialect.ts'
 import { setUpLibrary } from '../kb/kb.testkit.ts'
+
+/**
+ * A reader of how many rows the app has written so far, in any table. On SQLite, total_changes()
+ * counts the rows changed on the connection it runs on: read inside a transaction, it runs on the
+ * writer, the one connection every write goes through. PostgreSQL has no such counter, so a row
+ * trigger on every table of the test's own database counts into a table of its own.
+ */
+async function rowChanges(db: Db): Promise<() => Promise<number>> {
+  if (dialectOf(db) === 'sqlite') return () => db.transaction(async (tx) => (await tx.all<{ n: number }>(sql`select total_changes() as n`))[0].n)
+  await db.run(sql`create table test_row_changes (n bigint not null)`)
+  await db.run(sql`insert into test_row_changes values (0)`)
+  await db.run(sql.raw(`create function test_count_row() returns trigger language plpgsql as $$ begin update test_row_changes set n = n + 1; return null; end $$`))
+  const tables = await db.all<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public' and tablename <> 'test_row_changes'`)
+  for (const { name } of tables) await db.run(sql.raw(`create trigger test_count_row after insert or update or delete on "${name}" for each row execute function test_count_row()`))
+  return async () => Number((await db.all<{ n: number }>(sql`select n from test_row_changes`))[0].n)
+}
 
 // Texts only the staff may read. A page may echo what was typed into it, so a secret counts as shown
 // only when the request did not carry it; the queries use the short keys, the checks the whole texts.
@@ -105,9 +123,7 @@ describe('public routes never show what is not theirs to show', () => {
   })
 
   it('writes nothing on a public GET and sets no cookie', async () => {
-    // #17: SQLite-only, total_changes() counts the rows changed on the connection it runs on: read
-    // inside a transaction, it runs on the writer, the one connection every write goes through.
-    const changes = () => t.app.services.db.transaction(async (tx) => (await tx.all<{ n: number }>(sql`select total_changes() as n`))[0].n)
+    const changes = await rowChanges(t.app.services.db)
     const before = await changes()
     for (const url of ['/', '/topics', '/qa/1', '/documents/1', '/replies', '/ask', '/follow']) {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })

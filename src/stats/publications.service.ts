@@ -53,7 +53,9 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
           if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
           const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }
-          await tx.insert(publicationItems).values({
+          // Two people choosing the same ticket at once: the first row stands, and the second is
+          // told as if it had been there already (on PostgreSQL the insert waits for the first to commit).
+          const [added] = await tx.insert(publicationItems).values({
             month,
             ticketId,
             summary: summarise(published.deidentify(t.question, asker)),
@@ -62,7 +64,11 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
             unitName: t.unitName,
             answer: published.deidentify(t.answer, asker),
             selectedBy: actor.tokenId,
-          })
+          }).onConflictDoNothing({ target: publicationItems.ticketId }).returning({ id: publicationItems.id })
+          if (!added) {
+            const taken = (await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId))))!
+            if (taken.month !== month) throw new PublicationTicketTakenError(String(ticketId), taken.month)
+          }
         }
       })
       return list(month)

@@ -19,13 +19,13 @@ export const UNIT_SHARE = { heldConsultationIds: CONSULTATIONS_HELD_BY_UNIT_SQL,
 // counted once, through its consultation. One asker of each wording is named, for de-identification:
 // the same words rarely carry two names.
 const UNMATCHED = `
-  SELECT question, COUNT(*) AS count, MAX(at) AS lastAskedAt,
-    MAX(asker_name) AS askerName, MAX(asker_phone) AS askerPhone, MAX(asker_email) AS askerEmail FROM (
+  SELECT question, COUNT(*) AS count, MAX(at) AS "lastAskedAt",
+    MAX(asker_name) AS "askerName", MAX(asker_phone) AS "askerPhone", MAX(asker_email) AS "askerEmail" FROM (
     ${noneFittedQuestionsSql(TICKETED_MATCH_IDS_SQL)}
     UNION ALL
     ${ticketedQuestionsSql(TICKETED_CONSULTATIONS_SQL)}
-  )
-  GROUP BY question ORDER BY count DESC, lastAskedAt DESC LIMIT @cap`
+  ) AS asked
+  GROUP BY question ORDER BY count DESC, "lastAskedAt" DESC LIMIT @cap`
 
 export interface UnitFigures {
   id: number; code: string; name: string
@@ -37,8 +37,8 @@ export interface UnitFigures {
 
 export interface EntryLine { entryId: number; externalId: string | null; question: string | null; unitCode: string; unitName: string }
 
-export function createStatsRepository(db: Db, workingDaysBetween: (from: string, to: string) => number) {
-  const tickets = createTicketFigures(db, workingDaysBetween)
+export function createStatsRepository(db: Db) {
+  const tickets = createTicketFigures(db)
   const consultations = createConsultationFigures(db)
   const kb = createKbFigures(db)
 

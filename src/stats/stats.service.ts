@@ -18,7 +18,11 @@ import { monthsBefore, shanghaiDate, systemClock, type Clock } from '../common/t
 export interface StatsServiceDeps {
   db: Db
   config: Pick<Config, 'staleEntryMonths'>
-  calendar: { workingDaysBetween(from: string | Date, to: string | Date): number }
+  /**
+   * Not read any more: the working days a reply took are stored on the ticket (tickets.figures.ts).
+   * Optional until the composition root (src/services.ts) stops passing it.
+   */
+  calendar?: unknown
   privacy: Pick<PrivacyService, 'snapshot'>
   now?: Clock
 }
@@ -31,8 +35,8 @@ const UNMATCHED_CAP = 5000
 
 const periodView = (p: Period) => ({ from: p.from, to: p.to })
 
-export function createStatsService({ db, config, calendar, privacy, now = systemClock }: StatsServiceDeps) {
-  const repo = createStatsRepository(db, (from, to) => calendar.workingDaysBetween(from, to))
+export function createStatsService({ db, config, privacy, now = systemClock }: StatsServiceDeps) {
+  const repo = createStatsRepository(db)
   const followup = createFollowupStats(db, repo.figures.tickets)
   const params = (q: PeriodQuery, scope: Scope) => {
     const period = resolvePeriod(q, now())
@@ -160,7 +164,8 @@ export function createStatsService({ db, config, calendar, privacy, now = system
       for (const r of await repo.expiredPolicies({ unitId: scope.unitId, today: shanghaiDate(current) })) {
         const item = byEntry.get(r.entryId) ?? {
           entry: { id: r.entryId, externalId: r.externalId, question: r.question ?? '', unit: { code: r.unitCode, name: r.unitName } },
-          inForce: r.inForce === 1,
+          // 1 or 0 on SQLite, true or false where the expression is a PostgreSQL boolean.
+          inForce: Boolean(r.inForce),
           documents: [],
         }
         item.documents.push({ id: r.documentId, title: r.title, docNumber: r.docNumber, validity: r.validity, expiresOn: r.expiresOn })

@@ -1,8 +1,18 @@
-import Database from 'better-sqlite3'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { createTestPgDatabase, pgAvailable, pgSuiteName } from '../../test/pg.testkit.ts'
+import { closeDatabase, openDatabase, type Db } from '../db/client.ts'
+import { dialectOf } from '../db/dialect.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { STATS_FIXTURE_CONFIG, loadStatsFixture } from './stats.testkit.ts'
 import { bucketOf, bucketSql, bucketsBetween, type Interval } from './trends.ts'
+
+// The SQL twin is checked on each engine the machine has.
+const ENGINES: { name: string; skip: boolean; open: () => Promise<Db> }[] = [
+  { name: 'SQLite', skip: false, open: async () => openDatabase(':memory:') },
+  { name: pgSuiteName('PostgreSQL'), skip: !pgAvailable, open: async () => openPostgres(await createTestPgDatabase(), { max: 1 }) },
+]
 
 describe('trend buckets in Beijing time', () => {
   it('puts a day in its Monday-first week and its month', () => {
@@ -15,20 +25,24 @@ describe('trend buckets in Beijing time', () => {
     expect(bucketsBetween('2025-11-15', '2026-01-02', 'month')).toEqual(['2025-11-01', '2025-12-01', '2026-01-01'])
   })
 
-  it('agrees with its SQL twin on instants around midnight Beijing time, for every interval', () => {
-    // #17: SQLite-only, bucketSql is written with SQLite's date functions: checked on SQLite itself.
-    const sqlite = new Database(':memory:')
-    // 15:59 UTC is 23:59 in Beijing; 16:00 UTC is already the next day there.
-    const instants = ['2025-10-12T15:59:59.000Z', '2025-10-12T16:00:00.000Z', '2025-10-19T15:59:00.000Z', '2025-10-19T16:00:00.000Z', '2025-12-31T16:30:00.000Z', '2024-02-28T17:00:00.000Z']
-    for (const interval of ['day', 'week', 'month'] as Interval[]) {
-      for (const at of instants) {
-        const beijingDay = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10)
-        const fromSql = sqlite.prepare(`SELECT ${bucketSql('?', interval)} AS b`).get(at) as { b: string }
-        expect(fromSql.b, `${interval} ${at}`).toBe(bucketOf(beijingDay, interval))
+  for (const engine of ENGINES) {
+    it.skipIf(engine.skip)(`agrees with its SQL twin on ${engine.name}, on instants around midnight Beijing time, for every interval`, async () => {
+      const db = await engine.open()
+      try {
+        // 15:59 UTC is 23:59 in Beijing; 16:00 UTC is already the next day there.
+        const instants = ['2025-10-12T15:59:59.000Z', '2025-10-12T16:00:00.000Z', '2025-10-19T15:59:00.000Z', '2025-10-19T16:00:00.000Z', '2025-12-31T16:30:00.000Z', '2024-02-28T17:00:00.000Z']
+        for (const interval of ['day', 'week', 'month'] as Interval[]) {
+          for (const at of instants) {
+            const beijingDay = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10)
+            const [fromSql] = await db.all<{ b: string }>(sql`select ${bucketSql(dialectOf(db), sql`${at}`, interval)} as b`)
+            expect(fromSql.b, `${interval} ${at}`).toBe(bucketOf(beijingDay, interval))
+          }
+        }
+      } finally {
+        await closeDatabase(db)
       }
-    }
-    sqlite.close()
-  })
+    })
+  }
 
   it('refuses a period with too many buckets', () => {
     expect(() => bucketsBetween('2020-01-01', '2025-12-31', 'day')).toThrow(/期间太长/)

@@ -1,6 +1,8 @@
 // Trends by day, week (Monday first) or month, in Beijing time: consultations by channel, the share
 // answered at once, tickets opened, replied and overdue, and each unit's on-time rate per period.
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { dialectOf, localDate, localMonth, type Engine } from '../db/dialect.ts'
 import { CHANNELS } from '../consultations/consultations.types.ts'
 import type { ConsultationFigures } from '../consultations/consultations.figures.ts'
 import type { TicketFigures } from '../tickets/tickets.figures.ts'
@@ -27,13 +29,26 @@ export function bucketOf(day: string, interval: Interval): string {
   return addDays(day, -((weekday + 6) % 7))
 }
 
-/** SQL for the bucket of a stored UTC instant column, as bucketOf on its Beijing date. */
-export function bucketSql(column: string, interval: Interval): string {
-  const day = `date(${column}, '+8 hours')`
-  if (interval === 'day') return day
-  if (interval === 'month') return `strftime('%Y-%m-01', ${column}, '+8 hours')`
-  // 'weekday 0' moves forward to Sunday (or stays on one); six days back is that week's Monday.
-  return `date(${column}, '+8 hours', 'weekday 0', '-6 days')`
+/** Beijing is UTC+8 all year (no daylight saving since 1991). */
+const BEIJING_HOURS = 8
+
+/**
+ * The Monday (Beijing time) of the week of an ISO instant, as 'YYYY-MM-DD'. Local to statistics:
+ * src/db/dialect.ts has the day and the month, not the week. On SQLite, 'weekday 0' moves forward
+ * to Sunday (or stays on one) and six days back is that week's Monday; PostgreSQL's
+ * date_trunc('week') is the ISO week's Monday already.
+ */
+export function localWeekStart(engine: Engine, isoInstant: SQL): SQL<string> {
+  return engine === 'postgresql'
+    ? sql<string>`to_char(date_trunc('week', cast(${isoInstant} as timestamptz) at time zone 'UTC' + make_interval(hours => ${sql.raw(String(BEIJING_HOURS))})), 'YYYY-MM-DD')`
+    : sql<string>`date(${isoInstant}, ${sql.raw(`'+${BEIJING_HOURS} hours'`)}, 'weekday 0', '-6 days')`
+}
+
+/** SQL for the bucket of a stored UTC instant, as bucketOf on its Beijing date. */
+export function bucketSql(engine: Engine, instant: SQL, interval: Interval): SQL<string> {
+  if (interval === 'day') return localDate(engine, instant, BEIJING_HOURS)
+  if (interval === 'month') return sql<string>`(${localMonth(engine, instant, BEIJING_HOURS)} || '-01')`
+  return localWeekStart(engine, instant)
 }
 
 /** Every bucket from the one holding `from` to the one holding `to`. */
@@ -56,13 +71,14 @@ interface Params { fromUtc: string; toUtc: string; unitId: number | null; now: s
 
 /** Trends read the tickets' and consultations' figures (their owners' queries), bucketed by bucketSql. */
 export function createTrends(db: Db, figures: { tickets: TicketFigures; consultations: ConsultationFigures }) {
+  const engine = dialectOf(db)
   return {
     async compute(period: Period, interval: Interval, unitId: number | null, now: string) {
       const buckets = bucketsBetween(period.from, period.to, interval)
       const index = new Map(buckets.map((b, i) => [b, i]))
       const zeros = () => buckets.map(() => 0)
       const p: Params = { fromUtc: period.fromUtc, toUtc: period.toUtc, unitId, now }
-      const bucket = (column: string) => bucketSql(column, interval)
+      const bucket = (column: SQL) => bucketSql(engine, column, interval)
       const consultations = await figures.consultations.byBucketAndChannel(bucket, p, UNIT_SHARE)
       const count = (column: 'received_at' | 'replied_at' | 'due_at', overdue = false) => figures.tickets.countBy(bucket, column, p, overdue)
       const opened = await count('received_at')

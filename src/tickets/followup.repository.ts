@@ -20,6 +20,9 @@ export type PromiseRow = typeof ticketPromises.$inferSelect
 export const promiseOverdueSql = (now: string): SQL =>
   sql`((${ticketPromises.state} = 'open' AND ${ticketPromises.dueAt} < ${now}) OR (${ticketPromises.state} = 'fulfilled' AND ${ticketPromises.fulfilledAt} > ${ticketPromises.dueAt}))`
 
+/** How many rows of the group meet `cond`: a sum of 1s and 0s, which both engines read alike (a boolean does not sum on PostgreSQL). */
+const countIf = (cond: SQL): SQL<number> => sql<number>`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`
+
 export interface PromiseFilter { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; ticketId?: number; page: number; pageSize: number }
 
 export function createFollowupRepository() {
@@ -74,8 +77,9 @@ export function createFollowupRepository() {
 
     insertPromise: async (tx: Tx, values: typeof ticketPromises.$inferInsert): Promise<PromiseRow> => (await tx.insert(ticketPromises).values(values).returning())[0],
     promise: (tx: Tx, id: number) => first(tx.select().from(ticketPromises).where(eq(ticketPromises.id, id))),
-    updatePromise: async (tx: Tx, id: number, set: Partial<typeof ticketPromises.$inferInsert>): Promise<PromiseRow> =>
-      (await first(tx.update(ticketPromises).set(set).where(eq(ticketPromises.id, id)).returning()))!,
+    /** Fulfils a promise still open: undefined when another writer fulfilled it first. */
+    fulfilOpenPromise: (tx: Tx, id: number, set: Pick<typeof ticketPromises.$inferInsert, 'fulfilledAt' | 'fulfilmentNote' | 'fulfilledBy'>): Promise<PromiseRow | undefined> =>
+      first(tx.update(ticketPromises).set({ ...set, state: 'fulfilled' }).where(and(eq(ticketPromises.id, id), eq(ticketPromises.state, 'open'))).returning()),
     promisesOf: (tx: Tx, ticketId: number) => tx.select().from(ticketPromises).where(eq(ticketPromises.ticketId, ticketId)).orderBy(asc(ticketPromises.id)),
 
     async listPromises(tx: Tx, f: PromiseFilter, now: string) {
@@ -97,13 +101,14 @@ export function createFollowupRepository() {
     promiseSummary(tx: Tx, unitId: number | undefined, now: string) {
       return tx.select({
         unitId: ticketPromises.unitId, code: units.code, name: units.name,
-        open: sql<number>`SUM(${ticketPromises.state} = 'open')`,
-        overdue: sql<number>`SUM(${ticketPromises.state} = 'open' AND ${ticketPromises.dueAt} < ${now})`,
-        fulfilled: sql<number>`SUM(${ticketPromises.state} = 'fulfilled')`,
-        keptOnTime: sql<number>`SUM(${ticketPromises.state} = 'fulfilled' AND ${ticketPromises.fulfilledAt} <= ${ticketPromises.dueAt})`,
+        open: countIf(sql`${ticketPromises.state} = 'open'`),
+        overdue: countIf(sql`${ticketPromises.state} = 'open' AND ${ticketPromises.dueAt} < ${now}`),
+        fulfilled: countIf(sql`${ticketPromises.state} = 'fulfilled'`),
+        keptOnTime: countIf(sql`${ticketPromises.state} = 'fulfilled' AND ${ticketPromises.fulfilledAt} <= ${ticketPromises.dueAt}`),
       }).from(ticketPromises).innerJoin(units, eq(units.id, ticketPromises.unitId))
         .where(unitId ? eq(ticketPromises.unitId, unitId) : undefined)
-        .groupBy(ticketPromises.unitId).orderBy(asc(units.code))
+        // The unit's code and name are one per unit; PostgreSQL wants them named in the grouping all the same.
+        .groupBy(ticketPromises.unitId, units.code, units.name).orderBy(asc(units.code))
     },
 
     /** Open promises that may owe a reminder: due within the horizon and not yet told both. */

@@ -142,7 +142,12 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         if (actor.role !== 'admin' && !(actor.role === 'unit' && actor.unitId === p.unitId)) throw new TicketActionForbiddenError('办结承诺事项')
         if (p.state === 'fulfilled') throw new PromiseAlreadyFulfilledError(String(id), p.fulfilledAt ?? '')
         const at = now().toISOString()
-        const done = await followups.updatePromise(tx, id, { state: 'fulfilled', fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
+        // Guarded by its state: of two fulfilments at once, the second is refused like a late one.
+        const done = await followups.fulfilOpenPromise(tx, id, { fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
+        if (!done) {
+          const now = (await followups.promise(tx, id))!
+          throw new PromiseAlreadyFulfilledError(String(id), now.fulfilledAt ?? '')
+        }
         const onTime = at <= p.dueAt
         await repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
         await actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: await eventPromise(done, consultation) })

@@ -10,6 +10,7 @@ import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canAct, canSee, nextStatus, type TicketAction } from './tickets.lifecycle.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 import { TICKET_STATUS_LABELS } from './tickets.labels.ts'
+import type { TicketStatus } from './tickets.types.ts'
 import { TicketActionForbiddenError, TicketNotFoundError, TicketTransitionError } from './tickets.errors.ts'
 import { requireActiveUnit as requireActive } from '../units/active-unit.ts'
 
@@ -34,8 +35,13 @@ export interface TicketActionsDeps {
 export function createTicketActions({ repo, events, config, privacy }: TicketActionsDeps) {
   const dispatchUnit = async (tx: Tx) => await repo.unitByCode(tx, config.dispatchUnitCode)
 
-  /** A ticket the actor may see, or TICKET_NOT_FOUND: another unit's ticket is private. */
+  /**
+   * A ticket the actor may see, or TICKET_NOT_FOUND: another unit's ticket is private. Its row is
+   * locked for the rest of the transaction first (repo.lock): what is decided from it stays true
+   * until the transaction commits, whoever else acts on the ticket at the same time.
+   */
   async function visible(tx: Tx, id: number, actor: Actor) {
+    await repo.lock(tx, id)
     const found = await repo.findById(tx, id)
     if (!found || !canSee(actor, { unitId: found.ticket.unitId, registeredBy: found.consultation.registeredBy })) throw new TicketNotFoundError(String(id))
     return found
@@ -59,6 +65,19 @@ export function createTicketActions({ repo, events, config, privacy }: TicketAct
       const to = nextStatus(found.ticket.status, action)
       if (!to) throw new TicketTransitionError(TICKET_STATUS_LABELS[found.ticket.status], ACTION_NAMES[action])
       return { ...found, to }
+    },
+
+    /**
+     * Writes the move `load` allowed: to `found.to`, with `set`, only while the ticket is still in
+     * the status, round and unit it was loaded in; TICKET_INVALID_TRANSITION, with the status it has
+     * now, when another writer moved it first.
+     */
+    async moveOn(tx: Tx, found: { ticket: TicketRow; to: TicketStatus }, action: TicketAction, set: Partial<TicketRow>): Promise<TicketRow> {
+      const { ticket } = found
+      const updated = await repo.updateIf(tx, ticket.id, repo.stillAs({ status: ticket.status, round: ticket.round, unitId: ticket.unitId }), { ...set, status: found.to })
+      if (updated) return updated
+      const now = (await repo.findById(tx, ticket.id))!
+      throw new TicketTransitionError(TICKET_STATUS_LABELS[now.ticket.status], ACTION_NAMES[action])
     },
 
     /** How the ticket's events show a text about its asker: masked (privacy.access.ts). */

@@ -60,10 +60,11 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       answer: t.answer, answeredAt: t.answeredAt, replyMethod: t.replyMethod, repliedAt: t.repliedAt, repliedBy: t.repliedBy, closedAt: t.closedAt,
       redoneAt: at, redoneBy: actorTokenId, redoTrigger: input.trigger, redoReason: input.reason,
     })
-    const updated = await repo.update(tx, t.id, {
-      status: 'assigned', unitId: unit.id, assignedAt: at, round: t.round + 1, reopenedAt: at,
+    // Only from the round and status it was read in: two redos at once make one new round.
+    const updated = await actions.moveOn(tx, { ticket: t, to: 'assigned' }, 'redo', {
+      unitId: unit.id, assignedAt: at, round: t.round + 1, reopenedAt: at,
       workingDays: config.followup.redoWorkingDays, dueAt: due.dueAt, dueAtProvisional: due.provisional,
-      answer: null, answeredAt: null, answeredBy: null, replyMethod: null, repliedAt: null, repliedBy: null, closedAt: null,
+      answer: null, answeredAt: null, answeredBy: null, replyMethod: null, repliedAt: null, repliedBy: null, workingDaysTaken: null, closedAt: null,
       suggestionDecision: null, decisionReason: null, dueSoonNotifiedAt: null, overdueNotifiedAt: null,
     })
     const why = input.trigger === 'rating' ? '咨询人不满意，自动重办' : '督办办公室决定重办'
@@ -137,6 +138,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       return db.transaction(async (tx) => {
         const row = await followups.ticketByNumber(tx, input.number)
         if (!row?.lookupCode || !sameText(row.lookupCode, input.lookupCode)) throw new RatingLookupFailedError()
+        await repo.lock(tx, row.id)
         const found = (await repo.findById(tx, row.id))!
         const rated = await rateIn(tx, found, input, 'public', null)
         return result(await privacy.snapshot(), rated, found)
@@ -146,6 +148,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     /** The public pages, once they have recognised the asker by their own code: rated as the asker (source public). */
     rateAsAsker(ticketId: number, input: RateInput) {
       return db.transaction(async (tx) => {
+        await repo.lock(tx, ticketId)
         const found = await repo.findById(tx, ticketId)
         if (!found) throw new RatingLookupFailedError()
         const rated = await rateIn(tx, found, input, 'public', null)

@@ -53,6 +53,8 @@ export function createPromotionService({ db, config, search, kb, privacy }: Prom
    */
   function link(id: number, actor: Actor, submit: boolean, write: () => Promise<{ entryId: number; versionId: number | null }>, note: (entryId: number) => string) {
     return db.transaction(async (tx) => {
+      // Locked first: two promotions at once link one entry, the second is refused below.
+      await repo.lock(tx, id)
       const current = (await repo.findById(tx, id))!
       if (current.ticket.promotedEntryId) throw new TicketAlreadyPromotedError(String(current.ticket.promotedEntryId))
       // kb's writes join this unit of work, so its own transactions nest as savepoints of this one.

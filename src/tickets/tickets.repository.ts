@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
+import { dialectOf } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import { tokensView } from '../auth/auth.queries.ts'
 import { consultationsView, type Consultation } from '../consultations/consultations.queries.ts'
@@ -42,6 +43,14 @@ const units = unitsView()
 
 const open = inArray(tickets.status, [...OPEN_TICKET_STATUSES])
 
+/**
+ * `for update` on PostgreSQL: the row stays locked until the transaction ends, so a second writer
+ * reads the ticket only once the first has committed. Nothing on SQLite, where the one writer
+ * connection (BEGIN IMMEDIATE) already keeps writers apart. (Local to tickets: src/db/dialect.ts has
+ * no row-lock helper yet.)
+ */
+const forUpdate = (tx: Tx): SQL => (dialectOf(tx) === 'postgresql' ? sql` for update` : sql``)
+
 /** The SQL twin of isOverdue(): open past the deadline, or replied after it. */
 const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!
 
@@ -61,6 +70,46 @@ export function createTicketsRepository() {
 
     update: async (tx: Tx, id: number, set: Partial<typeof tickets.$inferInsert>): Promise<TicketRow> =>
       (await first(tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(eq(tickets.id, id)).returning()))!,
+
+    /**
+     * Updates the ticket only while it is as the caller read it (`guard`: its status, its deadline…):
+     * undefined when another writer changed it in between. The guard re-reads the committed row on
+     * PostgreSQL, so a status moves once however many writers race.
+     */
+    updateIf: async (tx: Tx, id: number, guard: SQL | undefined, set: Partial<typeof tickets.$inferInsert>): Promise<TicketRow | undefined> =>
+      await first(tx.update(tickets).set({ ...set, updatedAt: new Date().toISOString() }).where(and(eq(tickets.id, id), guard)).returning()),
+
+    /** The guard of updateIf: the ticket still has these values (those given). */
+    stillAs: (t: Partial<Pick<TicketRow, 'status' | 'round' | 'unitId' | 'dueAt'>>): SQL | undefined => and(
+      t.status !== undefined ? eq(tickets.status, t.status) : undefined,
+      t.round !== undefined ? eq(tickets.round, t.round) : undefined,
+      t.unitId !== undefined ? eq(tickets.unitId, t.unitId) : undefined,
+      t.dueAt !== undefined ? eq(tickets.dueAt, t.dueAt) : undefined,
+    ),
+
+    /** Locks the ticket's row for the rest of the transaction (see forUpdate); false when there is none. */
+    lock: async (tx: Tx, id: number): Promise<boolean> =>
+      (await tx.all<{ id: number }>(sql`select ${tickets.id} from ${tickets} where ${tickets.id} = ${id}${forUpdate(tx)}`)).length > 0,
+
+    /**
+     * Replied tickets (id order, after `afterId`) with their times and stored working days taken, for
+     * filling or correcting them: `missing`, only those not filled yet; `repliedFrom`/`receivedTo`,
+     * only those whose span may cross a changed calendar year.
+     */
+    repliedSpans: (tx: Tx, f: { afterId: number; limit: number; missing?: boolean; repliedFrom?: string; receivedTo?: string }) =>
+      tx.select({ id: tickets.id, receivedAt: tickets.receivedAt, repliedAt: tickets.repliedAt, workingDaysTaken: tickets.workingDaysTaken })
+        .from(tickets)
+        .where(and(
+          gt(tickets.id, f.afterId), isNotNull(tickets.repliedAt),
+          f.missing ? isNull(tickets.workingDaysTaken) : undefined,
+          f.repliedFrom ? gte(tickets.repliedAt, f.repliedFrom) : undefined,
+          f.receivedTo ? lt(tickets.receivedAt, f.receivedTo) : undefined,
+        ))
+        .orderBy(asc(tickets.id)).limit(f.limit),
+
+    /** Stores the working days taken, unless the reply changed since it was read (then the reply wrote its own). */
+    setWorkingDaysTaken: async (tx: Tx, id: number, repliedAt: string, days: number): Promise<number> =>
+      (await tx.update(tickets).set({ workingDaysTaken: days }).where(and(eq(tickets.id, id), eq(tickets.repliedAt, repliedAt))).returning({ id: tickets.id })).length,
 
     appendEvent: async (tx: Tx, values: TicketEventInsert): Promise<void> => { await tx.insert(ticketEvents).values(values) },
 

@@ -15,6 +15,7 @@ import { createFollowupRepository } from './followup.repository.ts'
 import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber } from './tickets.numbering.ts'
+import { createCalendarFollowers } from './tickets.calendar.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE, type RoutingDecision } from './tickets.routing.ts'
 import type { RoutingHints, TicketDesk } from '../consultations/consultations.ports.ts'
 import { topicUnitCodes } from '../units/units.queries.ts'
@@ -63,18 +64,20 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
   const nowIso = () => clock().toISOString()
 
   const actions = createTicketActions({ repo, events, config, privacy })
+  const calendarFollowers = createCalendarFollowers({ db, repo, calendar, now: nowIso })
   const { dispatchUnit, load, requireActiveUnit } = actions
   const emitTicket = actions.emit
 
   /** Moves one ticket to another unit (交办, 转办, 退回): the deadline stays as it was. */
   async function move(id: number, actor: Actor, action: 'assign' | 'reassign' | 'return', target: (tx: Tx) => Promise<{ id: number; code: string; name: string }>, note: string | null) {
     await db.transaction(async (tx) => {
-      const { ticket, consultation, unit: fromUnit, to } = await load(tx, id, actor, action)
+      const loaded = await load(tx, id, actor, action)
+      const { ticket, consultation, unit: fromUnit, to } = loaded
       const unit = await target(tx)
       if (action === 'reassign' && unit.id === ticket.unitId) throw new TicketSameUnitError(unit.code)
       const now = nowIso()
-      const updated = await repo.update(tx, id, {
-        status: to, unitId: unit.id,
+      const updated = await actions.moveOn(tx, loaded, action, {
+        unitId: unit.id,
         ...(to === 'assigned' ? { assignedAt: now } : {}),
         ...(action === 'reassign' ? { reassignCount: ticket.reassignCount + 1 } : {}),
         ...(action === 'return' ? { returnCount: ticket.returnCount + 1 } : {}),
@@ -239,7 +242,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
     async answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; promises?: PromiseInput[] }, actor: Actor) {
       await db.transaction(async (tx) => {
-        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'answer')
+        const loaded = await load(tx, id, actor, 'answer')
+        const { ticket, consultation, unit, to } = loaded
         if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
           throw withDetails(new DecisionRequiredError(), [
             ...(!body.decision ? [{ field: 'decision', message: '请选择采纳、部分采纳或不采纳' }] : []),
@@ -248,8 +252,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         }
         if (consultation.kind === 'question' && (body.decision || body.decisionReason)) throw new DecisionNotApplicableError()
         const now = nowIso()
-        const updated = await repo.update(tx, id, {
-          status: to, answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,
+        const updated = await actions.moveOn(tx, loaded, 'answer', {
+          answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,
           suggestionDecision: body.decision ?? null, decisionReason: body.decisionReason ?? null,
         })
         await repo.appendEvent(tx, {
@@ -271,14 +275,19 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
     async reply(id: number, body: { method: string; repliedAt?: string; repliedBy?: string; note?: string }, actor: Actor) {
       await db.transaction(async (tx) => {
-        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'reply')
+        const loaded = await load(tx, id, actor, 'reply')
+        const { ticket, consultation, unit, to } = loaded
         const now = nowIso()
         const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
         if (repliedAt > new Date(clock().getTime() + CLOCK_SKEW_MS).toISOString()) {
           throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
         if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
-        const updated = await repo.update(tx, id, { status: to, replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name })
+        // The working days taken are kept with the reply: the statistics read them on either engine.
+        const updated = await actions.moveOn(tx, loaded, 'reply', {
+          replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name,
+          workingDaysTaken: calendar.workingDaysBetween(ticket.receivedAt, repliedAt),
+        })
         await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'reply', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
         await emitTicket(tx, 'ticket.replied', updated, consultation, unit, {
           answer: (await actions.eventText(consultation))(updated.answer), replyMethod: body.method, repliedAt, late: repliedAt > ticket.dueAt,
@@ -289,9 +298,10 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
     async close(id: number, body: { note?: string }, actor: Actor) {
       await db.transaction(async (tx) => {
-        const { ticket, consultation, unit, to } = await load(tx, id, actor, 'close')
+        const loaded = await load(tx, id, actor, 'close')
+        const { ticket, consultation, unit, to } = loaded
         const now = nowIso()
-        const updated = await repo.update(tx, id, { status: to, closedAt: now })
+        const updated = await actions.moveOn(tx, loaded, 'close', { closedAt: now })
         await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'close', fromStatus: ticket.status, toStatus: to, note: body.note ?? null })
         await emitTicket(tx, 'ticket.closed', updated, consultation, unit, {
           closedAt: now, suggestionDecision: updated.suggestionDecision, decisionReason: (await actions.eventText(consultation))(updated.decisionReason),
@@ -314,28 +324,8 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       })
     },
 
-    /**
-     * After the working calendar changed: recomputes the deadline of every open ticket from its
-     * time of receipt (never from now: a deadline does not restart), logging each change.
-     */
-    recomputeDeadlines(years: number[] = []) {
-      return db.transaction(async (tx) => {
-        const open = await repo.openTickets(tx)
-        let changed = 0
-        const now = nowIso()
-        for (const t of open) {
-          // A redone ticket's deadline counts from its reopening (重办), not from the first receipt.
-          const due = calendar.dueAt(t.reopenedAt ?? t.receivedAt, t.workingDays)
-          if (due.dueAt === t.dueAt && due.provisional === t.dueAtProvisional) continue
-          changed++
-          await repo.update(tx, t.id, { dueAt: due.dueAt, dueAtProvisional: due.provisional, dueSoonNotifiedAt: null, overdueNotifiedAt: null })
-          const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
-          const provisional = due.provisional ? '，仍为暂定' : t.dueAtProvisional ? '，不再是暂定' : ''
-          await repo.appendEvent(tx, { ticketId: t.id, at: now, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${t.dueAt} 调整为 ${due.dueAt}${provisional}${why}` })
-        }
-        return { checked: open.length, changed }
-      })
-    },
+    // After a change of the working calendar: deadlines and working days taken (tickets.calendar.ts).
+    ...calendarFollowers,
   }
   return service satisfies TicketDesk
 }

@@ -22,6 +22,12 @@ export const tickets = sqliteTable('tickets', {
   replyMethod: text('reply_method'),
   repliedAt: timestamp('replied_at'),
   repliedBy: text('replied_by'),
+  /**
+   * Working days from receipt to the reply to the asker (calendar.workingDaysBetween), stored when
+   * the reply is recorded so the statistics read a column on either engine; NULL until replied.
+   * Recomputed when the calendar changes (tickets.calendar.ts).
+   */
+  workingDaysTaken: integer('working_days_taken'),
   closedAt: timestamp('closed_at'),
   suggestionDecision: text('suggestion_decision').$type<SuggestionDecision>(),
   decisionReason: text('decision_reason'),
