@@ -1,0 +1,101 @@
+// One leader for background work (the webhook dispatcher, reminders, purges) among the replicas
+// that share one PostgreSQL database.
+//
+// The leader is the replica holding a session advisory lock on a connection of its own. Another
+// replica asks for the lock every `retryMs`; it gets it once the leader's session ends (the process
+// died, or its connection broke), and takes over. A leader whose connection breaks loses the lock
+// with it, and stops its background work at once; the delivery lease (integrations) stays the
+// fence against a double delivery while the two overlap.
+//
+// On SQLite there is one process: it leads from the start.
+import type postgres from 'postgres'
+import type { Db } from './client.ts'
+import { postgresClientOf } from './postgres.ts'
+
+/** Any number, distinct from the start-up lock's (db/migrate.ts). */
+const LEADER_LOCK = 4_212_346
+
+export interface Leadership {
+  /** True while this process runs the background work. */
+  isLeader(): boolean
+  /** Stops trying, and gives the lock up if held (the work's onDeposed runs first). */
+  stop(): Promise<void>
+}
+
+export interface LeadershipOptions {
+  /** Starts the background work; awaited before the process counts as leader. */
+  onElected(): Promise<void> | void
+  /** Stops it: the lock is lost, or the process is stopping. */
+  onDeposed(): Promise<void> | void
+  /** How often a follower asks for the lock, and the leader checks its connection. */
+  retryMs?: number
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
+}
+
+export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, log }: LeadershipOptions): Leadership {
+  const client = postgresClientOf(db)
+  let leader = false
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let session: postgres.ReservedSql | undefined
+  let turn = Promise.resolve()
+
+  const depose = async (reason: string) => {
+    if (!leader) return
+    leader = false
+    log?.warn({ reason }, 'background work stopped: this replica is no longer the leader')
+    await onDeposed()
+  }
+
+  /** One round: a follower asks for the lock; the leader checks that the session holding it is alive. */
+  const round = async () => {
+    if (stopped || !client) return
+    try {
+      if (!session) session = await client.reserve()
+      if (leader) {
+        await session`select 1`
+        return
+      }
+      const [row] = await session<{ locked: boolean }[]>`select pg_try_advisory_lock(${LEADER_LOCK}) as locked`
+      if (!row?.locked || stopped) return
+      leader = true
+      log?.info({}, 'this replica leads: it runs the background work')
+      await onElected()
+    } catch (err) {
+      // The session is gone, and the lock with it.
+      session?.release()
+      session = undefined
+      await depose(String(err))
+    }
+  }
+  const schedule = () => {
+    if (stopped) return
+    timer = setTimeout(() => { turn = turn.then(round).finally(schedule) }, retryMs)
+    timer.unref()
+  }
+
+  if (!client) {
+    leader = true
+    turn = Promise.resolve(onElected()).then(() => undefined)
+  } else {
+    turn = round().finally(schedule)
+  }
+
+  return {
+    isLeader: () => leader,
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await turn
+      if (leader) {
+        leader = false
+        await onDeposed()
+      }
+      if (session) {
+        await session`select pg_advisory_unlock_all()`.catch(() => undefined)
+        session.release()
+        session = undefined
+      }
+    },
+  }
+}
