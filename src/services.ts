@@ -1,3 +1,4 @@
+import { startLeadership, type Leadership } from './db/leader.ts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
@@ -102,7 +103,7 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   const links = createLinksService({ db, config, log })
 
   // services: stats
-  const stats = createStatsService({ db, config, calendar, privacy })
+  const stats = createStatsService({ db, config, privacy })
   const ledger = createLedgerService({ db, privacy })
   const publications = createPublicationsService({ db, privacy })
 
@@ -122,21 +123,33 @@ export async function createServices({ config, db, log }: ServiceDeps) {
 
   stopHooks.push(() => auth.stop())
 
+  // hooks: tickets (replies recorded before their working days were stored get them now)
+  startHooks.push(async () => { await tickets.fillWorkingDaysTaken({ missing: true }) })
+
   // hooks: search
   startHooks.push(() => search.start())
   stopHooks.push(() => search.stop())
 
-  // hooks: sheets
-  startHooks.push(() => imports.start())
-  stopHooks.push(() => imports.stop())
-
-  // hooks: integrations
-  startHooks.push(() => integrations.start())
-  stopHooks.push(() => integrations.stop())
-
-  // hooks: link checks
-  startHooks.push(() => links.startSchedule())
-  stopHooks.push(() => links.stop())
+  // hooks: background work (imports' recovery and purge, webhook deliveries and reminders, link checks),
+  // run by one process: on PostgreSQL the replica that holds the leader lock (db/leader.ts).
+  let leadership: Leadership | undefined
+  startHooks.push(async () => {
+    leadership = startLeadership(db, {
+      log,
+      onElected: async () => {
+        await imports.start()
+        await integrations.start()
+        await links.startSchedule()
+      },
+      onDeposed: async () => {
+        await imports.stop()
+        await integrations.stop()
+        await links.stop()
+      },
+    })
+    await leadership.firstRound
+  })
+  stopHooks.push(() => leadership?.stop())
 
   return {
     config, db, log, events, auth, accounts, units, privacy,

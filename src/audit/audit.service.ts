@@ -1,5 +1,6 @@
-import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { jsonArrayHas } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Role } from '../auth/auth.types.ts'
@@ -71,7 +72,7 @@ export function createAuditService({ db }: { db: Db }) {
       if (filter.action) where.push(eq(auditLog.action, filter.action))
       if (filter.targetType) where.push(eq(auditLog.targetType, filter.targetType))
       if (filter.targetId !== undefined) {
-        where.push(sql`exists (select 1 from json_each(${auditLog.targetIds}) where cast(json_each.value as text) = ${filter.targetId})`)
+        where.push(jsonArrayHas(db, auditLog.targetIds, filter.targetId))
       }
       if (filter.from) where.push(gte(auditLog.at, toIsoInstant(filter.from, 'from')))
       if (filter.to) where.push(lte(auditLog.at, toIsoInstant(filter.to, 'to')))

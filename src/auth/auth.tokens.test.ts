@@ -8,8 +8,10 @@ import { eq } from 'drizzle-orm'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { testConfig } from '../config.ts'
-import { openDatabase, type Db } from '../db/client.ts'
+import { closeDatabase, openDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { openConfiguredDatabase } from '../db/open.ts'
+import { testDatabaseUrl } from '../../test/pg.testkit.ts'
 import { first as firstRow } from '../db/query.ts'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { apiTokens } from './auth.table.ts'
@@ -19,7 +21,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 describe('the bootstrap ADMIN_TOKEN', () => {
   it('stays revoked across a restart, and start-up logs that it does', async () => {
-    const db = openDatabase(':memory:')
+    const db = openConfiguredDatabase({ databaseUrl: await testDatabaseUrl(), databasePath: ':memory:', databasePoolSize: 2 })
     await migrateDatabase(db)
     const first = await buildApp({ config: testConfig({ adminToken: ADMIN }), db, logger: false })
     const me = (await first.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(ADMIN) })).json()
@@ -35,7 +37,7 @@ describe('the bootstrap ADMIN_TOKEN', () => {
     expect(lines.join('')).toContain('ADMIN_TOKEN was revoked and stays revoked')
     expect((await firstRow(db.select().from(apiTokens).where(eq(apiTokens.id, me.id))))!.revokedAt).not.toBeNull()
     await second.close()
-    db.$client.close()
+    await closeDatabase(db)
   })
 })
 

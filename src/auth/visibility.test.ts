@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
-import { afterAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../db/client.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestPgDatabase, pgAvailable, pgSuiteName } from '../../test/pg.testkit.ts'
+import { closeDatabase, openDatabase, type Db } from '../db/client.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { first } from '../db/query.ts'
 import { ROLES } from './auth.types.ts'
 import { visibility, type ScopedRow, type Viewer } from './visibility.ts'
@@ -48,21 +50,30 @@ describe('who sees which rows', () => {
   })
 })
 
-describe('the SQL twin of the rule, used by lists', () => {
-  const db = openDatabase(':memory:')
-  afterAll(() => db.$client.close())
+// On each engine: the row's columns are integers, as in the tables.
+const engines: { name: string; skip: boolean; open: () => Promise<Db> }[] = [
+  { name: 'SQLite', skip: false, open: async () => openDatabase(':memory:') },
+  { name: pgSuiteName('PostgreSQL'), skip: !pgAvailable, open: async () => openPostgres(await createTestPgDatabase(), { max: 1 }) },
+]
 
-  it('agrees with sees() for every role and every row', async () => {
-    const disagreements: string[] = []
-    for (const v of VIEWERS) {
-      for (const row of ROWS) {
-        const cols = { unitId: sql`${row.unitId}`, ...(row.registeredBy !== undefined ? { registeredBy: sql`${row.registeredBy}` } : {}) }
-        const where = visibility(v).where(cols)
-        const inSql = where === undefined ? true : Boolean((await first(db.all<{ seen: number }>(sql`select coalesce(${where}, 0) as seen`)))!.seen)
-        const inTs = visibility(v).sees(row)
-        if (inSql !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(row)}: SQL ${inSql}, TypeScript ${inTs}`)
+for (const engine of engines) {
+  describe.skipIf(engine.skip)(`the SQL twin of the rule, used by lists, on ${engine.name}`, () => {
+    let db: Db
+    beforeAll(async () => { db = await engine.open() })
+    afterAll(async () => { await closeDatabase(db) })
+
+    it('agrees with sees() for every role and every row', async () => {
+      const disagreements: string[] = []
+      for (const v of VIEWERS) {
+        for (const row of ROWS) {
+          const cols = { unitId: sql`cast(${row.unitId} as integer)`, ...(row.registeredBy !== undefined ? { registeredBy: sql`cast(${row.registeredBy} as integer)` } : {}) }
+          const where = visibility(v).where(cols)
+          const inSql = where === undefined ? true : Boolean((await first(db.all<{ seen: number | boolean }>(sql`select coalesce(${where}, false) as seen`)))!.seen)
+          const inTs = visibility(v).sees(row)
+          if (inSql !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(row)}: SQL ${inSql}, TypeScript ${inTs}`)
+        }
       }
-    }
-    expect(disagreements).toEqual([])
+      expect(disagreements).toEqual([])
+    })
   })
-})
+}

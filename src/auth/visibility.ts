@@ -47,7 +47,7 @@ const everything: Visibility = {
 
 const nothing: Visibility = {
   sees: () => false,
-  where: () => sql`0`,
+  where: () => sql`false`,
   unitOf: (_named, refuse) => { throw refuse() },
 }
 
@@ -62,7 +62,7 @@ const ofUnit = (unitId: number): Visibility => ({
 
 const registeredBy = (tokenId: number): Visibility => ({
   sees: (row) => row.registeredBy === tokenId,
-  where: (cols) => (cols.registeredBy ? eq(cols.registeredBy, tokenId) : sql`0`),
+  where: (cols) => (cols.registeredBy ? eq(cols.registeredBy, tokenId) : sql`false`),
   unitOf: (_named, refuse) => { throw refuse() },
 })
 

@@ -9,7 +9,7 @@ const URL_2025 = 'https://www.gov.cn/zhengce/zhengceku/202411/content_6986383.ht
 const admin = { tokenId: 1, role: 'admin' as const, name: '管理员', unitId: null, reviewStep: null }
 
 let calendar: CalendarService
-let close: () => void
+let close: () => Promise<void>
 let db: Db
 let logged: { obj: object; msg: string }[]
 beforeEach(async () => {
@@ -17,7 +17,7 @@ beforeEach(async () => {
   const log = { info: (obj: object, msg: string) => logged.push({ obj, msg }), error: (obj: object, msg: string) => logged.push({ obj, msg }) }
   ;({ calendar, close, db } = await calendarOnFreshDb(log))
 })
-afterEach(() => close())
+afterEach(async () => { await close() })
 
 /** holiday-cn's days of a year as a table schedule. */
 function tableInputFromHolidayCn(year: number) {

@@ -1,15 +1,18 @@
 // Shared by the calendar's tests: a service over a fresh migrated database, and the official schedules.
 import { readFileSync } from 'node:fs'
-import { openDatabase } from '../db/client.ts'
+import { testDatabaseUrl } from '../../test/pg.testkit.ts'
+import { closeDatabase } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { openConfiguredDatabase } from '../db/open.ts'
 import { createCalendarService, type CalendarLog } from './calendar.service.ts'
 
+/** In memory on SQLite; with DB_DIALECT=pg, a database of the test cluster. */
 export async function calendarOnFreshDb(log: CalendarLog = { info() {}, error() {} }) {
-  const db = openDatabase(':memory:')
+  const db = openConfiguredDatabase({ databaseUrl: await testDatabaseUrl(), databasePath: ':memory:', databasePoolSize: 2 })
   await migrateDatabase(db)
   const calendar = createCalendarService({ db, log })
   await calendar.load()
-  return { db, calendar, close: () => db.$client.close() }
+  return { db, calendar, close: () => closeDatabase(db) }
 }
 
 // NateScarlet/holiday-cn (MIT), copied into the repository so the tests need nothing beside it.

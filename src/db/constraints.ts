@@ -1,9 +1,51 @@
-// What SQLite says when a write breaks a constraint, read in one place.
+// What the database says when a write breaks a constraint, read in one place, on either engine.
+//
+// drizzle may wrap the driver's error (DrizzleQueryError, the driver's as `cause`): both are looked at.
+// On PostgreSQL a failed statement aborts the whole transaction, so a write that may break a
+// constraint on purpose (a duplicate turned into a 409) runs in a savepoint: `await tx.transaction(…)`.
+
+interface DriverError {
+  code?: unknown
+  message?: unknown
+  /** PostgreSQL (postgres.js): the table, the constraint and "Key (a, b)=(…) already exists." */
+  table_name?: unknown
+  constraint_name?: unknown
+  detail?: unknown
+}
+
+/** The error and what it wraps, outermost first. */
+function chain(e: unknown): DriverError[] {
+  const out: DriverError[] = []
+  for (let at = e; at && typeof at === 'object' && out.length < 4; at = (at as { cause?: unknown }).cause) out.push(at as DriverError)
+  return out
+}
+
+/** The columns a PostgreSQL unique violation names: from its detail, else its constraint's name. */
+function pgColumnNamed(err: DriverError, table: string, column: string): boolean {
+  if (err.table_name !== undefined && err.table_name !== table) return false
+  const key = typeof err.detail === 'string' ? /^Key \((.*?)\)=/.exec(err.detail) : null
+  if (key) return key[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')).includes(column)
+  return typeof err.constraint_name === 'string' && err.constraint_name.includes(column)
+}
 
 /**
- * True when `e` is SQLite refusing a duplicate in a unique index. With `column` ('entries.external_id'),
- * only when that column is the one named: a table with two unique indexes tells them apart this way.
+ * True when `e` is the database refusing a duplicate in a unique index (SQLite's
+ * SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's 23505). With `column` ('entries.external_id'), only when
+ * that column is among the index's: a table with two unique indexes tells them apart this way.
  */
 export function isUniqueViolation(e: unknown, column?: string): boolean {
-  return (e as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (!column || String((e as Error).message).includes(column))
+  return chain(e).some((err) => {
+    if (err.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      return !column || String(err.message).includes(column)
+    }
+    if (err.code !== '23505') return false
+    if (!column) return true
+    const dot = column.indexOf('.')
+    return pgColumnNamed(err, column.slice(0, dot), column.slice(dot + 1))
+  })
+}
+
+/** True when `e` is the database refusing a row whose foreign key points nowhere (or a delete that would leave one so). */
+export function isForeignKeyViolation(e: unknown): boolean {
+  return chain(e).some((err) => err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || err.code === '23503')
 }

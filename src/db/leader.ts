@@ -18,6 +18,8 @@ const LEADER_LOCK = 4_212_346
 export interface Leadership {
   /** True while this process runs the background work. */
   isLeader(): boolean
+  /** Settles after the first round: on SQLite, or when this replica won at once, the work has started. */
+  firstRound: Promise<void>
   /** Stops trying, and gives the lock up if held (the work's onDeposed runs first). */
   stop(): Promise<void>
 }
@@ -81,7 +83,9 @@ export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, 
     turn = round().finally(schedule)
   }
 
+  const firstRound = turn
   return {
+    firstRound,
     isLeader: () => leader,
     async stop() {
       stopped = true

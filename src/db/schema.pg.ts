@@ -16,7 +16,7 @@ export const {
   calendarYears,
   consultations,
   tickets, ticketEvents, ticketCounters, ticketRounds, ticketRatings, ticketPromises,
-  integrations, outboxEvents, eventDeliveries,
+  integrations, outboxEvents, outboxCounter, eventDeliveries,
   publicationItems,
   portalSubmissions, portalSecrets,
   linkChecks, linkCheckRuns,

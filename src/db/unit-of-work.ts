@@ -130,7 +130,9 @@ export function createUnitOfWork<Handle>(db: object, engine: TransactionEngine<H
     const frame: Frame<Handle> = { tx: undefined as Handle, callbacks: [], parent, open: true, busy: false }
     const run = (tx: Handle) => {
       frame.tx = tx
-      return storage.run(frame, () => work(tx))
+      // The frame closes when the work settles, before the COMMIT (a round trip on PostgreSQL): code
+      // that resumes meanwhile is outside the transaction, and must not open a savepoint in it.
+      return settle(() => storage.run(frame, () => work(tx)), () => { frame.open = false })
     }
     if (parent) parent.busy = true
     const result = settle(

@@ -40,7 +40,8 @@ export function createDocumentsService(ctx: KbContext) {
 
   async function saving<T>(docNumber: string | null | undefined, write: () => Promise<T>): Promise<T> {
     try {
-      return await write()
+      // In a savepoint: on PostgreSQL a refused write would abort the caller's whole transaction.
+      return await db.transaction(write)
     } catch (e) {
       if (isUniqueViolation(e, 'policy_documents.doc_number')) throw new DocumentNumberTakenError(String(docNumber))
       throw e

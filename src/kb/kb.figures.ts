@@ -3,7 +3,8 @@
 // units' and topics' names and the presentation.
 //
 // Named parameters as in tickets.figures.ts: @unitId (NULL for every unit); @fromUtc and @toUtc
-// where a period applies.
+// where a period applies. The texts run on SQLite and PostgreSQL alike (see consultations.figures.ts):
+// camelCase names are quoted, and @unitId is cast where it only meets NULL.
 import { sql, type SQL as Query } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
@@ -14,30 +15,31 @@ const ENTRY_QUESTION = `COALESCE(
   (SELECT v.question FROM entry_versions v WHERE v.id = e.published_version_id),
   (SELECT v.question FROM entry_versions v WHERE v.entry_id = e.id ORDER BY v.version DESC LIMIT 1))`
 
-// In force: the kb's own rule (kb.in-force.ts), on the published version.
-const ENTRY_IN_FORCE = inForceSqlText('e.published_version_id')
+// In force: the kb's own rule (kb.in-force.ts), on the published version, as 1 or 0 on both engines
+// (the condition is a boolean on PostgreSQL, which does not sum one).
+const ENTRY_IN_FORCE = `(CASE WHEN ${inForceSqlText('e.published_version_id')} THEN 1 ELSE 0 END)`
 
 const SQL = {
   neverHitWhere: (answered: string) => `
     FROM entries e
-    WHERE e.status = 'published' AND e.hit_count = 0 AND (@unitId IS NULL OR e.unit_id = @unitId)
+    WHERE e.status = 'published' AND e.hit_count = 0 AND (CAST(@unitId AS INTEGER) IS NULL OR e.unit_id = @unitId)
       AND e.id NOT IN ${answered}`,
 
   coverage: `
     WITH pub AS (
       SELECT e.id, e.topic_id, ${ENTRY_IN_FORCE} AS in_force
-      FROM entries e WHERE e.status = 'published' AND (@unitId IS NULL OR e.unit_id = @unitId)
+      FROM entries e WHERE e.status = 'published' AND (CAST(@unitId AS INTEGER) IS NULL OR e.unit_id = @unitId)
     )
-    SELECT topic_id AS topicId, COUNT(*) AS published, COALESCE(SUM(in_force), 0) AS inForce FROM pub GROUP BY topic_id`,
+    SELECT topic_id AS "topicId", COUNT(*) AS published, COALESCE(SUM(in_force), 0) AS "inForce" FROM pub GROUP BY topic_id`,
 
   // D4: published entries citing a document that is expired or repealed, or whose expiry date has passed.
   expiredPolicies: `
-    SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId, ${ENTRY_IN_FORCE} AS inForce,
-      p.id AS documentId, p.title, p.doc_number AS docNumber, p.validity, p.expires_on AS expiresOn
+    SELECT e.id AS "entryId", e.external_id AS "externalId", ${ENTRY_QUESTION} AS question, e.unit_id AS "unitId", ${ENTRY_IN_FORCE} AS "inForce",
+      p.id AS "documentId", p.title, p.doc_number AS "docNumber", p.validity, p.expires_on AS "expiresOn"
     FROM entries e
     JOIN entry_version_documents d ON d.entry_version_id = e.published_version_id
     JOIN policy_documents p ON p.id = d.policy_document_id
-    WHERE e.status = 'published' AND (@unitId IS NULL OR e.unit_id = @unitId)
+    WHERE e.status = 'published' AND (CAST(@unitId AS INTEGER) IS NULL OR e.unit_id = @unitId)
       AND (p.validity <> 'in_force' OR (p.expires_on IS NOT NULL AND p.expires_on < @today))
     ORDER BY e.id, p.id`,
 
@@ -45,7 +47,7 @@ const SQL = {
   staleWhere: `
     FROM entries e
     LEFT JOIN entry_versions v ON v.id = e.published_version_id
-    WHERE e.status = 'published' AND (@unitId IS NULL OR e.unit_id = @unitId)
+    WHERE e.status = 'published' AND (CAST(@unitId AS INTEGER) IS NULL OR e.unit_id = @unitId)
       AND COALESCE(v.published_at, e.published_at, e.created_at) < @cutoff`,
 }
 
@@ -85,18 +87,18 @@ export function createKbFigures(db: Db) {
      */
     mostHit: (p: { fromUtc: string; toUtc: string; unitId: number | null; limit: number }, periodHits: string) =>
       all<EntryLine & { status: string; periodHits: number; hitCount: number }>(`
-        SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId,
-          e.status, h.hits AS periodHits, e.hit_count AS hitCount
+        SELECT e.id AS "entryId", e.external_id AS "externalId", ${ENTRY_QUESTION} AS question, e.unit_id AS "unitId",
+          e.status, h.hits AS "periodHits", e.hit_count AS "hitCount"
         FROM ${periodHits} h JOIN entries e ON e.id = h.entry_id
-        WHERE (@unitId IS NULL OR e.unit_id = @unitId)
-        ORDER BY periodHits DESC, hitCount DESC, e.id LIMIT @limit`, p),
+        WHERE (CAST(@unitId AS INTEGER) IS NULL OR e.unit_id = @unitId)
+        ORDER BY "periodHits" DESC, "hitCount" DESC, e.id LIMIT @limit`, p),
 
     /** Published entries never hit: no use counted, and none of `answered` (the consultations' answered entry ids). */
     async neverHit(p: { unitId: number | null; limit: number }, answered: string) {
       const where = SQL.neverHitWhere(answered)
       const items = await all<EntryLine & { publishedAt: string | null }>(
-        `SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId,
-           e.published_at AS publishedAt ${where} ORDER BY e.published_at, e.id LIMIT @limit`, p)
+        `SELECT e.id AS "entryId", e.external_id AS "externalId", ${ENTRY_QUESTION} AS question, e.unit_id AS "unitId",
+           e.published_at AS "publishedAt" ${where} ORDER BY e.published_at, e.id LIMIT @limit`, p)
       return { total: await countOf(where, { unitId: p.unitId }), items }
     },
 
@@ -108,8 +110,8 @@ export function createKbFigures(db: Db) {
 
     async stale(p: { unitId: number | null; cutoff: string; limit: number }) {
       const items = await all<EntryLine & { lastReviewedAt: string }>(
-        `SELECT e.id AS entryId, e.external_id AS externalId, ${ENTRY_QUESTION} AS question, e.unit_id AS unitId,
-           COALESCE(v.published_at, e.published_at, e.created_at) AS lastReviewedAt ${SQL.staleWhere} ORDER BY lastReviewedAt, e.id LIMIT @limit`, p)
+        `SELECT e.id AS "entryId", e.external_id AS "externalId", ${ENTRY_QUESTION} AS question, e.unit_id AS "unitId",
+           COALESCE(v.published_at, e.published_at, e.created_at) AS "lastReviewedAt" ${SQL.staleWhere} ORDER BY "lastReviewedAt", e.id LIMIT @limit`, p)
       return { total: await countOf(SQL.staleWhere, { unitId: p.unitId, cutoff: p.cutoff }), items }
     },
   }

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../db/client.ts'
+import { testDatabaseUrl } from '../../test/pg.testkit.ts'
+import { closeDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { openConfiguredDatabase } from '../db/open.ts'
 import { first } from '../db/query.ts'
 import { createUnitsService } from '../units/units.service.ts'
 import { inForceSql, inForceSqlText, isInForce, primaryDocument } from './kb.in-force.ts'
@@ -25,10 +27,13 @@ describe('primaryDocument', () => {
 })
 
 describe('the SQL twins of the in-force rule', () => {
-  const db = openDatabase(':memory:')
-  beforeAll(async () => { await migrateDatabase(db) })
-  // #17: SQLite-only, closing the connection (the database has no close of its own).
-  afterAll(() => db.$client.close())
+  // In memory on SQLite; with DB_DIALECT=pg, a database of the test cluster.
+  let db: Db
+  beforeAll(async () => {
+    db = openConfiguredDatabase({ databaseUrl: await testDatabaseUrl(), databasePath: ':memory:', databasePoolSize: 2 })
+    await migrateDatabase(db)
+  })
+  afterAll(async () => { await closeDatabase(db) })
 
   // Every mix of up to three documents, in every validity, and none at all.
   const VALIDITIES: Validity[] = ['in_force', 'expired', 'repealed']

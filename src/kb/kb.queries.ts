@@ -4,6 +4,7 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { greatest, sumOrZero } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import { topicsView, unitsView } from '../units/units.queries.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from './kb.table.ts'
@@ -15,7 +16,8 @@ const qb = new QueryBuilder()
 // Computed columns of entriesView, as text over `entries` (the view's only table): drizzle leaves
 // columns inside a view's expressions unqualified, and in a correlated subquery an unqualified `id`
 // would be the inner table's.
-const IN_FORCE = inForceSqlText('entries.published_version_id')
+// 1 or 0 on both engines (the condition itself is a boolean on PostgreSQL).
+const IN_FORCE = `(case when ${inForceSqlText('entries.published_version_id')} then 1 else 0 end)`
 /** The question an entry is known by: its published version's, or else its latest version's. */
 const SHOWN_QUESTION = `coalesce(
   (select v.question from entry_versions v where v.id = entries.published_version_id),
@@ -154,7 +156,7 @@ export async function countHit(tx: Tx, entryId: number, at: string): Promise<voi
 
 /** Takes back a use counted by countHit (the last-hit time stays as it is). */
 export async function uncountHit(tx: Tx, entryId: number): Promise<void> {
-  await tx.update(entries).set({ hitCount: sql`max(${entries.hitCount} - 1, 0)` }).where(eq(entries.id, entryId))
+  await tx.update(entries).set({ hitCount: greatest(tx, sql`${entries.hitCount} - 1`, sql`0`) }).where(eq(entries.id, entryId))
 }
 
 export const entryHitCount = async (tx: Tx, entryId: number) => (await first(tx.select({ hitCount: entries.hitCount }).from(entries).where(eq(entries.id, entryId))))?.hitCount
@@ -198,7 +200,7 @@ export const publishedEntryDocuments = async (tx: Tx) => await tx.select({
 
 /** What the texts of published versions are: it changes whenever one is published or withdrawn. */
 export async function publishedTextsFingerprint(tx: Tx): Promise<string> {
-  const e = (await first(tx.select({ n: sql<number>`count(*)`, versions: sql<number>`coalesce(total(${entries.publishedVersionId}), 0)` })
+  const e = (await first(tx.select({ n: sql<number>`count(*)`, versions: sumOrZero(entries.publishedVersionId) })
     .from(entries).where(isNotNull(entries.publishedVersionId))))!
   return `${e.n}:${e.versions}`
 }

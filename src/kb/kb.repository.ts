@@ -1,5 +1,4 @@
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
 import { chunks } from '../db/chunks.ts'
 import { first } from '../db/query.ts'
@@ -111,21 +110,22 @@ export interface EntryFilters {
 
 /** One page of entry ids, newest change first; filters apply to the content an entry shows. */
 async function listEntryIds(tx: Tx, f: EntryFilters): Promise<{ ids: number[]; total: number }> {
-  const cv = alias(entryVersions, 'cv')
+  // The version shown (contentVersionId), joined as the table itself: drizzle's PostgreSQL dialect
+  // cannot join a SQLite alias().
   const where: SQL[] = []
   if (f.status) where.push(eq(entries.status, f.status))
   if (f.unitId !== undefined) where.push(eq(entries.unitId, f.unitId))
-  if (f.topicId !== undefined) where.push(eq(cv.topicId, f.topicId))
+  if (f.topicId !== undefined) where.push(eq(entryVersions.topicId, f.topicId))
   if (f.externalId !== undefined) where.push(eq(entries.externalId, f.externalId))
-  if (f.inForce !== undefined) where.push(f.inForce ? inForceSql(cv.id) : sql`not ${inForceSql(cv.id)}`)
+  if (f.inForce !== undefined) where.push(f.inForce ? inForceSql(entryVersions.id) : sql`not ${inForceSql(entryVersions.id)}`)
   if (f.q) {
     const q = f.q.trim()
-    where.push(or(likeContains(cv.question, q), likeContains(cv.similarQuestions, q), likeContains(cv.keywords, q), likeContains(cv.answer, q), likeContains(entries.externalId, q))!)
+    where.push(or(likeContains(entryVersions.question, q), likeContains(entryVersions.similarQuestions, q), likeContains(entryVersions.keywords, q), likeContains(entryVersions.answer, q), likeContains(entries.externalId, q))!)
   }
   const cond = where.length ? and(...where) : undefined
-  const ids = (await tx.select({ id: entries.id }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)
+  const ids = (await tx.select({ id: entries.id }).from(entries).innerJoin(entryVersions, eq(entryVersions.id, contentVersionId)).where(cond)
     .orderBy(desc(entries.updatedAt), desc(entries.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize)).map((r) => r.id)
-  const total = (await first(tx.select({ n: count() }).from(entries).innerJoin(cv, eq(cv.id, contentVersionId)).where(cond)))!.n
+  const total = (await first(tx.select({ n: count() }).from(entries).innerJoin(entryVersions, eq(entryVersions.id, contentVersionId)).where(cond)))!.n
   return { ids, total }
 }
 

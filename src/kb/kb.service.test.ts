@@ -58,15 +58,19 @@ describe('kb service contract (used by tickets and search)', () => {
   })
 
   it('calls onChange listeners after commit, not for changes that roll back', async () => {
-    const seen: { ids: number[]; statusInDb: string | undefined }[] = []
-    kb.onChange(async (ids) => {
-      const statusInDb = (await first(t.app.services.db.select().from(entries).where(eq(entries.id, ids[0]))))?.status
-      seen.push({ ids, statusInDb })
+    // Each call is recorded at once; what the listener then reads of the database, once the read is done.
+    const seen: { ids: number[]; statusInDb?: string }[] = []
+    const reads: Promise<void>[] = []
+    kb.onChange((ids) => {
+      const call: (typeof seen)[number] = { ids }
+      seen.push(call)
+      reads.push((async () => { call.statusInDb = (await first(t.app.services.db.select().from(entries).where(eq(entries.id, ids[0]))))?.status })())
     })
     const doc = await kb.createDocument({ title: '稳就业十条', issuer: '区政府', docNumber: 'N-1' }, admin)
     await kb.createDocument({ title: '另一份', issuer: '区政府', docNumber: 'N-2' }, admin)
     const entry = await lib.entry({ policyDocumentIds: [doc.id] })
     await lib.publish(entry.id)
+    await Promise.all(reads)
     expect(seen).toEqual([{ ids: [entry.id], statusInDb: 'published' }])
 
     seen.length = 0
@@ -74,9 +78,8 @@ describe('kb service contract (used by tickets and search)', () => {
     expect(seen).toEqual([])
     expect((await kb.getDocument(doc.id)).validity).toBe('in_force')
     await kb.updateDocument(doc.id, { validity: 'expired' }, admin)
-    // The listener reads the database: it has run once the event loop turns.
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(seen.map((s) => s.ids)).toEqual([[entry.id]])
+    await Promise.all(reads)
+    expect(seen).toEqual([{ ids: [entry.id], statusInDb: 'published' }])
   })
 
   it('defers onChange until the caller\'s own transaction has committed', async () => {

@@ -3,7 +3,9 @@ import { Type } from '@fastify/type-provider-typebox'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { testConfig } from '../config.ts'
-import { openDatabase } from '../db/client.ts'
+import { closeDatabase } from '../db/client.ts'
+import { openConfiguredDatabase } from '../db/open.ts'
+import { testDatabaseUrl } from '../../test/pg.testkit.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { idempotencyKeys } from './idempotency.table.ts'
 import { Text, errorResponses } from '../common/schemas.ts'
@@ -154,7 +156,7 @@ describe('Idempotency-Key on creating routes', () => {
 
 describe('idempotency key store', () => {
   it('forgets keys after 24 hours: the purge deletes them and a late retry runs again', async () => {
-    const db = openDatabase(testConfig().databasePath)
+    const db = openConfiguredDatabase({ ...testConfig(), databaseUrl: await testDatabaseUrl() })
     await migrateDatabase(db)
     let clock = Date.parse('2025-03-01T00:00:00Z')
     const store = createIdempotencyStore({ db, now: () => clock })
@@ -166,15 +168,15 @@ describe('idempotency key store', () => {
     clock += 2 * 3600_000
     expect(await store.purgeExpired(true)).toBe(1)
     expect((await store.begin(1, 'k', 'POST /x', 'h')).kind).toBe('reserved')
-    db.$client.close()
+    await closeDatabase(db)
   })
 
   it('answers 409 IN_PROGRESS for a key still reserved without a response', async () => {
-    const db = openDatabase(testConfig().databasePath)
+    const db = openConfiguredDatabase({ ...testConfig(), databaseUrl: await testDatabaseUrl() })
     await migrateDatabase(db)
     const store = createIdempotencyStore({ db })
     expect((await store.begin(1, 'k', 'POST /x', 'h')).kind).toBe('reserved')
     await expect(store.begin(1, 'k', 'POST /x', 'h')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_PROGRESS' })
-    db.$client.close()
+    await closeDatabase(db)
   })
 })

@@ -56,10 +56,16 @@ export function createIdempotencyStore({ db, ttlMs = IDEMPOTENCY_TTL_MS, now = (
         row = undefined
       }
       if (!row) {
-        const [{ id }] = await tx.insert(idempotencyKeys)
+        // ON CONFLICT: a concurrent duplicate that reserved the key first makes this insert wait for
+        // its commit on PostgreSQL (on SQLite the writer lock already did), then insert nothing.
+        const reserved = await first(tx.insert(idempotencyKeys)
           .values({ tokenId, key, route, bodyHash, statusCode: RESERVED, response: '', createdAt: new Date(now()).toISOString() })
-          .returning({ id: idempotencyKeys.id })
-        return { kind: 'reserved', id }
+          .onConflictDoNothing()
+          .returning({ id: idempotencyKeys.id }))
+        if (reserved) return { kind: 'reserved', id: reserved.id }
+        // The duplicate has committed: its response is there to replay (read committed sees it).
+        row = await first(tx.select().from(idempotencyKeys).where(where))
+        if (!row) throw new IdempotencyKeyInProgressError(key)
       }
       if (row.route !== route || row.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError(key)
       if (row.statusCode === RESERVED) throw new IdempotencyKeyInProgressError(key)
@@ -124,7 +130,8 @@ export function createIdempotencyParticipant(store: IdempotencyStore, log: Fasti
         return
       }
       try {
-        await store.abandon(state.id, tx)
+        // In a savepoint: on PostgreSQL a failed statement would abort the request's whole transaction.
+        await tx.transaction((sp) => store.abandon(state.id, sp))
       } catch (err) {
         // The key stays reserved: retries get 409 IN_PROGRESS until it expires, never a second execution.
         log.error({ err, reqId: req.id }, 'idempotency: could not free a key after a failed request')

@@ -2,8 +2,10 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../app.ts'
 import { testConfig } from '../config.ts'
-import { openDatabase, type Db } from '../db/client.ts'
+import { testDatabaseUrl } from '../../test/pg.testkit.ts'
+import { closeDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { openConfiguredDatabase } from '../db/open.ts'
 
 const ADMIN = 'request-log-admin-token-0123456789'
 
@@ -12,13 +14,13 @@ describe('the request log', () => {
   let app: App
   let db: Db
   beforeAll(async () => {
-    db = openDatabase(':memory:')
+    db = openConfiguredDatabase({ databaseUrl: await testDatabaseUrl(), databasePath: ':memory:', databasePoolSize: 2 })
     await migrateDatabase(db)
     const stream = new Writable({ write(chunk, _enc, done) { for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l)); done() } })
     app = await buildApp({ config: testConfig({ adminToken: ADMIN }), db, logger: { level: 'info', stream } })
     await app.services.ready()
   })
-  afterAll(async () => { await app.close(); db.$client.close() })
+  afterAll(async () => { await app.close(); await closeDatabase(db) })
 
   const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN}` } })
   const logged = () => JSON.stringify(lines)

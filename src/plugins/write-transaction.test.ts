@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Type } from '@fastify/type-provider-typebox'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
+import { engineOf } from '../db/open.ts'
+import { first } from '../db/query.ts'
 import { resultId } from './route-config.ts'
 
 /** Each test route creates a unit and is audited against it. */
@@ -20,8 +22,11 @@ describe('write transactions', () => {
     t.app.post('/api/v1/test-async-value', { config, schema: schema('testAsyncValue') }, async (req: { body: { code: string } }) => create(req.body.code))
     t.app.post('/api/v1/test-awaits', { config, schema: schema('testAwaits') }, async (req: { body: { code: string } }, reply) => {
       await new Promise((r) => setTimeout(r, 5))
-      // #17: SQLite-only, whether the connection has a transaction open.
-      const inTransactionDuringAwait = db.$client.inTransaction
+      // Whether the connection is in a transaction begun before the await: better-sqlite3 says so; on
+      // PostgreSQL the transaction's start (now()) is then earlier than the statement's.
+      const inTransactionDuringAwait = engineOf(db) === 'postgresql'
+        ? (await first(db.all<{ open: boolean }>(sql`select now() < statement_timestamp() as open`)))!.open
+        : db.$client.inTransaction
       return reply.code(201).send({ ...(await create(req.body.code)), inTransactionDuringAwait })
     })
     t.app.post('/api/v1/test-throws-after-write', { config, schema: schema('testThrows') }, async (req: { body: { code: string } }) => {

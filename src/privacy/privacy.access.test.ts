@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
-import { afterAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../db/client.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestPgDatabase, pgAvailable, pgSuiteName } from '../../test/pg.testkit.ts'
+import { closeDatabase, openDatabase, type Db } from '../db/client.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { first } from '../db/query.ts'
 import { ROLES } from '../auth/auth.types.ts'
 import { askerAccess, askerView, fullAccessSql, type AskerScope, type Surface, type Viewer } from './privacy.access.ts'
@@ -35,21 +37,31 @@ describe("who sees the asker's details in full", () => {
   })
 })
 
-describe('the SQL twin of the rule, used by searches', () => {
-  const db = openDatabase(':memory:')
-  afterAll(() => db.$client.close())
+// On each engine: the scope's columns are integers, as in the tables.
+const engines: { name: string; skip: boolean; open: () => Promise<Db> }[] = [
+  { name: 'SQLite', skip: false, open: async () => openDatabase(':memory:') },
+  { name: pgSuiteName('PostgreSQL'), skip: !pgAvailable, open: async () => openPostgres(await createTestPgDatabase(), { max: 1 }) },
+]
 
-  it('agrees with askerAccess for every role and every scope', async () => {
-    const viewers: Viewer[] = ROLES.flatMap((role) => [viewer(role, { tokenId: 40, unitId: 7 }), viewer(role, { tokenId: 41, unitId: 8 }), viewer(role, { tokenId: 40, unitId: null })])
-    const scopes: AskerScope[] = [scope, { registeredBy: null, holdingUnitId: 7 }, { registeredBy: 40, holdingUnitId: null }, { registeredBy: null, holdingUnitId: null }]
-    const disagreements: string[] = []
-    for (const v of viewers) {
-      for (const s of scopes) {
-        const inSql = (await first(db.all<{ full: number }>(sql`select ${fullAccessSql(v, { registeredBy: sql`${s.registeredBy}`, holdingUnitId: sql`${s.holdingUnitId}` })} as full`)))!.full
-        const inTs = askerAccess(v, s, 'record') === 'full'
-        if (Boolean(inSql) !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(s)}: SQL ${inSql}, TypeScript ${inTs}`)
+for (const engine of engines) {
+  describe.skipIf(engine.skip)(`the SQL twin of the rule, used by searches, on ${engine.name}`, () => {
+    let db: Db
+    beforeAll(async () => { db = await engine.open() })
+    afterAll(async () => { await closeDatabase(db) })
+
+    it('agrees with askerAccess for every role and every scope', async () => {
+      const viewers: Viewer[] = ROLES.flatMap((role) => [viewer(role, { tokenId: 40, unitId: 7 }), viewer(role, { tokenId: 41, unitId: 8 }), viewer(role, { tokenId: 40, unitId: null })])
+      const scopes: AskerScope[] = [scope, { registeredBy: null, holdingUnitId: 7 }, { registeredBy: 40, holdingUnitId: null }, { registeredBy: null, holdingUnitId: null }]
+      const disagreements: string[] = []
+      for (const v of viewers) {
+        for (const s of scopes) {
+          const columns = { registeredBy: sql`cast(${s.registeredBy} as integer)`, holdingUnitId: sql`cast(${s.holdingUnitId} as integer)` }
+          const inSql = (await first(db.all<{ full: number | boolean }>(sql`select ${fullAccessSql(v, columns)} as full`)))!.full
+          const inTs = askerAccess(v, s, 'record') === 'full'
+          if (Boolean(inSql) !== inTs) disagreements.push(`${JSON.stringify(v)} ${JSON.stringify(s)}: SQL ${inSql}, TypeScript ${inTs}`)
+        }
       }
-    }
-    expect(disagreements).toEqual([])
+      expect(disagreements).toEqual([])
+    })
   })
-})
+}

@@ -38,10 +38,10 @@ export function askerAccess(viewer: Viewer | null, scope: AskerScope, surface: S
  */
 export function fullAccessSql(viewer: Viewer, scope: { registeredBy: SQLWrapper; holdingUnitId: SQLWrapper }): SQL {
   switch (viewer.role) {
-    case 'admin': return sql`1`
-    case 'agent': return sql`coalesce(${scope.registeredBy} = ${viewer.tokenId}, 0)`
-    case 'unit': return viewer.unitId === null ? sql`0` : sql`coalesce(${scope.holdingUnitId} = ${viewer.unitId}, 0)`
-    default: return sql`0`
+    case 'admin': return sql`true`
+    case 'agent': return sql`coalesce(${scope.registeredBy} = ${viewer.tokenId}, false)`
+    case 'unit': return viewer.unitId === null ? sql`false` : sql`coalesce(${scope.holdingUnitId} = ${viewer.unitId}, false)`
+    default: return sql`false`
   }
 }
 

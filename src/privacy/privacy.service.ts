@@ -2,13 +2,46 @@
 // functions with that list filled in, for every module to call.
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { connectionsOf, type Db } from '../db/client.ts'
-import { postgresClientOf } from '../db/postgres.ts'
+import { dialectOf } from '../db/dialect.ts'
 import { createPrivacyRepository } from './privacy.repository.ts'
 import { deidentify, maskText, publicNumbersIn, type KnownAsker, type MaskContext } from './privacy.text.ts'
 import type { AskerAccess } from './privacy.access.ts'
 
-/** The SQL function that masks a question for a search by a viewer who may not see it in full. */
+/**
+ * The SQL function that masks a question for a search by a viewer who may not see it in full:
+ * privacy_mask_text(text, asker name, asker phone, asker e-mail, public numbers), the numbers'
+ * digits comma-separated. On SQLite maskText itself (a user-defined function on every connection);
+ * on PostgreSQL its PL/pgSQL twin, made by migrations-pg/0002_privacy_mask_text.sql.
+ */
 export const MASK_SQL_FUNCTION = 'privacy_mask_text'
+
+export interface AskerColumns { name: SQLWrapper; phone: SQLWrapper; email: SQLWrapper }
+
+/** SQL for `text` masked as maskText masks it, with `publicNumbers` kept as written. */
+export const maskTextSql = (text: SQLWrapper, asker: AskerColumns, publicNumbers: ReadonlySet<string>): SQL =>
+  sql`${sql.raw(MASK_SQL_FUNCTION)}(${text}, ${asker.name}, ${asker.phone}, ${asker.email}, ${[...publicNumbers].join(',')})`
+
+/** The list argument of privacy_mask_text as a set, for the SQLite function: the last one read is kept (a search passes one list for every row). */
+function numbersReader() {
+  let last: { list: string; numbers: ReadonlySet<string> } = { list: '', numbers: new Set() }
+  return (list: unknown): ReadonlySet<string> => {
+    const text = typeof list === 'string' ? list : ''
+    if (text !== last.list) last = { list: text, numbers: new Set(text.split(',').filter(Boolean)) }
+    return last.numbers
+  }
+}
+
+/** Registers privacy_mask_text on every SQLite connection of `db` (none on PostgreSQL, whose migrations make it). */
+function registerMaskFunction(db: Db) {
+  if (dialectOf(db) !== 'sqlite') return
+  const numbersOf = numbersReader()
+  for (const connection of connectionsOf(db)) {
+    connection.function(MASK_SQL_FUNCTION, (text: unknown, name: unknown, phone: unknown, email: unknown, numbers: unknown) =>
+      typeof text === 'string'
+        ? maskText(text, { asker: { name: name as string | null, phone: phone as string | null, email: email as string | null }, publicNumbers: numbersOf(numbers) })
+        : text)
+  }
+}
 
 export function createPrivacyService({ db }: { db: Db }) {
   const repo = createPrivacyRepository(db)
@@ -64,26 +97,18 @@ export function createPrivacyService({ db }: { db: Db }) {
     show: async <T extends string | null>(text: T, access: AskerAccess, asker?: KnownAsker | null): Promise<T> => (await snapshot()).show(text, access, asker),
     deidentify: async (text: string, asker?: KnownAsker | null) => (await snapshot()).deidentify(text, asker),
     /**
-     * SQL for a column's text as a masked viewer sees it, for a LIKE over it. The list of public
-     * numbers is brought up to date here: inside the SQL function no other statement may run.
+     * SQL for a column's text as a masked viewer sees it, for a LIKE over it: the list of public
+     * numbers is read here and passed to the SQL function (MASK_SQL_FUNCTION) with the statement.
      */
-    async maskedSql(text: SQLWrapper, asker: { name: SQLWrapper; phone: SQLWrapper; email: SQLWrapper }): Promise<SQL> {
-      await publicNumbers()
-      return sql`${sql.raw(MASK_SQL_FUNCTION)}(${text}, ${asker.name}, ${asker.phone}, ${asker.email})`
+    async maskedSql(text: SQLWrapper, asker: AskerColumns): Promise<SQL> {
+      return maskTextSql(text, asker, await publicNumbers())
     },
   }
 
   // Searches over askers' text run in SQL; a viewer who may not see a row in full searches what
-  // this function makes of it, which is exactly what the lists show. Every connection has it: a
-  // search runs on the reader connection, or on the writer inside a write's transaction.
-  // #17: SQLite-only, a user-defined SQL function in JavaScript (maskText's scanner cannot be
-  // written in SQL; PostgreSQL needs another way, such as masking in JS over candidate rows).
-  for (const connection of postgresClientOf(db) ? [] : connectionsOf(db)) {
-    connection.function(MASK_SQL_FUNCTION, (text: unknown, name: unknown, phone: unknown, email: unknown) =>
-      typeof text === 'string'
-        ? maskText(text, { asker: { name: name as string | null, phone: phone as string | null, email: email as string | null }, publicNumbers: cache?.numbers })
-        : text)
-  }
+  // this function makes of it, which is exactly what the lists show. On SQLite every connection
+  // has it: a search runs on the reader connection, or on the writer inside a write's transaction.
+  registerMaskFunction(db)
 
   return service
 }

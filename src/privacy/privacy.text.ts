@@ -7,6 +7,11 @@
 // every number in a published library entry), and masked otherwise, whatever words surround it.
 // Judging by context ("咨询 023-…") was rejected: an asker can write "咨询 13812345678" as easily,
 // and a list errs on the side of masking. The asker's own numbers are masked even when listed.
+//
+// A rule twin: searches mask in SQL (privacy.service.ts, MASK_SQL_FUNCTION), on PostgreSQL with a
+// PL/pgSQL port of maskText's `mask` style (migrations-pg/0002_privacy_mask_text.sql). A change to
+// the rules here (this file, privacy.scan.ts, privacy.normalize.ts) needs a migration that replaces
+// it; privacy.mask-sql.test.ts shows where the two part.
 import { normaliseForMatching } from './privacy.normalize.ts'
 import { scan, type Span, type SpanKind } from './privacy.scan.ts'
 

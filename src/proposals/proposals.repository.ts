@@ -1,5 +1,6 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { greatest, least } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import { entriesView, entryUnitId } from '../kb/kb.queries.ts'
 import { unitsView } from '../units/units.queries.ts'
@@ -44,8 +45,8 @@ export function createProposalsRepository() {
         set: {
           asked: sql`${questionProposals.asked} + 1`,
           askedAutomatically: sql`${questionProposals.askedAutomatically} + ${p.automatically ? 1 : 0}`,
-          firstAskedAt: sql`min(${questionProposals.firstAskedAt}, ${p.at})`,
-          lastAskedAt: sql`max(${questionProposals.lastAskedAt}, ${p.at})`,
+          firstAskedAt: least(tx, questionProposals.firstAskedAt, sql`${p.at}`),
+          lastAskedAt: greatest(tx, questionProposals.lastAskedAt, sql`${p.at}`),
         },
       })
     },

@@ -27,7 +27,8 @@ export function createAnswerFeedbackService({ db }: { db: Db }) {
      */
     async record(input: AnswerFeedbackInput, tx: Tx = db): Promise<boolean> {
       try {
-        await tx.insert(answerFeedback).values({ ...input, query: maskText(input.query.slice(0, 2000)) })
+        // In a savepoint: on PostgreSQL a refused insert would abort the caller's whole transaction.
+        await tx.transaction(async (sp) => { await sp.insert(answerFeedback).values({ ...input, query: maskText(input.query.slice(0, 2000)) }) })
         return true
       } catch (e) {
         if (isUniqueViolation(e)) return false
@@ -47,8 +48,9 @@ export function createAnswerFeedbackService({ db }: { db: Db }) {
         .limit(q.pageSize).offset((q.page - 1) * q.pageSize)
       const total = (await first(db.select({ n: count() }).from(answerFeedback).where(cond)))!.n
       const summary = (await first(db.select({
-        helpful: sql<number>`coalesce(sum(${answerFeedback.verdict} = 'helpful'), 0)`,
-        notHelpful: sql<number>`coalesce(sum(${answerFeedback.verdict} = 'not_helpful'), 0)`,
+        // A sum of 1s and 0s: a comparison does not sum on PostgreSQL.
+        helpful: sql<number>`coalesce(sum(case when ${answerFeedback.verdict} = 'helpful' then 1 else 0 end), 0)`,
+        notHelpful: sql<number>`coalesce(sum(case when ${answerFeedback.verdict} = 'not_helpful' then 1 else 0 end), 0)`,
       }).from(answerFeedback).where(cond)))!
       return { items, total, page: q.page, pageSize: q.pageSize, summary }
     },

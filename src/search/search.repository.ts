@@ -53,7 +53,8 @@ export function createSearchRepository(db: Db) {
 
     listSynonyms: async () => await db.select().from(synonyms).orderBy(asc(synonyms.term)),
     synonymById: (id: number) => first(db.select().from(synonyms).where(eq(synonyms.id, id))),
-    insertSynonym: async (term: string, canonical: string, weight = 1) => (await db.insert(synonyms).values({ term, canonical, weight }).returning())[0],
+    // A duplicate term is refused: in a savepoint, since on PostgreSQL a refused insert would abort the caller's whole transaction.
+    insertSynonym: (term: string, canonical: string, weight = 1) => db.transaction(async (tx) => (await tx.insert(synonyms).values({ term, canonical, weight }).returning())[0]),
     async insertSynonyms(pairs: { term: string; canonical: string; weight?: number }[]): Promise<void> {
       if (pairs.length) await db.insert(synonyms).values(pairs).onConflictDoNothing()
     },
@@ -62,7 +63,8 @@ export function createSearchRepository(db: Db) {
     countSynonyms: async () => (await first(db.select({ n: count() }).from(synonyms)))!.n,
 
     listDictionaryTerms: async () => await db.select().from(dictionaryTerms).orderBy(asc(dictionaryTerms.term)),
-    insertDictionaryTerm: async (term: string) => (await db.insert(dictionaryTerms).values({ term }).returning())[0],
+    /** Refuses a duplicate term, in a savepoint as insertSynonym. */
+    insertDictionaryTerm: (term: string) => db.transaction(async (tx) => (await tx.insert(dictionaryTerms).values({ term }).returning())[0]),
     deleteDictionaryTerm: (id: number) => first(db.delete(dictionaryTerms).where(eq(dictionaryTerms.id, id)).returning()),
 
     /** Cached tokens of these entries, by entry id. */

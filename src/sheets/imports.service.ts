@@ -24,7 +24,7 @@ import { createAdapters } from './imports.adapters.ts'
 import { ImportHasErrorsError, ImportNotFoundError, ImportNotReadyError, ImportReportUnavailableError, SheetEmptyError, SheetTooLargeError, SheetTooManyRowsError, SheetWrongHeadersError } from './sheets.errors.ts'
 import { EXAMPLE_MARK } from './sheets.writer.ts'
 import { systemClock, type Clock } from '../common/time.ts'
-import { outsideTransactions } from '../db/unit-of-work.ts'
+import { outsideTransactions, unitOfWork } from '../db/unit-of-work.ts'
 
 export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 100_000 }
 const BATCH = 500
@@ -45,11 +45,6 @@ export interface ImportsDeps {
 
 type JobRow = typeof importJobs.$inferSelect
 
-/**
- * Runs work in the context this module was loaded in: outside any request and its transaction. The
- * dry run and the import go on after the request that started them has answered, in transactions of
- * their own; their writes wait for that request's commit.
- */
 
 const problemsText = (p: readonly RowProblem[]) => p.map((x) => (x.message.startsWith(x.column) ? x.message : `${x.column}：${x.message}`)).join('；')
 
@@ -61,6 +56,13 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
   const iso = () => now().toISOString()
   const update = async (id: number, set: Partial<typeof importJobs.$inferInsert>) => { await db.update(importJobs).set(set).where(eq(importJobs.id, id)) }
   const track = (work: Promise<void>) => { running.add(work); void work.finally(() => running.delete(work)) }
+  /**
+   * Starts `work` in the background once the caller's transaction has committed (the job row it
+   * wrote), outside any request and its transaction: the dry run and the import go on after the
+   * request that started them has answered, in transactions of their own. On SQLite the writer lock
+   * alone would order them after that commit; on PostgreSQL transactions run side by side.
+   */
+  const startAfterCommit = (work: () => Promise<void>) => unitOfWork(db).afterCommit(() => track(outsideTransactions(work)))
 
   async function requireJob(id: number, actor: Actor, kind?: ImportKind): Promise<JobRow> {
     const job = await first(db.select().from(importJobs).where(eq(importJobs.id, id)))
@@ -208,7 +210,7 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
   async function apply(jobId: number, actor: Actor): Promise<void> {
     try {
       const imported = await db.transaction(async (tx) => {
-        // Read in the transaction: it begins once the request that asked for the import has committed it.
+        // Read in the transaction: it begins once the request that asked for the import has committed.
         const job = await first(tx.select().from(importJobs).where(eq(importJobs.id, jobId)))
         if (!job || job.status !== 'importing') return false
         const adapter = adapters[job.kind]
@@ -272,7 +274,7 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
           status: 'validating', phaseStartedAt: iso(),
         }).returning()
         handedOver = true
-        track(outsideTransactions(async () => {
+        startAfterCommit(async () => {
           try {
             await validate(job, file.path, actor)
           } catch (err) {
@@ -280,7 +282,7 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
           } finally {
             await rm(dir, { recursive: true, force: true })
           }
-        }))
+        })
         return await view(job)
       } finally {
         if (!handedOver) await rm(dir, { recursive: true, force: true })
@@ -312,10 +314,10 @@ export function createImportsService({ db, kb, log, limits = IMPORT_LIMITS, tmpD
       if (job.status !== 'validated') throw new ImportNotReadyError(STATUS_LABELS[job.status])
       if (job.errorRows > 0) throw new ImportHasErrorsError(String(job.errorRows))
       await update(id, { status: 'importing', phaseStartedAt: iso(), note: null })
-      track(outsideTransactions(async () => {
+      startAfterCommit(async () => {
         await nextTick()
         if (!stopped) await apply(id, actor)
-      }))
+      })
       return view(await requireJob(id, actor))
     },
 

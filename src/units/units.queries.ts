@@ -3,6 +3,7 @@
 import { asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/sqlite-core'
 import type { Tx } from '../db/client.ts'
+import { stringAgg } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import { topics, units } from './units.table.ts'
 
@@ -62,7 +63,7 @@ export const contactPhones = async (tx: Tx): Promise<string[]> => (await tx.sele
 
 /** What the contact numbers are: it changes whenever one does. */
 export async function contactPhonesFingerprint(tx: Tx): Promise<string> {
-  const u = (await first(tx.select({ n: sql<number>`count(*)`, phones: sql<string>`coalesce(group_concat(${units.contactPhone}, ','), '')` }).from(units)))!
+  const u = (await first(tx.select({ n: sql<number>`count(*)`, phones: sql<string>`coalesce(${stringAgg(tx, units.contactPhone, ',')}, '')` }).from(units)))!
   return `${u.n}:${u.phones}`
 }
 

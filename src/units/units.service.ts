@@ -41,7 +41,8 @@ export function createUnitsService({ db }: { db: Db }) {
     },
     async createUnit(input: UnitInput) {
       try {
-        return (await db.insert(units).values(input).returning())[0]!
+        // In a savepoint: on PostgreSQL a refused insert would abort the request's whole transaction.
+        return await db.transaction(async (tx) => (await tx.insert(units).values(input).returning())[0]!)
       } catch (e) {
         if (isUniqueViolation(e)) throw new UnitCodeTakenError(input.code)
         throw e
@@ -68,7 +69,9 @@ export function createUnitsService({ db }: { db: Db }) {
     async createTopic(input: TopicInput) {
       const defaultUnitId = input.defaultUnitCode ? (await this.requireUnit(input.defaultUnitCode)).id : null
       try {
-        return await topicView((await db.insert(topics).values({ code: input.code, name: input.name, required: input.required ?? false, defaultUnitId }).returning())[0]!)
+        // In a savepoint, as createUnit's insert.
+        const row = await db.transaction(async (tx) => (await tx.insert(topics).values({ code: input.code, name: input.name, required: input.required ?? false, defaultUnitId }).returning())[0]!)
+        return await topicView(row)
       } catch (e) {
         if (isUniqueViolation(e)) throw new TopicCodeTakenError(input.code)
         throw e
