@@ -1,16 +1,17 @@
 // One leader for background work (the webhook dispatcher, reminders, purges) among the replicas
 // that share one PostgreSQL database.
 //
-// The leader is the replica holding a session advisory lock on a connection of its own. Another
+// The leader is the replica holding a session advisory lock on a connection of its own (not the
+// pool's: when that connection stops answering, it is closed, and the lock ends with its session). Another
 // replica asks for the lock every `retryMs`; it gets it once the leader's session ends (the process
 // died, or its connection broke), and takes over. A leader whose connection breaks loses the lock
 // with it, and stops its background work at once; the delivery lease (integrations) stays the
 // fence against a double delivery while the two overlap.
 //
 // On SQLite there is one process: it leads from the start.
-import type postgres from 'postgres'
+import postgres from 'postgres'
 import type { Db } from './client.ts'
-import { postgresClientOf } from './postgres.ts'
+import { postgresUrlOf } from './postgres.ts'
 
 /** Any number, distinct from the start-up lock's (db/migrate.ts). */
 const LEADER_LOCK = 4_212_346
@@ -34,12 +35,24 @@ export interface LeadershipOptions {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
 }
 
+/** Rejects when `promise` has not settled within `ms`: a query on a connection that died may never answer. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms) })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
 export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, log }: LeadershipOptions): Leadership {
-  const client = postgresClientOf(db)
+  const url = postgresUrlOf(db)
   let leader = false
   let stopped = false
   let timer: NodeJS.Timeout | undefined
-  let session: postgres.ReservedSql | undefined
+  let session: postgres.Sql | undefined
+  const closeSession = async () => {
+    const closing = session
+    session = undefined
+    await closing?.end({ timeout: 0 }).catch(() => undefined)
+  }
   let turn = Promise.resolve()
 
   const depose = async (reason: string) => {
@@ -51,22 +64,24 @@ export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, 
 
   /** One round: a follower asks for the lock; the leader checks that the session holding it is alive. */
   const round = async () => {
-    if (stopped || !client) return
+    if (stopped || !url) return
     try {
-      if (!session) session = await client.reserve()
+      const answerMs = Math.max(1000, retryMs * 2)
+      session ??= postgres(url, { max: 1, connect_timeout: Math.ceil(answerMs / 1000), onnotice: () => {} })
       if (leader) {
-        await session`select 1`
+        // postgres.js reconnects on its own: a new session does not hold the lock, so ask whether this one does.
+        const [held] = await within(session<{ held: boolean }[]>`select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid() and objid = ${LEADER_LOCK}) as held`.execute(), answerMs)
+        if (!held?.held) throw new Error('the leader lock was lost with its session')
         return
       }
-      const [row] = await session<{ locked: boolean }[]>`select pg_try_advisory_lock(${LEADER_LOCK}) as locked`
+      const [row] = await within(session<{ locked: boolean }[]>`select pg_try_advisory_lock(${LEADER_LOCK}) as locked`.execute(), answerMs)
       if (!row?.locked || stopped) return
       leader = true
       log?.info({}, 'this replica leads: it runs the background work')
       await onElected()
     } catch (err) {
-      // The session is gone, and the lock with it.
-      session?.release()
-      session = undefined
+      // The session is gone (or does not answer): closing it ends the lock with it; a new one next round.
+      await closeSession()
       await depose(String(err))
     }
   }
@@ -76,7 +91,7 @@ export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, 
     timer.unref()
   }
 
-  if (!client) {
+  if (!url) {
     leader = true
     turn = Promise.resolve(onElected()).then(() => undefined)
   } else {
@@ -95,11 +110,7 @@ export function startLeadership(db: Db, { onElected, onDeposed, retryMs = 2000, 
         leader = false
         await onDeposed()
       }
-      if (session) {
-        await session`select pg_advisory_unlock_all()`.catch(() => undefined)
-        session.release()
-        session = undefined
-      }
+      await closeSession()
     },
   }
 }

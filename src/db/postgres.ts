@@ -33,6 +33,12 @@ export interface PostgresOptions {
 }
 
 const clients = new WeakMap<object, postgres.Sql>()
+const urls = new WeakMap<object, string>()
+
+/** The URL a database was opened with on PostgreSQL: for a connection of one's own (db/leader.ts). */
+export function postgresUrlOf(db: Db): string | undefined {
+  return urls.get(db)
+}
 
 /** The postgres.js client of a database opened by openPostgres, or undefined on SQLite. */
 export function postgresClientOf(db: Db): postgres.Sql | undefined {
@@ -94,6 +100,7 @@ export function openPostgres(url: string, { max = 10, connectTimeout = 10 }: Pos
   })
   const uow = createUnitOfWork<Db>(db, engine)
   clients.set(db, client)
+  urls.set(db, url)
   return db
 }
 
