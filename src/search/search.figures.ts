@@ -8,5 +8,5 @@
  */
 export const noneFittedQuestionsSql = (excluded: string) => `
   SELECT m.question, m.created_at AS at, NULL AS asker_name, NULL AS asker_phone, NULL AS asker_email FROM match_logs m
-  WHERE @unitId IS NULL AND m.none_fitted = 1 AND m.created_at >= @fromUtc AND m.created_at < @toUtc
+  WHERE CAST(@unitId AS INTEGER) IS NULL AND m.none_fitted = true AND m.created_at >= @fromUtc AND m.created_at < @toUtc
     AND m.id NOT IN ${excluded}`
