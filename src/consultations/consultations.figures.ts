@@ -13,6 +13,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import type { Channel, ConsultationKind } from './consultations.types.ts'
+import { namedSql, type FigureText } from '../db/query.ts'
 
 /** Subqueries (SQL text, same named parameters) naming a unit's consultations and entries. */
 export interface UnitShare {
@@ -46,37 +47,10 @@ export const ANSWERED_ENTRY_IDS_SQL = `(SELECT answered_entry_id FROM consultati
 
 export interface ChannelFigures { channel: Channel; kind: ConsultationKind; total: number; answered: number; automatic: number; ticketed: number }
 
-/** A figure's SQL: text with named parameters, and drizzle SQL (an engine's spelling of a date, say) in between. */
-export type FigureText = string | readonly (string | SQL)[]
 
 /** How many rows of the group meet `cond` (SQL text): a sum of 1s and 0s, read alike by both engines. */
 export const countIf = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`
 
-/**
- * The figures' SQL text, with its named parameters (@fromUtc, @unitId…) bound from `params`, as a
- * drizzle query that runs through `db` on either engine: each @name becomes a bound parameter.
- * The texts are fixed by the modules that own them; only the values come from outside. SQL pieces
- * in a list are kept as they are.
- */
-export function namedSql(text: FigureText, params: object): SQL {
-  const values = params as Record<string, unknown>
-  const chunks: SQL[] = []
-  for (const piece of typeof text === 'string' ? [text] : text) {
-    if (typeof piece !== 'string') {
-      chunks.push(piece)
-      continue
-    }
-    piece.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
-      if (i % 2 === 0) {
-        if (part) chunks.push(sql.raw(part))
-        return
-      }
-      if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
-      chunks.push(sql`${values[part]}`)
-    })
-  }
-  return sql.join(chunks)
-}
 
 /** The rows of a figure's SQL text (namedSql), read through `db`: in the caller's transaction if there is one. */
 export const figureRows = async <T>(db: Db, text: FigureText, params: object): Promise<T[]> => await db.all<T>(namedSql(text, params))

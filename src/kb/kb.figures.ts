@@ -5,9 +5,8 @@
 // Named parameters as in tickets.figures.ts: @unitId (NULL for every unit); @fromUtc and @toUtc
 // where a period applies. The texts run on SQLite and PostgreSQL alike (see consultations.figures.ts):
 // camelCase names are quoted, and @unitId is cast where it only meets NULL.
-import { sql, type SQL as Query } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { first } from '../db/query.ts'
+import { first, namedSql } from '../db/query.ts'
 import { inForceSqlText } from './kb.in-force.ts'
 
 // The question an entry is shown by: its published version's, or its latest version's.
@@ -57,28 +56,10 @@ export interface EntryLine { entryId: number; externalId: string | null; questio
 /** Ids of @unitId's entries (every entry for NULL): a subquery, for another module's figures to filter by. */
 export const UNIT_ENTRY_IDS_SQL = `(SELECT id FROM entries WHERE unit_id = @unitId)`
 
-/**
- * SQL text with named parameters (@unitId…) as a drizzle query: each @name becomes a parameter bound
- * to params[name] (a name missing from `params` is refused, as a prepared statement refuses it). The
- * texts are this module's and its callers' own; only the values come from outside.
- */
-function bind(text: string, params: object): Query {
-  const values = params as Record<string, unknown>
-  const parts: Query[] = []
-  text.split(/@([A-Za-z_][A-Za-z0-9_]*)/).forEach((part, i) => {
-    if (i % 2 === 0) {
-      if (part) parts.push(sql.raw(part))
-      return
-    }
-    if (!(part in values)) throw new RangeError(`Missing named parameter "${part}"`)
-    parts.push(sql`${values[part]}`)
-  })
-  return sql.join(parts)
-}
 
 export function createKbFigures(db: Db) {
-  const all = async <T>(text: string, params: object) => await db.all<T>(bind(text, params))
-  const countOf = async (where: string, params: object) => (await first(db.all<{ n: number }>(bind(`SELECT COUNT(*) AS n ${where}`, params))))!.n
+  const all = async <T>(text: string, params: object) => await db.all<T>(namedSql(text, params))
+  const countOf = async (where: string, params: object) => (await first(db.all<{ n: number }>(namedSql(`SELECT COUNT(*) AS n ${where}`, params))))!.n
 
   return {
     /**

@@ -9,7 +9,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { dialectOf, localMonth, type Engine } from '../db/dialect.ts'
-import { countIf, figureRows, type FigureText } from '../consultations/consultations.figures.ts'
+import { countIf, figureRows } from '../consultations/consultations.figures.ts'
+import type { FigureText } from '../db/query.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
 
 export interface PeriodParams { fromUtc: string; toUtc: string; unitId: number | null }
