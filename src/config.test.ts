@@ -29,4 +29,10 @@ describe('loadConfig', () => {
       expect(problems({ WEBHOOK_ALLOWED_HOSTS: bad }), bad).toEqual([expect.stringContaining('WEBHOOK_ALLOWED_HOSTS')])
     }
   })
+
+  it('holds a webhook claim for twice the timeout plus 30 s unless WEBHOOK_LEASE_MS says otherwise, and never for less than the timeout', () => {
+    expect(loadConfig({ DATABASE_PATH: ':memory:', WEBHOOK_TIMEOUT_MS: '4000' }).webhook.leaseMs).toBe(38_000)
+    expect(loadConfig({ DATABASE_PATH: ':memory:', WEBHOOK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '1000' }).webhook.leaseMs).toBe(3000)
+    expect(problems({ WEBHOOK_LEASE_MS: '5000', WEBHOOK_TIMEOUT_MS: '5000' })).toEqual([expect.stringContaining('WEBHOOK_LEASE_MS=5000：应大于 WEBHOOK_TIMEOUT_MS')])
+  })
 })

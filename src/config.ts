@@ -32,6 +32,12 @@ export interface Config {
     readonly maxAttempts: number
     readonly baseDelayMs: number
     readonly timeoutMs: number
+    /**
+     * How long a claimed event stays with the dispatcher that claimed it (WEBHOOK_LEASE_MS; default
+     * twice the timeout plus 30 s). On PostgreSQL a new leader re-sends an event left in flight only
+     * once its lease has run out: the old leader may still be posting it.
+     */
+    readonly leaseMs: number
     /** 0 disables the background dispatcher (tests drive it by hand). */
     readonly pollIntervalMs: number
     /**
@@ -119,6 +125,7 @@ export const DEFAULTS = {
   WEBHOOK_BASE_DELAY_MS: '2000',
   WEBHOOK_TIMEOUT_MS: '5000',
   WEBHOOK_POLL_INTERVAL_MS: '1000',
+  WEBHOOK_LEASE_MS: '',
   WEBHOOK_ALLOWED_HOSTS: '',
   INTEGRATION_RATE_LIMIT: '600',
   PORTAL_DISTRICT_NAME: '本区',
@@ -187,6 +194,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const matchMaxWrong = { desk: share('MATCH_MAX_WRONG_DESK'), automatic: share('MATCH_MAX_WRONG_AUTO') }
   if (matchMaxWrong.automatic > matchMaxWrong.desk) problems.push('MATCH_MAX_WRONG_AUTO 不能大于 MATCH_MAX_WRONG_DESK：无人把关的自动答复应更严格')
 
+  const webhookTimeoutMs = int('WEBHOOK_TIMEOUT_MS', 100, 120_000)
+  const webhookLeaseMs = get('WEBHOOK_LEASE_MS') === '' ? webhookTimeoutMs * 2 + 30_000 : int('WEBHOOK_LEASE_MS', 1000, 3_600_000)
+  if (webhookLeaseMs <= webhookTimeoutMs) problems.push(`WEBHOOK_LEASE_MS=${webhookLeaseMs}：应大于 WEBHOOK_TIMEOUT_MS（${webhookTimeoutMs}），否则投递未结束时事件就可能被重发`)
+
   const allowedHosts = get('WEBHOOK_ALLOWED_HOSTS').split(',').map((s) => s.trim()).filter(Boolean)
   for (const entry of allowedHosts) {
     if (!parseAllowedHost(entry)) problems.push(`WEBHOOK_ALLOWED_HOSTS：${entry} 应为主机名、IP 地址或 CIDR 网段（如 hooks.intra.example、10.0.0.8、10.20.0.0/16）`)
@@ -234,7 +245,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhook: {
       maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 1, 50),
       baseDelayMs: int('WEBHOOK_BASE_DELAY_MS', 1, 3_600_000),
-      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 100, 120_000),
+      timeoutMs: webhookTimeoutMs,
+      leaseMs: webhookLeaseMs,
       pollIntervalMs: int('WEBHOOK_POLL_INTERVAL_MS', 0, 3_600_000),
       allowedHosts,
     },

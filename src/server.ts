@@ -19,7 +19,8 @@ async function main() {
 
   const db = openConfiguredDatabase(config)
   // Replicas starting at once on one PostgreSQL database migrate, seed and make the bootstrap admin once.
-  const app = await withStartupLock(db, async () => {
+  // The first administrator too: replicas racing to make it would collide on its user name.
+  const { app, firstAdmin } = await withStartupLock(db, async () => {
     await migrateDatabase(db)
     const seed = config.seedDemo && await isDatabaseEmpty(db)
     const built = await buildApp({ config, db })
@@ -27,10 +28,9 @@ async function main() {
       const summary = await loadDemoData(built.services)
       built.log.info(summary, 'demo data loaded')
     }
-    return built
+    return { app: built, firstAdmin: await built.services.accounts.ensureFirstAdmin() }
   })
   await app.services.ready()
-  const firstAdmin = await app.services.accounts.ensureFirstAdmin()
 
   let closing = false
   const shutdown = async (signal: string) => {

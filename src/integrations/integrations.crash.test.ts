@@ -14,7 +14,7 @@ import { INTERRUPTED_ERROR } from './integrations.dispatcher.ts'
 import { openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 // The receiver listens on loopback, which only an allowlisted deployment may reach.
-const WEBHOOK = { maxAttempts: 5, baseDelayMs: 1000, timeoutMs: 20_000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }
+const WEBHOOK = { maxAttempts: 5, baseDelayMs: 1000, timeoutMs: 20_000, leaseMs: 70_000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }
 const CHILD = fileURLToPath(new URL('./integrations.crash-child.ts', import.meta.url))
 const ADMIN = 'crash-test-admin-token-0123'
 

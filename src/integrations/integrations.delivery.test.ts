@@ -6,7 +6,7 @@ import { verifySignature } from './integrations.webhook.ts'
 import { answerFromLibrary, answerTicket, closeTicket, openTicket, startReceiver, type Receiver } from './integrations.testkit.ts'
 
 // The receiver listens on loopback, which only an allowlisted deployment may reach.
-const WEBHOOK = { maxAttempts: 3, baseDelayMs: 1000, timeoutMs: 2000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }
+const WEBHOOK = { maxAttempts: 3, baseDelayMs: 1000, timeoutMs: 2000, leaseMs: 34_000, pollIntervalMs: 0, allowedHosts: ['127.0.0.1'] }
 const later = (minutes: number) => new Date(Date.now() + minutes * 60_000)
 
 describe('webhook delivery to a real receiver', () => {

@@ -38,8 +38,8 @@ export function createDispatcher({
   const instanceId = randomUUID()
   const inFlight = new Set<Promise<unknown>>()
   let stopping = false
-  // A claim outlives the longest possible attempt, so only a dead holder lets it lapse.
-  const leaseMs = webhook.timeoutMs * 2 + 30_000
+  // A claim outlives the longest possible attempt (config.ts checks), so only a dead holder lets it lapse.
+  const leaseMs = webhook.leaseMs
 
   async function targets(now: string): Promise<Target[]> {
     const due = (await db.selectDistinct({ id: outboxEvents.integrationId }).from(outboxEvents)
@@ -143,11 +143,15 @@ export function createDispatcher({
 
     /**
      * After a restart, claims held by an earlier process will never be acknowledged: make those
-     * events due now rather than when their lease runs out. (One server process per database.)
+     * events due now rather than when their lease runs out. That holds with one process (SQLite).
+     * With several replicas (`expiredOnly`), the dispatcher that claimed an event may still be
+     * posting it when a new leader starts: only claims whose lease has run out are released.
      */
-    async recoverInterrupted(now: Date = new Date()): Promise<number> {
-      const recovered = await db.update(outboxEvents).set({ nextAttemptAt: now.toISOString(), claimedBy: null })
-        .where(and(eq(outboxEvents.state, 'pending'), isNotNull(outboxEvents.claimedBy), ne(outboxEvents.claimedBy, instanceId)))
+    async recoverInterrupted(now: Date = new Date(), { expiredOnly = false }: { expiredOnly?: boolean } = {}): Promise<number> {
+      const nowIso = now.toISOString()
+      const recovered = await db.update(outboxEvents).set({ nextAttemptAt: nowIso, claimedBy: null })
+        .where(and(eq(outboxEvents.state, 'pending'), isNotNull(outboxEvents.claimedBy), ne(outboxEvents.claimedBy, instanceId),
+          expiredOnly ? lte(outboxEvents.nextAttemptAt, nowIso) : undefined))
         .returning({ seq: outboxEvents.seq })
       return recovered.length
     },

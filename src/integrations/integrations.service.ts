@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import { postgresClientOf } from '../db/postgres.ts'
 import type { EventBus } from '../common/events.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { createRegistry } from './integrations.registry.ts'
@@ -82,7 +83,8 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
 
     /** Re-queues what a previous process left in flight, then starts the loop (unless pollIntervalMs is 0). */
     async start() {
-      const recovered = await dispatcher.recoverInterrupted()
+      // Several replicas share a PostgreSQL database: the lease stays the fence there.
+      const recovered = await dispatcher.recoverInterrupted(new Date(), { expiredOnly: postgresClientOf(db) !== undefined })
       if (recovered) log.warn({ recovered }, 'webhook events left in flight by a previous process are queued again')
       if (config.webhook.pollIntervalMs > 0 && !running) {
         running = true
