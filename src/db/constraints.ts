@@ -49,3 +49,16 @@ export function isUniqueViolation(e: unknown, column?: string): boolean {
 export function isForeignKeyViolation(e: unknown): boolean {
   return chain(e).some((err) => err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || err.code === '23503')
 }
+
+/** postgres.js's own codes for a connection that broke or could not be made, and the socket's. */
+const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'])
+
+/**
+ * True when PostgreSQL is out of reach for the moment: restarting, failing over to its standby, or
+ * a connection that broke. SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, or
+ * not accepting connections yet), 25006 (a standby, read-only, before its promotion). Worth a retry
+ * with the same Idempotency-Key, not an alarm.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  return chain(e).some(({ code }) => typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '25006'))
+}

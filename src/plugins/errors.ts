@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
 import { INSTANT_RULE } from '../common/instants.ts'
 import { isDatabaseBusy } from '../db/client.ts'
+import { isDatabaseUnavailable } from '../db/constraints.ts'
 import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusalBody } from './http-errors.ts'
 
 export { createError }
@@ -57,7 +58,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
   FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: '请求不合法' },
 }
 
-const RETRY_AFTER_BUSY_SECONDS = 2
+export const RETRY_AFTER_BUSY_SECONDS = 2
+
+/** PostgreSQL restarting or failing over to its standby (db/constraints.ts isDatabaseUnavailable): retry with the same key. */
+export const DatabaseUnavailableError = createError('DATABASE_UNAVAILABLE', '数据库暂时不可用（可能正在重启或主备切换），请 %s 秒后用同一请求重试', 503)
 
 export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   const methods = createMethodIndex()
@@ -84,6 +88,13 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
       req.log.warn({ err: error, reqId: req.id }, 'database busy')
       return reply.status(503).header('retry-after', String(RETRY_AFTER_BUSY_SECONDS))
         .send({ statusCode: 503, code: 'DATABASE_BUSY', message: `数据库正忙，请 ${RETRY_AFTER_BUSY_SECONDS} 秒后重试` })
+    }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL restarting or failing over to its standby: the client retries with its Idempotency-Key.
+      req.log.warn({ err: error, reqId: req.id }, 'database unavailable')
+      const unavailable = new DatabaseUnavailableError(RETRY_AFTER_BUSY_SECONDS)
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_BUSY_SECONDS))
+        .send({ statusCode: 503, code: unavailable.code, message: unavailable.message })
     }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined
     const status = error.statusCode ?? 500

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Db, Tx } from '../db/client.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
+import { isDatabaseUnavailable } from '../db/constraints.ts'
+import { DatabaseUnavailableError, RETRY_AFTER_BUSY_SECONDS } from './errors.ts'
 
 export const WRITE_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE']
 export const isWriteMethod = (method: string | string[]) => [method].flat().some((m) => WRITE_METHODS.includes(m.toUpperCase()))
@@ -41,6 +43,13 @@ interface RequestTx {
  * would without this wrapper; the error is answered after the commit, its audit row in a short
  * transaction of its own.
  */
+/**
+ * A COMMIT (or an error reply's audit row) that failed because PostgreSQL went away is answered as
+ * that, 503 with the same code as any other such failure, whichever reply was on its way: a 201 must
+ * not leave, and the client retries with its Idempotency-Key.
+ */
+const asAnswered = (err: Error): Error => (isDatabaseUnavailable(err) ? Object.assign(new DatabaseUnavailableError(RETRY_AFTER_BUSY_SECONDS), { cause: err }) : err)
+
 export const writeTransactionPlugin = fp(async function writeTransaction(app: FastifyInstance, { db, participants }: { db: Db; participants: TxParticipant[] }) {
   const uow = unitOfWork(db)
   const txs = new WeakMap<FastifyRequest, RequestTx>()
@@ -105,9 +114,9 @@ export const writeTransactionPlugin = fp(async function writeTransaction(app: Fa
     if (state?.open) {
       state.onSending()
       state.sending = run(state.tx!).catch((error: unknown) => { state.failure = error as Error })
-      state.held.push((err) => (err ? next(err) : next()))
+      state.held.push((err) => (err ? next(asAnswered(err)) : next()))
       return
     }
-    void uow.transaction(run).then(() => next(), (error: unknown) => next(error as Error))
+    void uow.transaction(run).then(() => next(), (error: unknown) => next(asAnswered(error as Error)))
   })
 })
