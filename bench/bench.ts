@@ -14,6 +14,7 @@ import { createFts5Peer } from './fts5.ts'
 import { loadLibrary } from './load.ts'
 import { mb, percentile, timeEach, timeEachAsync } from './stats.ts'
 import { buildServer, rssOf, startServer } from './server.ts'
+import { benchPostgres } from './postgres.ts'
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 10)
@@ -23,12 +24,26 @@ const silentLog = { level: 'silent', info() {}, warn() {}, error() {}, debug() {
 
 interface Row { [k: string]: string | number }
 
-async function load(url: string, path: string, body: (i: number) => unknown | undefined, onSample?: () => void, duration = DURATION) {
-  let i = 0
+/** 16 connections for `duration` s, spread over `url` (several replicas: as many connections to each, summed). */
+async function load(url: string | string[], path: string, body: (i: number) => unknown | undefined, onSample?: () => void, duration = DURATION) {
+  const urls = [url].flat()
+  if (urls.length > 1) {
+    const parts = await Promise.all(urls.map((u, k) => loadOne(u, path, (i) => body(i * urls.length + k), Math.max(1, Math.round(16 / urls.length)), duration)))
+    return { rps: parts.reduce((s, p) => s + p.rps, 0), p99: Math.max(...parts.map((p) => p.p99)), errors: parts.reduce((s, p) => s + p.errors, 0) }
+  }
   const sampler = onSample ? setInterval(onSample, 200) : undefined
+  try {
+    return await loadOne(urls[0], path, body, 16, duration)
+  } finally {
+    if (sampler) clearInterval(sampler)
+  }
+}
+
+async function loadOne(url: string, path: string, body: (i: number) => unknown | undefined, connections: number, duration: number) {
+  let i = 0
   const result = await autocannon({
     url: url + path,
-    connections: 16,
+    connections,
     duration,
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
     requests: [{
@@ -39,7 +54,6 @@ async function load(url: string, path: string, body: (i: number) => unknown | un
       },
     }],
   })
-  if (sampler) clearInterval(sampler)
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx }
 }
 
@@ -127,7 +141,21 @@ for (const size of SIZES) {
   process.stderr.write(`benchmarking ${size} entries…\n`)
   rows.push(await benchSize(size))
 }
+// PostgreSQL (#17): one size (BENCH_PG_SIZE, 10,000 by default; 0 skips), the same queries and load.
+const PG_SIZE = Number(process.env.BENCH_PG_SIZE ?? 10_000)
+const pgResult = PG_SIZE > 0 ? await (async () => {
+  process.stderr.write(`benchmarking PostgreSQL at ${PG_SIZE} entries…\n`)
+  const { entries, queries } = buildLibrary(PG_SIZE)
+  return benchPostgres(entries, queries, (urls, path, body, duration) => load(urls, path, body, undefined, duration), { adminToken: ADMIN, warmupSeconds: WARMUP })
+})() : { skipped: 'BENCH_PG_SIZE=0' }
 const cpu = cpus()
 console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${mb(totalmem())} MB RAM, ${platform()} ${release()}, Node ${process.version}`)
 console.log(`HTTP: autocannon, 16 connections, ${DURATION} s per route after ${WARMUP} s of warm-up on /match; latency in process over the LCQMC queries`)
 console.table(rows)
+if ('skipped' in pgResult) console.log(`PostgreSQL: skipped (${pgResult.skipped})`)
+else {
+  const sqlite = rows.find((r) => r.entries === PG_SIZE)
+  console.log(`PostgreSQL ${PG_SIZE} entries, durable settings (fsync, synchronous_commit on), pool 10 per replica; replicas share the machine's ${cpus().length} cores with PostgreSQL and the load generator${sqlite ? `; SQLite in this run: match ${sqlite['match req/s']} req/s, consult ${sqlite['consult req/s']} req/s` : ''}`)
+  console.table(pgResult.rows)
+  console.log(`failover (primary killed, synchronous standby promoted at once, one replica writing): writes refused for ${pgResult.failover.refusedMs.join(' / ')} ms`)
+}
