@@ -1,3 +1,4 @@
+import { partsOf } from './retrieval.ts'
 import { describe, expect, it } from 'vitest'
 import { readLetter } from './letter.ts'
 
@@ -25,5 +26,17 @@ describe('readLetter', () => {
 
   it('reads a letter of greetings only as itself rather than as nothing', () => {
     expect(readLetter('您好！谢谢！').body).toBe('您好！谢谢！')
+  })
+})
+
+describe('the parts a letter is matched by', () => {
+  it('reads a short question sentence with the sentence before it, and keeps the question as the matched sentence', () => {
+    const letter = '领导您好！我爱人上个月在厂里上夜班时被机器夹伤了手，厂里说会帮忙申请工伤。要准备什么材料？另外，停工期间的工资由谁来发放，标准是怎样计算的呢？谢谢！'
+    const { parts } = partsOf(letter)
+    const short = parts.find((p) => p.sentence === '要准备什么材料？')!
+    expect(short.text).toBe('我爱人上个月在厂里上夜班时被机器夹伤了手，厂里说会帮忙申请工伤。要准备什么材料？')
+    const long = parts.find((p) => p.sentence?.startsWith('另外'))!
+    expect(long.text).toBe(long.sentence)
+    expect(parts[0].sentence).toBeNull()
   })
 })
