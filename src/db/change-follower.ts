@@ -6,8 +6,9 @@
 // the entries as they are). Then it follows: a poll every `pollMs`, and on PostgreSQL LISTEN on a
 // connection of its own (postgres.js reconnects it; each (re)connect catches up at once), so a
 // change usually arrives within milliseconds and at worst within one poll. Rows this process wrote
-// are passed over: it applied them after its own commit. If the rows it needs were purged (it was
-// away for longer than the log keeps), it rebuilds everything from the tables (`resync`).
+// are passed over: it applied them after its own commit (and is woken then, to move past them at
+// once). If the rows it needs were purged (it was away for longer than the log keeps), it rebuilds
+// everything from the tables (`resync`).
 import type { Db } from './client.ts'
 import { indexChangesAfter, INDEX_CHANGES_CHANNEL, latestIndexVersion, onLocalIndexChange, originOf, type IndexChange } from './change-log.ts'
 import { postgresClientOf } from './postgres.ts'
@@ -81,8 +82,13 @@ export function createIndexFollower(db: Db, { from, apply, resync, pollMs, log, 
     return running
   }
 
+  // Logged once per run of failures (the database down, an entry that cannot be read), not at every poll.
+  let failing = false
   const wake = () => {
-    void catchUp().catch((err: unknown) => log.error({ err }, 'index change log: applying changes failed; retried at the next poll'))
+    void catchUp().then(() => { failing = false }, (err: unknown) => {
+      if (!failing) log.error({ err, applied }, 'index change log: applying changes failed; retried at each poll until it succeeds')
+      failing = true
+    })
   }
   const schedule = () => {
     if (stopped || pollMs <= 0) return
