@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestPgDatabase, pgAvailable, pgSuiteName } from '../../test/pg.testkit.ts'
 import { closeDatabase, openDatabase, type Db } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
@@ -39,21 +39,18 @@ describe('match logs on SQLite: one process, in batches', () => {
 
 describe.skipIf(!pgAvailable)(pgSuiteName('match logs on PostgreSQL: each written at once, for every replica'), () => {
   // Two replicas on one database; each test logs matches of its own.
-  let shared: Promise<readonly [ReturnType<typeof process>, ReturnType<typeof process>]> | undefined
-  const dbs: Db[] = []
-  afterAll(async () => { for (const db of dbs) await closeDatabase(db) })
-  function replicas() {
-    shared ??= (async () => {
-      const url = await createTestPgDatabase()
-      dbs.push(openPostgres(url, { max: 2 }), openPostgres(url, { max: 2 }))
-      await migrateDatabase(dbs[0]!)
-      return [process(dbs[0]!), process(dbs[1]!)] as const
-    })()
-    return shared
-  }
+  let pair: readonly [ReturnType<typeof process>, ReturnType<typeof process>]
+  beforeAll(async () => {
+    const url = await createTestPgDatabase()
+    const a = openPostgres(url, { max: 2 })
+    const b = openPostgres(url, { max: 2 })
+    await migrateDatabase(a)
+    pair = [process(a), process(b)]
+  })
+  afterAll(async () => { for (const p of pair ?? []) await closeDatabase(p.db) })
 
   it('has the log in the database, for another replica, once written() resolves', async () => {
-    const [a, b] = await replicas()
+    const [a, b] = pair
     const r = row()
     a.logs.queueLog(r)
     await a.logs.written(r.id)
@@ -63,7 +60,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('match logs on PostgreSQL: each writte
   })
 
   it('takes feedback given on the replica that matched before the log commits; the log is written once', async () => {
-    const [a] = await replicas()
+    const [a] = pair
     const r = row()
     a.logs.queueLog(r)
     expect(await a.logs.feedback(r.id, { noneFitted: true })).toMatchObject({ noneFitted: true })
@@ -73,7 +70,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('match logs on PostgreSQL: each writte
   })
 
   it('keeps the log when the transaction that wrote it early rolls back', async () => {
-    const [a] = await replicas()
+    const [a] = pair
     const r = row()
     a.logs.queueLog(r)
     await expect(a.db.transaction(async () => {
@@ -88,7 +85,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('match logs on PostgreSQL: each writte
   })
 
   it('answers 404 for a match no replica logged, after a short wait', async () => {
-    const [, b] = await replicas()
+    const [, b] = pair
     await expect(b.logs.feedback(randomUUID(), { noneFitted: true })).rejects.toMatchObject({ code: 'SEARCH_MATCH_NOT_FOUND' })
   })
 })
