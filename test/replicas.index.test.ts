@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from './app.testkit.ts'
 import { createTestPgDatabase, pgAvailable, pgSuiteName } from './pg.testkit.ts'
 
-/** Asks again every 50 ms until `check` passes (it throws until then), for at most `ms`. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, ms = 5000): Promise<T> {
+/** Asks again every 50 ms until `check` passes (it throws until then), for at most `ms` (a loaded CI machine is slow). */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, ms = 10_000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const value = await read()
