@@ -10,6 +10,8 @@ export interface Config {
   readonly databaseUrl: string | undefined
   /** Connections in the PostgreSQL pool. */
   readonly databasePoolSize: number
+  /** How often a process reads the index change log for other processes' changes (0: never; PostgreSQL's NOTIFY still wakes it). */
+  readonly indexPollMs: number
   readonly adminToken: string | undefined
   readonly seedDemo: boolean
   readonly logLevel: string
@@ -110,6 +112,7 @@ export const DEFAULTS = {
   DATABASE_PATH: './data/qa.sqlite',
   DATABASE_URL: '',
   DATABASE_POOL_SIZE: '10',
+  INDEX_POLL_MS: '1000',
   SEED_DEMO: '1',
   LOG_LEVEL: 'info',
   REVIEW_STEPS: '初审,复审,终审',
@@ -229,6 +232,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databasePath: get('DATABASE_PATH'),
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 1, 200),
+    indexPollMs: int('INDEX_POLL_MS', 0, 3_600_000),
     adminToken,
     seedDemo: seedRaw === '1' || seedRaw === 'true',
     logLevel,

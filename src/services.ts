@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { Db } from './db/client.ts'
 import { unitOfWork } from './db/unit-of-work.ts'
+import { latestIndexVersion } from './db/change-log.ts'
+import { createIndexFollowing } from './replication.ts'
 import { createEventBus } from './common/events.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createAccountsService } from './auth/accounts.service.ts'
@@ -61,6 +63,9 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   // A failing afterCommit callback cannot undo a committed write; it is logged instead.
   unitOfWork(db).reportCallbackErrors((err) => log.error({ err }, 'afterCommit callback failed after the commit'))
   const events = createEventBus()
+  // Other processes' changes (db/change-log.ts) are followed from the version read now, before
+  // anything (the calendar, the vocabulary, the index) is loaded from the tables.
+  const changesFrom = await latestIndexVersion(db)
   const auth = createAuthService({ db, reviewSteps: config.reviewSteps, log })
   const units = createUnitsService({ db })
   if (config.adminToken) {
@@ -113,6 +118,11 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   const ticketsPublic = createTicketsPublicView({ db, privacy })
   const portal = createPortalService({ db, kbPublic, search, answerFeedback, publications, ticketsPublic })
   kb.onChange(() => portal.invalidate())
+  units.onChange(() => {
+    portal.invalidate()
+    void search.rebuild().catch((err: unknown) => log.error({ err }, 'search rebuild after a unit or topic change failed'))
+  })
+  const following = createIndexFollowing({ db, from: changesFrom, pollMs: config.indexPollMs, log, search, calendar, portal })
   const portalIntake = createPortalIntake({ db, auth, consultations, ticketsPublic, followup })
   // services: sheets
   const imports = createImportsService({ db, kb, log })
@@ -126,8 +136,10 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   // hooks: tickets (replies recorded before their working days were stored get them now)
   startHooks.push(async () => { await tickets.fillWorkingDaysTaken({ missing: true }) })
 
-  // hooks: search
+  // hooks: search, then the other processes' changes made since the version read above
   startHooks.push(() => search.start())
+  startHooks.push(() => following.start())
+  stopHooks.push(() => following.stop())
   stopHooks.push(() => search.stop())
 
   // hooks: background work (imports' recovery and purge, webhook deliveries and reminders, link checks),
@@ -137,11 +149,13 @@ export async function createServices({ config, db, log }: ServiceDeps) {
     leadership = startLeadership(db, {
       log,
       onElected: async () => {
+        following.startPurging()
         await imports.start()
         await integrations.start()
         await links.startSchedule()
       },
       onDeposed: async () => {
+        following.stopPurging()
         await imports.stop()
         await integrations.stop()
         await links.stop()
@@ -184,6 +198,11 @@ export async function createServices({ config, db, log }: ServiceDeps) {
 
     // exports: portal
     answerFeedback, kbPublic, ticketsPublic, portal, portalIntake,
+
+    /** The index change log followed here: the version applied and the latest seen. */
+    following,
+    /** 'leader' while this process runs the background work (on SQLite, once started: always). */
+    role: (): 'leader' | 'follower' => (leadership?.isLeader() ? 'leader' : 'follower'),
 
     /** Builds what needs the data loaded (the search index) and starts background work. */
     async ready() { for (const h of startHooks) await h() },

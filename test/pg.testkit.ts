@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
 import { createPgDatabase } from './pg-cluster.ts'
 
-const provided = inject('postgres')
+// Outside a vitest run (npm run openapi builds a test app with tsx) there is no cluster: SQLite then.
+const provided = (() => {
+  try {
+    return inject('postgres')
+  } catch {
+    return { available: false as const, reason: 'not run by vitest' }
+  }
+})()
 
 /** False, with the reason in the suite's name, when PostgreSQL is not installed here. */
 export const pgAvailable = provided.available

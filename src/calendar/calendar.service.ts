@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
+import { recordIndexChange } from '../db/change-log.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { calendarYears } from './calendar.table.ts'
@@ -115,6 +116,19 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     return { ...yearView(year), changed, changes }
   }
 
+  /**
+   * A change of the table, in one transaction (a savepoint of the request's) with the deadlines it
+   * moves (the listeners), recorded for the other processes: they reload the table and nothing more,
+   * as the deadlines were recomputed here, once.
+   */
+  function changing<T>(change: () => Promise<T>): Promise<T> {
+    return db.transaction(async () => {
+      const result = await change()
+      recordIndexChange(db, 'calendar')
+      return result
+    })
+  }
+
   function due(instant: Date, workingDays: number) {
     if (!Number.isInteger(workingDays) || workingDays < 1) throw new CalendarInvalidDateError(`workingDays=${workingDays}`)
     const receivedDate = shanghaiDate(instant)
@@ -172,7 +186,7 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     /** Reads the table: once before the first computation (services.ts does it at start-up). */
     load: loadTable,
 
-    /** Re-reads the table: only needed after writing calendar_years behind this service's back (a seed, a script). */
+    /** Re-reads the table: after another process changed it (db/change-log.ts), or after a seed or a script wrote it. */
     reload: loadTable,
 
     /** Every year with a schedule, and where it comes from. */
@@ -191,24 +205,28 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
     async putYear(year: number, input: YearScheduleInput, actor: Actor | null) {
       const problems = validateYearSchedule(year, input)
       if (problems.length > 0) throw withDetails(new CalendarInvalidError(year), problems)
-      const before = lookup(year)
-      const values = {
-        holidays: [...input.holidays].sort((a, b) => a.date.localeCompare(b.date)),
-        workdays: [...input.workdays].sort((a, b) => a.date.localeCompare(b.date)),
-        sourceUrl: input.sourceUrl,
-        updatedBy: actor?.tokenId ?? null,
-        updatedAt: new Date().toISOString(),
-      }
-      await db.insert(calendarYears).values({ year, ...values }).onConflictDoUpdate({ target: calendarYears.year, set: values })
-      return await afterChange(year, before, 'put', actor)
+      return await changing(async () => {
+        const before = lookup(year)
+        const values = {
+          holidays: [...input.holidays].sort((a, b) => a.date.localeCompare(b.date)),
+          workdays: [...input.workdays].sort((a, b) => a.date.localeCompare(b.date)),
+          sourceUrl: input.sourceUrl,
+          updatedBy: actor?.tokenId ?? null,
+          updatedAt: new Date().toISOString(),
+        }
+        await db.insert(calendarYears).values({ year, ...values }).onConflictDoUpdate({ target: calendarYears.year, set: values })
+        return await afterChange(year, before, 'put', actor)
+      })
     },
 
     /** Drops an administrator's schedule, so the package (or weekdays alone) applies again. */
-    async deleteYear(year: number, actor: Actor | null) {
-      const before = lookup(year)
-      const deleted = await first(db.delete(calendarYears).where(eq(calendarYears.year, year)).returning({ year: calendarYears.year }))
-      if (!deleted) throw new CalendarYearNotLoadedError(year)
-      return await afterChange(year, before, 'delete', actor)
+    deleteYear(year: number, actor: Actor | null) {
+      return changing(async () => {
+        const before = lookup(year)
+        const deleted = await first(db.delete(calendarYears).where(eq(calendarYears.year, year)).returning({ year: calendarYears.year }))
+        if (!deleted) throw new CalendarYearNotLoadedError(year)
+        return await afterChange(year, before, 'delete', actor)
+      })
     },
   }
 }

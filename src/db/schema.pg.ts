@@ -22,4 +22,5 @@ export const {
   linkChecks, linkCheckRuns,
   idempotencyKeys,
   importJobs, importJobRows,
+  indexChanges, indexChangeCounter,
 } = pgSchema

@@ -156,6 +156,28 @@ describe('the unit of work', () => {
     expect(await units().unitByCode('a')).toBeDefined()
   })
 
+  it('runs beforeCommit work last in the outermost transaction, and drops it with the work that registered it', async () => {
+    const order: string[] = []
+    await db.transaction(async () => {
+      uow.beforeCommit(async () => { order.push('final'); await addUnit('final') })
+      await db.transaction(async () => { uow.beforeCommit(() => { order.push('kept') }) })
+      await db.transaction(async () => { uow.beforeCommit(() => { order.push('dropped') }); throw new Error('a step fails') }).catch(() => undefined)
+      tell('committed')
+      await addUnit('work')
+      order.push('work done')
+    })
+    expect(order).toEqual(['work done', 'final', 'kept'])
+    expect(told).toEqual(['committed'])
+    expect(await codes()).toEqual(['final', 'work'])
+    // A throw in it rolls the whole transaction back.
+    await expect(db.transaction(async () => {
+      await addUnit('gone')
+      uow.beforeCommit(() => { throw new Error('the last statement fails') })
+    })).rejects.toThrow('the last statement fails')
+    expect(await codes()).toEqual(['final', 'work'])
+    expect(() => uow.beforeCommit(() => {})).toThrow(/outside a transaction/)
+  })
+
   it('refuses to run inside a transaction it did not open, where it could not keep its promise', () => {
     // #17: SQLite-only, a transaction opened on the connection behind the unit of work's back.
     db.$client.exec('BEGIN')

@@ -38,6 +38,8 @@ export interface TransactionEngine<Handle> {
 interface Frame<Handle> {
   tx: Handle
   callbacks: (() => void)[]
+  /** Statements to run last in the outermost transaction, before COMMIT (beforeCommit). */
+  finals: ((tx: Handle) => unknown)[]
   parent: Frame<Handle> | undefined
   /** False once the work returned or threw: code that resumes later (after the end) is outside it. */
   open: boolean
@@ -61,6 +63,14 @@ export interface UnitOfWork<Handle = Db> {
    * statement has already committed, so `fn` runs at once.
    */
   afterCommit(fn: () => void): void
+  /**
+   * Runs `fn(tx)` last in the outermost transaction around the caller: after its work has returned,
+   * before COMMIT, in the order registered; dropped with a rollback of the work (or of a savepoint
+   * around the call) that registered it. A throw rolls the whole transaction back. For a statement
+   * whose row lock must be held as briefly as possible (a counter row, db/change-log.ts). Outside a
+   * transaction it throws: there is nothing to join. A transaction with such work returns a promise.
+   */
+  beforeCommit(fn: (tx: Handle) => unknown): void
   /** Where a failing afterCommit callback is reported: the work has committed, its caller is not told. */
   reportCallbackErrors(report: (err: unknown) => void): void
 }
@@ -123,16 +133,25 @@ export function createUnitOfWork<Handle>(db: object, engine: TransactionEngine<H
     return new Error(`unit of work: ${what} inside a transaction that was not opened through db.transaction`)
   }
 
+  /** The outermost work's result, after its beforeCommit work (which may register more) has run in it. */
+  function withFinals<T>(frame: Frame<Handle>, result: T): T {
+    const runFinals = async () => {
+      for (let fn = frame.finals.shift(); fn; fn = frame.finals.shift()) await fn(frame.tx)
+    }
+    if (!isThenable(result)) return frame.finals.length ? runFinals().then(() => result) as T : result
+    return Promise.resolve(result).then(async (value) => { await runFinals(); return value }) as T
+  }
+
   function transaction<T>(work: (tx: Handle) => T, options: { behavior?: TransactionBehavior } = {}): T {
     const parent = openFrame()
     if (!parent && engine.strayTransaction()) throw outsideWork('a transaction opened')
     if (parent?.busy) throw new Error('unit of work: two savepoints of one transaction at the same time (await the first)')
-    const frame: Frame<Handle> = { tx: undefined as Handle, callbacks: [], parent, open: true, busy: false }
+    const frame: Frame<Handle> = { tx: undefined as Handle, callbacks: [], finals: [], parent, open: true, busy: false }
     const run = (tx: Handle) => {
       frame.tx = tx
       // The frame closes when the work settles, before the COMMIT (a round trip on PostgreSQL): code
       // that resumes meanwhile is outside the transaction, and must not open a savepoint in it.
-      return settle(() => storage.run(frame, () => work(tx)), () => { frame.open = false })
+      return settle(() => storage.run(frame, () => (parent ? work(tx) : withFinals(frame, work(tx)))), () => { frame.open = false })
     }
     if (parent) parent.busy = true
     const result = settle(
@@ -143,6 +162,7 @@ export function createUnitOfWork<Handle>(db: object, engine: TransactionEngine<H
         if (!ok) return
         if (parent) {
           parent.callbacks.push(...frame.callbacks)
+          parent.finals.push(...frame.finals)
           return
         }
         for (const fn of frame.callbacks) {
@@ -165,6 +185,11 @@ export function createUnitOfWork<Handle>(db: object, engine: TransactionEngine<H
       if (frame) { frame.callbacks.push(fn); return }
       if (engine.strayTransaction()) throw outsideWork('afterCommit called')
       fn()
+    },
+    beforeCommit(fn) {
+      const frame = openFrame()
+      if (!frame) throw new Error('unit of work: beforeCommit called outside a transaction')
+      frame.finals.push(fn)
     },
     reportCallbackErrors(fn) { report = fn },
   }

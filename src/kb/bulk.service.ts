@@ -121,10 +121,11 @@ export function createBulkService(ctx: KbContext) {
         const { rows, errors } = await checkBulkRows(tx, input.entries, actor, skip)
         const all = [...bad.rows, ...errors].sort((a, b) => a.index - b.index)
         if (all.length) throw rowsRejected(all)
-        return { rows, entryIds: await writeRows(tx, rows, actor.tokenId, '批量导入：迁移已有问答库') }
+        const entryIds = await writeRows(tx, rows, actor.tokenId, '批量导入：迁移已有问答库')
+        ctx.notify(entryIds.filter((_, i) => rows[i].status === 'published'))
+        return { rows, entryIds }
       })
       const published = entryIds.filter((_, i) => rows[i].status === 'published')
-      ctx.notify(published)
       return { created: entryIds.length, published: published.length, drafts: entryIds.length - published.length, entryIds }
     },
   }

@@ -70,7 +70,7 @@ export function createDocumentsService(ctx: KbContext) {
      */
     async updateDocument(id: number, patch: Partial<DocumentInput>, actor: Actor) {
       const { unitCode, ...values } = patch
-      const affected = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const before = await docs.getDocument(tx, id)
         if (!before) throw new DocumentNotFoundError(String(id))
         assertOwnUnit(actor, before.unitId, WHAT)
@@ -80,9 +80,8 @@ export function createDocumentsService(ctx: KbContext) {
         if (unitCode !== undefined) set.unitId = unitCode === null ? null : await resolveUnitId(ctx, actor, unitCode, WHAT)
         if (values.validity && values.validity !== before.validity) set.validityChangedAt = now()
         await saving(values.docNumber, () => docs.updateDocument(tx, id, set))
-        return kb.entryIdsOnDocument(tx, id)
+        ctx.notify(await kb.entryIdsOnDocument(tx, id))
       })
-      ctx.notify(affected)
       return view(id)
     },
 

@@ -74,7 +74,7 @@ export function createEntriesService(ctx: KbContext) {
     },
 
     async updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): Promise<EntryView> {
-      const served = await writing(patch.externalId, () => db.transaction(async (tx) => {
+      await writing(patch.externalId, () => db.transaction(async (tx) => {
         const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         const set: Partial<typeof entries.$inferInsert> = {}
@@ -84,9 +84,8 @@ export function createEntriesService(ctx: KbContext) {
         // Touch the entry so lists sorted by the last change show it first.
         await tx.update(entries).set({ ...set, updatedAt: now() }).where(eq(entries.id, id))
         // Entry-level fields (unit, external id) are shown with the served answer at once.
-        return entry.status === 'published' && Object.keys(set).length > 0
+        if (entry.status === 'published' && Object.keys(set).length > 0) ctx.notify([id])
       }))
-      if (served) ctx.notify([id])
       return view(id)
     },
 
@@ -135,7 +134,7 @@ export function createEntriesService(ctx: KbContext) {
 
     /** Archived entries are not served; a version in review is withdrawn first. */
     async archiveEntry(id: number, comment: string | undefined, actor: Actor) {
-      const wasServed = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         if (entry.status === 'archived') throw new EntryArchivedError(String(id))
@@ -146,23 +145,21 @@ export function createEntriesService(ctx: KbContext) {
         }
         await repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? latest.id, action: 'archive', comment: comment ?? null, actorTokenId: actor.tokenId })
         await tx.update(entries).set({ status: 'archived', archivedAt: now() }).where(eq(entries.id, id))
-        return entry.status === 'published'
+        if (entry.status === 'published') ctx.notify([id])
       })
-      if (wasServed) ctx.notify([id])
       return view(id)
     },
 
     async restoreEntry(id: number, comment: string | undefined, actor: Actor) {
-      const served = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const entry = await requireEntry(tx, id)
         assertOwnUnit(actor, entry.unitId, WHAT)
         if (entry.status !== 'archived') throw new EntryNotArchivedError(String(id))
         const status: EntryStatus = entry.publishedVersionId ? 'published' : 'draft'
         await repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? (await repo.getVersion(tx, id, entry.latestVersion))!.id, action: 'restore', comment: comment ?? null, actorTokenId: actor.tokenId })
         await tx.update(entries).set({ status, archivedAt: null }).where(eq(entries.id, id))
-        return status === 'published'
+        if (status === 'published') ctx.notify([id])
       })
-      if (served) ctx.notify([id])
       return view(id)
     },
   }

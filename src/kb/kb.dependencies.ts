@@ -6,6 +6,9 @@ export interface KbContext {
   db: Db
   units: Pick<UnitsService, 'requireUnit' | 'requireTopic' | 'unitByCode'>
   reviewSteps: readonly string[]
-  /** Tells the onChange listeners, after commit, which entries' served content changed. */
+  /**
+   * Tells the onChange listeners, after commit, which entries' served content changed, and records the
+   * change for the other processes (db/change-log.ts). Call it inside the transaction of the change.
+   */
   notify(entryIds: readonly number[]): void
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/client.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
+import { recordIndexChange } from '../db/change-log.ts'
 import type { UnitsService } from '../units/units.service.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { createDocumentsService } from './documents.service.ts'
@@ -36,13 +37,16 @@ export function createKbService({ db, units, reviewSteps, log }: KbServiceDeps) 
     }
   }
 
-  // A change made inside a caller's transaction (every write request runs in one; tickets promote
-  // answers in one) is not committed when notify() is called: the listeners hear of it once the
-  // outermost transaction has committed, and never if it, or a savepoint around the change, rolls back.
+  // notify() is called inside the transaction that made the change (every write request runs in
+  // one; tickets promote answers in one): the listeners hear of it once the outermost transaction has
+  // committed, and never if it, or a savepoint around the change, rolls back. The change is recorded
+  // in that transaction for the other processes on the database (db/change-log.ts).
   const uow = unitOfWork(db)
   function notify(entryIds: readonly number[]) {
     const ids = [...new Set(entryIds)]
-    if (ids.length) uow.afterCommit(() => emit(ids))
+    if (!ids.length) return
+    recordIndexChange(db, 'entries', ids)
+    uow.afterCommit(() => emit(ids))
   }
 
   const ctx: KbContext = { db, units, reviewSteps, notify }

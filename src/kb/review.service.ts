@@ -74,7 +74,7 @@ export function createReviewService(ctx: KbContext) {
 
     /** Approval at the last step publishes; the previously published version is superseded. */
     async approveEntry(id: number, input: ReviewInput, actor: Actor) {
-      const published = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const { entry, version, step } = await inReview(tx, id, input, actor)
         // An answer with neither an area (coverage, A3) nor a policy basis (E1) cannot be placed or checked.
         // One of the two is enough: some answers rest on no document (a procedure), and the library allows that.
@@ -85,14 +85,13 @@ export function createReviewService(ctx: KbContext) {
           await tx.update(entryVersions).set({ reviewStep: next.nextStep }).where(eq(entryVersions.id, version.id))
           await repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
           await tx.update(entries).set({ updatedAt: at }).where(eq(entries.id, id))
-          return false
+          return
         }
         if (!await repo.versionInForce(tx, version.id)) throw new PolicyNotInForceError('发布')
         await repo.addAction(tx, { entryVersionId: version.id, action: 'approve', step, stepName: stepName(step), comment: input.comment ?? null, actorTokenId: actor.tokenId })
         await publishVersion(tx, entry, version, { step, stepName: stepName(step), actorTokenId: actor.tokenId })
-        return true
+        ctx.notify([id])
       })
-      if (published) ctx.notify([id])
       return view(id)
     },
 

@@ -4,12 +4,14 @@ import helmet, { type HelmetOptions } from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import { postgresClientOf } from '../db/postgres.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { writeTransactionPlugin } from './write-transaction.ts'
 import { createIdempotencyParticipant, createIdempotencyStore, declareIdempotencyHeader } from './idempotency.ts'
 import { createAuditParticipant, requireAuditDeclaration } from './audit-hook.ts'
 import { routeCatalogPlugin } from './route-catalog.ts'
 import { RateLimitedError } from './security.errors.ts'
+import { ensureRateLimitTable, postgresRateLimitStore } from './rate-limit-store.ts'
 
 export interface SecurityPluginOptions {
   services: { config: Config; db: Db; audit: AuditService }
@@ -34,8 +36,13 @@ export const securityPlugin = fp(async function security(app: FastifyInstance, {
     participants: [idempotency.participant, auditing.participant],
   })
 
-  // Machine clients retry and loop; people do not. Only integration tokens are limited, per token.
+  // Machine clients retry and loop; people do not. Only integration tokens are limited, per token;
+  // routes set their own limits in `config.rateLimit` (sign-in, the public pages). On PostgreSQL the
+  // counts are shared by the replicas (rate-limit-store.ts); on SQLite one process counts in memory.
+  const pg = postgresClientOf(db)
+  if (pg) await ensureRateLimitTable(pg)
   await app.register(rateLimit, {
+    ...(pg ? { store: postgresRateLimitStore(pg, { log: app.log }) } : {}),
     global: true,
     max: config.integrationRateLimit,
     timeWindow: 60_000,

@@ -49,9 +49,10 @@ export function createPrivacyService({ db }: { db: Db }) {
 
   /**
    * The digits of every public service number: units' contact phones and the numbers in published
-   * entries. Checked against a change counter on each call (cheap statements), and rebuilt
-   * only when the units or the published entries changed. The counter is read before the sources,
-   * so a change committed meanwhile makes the next call look again.
+   * entries. Checked on each call, and rebuilt only when the units or the published entries changed,
+   * in this process or another: on SQLite against the connections' change counters (the fingerprint
+   * only once they moved), on PostgreSQL against the fingerprint itself (privacy.repository.ts). The
+   * counter is read before the sources, so a change committed meanwhile makes the next call look again.
    */
   async function publicNumbers(): Promise<ReadonlySet<string>> {
     const counter = repo.changeCounter()

@@ -1,19 +1,33 @@
-// What happened to each match: the log of every match, written in batches; which candidate an agent
-// used or that none fitted (feedback); the hits each entry counts; the misses list; and the settled
-// matches the calibration learns from (decision.ts).
+// What happened to each match: the log of every match (in batches on SQLite, one by one on
+// PostgreSQL); which candidate an agent used or that none fitted (feedback); the hits each entry
+// counts; the misses list; and the settled matches the calibration learns from (decision.ts).
+import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db, Tx } from '../db/client.ts'
+import { dialectOf } from '../db/dialect.ts'
 import { unitOfWork, outsideTransactions } from '../db/unit-of-work.ts'
 import type { MatchLogRow, SearchRepository, SettledMatch } from './search.repository.ts'
 import { FeedbackAlreadyGivenError, FeedbackEntryNotFoundError, MatchNotFoundError } from './search.errors.ts'
 
 export type FeedbackInput = { entryId: number; matchedQuestion?: string } | { noneFitted: true }
 
-// Match logs are written in batches, off the request: each commit waits for the disk (synchronous=FULL),
-// so one per second rather than one per few requests. A crash loses at most that second of logs
-// (never a consultation); feedback and the misses list write pending logs first.
+// On SQLite, match logs are written in batches, off the request: each commit waits for the disk
+// (synchronous=FULL), so one per second rather than one per few requests. A crash loses at most that
+// second of logs (never a consultation); feedback and the misses list write pending logs first.
+//
+// On PostgreSQL, several replicas answer: feedback on a match may reach another replica than the
+// match did, and must find its log in the database. So each log is written at once, in a small
+// transaction of its own with synchronous_commit off (its commit waits neither for the disk nor
+// for the synchronous standby; a crash of the primary may lose the last fraction of a second of
+// logs, as SQLite's batch may). Its transaction begins before match() returns.
 const LOG_BATCH = 1000
 const LOG_FLUSH_MS = 1000
+/**
+ * PostgreSQL: how long feedback on a match id no log has waits for the log to appear, committed by
+ * the replica that answered the match (its transaction began before that answer was sent). Short:
+ * feedback on an id that was never logged waits this long for its 404.
+ */
+const LOG_VISIBLE_WAIT_MS = 500
 /** The most recent matches agents settled that the calibration learns from, and how many new ones refit it. */
 const FEEDBACK_EXAMPLES = 2000
 const REFIT_AFTER = 50
@@ -39,6 +53,7 @@ interface Batch { rows: MatchLogRow[]; started: boolean; done: Promise<void> }
 
 export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDeps) {
   const uow = unitOfWork(db)
+  const onPostgres = dialectOf(db) === 'postgresql'
   /** Matches agents settled since the calibration last read them: REFIT_AFTER of them start a refit. */
   let settledSinceRead = 0
   function settled() {
@@ -54,8 +69,9 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
   /**
    * Writes the pending logs in one transaction of its own (multi-row inserts), outside whatever
    * transaction the caller is in. Resolves once every log queued so far is written (or its failure
-   * logged). A caller inside a transaction must not wait for it: the write waits for the writer
-   * that the caller's transaction holds.
+   * logged); on PostgreSQL, once every log's own INSERT has. A caller inside a transaction must not
+   * wait for it: the write waits for the writer (on PostgreSQL, a connection of the pool) that the
+   * caller's transaction holds.
    */
   function flushLogs(): Promise<void> {
     if (flushTimer) { clearTimeout(flushTimer); flushTimer = null }
@@ -70,14 +86,58 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
         log.error({ err, rows: batch.rows.length }, 'match logs could not be written')
       }).finally(() => { writing.delete(batch) })
     }
-    return Promise.all([...writing].map((b) => b.done)).then(() => undefined)
+    return Promise.all([...[...writing].map((b) => b.done), ...[...unconfirmed.values()].map((u) => u.done)]).then(() => undefined)
   }
-  function queueLog(row: MatchLogRow) {
+  /** Logs a match: queued for the next batch on SQLite, written at once on PostgreSQL (see `written`). */
+  function queueLog(row: MatchLogRow): void {
+    if (onPostgres) { writeAtOnce(row); return }
     pendingLogs.push(row)
     // The batch is written outside the caller's transaction (a consultation's intake matches too):
     // a rollback there does not take the logs with it.
     if (pendingLogs.length >= LOG_BATCH) void flushLogs()
     else if (!flushTimer) { flushTimer = setTimeout(() => { void flushLogs() }, LOG_FLUSH_MS); flushTimer.unref() }
+  }
+  /**
+   * Resolves once feedback on a logged match will find its log through any process: on SQLite at
+   * once (the one process finds it in its batch), on PostgreSQL once its INSERT has committed. Never
+   * rejects: a log that cannot be written is reported and lost. A caller that awaits it before
+   * answering (a match outside any transaction) hands out only ids that every replica finds.
+   */
+  function written(matchId: string): Promise<void> {
+    return unconfirmed.get(matchId)?.done ?? Promise.resolve()
+  }
+
+  /** PostgreSQL: the logs whose own INSERT has not committed yet, by match id. */
+  const unconfirmed = new Map<string, { row: MatchLogRow; done: Promise<void> }>()
+  function writeAtOnce(row: MatchLogRow): void {
+    const done = outsideTransactions(() => db.transaction(async (tx) => {
+      await tx.run(sql`set local synchronous_commit = off`)
+      // Absent: feedback or a consultation on this replica may have written it first (below).
+      await repo.insertMatchLogs(tx, [row], { ifAbsent: true })
+    })).catch((err: unknown) => {
+      log.error({ err, matchId: row.id }, 'match log could not be written')
+    }).finally(() => { unconfirmed.delete(row.id) })
+    unconfirmed.set(row.id, { row, done })
+  }
+  /**
+   * PostgreSQL: writes the log of a match of this replica whose own INSERT may not have committed, in
+   * the caller's transaction, without waiting for that INSERT (which may wait for a connection of the
+   * pool that the caller's transaction holds). Whichever commits first writes it; if the caller rolls
+   * back, the other still does.
+   */
+  async function writeUnconfirmed(tx: Tx, matchId: string): Promise<void> {
+    const own = unconfirmed.get(matchId)
+    if (own) await repo.insertMatchLogs(tx, [own.row], { ifAbsent: true })
+  }
+  /** PostgreSQL: the log of a match another replica answered, once its INSERT has committed (a short wait). */
+  async function committedElsewhere(tx: Tx, matchId: string): ReturnType<SearchRepository['matchLog']> {
+    const until = Date.now() + LOG_VISIBLE_WAIT_MS
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const logged = await repo.matchLog(tx, matchId)
+      if (logged) return logged
+    }
+    return undefined
   }
   /** The log of this match while it still waits to be written (in the batch, or in one whose transaction has not started). */
   function waiting(matchId: string): { row: MatchLogRow; rows: MatchLogRow[] } | undefined {
@@ -90,6 +150,7 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
 
   return {
     queueLog,
+    written,
     flushLogs,
 
     /**
@@ -108,7 +169,8 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
         await db.transaction((tx) => repo.insertMatchLogs(tx, [pending.row]))
       }
       return db.transaction(async (tx) => {
-        const logged = await repo.matchLog(tx, matchId)
+        if (onPostgres) await writeUnconfirmed(tx, matchId)
+        const logged = await repo.matchLog(tx, matchId) ?? (onPostgres ? await committedElsewhere(tx, matchId) : undefined)
         if (!logged) throw new MatchNotFoundError(matchId)
         if (logged.feedbackAt) throw new FeedbackAlreadyGivenError(matchId)
         if ('noneFitted' in input) {
@@ -144,6 +206,10 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
       // Should the caller's transaction roll back, the mark stays: feedback on the match then counts nothing.
       const pending = matchId ? waiting(matchId)?.row : undefined
       if (pending) { pending.answeredAt ??= now; if (byAgent) pending.usedEntryId ??= entryId }
+      // PostgreSQL: a log of this replica is written here if its own INSERT has not committed. One of
+      // another replica that has not committed yet is not waited for (this holds the consultation's
+      // transaction): the hit counts, and feedback on that match later counts one more.
+      if (onPostgres && matchId) await writeUnconfirmed(tx, matchId)
       const logged = matchId && !pending ? await repo.matchLog(tx, matchId) : undefined
       // An agent who answers with an entry has said which one was right: a label for the calibration,
       // when this match has none yet.

@@ -89,13 +89,18 @@ export function createSearchRepository(db: Db) {
       await db.delete(entryTokens).where(sql`${entryTokens.entryId} not in ${publishedEntryIds()}`)
     },
 
-    /** Writes a batch of match logs in the transaction `tx`: multi-row inserts, in slices. */
-    async insertMatchLogs(tx: Tx, rows: readonly MatchLogRow[]): Promise<void> {
+    /**
+     * Writes a batch of match logs in the transaction `tx`: multi-row inserts, in slices. `ifAbsent`:
+     * a log already there (or being written by another transaction, which this one then waits for) is
+     * left as it is.
+     */
+    async insertMatchLogs(tx: Tx, rows: readonly MatchLogRow[], { ifAbsent = false }: { ifAbsent?: boolean } = {}): Promise<void> {
       for (let i = 0; i < rows.length; i += LOG_ROWS_PER_INSERT) {
-        await tx.insert(matchLogs).values(rows.slice(i, i + LOG_ROWS_PER_INSERT).map((r) => ({
+        const insert = tx.insert(matchLogs).values(rows.slice(i, i + LOG_ROWS_PER_INSERT).map((r) => ({
           id: r.id, question: r.question, topicCode: r.topicCode, matched: r.matched, confidence: r.confidence, topEntryId: r.topEntryId,
           candidates: r.candidates, tokenId: r.tokenId, createdAt: r.createdAt, answeredAt: r.answeredAt ?? null, usedEntryId: r.usedEntryId ?? null,
         })))
+        await (ifAbsent ? insert.onConflictDoNothing({ target: matchLogs.id }) : insert)
       }
     },
     matchLog: (tx: Tx, id: string) => first(tx.select().from(matchLogs).where(eq(matchLogs.id, id))),

@@ -38,7 +38,7 @@ export interface MatchInput { question: string; topic?: string | null; limit?: n
 export function createSearchService({ db, config, log, model = loadModel() }: SearchServiceDeps) {
   const repo = createSearchRepository(db)
   // The parts call each other through these closures: each is made before any of them is called.
-  const vocabulary = createVocabulary({ repo, rebuild: () => { void index.rebuild() } })
+  const vocabulary = createVocabulary({ db, repo, rebuild: () => { void index.rebuild() } })
   const logs = createMatchLogs({ db, repo, log, questionOf: (id) => index.entry(id)?.question, refit: () => index.rebuildSoon() })
   const decision = createDecision({ config, log, settled: logs })
   const index = createSearchIndex({ repo, log, model, vocabulary, decision })
@@ -85,6 +85,15 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     async stop() {
       await logs.flushLogs()
       await index.stop()
+    },
+
+    /**
+     * Another process changed synonyms or dictionary terms (db/change-log.ts): reloads them and
+     * rebuilds; resolves once the rebuilt index serves.
+     */
+    async vocabularyChanged(what?: readonly ('synonyms' | 'dictionary')[]) {
+      await vocabulary.reload(what)
+      await index.rebuild()
     },
 
     rebuild: index.rebuild,

@@ -1,6 +1,9 @@
 // The matcher's vocabulary: synonyms (with related terms, weight below 1) and the policy-term
 // dictionary's run-time words. Loaded from their tables for the index, and managed by administrators
-// through /api/v1/synonyms and /api/v1/dictionary-terms; each change rebuilds the index.
+// through /api/v1/synonyms and /api/v1/dictionary-terms; each change rebuilds the index, and is
+// recorded for the other processes on the database (db/change-log.ts), which reload and rebuild too.
+import type { Db } from '../db/client.ts'
+import { recordIndexChange } from '../db/change-log.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
 import { compactText, normalizeText } from './normalize.ts'
 import type { SearchRepository } from './search.repository.ts'
@@ -16,12 +19,13 @@ import {
 const asTerm = (s: string) => compactText(normalizeText(s))
 
 interface VocabularyDeps {
+  db: Db
   repo: SearchRepository
   /** Starts a rebuild of the index in the background (after a change). */
   rebuild(): void
 }
 
-export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
+export function createVocabulary({ db, repo, rebuild }: VocabularyDeps) {
   let synonymPairs: SynonymPair[] = []
   let rewrite: (s: string) => string = (s) => s
   let dictionaryWords: string[] = []
@@ -42,8 +46,17 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
   }
 
   const reload = { synonyms: loadSynonyms, dictionary: loadDictionary }
-  /** Reloads what changed (as the caller's transaction sees it), then starts a rebuild in the background. */
-  const changed = async (what: 'synonyms' | 'dictionary') => { await reload[what](); rebuild() }
+  /**
+   * Runs an administrator's change in a transaction (a savepoint of the request's), records it, then
+   * reloads what changed (as the transaction sees it) and starts a rebuild in the background.
+   */
+  const changing = <T>(what: 'synonyms' | 'dictionary', write: () => Promise<T>): Promise<T> => db.transaction(async () => {
+    const result = await write()
+    recordIndexChange(db, what)
+    await reload[what]()
+    rebuild()
+    return result
+  })
 
   function checkSynonym(term: string, canonical: string) {
     if (!term) throw new SynonymInvalidError('词语规范化后为空')
@@ -57,6 +70,10 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
       if (await repo.countSynonyms() === 0) await repo.insertSynonyms(readStartingSynonyms())
       await loadSynonyms()
       await loadDictionary()
+    },
+    /** Reloads synonyms and dictionary terms as committed (another process changed them); the caller rebuilds. */
+    async reload(what: readonly ('synonyms' | 'dictionary')[] = ['synonyms', 'dictionary']) {
+      for (const w of what) await reload[w]()
     },
     /** What a matcher made now reads: synonyms as their canonical words, and related terms. */
     forMatcher(): { rewrite: (normalized: string) => string; related: RelatedTerms } {
@@ -75,45 +92,37 @@ export function createVocabulary({ repo, rebuild }: VocabularyDeps) {
         const canonical = asTerm(input.canonical)
         checkSynonym(term, canonical)
         try {
-          const row = await repo.insertSynonym(term, canonical, input.weight ?? 1)
-          await changed('synonyms')
-          return row
+          return await changing('synonyms', () => repo.insertSynonym(term, canonical, input.weight ?? 1))
         } catch (e) {
           if (isUniqueViolation(e)) throw new SynonymTakenError(term)
           throw e
         }
       },
-      async updateSynonym(id: number, input: { canonical: string; weight?: number }) {
+      updateSynonym: (id: number, input: { canonical: string; weight?: number }) => changing('synonyms', async () => {
         const existing = await repo.synonymById(id)
         if (!existing) throw new SynonymNotFoundError(String(id))
         const canonical = asTerm(input.canonical)
         checkSynonym(existing.term, canonical)
-        const row = (await repo.updateSynonym(id, canonical, input.weight))!
-        await changed('synonyms')
-        return row
-      },
-      async deleteSynonym(id: number): Promise<void> {
+        return (await repo.updateSynonym(id, canonical, input.weight))!
+      }),
+      deleteSynonym: (id: number): Promise<void> => changing('synonyms', async () => {
         if (!await repo.deleteSynonym(id)) throw new SynonymNotFoundError(String(id))
-        await changed('synonyms')
-      },
+      }),
 
       listDictionaryTerms: async () => ({ items: await repo.listDictionaryTerms() }),
       async addDictionaryTerm(input: { term: string }) {
         const term = asTerm(input.term)
         if ([...term].length < 2) throw new DictionaryTermInvalidError('词条至少 2 个字')
         try {
-          const row = await repo.insertDictionaryTerm(term)
-          await changed('dictionary')
-          return row
+          return await changing('dictionary', () => repo.insertDictionaryTerm(term))
         } catch (e) {
           if (isUniqueViolation(e)) throw new DictionaryTermTakenError(term)
           throw e
         }
       },
-      async deleteDictionaryTerm(id: number): Promise<void> {
+      deleteDictionaryTerm: (id: number): Promise<void> => changing('dictionary', async () => {
         if (!await repo.deleteDictionaryTerm(id)) throw new DictionaryTermNotFoundError(String(id))
-        await changed('dictionary')
-      },
+      }),
     },
   }
 }

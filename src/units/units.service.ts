@@ -2,6 +2,8 @@ import { and, asc, count, eq, or, type SQL } from 'drizzle-orm'
 import { likeContains } from '../common/like.ts'
 import type { Db } from '../db/client.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
+import { recordIndexChange } from '../db/change-log.ts'
+import { unitOfWork } from '../db/unit-of-work.ts'
 import { first } from '../db/query.ts'
 import { topics, units } from './units.table.ts'
 import { TopicCodeTakenError, TopicNotFoundError, UnitCodeTakenError, UnitNotFoundError } from './units.errors.ts'
@@ -10,7 +12,22 @@ export interface UnitInput { code: string; name: string; contactName?: string | 
 export interface TopicInput { code: string; name: string; required?: boolean; defaultUnitCode?: string | null }
 
 
+/** Told after commit that units or topics changed (their names are shown with every served answer). A throw is reported by the unit of work. */
+export type UnitsChangeListener = (kind: 'units' | 'topics') => void
+
 export function createUnitsService({ db }: { db: Db }) {
+  const listeners: UnitsChangeListener[] = []
+  const uow = unitOfWork(db)
+  /**
+   * A change of a unit or topic, in a transaction (a savepoint of the request's): recorded for the
+   * other processes (db/change-log.ts), and told to this process's listeners after the commit.
+   */
+  const changing = <T>(kind: 'units' | 'topics', change: () => Promise<T>): Promise<T> => db.transaction(async () => {
+    const result = await change()
+    recordIndexChange(db, kind)
+    for (const listener of listeners) uow.afterCommit(() => listener(kind))
+    return result
+  })
   const unitByCode = (code: string) => first(db.select().from(units).where(eq(units.code, code)))
 
   async function topicView(row: typeof topics.$inferSelect) {
@@ -19,6 +36,8 @@ export function createUnitsService({ db }: { db: Db }) {
   }
 
   return {
+    /** Calls `listener` after the commit of a change to a unit or a topic (not of a new one: nothing shows it yet). */
+    onChange(listener: UnitsChangeListener) { listeners.push(listener) },
     unitByCode,
     async requireUnit(code: string) {
       const unit = await unitByCode(code)
@@ -48,11 +67,11 @@ export function createUnitsService({ db }: { db: Db }) {
         throw e
       }
     },
-    async updateUnit(id: number, patch: Partial<Omit<UnitInput, 'code'>>) {
+    updateUnit: (id: number, patch: Partial<Omit<UnitInput, 'code'>>) => changing('units', async () => {
       const row = await first(db.update(units).set(patch).where(eq(units.id, id)).returning())
       if (!row) throw new UnitNotFoundError(String(id))
       return row
-    },
+    }),
 
     topicByCode: (code: string) => first(db.select().from(topics).where(eq(topics.code, code))),
     async requireTopic(code: string) {
@@ -77,13 +96,15 @@ export function createUnitsService({ db }: { db: Db }) {
         throw e
       }
     },
-    async updateTopic(id: number, patch: Partial<Omit<TopicInput, 'code'>>) {
-      const { defaultUnitCode, ...rest } = patch
-      const set: Partial<typeof topics.$inferInsert> = { ...rest }
-      if (defaultUnitCode !== undefined) set.defaultUnitId = defaultUnitCode ? (await this.requireUnit(defaultUnitCode)).id : null
-      const row = await first(db.update(topics).set(set).where(eq(topics.id, id)).returning())
-      if (!row) throw new TopicNotFoundError(String(id))
-      return await topicView(row)
+    updateTopic(id: number, patch: Partial<Omit<TopicInput, 'code'>>) {
+      return changing('topics', async () => {
+        const { defaultUnitCode, ...rest } = patch
+        const set: Partial<typeof topics.$inferInsert> = { ...rest }
+        if (defaultUnitCode !== undefined) set.defaultUnitId = defaultUnitCode ? (await this.requireUnit(defaultUnitCode)).id : null
+        const row = await first(db.update(topics).set(set).where(eq(topics.id, id)).returning())
+        if (!row) throw new TopicNotFoundError(String(id))
+        return await topicView(row)
+      })
     },
   }
 }
