@@ -1,6 +1,6 @@
 // The service when PostgreSQL itself goes away (#17), each test on a cluster of its own:
-//  - a PostgreSQL restart: /health answers 503 while the database is down and 200 once it is back;
-//    writes work again, and a replica leads the background work again;
+//  - a PostgreSQL restart: /health/ready answers 503 while the database is down and 200 once it is back;
+//    writes work again, a replica leads the background work again, and the index follower resumes;
 //  - a failover: a primary with a synchronous standby, the primary killed and the standby promoted.
 //    Clients retry with their Idempotency-Key; every consultation answered 201 is on the new primary,
 //    and no key creates two. Prints how long writes were refused.
@@ -29,7 +29,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false>, m
   }
 }
 
-const healthStatus = async (base: string) => { try { return (await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) })).status } catch { return 0 } }
+const readyStatus = async (base: string) => { try { return (await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5000) })).status } catch { return 0 } }
 
 describe.skipIf(!pgAvailable)(pgSuiteName('PostgreSQL going away under the service'), () => {
   const servers: ServerProcess[] = []
@@ -39,7 +39,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('PostgreSQL going away under the servi
     for (const c of clusters) await c.stop()
   })
 
-  it('restart: /health answers 503 while the database is down and 200 once it is back; writes and the leader resume', async () => {
+  it('restart: /health/ready answers 503 while the database is down and 200 once it is back; writes, the leader and the index follower resume', async () => {
     // Commits reach the WAL before they return: an immediate stop is a crash, and must lose nothing acknowledged.
     const cluster: PgCluster = await startPgCluster({ settings: { synchronous_commit: 'on' } })
     clusters.push(cluster)
@@ -50,11 +50,11 @@ describe.skipIf(!pgAvailable)(pgSuiteName('PostgreSQL going away under the servi
     const restarted = cluster.restart({ downMs: 1500 })
     // pg_ctl returns when the server is down and again when it is up: look while it is down.
     const seen = new Set<number>()
-    const watching = (async () => { for (let i = 0; i < 40 && !seen.has(503); i++) { seen.add(await healthStatus(a.base)); await sleep(50) } })()
+    const watching = (async () => { for (let i = 0; i < 40 && !seen.has(503); i++) { seen.add(await readyStatus(a.base)); await sleep(50) } })()
     await restarted
     await watching
     expect(seen).toContain(503)
-    await until('/health 200 on both', async () => (await healthStatus(a.base)) === 200 && (await healthStatus(b.base)) === 200)
+    await until('/health/ready 200 on both', async () => (await readyStatus(a.base)) === 200 && (await readyStatus(b.base)) === 200)
 
     // Writes work again on both, and a replica holds the leader lock again (its session died with the server).
     for (const [i, r] of [a, b].entries()) {
@@ -70,6 +70,14 @@ describe.skipIf(!pgAvailable)(pgSuiteName('PostgreSQL going away under the servi
     } finally {
       await sql.end()
     }
+    // The index follower resumes where it was: an entry published through r1 is matched by r2, at lag 0.
+    const bulk = await api(a.base, '/entries/bulk', { method: 'POST', body: JSON.stringify({ entries: [{ unitCode: 'zwb', question: '重启测试：老年助餐补贴怎么申请？', answer: '向社区养老服务驿站申请。', status: 'published' }] }) })
+    expect(bulk.status).toBe(201)
+    const entryId = ((await bulk.json()) as { entryIds: number[] }).entryIds[0]
+    await until('the entry on r2', async () => ((await (await api(b.base, '/match', { method: 'POST', body: JSON.stringify({ question: '重启测试：老年助餐补贴怎么申请' }) })).json()) as { candidates: { entryId: number }[] }).candidates[0]?.entryId === entryId)
+    const ready = await (await fetch(`${b.base}/health/ready`)).json() as { index: { lag: number; appliedVersion: number; latestVersion: number } }
+    expect(ready.index).toMatchObject({ lag: 0 })
+    expect(ready.index.appliedVersion).toBe(ready.index.latestVersion)
     for (const r of [a, b]) expect(await stopServerProcess(r)).toBe(0)
   }, 120_000)
 

@@ -29,7 +29,7 @@ export interface PgCluster {
 export interface PgPair {
   primary: PgCluster
   standby: { port: number; promote(): void; stop(): Promise<void> }
-  /** Both hosts, primary first, for a client that must follow the writable one. */
+  /** Both hosts, primary first, for a client that must follow the primary (`target_session_attrs=primary`, as docs/operations.md says). */
   url: string
 }
 
@@ -197,7 +197,7 @@ export async function startPgPair({ database = 'test' }: { database?: string } =
           }
         },
       },
-      url: `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${server.port}/${database}?target_session_attrs=read-write`,
+      url: `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${server.port}/${database}?target_session_attrs=primary`,
     }
   } catch (err) {
     await primary.stop()

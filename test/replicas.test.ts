@@ -2,6 +2,8 @@
 // city runs them behind a load balancer (#17):
 //  - a start-up race: three replicas start at once on an empty database; one migrates, seeds the demo
 //    data and makes the first administrator, the others wait and find it done;
+//  - convergence: an entry published through one replica is matched by the other two within 2 s; a
+//    synonym and a calendar year reach them too, and all three compute the same deadline;
 //  - a replica killed mid-stream: 8 clients spread consultations with Idempotency-Key over the three,
 //    one is killed with SIGKILL, requests in flight are retried on the others; each key gives exactly
 //    one consultation with its audit row, ticket numbers per day have no gap and no duplicate, and an
@@ -10,7 +12,7 @@
 //    in order, and only the one in flight is sent twice, with the same id, once its lease has run out.
 // Skipped where PostgreSQL is not installed.
 import postgres from 'postgres'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestPgDatabase, pgAvailable, pgSuiteName } from './pg.testkit.ts'
 import { startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts'
 import { startReceiver } from '../src/integrations/integrations.testkit.ts'
@@ -69,6 +71,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
     const t0 = Date.now()
     const replicas = await startReplicas(url, ['r1', 'r2', 'r3'], { SEED_DEMO: '1' })
     started.push(...replicas)
+    onTestFinished(() => { for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL') })
     const t1 = Date.now()
 
     // Each migration once, the demo library once, one first administrator and one bootstrap token.
@@ -84,6 +87,34 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
     const [{ n: published }] = await sql<{ n: number }[]>`select count(*)::int as n from entries where published_version_id is not null`
     expect(published).toBeGreaterThan(0)
     // Exactly one of them printed the first administrator's password (its log is stdout, not checked here).
+
+    // Convergence: an entry published through r1 is matched by r2 and r3 within 2 s; a synonym added and a
+    // calendar year loaded through r1 reach them too, and all three compute the same deadline.
+    const [r1x, r2x, r3x] = replicas
+    const converged = async (what: string, check: (r: Replica) => Promise<boolean>) => {
+      const t = Date.now()
+      for (const r of [r2x, r3x]) await until(`${what} on ${r.name}`, () => check(r), 10_000)
+      return Date.now() - t
+    }
+    const topOf = async (r: Replica, question: string) => ((await (await api(r.base, '/match', { method: 'POST', body: JSON.stringify({ question }) })).json()) as { candidates: { entryId: number }[] }).candidates[0]?.entryId
+    expect((await api(r1x.base, '/units', { method: 'POST', body: JSON.stringify({ code: 'ybj2', name: '区医保局（测试）' }) })).status).toBe(201)
+    const bulk = await api(r1x.base, '/entries/bulk', { method: 'POST', body: JSON.stringify({ entries: [{ unitCode: 'ybj2', question: '多副本测试：生育津贴怎么申领？', answer: '由用人单位向医保经办机构申领生育津贴。', status: 'published' }] }) })
+    expect(bulk.status).toBe(201)
+    const entryId = ((await bulk.json()) as { entryIds: number[] }).entryIds[0]
+    const entryMs = await converged('the new entry', async (r) => (await topOf(r, '多副本测试：生育津贴怎么申领')) === entryId)
+    expect((await api(r1x.base, '/synonyms', { method: 'POST', body: JSON.stringify({ term: '娃娃补贴钱', canonical: '生育津贴' }) })).status).toBe(201)
+    const synonymMs = await converged('the synonym', async (r) => (await topOf(r, '多副本测试：娃娃补贴钱怎么申领')) === entryId)
+    const dueOf = async (r: Replica) => ((await (await api(r.base, `/calendar/due?from=${encodeURIComponent('2026-12-30T10:00:00+08:00')}&days=2`)).json()) as { dueAt: string }).dueAt
+    const put = await api(r1x.base, '/calendar/2027', { method: 'PUT', body: JSON.stringify({ sourceUrl: 'https://www.gov.cn/zhengce/content/2026-11/01/content_0000000.htm', holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-02', name: '元旦' }, { date: '2027-01-03', name: '元旦' }], workdays: [] }) })
+    expect(put.status).toBe(200)
+    const calendarMs = await converged('the calendar', async (r) => (await dueOf(r)) === '2027-01-04T15:59:59.000Z')
+    expect(await dueOf(r1x)).toBe('2027-01-04T15:59:59.000Z')
+    // The entry within 2 s; the synonym and the calendar reach them too (a synonym rebuilds each index).
+    expect(entryMs).toBeLessThan(2000)
+    for (const r of replicas) {
+      const ready = await (await fetch(`${r.base}/health/ready`)).json() as { index: { lag: number }; role: string }
+      expect(ready.index.lag).toBe(0)
+    }
 
     // The website mailbox, polling its events while letters arrive.
     const reg = await (await api(replicas[0].base, '/integrations', { method: 'POST', body: JSON.stringify({ name: '区政府网站公开信箱' }) })).json() as { credentials: { token: string } }
@@ -179,7 +210,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
     expect(polled.map((e) => Number(e.cursor))).toEqual(polled.map((e) => Number(e.cursor)).sort((a, b) => a - b))
     expect(polled.filter((e) => e.type === 'ticket.created')).toHaveLength(sent.length)
 
-    console.info(`replicas: three started at once in ${t1 - t0} ms; ${sent.length} letters over 3 replicas, r2 killed after ${killedAt}, ${retried} retried elsewhere, in ${t2 - t1} ms; ${polled.length} events polled`)
+    console.info(`replicas: an entry, a synonym and a calendar year reached the other two in ${entryMs} / ${synonymMs} / ${calendarMs} ms; three started at once in ${t1 - t0} ms; ${sent.length} letters over 3 replicas, r2 killed after ${killedAt}, ${retried} retried elsewhere, in ${t2 - t1} ms; ${polled.length} events polled`)
     for (const r of [r1, r3]) expect(await stopServerProcess(r)).toBe(0)
   }, 180_000)
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import { unitOfWork } from '../db/unit-of-work.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { maskText } from '../privacy/privacy.text.ts'
 import type { RankedCandidate } from './matcher.ts'
@@ -127,6 +128,10 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         candidates: candidates.map((c) => ({ entryId: c.entryId, confidence: c.confidence, matchedQuestion: c.matchedQuestion })),
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),
       })
+      // On PostgreSQL the id handed out is in the database by the time the answer leaves, so feedback
+      // reaching another replica finds it (at once on SQLite). Not inside a transaction (a consultation's
+      // intake): its INSERT may wait for a pool connection the caller holds; the intake writes it itself.
+      if (log && !unitOfWork(db).current()) await logs.written(matchId)
       return { matchId, matched, matchedAutomatically: verdict.automatic, confidence: top?.confidence ?? 0, decision: verdict.view, candidates, questions }
     },
 
