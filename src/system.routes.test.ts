@@ -36,7 +36,7 @@ describe('the readiness check', () => {
     await t.app.services.following.catchUp()
     expect((await ready()).index).toEqual({ ready: true, documents: 0, appliedVersion: 2, latestVersion: 2, lag: 0 })
 
-    t.app.services.db.$client.close()
+    await closeDatabase(t.app.services.db)
     try {
       const down = await ready()
       expect(down).toMatchObject({ statusCode: 503, status: 'not_ready', database: { ok: false, error: '数据库不可用' }, index: { ready: true, latestVersion: 2 } })

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startServerProcess } from './server-process.ts'
+import { listAll as listAllAs, startServerProcess } from './server-process.ts'
 
 const ADMIN = 'crash-test-admin-token-0123456789'
 const CLIENTS = 8
@@ -18,14 +18,7 @@ const startServer = (databasePath: string) => startServerProcess(databasePath, A
 const api = (base: string, path: string, init: RequestInit = {}) =>
   fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', ...init.headers } })
 
-async function listAll<T>(base: string, path: string): Promise<T[]> {
-  const out: T[] = []
-  for (let page = 1; ; page++) {
-    const body = await (await api(base, `${path}${path.includes('?') ? '&' : '?'}page=${page}&pageSize=100`)).json() as { items: T[]; total: number }
-    out.push(...body.items)
-    if (out.length >= body.total || body.items.length === 0) return out
-  }
-}
+const listAll = <T>(base: string, path: string) => listAllAs<T>(base, ADMIN, path)
 
 describe('crash safety', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qa-crash-'))

@@ -14,7 +14,7 @@
 import postgres from 'postgres'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestPgDatabase, pgAvailable, pgSuiteName } from './pg.testkit.ts'
-import { startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts'
+import { listAll as listAllAs, startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts'
 import { startReceiver } from '../src/integrations/integrations.testkit.ts'
 
 const ADMIN = 'replica-test-admin-token-0123456789'
@@ -24,14 +24,7 @@ const LEADER_LOCK = 4_212_346
 const api = (base: string, path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${init.token ?? ADMIN}`, 'content-type': 'application/json', ...init.headers } })
 
-async function listAll<T>(base: string, path: string): Promise<T[]> {
-  const out: T[] = []
-  for (let page = 1; ; page++) {
-    const body = await (await api(base, `${path}${path.includes('?') ? '&' : '?'}page=${page}&pageSize=100`)).json() as { items: T[]; total: number }
-    out.push(...body.items)
-    if (out.length >= body.total || body.items.length === 0) return out
-  }
-}
+const listAll = <T>(base: string, path: string) => listAllAs<T>(base, ADMIN, path)
 
 /** Replicas named r1, r2 … on one database; each names its connections after itself. */
 const startReplicas = (url: string, names: string[], env: Record<string, string> = {}) =>

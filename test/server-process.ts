@@ -49,3 +49,14 @@ export async function stopServerProcess(p: ServerProcess): Promise<number | null
   await exited
   return p.child.exitCode
 }
+
+/** Every item of a paged list of the API (`?page=&pageSize=`), read as `token`. */
+export async function listAll<T>(base: string, token: string, path: string): Promise<T[]> {
+  const out: T[] = []
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${base}/api/v1${path}${path.includes('?') ? '&' : '?'}page=${page}&pageSize=100`, { headers: { authorization: `Bearer ${token}` } })
+    const body = await res.json() as { items: T[]; total: number }
+    out.push(...body.items)
+    if (out.length >= body.total || body.items.length === 0) return out
+  }
+}
