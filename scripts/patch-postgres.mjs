@@ -30,7 +30,9 @@ if (source.includes(MARK)) return
 
 const edits = [
   ['  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)',
-    `  function nextWrite(fn) {\n    if (!socket) { // ${MARK} (porsager/postgres#1208): closed before this deferred write\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options, socket))\n      return false\n    }\n    const x = socket.write(chunk, fn)`],
+    // The queries waiting on this connection are rejected here, not through error(), which returns early
+    // while it reconnects to the next host of a multi-host URL and would leave them waiting for good.
+    `  function nextWrite(fn) {\n    if (!socket) { // ${MARK} (porsager/postgres#1208): closed before this deferred write\n      chunk = nextWriteTimer = null\n      const err = Errors.connection('CONNECTION_CLOSED', options, socket)\n      stream && (stream.destroy(err), stream = null)\n      query && queryError(query, err)\n      query = null\n      while (sent.length) queryError(sent.shift(), err)\n      return false\n    }\n    const x = socket.write(chunk, fn)`],
   ['    clearImmediate(nextWriteTimer)\n    if (socket) {', `    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null // ${MARK}\n    if (socket) {`],
   ['    incomings = null\n    clearImmediate(nextWriteTimer)\n', `    incomings = null\n    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null // ${MARK}\n`],
 ]

@@ -231,7 +231,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     host: get('HOST'),
     databasePath: get('DATABASE_PATH'),
     databaseUrl,
-    databasePoolSize: int('DATABASE_POOL_SIZE', 1, 200),
+    databasePoolSize: int('DATABASE_POOL_SIZE', 2, 200), // the start-up lock holds one connection while the rest migrate
     indexPollMs: int('INDEX_POLL_MS', 0, 3_600_000),
     adminToken,
     seedDemo: seedRaw === '1' || seedRaw === 'true',

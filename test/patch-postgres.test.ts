@@ -46,7 +46,7 @@ describe('the postgres.js patch', () => {
     expect(p.run()).toContain('postgres.js patched')
     const patched = p.read()
     expect(patched).toContain("if (!socket) { // policy-qa-kb patch (porsager/postgres#1208)")
-    expect(patched).toContain("error(Errors.connection('CONNECTION_CLOSED', options, socket))")
+    expect(patched).toContain("while (sent.length) queryError(sent.shift(), err)")
     expect(patched.match(/chunk = nextWriteTimer = null \/\/ policy-qa-kb patch/g)).toHaveLength(2)
     expect(p.run()).toBe('')
     expect(p.read()).toBe(patched)

@@ -200,6 +200,7 @@ export async function startPgPair({ database = 'test' }: { database?: string } =
       url: `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${server.port}/${database}?target_session_attrs=primary`,
     }
   } catch (err) {
+    try { pgRun('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']) } catch { /* not started */ }
     await primary.stop()
     rmSync(dir, { recursive: true, force: true })
     throw err

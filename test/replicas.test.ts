@@ -163,7 +163,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
         }
       }
     }
-    await Promise.all(Array.from({ length: CLIENTS }, (_v, c) => client(c)))
+    await Promise.all(Array.from({ length: CLIENTS }, (_v, c) => client(c))).catch((e: unknown) => { polling = false; throw e })
     expect(victim.child.signalCode).toBe('SIGKILL')
     const t2 = Date.now()
 
@@ -196,9 +196,12 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
 
     // The poller, once caught up, has seen every event once, in cursor order.
     const [{ n: events }] = await sql<{ n: number }[]>`select count(*)::int as n from outbox_events`
-    await until('the poller to catch up', async () => polled.length >= events)
-    polling = false
-    await poller
+    try {
+      await until('the poller to catch up', async () => polled.length >= events)
+    } finally {
+      polling = false // stops even when the test fails: later files run in this worker
+      await poller
+    }
     expect(new Set(polled.map((e) => e.id)).size).toBe(polled.length)
     expect(polled.map((e) => Number(e.cursor))).toEqual(polled.map((e) => Number(e.cursor)).sort((a, b) => a - b))
     expect(polled.filter((e) => e.type === 'ticket.created')).toHaveLength(sent.length)

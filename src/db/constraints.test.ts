@@ -6,13 +6,21 @@ const wrapped = (cause: object) => Object.assign(new Error('Failed query: insert
 
 describe('what the database says', () => {
   it('reads PostgreSQL out of reach (restart, failover, a broken connection) on the error or its cause, and nothing else', () => {
-    for (const code of ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', '08006', '08001', '57P01', '57P03', '25006']) {
-      expect(isDatabaseUnavailable(Object.assign(new Error(code), { code })), code).toBe(true)
-      expect(isDatabaseUnavailable(wrapped({ code })), `wrapped ${code}`).toBe(true)
+    // PostgreSQL's own errors carry a severity; postgres.js rejects a query with the query attached.
+    const fromServer = (code: string) => ({ code, severity: 'FATAL', query: 'insert …' })
+    const fromDriver = (code: string) => ({ code, query: 'insert …' })
+    for (const code of ['08006', '08001', '57P01', '57P03', '25006']) {
+      expect(isDatabaseUnavailable(Object.assign(new Error(code), fromServer(code))), code).toBe(true)
+      expect(isDatabaseUnavailable(wrapped(fromServer(code))), `wrapped ${code}`).toBe(true)
     }
-    for (const code of ['23505', '40001', '42P01', 'SQLITE_BUSY', 'SQLITE_CONSTRAINT_UNIQUE', 57]) {
-      expect(isDatabaseUnavailable(wrapped({ code })), String(code)).toBe(false)
+    for (const code of ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED']) {
+      expect(isDatabaseUnavailable(wrapped(fromDriver(code))), code).toBe(true)
     }
+    // Not an outage: a protocol violation, constraint and serialisation errors, SQLite's codes.
+    for (const code of ['08P01', '23505', '40001', '42P01']) expect(isDatabaseUnavailable(wrapped(fromServer(code))), code).toBe(false)
+    for (const code of ['SQLITE_BUSY', 'SQLITE_CONSTRAINT_UNIQUE']) expect(isDatabaseUnavailable(wrapped({ code })), code).toBe(false)
+    // A client's connection reset while its body was read is not the database's.
+    expect(isDatabaseUnavailable(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))).toBe(false)
     expect(isDatabaseUnavailable(new Error('boom'))).toBe(false)
     expect(isDatabaseUnavailable(undefined)).toBe(false)
   })

@@ -55,10 +55,20 @@ const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', '
 
 /**
  * True when PostgreSQL is out of reach for the moment: restarting, failing over to its standby, or
- * a connection that broke. SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, or
- * not accepting connections yet), 25006 (a standby, read-only, before its promotion). Worth a retry
+ * a connection that broke. SQLSTATE class 08 (connection exception; not 08P01, a protocol violation),
+ * 57P01–57P03 (shut down, or not accepting connections yet), 25006 (a standby, read-only, before its
+ * promotion), read only from PostgreSQL's own errors (they carry a `severity`); socket and postgres.js
+ * connection codes only on an error that a query was rejected with (it carries the `query`), so a
+ * client's connection reset while its request body was read stays a client error. Worth a retry
  * with the same Idempotency-Key, not an alarm.
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
-  return chain(e).some(({ code }) => typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '25006'))
+  const errors = chain(e)
+  const fromQuery = errors.some((x) => 'query' in x)
+  return errors.some((x) => {
+    const code = x.code
+    if (typeof code !== 'string') return false
+    if ('severity' in x && ((code.startsWith('08') && code !== '08P01') || /^57P0[123]$/.test(code) || code === '25006')) return true
+    return fromQuery && CONNECTION_CODES.has(code)
+  })
 }

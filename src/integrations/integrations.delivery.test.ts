@@ -30,6 +30,29 @@ describe('webhook delivery to a real receiver', () => {
   const dispatch = (now?: Date) => services().integrations.dispatchDue(now)
   const getEvent = async (id: string) => (await t.call({ method: 'GET', url: `/api/v1/integration-events/${id}` })).json()
 
+  it('delivers again after the replica stops leading and is elected again', async () => {
+    const integ = await register()
+    await services().integrations.stop() // deposed
+    await services().integrations.start() // elected again
+    await openTicket(services(), { registeredBy: integ.tokenId, externalId: 'MB-REELECTED' })
+    expect(await dispatch()).toMatchObject({ attempted: 1, delivered: 1 })
+    expect(receiver.received.map((r) => r.json.externalId)).toEqual(['MB-REELECTED'])
+  })
+
+  it('leaves the outcome of a claim another dispatcher took over (its lease ran out) to that dispatcher', async () => {
+    const integ = await register()
+    await openTicket(services(), { registeredBy: integ.tokenId, externalId: 'MB-TAKEN-OVER' })
+    receiver.respondWith((n) => (n === 1 ? 'hang' : 200))
+    const first = dispatch()
+    await receiver.waitFor(1)
+    // Meanwhile another replica took the event over: its claim, a later attempt.
+    await services().db.update(outboxEvents).set({ claimedBy: 'another-replica', attempts: 2 })
+    receiver.release()
+    await first
+    const [event] = await services().db.select().from(outboxEvents)
+    expect(event).toMatchObject({ state: 'pending', claimedBy: 'another-replica', attempts: 2 })
+  })
+
   it('delivers a signed event the receiver can verify, with the ticket and the answer', async () => {
     const integ = await register()
     const { ticket } = await openTicket(services(), { registeredBy: integ.tokenId, externalId: 'MB-2025-0042' })

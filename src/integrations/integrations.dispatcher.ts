@@ -62,7 +62,8 @@ export function createDispatcher({
       // integration for the next round rather than post a later event before it.
       const claimed = await tx.update(outboxEvents).set({
         attempts: event.attempts + 1,
-        nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
+        // From the claim, not the round's start: a round of slow POSTs must not claim with a lease already run out.
+        nextAttemptAt: new Date(Math.max(now.getTime(), Date.now()) + leaseMs).toISOString(),
         claimedBy: instanceId,
       }).where(and(eq(outboxEvents.seq, event.seq), eq(outboxEvents.state, 'pending'), eq(outboxEvents.attempts, event.attempts), eq(outboxEvents.nextAttemptAt, event.nextAttemptAt)))
         .returning({ seq: outboxEvents.seq })
@@ -88,12 +89,14 @@ export function createDispatcher({
   /** Records the outcome, in a transaction of its own after the POST; returns the event's new state. */
   function acknowledge(claim: Claim, result: PostResult, now: Date): Promise<'delivered' | 'pending' | 'dead'> {
     const nowIso = now.toISOString()
+    // Fenced: a claim another dispatcher has taken over since (its lease ran out) is not ours to settle.
+    const heldByUs = and(eq(outboxEvents.claimedBy, instanceId), eq(outboxEvents.attempts, claim.attemptsInRound))
     return db.transaction(async (tx) => {
       await tx.update(eventDeliveries).set({
         outcome: result.ok ? 'delivered' : 'failed', statusCode: result.statusCode, error: result.error, durationMs: result.durationMs,
       }).where(eq(eventDeliveries.id, claim.deliveryId))
       if (result.ok) {
-        await tx.update(outboxEvents).set({ state: 'delivered', deliveredAt: nowIso, lastError: null, claimedBy: null }).where(eq(outboxEvents.seq, claim.event.seq))
+        await tx.update(outboxEvents).set({ state: 'delivered', deliveredAt: nowIso, lastError: null, claimedBy: null }).where(and(eq(outboxEvents.seq, claim.event.seq), heldByUs))
         return 'delivered' as const
       }
       const dead = claim.attemptsInRound >= webhook.maxAttempts
@@ -102,7 +105,7 @@ export function createDispatcher({
         nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoffMs(claim.attemptsInRound, webhook.baseDelayMs, random))).toISOString(),
         lastError: result.error,
         claimedBy: null,
-      }).where(eq(outboxEvents.seq, claim.event.seq))
+      }).where(and(eq(outboxEvents.seq, claim.event.seq), heldByUs))
       return dead ? 'dead' as const : 'pending' as const
     })
   }
@@ -155,6 +158,9 @@ export function createDispatcher({
         .returning({ seq: outboxEvents.seq })
       return recovered.length
     },
+
+    /** Takes work again after stop(): a replica deposed as leader and elected again. */
+    resume() { stopping = false },
 
     /** Refuses new work and waits for the POSTs in flight to be recorded. */
     async stop() {

@@ -83,6 +83,7 @@ export function createIntegrationsService({ db, config, events, auth, calendar, 
 
     /** Re-queues what a previous process left in flight, then starts the loop (unless pollIntervalMs is 0). */
     async start() {
+      dispatcher.resume()
       // Several replicas share a PostgreSQL database: the lease stays the fence there.
       const recovered = await dispatcher.recoverInterrupted(new Date(), { expiredOnly: postgresClientOf(db) !== undefined })
       if (recovered) log.warn({ recovered }, 'webhook events left in flight by a previous process are queued again')

@@ -166,6 +166,8 @@ export function createLinksService({ db, config, log, fetcher, now = systemClock
 
     /** Marks what a dead process left running, then schedules the periodic run (unless the interval is 0). */
     async startSchedule() {
+      // A replica deposed and elected again starts its schedule again.
+      stopping = false
       const interrupted = await repo.markInterrupted(now().toISOString())
       if (interrupted) log.warn({ interrupted }, 'link check runs left running by a previous process are marked interrupted')
       if (config.linkCheck.intervalDays <= 0) return

@@ -32,9 +32,13 @@ export function partsOf(question: string): { parts: Part[]; questions: string[] 
   const reading = readLetter(question)
   const parts: Part[] = [{ text: reading.body, sentence: null }]
   const ss = reading.sentences
-  for (const sentence of reading.questions.slice(0, 4)) {
+  let asked = 0
+  // By position, so a question asked twice gets the sentence before each occurrence.
+  for (let k = 0; k < ss.length && asked < 4; k++) {
+    if (ss[k].kind !== 'question') continue
+    asked++
+    const sentence = ss[k].text
     if (sentence === reading.body) continue
-    const k = ss.findIndex((x) => x.text === sentence)
     const bare = sentence.replace(/[\p{P}\p{S}\s]/gu, '')
     // A short question sentence (要准备什么材料？) says what is asked but not about what: the sentence before it does.
     const before = k > 0 && ss[k - 1].kind !== 'formulaic' ? ss[k - 1].text : ''

@@ -131,7 +131,12 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       // On PostgreSQL the id handed out is in the database by the time the answer leaves, so feedback
       // reaching another replica finds it (at once on SQLite). Not inside a transaction (a consultation's
       // intake): its INSERT may wait for a pool connection the caller holds; the intake writes it itself.
-      if (log && !unitOfWork(db).current()) await logs.written(matchId)
+      // At most a second: with the database away the answer still goes (its log may then be lost).
+      if (log && !unitOfWork(db).current()) {
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([logs.written(matchId), new Promise((r) => { timer = setTimeout(r, 1000) })])
+        clearTimeout(timer)
+      }
       return { matchId, matched, matchedAutomatically: verdict.automatic, confidence: top?.confidence ?? 0, decision: verdict.view, candidates, questions }
     },
 
