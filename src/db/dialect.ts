@@ -84,3 +84,10 @@ export function localMonth(on: Engine | Tx, isoInstant: SQLWrapper, offsetHours:
     ? sql<string>`to_char(cast(${isoInstant} as timestamptz) at time zone 'UTC' + make_interval(hours => ${sql.raw(String(offsetHours))}), 'YYYY-MM')`
     : sql<string>`strftime('%Y-%m', ${isoInstant}, ${sql.raw(`'${offsetHours >= 0 ? '+' : ''}${offsetHours} hours'`)})`
 }
+
+/**
+ * ` for update` on PostgreSQL, to end a SELECT with: the rows stay locked until the transaction ends,
+ * so a second writer reads them only once the first has committed. Nothing on SQLite, where the one
+ * writer connection (BEGIN IMMEDIATE) already keeps writers apart.
+ */
+export const forUpdate = (tx: Tx): SQL => (dialectOf(tx) === 'postgresql' ? sql` for update` : sql``)

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-o
 import type { Tx } from '../db/client.ts'
 import { chunks } from '../db/chunks.ts'
 import { first } from '../db/query.ts'
+import { forUpdate } from '../db/dialect.ts'
 import { likeContains } from '../common/like.ts'
 import { tokensView } from '../auth/auth.queries.ts'
 // Units and topics belong to the units module: their names come through its queries.
@@ -23,6 +24,14 @@ export const contentVersionId = sql<number>`coalesce(${entries.publishedVersionI
 
 async function getEntry(tx: Tx, id: number): Promise<EntryRow | undefined> {
   return first(tx.select().from(entries).where(eq(entries.id, id)))
+}
+
+/**
+ * Locks the entry's row for the rest of the transaction (on PostgreSQL; SQLite has one writer): a
+ * second review move on the same entry, on another replica, waits and then sees this one's outcome.
+ */
+async function lockEntry(tx: Tx, id: number): Promise<void> {
+  await tx.all(sql`select ${entries.id} from ${entries} where ${entries.id} = ${id}${forUpdate(tx)}`)
 }
 
 async function getVersion(tx: Tx, entryId: number, version: number): Promise<VersionRow | undefined> {
@@ -190,7 +199,7 @@ async function entryIdsOnDocument(tx: Tx, documentId: number): Promise<number[]>
 
 /** Entries, versions and the review trail, as functions of the caller's transaction (the one repository style). */
 export function createKbRepository() {
-  return { getEntry, getVersion, getVersionById, docIdsOf, setDocIds, validitiesOf, versionInForce, entryByExternalId, addAction, unitRefs, topicRefs, docsOfVersions, versionsForViews, listEntryIds, entriesByIds, versionsWithTrail, reviewQueue, servedRows, entryIdsOnDocument }
+  return { getEntry, lockEntry, getVersion, getVersionById, docIdsOf, setDocIds, validitiesOf, versionInForce, entryByExternalId, addAction, unitRefs, topicRefs, docsOfVersions, versionsForViews, listEntryIds, entriesByIds, versionsWithTrail, reviewQueue, servedRows, entryIdsOnDocument }
 }
 
 export type KbRepository = ReturnType<typeof createKbRepository>

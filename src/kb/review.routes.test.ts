@@ -65,6 +65,16 @@ describe('review workflow (G2)', () => {
     expect((await t.call({ method: 'POST', url: `/api/v1/entries/${entry.id}/approve`, payload: {} })).json().workingVersion.reviewStepName).toBe('复审')
   })
 
+  it('takes two approvals given at the same moment one after the other: the second reviewer finds the step moved on', async () => {
+    const entry = await lib.entry()
+    await act(entry.id, 'submit', author)
+    const [a, b] = await Promise.all([act(entry.id, 'approve', reviewers[0]), act(entry.id, 'approve', reviewers[0])])
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 403])
+    expect([a, b].find((r) => r.statusCode === 403)!.json().code).toBe('KB_REVIEW_WRONG_STEP')
+    const trail = (await t.call({ method: 'GET', url: `/api/v1/entries/${entry.id}/versions` })).json().items[0].trail
+    expect(trail.map((x: { action: string; stepName: string | null }) => [x.action, x.stepName])).toEqual([['submit', null], ['approve', '初审']])
+  })
+
   it('requires a comment to return an entry', async () => {
     const entry = await lib.entry()
     await act(entry.id, 'submit', author)

@@ -26,6 +26,7 @@ export function createReviewService(ctx: KbContext) {
   const stepName = (step: number | null) => stepNameOf(reviewSteps, step)
 
   async function load(tx: Tx, id: number) {
+    await repo.lockEntry(tx, id)
     const entry = await repo.getEntry(tx, id)
     if (!entry) throw new EntryNotFoundError(String(id))
     if (entry.status === 'archived') throw new EntryArchivedError(String(id))

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { dialectOf } from '../db/dialect.ts'
+import { dialectOf, forUpdate } from '../db/dialect.ts'
 import { first } from '../db/query.ts'
 import { tokensView } from '../auth/auth.queries.ts'
 import { consultationsView, type Consultation } from '../consultations/consultations.queries.ts'
@@ -42,14 +42,6 @@ const consultations = consultationsView()
 const units = unitsView()
 
 const open = inArray(tickets.status, [...OPEN_TICKET_STATUSES])
-
-/**
- * `for update` on PostgreSQL: the row stays locked until the transaction ends, so a second writer
- * reads the ticket only once the first has committed. Nothing on SQLite, where the one writer
- * connection (BEGIN IMMEDIATE) already keeps writers apart. (Local to tickets: src/db/dialect.ts has
- * no row-lock helper yet.)
- */
-const forUpdate = (tx: Tx): SQL => (dialectOf(tx) === 'postgresql' ? sql` for update` : sql``)
 
 /** The SQL twin of isOverdue(): open past the deadline, or replied after it. */
 const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!
