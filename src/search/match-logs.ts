@@ -107,6 +107,18 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
     return unconfirmed.get(matchId)?.done ?? Promise.resolve()
   }
 
+  /**
+   * The same, waiting at most `maxMs` (with the database away, the answer still goes and its log may
+   * be lost). Nothing to wait for on SQLite, or once the INSERT has committed: no timer then.
+   */
+  async function writtenWithin(matchId: string, maxMs: number): Promise<void> {
+    const pending = unconfirmed.get(matchId)?.done
+    if (!pending) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([pending, new Promise((r) => { timer = setTimeout(r, maxMs) })])
+    clearTimeout(timer)
+  }
+
   /** PostgreSQL: the logs whose own INSERT has not committed yet, by match id. */
   const unconfirmed = new Map<string, { row: MatchLogRow; done: Promise<void> }>()
   function writeAtOnce(row: MatchLogRow): void {
@@ -151,6 +163,7 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
   return {
     queueLog,
     written,
+    writtenWithin,
     flushLogs,
 
     /**

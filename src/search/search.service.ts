@@ -132,11 +132,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       // reaching another replica finds it (at once on SQLite). Not inside a transaction (a consultation's
       // intake): its INSERT may wait for a pool connection the caller holds; the intake writes it itself.
       // At most a second: with the database away the answer still goes (its log may then be lost).
-      if (log && !unitOfWork(db).current()) {
-        let timer: NodeJS.Timeout | undefined
-        await Promise.race([logs.written(matchId), new Promise((r) => { timer = setTimeout(r, 1000) })])
-        clearTimeout(timer)
-      }
+      if (log && !unitOfWork(db).current()) await logs.writtenWithin(matchId, 1000)
       return { matchId, matched, matchedAutomatically: verdict.automatic, confidence: top?.confidence ?? 0, decision: verdict.view, candidates, questions }
     },
 
