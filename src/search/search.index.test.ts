@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { POLICY_LIBRARY, archiveEntry, insertEntries, insertEntry, publishNewVersion, setDocumentValidity } from './search.testkit.ts'
 import { createSearchService } from './search.service.ts'
 import { loadModel } from './model.ts'
+import { readStartingSynonyms } from './synonyms.ts'
 
 /** A test app whose index holds the policy library. */
 async function appWithPolicyLibrary(): Promise<TestApp> {
@@ -88,26 +89,47 @@ describe('synonyms and dictionary through the API', () => {
   })
 
   it('applies a synonym an administrator adds, and stops when it is removed', async () => {
-    expect((await top('下岗补助怎么领'))?.externalId).not.toBe('kb-007')
-    const res = await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '下岗补助', canonical: '失业保险金' } })
+    expect((await top('饭碗钱怎么领'))?.externalId).not.toBe('kb-007')
+    const res = await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '饭碗钱', canonical: '失业保险金' } })
     expect(res.statusCode).toBe(201)
-    expect(res.json()).toMatchObject({ term: '下岗补助', canonical: '失业保险金' })
+    expect(res.json()).toMatchObject({ term: '饭碗钱', canonical: '失业保险金' })
     await t.app.services.search.idle()
-    expect(await top('下岗补助怎么领')).toMatchObject({ externalId: 'kb-007' })
-    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '下岗补助', canonical: '别的' } })).json().code).toBe('SEARCH_SYNONYM_TAKEN')
+    expect(await top('饭碗钱怎么领')).toMatchObject({ externalId: 'kb-007' })
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '饭碗钱', canonical: '别的' } })).json().code).toBe('SEARCH_SYNONYM_TAKEN')
     const changed = await t.call({ method: 'PATCH', url: `/api/v1/synonyms/${res.json().id}`, payload: { canonical: '生育津贴' } })
     expect(changed.json().canonical).toBe('生育津贴')
     await t.app.services.search.idle()
-    expect(await top('下岗补助怎么领')).toMatchObject({ externalId: 'kb-002' })
-    const whileRead = await t.app.services.search.match({ question: '下岗补助怎么领' })
+    expect(await top('饭碗钱怎么领')).toMatchObject({ externalId: 'kb-002' })
+    const whileRead = await t.app.services.search.match({ question: '饭碗钱怎么领' })
     expect(whileRead.matched).toBe(true)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${res.json().id}` })).statusCode).toBe(204)
     await t.app.services.search.idle()
     // Without the synonym only 怎么 and 领 are left in common with 生育津贴怎么申领: no longer a match.
-    const after = await t.app.services.search.match({ question: '下岗补助怎么领' })
+    const after = await t.app.services.search.match({ question: '饭碗钱怎么领' })
     expect(after.matched).toBe(false)
     expect(after.confidence).toBeLessThan(whileRead.confidence / 2)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${res.json().id}` })).json().code).toBe('SEARCH_SYNONYM_NOT_FOUND')
+  })
+
+  it('adds the shipped starting words a library lacks, and leaves the words an administrator changed as they are', async () => {
+    const list = async () => (await t.call({ method: 'GET', url: '/api/v1/synonyms' })).json().items as { id: number; term: string; canonical: string; weight: number }[]
+    const shipped = readStartingSynonyms()
+    const before = await list()
+    const byTerm = new Map(before.map((s) => [s.term, s]))
+    // As a library seeded by an earlier version: two starting words missing, one changed by its administrator.
+    for (const term of ['房本', '社保']) expect((await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${byTerm.get(term)!.id}` })).statusCode).toBe(204)
+    expect((await t.call({ method: 'PATCH', url: `/api/v1/synonyms/${byTerm.get('医保')!.id}`, payload: { canonical: '基本医疗保险' } })).statusCode).toBe(200)
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set', token: await t.token('agent') })).statusCode).toBe(403)
+    const res = await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ added: 2, total: before.length })
+    const after = new Map((await list()).map((s) => [s.term, s]))
+    expect(after.get('房本')).toMatchObject({ canonical: '不动产权证书', weight: shipped.find((p) => p.term === '房本')!.weight })
+    expect(after.get('社保')).toMatchObject({ canonical: '社会保险', weight: 1 })
+    expect(after.get('医保')).toMatchObject({ canonical: '基本医疗保险' })
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set' })).json()).toEqual({ added: 0, total: before.length })
+    await t.call({ method: 'PATCH', url: `/api/v1/synonyms/${after.get('医保')!.id}`, payload: { canonical: '医疗保险' } })
+    await t.app.services.search.idle()
   })
 
   it('refuses a synonym that reads a word as itself', async () => {

@@ -64,6 +64,15 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
     schema: { tags, operationId: 'createSynonym', summary: '新增同义词（随后重建索引）', body: CreateSynonymBody, response: { 201: SynonymSchema, ...errorResponses(403, 409, 422) } },
   }, async (req, reply) => reply.status(201).send(await search.createSynonym(req.body)))
 
+  app.post('/synonyms/starting-set', {
+    config: { audit: { target: 'synonym' } },
+    schema: {
+      tags, operationId: 'addStartingSynonyms',
+      summary: '补充随版本发布的起始同义词与相关词：只添加表中还没有的词语，管理员已有的词语不变（随后重建索引）',
+      response: { 200: Type.Object({ added: Type.Integer({ description: '新添加的词语数' }), total: Type.Integer({ description: '添加后共有的词语数' }) }), ...errorResponses(403) },
+    },
+  }, async () => search.addStartingSynonyms())
+
   app.patch('/synonyms/:id', {
     config: { audit: { target: 'synonym', id: pathId() } },
     schema: { tags, operationId: 'updateSynonym', summary: '修改同义词的标准词（随后重建索引）', params: IdParams, body: UpdateSynonymBody, response: { 200: SynonymSchema, ...errorResponses(403, 404, 422) } },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRelatedTerms, createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
+import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms } from './synonyms.ts'
+import { compactText, normalizeText } from './normalize.ts'
 
 describe('createSynonymRewriter', () => {
   const rewrite = createSynonymRewriter([
@@ -40,6 +41,29 @@ describe('the shipped starting synonyms', () => {
     expect(map.get('退休金')).toBe('养老金')
     expect(map.get('生娃')).toBe('生育')
     expect(map.get('公基金')).toBe('公积金')
+  })
+
+  it('hold each term once, as the synonyms table does (one row per term)', () => {
+    const terms = readStartingSynonyms().map((p) => p.term)
+    expect(terms.filter((t, i) => terms.indexOf(t) !== i)).toEqual([])
+  })
+
+  it('are written as the matcher reads text: normalised, and a related phrase not hidden by a synonym', () => {
+    const pairs = readStartingSynonyms()
+    const rewrite = createSynonymRewriter(pairs)
+    const asRead = (s: string) => compactText(normalizeText(s))
+    expect(pairs.filter((p) => asRead(p.term) !== p.term || asRead(p.canonical) !== p.canonical)).toEqual([])
+    // Related terms are looked for after synonyms are read: a phrase the rewriter changes would never be found.
+    expect(pairs.filter((p) => !isSynonym(p) && rewrite(p.term) !== p.term).map((p) => p.term)).toEqual([])
+  })
+
+  it('find the everyday words of the starting lexicon in a caller\'s question', () => {
+    const pairs = readStartingSynonyms()
+    const related = createRelatedTerms(pairs)
+    const rewrite = createSynonymRewriter(pairs)
+    const targets = (q: string) => related(rewrite(compactText(normalizeText(q)))).map((r) => r.target)
+    expect(targets('房本弄丢了咋补办')).toEqual(expect.arrayContaining(['不动产权证书', '遗失', '补领']))
+    expect(targets('老板不给钱还把我开除了')).toEqual(expect.arrayContaining(['拖欠工资']))
   })
 })
 

@@ -105,6 +105,21 @@ export function createVocabulary({ db, repo, rebuild }: VocabularyDeps) {
         checkSynonym(existing.term, canonical)
         return (await repo.updateSynonym(id, canonical, input.weight))!
       }),
+      /**
+       * Adds the shipped starting pairs (data/synonyms.txt) whose term the table does not hold: a
+       * library seeded by an earlier version gets the words a newer one ships, while every term an
+       * administrator added or changed stays as it is. A term an administrator deleted comes back.
+       */
+      async addStartingSynonyms(): Promise<{ added: number; total: number }> {
+        const have = new Set((await repo.listSynonyms()).map((s) => s.term))
+        const missing = readStartingSynonyms().filter((p) => !have.has(p.term))
+        if (missing.length === 0) return { added: 0, total: have.size }
+        return changing('synonyms', async () => {
+          await repo.insertSynonyms(missing)
+          const total = await repo.countSynonyms()
+          return { added: total - have.size, total }
+        })
+      },
       deleteSynonym: (id: number): Promise<void> => changing('synonyms', async () => {
         if (!await repo.deleteSynonym(id)) throw new SynonymNotFoundError(String(id))
       }),
