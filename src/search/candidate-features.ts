@@ -2,7 +2,7 @@
 // query compares with one of the entry's questions, how retrieval ranked the entry, and how much of
 // the query its answer holds. Written into a caller's buffer: a match scores ~30 entries × their
 // questions × the parts of a letter, and allocating per pair was a good part of its time.
-import { commonCount, coverageSorted, diceSorted, editSimilarity, pieceFound } from './features.ts'
+import { commonCount, coverageSorted, coveredShare, diceSorted, editSimilarity, pieceFound } from './features.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import type { PostingIndex } from './postings.ts'
 import type { PreparedEntry, PreparedQuery, PreparedText } from './prepared-text.ts'
@@ -29,18 +29,18 @@ export interface PartWeights {
   /** IDF of each of the query's words over the answers. */
   answerIdf: number[]
   gw: GramWeights
-  gIdf: ((code: number) => number) | null
+  /** The IDF of each of the query's bigrams (in q.bigrams' order) and their sum; null without the bigram view. */
+  gramIdf: { weights: Float64Array; total: number } | null
 }
 
 export function createFeatureExtractor({ answerLcsChars }: { answerLcsChars: number }) {
   const cov = new Float64Array(2)
 
   /** The features of the query against one question of an entry (the rest of `x` is left as it is). */
-  function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gIdf: ((code: number) => number) | null, x: Float64Array) {
+  function questionFeatures(q: PreparedQuery, t: PreparedText, qIdf: (id: number) => number, maxIdf: number, gramIdf: PartWeights['gramIdf'], x: Float64Array) {
     const commonBigrams = commonCount(q.bigrams, t.bigrams)
-    if (gIdf) {
-      coverageSorted(q.bigrams, gIdf, t.bigrams, cov)
-      x[FEATURE_INDEX.gramCovQ] = cov[0]
+    if (gramIdf) {
+      x[FEATURE_INDEX.gramCovQ] = coveredShare(q.bigrams, gramIdf.weights, gramIdf.total, t.bigrams)
     } else {
       // Without the bigram view every bigram weighs the same: the share of the query's bigrams.
       x[FEATURE_INDEX.gramCovQ] = q.bigrams.length ? commonBigrams / q.bigrams.length : 0

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bigramCodes, charBigrams, commonCount, coverageSorted, diceSorted, editDistance, editSimilarity, isNegated, longestCommonSubstring, numbersIn, pieceFound, piecesOf, substringMatcher } from './features.ts'
+import { bigramCodes, charBigrams, commonCount, coverageSorted, coveredShare, diceSorted, editDistance, editSimilarity, isNegated, longestCommonSubstring, numbersIn, pieceFound, piecesOf, substringMatcher } from './features.ts'
 import { highlightRanges } from './highlights.ts'
 
 describe('similarity features', () => {
@@ -74,5 +74,38 @@ describe('pieces of the query found in a text', () => {
       m.scan(text, Infinity, true)
       expect(located.map((p) => pieceFound(p, m.maxRun))).toEqual(pieces.map((p) => text.includes(p)))
     }
+  })
+})
+
+describe('sorted-array arithmetic when one side is much longer (a letter against a question)', () => {
+  const random = (seed: number) => { let x = seed; return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) }
+  const sortedSample = (r: () => number, n: number, range: number) => [...new Set(Array.from({ length: n }, () => Math.floor(r() * range)))].sort((a, b) => a - b)
+
+  it('commonCount and coveredShare give what a plain merge gives, whichever side is longer', () => {
+    const r = random(3)
+    for (let round = 0; round < 200; round++) {
+      const long = sortedSample(r, 1 + Math.floor(r() * 600), 800)
+      const short = sortedSample(r, Math.floor(r() * 30), 800)
+      const merged = long.filter((v) => short.includes(v)).length
+      expect(commonCount(long, short)).toBe(merged)
+      expect(commonCount(short, long)).toBe(merged)
+      for (const [terms, has] of [[long, short], [short, long]]) {
+        const weights = Float64Array.from(terms, () => r())
+        const byValue = new Map(terms.map((t, i) => [t, weights[i]]))
+        const out = new Float64Array(2)
+        coverageSorted(terms, (t) => byValue.get(t)!, has, out)
+        let total = 0
+        for (const w of weights) total += w
+        // The same sum in the same order: equal to the last bit.
+        expect(coveredShare(terms, weights, total, has)).toBe(out[0])
+      }
+    }
+  })
+
+  it('finds every occurrence of one- and two-character pieces, overlapping ones included', () => {
+    const text = '哈哈哈社保社保卡哈'
+    const pieces = ['哈哈', '哈', '社保', '保卡', '保社', '卡哈', '无', '社保卡']
+    const expected = pieces.map((p) => { const ends: number[] = []; for (let at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) ends.push(at + p.length - 1); return ends })
+    expect(piecesOf(text, pieces).map((p) => p.ends)).toEqual(expected)
   })
 })

@@ -111,6 +111,20 @@ describe('matcher', () => {
     expect(top.features[FEATURE_INDEX.soundRR]).toBeGreaterThan(0)
   })
 
+  it('looks for homophones in the question sentence of a letter, not in its long body', () => {
+    const lib = createMatcher({ model: loadModel() })
+    lib.add(doc(1, '不动产登记需要什么材料'))
+    lib.add(doc(2, '结婚证丢了怎么补办'))
+    const letter = '领导您好，我家去年在城东买了一套二手房，一直没有时间去办手续，最近孩子要上学了，学校说要看房子的证件，家里人都很着急。请问不动产登计要带啥？'
+    const outcome = lib.match(letter, { limit: 2 })
+    expect(outcome.candidates[0].id).toBe(1)
+    expect(outcome.questions).toEqual(['请问不动产登计要带啥？'])
+    const body = lib.prepareQuery(letter).prepared
+    expect(body.pinyin).toBeNull()
+    expect(body.soundGrams).toEqual([])
+    expect(lib.prepareQuery('不动产登计要带啥').prepared.soundGrams.length).toBeGreaterThan(0)
+  })
+
   it('reaches an official term from an everyday word through a related term, at its weight', () => {
     const related = (text: string) => (text.includes('房本') ? [{ phrase: '房本', target: '不动产权证书', weight: 0.8 }] : [])
     const lib = createMatcher({ model: loadModel(), related })

@@ -68,6 +68,21 @@ describe('posting index', () => {
     expect(index.remove(1)).toBe(false)
   })
 
+  it('scores after documents come and go as an index built with the same documents would', () => {
+    const docs = documents(300, 11)
+    const grown = createPostingIndex(4)
+    for (const d of docs.slice(0, 200)) grown.add(d.id, d.fields)
+    const query = ['词1', '词2', '词17']
+    grown.search(query, BOOSTS, 10)
+    for (const d of docs.slice(200)) grown.add(d.id, d.fields)
+    for (const d of docs.slice(0, 50)) grown.remove(d.id)
+    const fresh = createPostingIndex(4)
+    for (const d of docs.slice(50)) fresh.add(d.id, d.fields)
+    const got = grown.search(query, BOOSTS, 20)
+    expect(got.map((h) => h.id)).toEqual(fresh.search(query, BOOSTS, 20).map((h) => h.id))
+    got.forEach((h, i) => expect(h.score).toBeCloseTo(fresh.search(query, BOOSTS, 20)[i].score, 12))
+  })
+
   it('applies the filter before choosing the best k', () => {
     const index = createPostingIndex(1)
     for (let id = 1; id <= 20; id++) index.add(id, [Array(id).fill('词')])

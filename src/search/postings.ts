@@ -62,6 +62,14 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   /** The (term, field) pairs of each live slot, to undo its counts on removal. */
   const forward: (Int32Array | undefined)[] = []
   let slots = 0
+  /**
+   * BM25's length normalisation per (slot, field), K1 · (1 − B + B · length / average length): it
+   * changes only when a document is added or removed, so it is computed once per change rather than
+   * once per posting (a division per posting was a good part of a letter's retrieval).
+   */
+  let norms = new Float64Array(0)
+  let normsFor = -1
+  let changes = 0
   let live = 0
   const totalLen = new Float64Array(F)
 
@@ -113,6 +121,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
       const length = Math.max(1, plain ? terms.length : tf.size)
       fieldLen[slot * F + f] = length
       totalLen[f] += length
+      changes++
       for (const [tid, n] of tf) {
         postSlots[tid].push(slot)
         postMeta[tid].push((f << 12) | Math.min(n, MAX_TF))
@@ -139,6 +148,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
       if (!seen.has(tid)) { seen.add(tid); termDf[tid]--; postDead[tid]++ }
     }
     for (let f = 0; f < F; f++) totalLen[f] -= fieldLen[slot * F + f]
+    changes++
     // A posting list that is mostly dead entries is compacted, so lookups stay proportional to live ones.
     for (const tid of seen) if (postDead[tid] > 8 && postDead[tid] * 2 > postSlots[tid].length) compact(tid)
     return true
@@ -175,6 +185,11 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     let nTouched = 0
     const avg = new Float64Array(F)
     for (let f = 0; f < F; f++) avg[f] = totalLen[f] / live || 1
+    if (normsFor !== changes) {
+      if (norms.length < slots * F) norms = new Float64Array(Math.max(slots * F, norms.length * 2))
+      for (let i = 0; i < slots * F; i++) norms[i] = K1 * (1 - B + (B * fieldLen[i]) / avg[i % F])
+      normsFor = changes
+    }
     const idf = new Float64Array(F)
     const seen = new Set<number>()
     for (let qi = 0; qi < terms.length; qi++) {
@@ -200,7 +215,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
         const w = idf[f]
         if (w === 0) continue
         const tf = meta & MAX_TF
-        const norm = K1 * (1 - B + (B * fieldLen[slot * F + f]) / avg[f])
+        const norm = norms[slot * F + f]
         if (counts[slot] === 0) touched[nTouched++] = slot
         scores[slot] += w * (delta + (tf * (K1 + 1)) / (tf + norm))
         masks[slot] |= bit

@@ -7,6 +7,7 @@ import { createMemo, cutWords, type CutMode } from './tokenizer.ts'
 import { bigramCodes, charBigrams, charCodes, isNegated, numbersIn, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
 import { syllables } from './entry-tokens.ts'
 import type { MatchDocument, RelatedTerms } from './matcher.ts'
+import { LETTER_CHARS } from './letter.ts'
 
 export interface PreparedText {
   text: string // compact normalised text
@@ -131,7 +132,11 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
       const compact = compactText(normalized)
       const termStrings = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))]
       const bigramStrings = [...charBigrams(compact)]
-      const syl = usePinyin ? syllables(compact) : null
+      // Homophone typos (登计, 医宝) are looked for in a caller's question and a letter's sentences, not
+      // in a text of LETTER_CHARS or more (a letter's body): its pinyin was a sixth of preparing it,
+      // and its hundreds of syllable bigrams, with long posting lists, a tenth of its retrieval; neither
+      // changed a result (docs/matching.md).
+      const syl = usePinyin && compact.length < LETTER_CHARS ? syllables(compact) : null
       const relatedWords: PreparedQuery['relatedWords'] = []
       const relatedGrams: PreparedQuery['relatedGrams'] = []
       for (const r of related(normalized)) {

@@ -17,6 +17,14 @@ export interface RerankerDeps {
   features: FeatureExtractor
 }
 
+/** The IDF of each of a query's bigrams, in order, and their sum (the same sum, in the same order, as coverageSorted's). */
+function gramIdfOf(bigrams: readonly number[], byCode: Map<number, number>) {
+  const weights = Float64Array.from(bigrams, (code) => byCode.get(code) ?? 0)
+  let total = 0
+  for (const w of weights) total += w
+  return { weights, total }
+}
+
 export function createReranker({ model: initial, entries, frequencies, retrieval, features }: RerankerDeps) {
   let model = initial
   let weights = rankWeights(model)
@@ -38,7 +46,7 @@ export function createReranker({ model: initial, entries, frequencies, retrieval
       const byCode = gw.byCode
       return {
         answerIdf: h.q.termStrings.map((t) => Math.log(1 + nAnswers / (1 + retrieval.answerDf(t)))),
-        gw, gIdf: byCode ? (code: number) => byCode.get(code) ?? 0 : null,
+        gw, gramIdf: byCode ? gramIdfOf(h.q.bigrams, byCode) : null,
       }
     })
     const ranked: RankedCandidate[] = []
@@ -69,7 +77,7 @@ export function createReranker({ model: initial, entries, frequencies, retrieval
         // The entry's question that fits the part best gives the question features.
         for (let qi = 0; qi < e.questions.length; qi++) {
           scratch.fill(0)
-          features.questionFeatures(h.q, e.questions[qi], qIdf, maxIdf, part.gIdf, scratch)
+          features.questionFeatures(h.q, e.questions[qi], qIdf, maxIdf, part.gramIdf, scratch)
           scratch[FEATURE_INDEX.bias] = 1
           const s = dot(w, scratch)
           if (s > bestScore) { bestScore = s; qIndex = qi; partX.set(scratch) }
