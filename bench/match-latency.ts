@@ -65,23 +65,16 @@ for (const n of sizes) {
   for (const q of queries.slice(0, 200)) m.match(q + '?')
   // Three passes over the queries with the memo cleared in between; per query the fastest pass is
   // kept too, which filters out the time the process spent waiting for a core on a busy machine.
-  const passes: number[][] = []
-  for (let pass = 0; pass < 3; pass++) {
-    m.forgetQueries()
-    const times: number[] = []
-    for (const q of queries) { const s = performance.now(); m.match(q); times.push(performance.now() - s) }
-    passes.push(times)
+  const timed = (texts: readonly string[]) => {
+    const passes: number[][] = []
+    for (let pass = 0; pass < 3; pass++) {
+      m.forgetQueries()
+      passes.push(texts.map((q) => { const s = performance.now(); m.match(q); return performance.now() - s }))
+    }
+    return { first: passes[0], best: passes[0].map((_, i) => Math.min(...passes.map((p) => p[i]))) }
   }
-  const times = passes[0]
-  const best = times.map((_, i) => Math.min(...passes.map((p) => p[i])))
-  const letterPasses: number[][] = []
-  for (let pass = 0; pass < 3; pass++) {
-    m.forgetQueries()
-    const t: number[] = []
-    for (const q of letters) { const s = performance.now(); m.match(q); t.push(performance.now() - s) }
-    letterPasses.push(t)
-  }
-  const letterBest = letterPasses[0].map((_, i) => Math.min(...letterPasses.map((p) => p[i])))
+  const { first: times, best } = timed(queries)
+  const { first: letterTimes, best: letterBest } = timed(letters)
   const typed: number[] = []
   for (const q of queries.slice(0, 500)) { const p = q.slice(0, 3); const s = performance.now(); m.suggest(p, { limit: 8 }); typed.push(performance.now() - s) }
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)].toFixed(2) + ' ms'
@@ -96,5 +89,5 @@ for (const n of sizes) {
   const calibration = performance.now() - c0
   clearInterval(watch)
   peak = Math.max(peak, process.memoryUsage().heapUsed)
-  console.log(`| ${n} | ${(build / 1000).toFixed(1)} s | ${mb(mem.heapUsed)} | ${mb(mem.rss)} | ${pct(times, 0.5)} | ${pct(times, 0.99)} | ${pct(best, 0.99)} | ${pct(letterPasses[0], 0.5)} | ${pct(letterBest, 0.99)} | ${pct(typed, 0.99)} | ${(calibration / 1000).toFixed(1)} s (${examples.length} examples) | +${mb(peak - heapBefore)} |`)
+  console.log(`| ${n} | ${(build / 1000).toFixed(1)} s | ${mb(mem.heapUsed)} | ${mb(mem.rss)} | ${pct(times, 0.5)} | ${pct(times, 0.99)} | ${pct(best, 0.99)} | ${pct(letterTimes, 0.5)} | ${pct(letterBest, 0.99)} | ${pct(typed, 0.99)} | ${(calibration / 1000).toFixed(1)} s (${examples.length} examples) | +${mb(peak - heapBefore)} |`)
 }
