@@ -142,7 +142,7 @@ describe.skipIf(!pgAvailable)(pgSuiteName('PostgreSQL going away under the servi
     }
     // While the database was away, a write was refused as worth a retry (503), never as a server fault. (Often
     // none is: postgres.js finds the promoted standby before the next query.)
-    expect(refusals.filter((r) => r !== '503 DATABASE_UNAVAILABLE')).toEqual([])
+    expect(refusals.filter((r) => r !== '503 DATABASE_UNAVAILABLE'), `the server's log:\n${server.stderr().slice(-4000)}`).toEqual([])
     console.info(`failover: primary killed after ${KILL_AFTER} writes, standby promoted 0.5 s later; ${refusals.length} writes refused${refusedFrom ? ` over ${refusedUntil - refusedFrom} ms` : ''}; ${acknowledged.size} consultations, each once`)
     expect(await stopServerProcess(server)).toBe(0)
   }, 120_000)

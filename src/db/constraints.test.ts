@@ -19,6 +19,9 @@ describe('what the database says', () => {
     // Not an outage: a protocol violation, constraint and serialisation errors, SQLite's codes.
     for (const code of ['08P01', '23505', '40001', '42P01']) expect(isDatabaseUnavailable(wrapped(fromServer(code))), code).toBe(false)
     for (const code of ['SQLITE_BUSY', 'SQLITE_CONSTRAINT_UNIQUE']) expect(isDatabaseUnavailable(wrapped({ code })), code).toBe(false)
+    // A transaction whose connection closed under it is rejected with postgres.js's own error and no query
+    // (seen under load at a failover: it was answered 500).
+    expect(isDatabaseUnavailable(Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED', errno: 'CONNECTION_CLOSED', address: '127.0.0.1', port: 5432 }))).toBe(true)
     // A client's connection reset while its body was read is not the database's.
     expect(isDatabaseUnavailable(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))).toBe(false)
     expect(isDatabaseUnavailable(new Error('boom'))).toBe(false)

@@ -50,17 +50,20 @@ export function isForeignKeyViolation(e: unknown): boolean {
   return chain(e).some((err) => err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || err.code === '23503')
 }
 
-/** postgres.js's own codes for a connection that broke or could not be made, and the socket's. */
-const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'])
+/** postgres.js's own codes for a connection that broke or could not be made: only its connections raise them. */
+const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT'])
+/** A socket's codes: the database's on an error a query was rejected with, a client's otherwise. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'])
 
 /**
  * True when PostgreSQL is out of reach for the moment: restarting, failing over to its standby, or
  * a connection that broke. SQLSTATE class 08 (connection exception; not 08P01, a protocol violation),
  * 57P01–57P03 (shut down, or not accepting connections yet), 25006 (a standby, read-only, before its
- * promotion), read only from PostgreSQL's own errors (they carry a `severity`); socket and postgres.js
- * connection codes only on an error that a query was rejected with (it carries the `query`), so a
- * client's connection reset while its request body was read stays a client error. Worth a retry
- * with the same Idempotency-Key, not an alarm.
+ * promotion), read only from PostgreSQL's own errors (they carry a `severity`); postgres.js's own
+ * connection codes (CONNECTION_CLOSED …) wherever they come from (a transaction whose connection
+ * closed under it is rejected with one and no `query`); a socket's codes only on an error that a
+ * query was rejected with (it carries the `query`), so a client's connection reset while its request
+ * body was read stays a client error. Worth a retry with the same Idempotency-Key, not an alarm.
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
   const errors = chain(e)
@@ -69,6 +72,6 @@ export function isDatabaseUnavailable(e: unknown): boolean {
     const code = x.code
     if (typeof code !== 'string') return false
     if ('severity' in x && ((code.startsWith('08') && code !== '08P01') || /^57P0[123]$/.test(code) || code === '25006')) return true
-    return fromQuery && CONNECTION_CODES.has(code)
+    return DRIVER_CODES.has(code) || (fromQuery && SOCKET_CODES.has(code))
   })
 }

@@ -232,9 +232,9 @@ describe('an entry changed while a synonym change rebuilds the index', () => {
     // The first entry: the rebuild has already read it when it yields after its first chunk.
     const id = (await search.match({ question: '第0号事项的办理流程是什么' })).candidates[0].entryId
     // The synonym starts a rebuild; the entry changes before it finishes.
-    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '维修金', canonical: '维修基金' } })).statusCode).toBe(201)
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '公维金', canonical: '维修基金' } })).statusCode).toBe(201)
     expect(search.status().rebuilding).toBe(true)
-    await publishNewVersion(t.app.services, id, { question: '老旧小区维修金怎么申请使用？', answer: '向街道办事处提交维修金使用申请。' })
+    await publishNewVersion(t.app.services, id, { question: '老旧小区公维金怎么申请使用？', answer: '向街道办事处提交公维金使用申请。' })
     await search.reindex([id])
     await search.idle()
     const live = (await search.match({ question: '老旧小区的维修基金怎么申请' })).candidates[0]
