@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { partsOf } from './retrieval.ts'
 import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import { loadModel } from './model.ts'
@@ -119,9 +120,10 @@ describe('matcher', () => {
     const outcome = lib.match(letter, { limit: 2 })
     expect(outcome.candidates[0].id).toBe(1)
     expect(outcome.questions).toEqual(['请问不动产登计要带啥？'])
-    const body = lib.prepareQuery(letter).prepared
-    expect(body.pinyin).toBeNull()
-    expect(body.soundGrams).toEqual([])
+    const [body, sentence] = partsOf(letter).parts
+    expect(body.sentence).toBeNull()
+    expect(lib.prepareQuery(body.text, { sounds: false }).prepared).toMatchObject({ pinyin: null, soundGrams: [] })
+    expect(sentence.sentence).toBe('请问不动产登计要带啥？')
     expect(lib.prepareQuery('不动产登计要带啥').prepared.soundGrams.length).toBeGreaterThan(0)
   })
 

@@ -7,7 +7,6 @@ import { createMemo, cutWords, type CutMode } from './tokenizer.ts'
 import { bigramCodes, charBigrams, charCodes, isNegated, numbersIn, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
 import { syllables } from './entry-tokens.ts'
 import type { MatchDocument, RelatedTerms } from './matcher.ts'
-import { LETTER_CHARS } from './letter.ts'
 
 export interface PreparedText {
   text: string // compact normalised text
@@ -125,24 +124,32 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
   }
 
   const queryMemo = createMemo<{ normalized: string; prepared: PreparedQuery; searchTerms: string[] }>()
-  function prepareQuery(question: string) {
-    return queryMemo.get(question, () => {
+  /** A related term's official words and bigrams, cut once (a letter names dozens of everyday phrases). */
+  const targetMemo = createMemo<{ words: string[]; grams: string[] }>()
+  /**
+   * A query as the features compare it. `sounds: false` leaves out its pinyin: retrieval reads a part
+   * of LETTER_CHARS or more (a letter's body, a long sentence of it) without, where the pinyin was a
+   * sixth of preparing it and its hundreds of syllable bigrams, with long posting lists, a tenth of
+   * its retrieval, for the same R@1 (docs/matching.md). Homophone typos (登计, 医宝) are looked for in
+   * a caller's question and a letter's shorter sentences.
+   */
+  function prepareQuery(question: string, { sounds = true }: { sounds?: boolean } = {}) {
+    return queryMemo.get(sounds ? question : `\u0000${question}`, () => {
       const normalized = prepare(question)
       const words = cutWords(normalized, cutMode)
       const compact = compactText(normalized)
       const termStrings = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))]
       const bigramStrings = [...charBigrams(compact)]
-      // Homophone typos (登计, 医宝) are looked for in a caller's question and a letter's sentences, not
-      // in a text of LETTER_CHARS or more (a letter's body): its pinyin was a sixth of preparing it,
-      // and its hundreds of syllable bigrams, with long posting lists, a tenth of its retrieval; neither
-      // changed a result (docs/matching.md).
-      const syl = usePinyin && compact.length < LETTER_CHARS ? syllables(compact) : null
+      const syl = usePinyin && sounds ? syllables(compact) : null
       const relatedWords: PreparedQuery['relatedWords'] = []
       const relatedGrams: PreparedQuery['relatedGrams'] = []
       for (const r of related(normalized)) {
-        const target = compactText(prepare(r.target))
-        for (const w of cutWords(target, cutMode)) if (!STOP_WORDS.has(w) && !termStrings.includes(w)) relatedWords.push({ word: w, weight: r.weight })
-        for (const g of charBigrams(target)) if (!bigramStrings.includes(g)) relatedGrams.push({ gram: g, weight: r.weight })
+        const target = targetMemo.get(r.target, () => {
+          const compactTarget = compactText(prepare(r.target))
+          return { words: cutWords(compactTarget, cutMode).filter((w) => !STOP_WORDS.has(w)), grams: [...charBigrams(compactTarget)] }
+        })
+        for (const w of target.words) if (!termStrings.includes(w)) relatedWords.push({ word: w, weight: r.weight })
+        for (const g of target.grams) if (!bigramStrings.includes(g)) relatedGrams.push({ gram: g, weight: r.weight })
       }
       const prepared: PreparedQuery = {
         ...prepareText(normalized, words, syl, false),
@@ -173,7 +180,7 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
      * fresh negative one: once an entry brings new words, those would no longer match.
      */
     forgetQueries() { queryMemo.clear() },
-    clear() { vocabulary.clear(); syllableIds.clear(); queryMemo.clear() },
+    clear() { vocabulary.clear(); syllableIds.clear(); queryMemo.clear(); targetMemo.clear() },
   }
 }
 

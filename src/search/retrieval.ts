@@ -138,7 +138,9 @@ export function createRetrieval(o: ModelOptions, text: TextPreparer, librarySize
   const liveGrams = () => (grams !== null && grams.size > 0 ? grams : null)
 
   function retrieve(part: Part, filter: ((id: number) => boolean) | undefined): PartHits | null {
-    const { prepared: q, searchTerms: allTerms } = text.prepareQuery(part.text)
+    // Homophones are looked for in a part shorter than a letter (a caller's question, a letter's
+    // question sentence), counted as letters are (LETTER_CHARS, on the text as written).
+    const { prepared: q, searchTerms: allTerms } = text.prepareQuery(part.text, { sounds: part.text.replace(/\s/g, '').length < LETTER_CHARS })
     if (allTerms.length === 0 && q.bigramStrings.length === 0) return null
     const searchTerms = retrievalTerms(allTerms)
     const related = q.relatedWords.filter((r) => postings.df(r.word) > 0).slice(0, Math.max(0, MAX_EXPANDED_TERMS - searchTerms.length))

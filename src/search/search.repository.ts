@@ -55,6 +55,9 @@ export function createSearchRepository(db: Db) {
     synonymById: (id: number) => first(db.select().from(synonyms).where(eq(synonyms.id, id))),
     // A duplicate term is refused: in a savepoint, since on PostgreSQL a refused insert would abort the caller's whole transaction.
     insertSynonym: (term: string, canonical: string, weight = 1) => db.transaction(async (tx) => (await tx.insert(synonyms).values({ term, canonical, weight }).returning())[0]),
+    /** Inserts the pairs whose term the table does not hold; the rows inserted. */
+    insertMissingSynonyms: async (pairs: { term: string; canonical: string; weight?: number }[]) =>
+      pairs.length ? await db.insert(synonyms).values(pairs).onConflictDoNothing().returning({ id: synonyms.id, term: synonyms.term }) : [],
     async insertSynonyms(pairs: { term: string; canonical: string; weight?: number }[]): Promise<void> {
       if (pairs.length) await db.insert(synonyms).values(pairs).onConflictDoNothing()
     },

@@ -3,7 +3,7 @@ import { IdParams, Page, PageQuery, errorResponses, paging } from '../common/sch
 import type { SearchService } from './search.service.ts'
 import {
   CreateDictionaryTermBody, CreateSynonymBody, DictionaryTermSchema, FeedbackBody, FeedbackResultSchema, MatchBody, MatchIdParams,
-  CalibrationSchema, MatchResultSchema, MissSchema, SuggestQuery, SuggestResultSchema, SynonymSchema, UpdateSynonymBody,
+  CalibrationSchema, MatchResultSchema, MissSchema, StartingSynonymsResultSchema, SuggestQuery, SuggestResultSchema, SynonymSchema, UpdateSynonymBody,
 } from './search.schemas.ts'
 import { pathId, resultId } from '../plugins/route-config.ts'
 
@@ -65,11 +65,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   }, async (req, reply) => reply.status(201).send(await search.createSynonym(req.body)))
 
   app.post('/synonyms/starting-set', {
-    config: { audit: { target: 'synonym' } },
+    config: { audit: { target: 'synonym', id: resultId('ids') } },
     schema: {
       tags, operationId: 'addStartingSynonyms',
       summary: '补充随版本发布的起始同义词与相关词：只添加表中还没有的词语，管理员已有的词语不变（随后重建索引）',
-      response: { 200: Type.Object({ added: Type.Integer({ description: '新添加的词语数' }), total: Type.Integer({ description: '添加后共有的词语数' }) }), ...errorResponses(403) },
+      response: { 200: StartingSynonymsResultSchema, ...errorResponses(403) },
     },
   }, async () => search.addStartingSynonyms())
 

@@ -100,6 +100,12 @@ export const MissSchema = Type.Object({
 
 const SynonymWeight = Type.Number({ minimum: 0.1, maximum: 1, description: '1：同义词（两侧都读作标准词）；小于 1：相关词（如 房本 ~ 不动产权证书 0.8），提问含该词时也按此权重检索标准词' })
 export const SynonymSchema = Type.Object({ id: Type.Integer(), term: Type.String(), canonical: Type.String(), weight: Type.Number(), createdAt: Type.String() }, { title: '同义词与相关词' })
+export const StartingSynonymsResultSchema = Type.Object({
+  added: Type.Integer({ description: '新添加的词语数' }),
+  total: Type.Integer({ description: '添加后共有的词语数' }),
+  ids: Type.Array(Type.Integer(), { description: '新添加词语的编号' }),
+  terms: Type.Array(Type.String(), { description: '新添加的词语（含管理员此前删除、这次重新加回的起始词语）' }),
+}, { title: '补充起始词表的结果' })
 export const CreateSynonymBody = Type.Object({ term: Text(50), canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })
 export const UpdateSynonymBody = Type.Object({ canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })
 

@@ -64,6 +64,12 @@ describe('the shipped starting synonyms', () => {
     const targets = (q: string) => related(rewrite(compactText(normalizeText(q)))).map((r) => r.target)
     expect(targets('房本弄丢了咋补办')).toEqual(expect.arrayContaining(['不动产权证书', '遗失', '补领']))
     expect(targets('老板不给钱还把我开除了')).toEqual(expect.arrayContaining(['拖欠工资']))
+    // Phrases that would fire inside unrelated words are written longer, or a longer phrase wins.
+    expect(targets('小区里有人搭违章建筑怎么举报')).not.toContain('交通违法')
+    expect(targets('我是1996年出生的')).not.toContain('加班')
+    expect(targets('大病医疗保险怎么报销')).toContain('大病保险')
+    expect(targets('营业执照怎么交材料')).toContain('提交材料')
+    expect(targets('happy')).toEqual([])
   })
 })
 

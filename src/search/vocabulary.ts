@@ -109,15 +109,19 @@ export function createVocabulary({ db, repo, rebuild }: VocabularyDeps) {
        * Adds the shipped starting pairs (data/synonyms.txt) whose term the table does not hold: a
        * library seeded by an earlier version gets the words a newer one ships, while every term an
        * administrator added or changed stays as it is. A term an administrator deleted comes back.
+       * Answers with the pairs added (counted from the rows inserted, so two administrators at once
+       * each get what they added).
        */
-      async addStartingSynonyms(): Promise<{ added: number; total: number }> {
-        const have = new Set((await repo.listSynonyms()).map((s) => s.term))
-        const missing = readStartingSynonyms().filter((p) => !have.has(p.term))
-        if (missing.length === 0) return { added: 0, total: have.size }
+      async addStartingSynonyms(): Promise<{ added: number; total: number; ids: number[]; terms: string[] }> {
+        const missingNow = async () => {
+          const have = new Set((await repo.listSynonyms()).map((s) => s.term))
+          return readStartingSynonyms().filter((p) => !have.has(p.term))
+        }
+        // Nothing to add: no change recorded and no rebuild.
+        if ((await missingNow()).length === 0) return { added: 0, total: await repo.countSynonyms(), ids: [], terms: [] }
         return changing('synonyms', async () => {
-          await repo.insertSynonyms(missing)
-          const total = await repo.countSynonyms()
-          return { added: total - have.size, total }
+          const rows = await repo.insertMissingSynonyms(await missingNow())
+          return { added: rows.length, total: await repo.countSynonyms(), ids: rows.map((r) => r.id), terms: rows.map((r) => r.term) }
         })
       },
       deleteSynonym: (id: number): Promise<void> => changing('synonyms', async () => {
