@@ -130,8 +130,8 @@ function commonSkewed(small: readonly number[], large: readonly number[]): numbe
 }
 
 /**
- * The weighted share of the sorted `terms` (weights aligned with them, summing to `total`) found in
- * the sorted `has`. The same sum as coverageSorted's first value, in the same order, found from
+ * The weighted share of the sorted, distinct `terms` (weights aligned with them, summing to `total`)
+ * found in the sorted, distinct `has`. The same sum as coverageSorted's first value, in the same order, found from
  * whichever side is shorter.
  */
 export function coveredShare(terms: readonly number[], weights: Float64Array, total: number, has: readonly number[]): number {
