@@ -125,14 +125,19 @@ describe('synonyms and dictionary through the API', () => {
     expect(res.json()).toMatchObject({ added: 2, total: before.length })
     expect([...res.json().terms].sort()).toEqual(['房本', '社保'].sort())
     expect(res.json().ids).toHaveLength(2)
+    expect(res.json().hidden).toEqual([])
     const after = new Map((await list()).map((s) => [s.term, s]))
     expect(after.get('房本')).toMatchObject({ canonical: '不动产权证书', weight: shipped.find((p) => p.term === '房本')!.weight })
     expect(after.get('社保')).toMatchObject({ canonical: '社会保险', weight: 1 })
     expect(after.get('医保')).toMatchObject({ canonical: '基本医疗保险' })
-    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set' })).json()).toEqual({ added: 0, total: before.length, ids: [], terms: [] })
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set' })).json()).toEqual({ added: 0, total: before.length, ids: [], terms: [], hidden: [] })
     // The audit log names the words added.
     const audit = (await t.call({ method: 'GET', url: '/api/v1/audit?action=addStartingSynonyms' })).json().items
     expect(audit[audit.length - 1].targetIds.map(String).sort()).toEqual(res.json().ids.map(String).sort())
+    // An administrator's related phrase that a shipped synonym rewrites (社保卡 → 社会保障卡) is never found: named.
+    const mine = (await t.call({ method: 'POST', url: '/api/v1/synonyms', payload: { term: '社保卡掉了', canonical: '补领', weight: 0.7 } })).json()
+    expect((await t.call({ method: 'POST', url: '/api/v1/synonyms/starting-set' })).json().hidden).toEqual(['社保卡掉了'])
+    await t.call({ method: 'DELETE', url: `/api/v1/synonyms/${mine.id}` })
     await t.call({ method: 'PATCH', url: `/api/v1/synonyms/${after.get('医保')!.id}`, payload: { canonical: '医疗保险' } })
     await t.app.services.search.idle()
   })

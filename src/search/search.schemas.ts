@@ -105,6 +105,7 @@ export const StartingSynonymsResultSchema = Type.Object({
   total: Type.Integer({ description: '添加后共有的词语数' }),
   ids: Type.Array(Type.Integer(), { description: '新添加词语的编号' }),
   terms: Type.Array(Type.String(), { description: '新添加的词语（含管理员此前删除、这次重新加回的起始词语）' }),
+  hidden: Type.Array(Type.String(), { description: '被某个同义词改写、因而永远找不到的相关词说法：请修改或删除其中之一' }),
 }, { title: '补充起始词表的结果' })
 export const CreateSynonymBody = Type.Object({ term: Text(50), canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })
 export const UpdateSynonymBody = Type.Object({ canonical: Text(50), weight: Type.Optional(SynonymWeight) }, { additionalProperties: false })

@@ -35,6 +35,16 @@ export function createSynonymRewriter(all: readonly SynonymPair[]): (text: strin
 }
 
 /**
+ * The related phrases (weight below 1) that a synonym rewrites: related terms are looked for after
+ * synonyms are read, so these are never found (a shipped synonym 社保卡 → 社会保障卡 hides an
+ * administrator's related phrase 社保卡丢了).
+ */
+export function hiddenRelatedTerms(all: readonly SynonymPair[]): string[] {
+  const rewrite = createSynonymRewriter(all)
+  return all.filter((p) => !isSynonym(p) && rewrite(p.term) !== p.term).map((p) => p.term)
+}
+
+/**
  * Related terms (weight below 1): finds each everyday phrase in a normalised text and names the
  * official words it stands close to, with the weight. Phrases are matched as they are stored
  * (normalised, compact), longest first, without overlapping.

@@ -7,7 +7,7 @@ import { recordIndexChange } from '../db/change-log.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
 import { compactText, normalizeText } from './normalize.ts'
 import type { SearchRepository } from './search.repository.ts'
-import { createRelatedTerms, createSynonymRewriter, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
+import { createRelatedTerms, createSynonymRewriter, hiddenRelatedTerms, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
 import { setRuntimeTerms } from './tokenizer.ts'
 import type { RelatedTerms } from './matcher.ts'
 import {
@@ -110,18 +110,20 @@ export function createVocabulary({ db, repo, rebuild }: VocabularyDeps) {
        * library seeded by an earlier version gets the words a newer one ships, while every term an
        * administrator added or changed stays as it is. A term an administrator deleted comes back.
        * Answers with the pairs added (counted from the rows inserted, so two administrators at once
-       * each get what they added).
+       * each get what they added), and the related phrases a synonym now hides (never found: one of
+       * the two wants changing).
        */
-      async addStartingSynonyms(): Promise<{ added: number; total: number; ids: number[]; terms: string[] }> {
+      async addStartingSynonyms(): Promise<{ added: number; total: number; ids: number[]; terms: string[]; hidden: string[] }> {
         const missingNow = async () => {
           const have = new Set((await repo.listSynonyms()).map((s) => s.term))
           return readStartingSynonyms().filter((p) => !have.has(p.term))
         }
         // Nothing to add: no change recorded and no rebuild.
-        if ((await missingNow()).length === 0) return { added: 0, total: await repo.countSynonyms(), ids: [], terms: [] }
+        if ((await missingNow()).length === 0) return { added: 0, total: await repo.countSynonyms(), ids: [], terms: [], hidden: hiddenRelatedTerms(synonymPairs) }
         return changing('synonyms', async () => {
           const rows = await repo.insertMissingSynonyms(await missingNow())
-          return { added: rows.length, total: await repo.countSynonyms(), ids: rows.map((r) => r.id), terms: rows.map((r) => r.term) }
+          const all = await repo.listSynonyms()
+          return { added: rows.length, total: all.length, ids: rows.map((r) => r.id), terms: rows.map((r) => r.term), hidden: hiddenRelatedTerms(all) }
         })
       },
       deleteSynonym: (id: number): Promise<void> => changing('synonyms', async () => {
