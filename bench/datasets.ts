@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { MatchDocument } from '../src/search/matcher.ts'
-import { createRelatedTerms, createSynonymRewriter, readStartingSynonyms } from '../src/search/synonyms.ts'
+import { createRelatedTerms, createSynonymRewriter, readStartingSynonyms, soundWordsOf } from '../src/search/synonyms.ts'
 
 export const BENCH_DIR = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url))
 
@@ -78,5 +78,5 @@ export function gramViewArg(value: string | undefined): boolean | 'answer-only' 
  */
 export function startingVocabulary() {
   const pairs = readStartingSynonyms()
-  return { rewrite: createSynonymRewriter(pairs), related: createRelatedTerms(pairs) }
+  return { rewrite: createSynonymRewriter(pairs), related: createRelatedTerms(pairs), soundWords: soundWordsOf(pairs) }
 }

@@ -80,12 +80,12 @@ function ncpTask(): SimTask {
   return { name: 'ncppolicies', docs, queries }
 }
 
-const { rewrite, related } = startingVocabulary()
+const { rewrite, related, soundWords } = startingVocabulary()
 const placeholder: RankModel = { rank: { bm25Rel: 1 }, rankLetter: { bm25Rel: 1 }, confidence: { top: 1 }, options }
 
 /** Runs every query; keeps the candidate pool's features and which one is gold. */
 function collect(task: SimTask, heldOut: Set<number> = new Set()) {
-  const m = createMatcher({ model: placeholder, rewrite, related })
+  const m = createMatcher({ model: placeholder, rewrite, related, soundWords })
   for (const d of task.docs) if (!heldOut.has(d.id)) m.add(d)
   return task.queries.map((q) => {
     const cands = m.match(q.text, { limit: pool }).candidates

@@ -48,14 +48,14 @@ const queries = loadTask('lcqmc').queries.map((q) => q.query)
 // Every third, of those the API accepts (LIMITS.question: 2,000 characters; a few run to 3,000).
 const letters = loadTask('tipdm-letters').queries.map((q) => q.query).filter((q, i) => i % 3 === 0 && q.length <= LIMITS.question)
 const model = loadModel()
-const { rewrite, related } = startingVocabulary()
+const { rewrite, related, soundWords } = startingVocabulary()
 warmUp()
 console.log(`corpus: ${questions.length} questions, ${answers.length} answers; ${queries.length} queries`)
 console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
 console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | letter p50 | letter p99 (best of 3) | typeahead p99 | calibration (600 held-out questions) | its peak heap |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const n of sizes) {
   const docs = library(n, questions, answers)
-  const m = createMatcher({ model, rewrite, related, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
+  const m = createMatcher({ model, rewrite, related, soundWords, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
   const t0 = performance.now()
   for (const d of docs) m.add(d)
   const build = performance.now() - t0

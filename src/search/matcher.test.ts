@@ -127,6 +127,34 @@ describe('matcher', () => {
     expect(lib.prepareQuery('不动产登计要带啥').prepared.soundGrams.length).toBeGreaterThan(0)
   })
 
+  it('reads a homophone typo as the library’s word, so that every feature sees it, and says so', () => {
+    const lib = createMatcher({ model: loadModel() })
+    lib.add(doc(1, '婚姻登记记录证明怎么开'))
+    lib.add(doc(2, '结婚登记要带什么材料'))
+    lib.add(doc(3, '残疾人证怎么办理'))
+    const outcome = lib.match('要开个婚因证明', { limit: 3 })
+    expect(outcome.corrections).toEqual([{ from: '婚因', to: '婚姻' }])
+    expect(outcome.candidates[0].id).toBe(1)
+    expect(outcome.candidates[0].terms).toContain('婚姻')
+    // Once no entry has the word, nothing is corrected to it.
+    lib.remove(1)
+    expect(lib.match('要开个婚因证明').corrections).toEqual([])
+  })
+
+  it('reads a typo as an everyday word the synonyms know, then the synonym as its canonical word', () => {
+    const pairs = [{ term: '长护险', canonical: '长期护理保险' }]
+    const lib = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(pairs), soundWords: ['长护险', '长期护理保险'] })
+    lib.add(doc(1, '长期护理保险待遇怎么申请'))
+    lib.add(doc(2, '家庭养老床位怎么申请'))
+    const outcome = lib.match('我妈卧床两年了，长户险咋办', { limit: 2 })
+    expect(outcome.corrections).toEqual([{ from: '长户险', to: '长护险' }])
+    expect(outcome.candidates[0].id).toBe(1)
+    // A matcher made again (a rebuild) still knows the extra words.
+    lib.clear()
+    lib.add(doc(1, '长期护理保险待遇怎么申请'))
+    expect(lib.match('长户险咋办').corrections).toEqual([{ from: '长户险', to: '长护险' }])
+  })
+
   it('reaches an official term from an everyday word through a related term, at its weight', () => {
     const related = (text: string) => (text.includes('房本') ? [{ phrase: '房本', target: '不动产权证书', weight: 0.8 }] : [])
     const lib = createMatcher({ model: loadModel(), related })

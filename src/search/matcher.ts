@@ -7,7 +7,7 @@
 //   rerank.ts              the pool scored by the fitted model, with confidence
 //   typeahead.ts           prefix search while a question is typed
 // The fitted weights and the options they were fitted with come from model.json (model.ts).
-import { sortedDistinct } from './features.ts'
+import { bigramCodes, sortedDistinct } from './features.ts'
 import { compactText } from './normalize.ts'
 import { LETTER_CHARS } from './letter.ts'
 import { withOptions, type ModelOptions, type RankModel } from './model.ts'
@@ -17,6 +17,8 @@ import { createRetrieval, partsOf, type PartHits } from './retrieval.ts'
 import { createFeatureExtractor } from './candidate-features.ts'
 import { createReranker } from './rerank.ts'
 import { createTypeahead } from './typeahead.ts'
+import { createSoundLexicon, type Correction } from './sound-lexicon.ts'
+import { cutWords } from './tokenizer.ts'
 
 /** What the matcher needs of a published entry. */
 export interface MatchDocument {
@@ -40,6 +42,11 @@ export interface MatcherOptions extends Partial<ModelOptions> {
   rewrite?: (normalized: string) => string
   /** Everyday words and their official relatives with a weight (房本 ~ 不动产权证书 0.8): expands retrieval. */
   related?: RelatedTerms
+  /**
+   * Words a homophone typo may be read as besides the library's own (synonyms' and related terms'
+   * everyday words, dictionary terms): 长户险 is read as 长护险 only if 长护险 is known.
+   */
+  soundWords?: readonly string[]
 }
 
 /** Everyday phrases found in a normalised text, each with the official words it stands close to. */
@@ -71,6 +78,8 @@ export interface MatchOutcome {
   normalized: string
   /** For a letter: the sentences read as its questions (empty for a question read whole). */
   questions: string[]
+  /** Homophone typos read as the library's words (婚因 → 婚姻), each once. */
+  corrections: Correction[]
 }
 
 export function createMatcher(options: MatcherOptions) {
@@ -80,11 +89,23 @@ export function createMatcher(options: MatcherOptions) {
 
   const entries = new Map<number, PreparedEntry>()
   const tokenizeEntry = createEntryTokenizer(o, rewrite)
-  const text = createTextPreparer({ cutMode: o.cutMode, pinyin: o.pinyin, rewrite, related })
+  // Homophone typos are read as the library's words where pinyin is on (sound-lexicon.ts).
+  const sounds = o.pinyin ? createSoundLexicon() : null
+  const soundWords = options.soundWords ?? []
+  sounds?.add(soundWords)
+  const correct = sounds ? (normalized: string) => sounds.correct(normalized, (t) => cutWords(t, o.cutMode)) : undefined
+  const text = createTextPreparer({ cutMode: o.cutMode, pinyin: o.pinyin, rewrite, related, correct })
   const frequencies = createQuestionFrequencies()
   const retrieval = createRetrieval(o, text, () => entries.size)
   const typeahead = createTypeahead({ entries, rewrite, wordId: text.wordId, frequencies, maxDf: o.maxDf, maxDfShare: o.maxDfShare })
   const reranker = createReranker({ model: options.model, entries, frequencies, retrieval, features: createFeatureExtractor(o) })
+
+  function* wordsOf(ids: Int32Array) {
+    for (const id of ids) { const w = text.wordOf(id); if (w !== undefined) yield w }
+  }
+
+  /** The character bigrams an entry writes: its questions', or an answer-only entry's answer's. */
+  const writtenBy = (entry: PreparedEntry) => (entry.questions.length ? entry.questions.map((q) => q.bigrams) : [bigramCodes(entry.answer)])
 
   function add(doc: MatchDocument, tokens: EntryTokens = tokenizeEntry(doc)) {
     if (entries.has(doc.id)) remove(doc.id)
@@ -96,17 +117,20 @@ export function createMatcher(options: MatcherOptions) {
     const entry: PreparedEntry = { doc, questions, questionTexts: questionTextsOf(doc), plainTexts: tokens.questions.map((q) => compactText(q.plain)), answer: compactText(tokens.answer), qTerms }
     entries.set(doc.id, entry)
     frequencies.bump(qTerms, 1)
+    const newSounds = sounds?.add(wordsOf(qTerms), writtenBy(entry)) ?? false
     if (entry.answer) frequencies.answers++
     retrieval.add(doc, tokens, entry)
     typeahead.add(doc.id, tokens.typeahead)
-    // A query prepared before knew the new words as fresh negative ids, which no longer match.
-    if (text.known !== known) text.forgetQueries()
+    // A query prepared before knew the new words as fresh negative ids, which no longer match; its
+    // typos were read against the words and bigrams the library had then.
+    if (text.known !== known || newSounds) text.forgetQueries()
   }
 
   function remove(id: number) {
     const entry = entries.get(id)
     if (!entry) return false
     frequencies.bump(entry.qTerms, -1)
+    if (sounds?.remove(wordsOf(entry.qTerms), writtenBy(entry))) text.forgetQueries()
     if (entry.answer) frequencies.answers--
     entries.delete(id)
     retrieval.remove(id)
@@ -120,15 +144,23 @@ export function createMatcher(options: MatcherOptions) {
     // Only normalised here (is anything left?): the parts are cut and prepared, each once, in retrieval.
     const normalized = text.prepare(question)
     const { parts, questions } = partsOf(question)
-    if (entries.size === 0) return { candidates: [], normalized, questions }
+    if (entries.size === 0) return { candidates: [], normalized, questions, corrections: [] }
     const topic = opts.topic
     const filter = topic ? (id: number) => entries.get(id)?.doc.topicCode === topic : undefined
     const hits = parts.map((p) => retrieval.retrieve(p, filter)).filter((h): h is PartHits => h !== null)
     const isLetter = question.replace(/\s/g, '').length >= LETTER_CHARS
-    if (hits.length === 0) return { candidates: [], normalized, questions }
+    const corrections = correctionsOf(hits)
+    if (hits.length === 0) return { candidates: [], normalized, questions, corrections }
     const pooled = retrieval.fuse(hits)
-    if (pooled.length === 0) return { candidates: [], normalized, questions }
-    return { candidates: reranker.rank(pooled, hits, isLetter, limit), normalized, questions }
+    if (pooled.length === 0) return { candidates: [], normalized, questions, corrections }
+    return { candidates: reranker.rank(pooled, hits, isLetter, limit), normalized, questions, corrections }
+  }
+
+  /** Each part's corrections, each pair once. */
+  function correctionsOf(hits: readonly PartHits[]): Correction[] {
+    const seen = new Map<string, Correction>()
+    for (const h of hits) for (const c of h.q.corrections) seen.set(`${c.from}\u0000${c.to}`, c)
+    return [...seen.values()]
   }
 
   return {
@@ -142,6 +174,7 @@ export function createMatcher(options: MatcherOptions) {
     /** Drops everything (before a full rebuild). */
     clear() {
       entries.clear(); text.clear(); frequencies.clear(); retrieval.clear(); typeahead.clear()
+      sounds?.clear(); sounds?.add(soundWords)
     },
     /** jieba, OpenCC and pinyin's work on an entry, to keep and hand back to `add` later. */
     tokenize: tokenizeEntry,

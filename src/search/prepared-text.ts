@@ -6,6 +6,7 @@ import { STOP_WORDS, compactText, normalizeText } from './normalize.ts'
 import { createMemo, cutWords, type CutMode } from './tokenizer.ts'
 import { bigramCodes, charBigrams, charCodes, isNegated, numbersIn, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
 import { syllables } from './entry-tokens.ts'
+import type { Correction } from './sound-lexicon.ts'
 import type { MatchDocument, RelatedTerms } from './matcher.ts'
 
 export interface PreparedText {
@@ -32,6 +33,8 @@ export interface PreparedQuery extends PreparedText {
   /** Official words the query's everyday phrases stand close to, with their weights (retrieval only). */
   relatedWords: { word: string; weight: number }[]
   relatedGrams: { gram: string; weight: number }[]
+  /** Homophone typos read as the library's words (婚因 → 婚姻), in the order found. */
+  corrections: Correction[]
 }
 
 export interface PreparedEntry {
@@ -57,14 +60,17 @@ export function syllableBigrams(syl: readonly string[]): string[] {
  */
 function createInterner() {
   const ids = new Map<string, number>()
+  let strings: string[] = ['']
   return {
     intern(s: string): number {
       let id = ids.get(s)
-      if (id === undefined) { id = ids.size + 1; ids.set(s, id) }
+      if (id === undefined) { id = ids.size + 1; ids.set(s, id); strings.push(s) }
       return id
     },
     lookup: (s: string): number | undefined => ids.get(s),
-    clear: () => ids.clear(),
+    /** The string of a stored id. */
+    stringOf: (id: number): string | undefined => (id > 0 ? strings[id] : undefined),
+    clear: () => { ids.clear(); strings = [''] },
     get size() { return ids.size },
   }
 }
@@ -74,10 +80,12 @@ export interface TextPreparerOptions {
   pinyin: boolean
   rewrite: (normalized: string) => string
   related: RelatedTerms
+  /** Reads homophone typos in a normalised query as the library's words (sound-lexicon.ts); none if absent. */
+  correct?: (normalized: string) => { text: string; corrections: Correction[] }
 }
 
 /** Prepares entries' questions (interning their words) and queries (memoised, never interning). */
-export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, related }: TextPreparerOptions) {
+export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, related, correct }: TextPreparerOptions) {
   const vocabulary = createInterner()
   const syllableIds = createInterner()
 
@@ -131,11 +139,14 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
    * of LETTER_CHARS or more (a letter's body, a long sentence of it) without, where the pinyin was a
    * sixth of preparing it and its hundreds of syllable bigrams, with long posting lists, a tenth of
    * its retrieval, for the same R@1 (docs/matching.md). Homophone typos (登计, 医宝) are looked for in
-   * a caller's question and a letter's shorter sentences.
+   * a caller's question and a letter's shorter sentences. `typos` (with `sounds`) also reads them as
+   * the library's words (sound-lexicon.ts): done for a question read whole, which an agent typed in
+   * a hurry; a letter's sentences were written at leisure, and it would cost letters 2 ms at p99.
    */
-  function prepareQuery(question: string, { sounds = true }: { sounds?: boolean } = {}) {
-    return queryMemo.get(sounds ? question : `\u0000${question}`, () => {
-      const normalized = prepare(question)
+  function prepareQuery(question: string, { sounds = true, typos = sounds }: { sounds?: boolean; typos?: boolean } = {}) {
+    return queryMemo.get(`${sounds ? '' : '\u0000'}${typos ? '' : '\u0001'}${question}`, () => {
+      const read = correct && usePinyin && sounds && typos ? correct(normalizeText(question)) : null
+      const normalized = read ? rewrite(read.text) : prepare(question)
       const words = cutWords(normalized, cutMode)
       const compact = compactText(normalized)
       const termStrings = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))]
@@ -156,6 +167,7 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
         termStrings, bigramStrings, substrings: substringMatcher(compact),
         termPieces: piecesOf(compact, termStrings), bigramPieces: piecesOf(compact, bigramStrings),
         soundGrams: syl ? [...new Set(syllableBigrams(syl))] : [], relatedWords, relatedGrams,
+        corrections: read?.corrections ?? [],
       }
       // A query of stop words only ("是什么") still searches with what it has.
       const searchTerms = prepared.termStrings.length ? prepared.termStrings : [...new Set(words)]
@@ -173,6 +185,8 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
     prepareQuery,
     /** A stored word's id, if any entry has it. */
     wordId: (w: string) => vocabulary.lookup(w),
+    /** A stored word id's word. */
+    wordOf: (id: number) => vocabulary.stringOf(id),
     /** How many words and syllables are interned. */
     get known() { return vocabulary.size + syllableIds.size },
     /**

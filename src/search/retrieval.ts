@@ -140,7 +140,9 @@ export function createRetrieval(o: ModelOptions, text: TextPreparer, librarySize
   function retrieve(part: Part, filter: ((id: number) => boolean) | undefined): PartHits | null {
     // Homophones are looked for in a part shorter than a letter (a caller's question, a letter's
     // question sentence), counted as letters are (LETTER_CHARS, on the text as written).
-    const { prepared: q, searchTerms: allTerms } = text.prepareQuery(part.text, { sounds: part.text.replace(/\s/g, '').length < LETTER_CHARS })
+    // Typos are read as the library's words (sound-lexicon.ts) in a question read whole, not in a letter's sentences.
+    const short = part.text.replace(/\s/g, '').length < LETTER_CHARS
+    const { prepared: q, searchTerms: allTerms } = text.prepareQuery(part.text, { sounds: short, typos: short && part.sentence === null })
     if (allTerms.length === 0 && q.bigramStrings.length === 0) return null
     const searchTerms = retrievalTerms(allTerms)
     const related = q.relatedWords.filter((r) => postings.df(r.word) > 0).slice(0, Math.max(0, MAX_EXPANDED_TERMS - searchTerms.length))

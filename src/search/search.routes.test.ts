@@ -31,6 +31,13 @@ describe('matching API', () => {
     expect(highlights.question.map((r: { start: number; end: number }) => matchedQuestion.slice(r.start, r.end)).join('|')).toContain('缴费')
   })
 
+  it('reads a homophone typo as the library’s word and says which', async () => {
+    const body = (await match({ question: '城乡居民医保咋交废' })).json()
+    expect(body.corrections).toEqual([{ from: '交废', to: '交费' }])
+    expect(body.candidates[0].entryId).toBe(ids[0])
+    expect((await match({ question: '城乡居民医保咋缴费' })).json().corrections).toEqual([])
+  })
+
   it('uses five candidates by default and at most twenty', async () => {
     expect((await match({ question: '怎么办理' })).json().candidates.length).toBeLessThanOrEqual(5)
     expect((await match({ question: '怎么', limit: 21 })).json().code).toBe('VALIDATION_FAILED')

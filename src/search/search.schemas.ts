@@ -56,6 +56,10 @@ export const MatchResultSchema = Type.Object({
   decision: DecisionSchema,
   candidates: Type.Array(CandidateSchema),
   questions: Type.Array(Type.String(), { description: '来信较长时识别出的提问句（可能不止一个）；短问题为空数组' }),
+  corrections: Type.Array(Type.Object({
+    from: Type.String({ description: '问题中的原字' }),
+    to: Type.String({ description: '按读音认作的库中词语' }),
+  }), { description: '按读音纠正的错别字（如“婚因”按“婚姻”匹配）；没有则为空数组' }),
 }, { title: '匹配结果' })
 
 export const SuggestQuery = Type.Object({

@@ -112,7 +112,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       if (applying) await applying
       if (input.topic && !index.hasTopic(input.topic) && !await repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
-      const { candidates: ranked, normalized, questions } = index.matcher.match(input.question, { topic: input.topic, limit })
+      const { candidates: ranked, normalized, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
       if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const cal = decision.current
       const candidates = ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) }))
@@ -133,7 +133,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       // intake): its INSERT may wait for a pool connection the caller holds; the intake writes it itself.
       // At most a second: with the database away the answer still goes (its log may then be lost).
       if (log && !unitOfWork(db).current()) await logs.writtenWithin(matchId, 1000)
-      return { matchId, matched, matchedAutomatically: verdict.automatic, confidence: top?.confidence ?? 0, decision: verdict.view, candidates, questions }
+      return { matchId, matched, matchedAutomatically: verdict.automatic, confidence: top?.confidence ?? 0, decision: verdict.view, candidates, questions, corrections }
     },
 
     /** A text's content words as written (no stop words, two characters or more), longest first. */

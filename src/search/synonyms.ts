@@ -44,6 +44,11 @@ export function hiddenRelatedTerms(all: readonly SynonymPair[]): string[] {
   return all.filter((p) => !isSynonym(p) && rewrite(p.term) !== p.term).map((p) => p.term)
 }
 
+/** The words of the pairs, everyday and official, that a homophone typo may be read as (sound-lexicon.ts). */
+export function soundWordsOf(all: readonly SynonymPair[]): string[] {
+  return [...new Set(all.flatMap((p) => [p.term, p.canonical]))]
+}
+
 /**
  * Related terms (weight below 1): finds each everyday phrase in a normalised text and names the
  * official words it stands close to, with the weight. Phrases are matched as they are stored

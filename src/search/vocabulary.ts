@@ -7,7 +7,7 @@ import { recordIndexChange } from '../db/change-log.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
 import { compactText, normalizeText } from './normalize.ts'
 import type { SearchRepository } from './search.repository.ts'
-import { createRelatedTerms, createSynonymRewriter, hiddenRelatedTerms, isSynonym, readStartingSynonyms, type SynonymPair } from './synonyms.ts'
+import { createRelatedTerms, createSynonymRewriter, hiddenRelatedTerms, isSynonym, readStartingSynonyms, soundWordsOf, type SynonymPair } from './synonyms.ts'
 import { setRuntimeTerms } from './tokenizer.ts'
 import type { RelatedTerms } from './matcher.ts'
 import {
@@ -76,8 +76,8 @@ export function createVocabulary({ db, repo, rebuild }: VocabularyDeps) {
       for (const w of what) await reload[w]()
     },
     /** What a matcher made now reads: synonyms as their canonical words, and related terms. */
-    forMatcher(): { rewrite: (normalized: string) => string; related: RelatedTerms } {
-      return { rewrite, related: createRelatedTerms(synonymPairs) }
+    forMatcher(): { rewrite: (normalized: string) => string; related: RelatedTerms; soundWords: string[] } {
+      return { rewrite, related: createRelatedTerms(synonymPairs), soundWords: [...soundWordsOf(synonymPairs), ...dictionaryWords] }
     },
     /** What entries' tokens depend on here (part of the token cache's key). */
     signature: () => [dictionaryWords, synonymPairs] as const,

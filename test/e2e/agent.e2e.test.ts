@@ -92,6 +92,14 @@ describe.skipIf(!browserAvailable)('agent desk in Chromium', () => {
     await nextCall()
   })
 
+  it('says which typed characters it read by their sound', async () => {
+    await search().fill('城乡居民养老保险咋交废')
+    await e.page.locator('#cand-0').waitFor()
+    await expect.poll(() => e.page.getByRole('note').innerText()).toMatch(/已按读音纠正：“交废”按“(交费|缴费)”匹配/)
+    await nextCall()
+    expect(await e.page.getByRole('note').count()).toBe(0)
+  })
+
   it('lists the candidates in the order of the confidence it shows', async () => {
     await search().fill('失业保险金怎么领')
     await e.page.locator('#cand-1').waitFor()

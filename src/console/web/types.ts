@@ -32,7 +32,11 @@ export interface MatchDecision {
   blockedBy: { kind: string; message: string }[]
   thresholds: { desk: number; automatic: number }
 }
-export interface MatchResult { matchId: string; matched: boolean; confidence: number; decision: MatchDecision; candidates: Candidate[] }
+export interface MatchResult {
+  matchId: string; matched: boolean; confidence: number; decision: MatchDecision; candidates: Candidate[]
+  /** Homophone typos read as the library's words (婚因 → 婚姻). */
+  corrections: { from: string; to: string }[]
+}
 
 export interface TicketBrief {
   id: number; number: string; unit: Ref; status: string; receivedAt: string; dueAt: string; dueAtProvisional: boolean
