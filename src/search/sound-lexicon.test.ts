@@ -25,6 +25,13 @@ describe('homophone typos read as the library’s words', () => {
     expect(r.corrections).toEqual([{ from: '营叶执照', to: '营业执照' }, { from: '公组房', to: '公租房' }, { from: '公组房', to: '公租房' }])
   })
 
+  it('corrects a typo inside a long policy term, whose stop word (就) is typed right', () => {
+    const l = lexicon(['灵活就业人员', '社会保险'])
+    expect(l.correct('灵活就叶人员怎么交社会保险', cut).corrections).toEqual([{ from: '灵活就叶人员', to: '灵活就业人员' }])
+    // In a stretch of up to four characters a stop word is never part of a correction (就叶 is not 就业 here).
+    expect(lexicon(['就业']).correct('就叶', cut).corrections).toEqual([])
+  })
+
   it('leaves a word as typed when it is a word of its own, or differs in more than one character', () => {
     // 公式 is a word (jieba cuts it whole), so it is never read as 公示.
     expect(lexicon(['公示']).correct('公式怎么算', cut).corrections).toEqual([])

@@ -2,12 +2,14 @@
 // wrong character of the right sound (婚因 for 婚姻, 失叶金 for 失业金, 学积 for 学籍): the pinyin view
 // finds such an entry, but every other feature compares characters and words, so the entry that is
 // found ranks below one that merely shares the correctly typed words. A stretch of the question that
-// sounds exactly like a word of the library, differs from it in one character (two in a
-// four-character word) and is not a word itself is read as that word, before synonyms are read.
+// sounds exactly like a word of the library, differs from it in one character (two in a word of
+// four or more) and is not a word itself is read as that word, before synonyms are read.
 import { pinyin } from 'pinyin-pro'
 import { STOP_WORDS } from './normalize.ts'
 
-const HAN = /^\p{Script=Han}{2,4}$/u
+/** Words of two to six characters: 婚姻, 失业金, 灵活就业人员. */
+const MAX_CHARS = 6
+const HAN = /^\p{Script=Han}{2,6}$/u
 /** A typo is never read into or out of a negation (不交 is not 补交, 补发 not 不发). */
 const NEGATIONS = new Set('不没无未非别莫勿否')
 const HAN_RUN = /\p{Script=Han}+/gu
@@ -26,20 +28,23 @@ function charSound(c: string): number {
   if (id === undefined) {
     const syllable = pinyin(c, { toneType: 'none' })
     id = syllableIds.get(syllable)
-    // About 400 toneless syllables exist; past 511 (not Han) they share one number, which only widens a look-up.
-    if (id === undefined) { id = Math.min(511, syllableIds.size + 1); syllableIds.set(syllable, id) }
+    // About 400 toneless syllables exist; past SOUND_BASE - 1 they would share one number, which only widens a look-up.
+    if (id === undefined) { id = Math.min(SOUND_BASE - 1, syllableIds.size + 1); syllableIds.set(syllable, id) }
     charSounds.set(c, id)
   }
   return id
 }
 
+/** Syllable numbers are below this: six of them make a number under 2^53, exact in a double. */
+const SOUND_BASE = 420
+
 /**
- * The sound of `text.slice(from, to)` (two to four Han characters) as one number: nine bits per
- * syllable, so stretches of different lengths never share a number.
+ * The sound of `text.slice(from, to)` (two to six Han characters) as one number, a digit per
+ * syllable in base SOUND_BASE (digits from 1), so stretches of different lengths never share a number.
  */
 function soundOf(text: string, from = 0, to = text.length): number {
   let key = 0
-  for (let i = from; i < to; i++) key = key * 512 + charSound(text[i])
+  for (let i = from; i < to; i++) key = key * SOUND_BASE + charSound(text[i])
   return key
 }
 
@@ -111,7 +116,7 @@ export function createSoundLexicon() {
   /** Whether some stretch of a Han run sounds like a library word it is not (most questions have none, and are not cut here). */
   function mayHoldTypo(run: string): boolean {
     for (let i = 0; i + 1 < run.length; i++) {
-      for (let len = 2; len <= 4 && i + len <= run.length; len++) {
+      for (let len = 2; len <= MAX_CHARS && i + len <= run.length; len++) {
         const words = bySound.get(soundOf(run, i, i + len))
         if (words && !words.has(run.slice(i, i + len))) return true
       }
@@ -122,8 +127,8 @@ export function createSoundLexicon() {
   /**
    * Reads homophone typos in a normalised question as the library's words. `cut` is how the
    * question's words are cut: a stretch is looked at only along word boundaries, only when it is not
-   * one word itself (公式 is a word, so it is never read as 公示), and only when none of it is a stop
-   * word (我是 is never read as 我市, A市能 never as A失能).
+   * one word itself (公式 is a word, so it is never read as 公示), and, up to four characters, only
+   * when none of it is a stop word (我是 is never read as 我市, A市能 never as A失能).
    */
   function correct(normalized: string, cut: (text: string) => string[]): { text: string; corrections: Correction[] } {
     if (bySound.size === 0) return { text: normalized, corrections: [] }
@@ -136,18 +141,19 @@ export function createSoundLexicon() {
       let i = 0
       while (i < words.length) {
         let done = false
-        // Longest first: a stretch of up to four characters, ending on a word boundary.
-        for (let j = Math.min(words.length, i + 4); j > i && !done; j--) {
+        // Longest first: a stretch of up to six characters, ending on a word boundary.
+        for (let j = Math.min(words.length, i + MAX_CHARS); j > i && !done; j--) {
           const tokens = words.slice(i, j)
           const span = tokens.join('')
-          if (span.length < 2 || span.length > 4) continue
+          if (span.length < 2 || span.length > MAX_CHARS) continue
           if (tokens.length === 1) continue // a word of its own, as typed
-          if (tokens.some((t) => STOP_WORDS.has(t))) continue // 我是 is not 我市, 市能 not 失能
+          // 我是 is not 我市, 市能 not 失能; a long stretch may hold a stop word, but its wrong character is none (灵活就叶人员).
+          if (span.length <= 4 && tokens.some((t) => STOP_WORDS.has(t))) continue
           // A stretch that would break a word of the library at its edge is typed as meant (房本去 is not 房本区).
           const start = words.slice(0, i).join('').length
           if (start > 0 && isWord(run.slice(start - 1, start + 1))) continue
           if (start + span.length < run.length && isWord(run.slice(start + span.length - 1, start + span.length + 1))) continue
-          const single = tokens.flatMap((t) => [...t].map(() => t.length === 1))
+          const single = tokens.flatMap((t) => [...t].map(() => t.length === 1 && !STOP_WORDS.has(t)))
           const to = wordFor(span, (k) => single[k])
           if (to === null) continue
           corrections.push({ from: span, to })
