@@ -90,7 +90,8 @@ export function createFeatureExtractor({ answerLcsChars }: { answerLcsChars: num
     x[FEATURE_INDEX.wholeGramRel] = (whole.gram.get(id)?.score ?? 0) / whole.bestGram
     x[FEATURE_INDEX.wholeWordRel] = (whole.word.get(id)?.score ?? 0) / whole.bestWord
     let rel = 0
-    for (const r of q.relatedWords) if (r.weight > rel && e.questions.some((t) => t.text.includes(r.word))) rel = r.weight
+    // The strongest related word any of the entry's questions holds: the first found, highest first.
+    for (const r of q.relatedByWeight) if (e.questions.some((t) => t.text.includes(r.word))) { rel = r.weight; break }
     x[FEATURE_INDEX.related] = rel
     if (e.answer) {
       // One scan of the answer gives its longest common substring with the query and which of

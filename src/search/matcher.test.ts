@@ -155,6 +155,23 @@ describe('matcher', () => {
     expect(lib.match('长户险咋办').corrections).toEqual([{ from: '长户险', to: '长护险' }])
   })
 
+  it('scores an entry by the strongest related word it holds, when several phrases name it', () => {
+    const related = (text: string) => [
+      ...(text.includes('房本') ? [{ phrase: '房本', target: '不动产权证书', weight: 0.8 }] : []),
+      ...(text.includes('房产证') ? [{ phrase: '房产证', target: '不动产权证书', weight: 0.9 }] : []),
+      ...(text.includes('新房') ? [{ phrase: '新房', target: '商品房', weight: 0.6 }] : []),
+    ]
+    const lib = createMatcher({ model: loadModel(), related })
+    lib.add(doc(1, '如何领取不动产权证书'))
+    lib.add(doc(2, '商品房预售资金怎么监管'))
+    const q = lib.prepareQuery('新房的房本也就是房产证多久下来').prepared
+    expect(q.relatedByWeight.map((r) => r.weight)).toEqual([...q.relatedByWeight.map((r) => r.weight)].sort((a, b) => b - a))
+    expect(q.relatedByWeight.filter((r) => r.word === '不动产').map((r) => r.weight)).toEqual([0.9])
+    const c = lib.match('新房的房本也就是房产证多久下来', { limit: 2 }).candidates
+    expect(c.find((x) => x.id === 1)!.features[FEATURE_INDEX.related]).toBe(0.9)
+    expect(c.find((x) => x.id === 2)!.features[FEATURE_INDEX.related]).toBe(0.6)
+  })
+
   it('reaches an official term from an everyday word through a related term, at its weight', () => {
     const related = (text: string) => (text.includes('房本') ? [{ phrase: '房本', target: '不动产权证书', weight: 0.8 }] : [])
     const lib = createMatcher({ model: loadModel(), related })

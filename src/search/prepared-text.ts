@@ -32,6 +32,8 @@ export interface PreparedQuery extends PreparedText {
   soundGrams: string[]
   /** Official words the query's everyday phrases stand close to, with their weights (retrieval only). */
   relatedWords: { word: string; weight: number }[]
+  /** The same words, each once at its highest weight, highest first (re-ranking). */
+  relatedByWeight: { word: string; weight: number }[]
   relatedGrams: { gram: string; weight: number }[]
   /** Homophone typos read as the library's words (婚因 → 婚姻), in the order found. */
   corrections: Correction[]
@@ -154,19 +156,27 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
       const syl = usePinyin && sounds ? syllables(compact) : null
       const relatedWords: PreparedQuery['relatedWords'] = []
       const relatedGrams: PreparedQuery['relatedGrams'] = []
-      for (const r of related(normalized)) {
+      const found = related(normalized)
+      // Sets, not the arrays: a letter holds hundreds of bigrams and names dozens of everyday phrases.
+      const ownTerms = found.length ? new Set(termStrings) : null
+      const ownGrams = found.length ? new Set(bigramStrings) : null
+      for (const r of found) {
         const target = targetMemo.get(r.target, () => {
           const compactTarget = compactText(prepare(r.target))
           return { words: cutWords(compactTarget, cutMode).filter((w) => !STOP_WORDS.has(w)), grams: [...charBigrams(compactTarget)] }
         })
-        for (const w of target.words) if (!termStrings.includes(w)) relatedWords.push({ word: w, weight: r.weight })
-        for (const g of target.grams) if (!bigramStrings.includes(g)) relatedGrams.push({ gram: g, weight: r.weight })
+        for (const w of target.words) if (!ownTerms!.has(w)) relatedWords.push({ word: w, weight: r.weight })
+        for (const g of target.grams) if (!ownGrams!.has(g)) relatedGrams.push({ gram: g, weight: r.weight })
       }
+      // Each related word once, at its highest weight, highest first: the re-ranker wants the strongest one an entry holds.
+      const strongest = new Map<string, number>()
+      for (const r of relatedWords) if (r.weight > (strongest.get(r.word) ?? 0)) strongest.set(r.word, r.weight)
+      const relatedByWeight = [...strongest].map(([word, weight]) => ({ word, weight })).sort((a, b) => b.weight - a.weight)
       const prepared: PreparedQuery = {
         ...prepareText(normalized, words, syl, false),
         termStrings, bigramStrings, substrings: substringMatcher(compact),
         termPieces: piecesOf(compact, termStrings), bigramPieces: piecesOf(compact, bigramStrings),
-        soundGrams: syl ? [...new Set(syllableBigrams(syl))] : [], relatedWords, relatedGrams,
+        soundGrams: syl ? [...new Set(syllableBigrams(syl))] : [], relatedWords, relatedByWeight, relatedGrams,
         corrections: read?.corrections ?? [],
       }
       // A query of stop words only ("是什么") still searches with what it has.
