@@ -136,6 +136,8 @@ describe('matcher', () => {
     expect(outcome.corrections).toEqual([{ from: '婚因', to: '婚姻' }])
     expect(outcome.candidates[0].id).toBe(1)
     expect(outcome.candidates[0].terms).toContain('婚姻')
+    // Typeahead reads it too, while the rest is still being typed.
+    expect(lib.suggest('婚因登', { limit: 3 }).map((x) => x.id)).toEqual([1])
     // Once no entry has the word, nothing is corrected to it.
     lib.remove(1)
     expect(lib.match('要开个婚因证明').corrections).toEqual([])

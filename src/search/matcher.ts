@@ -97,7 +97,7 @@ export function createMatcher(options: MatcherOptions) {
   const text = createTextPreparer({ cutMode: o.cutMode, pinyin: o.pinyin, rewrite, related, correct })
   const frequencies = createQuestionFrequencies()
   const retrieval = createRetrieval(o, text, () => entries.size)
-  const typeahead = createTypeahead({ entries, rewrite, wordId: text.wordId, frequencies, maxDf: o.maxDf, maxDfShare: o.maxDfShare })
+  const typeahead = createTypeahead({ entries, rewrite, wordId: text.wordId, frequencies, maxDf: o.maxDf, maxDfShare: o.maxDfShare, correct })
   const reranker = createReranker({ model: options.model, entries, frequencies, retrieval, features: createFeatureExtractor(o) })
 
   function* wordsOf(ids: Int32Array) {

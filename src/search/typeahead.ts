@@ -46,9 +46,11 @@ export interface TypeaheadDeps {
   frequencies: QuestionFrequencies
   maxDf: number
   maxDfShare: number
+  /** Reads homophone typos as the library's words (sound-lexicon.ts), tried when what was typed finds nothing. */
+  correct?: (normalized: string) => { text: string; corrections: readonly unknown[] }
 }
 
-export function createTypeahead({ entries, rewrite, wordId, frequencies, maxDf, maxDfShare }: TypeaheadDeps) {
+export function createTypeahead({ entries, rewrite, wordId, frequencies, maxDf, maxDfShare, correct }: TypeaheadDeps) {
   const newIndex = () => new MiniSearch<{ id: number; typeahead: string }>({
     fields: ['typeahead'],
     tokenize: (text) => text.split(' '),
@@ -60,7 +62,8 @@ export function createTypeahead({ entries, rewrite, wordId, frequencies, maxDf, 
   /**
    * Entries whose questions hold every typed word, the last one as a prefix. Chinese input that is
    * still being typed often cuts into single characters (公积 → 公/积), so the last two or three
-   * pieces are also tried joined as one prefix.
+   * pieces are also tried joined as one prefix. What finds nothing is tried with its synonyms read,
+   * then with its homophone typos read as the library's words.
    */
   function suggest(text: string, opts: { limit: number; topic?: string | null }): Suggestion[] {
     const typed = normalizeText(text)
@@ -68,7 +71,11 @@ export function createTypeahead({ entries, rewrite, wordId, frequencies, maxDf, 
     const first = suggestFor(typed, opts)
     if (first.length) return first
     const rewritten = rewrite(typed)
-    return rewritten === typed ? [] : suggestFor(rewritten, opts)
+    const second = rewritten === typed ? [] : suggestFor(rewritten, opts)
+    if (second.length || !correct) return second
+    // 婚因登 finds nothing; 婚姻登 does.
+    const read = correct(typed)
+    return read.corrections.length ? suggestFor(rewrite(read.text), opts) : []
   }
 
   function suggestFor(normalized: string, opts: { limit: number; topic?: string | null }): Suggestion[] {
