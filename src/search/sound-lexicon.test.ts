@@ -18,7 +18,7 @@ describe('homophone typos read as the library’s words', () => {
     expect(l.correct('开个婚因登记证明', cut)).toEqual({ text: '开个婚姻登记证明', corrections: [{ from: '婚因', to: '婚姻' }] })
   })
 
-  it('corrects three- and four-character words, and each stretch once', () => {
+  it('corrects three- and four-character words, each stretch where it stands', () => {
     const l = lexicon(['营业执照', '公租房'])
     const r = l.correct('办营叶执照 还有公组房 公组房', cut)
     expect(r.text).toBe('办营业执照 还有公租房 公租房')
@@ -35,14 +35,16 @@ describe('homophone typos read as the library’s words', () => {
   it('leaves a word as typed when it is a word of its own, or differs in more than one character', () => {
     // 公式 is a word (jieba cuts it whole), so it is never read as 公示.
     expect(lexicon(['公示']).correct('公式怎么算', cut).corrections).toEqual([])
-    // 工资 (gong zi) does not sound like 公司 (gong si).
-    expect(lexicon(['公司']).correct('工资咋算', cut).corrections).toEqual([])
+    // Two characters of four may differ, not three (执 and 只 sound alike too).
+    expect(lexicon(['营业执照']).correct('营叶执找', cut).corrections).toEqual([{ from: '营叶执找', to: '营业执照' }])
+    expect(lexicon(['营业执照']).correct('营叶只找', cut).corrections).toEqual([])
   })
 
   it('never reads stop words (我是 as 我市), nor into or out of a negation (不交 as 补交)', () => {
     expect(lexicon(['我市']).correct('我是退休职工', cut).corrections).toEqual([])
     expect(lexicon(['补交']).correct('可以不交吗', cut).corrections).toEqual([])
-    expect(lexicon(['不交']).correct('可以补交吗', cut).corrections).toEqual([])
+    // 布 is cut as a word of one character and sounds like 不, but is not read into a negation.
+    expect(lexicon(['不交']).correct('可以布交吗', cut).corrections).toEqual([])
   })
 
   it('leaves a stretch the library itself writes, and one that would break a library word at its edge', () => {
@@ -64,10 +66,26 @@ describe('homophone typos read as the library’s words', () => {
     expect(l.size).toBe(0)
   })
 
-  it('prefers the word more entries hold when two sound the same', () => {
+  it('prefers the word more entries hold when two sound the same, and says when that changes', () => {
     const l = lexicon(['失业'])
-    l.add(['施业'])
+    expect(l.add(['失页'])).toBe(true)
+    expect(l.add(['失页'])).toBe(true) // a count changed where two words share a sound
+    expect(l.correct('失叶了怎么办', cut).corrections).toEqual([{ from: '失叶', to: '失页' }])
+    l.add(['失业'])
     l.add(['失业'])
     expect(l.correct('失叶了怎么办', cut).corrections).toEqual([{ from: '失叶', to: '失业' }])
+    // A count changed where a word has its sound to itself corrects nothing differently.
+    const alone = lexicon(['婚姻'])
+    expect(alone.add(['婚姻'])).toBe(false)
+  })
+
+  it('never reads a character with no known sound, nor one outside the Basic Multilingual Plane', () => {
+    // pinyin-pro has no reading for 乥 or 兛: they never sound like anything, however many such characters are seen.
+    const l = lexicon(['婚姻', '乥兛'])
+    expect(l.size).toBe(1)
+    expect(l.correct('乥兛 兛乥', cut).corrections).toEqual([])
+    // 𠮷 (two UTF-16 units) breaks the run; the typo beside it is still read.
+    expect(l.correct('𠮷婚因登记', cut)).toEqual({ text: '𠮷婚姻登记', corrections: [{ from: '婚因', to: '婚姻' }] })
+    expect(lexicon(['𠮷公示表']).size).toBe(0)
   })
 })

@@ -9,10 +9,12 @@ import { STOP_WORDS } from './normalize.ts'
 
 /** Words of two to six characters: 婚姻, 失业金, 灵活就业人员. */
 const MAX_CHARS = 6
-const HAN = /^\p{Script=Han}{2,6}$/u
+// Han characters of the Basic Multilingual Plane only: a character outside it is two UTF-16 units,
+// and the stretches here are indexed by unit. Rarer characters simply break a run.
+const HAN = /^(?:(?![\u{10000}-\u{10FFFF}])\p{Script=Han}){2,6}$/u
 /** A typo is never read into or out of a negation (不交 is not 补交, 补发 not 不发). */
 const NEGATIONS = new Set('不没无未非别莫勿否')
-const HAN_RUN = /\p{Script=Han}+/gu
+const HAN_RUN = /(?:(?![\u{10000}-\u{10FFFF}])\p{Script=Han})+/gu
 
 /** A correction made to a question: the characters as typed and the library's word read instead. */
 export interface Correction { from: string; to: string }
@@ -21,15 +23,16 @@ export interface Correction { from: string; to: string }
 // library's side and the question's, memoised per character (a few thousand), so a question's
 // stretches cost no pinyin look-up and no strings. A typo between two readings of one character
 // (长 chang / zhang) is not found.
+// 0 is no sound: pinyin-pro has no reading for some rare characters (it hands them back as they are).
 const syllableIds = new Map<string, number>()
 const charSounds = new Map<string, number>()
 function charSound(c: string): number {
   let id = charSounds.get(c)
   if (id === undefined) {
     const syllable = pinyin(c, { toneType: 'none' })
-    id = syllableIds.get(syllable)
-    // About 400 toneless syllables exist; past SOUND_BASE - 1 they would share one number, which only widens a look-up.
-    if (id === undefined) { id = Math.min(SOUND_BASE - 1, syllableIds.size + 1); syllableIds.set(syllable, id) }
+    id = /^[a-zü]+$/.test(syllable) ? syllableIds.get(syllable) ?? 0 : 0
+    // About 410 toneless syllables exist, below SOUND_BASE; should there be more, the rest have no sound.
+    if (id === 0 && /^[a-zü]+$/.test(syllable) && syllableIds.size + 1 < SOUND_BASE) { id = syllableIds.size + 1; syllableIds.set(syllable, id) }
     charSounds.set(c, id)
   }
   return id
@@ -40,11 +43,16 @@ const SOUND_BASE = 420
 
 /**
  * The sound of `text.slice(from, to)` (two to six Han characters) as one number, a digit per
- * syllable in base SOUND_BASE (digits from 1), so stretches of different lengths never share a number.
+ * syllable in base SOUND_BASE (digits from 1), so stretches of different lengths never share a
+ * number; -1 if a character has no known sound (such a stretch is never read as another).
  */
 function soundOf(text: string, from = 0, to = text.length): number {
   let key = 0
-  for (let i = from; i < to; i++) key = key * SOUND_BASE + charSound(text[i])
+  for (let i = from; i < to; i++) {
+    const id = charSound(text[i])
+    if (id === 0) return -1
+    key = key * SOUND_BASE + id
+  }
   return key
 }
 
@@ -69,11 +77,16 @@ export function createSoundLexicon() {
     for (const w of new Set(words)) {
       if (!HAN.test(w)) continue
       const s = sound(w)
+      if (s < 0) continue
       let m = bySound.get(s)
       if (!m) { if (by < 0) continue; m = new Map(); bySound.set(s, m) }
-      const n = (m.get(w) ?? 0) + by
-      if (n > 0) { if (n === 1 && by > 0) changed = true; m.set(w, n) }
-      else { changed = true; m.delete(w); if (m.size === 0) bySound.delete(s) }
+      const before = m.get(w) ?? 0
+      if (before === 0 && by < 0) continue
+      const n = before + by
+      // A word coming or going changes corrections; so does a count where words share a sound (the commoner wins).
+      if (n === 0 || before === 0 || m.size > 1) changed = true
+      if (n > 0) m.set(w, n)
+      else { m.delete(w); if (m.size === 0) bySound.delete(s) }
     }
     return changed
   }
