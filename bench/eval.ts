@@ -19,7 +19,7 @@ const model = loadModel(args.get('model'))
 const options = withOptions(model.options, {
   cutMode: args.get('cut') as CutMode | undefined, pool: num('pool'), pinyin: args.get('no-pinyin') === 'true' ? false : undefined,
   answerChars: num('answer-chars'), maxDfShare: num('max-df'), answerLcsChars: num('lcs-chars'), gramView: gramViewArg(args.get('grams')),
-  maxGramTerms: num('gram-terms'), gramAnswerChars: num('gram-answer'),
+  maxGramTerms: num('gram-terms'), maxQueryTerms: num('query-terms'), gramAnswerChars: num('gram-answer'),
 })
 const vocabulary = startingVocabulary()
 
@@ -147,6 +147,8 @@ function libraryDecision(name: string) {
   // The service's fallback (decision.ts) when the library gives too few examples.
   const cal = fitted.method === 'library' ? fitted : { ...fitted, thresholds: { desk: 0.9, automatic: 0.95 } }
   const calMs = performance.now() - t0
+  // Right after the fit (a collection may still have run in it: never shown below 0).
+  const calHeap = Math.max(0, process.memoryUsage().heapUsed - heapBefore)
   const byId = new Map(docs.map((d) => [d.id, d]))
   const decide = (query: string) => {
     const top = matcher.match(query, { limit: 1 }).candidates[0]
@@ -157,7 +159,7 @@ function libraryDecision(name: string) {
   const answerable = task.queries.filter((q) => !heldOut.has(q.gold)).map((q) => { const r = decide(q.query); return { ...r, right: r.id > 0 && externalIds[r.id - 1] === q.gold } })
   const unanswerable = [...task.negatives.map((n) => n.query), ...task.queries.filter((q) => heldOut.has(q.gold)).map((q) => q.query)].map((q) => ({ ...decide(q), right: false }))
   const all = [...answerable, ...unanswerable]
-  console.log(`\n${name}: ${answerable.length} answerable, ${unanswerable.length} unanswerable (${task.negatives.length ? 'negatives' : `queries of ${heldOut.size} held-out entries`}); calibration ${cal.method === 'library' ? `on ${cal.examples.answerable} answerable and ${cal.examples.unanswerable} unanswerable self-examples` : 'fallback (too few similar questions): the model\'s confidence'} in ${(calMs / 1000).toFixed(1)} s (heap +${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6)} MB); thresholds desk ${cal.thresholds.desk.toFixed(3)}, automatic ${cal.thresholds.automatic.toFixed(3)}`)
+  console.log(`\n${name}: ${answerable.length} answerable, ${unanswerable.length} unanswerable (${task.negatives.length ? 'negatives' : `queries of ${heldOut.size} held-out entries`}); calibration ${cal.method === 'library' ? `on ${cal.examples.answerable} answerable and ${cal.examples.unanswerable} unanswerable self-examples` : 'fallback (too few similar questions): the model\'s confidence'} in ${(calMs / 1000).toFixed(1)} s (heap +${Math.round(calHeap / 1e6)} MB); thresholds desk ${cal.thresholds.desk.toFixed(3)}, automatic ${cal.thresholds.automatic.toFixed(3)}`)
   console.log('| level | answered at once and right | wrong among answers at once | unanswerable answered at once | withheld by a guard (right / wrong top) |\n| --- | --- | --- | --- | --- |')
   for (const level of ['desk', 'automatic'] as const) {
     const th = cal.thresholds[level]
