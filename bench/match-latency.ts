@@ -1,6 +1,8 @@
 // In-process matcher cost at library sizes of 1k, 10k and 100k entries (issue 7's in-process targets):
 // index build time, memory, and match latency p50/p99 over the LCQMC queries.
-//   npx tsx bench/match-latency.ts [--sizes=1000,10000,100000]
+//   npx tsx bench/match-latency.ts [--sizes=1000,10000,100000] [--passes=3] [--gram-terms=N] [--query-terms=N]
+//   --passes: how many timed passes (the fastest per query is kept); more steadies the figures on a busy machine.
+//   --gram-terms / --query-terms: replace the model's maxGramTerms / maxQueryTerms (what a letter's body looks up).
 //   GRAMS=1|answer-only|off: the character-bigram view for every entry, for answer-only entries (the default) or none;
 //   ANSWER_CHARS=600: how much of an answer is indexed and compared
 import { readFileSync } from 'node:fs'
@@ -13,6 +15,7 @@ import { BENCH_DIR, gramViewArg, loadPairs, loadTask, rng, startingVocabulary } 
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true'] as const }))
 const sizes = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number)
+const passCount = Math.max(1, Number(args.get('passes') ?? 3))
 
 /** Real questions and answers from the benchmarks; more entries are made by mixing them. */
 function corpus() {
@@ -52,10 +55,15 @@ const { rewrite, related, soundWords } = startingVocabulary()
 warmUp()
 console.log(`corpus: ${questions.length} questions, ${answers.length} answers; ${queries.length} queries`)
 console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
-console.log('| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of 3) | letter p50 | letter p99 (best of 3) | typeahead p99 | calibration (600 held-out questions) | its peak heap |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log(`| entries | build | heap after build | RSS | match p50 | match p99 | match p99 (best of ${passCount}) | letter p50 | letter p99 (best of ${passCount}) | typeahead p99 | calibration (600 held-out questions) | its peak heap |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`)
 for (const n of sizes) {
   const docs = library(n, questions, answers)
-  const m = createMatcher({ model, rewrite, related, soundWords, gramView: gramViewArg(process.env.GRAMS), ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}) })
+  const m = createMatcher({
+    model, rewrite, related, soundWords, gramView: gramViewArg(process.env.GRAMS),
+    ...(args.has('gram-terms') ? { maxGramTerms: Number(args.get('gram-terms')) } : {}),
+    ...(args.has('query-terms') ? { maxQueryTerms: Number(args.get('query-terms')) } : {}),
+    ...(process.env.ANSWER_CHARS ? { answerChars: Number(process.env.ANSWER_CHARS) } : {}),
+  })
   const t0 = performance.now()
   for (const d of docs) m.add(d)
   const build = performance.now() - t0
@@ -63,11 +71,11 @@ for (const n of sizes) {
   const mem = process.memoryUsage()
   // Warm-up pass, then a measured pass of every query (no memo hits: each query once).
   for (const q of queries.slice(0, 200)) m.match(q + '?')
-  // Three passes over the queries with the memo cleared in between; per query the fastest pass is
+  // Passes (three unless told) over the queries with the memo cleared in between; per query the fastest pass is
   // kept too, which filters out the time the process spent waiting for a core on a busy machine.
   const timed = (texts: readonly string[]) => {
     const passes: number[][] = []
-    for (let pass = 0; pass < 3; pass++) {
+    for (let pass = 0; pass < passCount; pass++) {
       m.forgetQueries()
       passes.push(texts.map((q) => { const s = performance.now(); m.match(q); return performance.now() - s }))
     }
