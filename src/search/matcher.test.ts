@@ -4,6 +4,7 @@ import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import { loadModel } from './model.ts'
 import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
+import { commonCharacters } from './tokenizer.ts'
 
 const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({
   id, question, similarQuestions: [], keywords: [], answer: `${question}的答复。`, topicCode: null, inForce: true, ...extra,
@@ -197,6 +198,21 @@ describe('matcher', () => {
     const birth = candidates.find((c) => c.id === 3)
     expect(birth?.matchedSentence).toBe('另外，我老婆下个月要生孩子，生育津贴怎么申领？')
     expect(candidates.slice(0, 2).map((c) => c.id)).toContain(3)
+  })
+
+  it('looks a letter up without the characters common anywhere (一、去、人), but a short question with them', () => {
+    expect(commonCharacters().has('去')).toBe(true)
+    expect(commonCharacters().has('人')).toBe(true)
+    expect(commonCharacters().has('工')).toBe(false)
+    const lib = createMatcher({ model: loadModel() })
+    lib.add(doc(1, '住房公积金去哪里提取'))
+    lib.add(doc(2, '结婚登记要带什么材料'))
+    const letter = '我今年想去买房，同事说可以去用住房公积金，我上周去了一趟，人很多，排了一上午的队，下次不想再去了，家里人都说去一次就要办好，我想把这件事情办完。'
+    const top = lib.match(letter, { limit: 1 }).candidates[0]
+    expect(top.id).toBe(1)
+    expect(top.terms).toContain('住房公积金')
+    expect(top.terms).not.toContain('去')
+    expect(lib.match('公积金去哪提', { limit: 1 }).candidates[0].terms).toContain('去')
   })
 
   it('matches a long text with no question in it as a whole', () => {

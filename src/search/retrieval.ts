@@ -5,6 +5,7 @@
 // into the pool that the re-ranker scores (rerank.ts).
 import { createPostingIndex, type PostingIndex } from './postings.ts'
 import { STOP_WORDS, compactText } from './normalize.ts'
+import { commonCharacters } from './tokenizer.ts'
 import { bigramList } from './features.ts'
 import { LETTER_CHARS, readLetter } from './letter.ts'
 import { syllableBigrams, type PreparedEntry, type PreparedQuery, type TextPreparer } from './prepared-text.ts'
@@ -144,7 +145,10 @@ export function createRetrieval(o: ModelOptions, text: TextPreparer, librarySize
     const short = part.text.replace(/\s/g, '').length < LETTER_CHARS
     const { prepared: q, searchTerms: allTerms } = text.prepareQuery(part.text, { sounds: short, typos: short && part.sentence === null })
     if (allTerms.length === 0 && q.bigramStrings.length === 0) return null
-    const searchTerms = retrievalTerms(allTerms)
+    // In a letter's body or a long sentence, characters jieba leaves as words of their own and that are
+    // common anywhere (一、上、人、去、做) find entries that merely use them, and crowd out the words that tell.
+    const common = short ? null : commonCharacters()
+    const searchTerms = retrievalTerms(common ? allTerms.filter((t) => !common.has(t)) : allTerms)
     const related = q.relatedWords.filter((r) => postings.df(r.word) > 0).slice(0, Math.max(0, MAX_EXPANDED_TERMS - searchTerms.length))
     const wordHits = postings.search([...searchTerms, ...related.map((r) => r.word)], FIELD_BOOSTS, viewDepth, filter, [...searchTerms.map(() => 1), ...related.map((r) => r.weight)])
     const word = new Map(wordHits.map((h, rank) => [h.id, { score: h.score, rank, termMask: h.termMask }]))
