@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { partsOf } from './retrieval.ts'
+import { MAX_QUESTION_PARTS, partsOf } from './retrieval.ts'
 import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import { loadModel } from './model.ts'
@@ -213,6 +213,14 @@ describe('matcher', () => {
     expect(top.terms).toContain('住房公积金')
     expect(top.terms).not.toContain('去')
     expect(lib.match('公积金去哪提', { limit: 1 }).candidates[0].terms).toContain('去')
+  })
+
+  it('reads a letter’s first three question sentences on their own, and still lists every question', () => {
+    const letter = '领导您好，我在区里一家公司上班已经五年了，最近公司说要搬到外地去，很多同事都很担心以后的工作。请问公司搬走了劳动合同还算数吗？不去外地的话能拿到经济补偿吗？补偿按几年工资算？社保会不会断缴？谢谢。'
+    const { parts, questions } = partsOf(letter)
+    expect(questions).toHaveLength(4)
+    expect(parts.map((p) => p.sentence)).toEqual([null, ...questions.slice(0, MAX_QUESTION_PARTS)])
+    expect(MAX_QUESTION_PARTS).toBe(3)
   })
 
   it('matches a long text with no question in it as a whole', () => {
