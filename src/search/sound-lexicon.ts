@@ -1,5 +1,5 @@
 // Homophone typos corrected against the library's own words. An agent typing in a hurry picks the
-// wrong character of the right sound (婚因 for 婚姻, 失叶金 for 失业金, 学积 for 学籍): the pinyin view
+// wrong character of the right sound (婚因 for 婚姻, 失叶金 for 失业金, 网越车 for 网约车): the pinyin view
 // finds such an entry, but every other feature compares characters and words, so the entry that is
 // found ranks below one that merely shares the correctly typed words. A stretch of the question that
 // sounds exactly like a word of the library, differs from it in one character (two in a word of
@@ -20,9 +20,9 @@ const HAN_RUN = /(?:(?![\u{10000}-\u{10FFFF}])\p{Script=Han})+/gu
 export interface Correction { from: string; to: string }
 
 // A character's toneless syllable, in its most common reading, as a small number: the same on the
-// library's side and the question's, memoised per character (a few thousand), so a question's
-// stretches cost no pinyin look-up and no strings. A typo between two readings of one character
-// (长 chang / zhang) is not found.
+// library's side and the question's, memoised per character (at most the BMP's Han characters), so a
+// question's stretches cost no pinyin look-up and no strings. A typo between two readings of one
+// character (长 chang / zhang) is not found.
 // 0 is no sound: pinyin-pro has no reading for some rare characters (it hands them back as they are).
 const syllableIds = new Map<string, number>()
 const charSounds = new Map<string, number>()
