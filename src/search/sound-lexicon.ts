@@ -152,6 +152,7 @@ export function createSoundLexicon() {
       if (words.join('') !== run) return run
       const out: string[] = []
       let i = 0
+      let start = 0 // where words[i] starts in the run
       while (i < words.length) {
         let done = false
         // Longest first: a stretch of up to six characters, ending on a word boundary.
@@ -163,7 +164,6 @@ export function createSoundLexicon() {
           // 我是 is not 我市, 市能 not 失能; a long stretch may hold a stop word, but its wrong character is none (灵活就叶人员).
           if (span.length <= 4 && tokens.some((t) => STOP_WORDS.has(t))) continue
           // A stretch that would break a word of the library at its edge is typed as meant (房本去 is not 房本区).
-          const start = words.slice(0, i).join('').length
           if (start > 0 && isWord(run.slice(start - 1, start + 1))) continue
           if (start + span.length < run.length && isWord(run.slice(start + span.length - 1, start + span.length + 1))) continue
           const single = tokens.flatMap((t) => [...t].map(() => t.length === 1 && !STOP_WORDS.has(t)))
@@ -171,10 +171,11 @@ export function createSoundLexicon() {
           if (to === null) continue
           corrections.push({ from: span, to })
           out.push(to)
+          start += span.length
           i = j
           done = true
         }
-        if (!done) { out.push(words[i]); i++ }
+        if (!done) { out.push(words[i]); start += words[i].length; i++ }
       }
       return out.join('')
     })
