@@ -72,26 +72,31 @@ export function numbersIn(text: string): string {
 // codes): the re-ranker compares the query with ~50 stored questions per match, and merging
 // short sorted arrays costs a fraction of hashing strings into sets.
 
-/** Sorted distinct numbers. */
+/**
+ * Sorted distinct numbers. Sorted as a Float64Array (a native numeric sort, no comparator called per
+ * pair) and then deduplicated in one pass: a letter's bigram codes are above 2^31, and hashing them
+ * into a Set and sorting with a comparator was a fifth of preparing a long letter.
+ */
 export function sortedDistinct(xs: Iterable<number>): number[] {
-  const out = [...new Set(xs)]
-  out.sort((a, b) => a - b)
+  const sorted = Float64Array.from(xs).sort()
+  const out: number[] = []
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i])
   return out
 }
 
 /** Character codes of a text, sorted and distinct. */
 export function charCodes(s: string): number[] {
-  const out: number[] = []
-  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i))
-  return sortedDistinct(out)
+  const codes = new Float64Array(s.length)
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i)
+  return sortedDistinct(codes)
 }
 
 /** Character bigrams as numbers (first code × 65536 + second), sorted and distinct; a one-character text is its own. */
 export function bigramCodes(s: string): number[] {
-  const out: number[] = []
-  if (s.length === 1) out.push(s.charCodeAt(0) * 65536)
-  for (let i = 0; i + 1 < s.length; i++) out.push(s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1))
-  return sortedDistinct(out)
+  if (s.length === 1) return [s.charCodeAt(0) * 65536]
+  const codes = new Float64Array(Math.max(0, s.length - 1))
+  for (let i = 0; i + 1 < s.length; i++) codes[i] = s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1)
+  return sortedDistinct(codes)
 }
 
 /** How many elements two sorted arrays share. */
@@ -249,26 +254,52 @@ export function substringMatcher(query: string) {
  * scan it is found in the text if `maxRun[end] >= length` for one of its ends.
  */
 export function piecesOf(compact: string, pieces: readonly string[]): { ends: number[]; length: number }[] {
+  const out = pieces.map((p) => ({ ends: [] as number[], length: p.length }))
   // Pieces of one or two characters (every bigram of a letter: hundreds) are found in one pass over
-  // the text; a search per piece was a fifth of preparing a long letter.
-  let short: Map<string, number[]> | null = null
-  const note = (key: string, end: number) => { const ends = short!.get(key); if (ends) ends.push(end); else short!.set(key, [end]) }
-  const shortEnds = (p: string) => {
-    if (!short) {
-      short = new Map()
-      for (let i = 0; i < compact.length; i++) {
-        note(compact[i], i)
-        if (i + 1 < compact.length) note(compact.slice(i, i + 2), i + 1)
+  // the text, in an open-addressing table keyed by their character codes (a one-character piece by
+  // its code, a two-character one by first × 65536 + second). A search per piece, or a map of every
+  // substring as a string, was a fifth of preparing a long letter; a Map keyed by numbers beyond 2^30
+  // hashes boxed numbers, and was still half of that.
+  let shortCount = 0
+  for (const p of pieces) if (p.length === 1 || p.length === 2) shortCount++
+  let size = 16
+  while (size < shortCount * 2) size *= 2
+  const mask = size - 1
+  const keys = new Float64Array(size).fill(-1)
+  const slots = new Int32Array(size)
+  const hash = (code: number) => Math.imul(code % 65536 ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b) >>> 16 & mask
+  const find = (code: number) => {
+    let h = hash(code)
+    while (keys[h] !== -1 && keys[h] !== code) h = (h + 1) & mask
+    return h
+  }
+  const copies: [from: number, to: number][] = []
+  pieces.forEach((p, i) => {
+    if (p.length === 0) return
+    if (p.length > 2) {
+      const ends = out[i].ends
+      for (let at = compact.indexOf(p); at >= 0; at = compact.indexOf(p, at + 1)) ends.push(at + p.length - 1)
+      return
+    }
+    const code = p.length === 1 ? p.charCodeAt(0) : p.charCodeAt(0) * 65536 + p.charCodeAt(1)
+    const h = find(code)
+    if (keys[h] === code) copies.push([slots[h], i])
+    else { keys[h] = code; slots[h] = i }
+  })
+  if (shortCount > 0) {
+    for (let i = 0; i < compact.length; i++) {
+      const c = compact.charCodeAt(i)
+      let h = find(c)
+      if (keys[h] === c) out[slots[h]].ends.push(i)
+      if (i + 1 < compact.length) {
+        const code = c * 65536 + compact.charCodeAt(i + 1)
+        h = find(code)
+        if (keys[h] === code) out[slots[h]].ends.push(i + 1)
       }
     }
-    return short.get(p) ?? []
+    for (const [from, to] of copies) out[to].ends = [...out[from].ends]
   }
-  return pieces.map((p) => {
-    if (p.length > 0 && p.length <= 2) return { ends: shortEnds(p), length: p.length }
-    const ends: number[] = []
-    for (let at = compact.indexOf(p); at >= 0 && p.length > 0; at = compact.indexOf(p, at + 1)) ends.push(at + p.length - 1)
-    return { ends, length: p.length }
-  })
+  return out
 }
 
 export function pieceFound(piece: { ends: number[]; length: number }, maxRun: Int32Array): boolean {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { MAX_QUESTION_PARTS, partsOf } from './retrieval.ts'
+import { BODY_CHARS, MAX_QUESTION_PARTS, partsOf } from './retrieval.ts'
 import { createMatcher, type MatchDocument, type Matcher } from './matcher.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import { loadModel } from './model.ts'
@@ -221,6 +221,24 @@ describe('matcher', () => {
     expect(questions).toHaveLength(4)
     expect(parts.map((p) => p.sentence)).toEqual([null, ...questions.slice(0, MAX_QUESTION_PARTS)])
     expect(MAX_QUESTION_PARTS).toBe(3)
+  })
+
+  it('reads a long letter’s body up to BODY_CHARS, and still reads what it asks further on', () => {
+    const story = '我家住在老城区，房子是父母留下的，这些年一直在外地打工，很少回来。'
+    const filler = story.repeat(Math.ceil(BODY_CHARS / story.length) + 2)
+    const letter = `${filler}请问医保卡丢了去哪里补办？`
+    const { parts, questions } = partsOf(letter)
+    expect(parts[0].text.length).toBe(BODY_CHARS)
+    expect(letter.startsWith(parts[0].text)).toBe(true)
+    expect(questions).toEqual(['请问医保卡丢了去哪里补办？'])
+    expect(parts[1].sentence).toBe('请问医保卡丢了去哪里补办？')
+    // The question at the end, past the body that is read, still finds its entry.
+    const { candidates } = m.match(letter, { limit: 1 })
+    expect(candidates[0]).toMatchObject({ id: 6, matchedSentence: '请问医保卡丢了去哪里补办？' })
+    // A character outside the BMP at the edge is never cut in half.
+    const astral = `${'医'.repeat(BODY_CHARS - 1)}𠮷${'保'.repeat(100)}`
+    const [body] = partsOf(astral).parts
+    expect(body.text).toBe('医'.repeat(BODY_CHARS - 1))
   })
 
   it('matches a long text with no question in it as a whole', () => {
