@@ -2,7 +2,7 @@
 // query compares with one of the entry's questions, how retrieval ranked the entry, and how much of
 // the query its answer holds. Written into a caller's buffer: a match scores ~30 entries × their
 // questions × the parts of a letter, and allocating per pair was a good part of its time.
-import { commonCount, coverageSorted, coveredShare, diceSorted, editSimilarity, pieceFound } from './features.ts'
+import { commonCount, coverageSorted, coveredShare, diceSorted, editSimilarity, hasSorted, pieceFound } from './features.ts'
 import { FEATURE_INDEX } from './ranker.ts'
 import type { PostingIndex } from './postings.ts'
 import type { PreparedEntry, PreparedQuery, PreparedText } from './prepared-text.ts'
@@ -64,6 +64,25 @@ export function createFeatureExtractor({ answerLcsChars }: { answerLcsChars: num
     x[FEATURE_INDEX.numbers] = q.numbers !== t.numbers ? 1 : 0
     x[FEATURE_INDEX.onlyQ] = Math.min(1, (q.chars.length - commonChars) / 5)
     x[FEATURE_INDEX.onlyD] = Math.min(1, (t.chars.length - commonChars) / 5)
+    x[FEATURE_INDEX.assoc] = associationShare(q, t)
+  }
+
+  /**
+   * Of the query's words the question does not hold, how well each is stood for by a learned
+   * associate the question does hold (its strongest), averaged over all of them.
+   */
+  function associationShare(q: PreparedQuery, t: PreparedText): number {
+    if (q.associated.length === 0) return 0
+    const lacking = q.terms.length - commonCount(q.terms, t.words)
+    if (lacking <= 0) return 0
+    let sum = 0
+    for (const a of q.associated) {
+      if (a.id > 0 && hasSorted(t.words, a.id)) continue
+      let best = 0
+      for (let k = 0; k < a.partners.length; k++) if (a.strengths[k] > best && hasSorted(t.terms, a.partners[k])) best = a.strengths[k]
+      sum += best
+    }
+    return sum / lacking
   }
 
   /**

@@ -125,6 +125,12 @@ function lowerBound(a: ArrayLike<number>, v: number, lo: number): number {
   return lo
 }
 
+/** Whether sorted `a` holds `v`. */
+export function hasSorted(a: readonly number[], v: number): boolean {
+  const i = lowerBound(a, v, 0)
+  return i < a.length && a[i] === v
+}
+
 function commonSkewed(small: readonly number[], large: readonly number[]): number {
   let n = 0, at = 0
   for (let i = 0; i < small.length && at < large.length; i++) {

@@ -5,6 +5,7 @@ import { FEATURE_INDEX } from './ranker.ts'
 import { loadModel } from './model.ts'
 import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
 import { commonCharacters } from './tokenizer.ts'
+import { parseAssociations, shippedAssociations } from './associations.ts'
 
 const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({
   id, question, similarQuestions: [], keywords: [], answer: `${question}的答复。`, topicCode: null, inForce: true, ...extra,
@@ -173,6 +174,32 @@ describe('matcher', () => {
     const c = lib.match('新房的房本也就是房产证多久下来', { limit: 2 }).candidates
     expect(c.find((x) => x.id === 1)!.features[FEATURE_INDEX.related]).toBe(0.9)
     expect(c.find((x) => x.id === 2)!.features[FEATURE_INDEX.related]).toBe(0.6)
+  })
+
+  it('scores a learned association between a word the question lacks and one it holds (assoc)', () => {
+    const associations = parseAssociations('旅馆\t酒店\t0.8\n住宿\t酒店\t0.3\n')
+    const withTable = createMatcher({ model: loadModel(), associations })
+    const without = createMatcher({ model: loadModel(), associations: new Map() })
+    for (const lib of [withTable, without]) {
+      lib.add(doc(1, '酒店住宿发票怎么开'))
+      lib.add(doc(2, '餐馆发票怎么开'))
+    }
+    const assocOf = (lib: Matcher, id: number) => lib.match('旅馆发票怎么开', { limit: 2 }).candidates.find((c) => c.id === id)!.features[FEATURE_INDEX.assoc]
+    // 旅馆 is the one query word entry 1 lacks, and it stands for 酒店, which entry 1 holds: 0.8 over 1.
+    expect(assocOf(withTable, 1)).toBeCloseTo(0.8, 9)
+    expect(assocOf(withTable, 2)).toBe(0)
+    expect(assocOf(without, 1)).toBe(0)
+    // A query word the question holds (住宿, though it stands for 酒店 too) is not counted.
+    expect(withTable.match('旅馆住宿发票', { limit: 1 }).candidates[0].features[FEATURE_INDEX.assoc]).toBeCloseTo(0.8, 9)
+  })
+
+  it('reads the shipped associations, each pair both ways at its higher strength, and refuses a bad line', () => {
+    const table = parseAssociations('甲乙\t丙丁\t0.2\n丙丁\t甲乙\t0.6\n# 注释\n')
+    expect(table.get('甲乙')!.get('丙丁')).toBe(0.6)
+    expect(table.get('丙丁')!.get('甲乙')).toBe(0.6)
+    expect(() => parseAssociations('甲乙\t丙丁\t1.5')).toThrow(/第 1 行/)
+    expect(() => parseAssociations('甲乙\t甲乙\t0.5')).toThrow(/第 1 行/)
+    expect(shippedAssociations().size).toBeGreaterThan(1000)
   })
 
   it('reaches an official term from an everyday word through a related term, at its weight', () => {

@@ -7,6 +7,7 @@
 //   rerank.ts              the pool scored by the fitted model, with confidence
 //   typeahead.ts           prefix search while a question is typed
 // The fitted weights and the options they were fitted with come from model.json (model.ts).
+import { shippedAssociations, type Associations } from './associations.ts'
 import { bigramCodes, sortedDistinct } from './features.ts'
 import { compactText } from './normalize.ts'
 import { LETTER_CHARS } from './letter.ts'
@@ -47,6 +48,8 @@ export interface MatcherOptions extends Partial<ModelOptions> {
    * everyday words, dictionary terms): 长户险 is read as 长护险 only if 长护险 is known.
    */
   soundWords?: readonly string[]
+  /** Learned word associations (associations.ts); the shipped table unless given (an empty map: none). */
+  associations?: Associations
 }
 
 /** Everyday phrases found in a normalised text, each with the official words it stands close to. */
@@ -94,7 +97,7 @@ export function createMatcher(options: MatcherOptions) {
   const soundWords = options.soundWords ?? []
   sounds?.add(soundWords)
   const correct = sounds ? (normalized: string) => sounds.correct(normalized, (t) => cutWords(t, o.cutMode)) : undefined
-  const text = createTextPreparer({ cutMode: o.cutMode, pinyin: o.pinyin, rewrite, related, correct })
+  const text = createTextPreparer({ cutMode: o.cutMode, pinyin: o.pinyin, rewrite, related, correct, associations: options.associations ?? shippedAssociations() })
   const frequencies = createQuestionFrequencies()
   const retrieval = createRetrieval(o, text, () => entries.size)
   const typeahead = createTypeahead({ entries, rewrite, wordId: text.wordId, frequencies, maxDf: o.maxDf, maxDfShare: o.maxDfShare, correct })

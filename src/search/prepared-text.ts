@@ -7,6 +7,7 @@ import { createMemo, cutWords, type CutMode } from './tokenizer.ts'
 import { bigramCodes, charBigrams, charCodes, isNegated, numbersIn, piecesOf, sortedDistinct, substringMatcher } from './features.ts'
 import { syllables } from './entry-tokens.ts'
 import type { Correction } from './sound-lexicon.ts'
+import type { Associations } from './associations.ts'
 import type { MatchDocument, RelatedTerms } from './matcher.ts'
 
 export interface PreparedText {
@@ -37,6 +38,12 @@ export interface PreparedQuery extends PreparedText {
   relatedGrams: { gram: string; weight: number }[]
   /** Homophone typos read as the library's words (婚因 → 婚姻), in the order found. */
   corrections: Correction[]
+  /**
+   * The query's words with learned associations among the library's words (associations.ts): the
+   * word's id (-1 if no entry holds it), and its associates' ids, sorted, with their strengths.
+   * Only for a query shorter than a letter (a caller's question, a letter's shorter sentences).
+   */
+  associated: { id: number; partners: number[]; strengths: number[] }[]
 }
 
 export interface PreparedEntry {
@@ -84,10 +91,12 @@ export interface TextPreparerOptions {
   related: RelatedTerms
   /** Reads homophone typos in a normalised query as the library's words (sound-lexicon.ts); none if absent. */
   correct?: (normalized: string) => { text: string; corrections: Correction[] }
+  /** Learned word associations (the re-ranker's `assoc`); none if absent. */
+  associations?: Associations
 }
 
 /** Prepares entries' questions (interning their words) and queries (memoised, never interning). */
-export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, related, correct }: TextPreparerOptions) {
+export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, related, correct, associations }: TextPreparerOptions) {
   const vocabulary = createInterner()
   const syllableIds = createInterner()
 
@@ -131,6 +140,22 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
       text: compact, words: all, terms, bigrams: bigramCodes(compact), chars: charCodes(compact),
       pinyin: syl ? pinyinCodes(syl, store) : null, negated: isNegated(compact), numbers: numbersIn(compact),
     }
+  }
+
+  /** A query word's associates that some entry holds, as ids sorted, with their strengths. */
+  function associatedOf(termStrings: readonly string[]): PreparedQuery['associated'] {
+    const out: PreparedQuery['associated'] = []
+    if (!associations || associations.size === 0) return out
+    for (const w of termStrings) {
+      const partners = associations.get(w)
+      if (!partners) continue
+      const found: [id: number, strength: number][] = []
+      for (const [p, strength] of partners) { const id = vocabulary.lookup(p); if (id !== undefined) found.push([id, strength]) }
+      if (found.length === 0) continue
+      found.sort((a, b) => a[0] - b[0])
+      out.push({ id: vocabulary.lookup(w) ?? -1, partners: found.map((f) => f[0]), strengths: found.map((f) => f[1]) })
+    }
+    return out
   }
 
   const queryMemo = createMemo<{ normalized: string; prepared: PreparedQuery; searchTerms: string[] }>()
@@ -178,6 +203,7 @@ export function createTextPreparer({ cutMode, pinyin: usePinyin, rewrite, relate
         termPieces: piecesOf(compact, termStrings), bigramPieces: piecesOf(compact, bigramStrings),
         soundGrams: syl ? [...new Set(syllableBigrams(syl))] : [], relatedWords, relatedByWeight, relatedGrams,
         corrections: read?.corrections ?? [],
+        associated: sounds ? associatedOf(termStrings) : [],
       }
       // A query of stop words only ("是什么") still searches with what it has.
       const searchTerms = prepared.termStrings.length ? prepared.termStrings : [...new Set(words)]

@@ -41,6 +41,7 @@ export const FEATURES = [
   'wholeGramRel', // bigram-view score of the whole text (a letter's body) / the best one, whichever part is scored
   'wholeWordRel', // the same in the word view
   'related', // the weight of the strongest related term (房本 ~ 不动产权证书) found in the entry's questions
+  'assoc', // query words the question lacks, stood for by a learned associate it holds (旅馆 / 酒店): mean strength
 ] as const
 
 export type FeatureName = (typeof FEATURES)[number]
