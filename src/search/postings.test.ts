@@ -90,4 +90,53 @@ describe('posting index', () => {
     expect(odd).toHaveLength(3)
     expect(odd.every((h) => h.id % 2 === 1)).toBe(true)
   })
+
+  it('keeps long posting lists (many blocks) right through removals, compaction and re-adds', () => {
+    // 3,000 documents: the common words' lists run over many blocks; removing most of them compacts
+    // those lists, and documents added afterwards go on at the end of the rewritten chains.
+    const docs = documents(3000, 23)
+    const grown = createPostingIndex(4)
+    for (const d of docs) grown.add(d.id, d.fields)
+    const r = rng(5)
+    const removed = new Set(docs.filter(() => r() < 0.7).map((d) => d.id))
+    for (const id of removed) grown.remove(id)
+    const extra = documents(400, 29).map((d) => ({ ...d, id: d.id + 10000 }))
+    for (const d of extra) grown.add(d.id, d.fields)
+    const kept = [...docs.filter((d) => !removed.has(d.id)), ...extra]
+    const fresh = createPostingIndex(4)
+    for (const d of kept) fresh.add(d.id, d.fields)
+    expect(grown.size).toBe(kept.length)
+    for (const query of [['词0'], ['词1', '词2', '词3'], ['词40', '词59']]) {
+      expect(grown.df(query[0])).toBe(fresh.df(query[0]))
+      const got = grown.search(query, BOOSTS, kept.length)
+      const want = fresh.search(query, BOOSTS, kept.length)
+      expect(got.map((h) => h.id).sort((a, b) => a - b)).toEqual(want.map((h) => h.id).sort((a, b) => a - b))
+      const score = new Map(want.map((h) => [h.id, h.score]))
+      for (const h of got) expect(h.score).toBeCloseTo(score.get(h.id)!, 9)
+    }
+  })
+
+  it('takes a document larger than a storage page', () => {
+    const index = createPostingIndex(1)
+    const words = Array.from({ length: 1_100_000 }, (_, i) => `w${i}`)
+    index.add(1, [words])
+    index.add(2, [['w5', '别的']])
+    expect(index.search(['w5'], [1], 5).map((h) => h.id).sort()).toEqual([1, 2])
+    index.remove(1)
+    expect(index.df('w5')).toBe(1)
+    expect(index.search(['w5'], [1], 5).map((h) => h.id)).toEqual([2])
+  })
+
+  it('keeps one- and two-character terms apart from each other and from longer ones, however many there are', () => {
+    const index = createPostingIndex(1)
+    index.add(1, [['a', 'ab', '\u0000a', 'abc']])
+    index.add(2, [['\u0000a']])
+    expect(['a', 'ab', '\u0000a', 'abc', 'b'].map((t) => index.df(t))).toEqual([1, 1, 2, 1, 0])
+    expect(index.search(['a'], [1], 5).map((h) => h.id)).toEqual([1])
+    // Thousands of distinct bigrams: the table that holds them grows many times over.
+    const grams = Array.from({ length: 5000 }, (_, i) => String.fromCharCode(0x4e00 + (i % 100), 0x4e00 + Math.floor(i / 100)))
+    grams.forEach((g, i) => index.add(100 + i, [[g, '共同']]))
+    expect(grams.every((g, i) => index.search([g], [1], 2).map((h) => h.id).join() === String(100 + i))).toBe(true)
+    expect(index.df('共同')).toBe(5000)
+  })
 })

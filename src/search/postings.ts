@@ -3,8 +3,8 @@
 // Why not MiniSearch's own search here: profiling at 10k entries showed MiniSearch's `termResults`
 // at ~40% of a match (it builds a result object per posting and merges maps per term), and its
 // radix tree scans every child of a node on insert, which with thousands of distinct first CJK
-// characters made `add` cost ~300 µs per entry. This index keeps postings in typed arrays, scores
-// into a flat accumulator and keeps only the best `k`. MiniSearch still serves typeahead, where
+// characters made `add` cost ~300 µs per entry. This index keeps postings in chains of blocks in
+// shared Int32 pages (below), scores into a flat accumulator and keeps only the best `k`. MiniSearch still serves typeahead, where
 // prefix search is what it is good at (matcher.ts).
 //
 // Scoring is MiniSearch's BM25+ (k1 1.2, b 0.7, δ 0.5), per field, times the field's boost, with
@@ -32,6 +32,14 @@ function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array |
   return next
 }
 
+/** Int32 pages that hold every posting list and every document's forward record (see below). */
+const PAGE_BITS = 20
+const PAGE_INTS = 1 << PAGE_BITS
+const PAGE_MASK = PAGE_INTS - 1
+/** A posting list's blocks double from FIRST_BLOCK postings up to MAX_BLOCK. */
+const FIRST_BLOCK = 2
+const MAX_BLOCK = 1024
+
 /**
  * `plain`: classic BM25 (no δ, no coordination factor, field length in all terms) — what suits
  * character bigrams of long texts, where BM25+'s per-term bonus and the coordination factor favour
@@ -43,24 +51,75 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   const plain = opts.plain ?? false
   const delta = plain ? 0 : DELTA
 
-  // Terms: id per distinct string; per term a posting list of (slot, field << 12 | tf), in plain
-  // arrays of small integers (V8 stores them unboxed; they grow without copying per term).
+  // Storage. A library of 100,000 entries holds about 20 million postings over a few hundred thousand
+  // terms. Kept as a pair of JS arrays per term, they were a million small objects with up to 17
+  // times their length in spare capacity: a 1.5 GB process that spent most of its build in garbage
+  // collection. Here every posting list is a chain of blocks in shared Int32 pages of 4 MB, each
+  // block twice the size of the one before (up to MAX_BLOCK postings): [next block or -1, capacity,
+  // then (slot, field << 12 | tf) per posting]. A block's address is page << PAGE_BITS | offset.
+  const pages: Int32Array[] = []
+  let used = PAGE_INTS // no page yet: the first allocation opens one
+  function allocate(ints: number): number {
+    // A record larger than a page (a document of a million words) gets a page of its own.
+    if (ints > PAGE_INTS) { pages.push(new Int32Array(ints)); used = PAGE_INTS; return (pages.length - 1) << PAGE_BITS }
+    if (used + ints > PAGE_INTS) { pages.push(new Int32Array(PAGE_INTS)); used = 0 }
+    const at = ((pages.length - 1) << PAGE_BITS) | used
+    used += ints
+    return at
+  }
+  function newBlock(capacity: number): number {
+    const b = allocate(2 + 2 * capacity)
+    const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
+    page[o] = -1
+    page[o + 1] = capacity
+    return b
+  }
+
+  // Terms: an id per distinct string; per term its first and last block, how many postings the last
+  // one holds, and how many of its postings belong to removed documents.
   const termIds = new Map<string, number>()
-  const postSlots: number[][] = []
-  const postMeta: number[][] = []
-  const postDead: number[] = []
+  let terms = 0
+  let head = new Int32Array(0)
+  let tail = new Int32Array(0)
+  let tailUsed = new Int32Array(0)
+  let dead = new Int32Array(0)
   /** Documents holding the term, per field (term * F + field). */
   let fieldDf = new Int32Array(0)
   /** Documents holding the term in any field. */
   let termDf = new Int32Array(0)
+
+  function append(tid: number, slot: number, meta: number) {
+    let b = tail[tid]
+    if (b === -1) {
+      b = newBlock(FIRST_BLOCK)
+      head[tid] = b
+      tail[tid] = b
+      tailUsed[tid] = 0
+    } else {
+      const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
+      if (tailUsed[tid] === page[o + 1]) {
+        const next = newBlock(Math.min(MAX_BLOCK, page[o + 1] * 2))
+        page[o] = next
+        tail[tid] = b = next
+        tailUsed[tid] = 0
+      }
+    }
+    const page = pages[b >>> PAGE_BITS], at = (b & PAGE_MASK) + 2 + 2 * tailUsed[tid]++
+    page[at] = slot
+    page[at + 1] = meta
+  }
 
   // Documents: a slot per added document; slots of removed documents are dead and never reused.
   const slotOf = new Map<number, number>()
   let slotIds = new Int32Array(0)
   let alive = new Uint8Array(0)
   let fieldLen = new Float32Array(0) // slot * F + field: distinct terms in that field
-  /** The (term, field) pairs of each live slot, to undo its counts on removal. */
-  const forward: (Int32Array | undefined)[] = []
+  /**
+   * Each live slot's (term * F + field) pairs, to undo its counts on removal: a record in the pages
+   * at forwardAt[slot], forwardLen[slot] long. A removed document's record is left where it is.
+   */
+  let forwardAt = new Int32Array(0)
+  let forwardLen = new Int32Array(0)
   let slots = 0
   /**
    * BM25's length normalisation per (slot, field), K1 · (1 − B + B · length / average length): it
@@ -82,16 +141,68 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   let lastTerm = new Uint16Array(0)
   let touched = new Int32Array(0)
 
+  // Terms of one or two UTF-16 units (every character bigram, most words) are found by their
+  // character codes in an open-addressing table instead of the Map: hashing and comparing strings
+  // that were cut moments before was a quarter of building a 100,000-entry library. A one-unit term
+  // is keyed 2^32 + code, a two-unit one first · 65536 + second, so they never meet.
+  let codeBits = 10
+  let codeKeys = new Float64Array(1 << codeBits).fill(-1)
+  let codeIds = new Int32Array(1 << codeBits)
+  let codeCount = 0
+  const codeOf = (term: string) => (term.length === 1 ? 4294967296 + term.charCodeAt(0) : term.charCodeAt(0) * 65536 + term.charCodeAt(1))
+  /** Where `code` is in the table, or the empty place it would go. */
+  function codePlace(code: number): number {
+    const mask = (1 << codeBits) - 1
+    const mixed = Math.imul((code % 65536) ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b)
+    let h = mixed >>> (32 - codeBits)
+    while (codeKeys[h] !== -1 && codeKeys[h] !== code) h = (h + 1) & mask
+    return h
+  }
+  function insertCode(code: number, id: number) {
+    if (2 * (codeCount + 1) > codeKeys.length) {
+      const oldKeys = codeKeys, oldIds = codeIds
+      codeBits++
+      codeKeys = new Float64Array(1 << codeBits).fill(-1)
+      codeIds = new Int32Array(1 << codeBits)
+      for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) { const h = codePlace(oldKeys[i]); codeKeys[h] = oldKeys[i]; codeIds[h] = oldIds[i] }
+    }
+    const h = codePlace(code)
+    codeKeys[h] = code
+    codeIds[h] = id
+    codeCount++
+  }
+  /** A term's id, if it has one. */
+  function lookup(term: string): number | undefined {
+    if (term.length === 0 || term.length > 2) return termIds.get(term)
+    const code = codeOf(term)
+    const h = codePlace(code)
+    return codeKeys[h] === code ? codeIds[h] : undefined
+  }
+
+  // Scratch for add, per term: the (slot, field) and the slot that last counted it (each + 1, so 0 is
+  // never one), and its frequency in the field being added. Arrays rather than a Map and a Set per
+  // document: they were a fifth of building a 100,000-entry library.
+  let fieldMark = new Int32Array(0)
+  let docMark = new Int32Array(0)
+  let tfOf = new Int32Array(0)
+
   function termId(term: string): number {
-    let id = termIds.get(term)
+    let id = lookup(term)
     if (id === undefined) {
-      id = postSlots.length
-      termIds.set(term, id)
-      postSlots.push([])
-      postMeta.push([])
-      postDead.push(0)
-      fieldDf = grow(fieldDf, (id + 1) * F)
-      termDf = grow(termDf, id + 1)
+      id = terms++
+      if (term.length === 0 || term.length > 2) termIds.set(term, id)
+      else insertCode(codeOf(term), id)
+      head = grow(head, terms)
+      tail = grow(tail, terms)
+      tailUsed = grow(tailUsed, terms)
+      dead = grow(dead, terms)
+      fieldMark = grow(fieldMark, terms)
+      docMark = grow(docMark, terms)
+      tfOf = grow(tfOf, terms)
+      head[id] = -1
+      tail[id] = -1
+      fieldDf = grow(fieldDf, terms * F)
+      termDf = grow(termDf, terms)
     }
     return id
   }
@@ -104,33 +215,39 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     slotIds = grow(slotIds, slots)
     alive = grow(alive, slots)
     fieldLen = grow(fieldLen, slots * F)
+    forwardAt = grow(forwardAt, slots)
+    forwardLen = grow(forwardLen, slots)
     slotIds[slot] = id
     alive[slot] = 1
     live++
     const pairs: number[] = []
-    const inDoc = new Set<number>()
+    const distinct: number[] = []
     for (let f = 0; f < F; f++) {
-      const terms = fields[f] ?? []
-      const tf = new Map<number, number>()
-      for (const t of terms) {
+      const fieldTerms = fields[f] ?? []
+      const mark = slot * F + f + 1
+      distinct.length = 0
+      for (const t of fieldTerms) {
         if (!t) continue
         const tid = termId(t)
-        tf.set(tid, (tf.get(tid) ?? 0) + 1)
+        if (fieldMark[tid] !== mark) { fieldMark[tid] = mark; tfOf[tid] = 1; distinct.push(tid) } else tfOf[tid]++
       }
       // An empty field counts as length 1, as in MiniSearch (its tokenizer yields one empty token).
-      const length = Math.max(1, plain ? terms.length : tf.size)
+      const length = Math.max(1, plain ? fieldTerms.length : distinct.length)
       fieldLen[slot * F + f] = length
       totalLen[f] += length
       changes++
-      for (const [tid, n] of tf) {
-        postSlots[tid].push(slot)
-        postMeta[tid].push((f << 12) | Math.min(n, MAX_TF))
+      // In the order the terms first occur, as the index has always kept them.
+      for (const tid of distinct) {
+        append(tid, slot, (f << 12) | Math.min(tfOf[tid], MAX_TF))
         fieldDf[tid * F + f]++
         pairs.push(tid * F + f)
-        if (!inDoc.has(tid)) { inDoc.add(tid); termDf[tid]++ }
+        if (docMark[tid] !== slot + 1) { docMark[tid] = slot + 1; termDf[tid]++ }
       }
     }
-    forward[slot] = Int32Array.from(pairs)
+    const at = pairs.length ? allocate(pairs.length) : 0
+    if (pairs.length) pages[at >>> PAGE_BITS].set(pairs, at & PAGE_MASK)
+    forwardAt[slot] = at
+    forwardLen[slot] = pairs.length
   }
 
   function remove(id: number): boolean {
@@ -139,34 +256,45 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     slotOf.delete(id)
     alive[slot] = 0
     live--
-    const pairs = forward[slot]!
-    forward[slot] = undefined
+    const page = pages[forwardAt[slot] >>> PAGE_BITS]
+    const from = forwardAt[slot] & PAGE_MASK
     const seen = new Set<number>()
-    for (const p of pairs) {
+    for (let k = 0; k < forwardLen[slot]; k++) {
+      const p = page[from + k]
       const tid = Math.floor(p / F)
       fieldDf[p]--
-      if (!seen.has(tid)) { seen.add(tid); termDf[tid]--; postDead[tid]++ }
+      if (!seen.has(tid)) { seen.add(tid); termDf[tid]--; dead[tid]++ }
     }
+    forwardLen[slot] = 0
     for (let f = 0; f < F; f++) totalLen[f] -= fieldLen[slot * F + f]
     changes++
     // A posting list that is mostly dead entries is compacted, so lookups stay proportional to live ones.
-    for (const tid of seen) if (postDead[tid] > 8 && postDead[tid] * 2 > postSlots[tid].length) compact(tid)
+    for (const tid of seen) if (dead[tid] > 8 && dead[tid] * 2 > termDf[tid] + dead[tid]) compact(tid)
     return true
   }
 
+  /** Rewrites a term's live postings from the start of its chain; the blocks left over are let go. */
   function compact(tid: number) {
-    const s = postSlots[tid]
-    const m = postMeta[tid]
-    let w = 0
-    for (let r = 0; r < s.length; r++) {
-      if (!alive[s[r]]) continue
-      s[w] = s[r]
-      m[w] = m[r]
-      w++
+    const kept: number[] = []
+    for (let b = head[tid]; b !== -1;) {
+      const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
+      const n = b === tail[tid] ? tailUsed[tid] : page[o + 1]
+      for (let i = 0; i < n; i++) if (alive[page[o + 2 + 2 * i]]) kept.push(page[o + 2 + 2 * i], page[o + 3 + 2 * i])
+      b = page[o]
     }
-    s.length = w
-    m.length = w
-    postDead[tid] = 0
+    tail[tid] = -1
+    for (let k = 0, b = head[tid]; k < kept.length;) {
+      const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
+      const cap = page[o + 1]
+      const n = Math.min(cap, (kept.length - k) / 2)
+      for (let i = 0; i < n; i++, k += 2) { page[o + 2 + 2 * i] = kept[k]; page[o + 3 + 2 * i] = kept[k + 1] }
+      tail[tid] = b
+      tailUsed[tid] = n
+      if (k < kept.length) b = page[o]
+      else page[o] = -1
+    }
+    if (tail[tid] === -1) head[tid] = -1
+    dead[tid] = 0
   }
 
   /**
@@ -193,7 +321,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     const idf = new Float64Array(F)
     const seen = new Set<number>()
     for (let qi = 0; qi < terms.length; qi++) {
-      const tid = termIds.get(terms[qi])
+      const tid = lookup(terms[qi])
       if (tid === undefined || seen.has(tid)) continue
       seen.add(tid)
       const tw = termWeights ? termWeights[qi] : 1
@@ -201,25 +329,27 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
         const n = fieldDf[tid * F + f]
         idf[f] = n > 0 ? tw * boosts[f] * Math.log(1 + (live - n + 0.5) / (n + 0.5)) : 0
       }
-      const s = postSlots[tid]
-      const m = postMeta[tid]
-      const len = s.length
       // Only the first 32 terms have a bit in the mask (for highlighting); every term counts.
       const bit = qi < 32 ? 1 << qi : 0
-      if (touched.length < nTouched + len) touched = grow(touched, nTouched + len)
-      for (let i = 0; i < len; i++) {
-        const slot = s[i]
-        if (!alive[slot]) continue
-        const meta = m[i]
-        const f = meta >> 12
-        const w = idf[f]
-        if (w === 0) continue
-        const tf = meta & MAX_TF
-        const norm = norms[slot * F + f]
-        if (counts[slot] === 0) touched[nTouched++] = slot
-        scores[slot] += w * (delta + (tf * (K1 + 1)) / (tf + norm))
-        masks[slot] |= bit
-        if (lastTerm[slot] !== qi + 1) { lastTerm[slot] = qi + 1; counts[slot]++ }
+      for (let b = head[tid]; b !== -1;) {
+        const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
+        const len = b === tail[tid] ? tailUsed[tid] : page[o + 1]
+        if (touched.length < nTouched + len) touched = grow(touched, nTouched + len)
+        for (let i = 0, at = o + 2; i < len; i++, at += 2) {
+          const slot = page[at]
+          if (!alive[slot]) continue
+          const meta = page[at + 1]
+          const f = meta >> 12
+          const w = idf[f]
+          if (w === 0) continue
+          const tf = meta & MAX_TF
+          const norm = norms[slot * F + f]
+          if (counts[slot] === 0) touched[nTouched++] = slot
+          scores[slot] += w * (delta + (tf * (K1 + 1)) / (tf + norm))
+          masks[slot] |= bit
+          if (lastTerm[slot] !== qi + 1) { lastTerm[slot] = qi + 1; counts[slot]++ }
+        }
+        b = page[o]
       }
     }
     // The best k by a bounded min-heap over the touched slots, then the scratch is cleared.
@@ -267,12 +397,12 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     has: (id: number) => slotOf.has(id),
     /** Documents holding the term in this field. */
     fieldDf(term: string, field: number): number {
-      const tid = termIds.get(term)
+      const tid = lookup(term)
       return tid === undefined ? 0 : fieldDf[tid * F + field]
     },
     /** Documents holding the term in any field. */
     df(term: string): number {
-      const tid = termIds.get(term)
+      const tid = lookup(term)
       return tid === undefined ? 0 : termDf[tid]
     },
     get size() { return live },
