@@ -12,11 +12,11 @@
 // MIN_PROBABILITY, where the source word occurs in at least MIN_WORD_PAIRS pairs and the two co-occur
 // in at least MIN_CO_PAIRS (a word seen once "translates" to whatever stood beside it).
 // Deterministic: the same data gives the same file.
-import { writeFileSync } from 'node:fs'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { normalizeText, STOP_WORDS } from '../src/search/normalize.ts'
 import { cutWords, warmUp } from '../src/search/tokenizer.ts'
 import { ASSOCIATIONS_FILE } from '../src/search/associations.ts'
+import { loadModelOptions } from '../src/search/model.ts'
 import { BENCH_DIR, loadTask, startingVocabulary } from './datasets.ts'
 
 const ITERATIONS = 6
@@ -61,7 +61,9 @@ const ids = new Map<string, number>()
 const words: string[] = ['']
 const NULL = 0
 const idOf = (w: string) => { let i = ids.get(w); if (i === undefined) { i = words.length; ids.set(w, i); words.push(w) } return i }
-const wordsOf = (s: string) => [...new Set(cutWords(rewrite(normalizeText(s)), 'cut').filter((w) => !STOP_WORDS.has(w)))].map(idOf)
+// Cut as the matcher cuts (the shipped model's cut mode).
+const { cutMode } = loadModelOptions()
+const wordsOf = (s: string) => [...new Set(cutWords(rewrite(normalizeText(s)), cutMode).filter((w) => !STOP_WORDS.has(w)))].map(idOf)
 /** Sentence pairs both ways: (target words, source words). */
 const data: [number[], number[]][] = []
 for (const [a, b] of pairs) {

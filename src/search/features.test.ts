@@ -107,5 +107,8 @@ describe('sorted-array arithmetic when one side is much longer (a letter against
     const pieces = ['哈哈', '哈', '社保', '保卡', '保社', '卡哈', '无', '社保卡']
     const expected = pieces.map((p) => { const ends: number[] = []; for (let at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) ends.push(at + p.length - 1); return ends })
     expect(piecesOf(text, pieces).map((p) => p.ends)).toEqual(expected)
+    // A one-character piece and a two-character one whose first character is U+0000 are different pieces.
+    expect(piecesOf('\u0000a', ['a', '\u0000a']).map((p) => p.ends)).toEqual([[1], [1]])
+    expect(piecesOf('xa', ['\u0000a', 'a']).map((p) => p.ends)).toEqual([[], [1]])
   })
 })

@@ -259,13 +259,16 @@ export function substringMatcher(query: string) {
  * Where a piece of the query (a word, a bigram) ends in the compact query text, so that after a
  * scan it is found in the text if `maxRun[end] >= length` for one of its ends.
  */
+/** Added to a single character's code as a key, above every two-character key (first × 65536 + second < 2^32). */
+const ONE_UNIT = 2 ** 32
+
 export function piecesOf(compact: string, pieces: readonly string[]): { ends: number[]; length: number }[] {
   const out = pieces.map((p) => ({ ends: [] as number[], length: p.length }))
   // Pieces of one or two characters (every bigram of a letter: hundreds) are found in one pass over
   // the text, in an open-addressing table keyed by their character codes (a one-character piece by
-  // its code, a two-character one by first × 65536 + second). A search per piece, or a map of every
-  // substring as a string, was a fifth of preparing a long letter; a Map keyed by numbers beyond 2^30
-  // hashes boxed numbers, and was still half of that.
+  // 2^32 + its code, a two-character one by first × 65536 + second, so that 'a' and '\0a' never meet).
+  // A search per piece, or a map of every substring as a string, was a fifth of preparing a long
+  // letter; a Map keyed by numbers beyond 2^30 hashes boxed numbers, and was still half of that.
   let shortCount = 0
   for (const p of pieces) if (p.length === 1 || p.length === 2) shortCount++
   let size = 16
@@ -273,7 +276,8 @@ export function piecesOf(compact: string, pieces: readonly string[]): { ends: nu
   const mask = size - 1
   const keys = new Float64Array(size).fill(-1)
   const slots = new Int32Array(size)
-  const hash = (code: number) => Math.imul(code % 65536 ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b) >>> 16 & mask
+  const bits = 31 - Math.clz32(size)
+  const hash = (code: number) => Math.imul((code % 65536) ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b) >>> (32 - bits)
   const find = (code: number) => {
     let h = hash(code)
     while (keys[h] !== -1 && keys[h] !== code) h = (h + 1) & mask
@@ -287,7 +291,7 @@ export function piecesOf(compact: string, pieces: readonly string[]): { ends: nu
       for (let at = compact.indexOf(p); at >= 0; at = compact.indexOf(p, at + 1)) ends.push(at + p.length - 1)
       return
     }
-    const code = p.length === 1 ? p.charCodeAt(0) : p.charCodeAt(0) * 65536 + p.charCodeAt(1)
+    const code = p.length === 1 ? ONE_UNIT + p.charCodeAt(0) : p.charCodeAt(0) * 65536 + p.charCodeAt(1)
     const h = find(code)
     if (keys[h] === code) copies.push([slots[h], i])
     else { keys[h] = code; slots[h] = i }
@@ -295,8 +299,8 @@ export function piecesOf(compact: string, pieces: readonly string[]): { ends: nu
   if (shortCount > 0) {
     for (let i = 0; i < compact.length; i++) {
       const c = compact.charCodeAt(i)
-      let h = find(c)
-      if (keys[h] === c) out[slots[h]].ends.push(i)
+      let h = find(ONE_UNIT + c)
+      if (keys[h] === ONE_UNIT + c) out[slots[h]].ends.push(i)
       if (i + 1 < compact.length) {
         const code = c * 65536 + compact.charCodeAt(i + 1)
         h = find(code)

@@ -262,6 +262,14 @@ describe('matcher', () => {
     // The question at the end, past the body that is read, still finds its entry.
     const { candidates } = m.match(letter, { limit: 1 })
     expect(candidates[0]).toMatchObject({ id: 6, matchedSentence: '请问医保卡丢了去哪里补办？' })
+    // A fourth question past the cut, which gets no part of its own, is read at the end of the body.
+    const asks = '请问补办要多久？需要带身份证吗？可以网上办吗？'
+    const late = `${asks}${filler}生育津贴怎么申领？`
+    const [lateBody, ...own] = partsOf(late).parts
+    expect(own.map((p) => p.sentence)).toEqual(['请问补办要多久？', '需要带身份证吗？', '可以网上办吗？'])
+    expect(lateBody.text.length).toBeLessThanOrEqual(BODY_CHARS)
+    expect(lateBody.text.endsWith('生育津贴怎么申领？')).toBe(true)
+    expect(m.match(late, { limit: 3 }).candidates.map((c) => c.id)).toContain(3)
     // A character outside the BMP at the edge is never cut in half.
     const astral = `${'医'.repeat(BODY_CHARS - 1)}𠮷${'保'.repeat(100)}`
     const [body] = partsOf(astral).parts

@@ -139,4 +139,19 @@ describe('posting index', () => {
     expect(grams.every((g, i) => index.search([g], [1], 2).map((h) => h.id).join() === String(100 + i))).toBe(true)
     expect(index.df('共同')).toBe(5000)
   })
+
+  it('uses the storage of removed documents again: an entry edited thousands of times takes no lasting space', () => {
+    const index = createPostingIndex(2)
+    const docs = documents(100, 31)
+    for (const d of docs) index.add(d.id, [d.fields[0], d.fields[3]])
+    const edited = Array.from({ length: 50 }, (_, i) => `独有${i}`)
+    index.add(1000, [edited, [...edited, '词1', '词2']])
+    const before = index.storedInts
+    for (let round = 0; round < 5000; round++) index.add(1000, [edited, [...edited, '词1', '词2']])
+    // Without reuse each edit left ~150 ints (its postings and its record for removal): 750,000 in all.
+    expect(index.storedInts - before).toBeLessThan(20_000)
+    expect(index.df('独有7')).toBe(1)
+    expect(index.search(['独有7'], [1, 1], 5).map((h) => h.id)).toEqual([1000])
+    expect(index.df('词1')).toBe(docs.filter((d) => d.fields[0].includes('词1') || d.fields[3].includes('词1')).length + 1)
+  })
 })

@@ -36,9 +36,11 @@ function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array |
 const PAGE_BITS = 20
 const PAGE_INTS = 1 << PAGE_BITS
 const PAGE_MASK = PAGE_INTS - 1
-/** A posting list's blocks double from FIRST_BLOCK postings up to MAX_BLOCK. */
-const FIRST_BLOCK = 2
-const MAX_BLOCK = 1024
+/** Addresses are page << PAGE_BITS | offset and must stay positive Int32s: at most this many pages (8 GB). */
+const MAX_PAGES = 2 ** (31 - PAGE_BITS)
+/** A posting list's blocks take 8 ints (3 postings) at first, and twice as many each time, up to 2,048 (1,023). */
+const FIRST_BLOCK_INTS = 8
+const MAX_BLOCK_INTS = 2048
 
 /**
  * `plain`: classic BM25 (no δ, no coordination factor, field length in all terms) — what suits
@@ -55,25 +57,46 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   // terms. Kept as a pair of JS arrays per term, they were a million small objects with up to 17
   // times their length in spare capacity: a 1.5 GB process that spent most of its build in garbage
   // collection. Here every posting list is a chain of blocks in shared Int32 pages of 4 MB, each
-  // block twice the size of the one before (up to MAX_BLOCK postings): [next block or -1, capacity,
-  // then (slot, field << 12 | tf) per posting]. A block's address is page << PAGE_BITS | offset.
+  // block twice the size of the one before: [next block or -1, capacity, then (slot, field << 12 | tf)
+  // per posting]. A block's address is page << PAGE_BITS | offset. Every record (a block, a document's
+  // forward record) takes a power of two of ints, and a record given back goes on the free list of
+  // its size and is used again: an entry edited over and over, and the calibration's leave-one-out
+  // (which takes each held-out entry out and puts it back), cost no lasting storage.
   const pages: Int32Array[] = []
   let used = PAGE_INTS // no page yet: the first allocation opens one
+  /** Free records per size (log2 of their ints). */
+  const free: number[][] = Array.from({ length: PAGE_BITS + 1 }, () => [])
+  const sizeClass = (ints: number) => Math.max(2, 32 - Math.clz32(Math.max(1, ints) - 1))
+  function openPage(ints: number): number {
+    if (pages.length >= MAX_PAGES) throw new Error('检索索引的存储已满（8 GB）')
+    pages.push(new Int32Array(ints))
+    return pages.length - 1
+  }
   function allocate(ints: number): number {
     // A record larger than a page (a document of a million words) gets a page of its own.
-    if (ints > PAGE_INTS) { pages.push(new Int32Array(ints)); used = PAGE_INTS; return (pages.length - 1) << PAGE_BITS }
-    if (used + ints > PAGE_INTS) { pages.push(new Int32Array(PAGE_INTS)); used = 0 }
+    if (ints > PAGE_INTS) { const p = openPage(ints); used = PAGE_INTS; return p << PAGE_BITS }
+    const k = sizeClass(ints)
+    const reused = free[k].pop()
+    if (reused !== undefined) return reused
+    const size = 1 << k
+    if (used + size > PAGE_INTS) { openPage(PAGE_INTS); used = 0 }
     const at = ((pages.length - 1) << PAGE_BITS) | used
-    used += ints
+    used += size
     return at
   }
-  function newBlock(capacity: number): number {
-    const b = allocate(2 + 2 * capacity)
+  /** Gives a record of `ints` ints back (a page of its own is let go). */
+  function release(at: number, ints: number) {
+    if (ints > PAGE_INTS) { pages[at >>> PAGE_BITS] = new Int32Array(0); return }
+    free[sizeClass(ints)].push(at)
+  }
+  function newBlock(ints: number): number {
+    const b = allocate(ints)
     const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
     page[o] = -1
-    page[o + 1] = capacity
+    page[o + 1] = (ints - 2) / 2
     return b
   }
+  const blockInts = (capacity: number) => 2 + 2 * capacity
 
   // Terms: an id per distinct string; per term its first and last block, how many postings the last
   // one holds, and how many of its postings belong to removed documents.
@@ -91,14 +114,14 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   function append(tid: number, slot: number, meta: number) {
     let b = tail[tid]
     if (b === -1) {
-      b = newBlock(FIRST_BLOCK)
+      b = newBlock(FIRST_BLOCK_INTS)
       head[tid] = b
       tail[tid] = b
       tailUsed[tid] = 0
     } else {
       const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
       if (tailUsed[tid] === page[o + 1]) {
-        const next = newBlock(Math.min(MAX_BLOCK, page[o + 1] * 2))
+        const next = newBlock(Math.min(MAX_BLOCK_INTS, 2 * blockInts(page[o + 1])))
         page[o] = next
         tail[tid] = b = next
         tailUsed[tid] = 0
@@ -265,6 +288,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
       fieldDf[p]--
       if (!seen.has(tid)) { seen.add(tid); termDf[tid]--; dead[tid]++ }
     }
+    if (forwardLen[slot] > 0) release(forwardAt[slot], forwardLen[slot])
     forwardLen[slot] = 0
     for (let f = 0; f < F; f++) totalLen[f] -= fieldLen[slot * F + f]
     changes++
@@ -273,27 +297,33 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     return true
   }
 
-  /** Rewrites a term's live postings from the start of its chain; the blocks left over are let go. */
+  /** Rewrites a term's live postings from the start of its chain, and gives the blocks left over back. */
   function compact(tid: number) {
     const kept: number[] = []
+    const blocks: number[] = []
     for (let b = head[tid]; b !== -1;) {
+      blocks.push(b)
       const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
       const n = b === tail[tid] ? tailUsed[tid] : page[o + 1]
       for (let i = 0; i < n; i++) if (alive[page[o + 2 + 2 * i]]) kept.push(page[o + 2 + 2 * i], page[o + 3 + 2 * i])
       b = page[o]
     }
+    let next = 0
     tail[tid] = -1
-    for (let k = 0, b = head[tid]; k < kept.length;) {
+    for (let k = 0; k < kept.length;) {
+      const b = blocks[next++]
       const page = pages[b >>> PAGE_BITS], o = b & PAGE_MASK
-      const cap = page[o + 1]
-      const n = Math.min(cap, (kept.length - k) / 2)
+      const n = Math.min(page[o + 1], (kept.length - k) / 2)
       for (let i = 0; i < n; i++, k += 2) { page[o + 2 + 2 * i] = kept[k]; page[o + 3 + 2 * i] = kept[k + 1] }
       tail[tid] = b
       tailUsed[tid] = n
-      if (k < kept.length) b = page[o]
-      else page[o] = -1
+    }
+    for (let i = next; i < blocks.length; i++) {
+      const b = blocks[i]
+      release(b, blockInts(pages[b >>> PAGE_BITS][(b & PAGE_MASK) + 1]))
     }
     if (tail[tid] === -1) head[tid] = -1
+    else pages[tail[tid] >>> PAGE_BITS][tail[tid] & PAGE_MASK] = -1
     dead[tid] = 0
   }
 
@@ -406,6 +436,8 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
       return tid === undefined ? 0 : termDf[tid]
     },
     get size() { return live },
+    /** Ints taken from the pages so far (records given back and used again count once). */
+    get storedInts() { return pages.length === 0 ? 0 : (pages.length - 1) * PAGE_INTS + used },
   }
 }
 

@@ -24,7 +24,7 @@ export interface Part { text: string; sentence: string | null }
 const SHORT_QUESTION_CHARS = 16
 
 /**
- * A letter's first this many question sentences are read on their own (the body holds them all).
+ * A letter's first this many question sentences are read on their own (the body holds the others).
  * Three, not four: the same R@1 on domain-dev and tipdm-letters (0.874 / 0.587, with two as well),
  * and a letter's p99 at 10,000 entries about 0.8 ms lower (docs/matching.md).
  */
@@ -35,9 +35,12 @@ export const MAX_QUESTION_PARTS = 3
  * A letter runs to 2,000 characters, and reading its body costs in proportion (cutting, the features
  * against 30 answers). With 900: tipdm-letters R@1 0.587 → 0.586 (the held-out odd half unchanged at
  * 0.590), domain-dev letters unchanged at 0.874, and a letter's p99 at 10,000 entries about 1 ms lower
- * (docs/matching.md). Whatever it asks further on is still read, as its question sentences.
+ * (docs/matching.md). Whatever it asks further on is still read: its first MAX_QUESTION_PARTS question
+ * sentences as parts of their own, and any other question past the cut at the end of the body (up to
+ * LATE_QUESTION_CHARS of them, in place of as much of the narrative).
  */
 export const BODY_CHARS = 900
+const LATE_QUESTION_CHARS = 300
 
 /** The first BODY_CHARS characters of a text (a question sentence of a letter is bounded the same way), never half a surrogate pair. */
 function head(text: string): string {
@@ -54,19 +57,29 @@ function head(text: string): string {
 export function partsOf(question: string): { parts: Part[]; questions: string[] } {
   if (question.replace(/\s/g, '').length < LETTER_CHARS) return { parts: [{ text: question, sentence: null }], questions: [] }
   const reading = readLetter(question)
-  const parts: Part[] = [{ text: head(reading.body), sentence: null }]
+  const read = head(reading.body)
+  const parts: Part[] = [{ text: read, sentence: null }]
   const ss = reading.sentences
   let asked = 0
+  const late: string[] = []
   // By position, so a question asked twice gets the sentence before each occurrence.
-  for (let k = 0; k < ss.length && asked < MAX_QUESTION_PARTS; k++) {
+  for (let k = 0; k < ss.length; k++) {
     if (ss[k].kind !== 'question') continue
-    asked++
     const sentence = ss[k].text
+    if (asked === MAX_QUESTION_PARTS) {
+      if (read.length < reading.body.length && !read.includes(sentence)) late.push(sentence)
+      continue
+    }
+    asked++
     if (sentence === reading.body) continue
     const bare = sentence.replace(/[\p{P}\p{S}\s]/gu, '')
     // A short question sentence (要准备什么材料？) says what is asked but not about what: the sentence before it does.
     const before = k > 0 && ss[k - 1].kind !== 'formulaic' ? ss[k - 1].text : ''
     parts.push({ text: head(bare.length < SHORT_QUESTION_CHARS && before ? before + sentence : sentence), sentence })
+  }
+  if (late.length) {
+    const questions = late.join('').slice(0, LATE_QUESTION_CHARS)
+    parts[0] = { text: head(read.slice(0, BODY_CHARS - questions.length) + questions), sentence: null }
   }
   return { parts, questions: reading.questions }
 }
