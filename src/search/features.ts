@@ -259,30 +259,70 @@ export function substringMatcher(query: string) {
  * Where a piece of the query (a word, a bigram) ends in the compact query text, so that after a
  * scan it is found in the text if `maxRun[end] >= length` for one of its ends.
  */
-/** Added to a single character's code as a key, above every two-character key (first × 65536 + second < 2^32). */
+/** Added to a single UTF-16 unit's code to key it, above every two-unit key (first × 65536 + second < 2^32). */
 const ONE_UNIT = 2 ** 32
+/** The key of a one-unit string (2^32 + its code). */
+export const oneUnitKey = (code: number) => ONE_UNIT + code
+/** The key of a two-unit string (first × 65536 + second). */
+export const twoUnitKey = (first: number, second: number) => first * 65536 + second
+/** The key of a string of one or two UTF-16 units: 'a' and '\0a' never share one. */
+export const shortKey = (s: string) => (s.length === 1 ? oneUnitKey(s.charCodeAt(0)) : twoUnitKey(s.charCodeAt(0), s.charCodeAt(1)))
+
+/**
+ * An open-addressing table from short keys (above) to non-negative integers, growing as it fills.
+ * Short strings (a character bigram, most words) are looked up by their codes rather than in a Map:
+ * hashing and comparing strings cut moments before, or boxed numbers beyond 2^30, was a fifth of
+ * preparing a long letter and a quarter of building a 100,000-entry index.
+ */
+export class ShortKeyTable {
+  private bits: number
+  private keys: Float64Array
+  private values: Int32Array
+  private count = 0
+  constructor(expected = 0) {
+    this.bits = 4
+    while (1 << this.bits < expected * 2) this.bits++
+    this.keys = new Float64Array(1 << this.bits).fill(-1)
+    this.values = new Int32Array(1 << this.bits)
+  }
+  /** Where `key` is, or the empty place it would go. */
+  private place(key: number): number {
+    const mask = (1 << this.bits) - 1
+    const mixed = Math.imul((key % 65536) ^ Math.imul(Math.floor(key / 65536), 0x9e3779b1), 0x85ebca6b)
+    let h = mixed >>> (32 - this.bits)
+    while (this.keys[h] !== -1 && this.keys[h] !== key) h = (h + 1) & mask
+    return h
+  }
+  /** The value of `key`, or -1. */
+  get(key: number): number {
+    const h = this.place(key)
+    return this.keys[h] === key ? this.values[h] : -1
+  }
+  set(key: number, value: number) {
+    let h = this.place(key)
+    if (this.keys[h] !== key) {
+      if (2 * (this.count + 1) > this.keys.length) {
+        const keys = this.keys, values = this.values
+        this.bits++
+        this.keys = new Float64Array(1 << this.bits).fill(-1)
+        this.values = new Int32Array(1 << this.bits)
+        for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) { const at = this.place(keys[i]); this.keys[at] = keys[i]; this.values[at] = values[i] }
+        h = this.place(key)
+      }
+      this.keys[h] = key
+      this.count++
+    }
+    this.values[h] = value
+  }
+}
 
 export function piecesOf(compact: string, pieces: readonly string[]): { ends: number[]; length: number }[] {
   const out = pieces.map((p) => ({ ends: [] as number[], length: p.length }))
   // Pieces of one or two characters (every bigram of a letter: hundreds) are found in one pass over
-  // the text, in an open-addressing table keyed by their character codes (a one-character piece by
-  // 2^32 + its code, a two-character one by first × 65536 + second, so that 'a' and '\0a' never meet).
-  // A search per piece, or a map of every substring as a string, was a fifth of preparing a long
-  // letter; a Map keyed by numbers beyond 2^30 hashes boxed numbers, and was still half of that.
+  // the text, by their short keys.
   let shortCount = 0
   for (const p of pieces) if (p.length === 1 || p.length === 2) shortCount++
-  let size = 16
-  while (size < shortCount * 2) size *= 2
-  const mask = size - 1
-  const keys = new Float64Array(size).fill(-1)
-  const slots = new Int32Array(size)
-  const bits = 31 - Math.clz32(size)
-  const hash = (code: number) => Math.imul((code % 65536) ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b) >>> (32 - bits)
-  const find = (code: number) => {
-    let h = hash(code)
-    while (keys[h] !== -1 && keys[h] !== code) h = (h + 1) & mask
-    return h
-  }
+  const table = new ShortKeyTable(shortCount)
   const copies: [from: number, to: number][] = []
   pieces.forEach((p, i) => {
     if (p.length === 0) return
@@ -291,20 +331,19 @@ export function piecesOf(compact: string, pieces: readonly string[]): { ends: nu
       for (let at = compact.indexOf(p); at >= 0; at = compact.indexOf(p, at + 1)) ends.push(at + p.length - 1)
       return
     }
-    const code = p.length === 1 ? ONE_UNIT + p.charCodeAt(0) : p.charCodeAt(0) * 65536 + p.charCodeAt(1)
-    const h = find(code)
-    if (keys[h] === code) copies.push([slots[h], i])
-    else { keys[h] = code; slots[h] = i }
+    const key = shortKey(p)
+    const first = table.get(key)
+    if (first >= 0) copies.push([first, i])
+    else table.set(key, i)
   })
   if (shortCount > 0) {
     for (let i = 0; i < compact.length; i++) {
       const c = compact.charCodeAt(i)
-      let h = find(ONE_UNIT + c)
-      if (keys[h] === ONE_UNIT + c) out[slots[h]].ends.push(i)
+      const one = table.get(oneUnitKey(c))
+      if (one >= 0) out[one].ends.push(i)
       if (i + 1 < compact.length) {
-        const code = c * 65536 + compact.charCodeAt(i + 1)
-        h = find(code)
-        if (keys[h] === code) out[slots[h]].ends.push(i + 1)
+        const two = table.get(twoUnitKey(c, compact.charCodeAt(i + 1)))
+        if (two >= 0) out[two].ends.push(i + 1)
       }
     }
     for (const [from, to] of copies) out[to].ends = [...out[from].ends]

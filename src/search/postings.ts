@@ -11,6 +11,8 @@
 // the field length counted in distinct terms, and the sum multiplied by the number of query terms
 // matched: the re-ranker's model was fitted on these scores.
 
+import { ShortKeyTable, shortKey } from './features.ts'
+
 const K1 = 1.2
 const B = 0.7
 const DELTA = 0.5
@@ -165,41 +167,13 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
   let touched = new Int32Array(0)
 
   // Terms of one or two UTF-16 units (every character bigram, most words) are found by their
-  // character codes in an open-addressing table instead of the Map: hashing and comparing strings
-  // that were cut moments before was a quarter of building a 100,000-entry library. A one-unit term
-  // is keyed 2^32 + code, a two-unit one first · 65536 + second, so they never meet.
-  let codeBits = 10
-  let codeKeys = new Float64Array(1 << codeBits).fill(-1)
-  let codeIds = new Int32Array(1 << codeBits)
-  let codeCount = 0
-  const codeOf = (term: string) => (term.length === 1 ? 4294967296 + term.charCodeAt(0) : term.charCodeAt(0) * 65536 + term.charCodeAt(1))
-  /** Where `code` is in the table, or the empty place it would go. */
-  function codePlace(code: number): number {
-    const mask = (1 << codeBits) - 1
-    const mixed = Math.imul((code % 65536) ^ Math.imul(Math.floor(code / 65536), 0x9e3779b1), 0x85ebca6b)
-    let h = mixed >>> (32 - codeBits)
-    while (codeKeys[h] !== -1 && codeKeys[h] !== code) h = (h + 1) & mask
-    return h
-  }
-  function insertCode(code: number, id: number) {
-    if (2 * (codeCount + 1) > codeKeys.length) {
-      const oldKeys = codeKeys, oldIds = codeIds
-      codeBits++
-      codeKeys = new Float64Array(1 << codeBits).fill(-1)
-      codeIds = new Int32Array(1 << codeBits)
-      for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) { const h = codePlace(oldKeys[i]); codeKeys[h] = oldKeys[i]; codeIds[h] = oldIds[i] }
-    }
-    const h = codePlace(code)
-    codeKeys[h] = code
-    codeIds[h] = id
-    codeCount++
-  }
+  // character codes (features.ts ShortKeyTable), longer ones in the Map.
+  const shortIds = new ShortKeyTable()
   /** A term's id, if it has one. */
   function lookup(term: string): number | undefined {
     if (term.length === 0 || term.length > 2) return termIds.get(term)
-    const code = codeOf(term)
-    const h = codePlace(code)
-    return codeKeys[h] === code ? codeIds[h] : undefined
+    const id = shortIds.get(shortKey(term))
+    return id >= 0 ? id : undefined
   }
 
   // Scratch for add, per term: the (slot, field) and the slot that last counted it (each + 1, so 0 is
@@ -214,7 +188,7 @@ export function createPostingIndex(fieldCount: number, opts: { plain?: boolean }
     if (id === undefined) {
       id = terms++
       if (term.length === 0 || term.length > 2) termIds.set(term, id)
-      else insertCode(codeOf(term), id)
+      else shortIds.set(shortKey(term), id)
       head = grow(head, terms)
       tail = grow(tail, terms)
       tailUsed = grow(tailUsed, terms)

@@ -42,11 +42,10 @@ export const MAX_QUESTION_PARTS = 3
 export const BODY_CHARS = 900
 const LATE_QUESTION_CHARS = 300
 
-/** The first BODY_CHARS characters of a text (a question sentence of a letter is bounded the same way), never half a surrogate pair. */
-function head(text: string): string {
-  if (text.length <= BODY_CHARS) return text
-  const end = /[\uD800-\uDBFF]/.test(text[BODY_CHARS - 1]) ? BODY_CHARS - 1 : BODY_CHARS
-  return text.slice(0, end)
+/** The first `max` characters of a text (BODY_CHARS unless told), never half a surrogate pair. */
+function head(text: string, max = BODY_CHARS): string {
+  if (text.length <= max) return text
+  return text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max)
 }
 
 /**
@@ -78,8 +77,8 @@ export function partsOf(question: string): { parts: Part[]; questions: string[] 
     parts.push({ text: head(bare.length < SHORT_QUESTION_CHARS && before ? before + sentence : sentence), sentence })
   }
   if (late.length) {
-    const questions = late.join('').slice(0, LATE_QUESTION_CHARS)
-    parts[0] = { text: head(read.slice(0, BODY_CHARS - questions.length) + questions), sentence: null }
+    const questions = head(late.join(''), LATE_QUESTION_CHARS)
+    parts[0] = { text: head(read, BODY_CHARS - questions.length) + questions, sentence: null }
   }
   return { parts, questions: reading.questions }
 }
