@@ -128,14 +128,21 @@ describe('kb service contract (used by tickets and search)', () => {
     const calls: number[][] = []
     kb.onChange((ids) => calls.push(ids))
     let later: Promise<void> | undefined
+    // The change starts in the transaction's async context but only once it has returned: on
+    // PostgreSQL the empty transaction's commit is a round trip, and a change started on the next
+    // tick could finish first under load.
+    let outerReturned!: () => void
+    const returned = new Promise<void>((resolve) => { outerReturned = resolve })
     await t.app.services.db.transaction(async () => {
       later = (async () => {
+        await returned
         await new Promise((resolve) => setImmediate(resolve))
         await kb.archiveEntry(entry.id, undefined, admin)
         expect(calls).toEqual([[entry.id]])
       })()
     })
     expect(calls).toEqual([])
+    outerReturned()
     await later
     expect(calls).toEqual([[entry.id]])
   })
