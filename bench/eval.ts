@@ -6,7 +6,7 @@ import { createMatcher, type Matcher } from '../src/search/matcher.ts'
 import { loadModel, withOptions } from '../src/search/model.ts'
 import type { CutMode } from '../src/search/tokenizer.ts'
 import { createBaseline } from './baseline.ts'
-import { calibrated, fitCalibration, libraryExamples } from '../src/search/calibration.ts'
+import { calibrated, feedbackExamples, fitCalibration, libraryExamples, type Calibration } from '../src/search/calibration.ts'
 import { nearMissGuards } from '../src/search/guards.ts'
 import { fullText, gramViewArg, loadTask, rng, startingVocabulary, toDocuments, type RetrievalTask } from './datasets.ts'
 
@@ -131,8 +131,11 @@ for (const name of tasks) {
  * confidence at 0.9 / 0.95), then every query and every unanswerable question decided at both
  * levels, near-miss guards included. Unanswerable questions: domain-dev's negatives; for the other
  * tasks, the queries of 20% of the gold entries taken out of the library (seed 20240).
+ * With negatives (domain-dev), also the calibration as agents' use would make it: the questions of one
+ * half settled by an agent (answered with the gold entry, or "none fitted" for a negative) join the
+ * library's examples, and the other half is decided; both ways round (two-fold).
  */
-function libraryDecision(name: string) {
+async function libraryDecision(name: string) {
   const task = loadTask(name)
   const heldOut = new Set<string>()
   if (task.negatives.length === 0) {
@@ -143,32 +146,25 @@ function libraryDecision(name: string) {
   const { docs } = toDocuments(task.library, heldOut.size ? (l) => !heldOut.has(l.id) : undefined)
   const t0 = performance.now()
   const heapBefore = process.memoryUsage().heapUsed
-  const fitted = fitCalibration(libraryExamples(matcher, docs), { desk: 0.02, automatic: 0.005 })
-  // The service's fallback (decision.ts) when the library gives too few examples.
-  const cal = fitted.method === 'library' ? fitted : { ...fitted, thresholds: { desk: 0.9, automatic: 0.95 } }
+  const ownExamples = libraryExamples(matcher, docs)
+  const fitted = fitCalibration(ownExamples, MAX_WRONG)
+  const cal = withFallback(fitted)
   const calMs = performance.now() - t0
   // Right after the fit (a collection may still have run in it: never shown below 0).
   const calHeap = Math.max(0, process.memoryUsage().heapUsed - heapBefore)
   const byId = new Map(docs.map((d) => [d.id, d]))
+  const entryIdOf = new Map(externalIds.map((x, i) => [x, i + 1]))
   const decide = (query: string) => {
     const top = matcher.match(query, { limit: 1 }).candidates[0]
-    if (!top) return { id: -1, p: 0, guards: [] as string[] }
+    if (!top) return { id: -1, raw: 0, guards: [] as string[] }
     const d = byId.get(top.id)!
-    return { id: top.id, p: calibrated(cal, top.confidence), guards: nearMissGuards(top.matchedSentence ?? query, { matchedQuestion: top.matchedQuestion, keywords: d.keywords, answer: d.answer }).map((g) => g.kind as string) }
+    return { id: top.id, raw: top.confidence, guards: nearMissGuards(top.matchedSentence ?? query, { matchedQuestion: top.matchedQuestion, keywords: d.keywords, answer: d.answer }).map((g) => g.kind as string) }
   }
-  const answerable = task.queries.filter((q) => !heldOut.has(q.gold)).map((q) => { const r = decide(q.query); return { ...r, right: r.id > 0 && externalIds[r.id - 1] === q.gold } })
-  const unanswerable = [...task.negatives.map((n) => n.query), ...task.queries.filter((q) => heldOut.has(q.gold)).map((q) => q.query)].map((q) => ({ ...decide(q), right: false }))
-  const all = [...answerable, ...unanswerable]
+  const answerable = task.queries.filter((q) => !heldOut.has(q.gold)).map((q) => { const r = decide(q.query); return { ...r, query: q.query, gold: entryIdOf.get(q.gold)!, right: r.id > 0 && externalIds[r.id - 1] === q.gold } })
+  const unanswerable = [...task.negatives.map((n) => n.query), ...task.queries.filter((q) => heldOut.has(q.gold)).map((q) => q.query)].map((q) => ({ ...decide(q), query: q, gold: null, right: false }))
   console.log(`\n${name}: ${answerable.length} answerable, ${unanswerable.length} unanswerable (${task.negatives.length ? 'negatives' : `queries of ${heldOut.size} held-out entries`}); calibration ${cal.method === 'library' ? `on ${cal.examples.answerable} answerable and ${cal.examples.unanswerable} unanswerable self-examples` : 'fallback (too few similar questions): the model\'s confidence'} in ${(calMs / 1000).toFixed(1)} s (heap +${Math.round(calHeap / 1e6)} MB); thresholds desk ${cal.thresholds.desk.toFixed(3)}, automatic ${cal.thresholds.automatic.toFixed(3)}`)
-  console.log('| level | answered at once and right | wrong among answers at once | unanswerable answered at once | withheld by a guard (right / wrong top) |\n| --- | --- | --- | --- | --- |')
-  for (const level of ['desk', 'automatic'] as const) {
-    const th = cal.thresholds[level]
-    const over = all.filter((r) => r.p >= th)
-    const at = over.filter((r) => r.guards.length === 0)
-    const blocked = over.filter((r) => r.guards.length > 0)
-    const wrong = at.filter((r) => !r.right).length
-    console.log(`| ${level === 'desk' ? 'agent desk (≤ 2% wrong)' : 'automatic (≤ 0.5% wrong)'} | ${pct(at.filter((r) => r.right).length / answerable.length)} | ${pct(at.length ? wrong / at.length : 0)} | ${pct(unanswerable.filter((r) => r.p >= th && r.guards.length === 0).length / Math.max(1, unanswerable.length))} | ${blocked.filter((r) => r.right).length} / ${blocked.filter((r) => !r.right).length} |`)
-  }
+  const all = [...answerable, ...unanswerable].map((r) => ({ ...r, p: calibrated(cal, r.raw), cal }))
+  decisionTable(all, answerable.length, unanswerable.length)
   // Each guard on every top candidate, whatever the threshold: how often it fires, and how often the
   // candidate it withholds was right (its cost) or wrong (what it saves).
   console.log('Guards on every top candidate (cost: right ones withheld; saving: wrong ones withheld):\n| guard | fires | right (cost) | wrong (saving) | share wrong where it fires | share wrong elsewhere |\n| --- | --- | --- | --- | --- | --- |')
@@ -182,8 +178,38 @@ function libraryDecision(name: string) {
     const inBin = all.filter((x) => x.p >= b / 10 && (x.p < (b + 1) / 10 || (b === 9 && x.p <= 1)))
     if (inBin.length) console.log(`| ${(b / 10).toFixed(1)}–${((b + 1) / 10).toFixed(1)} | ${inBin.length} | ${(inBin.reduce((a, x) => a + x.p, 0) / inBin.length).toFixed(2)} | ${(inBin.filter((x) => x.right).length / inBin.length).toFixed(2)} |`)
   }
+  if (task.negatives.length === 0) return
+  // Two-fold: every other question (answerable and unanswerable alike) is settled by an agent.
+  const rows = [...answerable, ...unanswerable]
+  const decided: typeof all = []
+  for (const fold of [0, 1]) {
+    const settled = rows.filter((_, i) => i % 2 !== fold).map((r) => ({ question: r.query, usedEntryId: r.gold, noneFitted: r.gold === null, askedAt: '' }))
+    const feedback = await feedbackExamples(matcher, settled, () => true)
+    const foldCal = withFallback(fitCalibration([...ownExamples, ...feedback], MAX_WRONG))
+    console.log(`fold ${fold}: ${feedback.length} agents' choices join the ${ownExamples.length} self-examples; thresholds desk ${foldCal.thresholds.desk.toFixed(3)}, automatic ${foldCal.thresholds.automatic.toFixed(3)}`)
+    rows.forEach((r, i) => { if (i % 2 === fold) decided.push({ ...r, p: calibrated(foldCal, r.raw), cal: foldCal }) })
+  }
+  console.log('After agents\' choices on the other half (two-fold), each half decided by its own calibration:')
+  decisionTable(decided, answerable.length, unanswerable.length)
 }
-if (args.get('decision') !== 'false') for (const name of tasks.filter((t) => ['domain-dev', 'lcqmc', 'tipdm-letters'].includes(t))) libraryDecision(name)
+
+const MAX_WRONG = { desk: 0.02, automatic: 0.005 }
+
+/** The service's fallback (decision.ts) when the library gives too few examples. */
+const withFallback = (fitted: Calibration): Calibration => (fitted.method === 'library' ? fitted : { ...fitted, thresholds: { desk: 0.9, automatic: 0.95 } })
+
+/** Both levels' figures, each row decided at its own calibration's thresholds. */
+function decisionTable(rows: readonly { p: number; right: boolean; gold: number | null; guards: string[]; cal: Calibration }[], answerable: number, unanswerable: number) {
+  console.log('| level | answered at once and right | wrong among answers at once | unanswerable answered at once | withheld by a guard (right / wrong top) |\n| --- | --- | --- | --- | --- |')
+  for (const level of ['desk', 'automatic'] as const) {
+    const over = rows.filter((r) => r.p >= r.cal.thresholds[level])
+    const at = over.filter((r) => r.guards.length === 0)
+    const blocked = over.filter((r) => r.guards.length > 0)
+    const wrong = at.filter((r) => !r.right).length
+    console.log(`| ${level === 'desk' ? 'agent desk (≤ 2% wrong)' : 'automatic (≤ 0.5% wrong)'} | ${pct(at.filter((r) => r.right).length / answerable)} | ${pct(at.length ? wrong / at.length : 0)} | ${pct(at.filter((r) => r.gold === null).length / Math.max(1, unanswerable))} | ${blocked.filter((r) => r.right).length} / ${blocked.filter((r) => !r.right).length} |`)
+  }
+}
+if (args.get('decision') !== 'false') for (const name of tasks.filter((t) => ['domain-dev', 'lcqmc', 'tipdm-letters'].includes(t))) await libraryDecision(name)
 
 if (args.get('separation') === 'true') {
   console.log('\nHeld-out separation test (20% of gold entries removed, seed 20240), on the model\'s confidence:')
