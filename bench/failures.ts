@@ -4,6 +4,8 @@
 //   same topic:      a near neighbour of the same topic ranks above it (首次登记 / 转移登记)
 //   other topic:     an entry of another topic ranks above it (the question's words point elsewhere)
 // and, across those, whether the query holds an everyday word no synonym or related term maps.
+// --confidence=N: instead, the N most confident top candidates over every query and negative, and
+// which of them are wrong (what keeps the decision to answer at once from going lower; docs/answer-at-once.md).
 import { createMatcher } from '../src/search/matcher.ts'
 import { loadModel } from '../src/search/model.ts'
 import { loadTask, startingVocabulary, toDocuments } from './datasets.ts'
@@ -16,7 +18,20 @@ for (const d of docs) matcher.add(d)
 const line = new Map(task.library.map((l) => [l.id, l]))
 const show = Number(args.get('show') ?? 3)
 
-for (const style of (args.get('style') ?? 'phone,letter').split(',')) {
+const confident = Number(args.get('confidence') ?? 0)
+if (confident > 0) {
+  const rows = [...task.queries.map((q) => ({ qid: q.qid, query: q.query, gold: q.gold as string | null })), ...task.negatives.map((n) => ({ qid: n.qid, query: n.query, gold: null }))].map((r) => {
+    const top = matcher.match(r.query, { limit: 1 }).candidates[0]
+    const topId = top ? externalIds[top.id - 1] : null
+    return { ...r, confidence: top?.confidence ?? 0, topId, right: topId !== null && topId === r.gold }
+  }).sort((a, b) => b.confidence - a.confidence).slice(0, confident)
+  console.log(`The ${rows.length} most confident top candidates: ${rows.filter((r) => r.right).length} right; the wrong ones:`)
+  rows.forEach((r, i) => {
+    if (!r.right) console.log(`  ${i + 1}. ${r.confidence.toFixed(3)} ${r.qid} ${r.query.slice(0, 40)}\n      top: ${r.topId} ${line.get(r.topId ?? '')?.question ?? '(none)'}\n      gold: ${r.gold ? `${r.gold} ${line.get(r.gold)?.question}` : 'none (a negative)'}`)
+  })
+}
+
+for (const style of confident > 0 ? [] : (args.get('style') ?? 'phone,letter').split(',')) {
   const queries = task.queries.filter((q) => q.style === style)
   const groups = new Map<string, { rank: number; query: string; gold: string; top: string }[]>()
   for (const q of queries) {
