@@ -6,6 +6,8 @@
 //  - ncppolicies (question → answer), for the answer features.
 // The confidence model is fitted on a held-out half of the LCQMC dev task with 20% of its gold
 // entries removed, so that "the right entry is not in the library" is part of what it learns.
+// Options for experiments: --out=path (instead of the shipped model), --drop=f1,f2 (features left at 0),
+// --nonneg=f1,f2 (features whose ranking weight may not go below 0), and the model options below.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createMatcher, type MatchDocument } from '../src/search/matcher.ts'
 import { CONFIDENCE_INPUTS, FEATURES, compileScorer, confidenceInputs, sigmoid, softmaxShares } from '../src/search/ranker.ts'
@@ -27,6 +29,7 @@ const options = withOptions(loadModelOptions(), {
 })
 const { cutMode, pool, pinyin: usePinyin } = options
 const drop = new Set((args.get('drop') ?? '').split(',').filter(Boolean))
+const nonNegative = new Set((args.get('nonneg') ?? '').split(',').filter(Boolean))
 
 interface SimTask { name: string; docs: MatchDocument[]; queries: { text: string; gold: number }[] }
 
@@ -102,6 +105,7 @@ function fitRank(samples: Sample[], l2 = 1e-3, epochs = 600): Float64Array {
   const mA = new Float64Array(d), vA = new Float64Array(d)
   const usable = samples.filter((s) => s.gold >= 0 && s.xs.length > 1)
   const active = FEATURES.map((f) => !drop.has(f))
+  const atLeastZero = FEATURES.map((f) => nonNegative.has(f))
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const g = new Float64Array(d)
     let loss = 0
@@ -119,6 +123,7 @@ function fitRank(samples: Sample[], l2 = 1e-3, epochs = 600): Float64Array {
       mA[i] = 0.9 * mA[i] + 0.1 * gi
       vA[i] = 0.999 * vA[i] + 0.001 * gi * gi
       w[i] -= 0.05 * (mA[i] / (1 - 0.9 ** epoch)) / (Math.sqrt(vA[i] / (1 - 0.999 ** epoch)) + 1e-8)
+      if (atLeastZero[i] && w[i] < 0) w[i] = 0
     }
     if (epoch % 100 === 0) console.log(`  rank epoch ${epoch}: loss ${(loss / usable.length).toFixed(4)}`)
   }
