@@ -6,6 +6,7 @@ import { loadModel } from './model.ts'
 import { createSynonymRewriter, readStartingSynonyms } from './synonyms.ts'
 import { commonCharacters } from './tokenizer.ts'
 import { parseAssociations, shippedAssociations } from './associations.ts'
+import { readDemoData } from '../../seeds/data.ts'
 
 const doc = (id: number, question: string, extra: Partial<MatchDocument> = {}): MatchDocument => ({
   id, question, similarQuestions: [], keywords: [], answer: `${question}的答复。`, topicCode: null, inForce: true, ...extra,
@@ -61,6 +62,17 @@ describe('matcher', () => {
     for (const c of m.match('医保怎么交', { limit: 6 }).candidates) {
       expect(c.confidence).toBeGreaterThanOrEqual(0)
       expect(c.confidence).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('lists candidates from the likeliest down, their probabilities adding up to at most 1', () => {
+    // The demo library: near neighbours there gave a runner-up a higher confidence than the top.
+    const demo = createMatcher({ model: loadModel(), rewrite: createSynonymRewriter(readStartingSynonyms()) })
+    readDemoData().entries.forEach((e, i) => demo.add(doc(i + 1, e.question, { similarQuestions: e.similarQuestions, keywords: e.keywords, answer: e.answer })))
+    for (const q of ['住房公积金提取', '小孩上学户口不在这边咋办', '医保怎么报销', '社保断了怎么办']) {
+      const confidences = demo.match(q, { limit: 5 }).candidates.map((c) => c.confidence)
+      expect(confidences).toEqual([...confidences].sort((a, b) => b - a))
+      expect(confidences.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9)
     }
   })
 

@@ -25,6 +25,21 @@ function gramIdfOf(bigrams: readonly number[], byCode: Map<number, number>) {
   return { weights, total }
 }
 
+/**
+ * At most one entry answers a question rightly: a candidate is never shown as likelier than one ranked
+ * above it for the same question, and their probabilities never add up to more than 1. A letter's
+ * candidates for different sentences (matchedSentence) answer different questions and are left alone.
+ */
+export function coherent<C extends { confidence: number; matchedSentence: string | null }>(ranked: C[]): C[] {
+  const taken = new Map<string | null, { sum: number; last: number }>()
+  for (const c of ranked) {
+    const before = taken.get(c.matchedSentence)
+    if (before) c.confidence = Math.min(c.confidence, before.last, Math.max(0, 1 - before.sum))
+    taken.set(c.matchedSentence, { sum: (before?.sum ?? 0) + c.confidence, last: c.confidence })
+  }
+  return ranked
+}
+
 export function createReranker({ model: initial, entries, frequencies, retrieval, features }: RerankerDeps) {
   let model = initial
   let weights = rankWeights(model)
@@ -114,7 +129,7 @@ export function createReranker({ model: initial, entries, frequencies, retrieval
         ? confidenceOf(model, top.score, ranked[1]?.score, top.features, shares[0])
         : confidenceOf(model, c.score, top.score, c.features, shares[i])
     }
-    return chosen
+    return coherent(chosen)
   }
 
   return {
