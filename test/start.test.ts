@@ -41,6 +41,13 @@ describe('npm start', () => {
       expect(match.status).toBe(200)
       const body = await match.json()
       expect(body.candidates[0].question).toContain('灵活就业')
+      // Asked in the very words of an entry's question, it is answered at once at both levels,
+      // whatever the demo library's own calibration allows on probability.
+      const verbatim = await (await fetch(`${base}/api/v1/match`, {
+        method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ question: '社会保障卡怎么申领，丢了怎么补办？' }),
+      })).json()
+      expect(verbatim).toMatchObject({ matched: true, matchedAutomatically: true })
       expect((await fetch(`${base}/console/`)).status).toBe(200)
     } finally {
       child.kill('SIGTERM')

@@ -35,7 +35,7 @@ describe('calibration on the loaded library', () => {
 
   it('decides by the library\'s thresholds, and says why in words', async () => {
     const c = (await t.call({ method: 'GET', url: '/api/v1/match-calibration' })).json()
-    const body = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: '公租房怎么申请' } })).json()
+    const body = (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: '公租房该咋申请呢' } })).json()
     expect(body.decision.thresholds).toEqual(c.thresholds)
     expect(body.matched).toBe(body.decision.probability >= c.thresholds.desk && body.decision.blockedBy.length === 0)
     expect(body.matchedAutomatically).toBe(body.decision.probability >= c.thresholds.automatic && body.decision.blockedBy.length === 0)

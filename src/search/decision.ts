@@ -24,6 +24,21 @@ export interface DecisionCandidate {
   inForce: boolean
   confidence: number
   highlights: { terms: string[] }
+  /** The question (or the letter's sentence) is word for word one of the entry's questions, after normalisation. */
+  verbatim: boolean
+}
+
+/** Shorter questions than this (怎么办理) say too little to be answered on their wording alone. */
+export const VERBATIM_MIN_CHARS = 6
+
+/**
+ * A question asked in the very words of one entry's question, and of no other's, is answered at
+ * once whatever the library's calibration says (unless MATCH_THRESHOLD pins it): the calibration is fitted on held-out wordings, never on one
+ * the library holds, and a wording the library holds is what an accepted proposal adds (so a question
+ * asked often becomes one answered at once). Guards and the policy being in force still apply.
+ */
+export function answersVerbatim(top: Pick<DecisionCandidate, 'verbatim' | 'matchedQuestion'> | undefined, second: Pick<DecisionCandidate, 'verbatim'> | undefined): boolean {
+  return top !== undefined && top.verbatim && !second?.verbatim && top.matchedQuestion.replace(/[\p{P}\p{S}\s]/gu, '').length >= VERBATIM_MIN_CHARS
 }
 
 export function createDecision({ config, log, settled }: DecisionDeps) {
@@ -63,17 +78,20 @@ export function createDecision({ config, log, settled }: DecisionDeps) {
    * The two levels' decisions on the top candidate: calibrated probability against each level's
    * threshold, in force, and no near-miss guard in the way. The reason is said in an agent's words.
    */
-  function decide(question: string, top: DecisionCandidate | undefined, cal: Calibration, keywordsOf: (entryId: number) => readonly string[]) {
+  function decide(question: string, top: DecisionCandidate | undefined, cal: Calibration, keywordsOf: (entryId: number) => readonly string[], second?: DecisionCandidate) {
     const p = top?.confidence ?? 0
-    const blockedBy: GuardBlock[] = top && p >= cal.thresholds.desk ? nearMissGuards(top.matchedSentence ?? question, { matchedQuestion: top.matchedQuestion, keywords: keywordsOf(top.entryId), answer: top.answer }) : []
+    // MATCH_THRESHOLD pins the decision wholly.
+    const verbatim = cal.method !== 'pinned' && answersVerbatim(top, second)
+    const blockedBy: GuardBlock[] = top && (p >= cal.thresholds.desk || verbatim) ? nearMissGuards(top.matchedSentence ?? question, { matchedQuestion: top.matchedQuestion, keywords: keywordsOf(top.entryId), answer: top.answer }) : []
     const ok = top !== undefined && top.inForce && blockedBy.length === 0
-    const desk = ok && p >= cal.thresholds.desk
-    const automatic = ok && p >= cal.thresholds.automatic
-    const label: '很可能是' | '可能是' | '不确定' = p >= cal.thresholds.desk ? '很可能是' : p >= 0.5 ? '可能是' : '不确定'
+    const desk = ok && (p >= cal.thresholds.desk || verbatim)
+    const automatic = ok && (p >= cal.thresholds.automatic || verbatim)
+    const label: '很可能是' | '可能是' | '不确定' = p >= cal.thresholds.desk || verbatim ? '很可能是' : p >= 0.5 ? '可能是' : '不确定'
     let reason: string
     if (!top) reason = '问答库中没有相近的条目'
     else if (!top.inForce) reason = '最相近的条目所依据的政策已失效或废止，不能直接答复'
     else if (blockedBy.length) reason = `措辞相近，但${blockedBy.map((b) => b.message).join('；')}`
+    else if (verbatim && p < cal.thresholds.desk) reason = `与问法“${top.matchedQuestion}”一字不差`
     else if (desk) {
       const terms = top.highlights.terms.slice(0, 3)
       reason = `与问法“${top.matchedQuestion}”措辞接近${terms.length ? `，关键词“${terms.join('”“')}”一致` : ''}`

@@ -17,6 +17,7 @@ import { indexTerms } from './tokenizer.ts'
 import { normalizeText } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
 import { calibrated } from './calibration.ts'
+import { FEATURE_INDEX } from './ranker.ts'
 import { createSearchRepository } from './search.repository.ts'
 import { createVocabulary } from './vocabulary.ts'
 import { createMatchLogs } from './match-logs.ts'
@@ -117,7 +118,8 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const cal = decision.current
       const candidates = ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) }))
       const top = candidates[0]
-      const verdict = decision.decide(input.question, top, cal, (id) => index.entry(id)?.keywords ?? [])
+      const verbatim = (i: number) => ranked[i] !== undefined && ranked[i].features[FEATURE_INDEX.exact] === 1
+      const verdict = decision.decide(input.question, top && { ...top, verbatim: verbatim(0) }, cal, (id) => index.entry(id)?.keywords ?? [], candidates[1] && { ...candidates[1], verbatim: verbatim(1) })
       const matched = verdict.desk
       const matchId = randomUUID()
       if (log) logs.queueLog({
