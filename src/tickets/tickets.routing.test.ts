@@ -28,6 +28,12 @@ describe('choosing the drafting unit of a new ticket', () => {
     expect(chooseUnit({ candidates: [{ unitCode: 'rsj', confidence: 0.29 }], dispatchUnitCode })).toEqual({ unitCode: 'zwb', routing: 'dispatch' })
   })
 
+  it('follows a unit whose weak candidates together say the question is its own', () => {
+    const candidates = [{ unitCode: 'jw', confidence: 0.14 }, { unitCode: 'jw', confidence: 0.1 }, { unitCode: 'rsj', confidence: 0.05 }, { unitCode: 'jw', confidence: 0.08 }]
+    expect(chooseUnit({ candidates, dispatchUnitCode })).toEqual({ unitCode: 'jw', routing: 'candidates' })
+    expect(chooseUnit({ candidates: candidates.slice(0, 3), dispatchUnitCode })).toEqual({ unitCode: 'zwb', routing: 'dispatch' })
+  })
+
   it('lets only the five best candidates vote', () => {
     const candidates = [
       ...Array.from({ length: 5 }, () => ({ unitCode: 'rsj', confidence: 0.4 })),

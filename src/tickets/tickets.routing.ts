@@ -17,7 +17,11 @@ export interface RoutingInput {
 
 export interface RoutingDecision { unitCode: string; routing: Routing }
 
-/** Candidates below this confidence say too little about the question to route it. */
+/**
+ * A unit whose candidates together hold less confidence than this says too little about the question
+ * to route it. Together: five weak candidates of one unit say the question is that unit's, though none
+ * of its entries answers it (the candidates' confidences are coherent: they add up to at most 1).
+ */
 export const ROUTING_MIN_CONFIDENCE = 0.3
 /** How many of the best candidates vote. */
 export const ROUTING_MAX_CANDIDATES = 5
@@ -25,8 +29,9 @@ export const ROUTING_MAX_CANDIDATES = 5
 export const TOPIC_WEIGHT = 0.5
 
 /**
- * The unit chosen by the agent wins; then the owner of the policy document; then a vote among the
- * best candidates' units (each weighted by its confidence) joined by the topic's default unit;
+ * The unit chosen by the agent wins; then the owner of the policy document; then, where some unit's
+ * best candidates hold enough confidence together, a vote among the best candidates' units (each
+ * weighted by its confidence) joined by the topic's default unit; then the topic's default unit;
  * failing all of these, the dispatcher.
  */
 export function chooseUnit(input: RoutingInput): RoutingDecision {
@@ -34,9 +39,9 @@ export function chooseUnit(input: RoutingInput): RoutingDecision {
   if (input.policyUnitCode) return { unitCode: input.policyUnitCode, routing: 'policy' }
 
   const votes = new Map<string, number>()
-  const voters = (input.candidates ?? []).filter((c) => c.confidence >= ROUTING_MIN_CONFIDENCE).slice(0, ROUTING_MAX_CANDIDATES)
+  const voters = (input.candidates ?? []).slice(0, ROUTING_MAX_CANDIDATES)
   for (const c of voters) votes.set(c.unitCode, (votes.get(c.unitCode) ?? 0) + c.confidence)
-  if (voters.length === 0) {
+  if (Math.max(0, ...votes.values()) < ROUTING_MIN_CONFIDENCE) {
     return input.topicUnitCode ? { unitCode: input.topicUnitCode, routing: 'topic' } : { unitCode: input.dispatchUnitCode, routing: 'dispatch' }
   }
   if (input.topicUnitCode) votes.set(input.topicUnitCode, (votes.get(input.topicUnitCode) ?? 0) + TOPIC_WEIGHT)
