@@ -24,7 +24,9 @@ describe('decide', () => {
   })
 
   it('does not when the wording differs, when it is another entry\'s too, or when it says too little', () => {
-    expect(decide(candidate({ verbatim: false })).desk).toBe(false)
+    const differs = decide(candidate({ verbatim: false }))
+    expect(differs.desk).toBe(false)
+    expect(differs.view.reason).toBe('把握不足：估计答对的可能性约 90%；本库的校准还达不到允许的错误率，只有与库中问法一字不差的问题才直接答复')
     expect(decide(candidate(), candidate({ entryId: 2 })).desk).toBe(false)
     expect(decide(candidate({ matchedQuestion: '怎么办理？' })).desk).toBe(false)
   })

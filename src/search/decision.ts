@@ -95,6 +95,9 @@ export function createDecision({ config, log, settled }: DecisionDeps) {
     else if (desk) {
       const terms = top.highlights.terms.slice(0, 3)
       reason = `与问法“${top.matchedQuestion}”措辞接近${terms.length ? `，关键词“${terms.join('”“')}”一致` : ''}`
+    } else if (cal.thresholds.desk >= 1) {
+      // The library's examples allowed no threshold within the wrong share set: say so, not "below 100%".
+      reason = `把握不足：估计答对的可能性约 ${Math.round(p * 100)}%；本库的校准还达不到允许的错误率，只有与库中问法一字不差的问题才直接答复`
     } else reason = `把握不足：估计答对的可能性约 ${Math.round(p * 100)}%，低于直接答复所需的 ${Math.round(cal.thresholds.desk * 100)}%`
     return {
       desk, automatic,
