@@ -33,8 +33,9 @@ describe('calendar API', () => {
   })
 
   it('says when a deadline is provisional because 2027 has no schedule', async () => {
+    // 元旦 is a statutory holiday even before the notice: 29–31 December and 4–5 January count.
     const res = await t.call({ method: 'GET', url: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-28T10:00:00+08:00')}&days=5` })
-    expect(res.json()).toMatchObject({ provisional: true, dueAt: '2027-01-04T15:59:59.000Z' })
+    expect(res.json()).toMatchObject({ provisional: true, dueAt: '2027-01-05T15:59:59.000Z' })
   })
 
   it('names the bad query field', async () => {
@@ -62,16 +63,20 @@ describe('calendar API', () => {
   it('moves a due date after a PUT and restores it after a DELETE, telling the listeners each time', async () => {
     const told: number[][] = []
     t.app.services.calendar.onChange((years) => told.push(years))
-    const due = async () => (await t.call({ method: 'GET', url: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-30T10:00:00+08:00')}&days=2` })).json()
-    expect(await due()).toMatchObject({ dueAt: '2027-01-01T15:59:59.000Z', provisional: true })
+    // Received Thursday 4 February 2027. Unpublished, only the statutory 春节 (除夕 to 初三, 5–8 February)
+    // and the weekend are off: Tuesday 9 and Wednesday 10 count. The notice (here: 5–11 February off,
+    // Sunday 14 worked) moves it to Sunday 14.
+    const due = async () => (await t.call({ method: 'GET', url: `/api/v1/calendar/due?from=${encodeURIComponent('2027-02-04T10:00:00+08:00')}&days=2` })).json()
+    expect(await due()).toMatchObject({ dueAt: '2027-02-10T15:59:59.000Z', provisional: true })
 
-    await t.call({ method: 'PUT', url: '/api/v1/calendar/2027', payload: schedule2027 })
-    expect(await due()).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', provisional: false })
+    const springFestival = Array.from({ length: 7 }, (_, i) => ({ date: `2027-02-${String(5 + i).padStart(2, '0')}`, name: '春节' }))
+    await t.call({ method: 'PUT', url: '/api/v1/calendar/2027', payload: { ...schedule2027, holidays: [...schedule2027.holidays, ...springFestival], workdays: [{ date: '2027-02-14', name: '春节' }] } })
+    expect(await due()).toMatchObject({ dueAt: '2027-02-14T15:59:59.000Z', provisional: false })
 
     const del = await t.call({ method: 'DELETE', url: '/api/v1/calendar/2027' })
     expect(del.statusCode).toBe(200)
     expect(del.json()).toMatchObject({ source: 'none', changed: true })
-    expect(await due()).toMatchObject({ dueAt: '2027-01-01T15:59:59.000Z', provisional: true })
+    expect(await due()).toMatchObject({ dueAt: '2027-02-10T15:59:59.000Z', provisional: true })
     expect(told).toEqual([[2027], [2027]])
   })
 

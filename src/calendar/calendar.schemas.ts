@@ -16,13 +16,13 @@ export const PutYearBody = Type.Object({
 
 const NamedDay = Type.Object({ date: Type.String(), name: Type.String() })
 const Source = Type.Union([Type.Literal('table'), Type.Literal('package'), Type.Literal('none')], {
-  description: 'table：管理员录入；package：chinese-days 数据包；none：尚无公布的安排，仅按周一至周五计算（临时）',
+  description: 'table：管理员录入；package：chinese-days 数据包；none：尚无公布的安排，暂按周一至周五及法定节日计算（临时）',
 })
 
 const YearSummaryProps = {
   year: Type.Integer(),
   source: Source,
-  provisional: Type.Boolean({ description: '该年尚无公布的节假日安排，期限按周一至周五临时计算' }),
+  provisional: Type.Boolean({ description: '该年尚无公布的节假日安排，期限按周一至周五（除去法定节日）临时计算' }),
   sourceUrl: Nullable(Type.String()),
   updatedAt: Nullable(Type.String()),
   packageHasYear: Type.Boolean({ description: 'chinese-days 数据包是否含该年' }),
@@ -55,7 +55,7 @@ export const DueQuery = Type.Object({
 
 export const DueSchema = Type.Object({
   dueAt: Type.String({ description: '办理期限：第 N 个工作日 23:59:59（北京时间），以 UTC 表示' }),
-  provisional: Type.Boolean({ description: '期限跨入尚无公布安排的年份，按周一至周五临时计算' }),
+  provisional: Type.Boolean({ description: '期限跨入尚无公布安排的年份，按周一至周五（除去法定节日）临时计算' }),
   skipped: Type.Array(Type.Object({ date: Type.String(), reason: Type.String() }), { description: '跳过的非工作日及原因' }),
   receivedAt: Type.String(),
   receivedDate: Type.String({ description: '受理当日（北京时间），不计入期限' }),

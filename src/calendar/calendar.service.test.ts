@@ -118,8 +118,8 @@ describe('dueAt', () => {
 
   it('marks a deadline that runs into 2027, which has no schedule, as provisional', () => {
     const due = calendar.dueAt('2026-12-28T10:00:00+08:00', 5)
-    expect(due).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', provisional: true })
-    expect(due.skipped).toEqual([{ date: '2027-01-02', reason: '周末' }, { date: '2027-01-03', reason: '周末' }])
+    expect(due).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', provisional: true })
+    expect(due.skipped).toEqual([{ date: '2027-01-01', reason: '元旦（法定假日）' }, { date: '2027-01-02', reason: '周末' }, { date: '2027-01-03', reason: '周末' }])
     expect(calendar.dueAt('2026-12-01T10:00:00+08:00', 5).provisional).toBe(false)
   })
 

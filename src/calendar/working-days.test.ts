@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
-  addDays, dayInfo, isIsoDate, nthWorkingDayAfter, weekdayOf, workingDaysBetween,
+  addDays, dayInfo, isIsoDate, nthWorkingDayAfter, statutoryHoliday, weekdayOf, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
 import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../common/time.ts'
+import { buildPackageSchedules } from './package-schedule.ts'
 
 // A made-up 2030 with a three-day holiday on Wed–Fri 2030-05-01..03 and Sunday 2030-05-05 worked.
 const y2030: YearSchedule = {
@@ -62,8 +63,32 @@ describe('dayInfo', () => {
   })
 
   it('falls back to weekdays, provisionally, in a year without a schedule', () => {
-    expect(dayInfo('2031-01-01', lookup)).toMatchObject({ working: true, provisional: true })
+    expect(dayInfo('2031-01-02', lookup)).toMatchObject({ working: true, provisional: true })
     expect(dayInfo('2031-01-04', lookup)).toMatchObject({ working: false, reason: '周末', provisional: true })
+  })
+
+  it('keeps the statutory holidays off, provisionally, in a year without a schedule', () => {
+    expect(dayInfo('2031-01-01', lookup)).toMatchObject({ working: false, reason: '元旦（法定假日）', provisional: true })
+    expect(dayInfo('2031-05-02', lookup)).toMatchObject({ working: false, reason: '劳动节（法定假日）' })
+    expect(dayInfo('2031-10-03', lookup)).toMatchObject({ working: false, reason: '国庆节（法定假日）' })
+    expect(dayInfo('2031-10-08', lookup)).toMatchObject({ working: true })
+    // 2027: 除夕 is Friday 5 February, 初一 to 初三 6–8 February; 清明 5 April, 端午 9 June, 中秋 15 September.
+    for (const [date, name] of [['2027-02-05', '春节'], ['2027-02-08', '春节'], ['2027-04-05', '清明节'], ['2027-06-09', '端午节'], ['2027-09-15', '中秋节']]) {
+      expect(dayInfo(date, () => undefined)).toMatchObject({ working: false, reason: `${name}（法定假日）`, provisional: true })
+    }
+    expect(dayInfo('2027-02-09', () => undefined)).toMatchObject({ working: true, provisional: true })
+  })
+
+  it('finds every statutory holiday of 2025 and 2026 off in their published schedules', () => {
+    // The same rules and lunar data, checked against the State Council's notices (the package's data).
+    const published = buildPackageSchedules()
+    for (const year of [2025, 2026]) {
+      const schedule = published.get(year)!
+      for (let day = 0; day < 365; day++) {
+        const date = addDays(`${year}-01-01`, day)
+        if (statutoryHoliday(date)) expect(schedule.holidays.has(date), date).toBe(true)
+      }
+    }
   })
 })
 
@@ -84,7 +109,7 @@ describe('nthWorkingDayAfter', () => {
 
   it('is provisional when a counted or skipped day lies in a year with no schedule', () => {
     expect(nthWorkingDayAfter('2030-12-30', 1, lookup)).toMatchObject({ date: '2030-12-31', provisional: false })
-    expect(nthWorkingDayAfter('2030-12-30', 2, lookup)).toMatchObject({ date: '2031-01-01', provisional: true })
+    expect(nthWorkingDayAfter('2030-12-30', 2, lookup)).toMatchObject({ date: '2031-01-02', provisional: true })
   })
 
   it('refuses a non-positive number of working days', () => {

@@ -1,5 +1,7 @@
 // Working-day arithmetic on Asia/Shanghai calendar dates. Pure: the schedules come in as a lookup.
+// The lunar statutory holidays of years without a schedule are data (scripts/lunar-holidays.ts).
 // Instants become Shanghai days in common/time.ts; from there on everything here is whole days.
+import lunarHolidays from './data/lunar-holidays.json' with { type: 'json' }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 
@@ -71,10 +73,28 @@ export const yearOf = (date: string) => Number(date.slice(0, 4))
 export const weekdayOf = (date: string) => (((toDayNumber(date) + 4) % 7) + 7) % 7
 export const isWeekend = (date: string) => { const d = weekdayOf(date); return d === 0 || d === 6 }
 
-/** Whether a date is worked, and why; a table or package schedule beats the weekday. */
+/** The days of the fixed-date statutory holidays, by month and day. */
+const FIXED_STATUTORY = new Map([['01-01', '元旦'], ['05-01', '劳动节'], ['05-02', '劳动节'], ['10-01', '国庆节'], ['10-02', '国庆节'], ['10-03', '国庆节']])
+const LUNAR_STATUTORY = new Map(Object.values(lunarHolidays as Record<string, string[][]>).flat().map(([date, name]) => [date, name] as const))
+
+/**
+ * The statutory holiday a date is, by 全国年节及纪念日放假办法 (as revised in 2024, from 2025 on): 元旦,
+ * 春节 (除夕 to 初三), 清明节, 劳动节 (1–2 May), 端午节, 中秋节, 国庆节 (1–3 October). Only for years with
+ * no published schedule: a notice moves and extends these days, and adds make-up working days.
+ */
+export function statutoryHoliday(date: string): string | undefined {
+  return FIXED_STATUTORY.get(date.slice(5)) ?? LUNAR_STATUTORY.get(date)
+}
+
+/**
+ * Whether a date is worked, and why; a table or package schedule beats the weekday. In a year with
+ * none, the statutory holidays and weekends are off, provisionally.
+ */
 export function dayInfo(date: string, lookup: ScheduleLookup): DayInfo {
   const schedule = lookup(yearOf(date))
   if (!schedule) {
+    const statutory = statutoryHoliday(date)
+    if (statutory) return { date, working: false, reason: `${statutory}（法定假日）`, provisional: true }
     const weekend = isWeekend(date)
     return { date, working: !weekend, reason: weekend ? WEEKEND_REASON : null, provisional: true }
   }

@@ -84,7 +84,7 @@ export const TicketBriefSchema = Type.Object({
   status: Type.String(),
   receivedAt: Type.String(),
   dueAt: Type.String({ description: '办理时限：第 N 个工作日 23:59:59（北京时间）' }),
-  dueAtProvisional: Type.Boolean({ description: '时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' }),
+  dueAtProvisional: Type.Boolean({ description: '时限跨入尚未公布节假日安排的年份，暂按周一至周五（除去元旦、春节等法定节日）计算' }),
 }, { title: '台账（简要）' })
 
 export const ConsultationResultSchema = Type.Object({

@@ -71,8 +71,8 @@ describe('ticket deadlines after a calendar change', () => {
   it('marks a deadline that runs into a year with no schedule as provisional, then settles it when the schedule is published', async () => {
     vi.useFakeTimers({ now: new Date('2026-12-28T02:00:00Z'), toFake: ['Date'] })
     const ticket = await open('2026-12-28T02:00:00Z')
-    // Weekdays alone: 29, 30, 31 Dec, 1 Jan (a Friday, not yet known to be 元旦) and 4 Jan.
-    expect(ticket).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', dueAtProvisional: true })
+    // Weekdays and the statutory holidays: 29, 30, 31 Dec, then 4 and 5 Jan (1 Jan is 元旦 by law).
+    expect(ticket).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', dueAtProvisional: true })
     expect((await k.ticket(ticket.id)).body.history[0].note).toContain('暂按周一至周五')
 
     const put = await k.call({

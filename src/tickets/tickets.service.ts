@@ -127,7 +127,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         lookupCode: newLookupCode(), createdAt: now, updatedAt: now,
       })
       const unitRef = { code: unit.code, name: unit.name }
-      const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五计算' : null
+      const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五（除去元旦、春节等法定节日）计算' : null
       await repo.appendEvent(tx, { ticketId: ticket.id, at: now, actorTokenId: actor.tokenId, action: 'created', fromStatus: null, toStatus: 'registered', toUnitId: registered ? unit.id : null, note: dueNote })
       await emitTicket(tx, 'ticket.created', ticket, c, unitRef, {})
       if (!registered) {
