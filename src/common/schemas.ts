@@ -19,6 +19,11 @@ export const Text = (max: number, opts: { minLength?: number; description?: stri
   Type.String({ minLength: opts.minLength ?? 1, maxLength: max, pattern: PRINTABLE_NOT_BLANK, ...(opts.description ? { description: opts.description } : {}) })
 
 export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: '小写字母、数字、下划线或连字符' })
+
+/** A telephone number as people write it: digits, +, -, spaces and brackets ((023)68123456, +86 138 …). */
+export const PHONE_PATTERN = '^[0-9+\\-() ]{3,20}$'
+export const PHONE_RULE = '数字，可含 +、-、括号和空格，3 到 20 个字符'
+export const Phone = (what = '电话号码') => Type.String({ pattern: PHONE_PATTERN, description: `${what}：${PHONE_RULE}` })
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })
 export const IdParams = Type.Object({ id: Id })
 /** A date-time a client sends: RFC 3339 with an offset, 2000-01-01 to 2100-12-31 Beijing time (common/instants.ts). */

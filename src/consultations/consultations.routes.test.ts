@@ -247,6 +247,13 @@ describe('consultation intake', () => {
     const res = await k.submit({ channel: 'fax', question: '   ', asker: { phone: 'call me' }, color: 'red' })
     expect(res.status).toBe(400)
     expect(res.body.details.map((d: any) => d.field).sort()).toEqual(['asker.phone', 'channel', 'color', 'question'])
+    // The expected format in words, not as a regular expression.
+    expect(res.body.details.find((d: any) => d.field === 'asker.phone').message).toBe('asker.phone 格式不正确，应为电话号码：数字，可含 +、-、括号和空格，3 到 20 个字符')
+  })
+
+  it('takes a landline written with its area code in brackets', async () => {
+    const res = await k.submit({ channel: 'hotline', question: '公租房怎么申请', openTicket: true, asker: { name: '王五', phone: '(023)68123456' } })
+    expect(res.status).toBe(201)
   })
 
   it('lets only admins, agents and integrations register consultations', async () => {

@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { CHANNELS } from './consultations.types.ts'
-import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Text, codesDescription } from '../common/schemas.ts'
+import { Code, DateTime, IsoDate, IsoDateTime, LIMITS, Nullable, PageQuery, Phone, Text, codesDescription } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { CHANNEL_LABELS, REPLY_METHOD_LABELS, REPLY_METHODS } from './consultations.labels.ts'
 
@@ -11,14 +11,13 @@ export const KindSchema = literals(['question', 'suggestion'] as const, 'questio
 export const OutcomeSchema = literals(['answered', 'ticketed'] as const, 'answered 已即时答复；ticketed 已登记台账')
 export const ReplyMethodSchema = literals(REPLY_METHODS, codesDescription(REPLY_METHOD_LABELS))
 
-const Phone = Type.String({ pattern: '^[0-9+\\- ]{3,20}$', description: '电话号码' })
 const Email = Type.String({ format: 'email', maxLength: 200 })
 /** Either a day (Asia/Shanghai) or an exact time. */
 export const DayOrTime = Type.Union([IsoDate, IsoDateTime], { description: '日期（按北京时间）或 ISO 时间' })
 
 export const AskerInput = Type.Object({
   name: Type.Optional(Text(50)),
-  phone: Type.Optional(Phone),
+  phone: Type.Optional(Phone()),
   email: Type.Optional(Email),
   preferredReply: Type.Optional(ReplyMethodSchema),
 }, { additionalProperties: false, description: '咨询人（均可不填）' })

@@ -16,6 +16,13 @@ describe('describeValidationError', () => {
     expect(message).not.toContain('空白')
   })
 
+  it('says the expected format in the field\'s own words, never as a regular expression', () => {
+    const e = { instancePath: '/asker/phone', keyword: 'pattern', params: { pattern: '^[0-9]+$' }, parentSchema: { description: '电话号码：数字' } }
+    expect(describeValidationError(e, 'body')).toEqual({ field: 'asker.phone', message: 'asker.phone 格式不正确，应为电话号码：数字' })
+    expect(describeValidationError({ ...e, parentSchema: {} }, 'body').message).toBe('asker.phone 格式不正确')
+    expect(describeValidationError({ instancePath: '/email', keyword: 'format', params: { format: 'email' } }, 'body').message).toBe('email 格式不正确，应为电子邮箱地址')
+  })
+
   it('explains an empty patch body in Chinese', () => {
     const e = { instancePath: '', keyword: 'minProperties', params: { limit: 1 } }
     expect(describeValidationError(e, 'body')).toEqual({ field: 'body', message: 'body 至少需要 1 个字段' })

@@ -9,7 +9,9 @@ import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusa
 
 export { createError }
 
-interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
+interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string; parentSchema?: { description?: unknown } }
+
+const FORMAT_NAMES: Record<string, string> = { email: '电子邮箱地址', uri: '网址', url: '网址', uuid: 'UUID（如 3f2b…-…）', date: '日期，如 2025-10-09', time: '时间，如 09:30:00' }
 
 const TYPE_NAMES: Record<string, string> = { string: '字符串', integer: '整数', number: '数字', boolean: '布尔值', object: '对象', array: '数组', null: '空值' }
 
@@ -28,9 +30,10 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'type': return `${field} 应为${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join('或')}`
       case 'minLength': return Number(p.limit) <= 1 ? `${field} 不能为空` : `${field} 至少 ${p.limit} 个字符`
       case 'maxLength': return `${field} 不能超过 ${p.limit} 个字符`
-      // Text() fields share one pattern; any other pattern is a format (a code, a month, a cursor).
-      case 'pattern': return p.pattern === PRINTABLE_NOT_BLANK ? `${field} 不能为空白，也不能含控制字符` : `${field} 格式不正确，应符合 ${String(p.pattern)}`
-      case 'format': return p.format === 'date-time' ? `${field} ${INSTANT_RULE}` : `${field} 格式不正确，应为 ${p.format}`
+      // Text() fields share one pattern; any other pattern is a format (a code, a month, a cursor),
+      // said by the field's description: a regular expression says nothing to a person.
+      case 'pattern': return p.pattern === PRINTABLE_NOT_BLANK ? `${field} 不能为空白，也不能含控制字符` : `${field} 格式不正确${expected(e)}`
+      case 'format': return p.format === 'date-time' ? `${field} ${INSTANT_RULE}` : `${field} 格式不正确，应为${FORMAT_NAMES[String(p.format)] ?? String(p.format)}`
       case 'minimum': case 'exclusiveMinimum': return `${field} 不能小于 ${p.limit}`
       case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
       case 'minItems': return `${field} 至少需要 ${p.limit} 项`
@@ -45,6 +48,12 @@ export function describeValidationError(e: AjvError, part: string): { field: str
     }
   })()
   return { field, message }
+}
+
+/** "，应为<the field's description>", or nothing when the schema has none. */
+function expected(e: AjvError): string {
+  const description = e.parentSchema?.description
+  return typeof description === 'string' && description ? `，应为${description}` : ''
 }
 
 // Fastify's own client errors, mapped to stable codes and Chinese messages.

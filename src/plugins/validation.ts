@@ -14,6 +14,9 @@ function makeAjv(coerce: boolean) {
     removeAdditional: false,
     allErrors: true,
     strict: false,
+    // Errors carry the schema they broke: its description says the expected format in Chinese
+    // (plugins/errors.ts), where the pattern itself would say nothing to a person.
+    verbose: true,
   })
   addFormats.default(ajv)
   // Every date-time a client sends is read by the one parser, range included (common/instants.ts).

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { LIMITS, Nullable, Text } from '../common/schemas.ts'
+import { LIMITS, Nullable, Phone, Text } from '../common/schemas.ts'
 import { NONCE_PATTERN } from './portal.codes.ts'
 import { NAME_MAX, QUESTION_LIMITS } from './portal.forms.ts'
 
@@ -28,7 +28,7 @@ export const FollowQuery = Type.Object({ number: Type.Optional(Type.String({ max
 export const AskBody = Type.Object({
   question: Text(QUESTION_LIMITS.max, { description: `问题或建议，${QUESTION_LIMITS.min}–${QUESTION_LIMITS.max} 字` }),
   name: Type.Optional(Text(NAME_MAX, { description: '姓名或称呼（选填，不公开）' })),
-  phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{3,20}$', description: '联系电话（选填，不公开）' })),
+  phone: Type.Optional(Phone('联系电话（选填，不公开）')),
   preferredReply: Type.Optional(Type.Enum(['mailbox', 'phone', 'sms'], { description: 'mailbox 在本网站查看；phone 电话；sms 短信' })),
   website: Type.Optional(Text(LIMITS.shortText, { description: '防机器人的隐藏项：必须留空' })),
   nonce: Type.Optional(Type.String({ pattern: NONCE_PATTERN, description: '表单的一次性编号：同一表单重复提交时返回第一次的结果' })),

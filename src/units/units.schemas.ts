@@ -1,7 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox'
-import { Code, Nullable, Text, LIMITS } from '../common/schemas.ts'
+import { Code, Nullable, Phone, Text, LIMITS } from '../common/schemas.ts'
 
-const Phone = Type.String({ pattern: '^[0-9+\\- ]{3,20}$', description: '电话号码' })
 const Email = Type.String({ format: 'email', maxLength: 200 })
 
 export const UnitSchema = Type.Object({
@@ -22,7 +21,7 @@ export const CreateUnitBody = Type.Object({
   code: Code,
   name: Text(LIMITS.shortText),
   contactName: Type.Optional(Nullable(Text(50))),
-  contactPhone: Type.Optional(Nullable(Phone)),
+  contactPhone: Type.Optional(Nullable(Phone())),
   contactEmail: Type.Optional(Nullable(Email)),
   active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
@@ -30,7 +29,7 @@ export const CreateUnitBody = Type.Object({
 export const UpdateUnitBody = Type.Object({
   name: Type.Optional(Text(LIMITS.shortText)),
   contactName: Type.Optional(Nullable(Text(50))),
-  contactPhone: Type.Optional(Nullable(Phone)),
+  contactPhone: Type.Optional(Nullable(Phone())),
   contactEmail: Type.Optional(Nullable(Email)),
   active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, minProperties: 1 })
