@@ -3,6 +3,7 @@
 import { isIsoDate } from '../calendar/working-days.ts'
 import { shanghaiDate, shanghaiDays } from '../common/time.ts'
 import { StatsPeriodInvalidError } from './stats.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 
 /** A period of whole Shanghai days, both ends included, and the UTC range [fromUtc, toUtc) it covers. */
 export interface Period { from: string; to: string; fromUtc: string; toUtc: string }
@@ -10,9 +11,9 @@ export interface Period { from: string; to: string; fromUtc: string; toUtc: stri
 /** Refuses a text that is no date, or a period that ends before it starts. */
 export function checkDays(q: { from?: string; to?: string }): void {
   for (const [name, d] of [['from', q.from], ['to', q.to]] as const) {
-    if (d !== undefined && !isIsoDate(d)) throw new StatsPeriodInvalidError(`${name}=${d} 不是有效日期`)
+    if (d !== undefined && !isIsoDate(d)) throw withDetails(new StatsPeriodInvalidError(`${name}=${d} 不是有效日期`), [{ field: name, message: `${name} 应为有效日期，如 2025-10-09` }])
   }
-  if (q.from && q.to && q.from > q.to) throw new StatsPeriodInvalidError(`开始日期 ${q.from} 晚于结束日期 ${q.to}`)
+  if (q.from && q.to && q.from > q.to) throw withDetails(new StatsPeriodInvalidError(`开始日期 ${q.from} 晚于结束日期 ${q.to}`), [{ field: 'to', message: `结束日期 ${q.to} 早于开始日期 ${q.from}` }])
 }
 
 /**

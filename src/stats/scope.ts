@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts'
 import { visibility, type Viewer } from '../auth/visibility.ts'
 import { unitByCode } from '../units/units.queries.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 import { StatsUnitForbiddenError } from './stats.errors.ts'
 
 /** Whose data a request may see: one unit, or every unit (`unitId: null`, the office only). */
@@ -16,6 +17,6 @@ export async function resolveScope(db: Db, actor: Viewer, unitCode?: string): Pr
   const named = unitCode ? await unitByCode(db, unitCode) : undefined
   const unitId = visibility(actor).unitOf(unitCode ? named?.id ?? -1 : undefined, () => new StatsUnitForbiddenError())
   // Only the office gets this far with a unit that does not exist: a unit was refused above.
-  if (unitCode && !named) throw new UnitNotFoundError(unitCode)
+  if (unitCode && !named) throw withDetails(new UnitNotFoundError(unitCode), [{ field: 'unitCode', message: `单位 ${unitCode} 不存在` }])
   return { unitId }
 }

@@ -64,7 +64,7 @@ describe('supervision statistics on a fixture with known answers', () => {
     const other = await get(`/api/v1/stats/units?${OCTOBER}&unit=wjw`, rsjToken)
     expect(other.statusCode).toBe(403)
     expect(other.json().code).toBe('STATS_UNIT_FORBIDDEN')
-    expect((await get('/api/v1/stats/units?unit=nope')).json().code).toBe('UNIT_NOT_FOUND')
+    expect((await get('/api/v1/stats/units?unit=nope')).json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
   })
 
   it('refuses agents and reviewers, and a reversed period', async () => {
@@ -73,7 +73,8 @@ describe('supervision statistics on a fixture with known answers', () => {
     }
     const res = await get('/api/v1/stats/units?from=2025-10-31&to=2025-10-01')
     expect(res.statusCode).toBe(400)
-    expect(res.json().code).toBe('STATS_PERIOD_INVALID')
+    expect(res.json()).toMatchObject({ code: 'STATS_PERIOD_INVALID', details: [{ field: 'to' }] })
+    expect((await get('/api/v1/stats/units?from=2025-02-30')).json()).toMatchObject({ details: [{ field: 'from' }] })
   })
 
   it('groups unmatched questions with their near-duplicates, most asked first', async () => {

@@ -12,6 +12,7 @@ import { addDays } from '../calendar/working-days.ts'
 import { share, type Period } from './format.ts'
 import { CHANNEL_LABELS } from '../consultations/consultations.labels.ts'
 import { StatsPeriodInvalidError } from './stats.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 
 export type Interval = 'day' | 'week' | 'month'
 
@@ -56,7 +57,7 @@ export function bucketsBetween(from: string, to: string, interval: Interval): st
   const out: string[] = []
   for (let b = bucketOf(from, interval); b <= to; ) {
     out.push(b)
-    if (out.length > MAX_BUCKETS) throw new StatsPeriodInvalidError(`期间太长：按${interval === 'day' ? '日' : interval === 'week' ? '周' : '月'}最多 ${MAX_BUCKETS} 段，请缩短期间或改按月统计`)
+    if (out.length > MAX_BUCKETS) throw withDetails(new StatsPeriodInvalidError(`期间太长：按${interval === 'day' ? '日' : interval === 'week' ? '周' : '月'}最多 ${MAX_BUCKETS} 段，请缩短期间或改按月统计`), [{ field: 'from', message: `期间最多 ${MAX_BUCKETS} 段` }])
     b = interval === 'day' ? addDays(b, 1) : interval === 'week' ? addDays(b, 7) : nextMonth(b)
   }
   return out
