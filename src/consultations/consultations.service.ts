@@ -16,8 +16,8 @@ import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
 import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
 import {
-  AnsweredEntryNotFoundError, AnsweredEntryNotPublishedError, ConflictingIntentError, ConsultationNotFoundError,
-  PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
+  AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ConflictingIntentError,
+  ConsultationNotFoundError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
 import { paging } from '../common/schemas.ts'
 
@@ -114,10 +114,18 @@ export function createConsultationsService({ db, config, events, search, tickets
     }
   }
 
-  async function agentAnswer(entryId: number): Promise<Answer> {
-    const entry = await repo.servedEntry(db, entryId)
-    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field: 'answeredEntryId', message: '问答条目不存在' }])
-    if (entry.status !== 'published' || entry.versionId === null) throw new AnsweredEntryNotPublishedError(String(entryId))
+  /**
+   * The entry an agent (or a client) answered with, read in the intake's transaction: it must be
+   * published and in force (agent.md: 依据失效的条目不能用来答复，请登记交办).
+   */
+  async function agentAnswer(tx: Tx, entryId: number): Promise<Answer> {
+    const entry = await repo.servedEntry(tx, entryId)
+    const field = 'answeredEntryId'
+    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field, message: '问答条目不存在' }])
+    if (entry.status !== 'published' || entry.versionId === null) {
+      throw withDetails(new AnsweredEntryNotPublishedError(String(entryId)), [{ field, message: '问答条目尚未发布或已归档，不能用于答复' }])
+    }
+    if (!entry.inForce) throw withDetails(new AnsweredEntryNotInForceError(String(entryId)), [{ field, message: '问答条目所依据的政策已失效或废止，不能用来答复' }])
     return { entryId, automatically: false, confidence: null }
   }
 
@@ -147,32 +155,31 @@ export function createConsultationsService({ db, config, events, search, tickets
       const { topic, doc } = await resolveReferences(input)
       const policyUnitCode = kind === 'suggestion' && doc?.unitId ? (await repo.unitById(db, doc.unitId))?.code ?? null : null
 
-      let answer: Answer | undefined
+      let automatic: Answer | undefined
       let match: MatchResult | undefined
-      if (input.answeredEntryId) {
-        answer = await agentAnswer(input.answeredEntryId)
-      } else {
+      if (!input.answeredEntryId) {
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
         if (mayAutoAnswer || needsCandidates) match = await runMatcher(input.question, topic?.code, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matchedAutomatically && top?.inForce) {
-          answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
+          automatic = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
         }
       }
 
-      // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
-      const routing: RoutingHints | undefined = answer ? undefined : {
-        chosenUnitCode: input.unitCode, policyUnitCode, topicCode: topic?.code,
-        candidates: (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence, topicCode: c.topic?.code ?? null })),
-      }
-
-      const outcome: Outcome = answer ? 'answered' : 'ticketed'
       try {
         return await db.transaction(async (tx) => {
           const again = input.externalId ? await repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
           if (again) return { created: false, result: (await view(tx, again, actor)).body }
+          // Checked in the transaction that records it: a refusal leaves nothing behind.
+          const answer = input.answeredEntryId ? await agentAnswer(tx, input.answeredEntryId) : automatic
+          const outcome: Outcome = answer ? 'answered' : 'ticketed'
+          // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
+          const routing: RoutingHints | undefined = answer ? undefined : {
+            chosenUnitCode: input.unitCode, policyUnitCode, topicCode: topic?.code,
+            candidates: (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence, topicCode: c.topic?.code ?? null })),
+          }
           const c = await repo.insert(tx, {
             channel: input.channel, kind, question: input.question,
             askerName: input.asker?.name ?? null, askerPhone: input.asker?.phone ?? null, askerEmail: input.asker?.email ?? null,
