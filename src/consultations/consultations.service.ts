@@ -15,9 +15,10 @@ import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
 import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
+import { differingFields } from './consultations.logic.ts'
 import {
   AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ConflictingIntentError,
-  ConsultationNotFoundError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
+  ConsultationNotFoundError, ExternalIdReusedError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
 import { paging } from '../common/schemas.ts'
 
@@ -142,9 +143,20 @@ export function createConsultationsService({ db, config, events, search, tickets
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
+      // The same letter again gets the original; another letter under a used number is a conflict.
+      const replay = async (tx: Tx, earlier: ConsultationRow) => {
+        const differing = differingFields(earlier, input)
+        if (differing.length) {
+          throw withDetails(new ExternalIdReusedError(input.externalId!, differing.map((d) => d.label).join('、')), [
+            { field: 'externalId', message: '该来信编号已登记过一件内容不同的咨询' },
+            ...differing.map((d) => ({ field: d.field, message: `与该来信编号已登记的${d.label}不同` })),
+          ])
+        }
+        return { created: false, result: (await view(tx, earlier, actor)).body }
+      }
       const retry = async () => {
         const existing = input.externalId ? await repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
-        return existing && { created: false, result: (await view(db, existing, actor)).body }
+        return existing && await replay(db, existing)
       }
       const earlier = await retry()
       if (earlier) return earlier
@@ -171,7 +183,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       try {
         return await db.transaction(async (tx) => {
           const again = input.externalId ? await repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
-          if (again) return { created: false, result: (await view(tx, again, actor)).body }
+          if (again) return await replay(tx, again)
           // Checked in the transaction that records it: a refusal leaves nothing behind.
           const answer = input.answeredEntryId ? await agentAnswer(tx, input.answeredEntryId) : automatic
           const outcome: Outcome = answer ? 'answered' : 'ticketed'
