@@ -27,6 +27,8 @@ export interface SearchPort {
   match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): Promise<MatchResult>
   /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
   recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): Promise<void>
+  /** Whether the matcher has nothing to read in a question (only punctuation, symbols or spaces): the rule /match refuses it by. */
+  isEmptyQuestion(question: string): boolean
 }
 
 export interface AuditPort {

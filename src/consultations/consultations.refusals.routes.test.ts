@@ -76,4 +76,29 @@ describe('consultation intake: refusals', () => {
       expect(res.body).toMatchObject({ code: 'CONSULTATION_ENTRY_NOT_PUBLISHED', details: [{ field: 'answeredEntryId' }] })
     }
   })
+
+  describe('a question with nothing to read is refused, by the rule /match uses', () => {
+    const match = async (question: string) => (await k.call({ method: 'POST', url: '/api/v1/match', payload: { question }, token: k.tokens.agent })).json()
+
+    it('refuses punctuation only, naming question, whether or not the matcher would run', async () => {
+      for (const payload of [
+        { channel: 'hotline', question: '？？？', openTicket: true },
+        { channel: 'hotline', question: '？？？', unitCode: 'rsj' },
+        { channel: 'window', question: '…… ！！', answeredEntryId: lib.pension },
+      ]) {
+        const res = await refused(payload)
+        expect(res.status).toBe(400)
+        expect(res.body).toMatchObject({ code: 'CONSULTATION_QUESTION_EMPTY', details: [{ field: 'question' }] })
+      }
+      expect((await refused({ channel: 'mailbox', question: '？？？！！！', externalId: 'MB-EMPTY' }, k.tokens.integration)).body.code).toBe('CONSULTATION_QUESTION_EMPTY')
+    })
+
+    it('agrees with /match on what is empty', async () => {
+      for (const question of ['？？？', '!!!…', '🙏🙏🙏', '——·、', '你好？', '社保？', 'A']) {
+        const matchEmpty = (await match(question)).code === 'SEARCH_EMPTY_QUESTION'
+        const res = await k.submit({ channel: 'hotline', question, unitCode: 'rsj' })
+        expect({ question, refused: res.body.code === 'CONSULTATION_QUESTION_EMPTY' }).toEqual({ question, refused: matchEmpty })
+      }
+    })
+  })
 })

@@ -153,13 +153,6 @@ describe('consultation intake', () => {
     expect(k.events.map((e) => e.type)).toEqual(['ticket.created'])
   })
 
-  it('registers a question the matcher cannot read, and opens a ticket for it', async () => {
-    const res = await k.submit({ channel: 'mailbox', question: '？？？！！！' }, k.tokens.integration)
-    expect(res.status).toBe(201)
-    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: null })
-    expect(res.body.ticket.unit.code).toBe('zwb')
-  })
-
   it('numbers tickets per day of receipt: ZX<yyyymmdd>-0001, -0002, then -0001 again the next day', async () => {
     const a = await k.submit({ channel: 'hotline', question: '问题一', unitCode: 'rsj', receivedAt: '2025-10-09T01:00:00Z' })
     const b = await k.submit({ channel: 'hotline', question: '问题二', unitCode: 'rsj', receivedAt: '2025-10-09T09:00:00Z' })

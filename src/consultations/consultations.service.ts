@@ -18,7 +18,7 @@ import type { Channel, ConsultationKind, Outcome } from './consultations.types.t
 import { differingFields } from './consultations.logic.ts'
 import {
   AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ConflictingIntentError,
-  ConsultationNotFoundError, ExternalIdReusedError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
+  ConsultationNotFoundError, EmptyQuestionError, ExternalIdReusedError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
 import { paging } from '../common/schemas.ts'
 
@@ -105,13 +105,10 @@ export function createConsultationsService({ db, config, events, search, tickets
     return { topic, doc }
   }
 
-  /** The matcher's view, or none for a question it cannot read (only punctuation): that still opens a ticket. */
-  async function runMatcher(question: string, topic: string | undefined, actor: Actor): Promise<MatchResult | undefined> {
-    try {
-      return await search.match({ question, ...(topic ? { topic } : {}) }, actor)
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return undefined
-      throw e
+  /** What is refused before anything is looked up: a question with nothing to read (the rule /match refuses it by). */
+  function checkSubmission(input: SubmitInput, actor: Actor) {
+    if (search.isEmptyQuestion(input.question)) {
+      throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '咨询内容不能只有标点、符号或空白' }])
     }
   }
 
@@ -138,6 +135,7 @@ export function createConsultationsService({ db, config, events, search, tickets
      * the whole intake commits with the request.
      */
     async submit(input: SubmitInput, actor: Actor) {
+      checkSubmission(input, actor)
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
@@ -173,7 +171,7 @@ export function createConsultationsService({ db, config, events, search, tickets
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
-        if (mayAutoAnswer || needsCandidates) match = await runMatcher(input.question, topic?.code, actor)
+        if (mayAutoAnswer || needsCandidates) match = await search.match({ question: input.question, ...(topic ? { topic: topic.code } : {}) }, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matchedAutomatically && top?.inForce) {
           automatic = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
