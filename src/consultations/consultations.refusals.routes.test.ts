@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import { entryHitCount } from '../kb/kb.queries.ts'
 import { consultations } from './consultations.table.ts'
-import { createKit, type Kit } from '../tickets/tickets.testkit.ts'
+import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 
 // What the intake refuses, whoever sends it: each refusal has its code and names its field, and
 // leaves nothing behind (no consultation, no ticket, no hit, no event).
@@ -99,6 +100,36 @@ describe('consultation intake: refusals', () => {
         const res = await k.submit({ channel: 'hotline', question, unitCode: 'rsj' })
         expect({ question, refused: res.body.code === 'CONSULTATION_QUESTION_EMPTY' }).toEqual({ question, refused: matchEmpty })
       }
+    })
+  })
+
+  describe('matchId', () => {
+    it('refuses a matchId that is not a match id (a UUID), naming it', async () => {
+      const res = await refused({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: lib.pension, matchId: 'bad' })
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'matchId' }] })
+    })
+
+    it('registers the consultation but keeps no matchId no match has, and labels no match', async () => {
+      const unknown = randomUUID()
+      const before = await hits(lib.pension)
+      const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险', answeredEntryId: lib.pension, matchId: unknown })
+      expect(res.status).toBe(201)
+      expect(res.body.consultation).toMatchObject({ outcome: 'answered', matchId: null })
+      expect(await hits(lib.pension)).toBe(before + 1)
+      // Feedback on it is still a 404: the consultation created no log for it.
+      expect((await k.call({ method: 'POST', url: `/api/v1/match/${unknown}/feedback`, payload: { noneFitted: true }, token: k.tokens.agent })).statusCode).toBe(404)
+    })
+
+    it('keeps the match id of a match just made, and the client’s choice not to answer at once from an unknown one', async () => {
+      const m = (await k.call({ method: 'POST', url: '/api/v1/match', payload: { question: LIBRARY.pension.question }, token: k.tokens.integration })).json()
+      const known = await k.submit({ channel: 'portal', question: LIBRARY.pension.question, matchId: m.matchId }, k.tokens.integration)
+      expect(known.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: m.matchId })
+      const unknown = randomUUID()
+      const res = await k.submit({ channel: 'portal', question: LIBRARY.pension.question, matchId: unknown }, k.tokens.integration)
+      expect(res.status).toBe(201)
+      expect(res.body.consultation.outcome).toBe('ticketed')
+      expect(res.body.consultation.matchId).not.toBe(unknown)
     })
   })
 })

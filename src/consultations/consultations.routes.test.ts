@@ -122,8 +122,9 @@ describe('consultation intake', () => {
   })
 
   it('does not answer automatically when the client already ran the matcher and chose not to', async () => {
-    const res = await k.submit({ channel: 'portal', question: PENSION.question, matchId: 'm-earlier' }, k.tokens.integration)
-    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId: 'm-earlier' })
+    const { matchId } = (await k.call({ method: 'POST', url: '/api/v1/match', payload: { question: PENSION.question }, token: k.tokens.integration })).json()
+    const res = await k.submit({ channel: 'mailbox', question: PENSION.question, matchId }, k.tokens.integration)
+    expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', matchId })
   })
 
   it('sends the ticket to the unit the agent chose', async () => {

@@ -165,6 +165,8 @@ export function createConsultationsService({ db, config, events, search, tickets
       const { topic, doc } = await resolveReferences(input)
       const policyUnitCode = kind === 'suggestion' && doc?.unitId ? (await repo.unitById(db, doc.unitId))?.code ?? null : null
 
+      // A match id no match has is not kept (it would label nothing); the consultation is.
+      const matchId = input.matchId && await search.knownMatch(db, input.matchId) ? input.matchId : undefined
       let automatic: Answer | undefined
       let match: MatchResult | undefined
       if (!input.answeredEntryId) {
@@ -196,7 +198,7 @@ export function createConsultationsService({ db, config, events, search, tickets
             preferredReply: input.asker?.preferredReply ?? null,
             receivedAt, outcome,
             answeredEntryId: answer?.entryId ?? null, answeredAutomatically: answer?.automatically ?? false,
-            matchId: input.matchId ?? match?.matchId ?? null,
+            matchId: matchId ?? match?.matchId ?? null,
             confidence: answer?.confidence ?? match?.confidence ?? null,
             topicId: topic?.id ?? null, policyDocumentId: input.policyDocumentId ?? null,
             registeredBy: actor.tokenId, externalId: input.externalId ?? null,

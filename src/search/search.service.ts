@@ -160,6 +160,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
     isEmptyQuestion,
     feedback: logs.feedback,
     recordHit: logs.recordHit,
+    knownMatch: logs.knownMatch,
     listMisses: logs.listMisses,
     questionHits: logs.questionHits,
     /** The served questions of a published entry (standard first), as the index holds them. */
