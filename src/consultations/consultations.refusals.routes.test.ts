@@ -132,4 +132,22 @@ describe('consultation intake: refusals', () => {
       expect(res.body.consultation.matchId).not.toBe(unknown)
     })
   })
+
+  describe('an integration registers only the channels that reach the service without a desk', () => {
+    it('refuses hotline, phone and window from an integration token, naming channel', async () => {
+      for (const channel of ['hotline', 'phone', 'window']) {
+        const res = await refused({ channel, question: '灵活就业怎么交养老保险', externalId: `MB-CH-${channel}` }, k.tokens.integration)
+        expect(res.status).toBe(403)
+        expect(res.body).toMatchObject({ code: 'CONSULTATION_CHANNEL_NOT_ALLOWED', details: [{ field: 'channel' }] })
+      }
+    })
+
+    it('accepts mailbox and portal from an integration, and every channel from an agent', async () => {
+      expect((await k.submit({ channel: 'mailbox', question: '路灯坏了找谁？', externalId: 'MB-CH-ok', openTicket: true }, k.tokens.integration)).status).toBe(201)
+      expect((await k.submit({ channel: 'portal', question: '路灯坏了找谁？', openTicket: true }, k.tokens.integration)).status).toBe(201)
+      for (const channel of ['hotline', 'phone', 'window', 'mailbox']) {
+        expect((await k.submit({ channel, question: '路灯坏了找谁？', openTicket: true })).status).toBe(201)
+      }
+    })
+  })
 })

@@ -14,10 +14,11 @@ import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/ti
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
-import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
+import { INTEGRATION_CHANNELS, type Channel, type ConsultationKind, type Outcome } from './consultations.types.ts'
+import { CHANNEL_LABELS } from './consultations.labels.ts'
 import { differingFields } from './consultations.logic.ts'
 import {
-  AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ConflictingIntentError,
+  AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ChannelNotAllowedError, ConflictingIntentError,
   ConsultationNotFoundError, EmptyQuestionError, ExternalIdReusedError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
 import { paging } from '../common/schemas.ts'
@@ -105,10 +106,17 @@ export function createConsultationsService({ db, config, events, search, tickets
     return { topic, doc }
   }
 
-  /** What is refused before anything is looked up: a question with nothing to read (the rule /match refuses it by). */
+  /**
+   * What is refused before anything is looked up: a question with nothing to read (the rule /match
+   * refuses it by), and a machine client registering a channel that has a desk (INTEGRATION_CHANNELS).
+   */
   function checkSubmission(input: SubmitInput, actor: Actor) {
     if (search.isEmptyQuestion(input.question)) {
       throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '咨询内容不能只有标点、符号或空白' }])
+    }
+    if (actor.role === 'integration' && !INTEGRATION_CHANNELS.includes(input.channel)) {
+      const allowed = INTEGRATION_CHANNELS.map((c) => `“${CHANNEL_LABELS[c]}”`).join('或')
+      throw withDetails(new ChannelNotAllowedError(CHANNEL_LABELS[input.channel], allowed), [{ field: 'channel', message: `接入系统只能登记${allowed}渠道的咨询` }])
     }
   }
 
