@@ -27,6 +27,10 @@ export interface SearchPort {
   match(input: { question: string; topic?: string; limit?: number }, actor?: Actor): Promise<MatchResult>
   /** Counts the use of an entry; with the consultation's matchId, feedback on that match does not count it again. */
   recordHit(tx: Tx, entryId: number, matchedQuestion?: string, matchId?: string | null, byAgent?: boolean): Promise<void>
+  /** Whether the matcher has nothing to read in a question (only punctuation, symbols or spaces): the rule /match refuses it by. */
+  isEmptyQuestion(question: string): boolean
+  /** Whether a match id names a match the matcher made (logged, or still waiting to be). */
+  knownMatch(tx: Tx, matchId: string): Promise<boolean>
 }
 
 export interface AuditPort {

@@ -12,7 +12,9 @@ export const consultationsRoutes: FastifyPluginAsyncTypebox<{ consultations: Con
     schema: {
       tags, operationId: 'createConsultation',
       summary: '受理咨询：先检索匹配，能答复的即时答复，否则登记台账并交办',
-      description: '有 answeredEntryId 时记为已答复；否则检索匹配，匹配可靠且渠道允许自动答复时自动答复；其余登记台账。同一令牌重复提交相同 externalId 时返回原咨询（200）。',
+      description: '有 answeredEntryId 时记为已答复（条目须已发布、所依据的政策现行有效）；否则检索匹配，匹配可靠且渠道允许自动答复时自动答复；其余登记台账。'
+        + '咨询内容只有标点、符号或空白的不予受理。接入系统只能登记公开信箱、政务公开专区渠道的咨询。'
+        + '同一令牌重复提交相同 externalId 时：渠道、类型、咨询内容、政策文件和咨询人都相同则返回原咨询（200），否则 409。',
       body: CreateConsultationBody,
       response: { 201: ConsultationResultSchema, 200: ConsultationResultSchema, ...errorResponses(403, 404, 409, 422) },
     },

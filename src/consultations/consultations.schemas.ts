@@ -29,7 +29,7 @@ export const CreateConsultationBody = Type.Object({
   receivedAt: Type.Optional(DateTime('受理时间，默认为当前时间，不能晚于当前时间')),
   kind: Type.Optional(KindSchema),
   answeredEntryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '坐席据以即时答复的问答条目' })),
-  matchId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '此前检索匹配的编号' })),
+  matchId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: '此前检索匹配的编号（POST /match 返回的 matchId）；不是任何一次匹配的编号时不予保存，咨询照常登记' })),
   openTicket: Type.Optional(Type.Boolean({ description: '虽有匹配但不能即时答复，仍登记台账' })),
   unitCode: Type.Optional(Code),
   topicCode: Type.Optional(Code),

@@ -14,10 +14,12 @@ import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/ti
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
-import type { Channel, ConsultationKind, Outcome } from './consultations.types.ts'
+import { INTEGRATION_CHANNELS, type Channel, type ConsultationKind, type Outcome } from './consultations.types.ts'
+import { CHANNEL_LABELS } from './consultations.labels.ts'
+import { differingFields } from './consultations.logic.ts'
 import {
-  AnsweredEntryNotFoundError, AnsweredEntryNotPublishedError, ConflictingIntentError, ConsultationNotFoundError,
-  PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
+  AnsweredEntryNotFoundError, AnsweredEntryNotInForceError, AnsweredEntryNotPublishedError, ChannelNotAllowedError, ConflictingIntentError,
+  ConsultationNotFoundError, EmptyQuestionError, ExternalIdReusedError, PolicyDocumentNotFoundError, ReceivedInFutureError, SuggestionNotAnswerableError,
 } from './consultations.errors.ts'
 import { paging } from '../common/schemas.ts'
 
@@ -104,20 +106,32 @@ export function createConsultationsService({ db, config, events, search, tickets
     return { topic, doc }
   }
 
-  /** The matcher's view, or none for a question it cannot read (only punctuation): that still opens a ticket. */
-  async function runMatcher(question: string, topic: string | undefined, actor: Actor): Promise<MatchResult | undefined> {
-    try {
-      return await search.match({ question, ...(topic ? { topic } : {}) }, actor)
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SEARCH_EMPTY_QUESTION') return undefined
-      throw e
+  /**
+   * What is refused before anything is looked up: a question with nothing to read (the rule /match
+   * refuses it by), and a machine client registering a channel that has a desk (INTEGRATION_CHANNELS).
+   */
+  function checkSubmission(input: SubmitInput, actor: Actor) {
+    if (search.isEmptyQuestion(input.question)) {
+      throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '咨询内容不能只有标点、符号或空白' }])
+    }
+    if (actor.role === 'integration' && !INTEGRATION_CHANNELS.includes(input.channel)) {
+      const allowed = INTEGRATION_CHANNELS.map((c) => `“${CHANNEL_LABELS[c]}”`).join('或')
+      throw withDetails(new ChannelNotAllowedError(CHANNEL_LABELS[input.channel], allowed), [{ field: 'channel', message: `接入系统只能登记${allowed}渠道的咨询` }])
     }
   }
 
-  async function agentAnswer(entryId: number): Promise<Answer> {
-    const entry = await repo.servedEntry(db, entryId)
-    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field: 'answeredEntryId', message: '问答条目不存在' }])
-    if (entry.status !== 'published' || entry.versionId === null) throw new AnsweredEntryNotPublishedError(String(entryId))
+  /**
+   * The entry an agent (or a client) answered with, read in the intake's transaction: it must be
+   * published and in force (agent.md: 依据失效的条目不能用来答复，请登记交办).
+   */
+  async function agentAnswer(tx: Tx, entryId: number): Promise<Answer> {
+    const entry = await repo.servedEntry(tx, entryId)
+    const field = 'answeredEntryId'
+    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field, message: '问答条目不存在' }])
+    if (entry.status !== 'published' || entry.versionId === null) {
+      throw withDetails(new AnsweredEntryNotPublishedError(String(entryId)), [{ field, message: '问答条目尚未发布或已归档，不能用于答复' }])
+    }
+    if (!entry.inForce) throw withDetails(new AnsweredEntryNotInForceError(String(entryId)), [{ field, message: '问答条目所依据的政策已失效或废止，不能用来答复' }])
     return { entryId, automatically: false, confidence: null }
   }
 
@@ -129,14 +143,26 @@ export function createConsultationsService({ db, config, events, search, tickets
      * the whole intake commits with the request.
      */
     async submit(input: SubmitInput, actor: Actor) {
+      checkSubmission(input, actor)
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
         throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
+      // The same letter again gets the original; another letter under a used number is a conflict.
+      const replay = async (tx: Tx, earlier: ConsultationRow) => {
+        const differing = differingFields(earlier, input)
+        if (differing.length) {
+          throw withDetails(new ExternalIdReusedError(input.externalId!, differing.map((d) => d.label).join('、')), [
+            { field: 'externalId', message: '该来信编号已登记过一件内容不同的咨询' },
+            ...differing.map((d) => ({ field: d.field, message: `与该来信编号已登记的${d.label}不同` })),
+          ])
+        }
+        return { created: false, result: (await view(tx, earlier, actor)).body }
+      }
       const retry = async () => {
         const existing = input.externalId ? await repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
-        return existing && { created: false, result: (await view(db, existing, actor)).body }
+        return existing && await replay(db, existing)
       }
       const earlier = await retry()
       if (earlier) return earlier
@@ -147,39 +173,40 @@ export function createConsultationsService({ db, config, events, search, tickets
       const { topic, doc } = await resolveReferences(input)
       const policyUnitCode = kind === 'suggestion' && doc?.unitId ? (await repo.unitById(db, doc.unitId))?.code ?? null : null
 
-      let answer: Answer | undefined
+      // A match id no match has is not kept (it would label nothing); the consultation is.
+      const matchId = input.matchId && await search.knownMatch(db, input.matchId) ? input.matchId : undefined
+      let automatic: Answer | undefined
       let match: MatchResult | undefined
-      if (input.answeredEntryId) {
-        answer = await agentAnswer(input.answeredEntryId)
-      } else {
+      if (!input.answeredEntryId) {
         // A client that sends a matchId has seen the candidates and chose not to answer from them.
         const mayAutoAnswer = kind === 'question' && !input.openTicket && !input.matchId && config.autoAnswerChannels.includes(input.channel)
         const needsCandidates = !input.unitCode && !policyUnitCode
-        if (mayAutoAnswer || needsCandidates) match = await runMatcher(input.question, topic?.code, actor)
+        if (mayAutoAnswer || needsCandidates) match = await search.match({ question: input.question, ...(topic ? { topic: topic.code } : {}) }, actor)
         const top = match?.candidates[0]
         if (mayAutoAnswer && match?.matchedAutomatically && top?.inForce) {
-          answer = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
+          automatic = { entryId: top.entryId, automatically: true, confidence: top.confidence, matchedQuestion: top.matchedQuestion }
         }
       }
 
-      // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
-      const routing: RoutingHints | undefined = answer ? undefined : {
-        chosenUnitCode: input.unitCode, policyUnitCode, topicCode: topic?.code,
-        candidates: (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence, topicCode: c.topic?.code ?? null })),
-      }
-
-      const outcome: Outcome = answer ? 'answered' : 'ticketed'
       try {
         return await db.transaction(async (tx) => {
           const again = input.externalId ? await repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
-          if (again) return { created: false, result: (await view(tx, again, actor)).body }
+          if (again) return await replay(tx, again)
+          // Checked in the transaction that records it: a refusal leaves nothing behind.
+          const answer = input.answeredEntryId ? await agentAnswer(tx, input.answeredEntryId) : automatic
+          const outcome: Outcome = answer ? 'answered' : 'ticketed'
+          // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
+          const routing: RoutingHints | undefined = answer ? undefined : {
+            chosenUnitCode: input.unitCode, policyUnitCode, topicCode: topic?.code,
+            candidates: (match?.candidates ?? []).map((c) => ({ unitCode: c.unit.code, confidence: c.confidence, topicCode: c.topic?.code ?? null })),
+          }
           const c = await repo.insert(tx, {
             channel: input.channel, kind, question: input.question,
             askerName: input.asker?.name ?? null, askerPhone: input.asker?.phone ?? null, askerEmail: input.asker?.email ?? null,
             preferredReply: input.asker?.preferredReply ?? null,
             receivedAt, outcome,
             answeredEntryId: answer?.entryId ?? null, answeredAutomatically: answer?.automatically ?? false,
-            matchId: input.matchId ?? match?.matchId ?? null,
+            matchId: matchId ?? match?.matchId ?? null,
             confidence: answer?.confidence ?? match?.confidence ?? null,
             topicId: topic?.id ?? null, policyDocumentId: input.policyDocumentId ?? null,
             registeredBy: actor.tokenId, externalId: input.externalId ?? null,

@@ -180,6 +180,18 @@ describe('public pages', () => {
     expect(json.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'question' }] })
   })
 
+  it('refuses what /match and the intake refuse as empty (punctuation, symbols), naming the question, and registers nothing', async () => {
+    const before = await consultationCount()
+    for (const question of ['？？？？？？', '！！！……。。。', '🙏🙏🙏🙏🙏']) {
+      const matched = await k.call({ method: 'POST', url: '/api/v1/match', payload: { question }, token: k.tokens.agent })
+      expect(matched.json().code).toBe('SEARCH_EMPTY_QUESTION')
+      const res = await post('/ask', { question })
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'PORTAL_INVALID_INPUT', details: [{ field: 'question' }] })
+    }
+    expect(await consultationCount()).toBe(before)
+  })
+
   it('serves an entry page with its unit, documents and related entries, cacheable; a lapsed one under a 政策已失效 notice, not indexed', async () => {
     const res = await get(`/qa/${ids.pension}`)
     expect(res.statusCode).toBe(200)

@@ -237,6 +237,18 @@ export function createMatchLogs({ db, repo, log, questionOf, refit }: MatchLogDe
       if (logged) await repo.markAnswered(tx, logged.id, now, byAgent ? entryId : null)
     },
 
+    /**
+     * Whether a match id names a match: one still waiting to be written (SQLite's batch, or on
+     * PostgreSQL an INSERT of this replica not yet committed), one in the table, or on PostgreSQL one
+     * another replica is committing (the same short wait as feedback). The intake keeps a consultation's
+     * matchId only then: an id no match has would be a label of nothing.
+     */
+    async knownMatch(tx: Tx, matchId: string): Promise<boolean> {
+      if (waiting(matchId) || unconfirmed.has(matchId) || [...writing].some((b) => b.rows.some((r) => r.id === matchId))) return true
+      if (await repo.matchLog(tx, matchId)) return true
+      return onPostgres && (await committedElsewhere(tx, matchId)) !== undefined
+    },
+
     /** The misses, with the logs queued so far (outside a transaction, which could not wait for them to be written). */
     async listMisses(page = 1, pageSize = 20) {
       if (uow.current()) void flushLogs()

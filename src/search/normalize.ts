@@ -95,6 +95,15 @@ export function normalizeText(text: string): string {
   return s.replace(/\s+/g, ' ').trim()
 }
 
+/**
+ * Whether a question has nothing to read once normalised: only punctuation, symbols, emoji, control
+ * characters or spaces ("？？？"). The one rule: /match refuses such a question (SEARCH_EMPTY_QUESTION)
+ * and the intake of consultations refuses it through the search service (CONSULTATION_QUESTION_EMPTY).
+ */
+export function isEmptyQuestion(text: string): boolean {
+  return normalizeText(text) === ''
+}
+
 /** Normalised text with spaces removed, as compared character by character. */
 export function compactText(normalized: string): string {
   return normalized.replace(/ /g, '')

@@ -14,7 +14,7 @@ import { maskText } from '../privacy/privacy.text.ts'
 import type { RankedCandidate } from './matcher.ts'
 import { loadModel, type RankModel } from './model.ts'
 import { indexTerms } from './tokenizer.ts'
-import { normalizeText } from './normalize.ts'
+import { isEmptyQuestion, normalizeText } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
 import { calibrated } from './calibration.ts'
 import { FEATURE_INDEX } from './ranker.ts'
@@ -112,9 +112,9 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const applying = index.applying
       if (applying) await applying
       if (input.topic && !index.hasTopic(input.topic) && !await repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
+      if (isEmptyQuestion(input.question)) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
-      const { candidates: ranked, normalized, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
-      if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
+      const { candidates: ranked, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
       const cal = decision.current
       const candidates = ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) }))
       const top = candidates[0]
@@ -158,8 +158,11 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       }
     },
 
+    /** The rule /match refuses a question by (SEARCH_EMPTY_QUESTION), for the intake to refuse it too. */
+    isEmptyQuestion,
     feedback: logs.feedback,
     recordHit: logs.recordHit,
+    knownMatch: logs.knownMatch,
     listMisses: logs.listMisses,
     questionHits: logs.questionHits,
     /** The served questions of a published entry (standard first), as the index holds them. */

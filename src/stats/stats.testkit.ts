@@ -121,7 +121,6 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
     }
     at(monthsBefore(now, 1))
     await s.kb.archiveEntry(entryIds.E7, '已并入其他条目', admin)
-    await s.kb.updateDocument(docs.P2, { validity: 'expired' }, admin)
     await s.kb.updateDocument(docs.P3, { validity: 'repealed' }, admin)
     await s.search.rebuild()
 
@@ -141,6 +140,10 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
     await answered('window', '2025-10-13', 'E2')
     await answered('hotline', '2025-10-14', 'E3')
     await answered('hotline', '2025-09-15', 'E2')
+    // P2 lapses after E3 answered from it: an entry whose policy has lapsed cannot answer.
+    at(monthsBefore(now, 1))
+    await s.kb.updateDocument(docs.P2, { validity: 'expired' }, admin)
+    await s.search.rebuild()
 
     // Matcher calls: one none-fitted question that never became a ticket, one that did (R1: counted
     // once), one in September; and two where the agent used E1 (its other two hits).
