@@ -5,7 +5,7 @@ import type { Db } from './db/client.ts'
 import { errorsPlugin } from './plugins/errors.ts'
 import { requestLogSerializers } from './plugins/request-log.ts'
 import { clientErrorHandler, frameworkErrors, HTTP_LIMITS } from './plugins/http-errors.ts'
-import { installValidators, lazySerializers } from './plugins/validation.ts'
+import { installBodyParsers, installValidators, lazySerializers } from './plugins/validation.ts'
 import { swaggerPlugin } from './plugins/swagger.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { createServices, type Services } from './services.ts'
@@ -112,6 +112,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installValidators(app)
+  installBodyParsers(app)
   await app.register(errorsPlugin)
   await app.register(securityHeadersPlugin)
   await app.register(swaggerPlugin)

@@ -67,6 +67,9 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
   FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: '请求不合法' },
 }
 
+export const UnsupportedCharsetError = createError('UNSUPPORTED_MEDIA_TYPE', '不支持请求体的字符集 %s，请用 UTF-8 编码发送 JSON', 415)
+export const InvalidEncodingError = createError('INVALID_ENCODING', '请求体不是合法的 UTF-8 编码（可能按 GBK 等其他编码发送了），请用 UTF-8 重新发送', 400)
+
 export const RETRY_AFTER_BUSY_SECONDS = 2
 
 /** PostgreSQL restarting or failing over to its standby (db/constraints.ts isDatabaseUnavailable): retry with the same key. */

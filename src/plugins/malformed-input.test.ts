@@ -162,6 +162,11 @@ describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_
     h.refused('malformed JSON', await h.send('malformed JSON', { payload: '{"question": "未闭合', headers: { 'content-type': 'application/json' } }), { code: 'INVALID_JSON' })
     h.refused('prototype pollution', await h.send('prototype pollution', { payload: '{"__proto__": {"admin": true}}', headers: { 'content-type': 'application/json' } }))
     h.refused('XML body', await h.send('XML body', { payload: '<a>1</a>', headers: { 'content-type': 'application/xml' } }), { code: 'UNSUPPORTED_MEDIA_TYPE' })
+    h.refused('plain text body', await h.send('plain text body', { payload: '灵活就业怎么交社保', headers: { 'content-type': 'text/plain' } }), { code: 'UNSUPPORTED_MEDIA_TYPE' })
+    h.refused('GBK charset', await h.send('GBK charset', { payload: '{}', headers: { 'content-type': 'application/json; charset=gbk' } }), { code: 'UNSUPPORTED_MEDIA_TYPE' })
+    // "{"question":"社保"}" in GBK: not UTF-8, and read as UTF-8 it would be stored as mojibake.
+    const gbk = Buffer.concat([Buffer.from('{"question":"'), Buffer.from([0xc9, 0xe7, 0xb1, 0xa3]), Buffer.from('"}')])
+    h.refused('GBK bytes', await h.send('GBK bytes', { payload: gbk, headers: { 'content-type': 'application/json' } }), { code: 'INVALID_ENCODING' })
     const limit = route.bodyLimit + 1024
     h.refused('oversize body', await h.send('oversize body', json({ x: 'a'.repeat(limit) })), { code: 'BODY_TOO_LARGE' })
 

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { InvalidEncodingError, UnsupportedCharsetError } from './errors.ts'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import addFormats from 'ajv-formats'
@@ -86,4 +87,23 @@ export const lazySerializers = {
       }
     },
   },
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+/**
+ * JSON bodies are UTF-8 (RFC 8259): one declared in another charset (GBK from an older system) is
+ * refused with 415, and bytes that are not UTF-8 with 400, instead of being stored as mojibake. Plain
+ * text is no body any route takes: it is refused as an unsupported media type, not "body 应为对象".
+ */
+export function installBodyParsers(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser(['application/json', 'text/plain'])
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase()
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') return done(new UnsupportedCharsetError(charset), undefined)
+    let text: string
+    try { text = UTF8.decode(body) } catch { return done(new InvalidEncodingError(), undefined) }
+    parseJson(req, text, done)
+  })
 }
