@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rangeBound, shanghaiDate, shanghaiDateTime, shanghaiDays } from './time.ts'
+import { rangeBound, shanghaiDate, shanghaiDateTime, shanghaiDays, waitText } from './time.ts'
 
 describe('Shanghai days as UTC ranges', () => {
   it('covers whole days, both ends included', () => {
@@ -32,5 +32,14 @@ describe('Shanghai days as UTC ranges', () => {
     expect(shanghaiDate(null)).toBe('')
     expect(shanghaiDate('not a time')).toBe('')
     expect(shanghaiDateTime(undefined)).toBe('')
+  })
+})
+
+describe('waitText', () => {
+  it('says a wait in seconds, minutes or hours, rounded up', () => {
+    expect(waitText(0.2)).toBe('1 秒')
+    expect(waitText(45)).toBe('45 秒')
+    expect(waitText(3387)).toBe('约 57 分钟')
+    expect(waitText(86_400)).toBe('约 24 小时')
   })
 })

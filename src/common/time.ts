@@ -81,3 +81,11 @@ export function monthsBefore(now: Date, months: number): Date {
   d.setUTCFullYear(y, m, Math.min(now.getUTCDate(), lastDay))
   return d
 }
+
+/** A wait said as a person would: 45 秒, 约 3 分钟, 约 2 小时 (rounded up, never "0"). */
+export function waitText(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds))
+  if (s < 120) return `${s} 秒`
+  if (s < 7200) return `约 ${Math.ceil(s / 60)} 分钟`
+  return `约 ${Math.ceil(s / 3600)} 小时`
+}

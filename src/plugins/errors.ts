@@ -113,8 +113,9 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
     if (known) {
       return reply.status(status).send({ statusCode: status, code: known.code, message: known.message })
     }
-    // A domain 429 (an account locked after failed sign-ins) keeps its own code and wait.
-    if (status === 429 && !(error.code && !error.code.startsWith('FST_') && error.code !== 'RATE_LIMITED')) {
+    // A 429 of ours (a rate limit, an account locked after failed sign-ins) keeps its code and says how
+    // long to wait; only one without a code of ours gets the generic message.
+    if (status === 429 && !(error.code && !error.code.startsWith('FST_'))) {
       return reply.status(429).send({ statusCode: 429, code: 'RATE_LIMITED', message: '请求过于频繁，请稍后再试' })
     }
     if (status >= 400 && status < 500) {

@@ -54,6 +54,8 @@ describe('rate limit for integrations', () => {
     const limited = await t.call({ method: 'GET', url: '/api/v1/me', token: mailbox })
     expect(limited.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' })
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+    // How long to wait, in words: not "请稍后再试".
+    expect(limited.json().message).toMatch(/^请求过于频繁：每分钟最多 3 次，请 \d+ 秒后再试$/)
     expect((await t.call({ method: 'GET', url: '/api/v1/me', token: other })).statusCode).toBe(200)
   })
 

@@ -11,6 +11,7 @@ import { createIdempotencyParticipant, createIdempotencyStore, declareIdempotenc
 import { createAuditParticipant, requireAuditDeclaration } from './audit-hook.ts'
 import { routeCatalogPlugin } from './route-catalog.ts'
 import { RateLimitedError } from './security.errors.ts'
+import { waitText } from '../common/time.ts'
 import { ensureRateLimitTable, postgresRateLimitStore } from './rate-limit-store.ts'
 
 export interface SecurityPluginOptions {
@@ -49,7 +50,7 @@ export const securityPlugin = fp(async function security(app: FastifyInstance, {
     hook: 'onRequest',
     keyGenerator: (req) => `token:${req.actor?.tokenId ?? req.ip}`,
     allowList: (req) => req.actor?.role !== 'integration',
-    errorResponseBuilder: (_req, ctx) => new RateLimitedError(ctx.max, Math.max(1, Math.ceil(ctx.ttl / 1000))),
+    errorResponseBuilder: (_req, ctx) => new RateLimitedError(ctx.max, waitText(ctx.ttl / 1000)),
   })
 })
 

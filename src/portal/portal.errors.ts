@@ -10,5 +10,5 @@ export const PortalSpamSuspectedError = createError('PORTAL_SPAM_SUSPECTED', '�
 export const PortalDuplicateError = createError('PORTAL_DUPLICATE', '您在 24 小时内已提交过相同的内容（编号 %s），无需重复提交：请凭编号和查询码查看办理进度', 409)
 export const PortalLookupFailedError = createError('PORTAL_LOOKUP_FAILED', '编号或查询码不正确，请核对后再试（查询码在提交成功的页面上）', 404)
 export const PortalFeedbackExpiredError = createError('PORTAL_FEEDBACK_EXPIRED', '这次搜索已过期，请重新搜索后再评价', 410)
-export const PortalRateLimitedError = createError('RATE_LIMITED', '操作过于频繁，请 %s 秒后再试', 429)
+export const PortalRateLimitedError = createError('RATE_LIMITED', '操作过于频繁，请 %s后再试', 429)
 export const PortalDocumentClosedError = createError('PORTAL_DOCUMENT_CLOSED', '这份政策文件已失效或废止，不再征集意见建议', 409)

@@ -9,6 +9,7 @@ import { FIELD_LABELS } from './portal.forms.ts'
 import { layout, type FieldError, type Page, type PageContext, type Site } from './portal.layout.ts'
 import { errorPage } from './portal.pages.ts'
 import { PortalRateLimitedError } from './portal.errors.ts'
+import { waitText } from '../common/time.ts'
 
 /** A form carries a question of up to 2,000 characters, ~18 KB once percent-encoded. */
 export const FORM_BODY_LIMIT = 64 * 1024
@@ -107,6 +108,6 @@ export function perAddress(max: number, timeWindow: number) {
     // The root limiter lets everyone but integrations through; here every anonymous address counts.
     allowList: () => false,
     keyGenerator: (req: FastifyRequest) => `portal:${req.ip}`,
-    errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) => new PortalRateLimitedError(Math.max(1, Math.ceil(ctx.ttl / 1000))),
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) => new PortalRateLimitedError(waitText(ctx.ttl / 1000)),
   }
 }
