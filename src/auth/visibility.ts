@@ -1,8 +1,9 @@
 // THE RULE: which rows an actor sees of the data that belongs to units. The office (admins and
 // agents) sees every unit's; a unit sees its own (the tickets it holds now, the entries and policy
 // documents it owns, its figures); an integration sees what its token registered; a reviewer sees
-// none of it (reviewers read the library, which is not scoped). Roles on the routes decide who may
-// call what at all; this decides which rows they get.
+// none of it. Which entries of the library each role reads (published ones by all; work in progress
+// by its unit, the office and reviewers) is the kb's rule built on this one (kb/kb.reading.ts).
+// Roles on the routes decide who may call what at all; this decides which rows they get.
 //
 // One function, visibility(actor), gives the rule both ways: a predicate for a row in hand and the
 // same condition as SQL for a list. visibility.test.ts checks that the two agree for every role on

@@ -257,4 +257,32 @@ describe('webhook delivery to a real receiver', () => {
     const bad = await t.call({ method: 'GET', url: '/api/v1/events?after=abc', token: mailbox.token })
     expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'after' }] })
   })
+
+  it('refuses a cursor beyond the newest event and acknowledges nothing with it (D20)', async () => {
+    const mailbox = await register(null)
+    const other = await register()
+    const poll = (after: number | string) => t.call({ method: 'GET', url: `/api/v1/events?after=${after}`, token: mailbox.token })
+    const refused = async (after: number | string) => {
+      const res = await poll(after)
+      expect(res.statusCode, String(after)).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'INTEGRATION_CURSOR_AHEAD', message: expect.stringContaining(`游标 ${after} `), details: [{ field: 'after' }] })
+    }
+    // No event at all yet: only the start is a cursor.
+    expect((await poll(0)).json()).toEqual({ items: [], nextCursor: '0', hasMore: false })
+    await refused(1)
+
+    await openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-1' })
+    await openTicket(services(), { registeredBy: other.tokenId, externalId: 'OTHER-1' })
+    const seqs = (await services().db.select({ seq: outboxEvents.seq }).from(outboxEvents)).map((r) => r.seq).sort((a, b) => a - b)
+    const newest = seqs.at(-1)!
+    await refused(99999)
+    await refused(newest + 1)
+    const states = await services().db.select({ state: outboxEvents.state }).from(outboxEvents).where(eq(outboxEvents.integrationId, mailbox.id))
+    expect(states.map((s) => s.state)).toEqual(['pending'])
+
+    // The newest event of all (another integration's) is a cursor nothing of this integration's lies beyond.
+    expect((await poll(newest)).json()).toEqual({ items: [], nextCursor: String(newest), hasMore: false })
+    await openTicket(services(), { registeredBy: mailbox.tokenId, externalId: 'MB-2' })
+    expect((await poll(newest)).json().items.map((e: { externalId: string }) => e.externalId)).toEqual(['MB-2'])
+  })
 })

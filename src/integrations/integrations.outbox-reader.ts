@@ -1,11 +1,12 @@
 // Reading the outbox (integrations.outbox-writer.ts fills it): the admin's event list, delivery log
 // and redelivery; an integration's polling.
-import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import type { DomainEventType } from '../common/events.ts'
-import { eventDeliveries, integrations, outboxEvents, type OutboxState } from './integrations.table.ts'
-import { EventAlreadyQueuedError, IntegrationEventNotFoundError, NotAnIntegrationError } from './integrations.errors.ts'
+import { eventDeliveries, integrations, outboxCounter, outboxEvents, type OutboxState } from './integrations.table.ts'
+import { CursorAheadError, EventAlreadyQueuedError, IntegrationEventNotFoundError, NotAnIntegrationError } from './integrations.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 import { toEnvelope } from './integrations.webhook.ts'
 
 type OutboxRow = typeof outboxEvents.$inferSelect
@@ -69,11 +70,16 @@ export function createEventLog({ db }: { db: Db }) {
 
     /**
      * The calling integration's events after a cursor, oldest first. For an integration without a
-     * webhook, asking for events after a cursor acknowledges the events up to it.
+     * webhook, asking for events after a cursor acknowledges the events up to it. A cursor beyond the
+     * newest event was never handed out: taking it would skip (and acknowledge) every event up to it,
+     * so it is refused before anything is read or acknowledged.
      */
     async poll(tokenId: number, after: number, limit: number) {
       const integration = await first(db.select().from(integrations).where(and(eq(integrations.tokenId, tokenId), isNull(integrations.deletedAt))))
       if (!integration) throw new NotAnIntegrationError()
+      if (after > await newestSeq()) {
+        throw withDetails(new CursorAheadError(String(after)), [{ field: 'after', message: `游标 ${after} 超出了已有的最新事件` }])
+      }
       if (!integration.webhookUrl && after > 0) {
         await db.update(outboxEvents).set({ state: 'delivered', deliveredAt: new Date().toISOString() })
           .where(and(eq(outboxEvents.integrationId, integration.id), eq(outboxEvents.state, 'pending'), lte(outboxEvents.seq, after)))
@@ -84,6 +90,17 @@ export function createEventLog({ db }: { db: Db }) {
       const last = rows.at(-1)?.seq ?? after
       return { items: rows.map((r) => ({ cursor: String(r.seq), ...toEnvelope(r) })), nextCursor: String(last), hasMore: rows.length === limit && rows.length > 0 && await hasAfter(integration.id, last) }
     },
+  }
+
+  /**
+   * The newest seq of all integrations' events: the counter (the last seq handed out to a committed
+   * event; integrations.outbox-writer.ts), or on a database whose events predate the counter, their
+   * largest seq. Every event written later gets a larger one, so a cursor up to it skips none.
+   */
+  async function newestSeq(): Promise<number> {
+    const [row] = await db.all<{ seq: number | string }>(sql`select coalesce(
+      (select ${outboxCounter.seq} from ${outboxCounter} where ${outboxCounter.id} = 1), (select max(${outboxEvents.seq}) from ${outboxEvents}), 0) as seq`)
+    return Number(row.seq)
   }
 
   async function hasAfter(integrationId: number, seq: number) {

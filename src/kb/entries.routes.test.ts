@@ -119,6 +119,8 @@ describe('entries API', () => {
     const move = await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.id}`, token: rsj, payload: { unitCode: 'wjw' } })
     expect(move.json().code).toBe('KB_NOT_YOUR_UNIT')
 
+    // They read the library as published (drafts are the unit's: see 'who reads which entries').
+    await lib.publish(own.id)
     for (const token of [agent, reviewer]) {
       expect((await t.call({ method: 'GET', url: '/api/v1/entries', token })).statusCode).toBe(200)
       expect((await t.call({ method: 'GET', url: `/api/v1/entries/${own.id}/versions`, token })).statusCode).toBe(200)
@@ -150,5 +152,89 @@ describe('entries API', () => {
   it('answers 404 KB_ENTRY_NOT_FOUND for an unknown entry', async () => {
     expect((await get('/entries/999')).code).toBe('KB_ENTRY_NOT_FOUND')
     expect((await get('/entries/999/versions')).code).toBe('KB_ENTRY_NOT_FOUND')
+  })
+})
+
+// D5: an entry is its unit's until it is published (kb.reading.ts).
+describe('who reads which entries', () => {
+  let t: TestApp
+  let lib: Awaited<ReturnType<typeof setUpLibrary>>
+  let ids: Awaited<ReturnType<Awaited<ReturnType<typeof setUpLibrary>>['wjwEntries']>>
+  let tokens: { rsj: string; wjw: string; agent: string; reviewer: string }
+  beforeEach(async () => {
+    t = await createTestApp()
+    lib = await setUpLibrary(t)
+    ids = await lib.wjwEntries()
+    tokens = {
+      rsj: await t.token('unit', { unitCode: 'rsj' }), wjw: await t.token('unit', { unitCode: 'wjw' }),
+      agent: await t.token('agent'), reviewer: await t.token('reviewer', { reviewStep: 0 }),
+    }
+  })
+  afterEach(async () => { await t.close() })
+
+  const get = (url: string, token?: string) => t.call({ method: 'GET', url: `/api/v1${url}`, token })
+  const listed = async (query: string, token?: string) =>
+    ((await get(`/entries?pageSize=100${query}`, token)).json().items as { id: number }[]).map((e) => e.id).sort((a, b) => a - b)
+  const versionsOf = async (id: number, token?: string) =>
+    ((await get(`/entries/${id}/versions`, token)).json().items as { version: number; state: string; answer: string; trail: { action: string }[] }[])
+  const notFound = async (url: string, token: string) => {
+    const res = await get(url, token)
+    expect(res.statusCode, url).toBe(404)
+    expect(res.json().code).toBe('KB_ENTRY_NOT_FOUND')
+  }
+
+  it('hides another unit\'s drafts, entries in review and archived entries from a unit and an agent', async () => {
+    for (const token of [tokens.rsj, tokens.agent]) {
+      for (const id of [ids.draft, ids.inReview, ids.archived]) {
+        await notFound(`/entries/${id}`, token)
+        await notFound(`/entries/${id}/versions`, token)
+      }
+      expect(await listed('', token)).toEqual([ids.revised])
+      for (const status of ['draft', 'in_review', 'archived']) expect(await listed(`&status=${status}`, token), status).toEqual([])
+      expect(await listed(`&q=${encodeURIComponent('草稿')}`, token)).toEqual([])
+    }
+  })
+
+  it('shows a unit and an agent another unit\'s published entry as published, without the version being written', async () => {
+    for (const token of [tokens.rsj, tokens.agent]) {
+      const res = await get(`/entries/${ids.revised}`, token)
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ status: 'published', version: 1, answer: '已发布答复', latestVersion: 1, workingVersion: null })
+      const versions = await versionsOf(ids.revised, token)
+      expect(versions.map((v) => [v.version, v.state])).toEqual([[1, 'published']])
+      expect(versions[0].trail.map((a) => a.action)).toEqual(['publish'])
+      expect(JSON.stringify(await get(`/entries?pageSize=100`, token).then((r) => r.json()))).not.toContain('修订中')
+      expect(await listed(`&q=${encodeURIComponent('修订中')}`, token)).toEqual([])
+    }
+  })
+
+  it('shows a unit its own entries whole, in every stage', async () => {
+    const own = await lib.entry({ question: '人社局草稿' }, tokens.rsj)
+    expect(await listed('&status=draft', tokens.rsj)).toEqual([own.id])
+    expect(await listed('&status=draft', tokens.wjw)).toEqual([ids.draft])
+    expect(await listed('', tokens.wjw)).toEqual(Object.values(ids).sort((a, b) => a - b))
+    expect((await get(`/entries/${ids.revised}`, tokens.wjw)).json()).toMatchObject({ latestVersion: 2, workingVersion: { version: 2, state: 'draft' } })
+    expect((await versionsOf(ids.revised, tokens.wjw)).map((v) => v.answer)).toEqual(['修订中答复', '已发布答复'])
+    await notFound(`/entries/${own.id}`, tokens.wjw)
+  })
+
+  it('shows a reviewer what waits in review whole, and only what is published besides', async () => {
+    const inReview = await get(`/entries/${ids.inReview}`, tokens.reviewer)
+    expect(inReview.statusCode).toBe(200)
+    expect(inReview.json()).toMatchObject({ status: 'in_review', workingVersion: { state: 'in_review', reviewStepName: '初审' } })
+    expect((await versionsOf(ids.inReview, tokens.reviewer))[0].trail.map((a) => a.action)).toEqual(['submit'])
+    await notFound(`/entries/${ids.draft}`, tokens.reviewer)
+    await notFound(`/entries/${ids.archived}`, tokens.reviewer)
+    expect(await listed('', tokens.reviewer)).toEqual([ids.inReview, ids.revised])
+    expect((await get(`/entries/${ids.revised}`, tokens.reviewer)).json().workingVersion).toBeNull()
+    // Once the new version is submitted, the reviewer who decides on it reads it.
+    await t.call({ method: 'POST', url: `/api/v1/entries/${ids.revised}/submit`, payload: {} })
+    expect((await versionsOf(ids.revised, tokens.reviewer)).map((v) => v.answer)).toEqual(['修订中答复', '已发布答复'])
+  })
+
+  it('shows the office everything', async () => {
+    expect(await listed('')).toEqual(Object.values(ids).sort((a, b) => a - b))
+    expect((await versionsOf(ids.revised)).map((v) => v.state)).toEqual(['draft', 'published'])
+    expect((await get(`/entries/${ids.draft}`)).json()).toMatchObject({ status: 'draft', answer: '产假草稿答复' })
   })
 })

@@ -6,6 +6,8 @@ import type { EntryStatus } from './kb.types.ts'
 import { EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
+import { entryReading, PUBLISHED_STATES, type EntryReading } from './kb.reading.ts'
+import type { Viewer } from '../auth/visibility.ts'
 import { nowIso as now } from '../common/time.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
 import { createKbRepository } from './kb.repository.ts'
@@ -22,6 +24,9 @@ export interface ListEntriesQuery {
 }
 
 const WHAT = '问答条目'
+// In a published version's trail, what a reader who sees only what is published may read: when it
+// was published, and when the entry was taken out of service and put back.
+const PUBLIC_ACTIONS = new Set(['publish', 'archive', 'restore'])
 const CONTENT_KEYS = ['question', 'answer', 'similarQuestions', 'keywords', 'topic', 'media', 'policyDocumentIds', 'changeNote'] as const
 
 export function createEntriesService(ctx: KbContext) {
@@ -33,6 +38,18 @@ export function createEntriesService(ctx: KbContext) {
     return row
   }
   const view = async (id: number): Promise<EntryView> => (await entryViews(db, [await requireEntry(db, id)], reviewSteps))[0]
+
+  /**
+   * The entry as this reader may read it (kb.reading.ts), and whether it sees it whole. An entry it
+   * may not see is not found: another unit's draft is not even known to exist.
+   */
+  async function readable(id: number, readBy: EntryReading) {
+    const entry = await requireEntry(db, id)
+    const latest = (await repo.getVersion(db, id, entry.latestVersion))!
+    const shown = { unitId: entry.unitId, status: entry.status, latestState: latest.state }
+    if (!readBy.sees(shown)) throw new EntryNotFoundError(String(id))
+    return { entry, whole: readBy.whole(shown) }
+  }
   const { versionValues, revise } = createReviser(ctx)
 
   async function writing<T>(externalId: string | null | undefined, write: () => Promise<T>): Promise<T> {
@@ -56,14 +73,21 @@ export function createEntriesService(ctx: KbContext) {
   }
 
   return {
-    getEntry: view,
+    /** One entry, as `viewer` may read it: another unit's work in progress is not found. */
+    async getEntry(id: number, viewer: Viewer): Promise<EntryView> {
+      const readBy = entryReading(viewer)
+      const { entry } = await readable(id, readBy)
+      return (await entryViews(db, [entry], reviewSteps, readBy))[0]
+    },
 
-    async listEntries(q: ListEntriesQuery) {
+    /** The entries `viewer` may read that match the filters; other units' unpublished ones are left out. */
+    async listEntries(q: ListEntriesQuery, viewer: Viewer) {
       const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
       const topicId = q.topic ? (await ctx.units.requireTopic(q.topic)).id : undefined
-      const { ids, total } = await repo.listEntryIds(db, { ...q, unitId, topicId })
+      const readBy = entryReading(viewer)
+      const { ids, total } = await repo.listEntryIds(db, { ...q, unitId, topicId, readBy })
       const rows = new Map((await repo.entriesByIds(db, ids)).map((r) => [r.id, r]))
-      return { items: await entryViews(db, ids.map((id) => rows.get(id)!), reviewSteps), total, page: q.page, pageSize: q.pageSize }
+      return { items: await entryViews(db, ids.map((id) => rows.get(id)!), reviewSteps, readBy), total, page: q.page, pageSize: q.pageSize }
     },
 
     async createEntry(input: CreateEntryInput, actor: Actor): Promise<EntryView> {
@@ -89,9 +113,15 @@ export function createEntriesService(ctx: KbContext) {
       return view(id)
     },
 
-    async listVersions(id: number) {
-      await requireEntry(db, id)
-      const { versions, trail } = await repo.versionsWithTrail(db, id)
+    /**
+     * The entry's versions with their trail. A reader who sees the entry only as published gets
+     * the versions that were published, each with when it was published (and archived, restored).
+     */
+    async listVersions(id: number, viewer: Viewer) {
+      const { whole } = await readable(id, entryReading(viewer))
+      const all = await repo.versionsWithTrail(db, id)
+      const versions = whole ? all.versions : all.versions.filter((v) => PUBLISHED_STATES.includes(v.state))
+      const trail = whole ? all.trail : all.trail.filter((a) => PUBLIC_ACTIONS.has(a.action))
       const docs = await repo.docsOfVersions(db, versions.map((v) => v.id))
       const topicMap = await repo.topicRefs(db)
       const items = versions.map((v) => ({

@@ -1,5 +1,5 @@
 // Which unit's entries and documents an actor may write: the one visibility rule (auth/visibility.ts)
-// applied to the kb's rows, with the kb's own error. Read access to the library is not scoped.
+// applied to the kb's rows, with the kb's own error. Who reads which entries is kb.reading.ts.
 import { visibility, type Viewer } from '../auth/visibility.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { NotYourUnitError } from './kb.errors.ts'

@@ -10,6 +10,7 @@ import { topicRefs, unitRefs } from '../units/units.queries.ts'
 import { entries, entryVersionDocuments, entryVersions, policyDocuments, reviewActions } from './kb.table.ts'
 import type { EntryStatus, Validity } from './kb.types.ts'
 import { inForceSql, isInForce } from './kb.in-force.ts'
+import type { EntryReading, ReadableColumns } from './kb.reading.ts'
 
 export type EntryRow = typeof entries.$inferSelect
 export type VersionRow = typeof entryVersions.$inferSelect
@@ -20,7 +21,12 @@ export interface Ref { code: string; name: string }
 /** The version an entry shows: the published one, or the latest while nothing is published. */
 export const contentVersionId = sql<number>`coalesce(${entries.publishedVersionId}, (select lv.id from entry_versions lv where lv.entry_id = ${entries.id} and lv.version = ${entries.latestVersion}))`
 
-
+/** The columns the reading rule (kb.reading.ts) looks at, over `entries`. */
+export const readableColumns: ReadableColumns = {
+  unitId: entries.unitId,
+  status: entries.status,
+  latestState: sql`(select lv.state from entry_versions lv where lv.entry_id = ${entries.id} and lv.version = ${entries.latestVersion})`,
+}
 
 async function getEntry(tx: Tx, id: number): Promise<EntryRow | undefined> {
   return first(tx.select().from(entries).where(eq(entries.id, id)))
@@ -114,6 +120,8 @@ async function versionsForViews(tx: Tx, entryIds: readonly number[]) {
 
 export interface EntryFilters {
   status?: EntryStatus; unitId?: number; topicId?: number; q?: string; inForce?: boolean; externalId?: string
+  /** What the reader may see (kb.reading.ts): only those entries are listed. */
+  readBy: EntryReading
   page: number; pageSize: number
 }
 
@@ -126,6 +134,8 @@ async function listEntryIds(tx: Tx, f: EntryFilters): Promise<{ ids: number[]; t
   if (f.unitId !== undefined) where.push(eq(entries.unitId, f.unitId))
   if (f.topicId !== undefined) where.push(eq(entryVersions.topicId, f.topicId))
   if (f.externalId !== undefined) where.push(eq(entries.externalId, f.externalId))
+  const readable = f.readBy.where(readableColumns)
+  if (readable) where.push(readable)
   if (f.inForce !== undefined) where.push(f.inForce ? inForceSql(entryVersions.id) : sql`not ${inForceSql(entryVersions.id)}`)
   if (f.q) {
     const q = f.q.trim()

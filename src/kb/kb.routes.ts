@@ -28,7 +28,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
       tags, operationId: 'listEntries', summary: '问答条目列表（按状态、单位、领域、关键字、是否有效筛选）',
       querystring: ListEntriesQuery, response: { 200: Page(Entry), ...errorResponses(403, 404) },
     },
-  }, async (req) => kb.listEntries({ ...req.query, ...paging(req.query) }))
+  }, async (req) => kb.listEntries({ ...req.query, ...paging(req.query) }, req.actor))
 
   app.post('/entries', {
     config: { roles: editors, audit: { target: 'entry', id: resultId('id') } },
@@ -49,7 +49,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
   app.get('/entries/:id', {
     config: { roles: readers },
     schema: { tags, operationId: 'getEntry', summary: '查看问答条目（当前发布内容及在办版本）', params: IdParams, response: { 200: Entry, ...errorResponses(403, 404) } },
-  }, async (req) => kb.getEntry(req.params.id))
+  }, async (req) => kb.getEntry(req.params.id, req.actor))
 
   app.patch('/entries/:id', {
     config: { roles: editors, audit: { target: 'entry', id: pathId() } },
@@ -65,7 +65,7 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ kb: KbService }> = async (app
       tags, operationId: 'listEntryVersions', summary: '条目的版本历史与审核记录',
       params: IdParams, response: { 200: Type.Object({ items: Type.Array(ref(VersionSchema)) }), ...errorResponses(403, 404) },
     },
-  }, async (req) => kb.listVersions(req.params.id))
+  }, async (req) => kb.listVersions(req.params.id, req.actor))
 
   app.post('/entries/:id/submit', entryAction('submitEntry', '提交审核', editors), async (req) => kb.submitEntry(req.params.id, req.body, req.actor))
   app.post('/entries/:id/withdraw', entryAction('withdrawEntry', '撤回审核', editors), async (req) => kb.withdrawEntry(req.params.id, req.body, req.actor))

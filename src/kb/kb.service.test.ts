@@ -27,7 +27,7 @@ describe('kb service contract (used by tickets and search)', () => {
       similarQuestions: ['失业金怎么领'], keywords: ['失业保险金'], topicCode: 'employment', unitId: rsjId, policyDocumentIds: [doc.id], sourceTicketId: 42,
     }, admin)
     expect(versionId).toEqual(expect.any(Number))
-    expect(await kb.getEntry(entryId)).toMatchObject({
+    expect(await kb.getEntry(entryId, admin)).toMatchObject({
       status: 'draft', sourceTicketId: 42, topic: { code: 'employment' }, unit: { code: 'rsj' }, similarQuestions: ['失业金怎么领'], policyDocuments: [{ id: doc.id }],
     })
   })
@@ -41,14 +41,14 @@ describe('kb service contract (used by tickets and search)', () => {
     const entry = await lib.entry({ similarQuestions: ['创业补贴多少钱'] })
     await lib.publish(entry.id)
     const { versionId } = await kb.addSimilarQuestion(entry.id, '开网店能领创业补贴吗', admin)
-    const view = await kb.getEntry(entry.id)
+    const view = await kb.getEntry(entry.id, admin)
     expect(view).toMatchObject({ version: 1, similarQuestions: ['创业补贴多少钱'], workingVersion: { version: 2, state: 'draft' } })
-    const [v2] = (await kb.listVersions(entry.id)).items
+    const [v2] = (await kb.listVersions(entry.id, admin)).items
     expect(v2).toMatchObject({ id: versionId, similarQuestions: ['创业补贴多少钱', '开网店能领创业补贴吗'] })
     // A second question joins the same draft instead of opening a third version.
     await kb.addSimilarQuestion(entry.id, '大学生创业补贴', admin)
-    expect((await kb.listVersions(entry.id)).items.map((v) => v.version)).toEqual([2, 1])
-    expect((await kb.listVersions(entry.id)).items[0].similarQuestions).toHaveLength(3)
+    expect((await kb.listVersions(entry.id, admin)).items.map((v) => v.version)).toEqual([2, 1])
+    expect((await kb.listVersions(entry.id, admin)).items[0].similarQuestions).toHaveLength(3)
   })
 
   it('addSimilarQuestion refuses while a version is in review', async () => {
@@ -105,7 +105,7 @@ describe('kb service contract (used by tickets and search)', () => {
       throw new Error('the caller fails after the change')
     })).rejects.toThrow('the caller fails')
     expect(calls).toEqual([])
-    expect((await kb.getEntry(entry.id)).status).toBe('published')
+    expect((await kb.getEntry(entry.id, admin)).status).toBe('published')
 
     await db.transaction(async (tx) => {
       try {
@@ -116,10 +116,10 @@ describe('kb service contract (used by tickets and search)', () => {
       } catch { /* the outer transaction goes on and commits */ }
     })
     expect(calls).toEqual([])
-    expect((await kb.getEntry(entry.id)).status).toBe('published')
+    expect((await kb.getEntry(entry.id, admin)).status).toBe('published')
 
     // The search index, which listens, still serves the entry.
-    expect((await t.app.services.search.match({ question: (await kb.getEntry(entry.id)).question })).candidates[0]?.entryId).toBe(entry.id)
+    expect((await t.app.services.search.match({ question: (await kb.getEntry(entry.id, admin)).question })).candidates[0]?.entryId).toBe(entry.id)
   })
 
   it('announces a change made after an await on that change\'s own commit, not on the earlier transaction\'s', async () => {

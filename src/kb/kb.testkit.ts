@@ -34,6 +34,24 @@ export async function setUpLibrary(t: TestApp) {
       expect(last.status).toBe('published')
       return last
     },
+    /**
+     * 区卫生健康委's entries in every stage, made by the admin, each with its own words: a draft, one
+     * in review, one published with a new version being written, one published and archived.
+     */
+    async wjwEntries() {
+      const entry = (question: string, answer: string) => lib.entry({ unitCode: 'wjw', topic: 'birth', question, answer })
+      const draft = await entry('产假草稿问题', '产假草稿答复')
+      const inReview = await entry('审核中问题', '审核中答复')
+      await post(`/entries/${inReview.id}/submit`, {})
+      const revised = await entry('已发布问题', '已发布答复')
+      await lib.publish(revised.id)
+      const patch = await t.call({ method: 'PATCH', url: `/api/v1/entries/${revised.id}`, payload: { answer: '修订中答复', changeNote: '修订中说明' } })
+      if (patch.statusCode !== 200) throw new Error(`revise: ${patch.statusCode} ${patch.body}`)
+      const archived = await entry('已归档问题', '已归档答复')
+      await lib.publish(archived.id)
+      await post(`/entries/${archived.id}/archive`, {})
+      return { draft: draft.id, inReview: inReview.id, revised: revised.id, archived: archived.id }
+    },
   }
   return lib
 }

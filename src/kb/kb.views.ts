@@ -4,6 +4,7 @@ import type { Media } from './kb.types.ts'
 import type { Content } from './entries.content.ts'
 import { isInForce, primaryDocument } from './kb.in-force.ts'
 import { createKbRepository } from './kb.repository.ts'
+import type { EntryReading } from './kb.reading.ts'
 import type { DocRef, EntryRow, Ref, VersionRow } from './kb.repository.ts'
 
 const repo = createKbRepository()
@@ -67,7 +68,12 @@ export function contentOf(v: VersionRow, docIds: number[], topics: Map<number, R
   }
 }
 
-export async function entryViews(tx: Tx, rows: readonly EntryRow[], steps: readonly string[]): Promise<EntryView[]> {
+/**
+ * `readBy`: the reader (kb.reading.ts). One who sees an entry only as published gets no trace of the
+ * version being written: no workingVersion, and the published version as the latest. Without it,
+ * every entry is shown whole (to the actor who has just written it).
+ */
+export async function entryViews(tx: Tx, rows: readonly EntryRow[], steps: readonly string[], readBy?: EntryReading): Promise<EntryView[]> {
   if (rows.length === 0) return []
   const versions = await repo.versionsForViews(tx, rows.map((r) => r.id))
   const shown = rows.map((r) => {
@@ -81,6 +87,7 @@ export async function entryViews(tx: Tx, rows: readonly EntryRow[], steps: reado
     const v = shown[i]
     const latest = versions.get(e.id)?.latest
     const linked = docs.get(v.id) ?? []
+    const whole = !readBy || !latest || readBy.whole({ unitId: e.unitId, status: e.status, latestState: latest.state })
     return {
       id: e.id, externalId: e.externalId, status: e.status,
       inForce: isInForce(linked.map((d) => d.validity)),
@@ -89,8 +96,8 @@ export async function entryViews(tx: Tx, rows: readonly EntryRow[], steps: reado
       question: v.question, similarQuestions: v.similarQuestions, answer: v.answer, keywords: v.keywords, media: v.media,
       policyDocuments: linked,
       publishedVersion: versions.get(e.id)?.published?.version ?? null,
-      latestVersion: e.latestVersion,
-      workingVersion: latest && latest.id !== e.publishedVersionId ? workingOf(latest, steps) : null,
+      latestVersion: whole ? e.latestVersion : v.version,
+      workingVersion: whole && latest && latest.id !== e.publishedVersionId ? workingOf(latest, steps) : null,
       hitCount: e.hitCount, lastHitAt: e.lastHitAt, sourceTicketId: e.sourceTicketId,
       publishedAt: e.publishedAt, archivedAt: e.archivedAt, createdAt: e.createdAt, updatedAt: e.updatedAt,
     }

@@ -7,6 +7,8 @@ import { entries, entryVersionDocuments, entryVersions, policyDocuments, type Ve
 import type { EntryStatus, Media } from './kb.types.ts'
 import { chunks } from '../db/chunks.ts'
 import { inForceSql } from './kb.in-force.ts'
+import { readableColumns } from './kb.repository.ts'
+import type { EntryReading } from './kb.reading.ts'
 
 export interface ComparableVersion {
   id: number; version: number; state: VersionState; question: string; similarQuestions: string[]; answer: string; keywords: string[]
@@ -66,7 +68,11 @@ async function documentIdsByNumber(tx: Tx, numbers: readonly string[]): Promise<
   return out
 }
 
-export interface ExportFilter { unitId?: number; topicId?: number; status?: EntryStatus; inForce?: boolean; version: 'latest' | 'published' }
+export interface ExportFilter {
+  unitId?: number; topicId?: number; status?: EntryStatus; inForce?: boolean; version: 'latest' | 'published'
+  /** The reader (kb.reading.ts): its entries only, and of those it sees only as published, the published version. */
+  readBy: EntryReading
+}
 
 export interface ExportRecord {
   id: number; externalId: string | null; entryStatus: EntryStatus; versionState: VersionState
@@ -79,10 +85,15 @@ export interface ExportRecord {
  * before it is handed over, so the connection is free between chunks.
  */
 async function* exportChunks(tx: Tx, f: ExportFilter, size = 1000): AsyncGenerator<ExportRecord[]> {
-  const versionId = f.version === 'published'
-    ? sql<number>`${entries.publishedVersionId}`
-    : sql<number>`(select lv.id from entry_versions lv where lv.entry_id = "entries"."id" and lv.version = "entries"."latest_version")`
+  const latestId = sql<number>`(select lv.id from entry_versions lv where lv.entry_id = "entries"."id" and lv.version = "entries"."latest_version")`
+  const whole = f.readBy.wholeWhere(readableColumns)
+  const versionId = f.version === 'published' ? sql<number>`${entries.publishedVersionId}`
+    : whole === undefined ? latestId
+      // An entry seen only as published (another unit's) is exported as published, even when asked for the latest.
+      : sql<number>`(case when ${whole} then ${latestId} else ${entries.publishedVersionId} end)`
   const where: SQL[] = []
+  const readable = f.readBy.where(readableColumns)
+  if (readable) where.push(readable)
   if (f.unitId) where.push(eq(entries.unitId, f.unitId))
   if (f.topicId) where.push(eq(entries.topicId, f.topicId))
   if (f.status) where.push(eq(entries.status, f.status))

@@ -8,7 +8,8 @@ import { allUnits, topicRefs, unitRefs } from '../units/units.queries.ts'
 import { entries, policyDocuments } from './kb.table.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
-import { visibility } from '../auth/visibility.ts'
+import { visibility, type Viewer } from '../auth/visibility.ts'
+import { entryReading } from './kb.reading.ts'
 import type { RowError } from './bulk.row-errors.ts'
 import { createKbRepository } from './kb.repository.ts'
 import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
@@ -153,11 +154,14 @@ export function createSyncService(ctx: KbContext) {
       }
     },
 
-    /** Resolves the unit and topic first (an unknown one is refused before anything is sent), then reads chunk by chunk. */
-    async exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId'> & { unit?: string; topic?: string }) {
+    /**
+     * Resolves the unit and topic first (an unknown one is refused before anything is sent), then reads
+     * chunk by chunk what `viewer` may read (kb.reading.ts), as the entries list does.
+     */
+    async exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId' | 'readBy'> & { unit?: string; topic?: string }, viewer: Viewer) {
       const unitId = f.unit ? (await ctx.units.requireUnit(f.unit)).id : undefined
       const topicId = f.topic ? (await ctx.units.requireTopic(f.topic)).id : undefined
-      return sync.exportChunks(db, { ...f, unitId, topicId })
+      return sync.exportChunks(db, { ...f, unitId, topicId, readBy: entryReading(viewer) })
     },
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 import { consultationById } from '../consultations/consultations.queries.ts'
 import { entryHitCount } from '../kb/kb.queries.ts'
+import { shanghaiDate } from '../common/time.ts'
 
 const HTML = { accept: 'text/html,application/xhtml+xml' }
 const form = (fields: Record<string, string>) => ({
@@ -247,23 +248,40 @@ describe('public pages', () => {
     expect(offsite.statusCode).toBe(400)
   })
 
-  it('publishes a month\'s replies from the first day of the next month', async () => {
-    // Two replied tickets chosen by the office: one for October 2025, one for a month still to come.
+  it('publishes a month\'s replies from the first day of the next month, each month with the tickets received in it', async () => {
     const { tickets, publications } = k.app.services
-    const replied = async (question: string, receivedAt: string, answer: string, repliedAt: string) => {
-      const id = (await k.submit({ channel: 'hotline', question, receivedAt, unitCode: 'rsj', openTicket: true })).body.ticket.id as number
+    const replied = async (question: string, answer: string, dates: { receivedAt?: string; repliedAt?: string } = {}) => {
+      const id = (await k.submit({ channel: 'hotline', question, ...(dates.receivedAt ? { receivedAt: dates.receivedAt } : {}), unitCode: 'rsj', openTicket: true })).body.ticket.id as number
       await tickets.answer(id, { answer }, k.admin)
-      await tickets.reply(id, { method: 'phone', repliedAt }, k.admin)
+      await tickets.reply(id, { method: 'phone', ...(dates.repliedAt ? { repliedAt: dates.repliedAt } : {}) }, k.admin)
       return id
     }
-    await publications.select('2025-10', [await replied('咨询社保卡补办方式', '2025-10-09T10:00:00+08:00', '持身份证到银行网点补办。', '2025-10-11T10:00:00+08:00')], k.admin)
-    await publications.select('2099-01', [await replied('未来的留言', '2025-10-10T10:00:00+08:00', '未来的答复', '2025-10-12T10:00:00+08:00')], k.admin)
+    const october = await replied('咨询社保卡补办方式', '持身份证到银行网点补办。', { receivedAt: '2025-10-09T10:00:00+08:00', repliedAt: '2025-10-11T10:00:00+08:00' })
+    // Received at 00:30 on 1 November, Beijing time (31 October in UTC): November's.
+    const november = await replied('十一月一日凌晨的留言', '十一月的答复', { receivedAt: '2025-11-01T00:30:00+08:00', repliedAt: '2025-11-03T10:00:00+08:00' })
+    const current = shanghaiDate(new Date()).slice(0, 7)
+    const [year, mon] = current.split('-').map(Number)
+    const previous = mon === 1 ? `${year - 1}-12` : `${year}-${String(mon - 1).padStart(2, '0')}`
+    const thisMonth = await replied('本月受理的留言', '本月的答复')
+
+    await expect(publications.select('2025-10', [october, november], k.admin)).rejects.toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH' })
+    // D6: this month's ticket on last month's list, which is public already, would be public at once.
+    await expect(publications.select(previous, [thisMonth], k.admin)).rejects.toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH' })
+    await publications.select('2025-10', [october], k.admin)
+    await publications.select('2025-11', [november], k.admin)
+    await publications.select(current, [thisMonth], k.admin)
+
     const index = await get('/replies')
     expect(index.body).toContain('/replies/2025-10')
-    expect(index.body).not.toContain('2099')
+    expect(index.body).toContain('/replies/2025-11')
+    expect(index.body).not.toContain(`/replies/${current}`)
     const month = await get('/replies/2025-10')
     for (const text of ['咨询社保卡补办方式', '2025年10月9日', '2025年10月11日', '区人力社保局', '持身份证到银行网点补办。']) expect(month.body).toContain(text)
-    expect((await get('/replies/2099-01')).statusCode).toBe(404)
+    expect(month.body).not.toContain('十一月')
+    expect((await get('/replies/2025-11')).body).toContain('2025年11月1日')
+    // The month still running stays private until it is over, and nothing of it shows on a past month.
+    expect((await get(`/replies/${current}`)).statusCode).toBe(404)
+    expect((await get(`/replies/${previous}`)).statusCode).toBe(404)
   })
 
   it('takes a suggestion on a document as a suggestion ticket for its drafting unit and publishes the decision and reason', async () => {

@@ -55,11 +55,11 @@ describe('public routes never show what is not theirs to show', () => {
     await lib.post(`/entries/${live.id}/submit`, {})
     pathValues.id = [live.id, draft.id, inReview.id, archived.id, doc.id].map(String)
 
-    // Another person's question, with their details in it, answered by the unit and published for the month.
+    // Another person's question, with their details in it, received in October 2025, answered by the unit and published for that month.
     const agent = await t.token('agent')
     const asked = await t.call({
       method: 'POST', url: '/api/v1/consultations', token: agent,
-      payload: { channel: 'hotline', question: '我是王小明，身份证 500101199001011234，电话 13912345678，邮箱 wxm@example.com，创业补贴怎么领？', asker: { name: '王小明', phone: '13912345678', email: 'wxm@example.com' }, unitCode: 'rsj', openTicket: true },
+      payload: { channel: 'hotline', question: '我是王小明，身份证 500101199001011234，电话 13912345678，邮箱 wxm@example.com，创业补贴怎么领？', asker: { name: '王小明', phone: '13912345678', email: 'wxm@example.com' }, unitCode: 'rsj', openTicket: true, receivedAt: '2025-10-09T10:00:00+08:00' },
     })
     const ticket = asked.json().ticket
     ticketNumber = ticket.number

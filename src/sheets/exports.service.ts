@@ -1,5 +1,6 @@
 // The import templates and the exports of the library and of policy documents, in the template's
 // format so that export → edit in Excel → import round-trips.
+import type { Viewer } from '../auth/visibility.ts'
 import type { KbService } from '../kb/kb.service.ts'
 import type { EntryStatus, ExportRecord } from '../kb/kb.types.ts'
 import { documentCells, entryCells, SHEET_NAMES, STATUS_LABELS, type SheetKind } from './sheets.columns.ts'
@@ -33,9 +34,12 @@ export function createExportsService({ kb, now = systemClock }: { kb: KbService;
       return { stream: await templateBuffer(kind, example, lists), contentType: CONTENT_TYPES.xlsx, filename: `${SHEET_NAMES[kind]}导入模板.xlsx` }
     },
 
-    /** An unknown unit or topic is refused here, before anything is sent; the rows are read as the file streams. */
-    async entries(format: SheetFormat, q: EntryExportQuery) {
-      const chunks = await kb.sync.exportChunks({ ...q, version: q.version ?? 'latest' })
+    /**
+     * An unknown unit or topic is refused here, before anything is sent; the rows are read as the file
+     * streams. `viewer` gets what it may read of the library (the kb's rule, as in GET /entries).
+     */
+    async entries(format: SheetFormat, q: EntryExportQuery, viewer: Viewer) {
+      const chunks = await kb.sync.exportChunks({ ...q, version: q.version ?? 'latest' }, viewer)
       async function* cells() {
         for await (const chunk of chunks) {
           yield chunk.map((r) => entryCells({ ...r, status: statusOf(r) }))

@@ -152,6 +152,34 @@ describe('the library in and out as spreadsheets', () => {
     expect((await get('/entries/export?unit=nope')).statusCode).toBe(404)
   })
 
+  it('exports to each reader only the entries it may read, in both formats (D5)', async () => {
+    const wjw = await lib.wjwEntries()
+    const own = await lib.entry({ question: '人社局草稿问题', answer: '人社局草稿答复' })
+    const tokens = { rsj: await t.token('unit', { unitCode: 'rsj' }), agent: await t.token('agent'), reviewer: await t.token('reviewer', { reviewStep: 0 }) }
+    const exported = async (format: 'csv' | 'xlsx', token: string | undefined, q = '') => {
+      const res = await t.call({ method: 'GET', url: `/api/v1/entries/export?format=${format}${q}`, token })
+      expect(res.statusCode).toBe(200)
+      if (format === 'csv') return parseCsv(res.rawPayload.toString('utf8')).slice(1)
+      const rows: string[][] = []
+      ;(await readXlsx(res.rawPayload)).getWorksheet('问答条目')!.eachRow((row, n) => { if (n > 1) rows.push([1, 2, 3, 4].map((i) => String(row.getCell(i).value ?? ''))) })
+      return rows
+    }
+    // Each exported row's id, question and answer: id is the 外部编号 column (#id for these).
+    const seen = async (format: 'csv' | 'xlsx', token?: string, q = '') => (await exported(format, token, q)).map((r) => `${r[0]} ${r[1]} ${r[3]}`)
+    for (const format of ['csv', 'xlsx'] as const) {
+      const published = `#${wjw.revised} 已发布问题 已发布答复`
+      expect(await seen(format, tokens.rsj), format).toEqual([`#${wjw.revised} 已发布问题 已发布答复`, `#${own.id} 人社局草稿问题 人社局草稿答复`])
+      expect(await seen(format, tokens.rsj, '&status=draft')).toEqual([`#${own.id} 人社局草稿问题 人社局草稿答复`])
+      expect(await seen(format, tokens.agent)).toEqual([published])
+      expect(await seen(format, tokens.agent, '&version=published')).toEqual([published])
+      expect(await seen(format, tokens.reviewer)).toEqual([`#${wjw.inReview} 审核中问题 审核中答复`, published])
+      expect(await seen(format, undefined)).toEqual([
+        `#${wjw.draft} 产假草稿问题 产假草稿答复`, `#${wjw.inReview} 审核中问题 审核中答复`, `#${wjw.revised} 已发布问题 修订中答复`,
+        `#${wjw.archived} 已归档问题 已归档答复`, `#${own.id} 人社局草稿问题 人社局草稿答复`,
+      ])
+    }
+  })
+
   it('imports policy documents by 文号 and exports them in the same format', async () => {
     const header = ['文号', '标题', '发文单位', '发布日期', '施行日期', '失效日期', '效力', '链接', '承办单位']
     const job = await api.importFile('docs.xlsx', await xlsx([

@@ -59,7 +59,7 @@ export const sheetsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; 
     },
   }, async (req, reply) => {
     const { format, ...q } = req.query
-    return send(reply, await exports.entries(format ?? 'xlsx', q))
+    return send(reply, await exports.entries(format ?? 'xlsx', q, req.actor))
   })
 
   app.get('/policy-documents/export', {

@@ -84,6 +84,32 @@ describe('the ledger and its export', () => {
     expect(rows.slice(1).map((r) => r[1])).toEqual(['ZX20251013-0001', 'ZX20251013-0003', 'ZX20251014-0001', 'ZX20251015-0001', 'ZX20251013-0004'])
   })
 
+  it('filters the list and both exports by 是否超期, as the column and the tickets\' overdue rule say (D8)', async () => {
+    const OVERDUE = LEDGER_HEADER.indexOf('是否超期')
+    const csv = async (q: string, token?: string) => parseCsv((await get(`/api/v1/ledger/export?format=csv&${q}`, token)).rawPayload.toString('utf8')).slice(1)
+    const numbers = (rows: string[][]) => rows.map((r) => r[1])
+    for (const [scope, token] of [['office', undefined], ['unit', rsjToken]] as const) {
+      const all = await csv(OCTOBER, token)
+      const late = all.filter((r) => r[OVERDUE] === '是')
+      const onTime = all.filter((r) => r[OVERDUE] === '否')
+      expect(late.length, scope).toBeGreaterThan(0)
+      expect(onTime.length, scope).toBeGreaterThan(0)
+      expect(numbers(await csv(`${OCTOBER}&overdue=true`, token)), scope).toEqual(numbers(late))
+      expect(numbers(await csv(`${OCTOBER}&overdue=false`, token)), scope).toEqual(numbers(onTime))
+      const xlsx = (await readXlsx((await get(`/api/v1/ledger/export?format=xlsx&${OCTOBER}&overdue=true`, token)).rawPayload)).slice(1)
+      expect(numbers(xlsx), scope).toEqual(numbers(late))
+      const listed = (await get(`/api/v1/ledger?${OCTOBER}&overdue=true&pageSize=100`, token)).json()
+      expect(listed.total, scope).toBe(late.length)
+      expect(listed.items.every((i: { overdue: boolean }) => i.overdue), scope).toBe(true)
+      expect(listed.items.map((i: { number: string }) => i.number).sort(), scope).toEqual(numbers(late).sort())
+    }
+    // Replied late (R3), answered but the asker not told (R13), open past the deadline (R6), back with the office (Z1).
+    expect(numbers(await csv(`${OCTOBER}&overdue=true`))).toEqual(expect.arrayContaining(['ZX20251013-0003', 'ZX20251020-0002', 'ZX20251016-0001', 'ZX20251022-0001']))
+    const bad = await get('/api/v1/ledger?overdue=maybe')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().details[0].field).toBe('overdue')
+  })
+
   it('exports to a unit token only its own tickets, and refuses another unit', async () => {
     const rows = parseCsv((await get('/api/v1/ledger/export?format=csv', rsjToken)).rawPayload.toString('utf8'))
     expect(rows).toHaveLength(1 + 13) // R1–R13, September's R7 included: no period given

@@ -16,6 +16,8 @@ export interface LedgerQuery {
   to?: string
   channel?: Channel
   status?: TicketStatus
+  /** 是否超期: the tickets module's rule (isOverdue), at the time the ledger is read. */
+  overdue?: boolean
 }
 
 export type ExportFormat = 'csv' | 'xlsx'
@@ -25,13 +27,15 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 }
 
-function toFilter(q: LedgerQuery, scope: Scope): LedgerFilter {
+/** `nowIso`: the instant the rows' 是否超期 is shown for, so that the filter and the column agree. */
+function toFilter(q: LedgerQuery, scope: Scope, nowIso: string): LedgerFilter {
   checkDays(q)
   return {
     ...shanghaiDays(q.from, q.to),
     unitId: scope.unitId,
     channel: q.channel,
     status: q.status,
+    overdue: q.overdue === undefined ? undefined : { is: q.overdue, now: nowIso },
   }
 }
 
@@ -41,16 +45,16 @@ export function createLedgerService({ db, privacy, now = systemClock }: { db: Db
   return {
     /** The ledger for the console, newest first, masked like the export. */
     async list(q: LedgerQuery & { page: number; pageSize: number }, scope: Scope) {
-      const { rows, total } = await repo.page(toFilter(q, scope), q.page, q.pageSize)
       const nowIso = now().toISOString()
+      const { rows, total } = await repo.page(toFilter(q, scope, nowIso), q.page, q.pageSize)
       const shown = await privacy.snapshot()
       return { items: rows.map((r) => ledgerView(r, nowIso, shown)), total, page: q.page, pageSize: q.pageSize }
     },
 
     /** The filed ledger as a stream, in registration order; no row is read until the stream is. */
     async export(format: ExportFormat, q: LedgerQuery, scope: Scope): Promise<{ stream: Readable; contentType: string; filename: string }> {
-      const filter = toFilter(q, scope)
       const current = now()
+      const filter = toFilter(q, scope, current.toISOString())
       const chunks = repo.chunks(filter)
       const shown = await privacy.snapshot()
       const stream = format === 'csv' ? ledgerCsvStream(chunks, current.toISOString(), shown) : ledgerXlsxStream(chunks, current.toISOString(), shown)

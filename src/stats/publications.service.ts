@@ -10,10 +10,16 @@ import { shanghaiDate } from '../common/time.ts'
 import { publicationItems } from './stats.table.ts'
 import {
   PublicationItemNotFoundError, PublicationTicketNotFoundError, PublicationTicketTakenError, PublicationTicketUnansweredError,
+  PublicationTicketWrongMonthError,
 } from './stats.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 
 // A 留言摘要 is a summary: long letters are cut here, and the office may edit the text afterwards.
 export const SUMMARY_MAX = 500
+
+/** 2026-11 → 2026年11月; 2026-12-07 → 2026年12月7日. */
+const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`
+const dayLabel = (day: string) => `${monthLabel(day)}${Number(day.slice(8, 10))}日`
 
 const summarise = (text: string) => ([...text].length > SUMMARY_MAX ? `${[...text].slice(0, SUMMARY_MAX - 1).join('')}…` : text)
 
@@ -37,12 +43,18 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
       .groupBy(publicationItems.month).orderBy(desc(publicationItems.month)),
 
     /**
-     * Adds tickets to a month's list, de-identified on the way in. Choosing a ticket already on the
-     * same month's list changes nothing; a ticket on another month's list is refused.
+     * Adds tickets to a month's list, de-identified on the way in. A month's list holds the tickets
+     * received (受理, Beijing date) in that month, the date the ledger and the statistics count
+     * periods by: so a list made public once its month is over (the portal) never shows a ticket of
+     * the month still running. Every ticket received in another month is named in one refusal.
+     * Choosing a ticket already on the same month's list changes nothing; a ticket on another
+     * month's list is refused.
      */
     async select(month: string, ticketIds: number[], actor: Pick<Actor, 'tokenId'>) {
       const published = await privacy.snapshot()
       await db.transaction(async (tx) => {
+        const chosen: { ticketId: number; t: NonNullable<Awaited<ReturnType<typeof ticketForPublication>>> }[] = []
+        const wrongMonth: { ticketId: number; number: string; receivedOn: string }[] = []
         for (const ticketId of new Set(ticketIds)) {
           const existing = await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)))
           if (existing) {
@@ -51,6 +63,17 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
           }
           const t = await ticketForPublication(tx, ticketId)
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
+          const receivedOn = shanghaiDate(t.receivedAt)
+          if (receivedOn.slice(0, 7) !== month) wrongMonth.push({ ticketId, number: t.number, receivedOn })
+          chosen.push({ ticketId, t })
+        }
+        if (wrongMonth.length) {
+          throw withDetails(new PublicationTicketWrongMonthError(wrongMonth.map((w) => w.number).join('、'), monthLabel(month)), wrongMonth.map((w) => ({
+            field: 'ticketIds', ticketId: w.ticketId, number: w.number, receivedOn: w.receivedOn,
+            message: `工单 ${w.number} 受理于 ${dayLabel(w.receivedOn)}，不属于${monthLabel(month)}`,
+          })))
+        }
+        for (const { ticketId, t } of chosen) {
           if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
           const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }
           // Two people choosing the same ticket at once: the first row stands, and the second is

@@ -36,6 +36,7 @@ const LedgerFilterFields = {
   unit: Type.Optional(Code),
   channel: Type.Optional(ChannelEnum),
   status: Type.Optional(StatusEnum),
+  overdue: Type.Optional(Type.Boolean({ description: '是否超期：true 只列超期的工单（已过办理时限仍未回复咨询人，或回复晚于时限），false 只列未超期的' })),
 }
 export const LedgerListQuery = Type.Object({ ...LedgerFilterFields, ...PageQuery }, { additionalProperties: false })
 export const LedgerExportQuery = Type.Object({

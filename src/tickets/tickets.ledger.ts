@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import { unitsView } from '../units/units.queries.ts'
 import { tickets } from './tickets.table.ts'
+import { overdueAt } from './tickets.repository.ts'
 import type { Rating, TicketStatus } from './tickets.types.ts'
 
 const consultations = consultationsView()
@@ -46,6 +47,8 @@ export interface LedgerFilter {
   unitId?: number | null
   channel?: Channel
   status?: TicketStatus
+  /** Only overdue tickets (true) or only the others (false), as isOverdue() says at `now`. */
+  overdue?: { is: boolean; now: string }
 }
 
 const columns = {
@@ -84,6 +87,7 @@ function conditions(f: LedgerFilter, byKey = false): SQL[] {
   if (f.unitId) where.push(byKey ? sql`+${tickets.unitId} = ${f.unitId}` : eq(tickets.unitId, f.unitId))
   if (f.channel) where.push(eq(consultations.channel, f.channel))
   if (f.status) where.push(eq(tickets.status, f.status))
+  if (f.overdue) where.push(f.overdue.is ? overdueAt(f.overdue.now) : sql`not (${overdueAt(f.overdue.now)})`)
   return where
 }
 

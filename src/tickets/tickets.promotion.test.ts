@@ -3,6 +3,9 @@ import { createKit, LIBRARY, type Kit } from './tickets.testkit.ts'
 
 // D1 and G1: answered tickets go back into the library, de-identified, through review.
 
+/** The office reads every entry whole (kb.reading.ts). */
+const OFFICE = { role: 'admin', tokenId: 0, unitId: null } as const
+
 describe('promoting a ticket into the library', () => {
   let k: Kit
   beforeEach(async () => { k = await createKit() })
@@ -22,7 +25,7 @@ describe('promoting a ticket into the library', () => {
     return { status: res.statusCode, body: res.json() }
   }
   // The kb service lists an entry's versions newest first.
-  const latestVersion = async (entryId: number) => (await k.app.services.kb.listVersions(entryId)).items[0]
+  const latestVersion = async (entryId: number) => (await k.app.services.kb.listVersions(entryId, OFFICE)).items[0]
 
   it('creates a de-identified entry for the unit, linked to the ticket, and sends it into review', async () => {
     const id = await answeredTicket()
@@ -35,7 +38,7 @@ describe('promoting a ticket into the library', () => {
     expect(res.body.question).toContain('一次性创业补贴怎么申请')
     expect(res.body.answer).toMatch(/^某某您好/)
 
-    const entry = await k.app.services.kb.getEntry(res.body.entryId)
+    const entry = await k.app.services.kb.getEntry(res.body.entryId, OFFICE)
     expect(entry).toMatchObject({ sourceTicketId: id, unit: { code: 'rsj' } })
     expect(entry.status).toBe('in_review')
     expect(await latestVersion(entry.id)).toMatchObject({ question: res.body.question, answer: res.body.answer, state: 'in_review', reviewStep: 0 })

@@ -43,8 +43,11 @@ const units = unitsView()
 
 const open = inArray(tickets.status, [...OPEN_TICKET_STATUSES])
 
-/** The SQL twin of isOverdue(): open past the deadline, or replied after it. */
-const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!
+/**
+ * The SQL twin of isOverdue(): open past the deadline, or replied after it. The one definition in SQL
+ * for the tickets' lists and the ledger (tickets.ledger.ts).
+ */
+export const overdueAt = (now: string) => or(and(open, lt(tickets.dueAt, now)), and(isNotNull(tickets.repliedAt), gt(tickets.repliedAt, tickets.dueAt)))!
 
 export function createTicketsRepository() {
   const unitRef = { code: units.code, name: units.name }

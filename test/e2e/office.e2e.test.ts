@@ -61,6 +61,19 @@ describe.skipIf(!browserAvailable)('the office in Chromium', () => {
     expect(text.charCodeAt(0)).toBe(0xfeff)
     expect(text.slice(1).split(/\r?\n/)[0]).toBe(LEDGER_COLUMNS.join(','))
     expect(text).not.toContain('13622223333')
+
+    // 是否超期: the tickets registered just now are all within their deadline.
+    const overdue = async (label: string, shown: string) => {
+      // Not filterable: its placeholder lies over the input, so the click goes to the select's wrapper.
+      await e.page.locator('.el-select__wrapper', { has: e.page.getByRole('combobox', { name: '是否超期' }) }).click()
+      await e.page.getByRole('option', { name: label, exact: true }).click()
+      await e.page.getByRole('button', { name: '查询' }).click()
+      await expect.poll(() => e.page.getByText(shown).count()).toBe(1)
+    }
+    await overdue('超期', '共 0 件')
+    await overdue('未超期', '共 2 件')
+    const [filtered] = await Promise.all([e.page.waitForEvent('download'), e.page.getByRole('button', { name: '导出 CSV' }).click()])
+    expect(readFileSync(await filtered.path(), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[13])).toEqual(['否', '否'])
   })
 
   it('shows per-unit figures, coverage of the required areas and the unmatched questions', async () => {

@@ -102,13 +102,22 @@ describe.skipIf(!browserAvailable)('public 政策问答 pages in Chromium', () =
     await page().setViewportSize(DESKTOP)
     await screenshot(page(), 'portal-follow-desktop')
 
-    // Publish it in a month's list (the office does so on the API or the console), then read it publicly.
+    // A month's list holds the tickets received in that month and is public once the month is over:
+    // publish a replied ticket of October 2025 (the office does so on the API or the console), then read it publicly.
     await apiCall(e.server.url, 'POST', `/tickets/${t.id}/reply`, { method: 'sms' })
-    await apiCall(e.server.url, 'POST', '/publications/2025-10', { ticketIds: [t.id] })
+    const { ticket: october } = await apiCall(e.server.url, 'POST', '/consultations', {
+      channel: 'hotline', question: '养犬登记需要带哪些材料？', receivedAt: '2025-10-09T10:00:00+08:00', unitCode: 'rsj', openTicket: true,
+      asker: { name: '陈阿姨', phone: '13600001234' },
+    })
+    await apiCall(e.server.url, 'POST', `/tickets/${october.id}/answer`, { answer: '陈阿姨您好：携带身份证、犬只免疫证明到所在镇街办理养犬登记。' })
+    await apiCall(e.server.url, 'POST', `/tickets/${october.id}/reply`, { method: 'phone', repliedAt: '2025-10-11T10:00:00+08:00' })
+    await apiCall(e.server.url, 'POST', '/publications/2025-10', { ticketIds: [october.id] })
     await page().goto(`${e.server.url}/replies`)
     await page().getByRole('link', { name: '2025年10月' }).click()
     await page().getByRole('heading', { name: '2025年10月答复公开' }).waitFor()
     expect(await page().locator('main').innerText()).toContain('答复部门')
+    expect(await page().locator('main').innerText()).toContain('犬只免疫证明')
+    expect(await page().locator('main').innerText()).not.toContain('陈阿姨')
     await accessible()
     await screenshot(page(), 'portal-replies-desktop')
   })
