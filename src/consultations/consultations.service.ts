@@ -52,6 +52,15 @@ export interface SubmitInput {
   policyDocumentId?: number
 }
 
+/** What only the service's callers in this process pass, never a request body. */
+export interface SubmitOptions {
+  /**
+   * The public pages make the asker's lookup code themselves, from the form (a form sent twice shows
+   * the same code), and show it to the asker only: a ticket opened keeps only its hash.
+   */
+  askerCode?: string
+}
+
 type ConsultationRow = NonNullable<Awaited<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>>
 /** One reading of the privacy service's masking (PrivacyService.snapshot). */
 type Shown = Awaited<ReturnType<PrivacyService['snapshot']>>
@@ -142,7 +151,7 @@ export function createConsultationsService({ db, config, events, search, tickets
      * Its transaction joins the request's write transaction, when there is one (a savepoint of it):
      * the whole intake commits with the request.
      */
-    async submit(input: SubmitInput, actor: Actor) {
+    async submit(input: SubmitInput, actor: Actor, { askerCode }: SubmitOptions = {}) {
       checkSubmission(input, actor)
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
@@ -226,7 +235,7 @@ export function createConsultationsService({ db, config, events, search, tickets
               },
             })
           } else {
-            await tickets.open(tx, { consultation: c, routing: routing!, actor })
+            await tickets.open(tx, { consultation: c, routing: routing!, actor, ...(askerCode ? { askerCode } : {}) })
           }
           return { created: true, result: (await view(tx, c, actor)).body }
         })

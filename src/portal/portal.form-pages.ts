@@ -102,12 +102,12 @@ export function followPage(state: FormState): Page {
   return {
     title: '查询办理进度', nav: 'follow', noindex: Boolean(state.message || state.errors.length),
     body: html`<h1>查询办理进度</h1>
-<p>请输入提交成功时页面上显示的编号和查询码。</p>
+<p>请输入编号和查询码：在本网站提交的，见提交成功时页面上显示的；通过 12345 热线、公开信箱等其他渠道咨询的，为受理时告知您的。</p>
 ${errorSummary(state.errors, state.message)}
 <form method="post" action="/follow" class="follow" novalidate>
 <div class="field"><label for="number">编号</label><p class="hint" id="number-hint">如 ZX20251009-0001</p>${n.message}
 <input id="number" name="number" type="text" maxlength="30" autocomplete="off" autocapitalize="characters" value="${state.values.number ?? ''}" required${n.attrs}${n.attrs.text ? '' : html` aria-describedby="number-hint"`}></div>
-<div class="field"><label for="code">查询码</label><p class="hint" id="code-hint">8 位字母和数字，如 K7QM-3WXA</p>${c.message}
+<div class="field"><label for="code">查询码</label><p class="hint" id="code-hint">8 位字母和数字，如 K7QM-3WXA（较早受理的为 6 位数字）</p>${c.message}
 <input id="code" name="code" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" required${c.attrs}${c.attrs.text ? '' : html` aria-describedby="code-hint"`}></div>
 <button type="submit">查询</button>
 </form>`,

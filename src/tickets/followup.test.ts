@@ -88,12 +88,15 @@ describe('after the reply', () => {
 
   it('rates with the ticket number and lookup code, and says the same for a wrong number or code', async () => {
     const t = await replied()
-    expect(t.lookupCode).toMatch(/^\d{6}$/)
-    const wrongCode = String((Number(t.lookupCode) + 1) % 1_000_000).padStart(6, '0')
+    expect(t.lookupCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+    const wrongCode = `${t.lookupCode.slice(0, 8)}${t.lookupCode.endsWith('A') ? 'C' : 'A'}`
     const bad = await post('/ratings/by-lookup', { number: t.number, lookupCode: wrongCode, rating: 'satisfied' })
     const unknown = await post('/ratings/by-lookup', { number: 'ZX20000101-9999', lookupCode: t.lookupCode, rating: 'satisfied' })
     expect([bad.status, bad.body.code, unknown.status, unknown.body.code]).toEqual([404, 'RATING_LOOKUP_FAILED', 404, 'RATING_LOOKUP_FAILED'])
-    const ok = await post('/ratings/by-lookup', { number: t.number, lookupCode: t.lookupCode, rating: 'basically_satisfied' })
+    const notACode = await post('/ratings/by-lookup', { number: t.number, lookupCode: 'OOOO-1111', rating: 'satisfied' })
+    expect([notACode.status, notACode.body.code]).toEqual([404, 'RATING_LOOKUP_FAILED'])
+    // As the asker may type it: any case, without the hyphen.
+    const ok = await post('/ratings/by-lookup', { number: t.number, lookupCode: t.lookupCode.replace('-', '').toLowerCase(), rating: 'basically_satisfied' })
     expect(ok.body).toMatchObject({ source: 'public', rating: 'basically_satisfied', ticketId: t.id })
     // The lookup code is for the asker: the unit handling the ticket does not see it.
     expect((await k.ticket(t.id, k.tokens.rsj)).body.lookupCode).toBeNull()
