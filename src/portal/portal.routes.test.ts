@@ -192,6 +192,26 @@ describe('public pages', () => {
     expect((await k.ticket(id, k.tokens.agent)).body.lookupCode).toBeNull()
   })
 
+  it('answers a browser asking for a page that does not exist with a page, and scripts and API paths with JSON', async () => {
+    const page = await get('/no-such-page?x=1')
+    expect(page.statusCode).toBe(404)
+    expect(page.headers['content-type']).toContain('text/html')
+    expect(page.headers['x-error-code']).toBe('ROUTE_NOT_FOUND')
+    expect(page.headers['cache-control']).toBe('no-store')
+    expect(page.body).toContain('<h1>没有找到</h1>')
+    expect(page.body).toContain('/assets/portal.css')
+    expect(page.body).toContain('<meta name="robots" content="noindex')
+    // A form's address opened by hand: a page too, still saying which method it takes.
+    const form = await get('/follow/rating')
+    expect([form.statusCode, form.headers['content-type'], form.headers['x-error-code'], form.headers.allow]).toEqual([405, 'text/html; charset=utf-8', 'METHOD_NOT_ALLOWED', 'POST'])
+    const script = await get('/no-such-page', {})
+    expect([script.statusCode, script.json().code]).toEqual([404, 'ROUTE_NOT_FOUND'])
+    for (const url of ['/api/v1/no-such-thing', '/api/no-such-thing']) {
+      const api = await get(url)
+      expect([api.statusCode, api.headers['content-type'], api.json().code]).toEqual([404, 'application/json; charset=utf-8', 'ROUTE_NOT_FOUND'])
+    }
+  })
+
   it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
     const res = await post('/ask', { question: LIBRARY.startup.question })
     expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })
