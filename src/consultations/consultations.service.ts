@@ -10,7 +10,7 @@ import { requireActiveUnit } from '../units/active-unit.ts'
 import { askerAccess, askerView, eventText, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { ProposalsService } from '../proposals/proposals.service.ts'
-import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
@@ -156,7 +156,7 @@ export function createConsultationsService({ db, config, events, search, tickets
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
-        throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
+        throw withDetails(new ReceivedInFutureError(chineseDateTime(receivedAt)), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
       // The same letter again gets the original; another letter under a used number is a conflict.
       const replay = async (tx: Tx, earlier: ConsultationRow) => {

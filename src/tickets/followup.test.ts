@@ -59,6 +59,7 @@ describe('after the reply', () => {
     const late = await post(`/tickets/${t.id}/rating`, { rating: 'unsatisfied' }, k.tokens.agent)
     expect(late.status).toBe(409)
     expect(late.body.code).toBe('RATING_WINDOW_CLOSED')
+    expect(late.body.message).toContain('该答复已于 2025年9月22日 10:00 评价')
     const detail = (await k.ticket(t.id)).body
     expect(detail.rating).toMatchObject({ round: 1, rating: 'basically_satisfied', ratingName: '基本满意', comment: '办理有点慢' })
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['created', 'assign', 'answer', 'reply', 'rate', 'rate_changed'])
@@ -118,6 +119,7 @@ describe('after the reply', () => {
     expect(after.rounds).toHaveLength(1)
     expect(after.rounds[0]).toMatchObject({ round: 1, answer: '向区就业服务中心申请。', redoTrigger: 'rating', rating: { rating: 'unsatisfied' } })
     expect(after.history.at(-1)).toMatchObject({ action: 'redo', fromStatus: 'replied', toStatus: 'assigned' })
+    expect(after.history.at(-1).note).toContain('新的办理时限 2025年10月10日 23:59')
     expect(k.events.filter((e) => e.ticketId === t.id).map((e) => e.type).slice(-2)).toEqual(['ticket.rated', 'ticket.redone'])
 
     // The second round is answered, replied and rated like the first.
@@ -241,6 +243,7 @@ describe('promises', () => {
     expect(done.body).toMatchObject({ state: 'fulfilled', stateName: '逾期办结', keptOnTime: false, fulfilmentNote: '10 月 9 日已更换灯具' })
     const twice = await post(`/promises/${id}/fulfil`, { note: '再次' }, k.tokens.rsj)
     expect([twice.status, twice.body.code]).toEqual([409, 'PROMISE_ALREADY_FULFILLED'])
+    expect(twice.body.message).toBe(`承诺事项 ${id} 已于 2025年10月9日 10:00 办结`)
     // A unit lists only its own promises; naming another unit is refused.
     expect((await get('/promises?unit=ybj', k.tokens.rsj)).status).toBe(403)
     const own = (await get('/promises?pageSize=100', k.tokens.ybj)).body.items

@@ -20,7 +20,7 @@ import { ticketRow } from './tickets.views.ts'
 import { ticketByLookup } from './tickets.queries.ts'
 import { RATING_LABELS, TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import { RatingForbiddenError, RatingLookupFailedError, RatingNotRepliedError, RatingWindowClosedError, RedoUnitRequiredError } from './followup.errors.ts'
-import { systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, systemClock, type Clock } from '../common/time.ts'
 
 export interface FollowupDeps {
   db: Db
@@ -64,7 +64,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     const why = input.trigger === 'rating' ? '咨询人不满意，自动重办' : '督办办公室决定重办'
     await repo.appendEvent(tx, {
       ticketId: t.id, at, actorTokenId, action: 'redo', fromStatus: t.status, toStatus: 'assigned', fromUnitId: t.unitId, toUnitId: unit.id,
-      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${due.dueAt}${due.provisional ? '（暂定）' : ''}`,
+      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${chineseDateTime(due.dueAt)}${due.provisional ? '（暂定）' : ''}`,
     })
     await actions.emit(tx, 'ticket.redone', updated, c, unit, {
       round: updated.round, reopenedAt: at, trigger: input.trigger, reason: (await actions.eventText(c))(input.reason), previousUnit: found.unit,
@@ -84,7 +84,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     let rating: RatingRow
     if (existing) {
       if (!mayChangeRating(existing.ratedAt, at, config.followup.ratingChangeDays)) {
-        throw withDetails(new RatingWindowClosedError(existing.ratedAt, String(config.followup.ratingChangeDays)), [{ field: 'rating', message: `评价只能在 ${config.followup.ratingChangeDays} 天内修改` }])
+        throw withDetails(new RatingWindowClosedError(chineseDateTime(existing.ratedAt), String(config.followup.ratingChangeDays)), [{ field: 'rating', message: `评价只能在 ${config.followup.ratingChangeDays} 天内修改` }])
       }
       rating = await followups.updateRating(tx, existing.id, { rating: input.rating, comment, source, ratedBy: actorTokenId, changedAt: at, changeCount: existing.changeCount + 1 })
     } else {

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { toIsoInstant } from '../common/instants.ts'
-import { CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
@@ -280,9 +280,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         const now = nowIso()
         const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
         if (repliedAt > new Date(clock().getTime() + CLOCK_SKEW_MS).toISOString()) {
-          throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
+          throw withDetails(new RepliedInFutureError(chineseDateTime(repliedAt)), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
-        if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
+        if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(chineseDateTime(repliedAt), chineseDateTime(ticket.receivedAt)), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
         // The working days taken are kept with the reply: the statistics read them on either engine.
         const updated = await actions.moveOn(tx, loaded, 'reply', {
           replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name,
