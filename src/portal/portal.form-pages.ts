@@ -4,6 +4,7 @@ import type { PublicTicketStatus } from '../tickets/tickets.public.ts'
 import type { AskResult } from './portal.intake.ts'
 import { QUESTION_LIMITS, REPLY_CHOICES, type AskForm } from './portal.forms.ts'
 import { chineseDate, html, paragraphs, type Html } from './portal.html.ts'
+import { chineseDateTime } from '../common/time.ts'
 import { errorSummary, fieldState, type FieldError, type Page } from './portal.layout.ts'
 import { ratingSlot, type PublicRating } from './portal.rating-slot.ts'
 
@@ -62,8 +63,9 @@ ${askFields(state, nonce, 'suggestion')}
 </form></section>`
 }
 
+/** The deadline is the end of its day (23:59:59 Beijing time): written as the console shows it, with its minute. */
 const deadline = (dueAt: string, provisional: boolean) =>
-  html`${chineseDate(dueAt)}前${provisional ? '（节假日安排尚未公布，暂按工作日估算）' : ''}`
+  html`${chineseDateTime(dueAt)} 截止${provisional ? '（节假日安排尚未公布，暂按工作日估算）' : ''}`
 
 export function askResultPage(r: AskResult, entry?: PublicEntry): Page {
   if (r.outcome === 'answered' && entry) {

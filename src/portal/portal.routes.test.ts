@@ -175,6 +175,15 @@ describe('public pages', () => {
     expect((await k.ticket(id)).body.rating).toMatchObject({ rating: 'satisfied', source: 'public' })
   })
 
+  it('shows the deadline as the end of its day, as the console does', async () => {
+    // Received Tuesday 30 September 2025: the 5th working day after it is Tuesday 14 October (国庆), due 23:59:59 that day.
+    const { ticket } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body
+    expect(ticket.dueAt).toBe('2025-10-14T15:59:59.000Z')
+    const page = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.lookupCode }) })
+    expect(page.body).toContain('<dt>答复期限</dt><dd>2025年10月14日 23:59 截止</dd>')
+    expect(page.body).not.toContain('10月14日前')
+  })
+
   it('rates a ticket asked on the pages through the rating API with the code the page showed', async () => {
     const res = await post('/ask', { question: '个体户的营业执照丢了，创业补贴还能申请吗？', preferredReply: 'mailbox', person: '1' })
     expect(res.statusCode, res.body).toBe(201)
