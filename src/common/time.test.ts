@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rangeBound, shanghaiDate, shanghaiDateTime, shanghaiDays, waitText } from './time.ts'
+import { chineseDateTime, rangeBound, shanghaiDate, shanghaiDateTime, shanghaiDays, waitText } from './time.ts'
 
 describe('Shanghai days as UTC ranges', () => {
   it('covers whole days, both ends included', () => {
@@ -32,6 +32,17 @@ describe('Shanghai days as UTC ranges', () => {
     expect(shanghaiDate(null)).toBe('')
     expect(shanghaiDate('not a time')).toBe('')
     expect(shanghaiDateTime(undefined)).toBe('')
+    expect(chineseDateTime(undefined)).toBe('')
+    expect(chineseDateTime('not a time')).toBe('')
+  })
+
+  it('writes an instant as a person reads it in Chinese, in Beijing time', () => {
+    expect(chineseDateTime('2026-12-07T08:05:31.569Z')).toBe('2026年12月7日 16:05')
+    // The evening in UTC is the next morning in Beijing; a deadline ends at 23:59 of its day.
+    expect(chineseDateTime('2026-12-31T16:30:00Z')).toBe('2027年1月1日 00:30')
+    expect(chineseDateTime('2026-12-14T15:59:59.000Z')).toBe('2026年12月14日 23:59')
+    expect(chineseDateTime('2025-10-09T10:00:00+08:00')).toBe('2025年10月9日 10:00')
+    expect(chineseDateTime(new Date('2025-03-01T00:00:00Z'))).toBe('2025年3月1日 08:00')
   })
 })
 

@@ -37,6 +37,17 @@ export function shanghaiDateTime(at: string | Date | null | undefined): string {
   return Number.isNaN(ms) ? '' : new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
 
+/**
+ * An instant as a person reads it in a Chinese message, in Beijing time: '2026-12-07T08:05:31.569Z'
+ * → '2026年12月7日 16:05'; '' for no time or an unreadable one. Messages never show stored ISO text.
+ */
+export function chineseDateTime(at: string | Date | null | undefined): string {
+  const text = shanghaiDateTime(at)
+  if (!text) return ''
+  const [y, m, d] = text.slice(0, 10).split('-')
+  return `${y}年${Number(m)}月${Number(d)}日 ${text.slice(11)}`
+}
+
 /** 00:00 in Shanghai on a day, as ISO UTC: '2025-10-01' → '2025-09-30T16:00:00.000Z'. */
 export function startOfShanghaiDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS).toISOString()

@@ -53,6 +53,7 @@ export interface RoutingHints {
 export interface TicketBrief {
   id: number
   number: string
+  /** The 查询码 as told to the asker (K7QM-3WXA); null when only the asker holds it, or for an actor who may not know it. */
   lookupCode: string | null
   unit: { code: string; name: string }
   status: string
@@ -63,7 +64,11 @@ export interface TicketBrief {
 
 export interface TicketDesk {
   /** Opens the ticket of a consultation inside the intake's transaction: routed, numbered, given its deadline. */
-  open(tx: Tx, input: { consultation: Consultation; routing: RoutingHints; actor: Actor }): Promise<TicketBrief>
+  /**
+   * `askerCode`: a lookup code the caller made and shows the asker itself (the public pages); the
+   * ticket keeps only its hash. Without it the ticket makes its own code, which the brief carries.
+   */
+  open(tx: Tx, input: { consultation: Consultation; routing: RoutingHints; actor: Actor; askerCode?: string }): Promise<TicketBrief>
   /** A consultation's ticket, if it has one, as the actor may see it, and the unit holding it. */
   ofConsultation(tx: Tx, consultationId: number, actor: Pick<Actor, 'role'>): Promise<{ brief: TicketBrief; unitId: number } | undefined>
   /** The unit holding a consultation's ticket now (NULL: none), as SQL on the consultation's id, for lists kept to a unit. */

@@ -178,6 +178,7 @@ describe('consultation intake', () => {
     const res = await k.submit({ channel: 'hotline', question: '问题', receivedAt: new Date(Date.now() + 3600_000).toISOString() })
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ code: 'CONSULTATION_RECEIVED_IN_FUTURE', details: [{ field: 'receivedAt' }] })
+    expect(res.body.message).toMatch(/^受理时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 晚于当前时间$/)
     expect(await count()).toEqual(before)
   })
 

@@ -78,7 +78,7 @@ export const AnsweredEntrySchema = Type.Object({
 export const TicketBriefSchema = Type.Object({
   id: Type.Integer(),
   number: Type.String({ description: '台账编号，如 ZX20251009-0001' }),
-  lookupCode: Nullable(Type.String({ description: '查询码（6 位数字），与台账编号一起告知咨询人，用于在公开页面查询和评价答复；单位令牌看不到' })),
+  lookupCode: Nullable(Type.String({ description: '查询码（8 位字母和数字，如 K7QM-3WXA），与台账编号一起告知咨询人，凭二者在公开页面查询进度、评价答复；单位令牌看不到' })),
   unit: UnitRef,
   status: Type.String(),
   receivedAt: Type.String(),

@@ -10,7 +10,7 @@ import { requireActiveUnit } from '../units/active-unit.ts'
 import { askerAccess, askerView, eventText, hasContact, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import type { ProposalsService } from '../proposals/proposals.service.ts'
-import { CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, CLOCK_SKEW_MS, rangeBound, systemClock, type Clock } from '../common/time.ts'
 import { toIsoInstant } from '../common/instants.ts'
 import { createConsultationsRepository } from './consultations.repository.ts'
 import type { AuditPort, MatchResult, RoutingHints, SearchPort, TicketDesk } from './consultations.ports.ts'
@@ -50,6 +50,15 @@ export interface SubmitInput {
   topicCode?: string
   externalId?: string
   policyDocumentId?: number
+}
+
+/** What only the service's callers in this process pass, never a request body. */
+export interface SubmitOptions {
+  /**
+   * The public pages make the asker's lookup code themselves, from the form (a form sent twice shows
+   * the same code), and show it to the asker only: a ticket opened keeps only its hash.
+   */
+  askerCode?: string
 }
 
 type ConsultationRow = NonNullable<Awaited<ReturnType<ReturnType<typeof createConsultationsRepository>['findById']>>>
@@ -142,12 +151,12 @@ export function createConsultationsService({ db, config, events, search, tickets
      * Its transaction joins the request's write transaction, when there is one (a savepoint of it):
      * the whole intake commits with the request.
      */
-    async submit(input: SubmitInput, actor: Actor) {
+    async submit(input: SubmitInput, actor: Actor, { askerCode }: SubmitOptions = {}) {
       checkSubmission(input, actor)
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
-        throw withDetails(new ReceivedInFutureError(input.receivedAt!), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
+        throw withDetails(new ReceivedInFutureError(chineseDateTime(receivedAt)), [{ field: 'receivedAt', message: '受理时间不能晚于当前时间' }])
       }
       // The same letter again gets the original; another letter under a used number is a conflict.
       const replay = async (tx: Tx, earlier: ConsultationRow) => {
@@ -226,7 +235,7 @@ export function createConsultationsService({ db, config, events, search, tickets
               },
             })
           } else {
-            await tickets.open(tx, { consultation: c, routing: routing!, actor })
+            await tickets.open(tx, { consultation: c, routing: routing!, actor, ...(askerCode ? { askerCode } : {}) })
           }
           return { created: true, result: (await view(tx, c, actor)).body }
         })

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import { PRINTABLE_NOT_BLANK } from '../common/schemas.ts'
@@ -75,8 +75,30 @@ export const RETRY_AFTER_BUSY_SECONDS = 2
 /** PostgreSQL restarting or failing over to its standby (db/constraints.ts isDatabaseUnavailable): retry with the same key. */
 export const DatabaseUnavailableError = createError('DATABASE_UNAVAILABLE', '数据库暂时不可用（可能正在重启或主备切换），请 %s 秒后用同一请求重试', 503)
 
+/** A refusal of a request no route answers (404, 405), as the JSON body says it. */
+export interface RouteRefusal { statusCode: 404 | 405; code: 'ROUTE_NOT_FOUND' | 'METHOD_NOT_ALLOWED'; message: string }
+
+/**
+ * Answers such a refusal for a reader rather than a program (a browser on the public pages, which
+ * render it: portal/portal.http.ts); false leaves it to the JSON answer.
+ */
+export type RefusalPage = (req: FastifyRequest, reply: FastifyReply, refusal: RouteRefusal) => boolean
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Where the pages that own the paths outside the API put their refusal page. The one handler of
+     * unknown routes is the root's (a prefix has one, and the public pages have none), so the pages
+     * hand it theirs here.
+     */
+    routeRefusals: { page?: RefusalPage }
+  }
+}
+
 export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   const methods = createMethodIndex()
+  const routeRefusals: FastifyInstance['routeRefusals'] = {}
+  app.decorate('routeRefusals', routeRefusals)
   app.addHook('onRoute', (route) => methods.add(route))
 
   // Node's parser takes a URL up to the header limit; a URL past this one is refused before routing work.
@@ -134,11 +156,12 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!
     const allowed = methods.allowed(path)
-    if (allowed.length > 0) {
-      return reply.status(405).header('allow', allowed.join(', '))
-        .send({ statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: `接口 ${path} 不支持 ${req.method} 方法（可用：${allowed.join('、')}）` })
-    }
-    return reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${path}` })
+    if (allowed.length > 0) reply.header('allow', allowed.join(', '))
+    const refusal: RouteRefusal = allowed.length > 0
+      ? { statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: `接口 ${path} 不支持 ${req.method} 方法（可用：${allowed.join('、')}）` }
+      : { statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `接口不存在：${req.method} ${path}` }
+    if (routeRefusals.page?.(req, reply, refusal)) return reply
+    return reply.status(refusal.statusCode).send(refusal)
   })
 })
 

@@ -1,9 +1,6 @@
 // Pure helpers of the public pages: lookup codes, form nonces, duplicate keys. Tested in portal.codes.test.ts.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-
-/** Letters and digits a person reads without confusion: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V. */
-export const CODE_ALPHABET = '34679ACDEFGHJKMNPQRTWXY'
-export const CODE_LENGTH = 8
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { CODE_ALPHABET, CODE_LENGTH } from '../tickets/tickets.lookup-code.ts'
 
 /** A one-time form nonce: 128 random bits. */
 export const newNonce = () => randomBytes(16).toString('base64url')
@@ -13,31 +10,15 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest()
 
 /**
- * The lookup code of a submission, derived from its form's nonce: the same form sent twice shows the
- * same code, and nobody without the nonce (it lives only in the asker's page) can derive it.
- * 8 symbols of 23: about 36 bits, tried against one ticket number at a time under a rate limit.
+ * The lookup code of a submission, in the tickets' format (tickets.lookup-code.ts), derived from its
+ * form's nonce: the same form sent twice shows the same code, and nobody without the nonce (it lives
+ * only in the asker's page) can derive it. Its ticket keeps only the hash.
  */
 export function lookupCode(secret: string, nonce: string): string {
   const bytes = hmac(secret, `lookup:${nonce}`)
   let code = ''
   for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[bytes.readUInt16BE(i * 2) % CODE_ALPHABET.length]
   return code
-}
-
-/** As shown to the asker: two groups of four. */
-export const formatCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`
-
-/** What a person typed as a code: any case, spaces and hyphens ignored; undefined when it cannot be one. */
-export function normalizeCode(input: string): string | undefined {
-  const code = input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '')
-  return code.length === CODE_LENGTH && [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : undefined
-}
-
-/** Compares a code with the stored hash in constant time. */
-export function codeMatches(code: string, storedHash: string): boolean {
-  const a = Buffer.from(sha256(code), 'hex')
-  const b = Buffer.from(storedHash, 'hex')
-  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 /** A ticket number as written on the page (ZX20251009-0001), in any case and width. */

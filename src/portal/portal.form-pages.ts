@@ -4,6 +4,7 @@ import type { PublicTicketStatus } from '../tickets/tickets.public.ts'
 import type { AskResult } from './portal.intake.ts'
 import { QUESTION_LIMITS, REPLY_CHOICES, type AskForm } from './portal.forms.ts'
 import { chineseDate, html, paragraphs, type Html } from './portal.html.ts'
+import { chineseDateTime } from '../common/time.ts'
 import { errorSummary, fieldState, type FieldError, type Page } from './portal.layout.ts'
 import { ratingSlot, type PublicRating } from './portal.rating-slot.ts'
 
@@ -62,8 +63,9 @@ ${askFields(state, nonce, 'suggestion')}
 </form></section>`
 }
 
+/** The deadline is the end of its day (23:59:59 Beijing time): written as the console shows it, with its minute. */
 const deadline = (dueAt: string, provisional: boolean) =>
-  html`${chineseDate(dueAt)}前${provisional ? '（节假日安排尚未公布，暂按工作日估算）' : ''}`
+  html`${chineseDateTime(dueAt)} 截止${provisional ? '（节假日安排尚未公布，暂按工作日估算）' : ''}`
 
 export function askResultPage(r: AskResult, entry?: PublicEntry): Page {
   if (r.outcome === 'answered' && entry) {
@@ -102,12 +104,12 @@ export function followPage(state: FormState): Page {
   return {
     title: '查询办理进度', nav: 'follow', noindex: Boolean(state.message || state.errors.length),
     body: html`<h1>查询办理进度</h1>
-<p>请输入提交成功时页面上显示的编号和查询码。</p>
+<p>请输入编号和查询码：在本网站提交的，见提交成功时页面上显示的；通过 12345 热线、公开信箱等其他渠道咨询的，为受理时告知您的。</p>
 ${errorSummary(state.errors, state.message)}
 <form method="post" action="/follow" class="follow" novalidate>
 <div class="field"><label for="number">编号</label><p class="hint" id="number-hint">如 ZX20251009-0001</p>${n.message}
 <input id="number" name="number" type="text" maxlength="30" autocomplete="off" autocapitalize="characters" value="${state.values.number ?? ''}" required${n.attrs}${n.attrs.text ? '' : html` aria-describedby="number-hint"`}></div>
-<div class="field"><label for="code">查询码</label><p class="hint" id="code-hint">8 位字母和数字，如 K7QM-3WXA</p>${c.message}
+<div class="field"><label for="code">查询码</label><p class="hint" id="code-hint">8 位字母和数字，如 K7QM-3WXA（较早受理的为 6 位数字）</p>${c.message}
 <input id="code" name="code" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" required${c.attrs}${c.attrs.text ? '' : html` aria-describedby="code-hint"`}></div>
 <button type="submit">查询</button>
 </form>`,

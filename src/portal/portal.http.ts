@@ -101,6 +101,26 @@ export function registerErrorPages(app: FastifyInstance, site: Site) {
   })
 }
 
+/** Paths of the JSON API: an unknown one is refused in JSON, whoever asks. */
+const API_PATH = /^\/api(\/|$)/
+
+/**
+ * The public pages own every path outside the API: a browser asking for one no route answers (a
+ * mistyped or outdated link, a form's address opened by hand) gets a page in their style, with the
+ * code in X-Error-Code, as for their other errors.
+ */
+export function registerRefusalPages(app: FastifyInstance, site: Site) {
+  app.routeRefusals.page = (req, reply, refusal) => {
+    if (!wantsHtml(req) || API_PATH.test(req.url)) return false
+    const message = refusal.statusCode === 404
+      ? '您要找的页面不存在，可能是链接有误或页面已调整。可以从首页搜索您关心的问题。'
+      : '这个地址不能直接打开，请回到原页面，用页面上的表单提交。'
+    reply.header('x-error-code', refusal.code)
+    sendPage(req, reply, site, errorPage(refusal.statusCode, refusal.code, message), { status: refusal.statusCode })
+    return true
+  }
+}
+
 /** A limit per client address (req.ip: set TRUST_PROXY behind a reverse proxy), refused in Chinese. */
 export function perAddress(max: number, timeWindow: number) {
   return {

@@ -7,13 +7,14 @@ import type { Db } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import { unitOfWork } from '../db/unit-of-work.ts'
 import { consultationById } from '../consultations/consultations.queries.ts'
-import { ticketByNumber, ticketNumberOf } from '../tickets/tickets.queries.ts'
+import { ticketByLookup, ticketNumberOf } from '../tickets/tickets.queries.ts'
+import { formatLookupCode } from '../tickets/tickets.lookup-code.ts'
 import type { ConsultationsService } from '../consultations/consultations.service.ts'
 import type { TicketsPublicView } from '../tickets/tickets.public.ts'
 import type { FollowupService, RateInput } from '../tickets/tickets.followup.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { portalSecrets, portalSubmissions } from './portal.table.ts'
-import { codeMatches, formatCode, hmac, lookupCode, newNonce, normalizeCode, normalizeTicketNumber, questionKey, sha256 } from './portal.codes.ts'
+import { hmac, lookupCode, newNonce, normalizeTicketNumber, questionKey, sha256 } from './portal.codes.ts'
 import { PortalDuplicateError, PortalInvalidInputError, PortalLookupFailedError, PortalSpamSuspectedError } from './portal.errors.ts'
 import { checkAsk, type AskForm } from './portal.forms.ts'
 
@@ -65,7 +66,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
 
   async function ticketedResult(consultationId: number, code: string, replayed: boolean): Promise<AskResult> {
     const t = (await ticketsPublic.ofConsultation(consultationId))!
-    return { outcome: 'ticketed', number: t.number, code: formatCode(code), dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, unitName: t.unitName, kind: t.kind, replayed }
+    return { outcome: 'ticketed', number: t.number, code: formatLookupCode(code), dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional, unitName: t.unitName, kind: t.kind, replayed }
   }
 
   async function resultOf(consultationId: number, code: string, replayed: boolean): Promise<AskResult> {
@@ -105,11 +106,11 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
         ...(target.policyDocumentId ? { policyDocumentId: target.policyDocumentId } : {}),
         ...(clean.person ? { openTicket: true } : {}),
         asker: { ...(clean.name ? { name: clean.name } : {}), ...(clean.phone ? { phone: clean.phone } : {}), ...(clean.preferredReply ? { preferredReply: clean.preferredReply } : {}) },
-      }, actor)
+      }, actor, { askerCode: code })
       const consultationId = result.consultation.id
       // Only a ticket blocks the same question again: an answer at once may still be followed by "ask a person".
       await tx.insert(portalSubmissions).values({
-        consultationId, kind: target.kind, nonceHash, codeHash: sha256(code), clientHash: who,
+        consultationId, kind: target.kind, nonceHash, clientHash: who,
         questionKey: result.ticket ? key : `answered:${key}`,
       })
       return result.ticket ? ticketedResult(consultationId, code, false) : resultOf(consultationId, code, false)
@@ -121,13 +122,10 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
     if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
     const number = normalizeTicketNumber(input.number!)
-    const code = normalizeCode(input.code!)
-    if (!number || !code) throw new PortalLookupFailedError()
-    const ticket = await ticketByNumber(db, number)
-    const submission = ticket && await first(db.select({ codeHash: portalSubmissions.codeHash }).from(portalSubmissions).where(eq(portalSubmissions.consultationId, ticket.consultationId)))
-    const row = submission && { codeHash: submission.codeHash, consultationId: ticket.consultationId, ticketId: ticket.id }
-    if (!row || !codeMatches(code, row.codeHash)) throw new PortalLookupFailedError()
-    return row
+    // The ticket's own code, whichever channel opened it: the one this page showed, or the one an agent or the mailbox told.
+    const ticket = number && await ticketByLookup(db, number, input.code!)
+    if (!ticket) throw new PortalLookupFailedError()
+    return { consultationId: ticket.consultationId, ticketId: ticket.id }
   }
 
   return {

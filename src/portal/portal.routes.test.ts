@@ -152,6 +152,75 @@ describe('public pages', () => {
     expect(dup.json().message).toMatch(/ZX\d{8}-\d{4}/)
   })
 
+  it('follows and rates a ticket opened by an agent or by the mailbox with the code the asker was told', async () => {
+    const hotline = await k.submit({ channel: 'hotline', question: '灵活就业人员社保补贴在哪里申请？', unitCode: 'rsj', openTicket: true })
+    const mailbox = await k.submit({ channel: 'mailbox', question: '外地户籍孩子入学需要什么材料？', unitCode: 'jw', externalId: 'MB-FOLLOW-1', openTicket: true }, k.tokens.integration)
+    expect([hotline.status, mailbox.status]).toEqual([201, 201])
+    for (const { ticket } of [hotline.body, mailbox.body]) {
+      // One code for the phone, the mailbox's letter and the page: eight symbols, in two groups of four.
+      expect(ticket.lookupCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+      const followed = await post('/follow', { number: ticket.number, code: ticket.lookupCode })
+      expect(followed.statusCode, followed.body).toBe(200)
+      expect(followed.json()).toMatchObject({ number: ticket.number, statusName: expect.any(String) })
+      const page = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.lookupCode.toLowerCase().replace('-', '') }) })
+      expect(page.statusCode).toBe(200)
+      expect(page.body).toContain('办理进度')
+      expect((await post('/follow', { number: ticket.number, code: 'AAAA-AAAA' })).json().code).toBe('PORTAL_LOOKUP_FAILED')
+    }
+    const id = hotline.body.ticket.id as number
+    expect((await k.act(id, 'answer', { answer: '向区就业服务中心申请。' }, k.tokens.rsj)).status).toBe(200)
+    expect((await k.act(id, 'reply', { method: 'phone' }, k.tokens.agent)).status).toBe(200)
+    const rated = await post('/follow/rating', { number: hotline.body.ticket.number, code: hotline.body.ticket.lookupCode, rating: 'satisfied' })
+    expect(rated.statusCode, rated.body).toBe(200)
+    expect((await k.ticket(id)).body.rating).toMatchObject({ rating: 'satisfied', source: 'public' })
+  })
+
+  it('shows the deadline as the end of its day, as the console does', async () => {
+    // Received Tuesday 30 September 2025: the 5th working day after it is Tuesday 14 October (国庆), due 23:59:59 that day.
+    const { ticket } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj', receivedAt: '2025-09-30T02:00:00Z' })).body
+    expect(ticket.dueAt).toBe('2025-10-14T15:59:59.000Z')
+    const page = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.lookupCode }) })
+    expect(page.body).toContain('<dt>答复期限</dt><dd>2025年10月14日 23:59 截止</dd>')
+    expect(page.body).not.toContain('10月14日前')
+  })
+
+  it('rates a ticket asked on the pages through the rating API with the code the page showed', async () => {
+    const res = await post('/ask', { question: '个体户的营业执照丢了，创业补贴还能申请吗？', preferredReply: 'mailbox', person: '1' })
+    expect(res.statusCode, res.body).toBe(201)
+    const { ticket } = res.json()
+    const id = (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${ticket.number}` })).json().items[0].id as number
+    const held = (await k.ticket(id)).body
+    if (held.status === 'registered') expect((await k.act(id, 'assign', { unitCode: 'rsj' })).status).toBe(200)
+    else if (held.unit.code !== 'rsj') expect((await k.act(id, 'reassign', { unitCode: 'rsj', reason: '人社业务' })).status).toBe(200)
+    expect((await k.act(id, 'answer', { answer: '可以申请，先补办营业执照。' }, k.tokens.rsj)).status).toBe(200)
+    expect((await k.act(id, 'reply', { method: 'mailbox' }, k.tokens.agent)).status).toBe(200)
+    const rated = await k.call({ method: 'POST', url: '/api/v1/ratings/by-lookup', payload: { number: ticket.number, lookupCode: ticket.code, rating: 'basically_satisfied' } })
+    expect(rated.statusCode, rated.body).toBe(200)
+    expect(rated.json()).toMatchObject({ ticketId: id, source: 'public', rating: 'basically_satisfied' })
+    // Staff never see a code that only the asker holds.
+    expect((await k.ticket(id, k.tokens.agent)).body.lookupCode).toBeNull()
+  })
+
+  it('answers a browser asking for a page that does not exist with a page, and scripts and API paths with JSON', async () => {
+    const page = await get('/no-such-page?x=1')
+    expect(page.statusCode).toBe(404)
+    expect(page.headers['content-type']).toContain('text/html')
+    expect(page.headers['x-error-code']).toBe('ROUTE_NOT_FOUND')
+    expect(page.headers['cache-control']).toBe('no-store')
+    expect(page.body).toContain('<h1>没有找到</h1>')
+    expect(page.body).toContain('/assets/portal.css')
+    expect(page.body).toContain('<meta name="robots" content="noindex')
+    // A form's address opened by hand: a page too, still saying which method it takes.
+    const form = await get('/follow/rating')
+    expect([form.statusCode, form.headers['content-type'], form.headers['x-error-code'], form.headers.allow]).toEqual([405, 'text/html; charset=utf-8', 'METHOD_NOT_ALLOWED', 'POST'])
+    const script = await get('/no-such-page', {})
+    expect([script.statusCode, script.json().code]).toEqual([404, 'ROUTE_NOT_FOUND'])
+    for (const url of ['/api/v1/no-such-thing', '/api/no-such-thing']) {
+      const api = await get(url)
+      expect([api.statusCode, api.headers['content-type'], api.json().code]).toEqual([404, 'application/json; charset=utf-8', 'ROUTE_NOT_FOUND'])
+    }
+  })
+
   it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
     const res = await post('/ask', { question: LIBRARY.startup.question })
     expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })

@@ -10,7 +10,7 @@ import * as S from './portal.schemas.ts'
 import * as P from './portal.pages.ts'
 import * as F from './portal.form-pages.ts'
 import {
-  DISPLAY_COOKIE, FORM_BODY_LIMIT, loadAssets, perAddress, registerErrorPages, registerFormParser, sendPage, siteOf, wantsHtml,
+  DISPLAY_COOKIE, FORM_BODY_LIMIT, loadAssets, perAddress, registerErrorPages, registerFormParser, registerRefusalPages, sendPage, siteOf, wantsHtml,
 } from './portal.http.ts'
 
 export interface PortalRoutesOptions {
@@ -39,6 +39,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
   app.addHook('onRoute', (route) => { route.config = { ...route.config, roles: 'public' } })
   registerFormParser(app)
   registerErrorPages(app, site)
+  registerRefusalPages(app, site)
   const client = (req: FastifyRequest) => ({ ip: req.ip })
 
   for (const [name, asset, type] of [['portal.css', assets.css, 'text/css'], ['portal.js', assets.js, 'text/javascript']] as const) {

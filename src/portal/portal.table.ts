@@ -3,16 +3,15 @@ import { createdAt, id } from '../common/columns.ts'
 import { consultations } from '../consultations/consultations.table.ts'
 
 /**
- * A question or suggestion sent through the public pages. The lookup code is never stored: it is
+ * A question or suggestion sent through the public pages. Its lookup code is never stored: it is
  * derived from the form's one-time nonce with the portal's secret (so a double submission of the
- * same form shows the same code again), and only its hash is kept to check a lookup.
+ * same form shows the same code again), and its ticket keeps only the hash (tickets.lookup_code_hash).
  */
 export const portalSubmissions = sqliteTable('portal_submissions', {
   id: id(),
   consultationId: integer('consultation_id').notNull().references(() => consultations.id),
   kind: text('kind').$type<'question' | 'suggestion'>().notNull(),
   nonceHash: text('nonce_hash').notNull(),
-  codeHash: text('code_hash').notNull(),
   /** HMAC of the client address: duplicate suppression without keeping the address. */
   clientHash: text('client_hash').notNull(),
   /** The question normalised (no spaces or punctuation), hashed: the duplicate check's key. */

@@ -40,8 +40,6 @@ export function createFollowupRepository() {
       tx.select({ round: ticketRounds, unit: unitRef }).from(ticketRounds).innerJoin(units, eq(units.id, ticketRounds.unitId))
         .where(eq(ticketRounds.ticketId, ticketId)).orderBy(asc(ticketRounds.round)),
 
-    ticketByNumber: (tx: Tx, number: string) => first(tx.select({ id: tickets.id, lookupCode: tickets.lookupCode }).from(tickets).where(eq(tickets.number, number))),
-
     /** Replied tickets whose current round has no rating yet: the call-back list (回访), oldest reply first. */
     async awaitingRating(tx: Tx, f: { unitId?: number; page: number; pageSize: number }) {
       const cond = and(

@@ -12,7 +12,10 @@ const Comment = Type.Optional(Text(LIMITS.note, { description: '咨询人的意�
 export const RateBody = Type.Object({ rating: RatingEnum, comment: Comment }, { additionalProperties: false })
 export const LookupRateBody = Type.Object({
   number: Type.String({ pattern: '^ZX\\d{8}-\\d{4,}$', maxLength: 30, examples: ['ZX20251009-0001'], description: '台账编号，如 ZX20251009-0001' }),
-  lookupCode: Type.String({ pattern: '^\\d{6}$', maxLength: 6, description: '受理时告知咨询人的 6 位查询码' }),
+  lookupCode: Type.String({
+    pattern: '^[A-Za-z0-9 -]{1,20}$', maxLength: 20, examples: ['K7QM-3WXA'],
+    description: '受理时告知咨询人的查询码：8 位字母和数字，如 K7QM-3WXA（不区分大小写，空格和连字符可有可无）；此前受理的工单为 6 位数字，仍然有效',
+  }),
   rating: RatingEnum,
   comment: Comment,
 }, { additionalProperties: false })
@@ -119,7 +122,7 @@ export const RoundSchema = Type.Object({
 export const FollowupProps = {
   round: Type.Integer({ description: '第几轮办理：1 为首次，每重办一次加 1' }),
   reopenedAt: Nullable(Type.String({ description: '本轮重办开始时间' })),
-  lookupCode: Nullable(Type.String({ description: '查询码（6 位），供咨询人在公开页面评价；只对坐席、管理员和提交来信的接入系统显示' })),
+  lookupCode: Nullable(Type.String({ description: '查询码（如 K7QM-3WXA），咨询人凭编号和查询码在公开页面查询进度、评价答复；只对坐席、管理员和提交来信的接入系统显示；公开页面受理的工单为 null（查询码只有咨询人知道）' })),
   rating: Nullable(RatingViewSchema),
   rounds: Type.Array(RoundSchema),
   promises: Type.Array(PromiseSchema),

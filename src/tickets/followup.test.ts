@@ -59,6 +59,7 @@ describe('after the reply', () => {
     const late = await post(`/tickets/${t.id}/rating`, { rating: 'unsatisfied' }, k.tokens.agent)
     expect(late.status).toBe(409)
     expect(late.body.code).toBe('RATING_WINDOW_CLOSED')
+    expect(late.body.message).toContain('该答复已于 2025年9月22日 10:00 评价')
     const detail = (await k.ticket(t.id)).body
     expect(detail.rating).toMatchObject({ round: 1, rating: 'basically_satisfied', ratingName: '基本满意', comment: '办理有点慢' })
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['created', 'assign', 'answer', 'reply', 'rate', 'rate_changed'])
@@ -88,12 +89,15 @@ describe('after the reply', () => {
 
   it('rates with the ticket number and lookup code, and says the same for a wrong number or code', async () => {
     const t = await replied()
-    expect(t.lookupCode).toMatch(/^\d{6}$/)
-    const wrongCode = String((Number(t.lookupCode) + 1) % 1_000_000).padStart(6, '0')
+    expect(t.lookupCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+    const wrongCode = `${t.lookupCode.slice(0, 8)}${t.lookupCode.endsWith('A') ? 'C' : 'A'}`
     const bad = await post('/ratings/by-lookup', { number: t.number, lookupCode: wrongCode, rating: 'satisfied' })
     const unknown = await post('/ratings/by-lookup', { number: 'ZX20000101-9999', lookupCode: t.lookupCode, rating: 'satisfied' })
     expect([bad.status, bad.body.code, unknown.status, unknown.body.code]).toEqual([404, 'RATING_LOOKUP_FAILED', 404, 'RATING_LOOKUP_FAILED'])
-    const ok = await post('/ratings/by-lookup', { number: t.number, lookupCode: t.lookupCode, rating: 'basically_satisfied' })
+    const notACode = await post('/ratings/by-lookup', { number: t.number, lookupCode: 'OOOO-1111', rating: 'satisfied' })
+    expect([notACode.status, notACode.body.code]).toEqual([404, 'RATING_LOOKUP_FAILED'])
+    // As the asker may type it: any case, without the hyphen.
+    const ok = await post('/ratings/by-lookup', { number: t.number, lookupCode: t.lookupCode.replace('-', '').toLowerCase(), rating: 'basically_satisfied' })
     expect(ok.body).toMatchObject({ source: 'public', rating: 'basically_satisfied', ticketId: t.id })
     // The lookup code is for the asker: the unit handling the ticket does not see it.
     expect((await k.ticket(t.id, k.tokens.rsj)).body.lookupCode).toBeNull()
@@ -115,6 +119,7 @@ describe('after the reply', () => {
     expect(after.rounds).toHaveLength(1)
     expect(after.rounds[0]).toMatchObject({ round: 1, answer: '向区就业服务中心申请。', redoTrigger: 'rating', rating: { rating: 'unsatisfied' } })
     expect(after.history.at(-1)).toMatchObject({ action: 'redo', fromStatus: 'replied', toStatus: 'assigned' })
+    expect(after.history.at(-1).note).toContain('新的办理时限 2025年10月10日 23:59')
     expect(k.events.filter((e) => e.ticketId === t.id).map((e) => e.type).slice(-2)).toEqual(['ticket.rated', 'ticket.redone'])
 
     // The second round is answered, replied and rated like the first.
@@ -238,6 +243,7 @@ describe('promises', () => {
     expect(done.body).toMatchObject({ state: 'fulfilled', stateName: '逾期办结', keptOnTime: false, fulfilmentNote: '10 月 9 日已更换灯具' })
     const twice = await post(`/promises/${id}/fulfil`, { note: '再次' }, k.tokens.rsj)
     expect([twice.status, twice.body.code]).toEqual([409, 'PROMISE_ALREADY_FULFILLED'])
+    expect(twice.body.message).toBe(`承诺事项 ${id} 已于 2025年10月9日 10:00 办结`)
     // A unit lists only its own promises; naming another unit is refused.
     expect((await get('/promises?unit=ybj', k.tokens.rsj)).status).toBe(403)
     const own = (await get('/promises?pageSize=100', k.tokens.ybj)).body.items

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { EventBus, PromiseSnapshot } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
-import { endOfShanghaiDay, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, endOfShanghaiDay, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
 import { reminderFor, type WorkingCalendar } from './tickets.reminders.ts'
@@ -140,13 +140,13 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
       return db.transaction(async (tx) => {
         const { p, ticket, consultation, unit } = await loadPromise(tx, id, actor)
         if (actor.role !== 'admin' && !(actor.role === 'unit' && actor.unitId === p.unitId)) throw new TicketActionForbiddenError('办结承诺事项')
-        if (p.state === 'fulfilled') throw new PromiseAlreadyFulfilledError(String(id), p.fulfilledAt ?? '')
+        if (p.state === 'fulfilled') throw new PromiseAlreadyFulfilledError(String(id), chineseDateTime(p.fulfilledAt))
         const at = now().toISOString()
         // Guarded by its state: of two fulfilments at once, the second is refused like a late one.
         const done = await followups.fulfilOpenPromise(tx, id, { fulfilledAt: at, fulfilmentNote: input.note, fulfilledBy: actor.tokenId })
         if (!done) {
           const now = (await followups.promise(tx, id))!
-          throw new PromiseAlreadyFulfilledError(String(id), now.fulfilledAt ?? '')
+          throw new PromiseAlreadyFulfilledError(String(id), chineseDateTime(now.fulfilledAt))
         }
         const onTime = at <= p.dueAt
         await repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })

@@ -10,6 +10,7 @@
 import type { Db } from '../db/client.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
 import type { TicketsRepository } from './tickets.repository.ts'
+import { chineseDateTime } from '../common/time.ts'
 
 /** Replied tickets recounted per transaction. */
 const WORKING_DAYS_BATCH = 500
@@ -74,7 +75,7 @@ export function createCalendarFollowers({ db, repo, calendar, now }: CalendarFol
           changed++
           const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
           const provisional = due.provisional ? '，仍为暂定' : t.dueAtProvisional ? '，不再是暂定' : ''
-          await repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${t.dueAt} 调整为 ${due.dueAt}${provisional}${why}` })
+          await repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${chineseDateTime(t.dueAt)} 调整为 ${chineseDateTime(due.dueAt)}${provisional}${why}` })
         }
         return { checked: open.length, changed }
       })

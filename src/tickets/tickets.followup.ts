@@ -2,7 +2,6 @@
 // unsatisfied one reopens the ticket to the same unit (up to REDO_AUTO_LIMIT times), and the office
 // may reopen a replied or closed ticket to any unit. Each redo starts a new round with a deadline of
 // REDO_WORKING_DAYS from the reopening; the finished round is kept in ticket_rounds.
-import { timingSafeEqual } from 'node:crypto'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Config } from '../config.ts'
 import type { Db, Tx } from '../db/client.ts'
@@ -18,9 +17,10 @@ import type { Rating } from './tickets.types.ts'
 import type { RatingSource } from './followup.table.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
 import { ticketRow } from './tickets.views.ts'
+import { ticketByLookup } from './tickets.queries.ts'
 import { RATING_LABELS, TICKET_STATUS_LABELS } from './tickets.labels.ts'
 import { RatingForbiddenError, RatingLookupFailedError, RatingNotRepliedError, RatingWindowClosedError, RedoUnitRequiredError } from './followup.errors.ts'
-import { systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, systemClock, type Clock } from '../common/time.ts'
 
 export interface FollowupDeps {
   db: Db
@@ -35,12 +35,6 @@ export interface RateInput { rating: Rating; comment?: string }
 type Loaded = { ticket: TicketRow; consultation: ConsultationRow; unit: { code: string; name: string } }
 /** One reading of the privacy service's masking (PrivacyService.snapshot). */
 type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
-
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
 
 export function createFollowupService({ db, config, events, calendar, privacy, now = systemClock }: FollowupDeps) {
   const repo = createTicketsRepository()
@@ -70,7 +64,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     const why = input.trigger === 'rating' ? '咨询人不满意，自动重办' : '督办办公室决定重办'
     await repo.appendEvent(tx, {
       ticketId: t.id, at, actorTokenId, action: 'redo', fromStatus: t.status, toStatus: 'assigned', fromUnitId: t.unitId, toUnitId: unit.id,
-      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${due.dueAt}${due.provisional ? '（暂定）' : ''}`,
+      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${chineseDateTime(due.dueAt)}${due.provisional ? '（暂定）' : ''}`,
     })
     await actions.emit(tx, 'ticket.redone', updated, c, unit, {
       round: updated.round, reopenedAt: at, trigger: input.trigger, reason: (await actions.eventText(c))(input.reason), previousUnit: found.unit,
@@ -90,7 +84,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
     let rating: RatingRow
     if (existing) {
       if (!mayChangeRating(existing.ratedAt, at, config.followup.ratingChangeDays)) {
-        throw withDetails(new RatingWindowClosedError(existing.ratedAt, String(config.followup.ratingChangeDays)), [{ field: 'rating', message: `评价只能在 ${config.followup.ratingChangeDays} 天内修改` }])
+        throw withDetails(new RatingWindowClosedError(chineseDateTime(existing.ratedAt), String(config.followup.ratingChangeDays)), [{ field: 'rating', message: `评价只能在 ${config.followup.ratingChangeDays} 天内修改` }])
       }
       rating = await followups.updateRating(tx, existing.id, { rating: input.rating, comment, source, ratedBy: actorTokenId, changedAt: at, changeCount: existing.changeCount + 1 })
     } else {
@@ -136,8 +130,8 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
      */
     rateByLookup(input: RateInput & { number: string; lookupCode: string }) {
       return db.transaction(async (tx) => {
-        const row = await followups.ticketByNumber(tx, input.number)
-        if (!row?.lookupCode || !sameText(row.lookupCode, input.lookupCode)) throw new RatingLookupFailedError()
+        const row = await ticketByLookup(tx, input.number, input.lookupCode)
+        if (!row) throw new RatingLookupFailedError()
         await repo.lock(tx, row.id)
         const found = (await repo.findById(tx, row.id))!
         const rated = await rateIn(tx, found, input, 'public', null)
@@ -145,7 +139,7 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       })
     },
 
-    /** The public pages, once they have recognised the asker by their own code: rated as the asker (source public). */
+    /** The public pages, once they have recognised the asker by number and code (ticketByLookup): rated as the asker (source public). */
     rateAsAsker(ticketId: number, input: RateInput) {
       return db.transaction(async (tx) => {
         await repo.lock(tx, ticketId)

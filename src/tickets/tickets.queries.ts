@@ -7,6 +7,7 @@ import { consultationsView } from '../consultations/consultations.queries.ts'
 import { unitsView } from '../units/units.queries.ts'
 import { tickets } from './tickets.table.ts'
 import { OPEN_TICKET_STATUSES } from './tickets.lifecycle.ts'
+import { lookupCodeMatches } from './tickets.lookup-code.ts'
 
 // ---- the monthly publication of replies (stats) ----
 
@@ -24,7 +25,7 @@ export function ticketForPublication(tx: Tx, ticketId: number) {
     .where(eq(tickets.id, ticketId)))
 }
 
-// ---- the portal ----
+// ---- the portal (and the rating by number and code) ----
 
 /** The number of the first ticket among these consultations'. */
 export async function ticketNumberOf(tx: Tx, consultationIds: number[]): Promise<string | undefined> {
@@ -32,9 +33,18 @@ export async function ticketNumberOf(tx: Tx, consultationIds: number[]): Promise
   return (await first(tx.select({ number: tickets.number }).from(tickets).where(inArray(tickets.consultationId, consultationIds))))?.number
 }
 
-/** A ticket by its number: its id and the consultation it handles. */
-export const ticketByNumber = (tx: Tx, number: string) =>
-  first(tx.select({ id: tickets.id, consultationId: tickets.consultationId }).from(tickets).where(eq(tickets.number, number)))
+/**
+ * The ticket a number and its 查询码 name, as the asker typed the code: its id and the consultation
+ * it handles; undefined for an unknown number and a wrong code alike (tickets.lookup-code.ts).
+ */
+export async function ticketByLookup(tx: Tx, number: string, code: string): Promise<{ id: number; consultationId: number } | undefined> {
+  const row = await first(tx.select({
+    id: tickets.id, consultationId: tickets.consultationId, lookupCode: tickets.lookupCode, lookupCodeHash: tickets.lookupCodeHash,
+  }).from(tickets).where(eq(tickets.number, number)))
+  // Compared even without a ticket: an unknown number takes as long as a wrong code.
+  const matches = lookupCodeMatches(row, code)
+  return row && matches ? { id: row.id, consultationId: row.consultationId } : undefined
+}
 
 // ---- reminders (integrations runs them on its schedule) ----
 

@@ -101,8 +101,10 @@ describe('ticket lifecycle', () => {
     const future = await k.act(id, 'reply', { method: 'phone', repliedAt: new Date(Date.now() + 86_400_000).toISOString() }, k.tokens.agent)
     expect(future.status).toBe(400)
     expect(future.body).toMatchObject({ code: 'TICKET_REPLIED_IN_FUTURE', details: [{ field: 'repliedAt' }] })
+    expect(future.body.message).toMatch(/^回复时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 晚于当前时间$/)
     const before = await k.act(id, 'reply', { method: 'phone', repliedAt: '2025-09-29T00:00:00Z' }, k.tokens.agent)
     expect(before.body.code).toBe('TICKET_REPLIED_BEFORE_RECEIPT')
+    expect(before.body.message).toBe('回复时间 2025年9月29日 08:00 早于受理时间 2025年9月30日 10:00')
   })
 
   it('marks a reply after the deadline as overdue for good', async () => {

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto'
 import type { Actor } from '../auth/auth.service.ts'
 import { visibility } from '../auth/visibility.ts'
 import type { Config } from '../config.ts'
@@ -6,7 +5,7 @@ import type { Db, Tx } from '../db/client.ts'
 import type { EventBus } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { toIsoInstant } from '../common/instants.ts'
-import { CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
+import { chineseDateTime, CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
@@ -15,6 +14,7 @@ import { createFollowupRepository } from './followup.repository.ts'
 import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber } from './tickets.numbering.ts'
+import { storedLookupCode } from './tickets.lookup-code.ts'
 import { createCalendarFollowers } from './tickets.calendar.ts'
 import { chooseUnit, ROUTING_MIN_CONFIDENCE, type RoutingDecision } from './tickets.routing.ts'
 import type { RoutingHints, TicketDesk } from '../consultations/consultations.ports.ts'
@@ -103,7 +103,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * Opens the ticket of a consultation inside the intake's transaction: routed, numbered and
      * given its deadline, with its first history entries and domain events.
      */
-    async open(tx: Tx, { consultation: c, routing, actor }: { consultation: ConsultationRow; routing: RoutingHints; actor: Actor }) {
+    async open(tx: Tx, { consultation: c, routing, actor, askerCode }: { consultation: ConsultationRow; routing: RoutingHints; actor: Actor; askerCode?: string }) {
       const proposed = await route(tx, routing)
       // The agent's choice must be a working unit; an inferred unit that has been deactivated
       // (merged, renamed) leaves the ticket to the dispatcher rather than losing the consultation.
@@ -124,7 +124,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         number: formatTicketNumber(day, seq),
         consultationId: c.id, unitId: unit.id, status: 'registered', routing: decision.routing,
         receivedAt: c.receivedAt, workingDays, dueAt: due.dueAt, dueAtProvisional: due.provisional,
-        lookupCode: newLookupCode(), createdAt: now, updatedAt: now,
+        ...storedLookupCode(askerCode), createdAt: now, updatedAt: now,
       })
       const unitRef = { code: unit.code, name: unit.name }
       const dueNote = due.provisional ? '办理时限跨入尚未公布节假日安排的年份，暂按周一至周五（除去元旦、春节等法定节日）计算' : null
@@ -280,9 +280,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         const now = nowIso()
         const repliedAt = body.repliedAt ? toIsoInstant(body.repliedAt, 'repliedAt') : now
         if (repliedAt > new Date(clock().getTime() + CLOCK_SKEW_MS).toISOString()) {
-          throw withDetails(new RepliedInFutureError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
+          throw withDetails(new RepliedInFutureError(chineseDateTime(repliedAt)), [{ field: 'repliedAt', message: '回复时间不能晚于当前时间' }])
         }
-        if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(body.repliedAt!), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
+        if (repliedAt < ticket.receivedAt) throw withDetails(new RepliedBeforeReceiptError(chineseDateTime(repliedAt), chineseDateTime(ticket.receivedAt)), [{ field: 'repliedAt', message: '回复时间不能早于受理时间' }])
         // The working days taken are kept with the reply: the statistics read them on either engine.
         const updated = await actions.moveOn(tx, loaded, 'reply', {
           replyMethod: body.method, repliedAt, repliedBy: body.repliedBy ?? actor.name,
@@ -329,9 +329,6 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
   }
   return service satisfies TicketDesk
 }
-
-/** Six random digits the asker is told with the ticket number (public rating, H2). */
-export const newLookupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
 
 export const DECISION_NAMES: Record<SuggestionDecision, string> = { adopted: '采纳', partially_adopted: '部分采纳', not_adopted: '不采纳' }
 

@@ -40,8 +40,14 @@ export const tickets = sqliteTable('tickets', {
   round: integer('round').notNull().default(1),
   /** When the current round began, if the ticket was redone; its deadline counts from here. */
   reopenedAt: timestamp('reopened_at'),
-  /** Six digits told to the asker with the number: with it the asker may rate the reply on the public pages. */
+  /**
+   * The 查询码 (tickets.lookup-code.ts), told to the asker with the number: with both the asker follows
+   * the ticket and rates the reply on the public pages. Kept here when an agent or the submitting
+   * system tells it (they may read it again); NULL when only the asker holds it (below).
+   */
   lookupCode: text('lookup_code'),
+  /** The hash of a code that only the asker holds: the one the public pages showed them. */
+  lookupCodeHash: text('lookup_code_hash'),
   createdAt: createdAt(),
   updatedAt: text('updated_at').notNull().$defaultFn(() => new Date().toISOString()),
 }, (t) => [

@@ -6,6 +6,7 @@ import type { PromisesService } from './promises.service.ts'
 import { isOpen, isOverdue } from './tickets.lifecycle.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
+import { formatLookupCode } from './tickets.lookup-code.ts'
 
 // How tickets are shown. Whether the asker is shown in full is decided by askerAccess() in the
 // privacy module; the views apply it to every field that may carry the asker's details.
@@ -45,7 +46,7 @@ export function remainingByDueAt(calendar: CalendarPort, dueAts: readonly string
 
 /** What the intake reply says about the ticket it opened. */
 export function ticketBrief(t: TicketRow, unit: UnitRef) {
-  return { id: t.id, number: t.number, lookupCode: t.lookupCode, unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
+  return { id: t.id, number: t.number, lookupCode: t.lookupCode && formatLookupCode(t.lookupCode), unit, status: t.status, receivedAt: t.receivedAt, dueAt: t.dueAt, dueAtProvisional: t.dueAtProvisional }
 }
 
 /**
@@ -153,7 +154,7 @@ export function followupDetail(privacy: Show, p: FollowupParts) {
   return {
     round: p.ticket.round,
     reopenedAt: p.ticket.reopenedAt,
-    lookupCode: p.lookupCodeShown ? p.ticket.lookupCode : null,
+    lookupCode: p.lookupCodeShown && p.ticket.lookupCode ? formatLookupCode(p.ticket.lookupCode) : null,
     rating: byRound.get(p.ticket.round) ?? null,
     rounds: p.rounds.map(({ round: r, unit }) => ({
       round: r.round, unit, startedAt: r.startedAt, dueAt: r.dueAt,

@@ -39,7 +39,7 @@ export interface MatchResult {
 }
 
 export interface TicketBrief {
-  id: number; number: string; unit: Ref; status: string; receivedAt: string; dueAt: string; dueAtProvisional: boolean
+  id: number; number: string; lookupCode: string | null; unit: Ref; status: string; receivedAt: string; dueAt: string; dueAtProvisional: boolean
 }
 
 export interface ConsultationResult {
