@@ -75,7 +75,9 @@ export function createCalendarFollowers({ db, repo, calendar, now }: CalendarFol
           changed++
           const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
           const provisional = due.provisional ? '，仍为暂定' : t.dueAtProvisional ? '，不再是暂定' : ''
-          await repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `办理时限由 ${chineseDateTime(t.dueAt)} 调整为 ${chineseDateTime(due.dueAt)}${provisional}${why}` })
+          // A provisional deadline the published calendar confirms keeps its day: say so, not "from X to X".
+          const what = due.dueAt === t.dueAt ? `办理时限 ${chineseDateTime(due.dueAt)} 不变` : `办理时限由 ${chineseDateTime(t.dueAt)} 调整为 ${chineseDateTime(due.dueAt)}`
+          await repo.appendEvent(tx, { ticketId: t.id, at, actorTokenId: null, action: 'due_recomputed', fromStatus: t.status, toStatus: t.status, note: `${what}${provisional}${why}` })
         }
         return { checked: open.length, changed }
       })

@@ -84,7 +84,7 @@ describe('ticket deadlines after a calendar change', () => {
     expect(after).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', dueAtProvisional: false })
     expect(after.history.at(-1)).toMatchObject({ action: 'due_recomputed', actor: null })
     expect(after.history.at(-1).note).toContain('不再是暂定')
-    expect(after.history.at(-1).note).toContain('办理时限由 2027年1月5日 23:59 调整为 2027年1月5日 23:59，不再是暂定')
+    expect(after.history.at(-1).note).toContain('办理时限 2027年1月5日 23:59 不变，不再是暂定')
   })
 
   it('recomputes open tickets after a mid-year calendar change, leaving replied ones alone', async () => {
