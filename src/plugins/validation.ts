@@ -104,6 +104,7 @@ export function installBodyParsers(app: FastifyInstance) {
     if (charset && charset !== 'utf-8' && charset !== 'utf8') return done(new UnsupportedCharsetError(charset), undefined)
     let text: string
     try { text = UTF8.decode(body) } catch { return done(new InvalidEncodingError(), undefined) }
-    parseJson(req, text, done)
+    // Fastify's own parser (prototype poisoning refused), which answers through done.
+    void parseJson(req, text, done)
   })
 }
