@@ -75,15 +75,17 @@ describe.skipIf(!pgAvailable)(pgSuiteName('two replicas on one PostgreSQL databa
   })
 
   it('moves deadlines on B after A loads a year\'s working calendar', async () => {
-    const due = async (t: TestApp) => (await t.call({ method: 'GET', url: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-30T10:00:00+08:00')}&days=2` })).json()
-    expect(await due(b)).toMatchObject({ dueAt: '2027-01-01T15:59:59.000Z', provisional: true })
+    // Received 31 December: unpublished, 1 January (元旦 by law) and the weekend are off, so 4 January counts;
+    // the notice here also gives 4 January off, which moves it to the 5th.
+    const due = async (t: TestApp) => (await t.call({ method: 'GET', url: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-31T10:00:00+08:00')}&days=1` })).json()
+    expect(await due(b)).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', provisional: true })
     const put = await a.call({ method: 'PUT', url: '/api/v1/calendar/2027', payload: {
       sourceUrl: 'https://www.gov.cn/zhengce/content/2026-11/01/content_0000000.htm',
-      holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-02', name: '元旦' }, { date: '2027-01-03', name: '元旦' }],
+      holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-02', name: '元旦' }, { date: '2027-01-03', name: '元旦' }, { date: '2027-01-04', name: '元旦' }],
       workdays: [],
     } })
     expect(put.statusCode).toBe(200)
-    await eventually(() => due(b), (d) => expect(d).toMatchObject({ dueAt: '2027-01-04T15:59:59.000Z', provisional: false }))
+    await eventually(() => due(b), (d) => expect(d).toMatchObject({ dueAt: '2027-01-05T15:59:59.000Z', provisional: false }))
   })
 
   it('reports both replicas ready, one leading, each with its index at the latest version', async () => {

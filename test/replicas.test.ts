@@ -97,11 +97,14 @@ describe.skipIf(!pgAvailable)(pgSuiteName('replicas on one PostgreSQL database')
     const entryMs = await converged('the new entry', async (r) => (await topOf(r, '多副本测试：生育津贴怎么申领')) === entryId)
     expect((await api(r1x.base, '/synonyms', { method: 'POST', body: JSON.stringify({ term: '娃娃补贴钱', canonical: '生育津贴' }) })).status).toBe(201)
     const synonymMs = await converged('the synonym', async (r) => (await topOf(r, '多副本测试：娃娃补贴钱怎么申领')) === entryId)
-    const dueOf = async (r: Replica) => ((await (await api(r.base, `/calendar/due?from=${encodeURIComponent('2026-12-30T10:00:00+08:00')}&days=2`)).json()) as { dueAt: string }).dueAt
-    const put = await api(r1x.base, '/calendar/2027', { method: 'PUT', body: JSON.stringify({ sourceUrl: 'https://www.gov.cn/zhengce/content/2026-11/01/content_0000000.htm', holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-02', name: '元旦' }, { date: '2027-01-03', name: '元旦' }], workdays: [] }) })
+    // Unpublished, 31 December + 1 working day is 4 January (元旦 by law, then the weekend); this notice also
+    // gives 4 January off, so the deadline moves to the 5th once a replica has it.
+    const dueOf = async (r: Replica) => ((await (await api(r.base, `/calendar/due?from=${encodeURIComponent('2026-12-31T10:00:00+08:00')}&days=1`)).json()) as { dueAt: string }).dueAt
+    expect(await dueOf(r2x)).toBe('2027-01-04T15:59:59.000Z')
+    const put = await api(r1x.base, '/calendar/2027', { method: 'PUT', body: JSON.stringify({ sourceUrl: 'https://www.gov.cn/zhengce/content/2026-11/01/content_0000000.htm', holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-02', name: '元旦' }, { date: '2027-01-03', name: '元旦' }, { date: '2027-01-04', name: '元旦' }], workdays: [] }) })
     expect(put.status).toBe(200)
-    const calendarMs = await converged('the calendar', async (r) => (await dueOf(r)) === '2027-01-04T15:59:59.000Z')
-    expect(await dueOf(r1x)).toBe('2027-01-04T15:59:59.000Z')
+    const calendarMs = await converged('the calendar', async (r) => (await dueOf(r)) === '2027-01-05T15:59:59.000Z')
+    expect(await dueOf(r1x)).toBe('2027-01-05T15:59:59.000Z')
     // The entry within 2 s; the synonym and the calendar reach them too (a synonym rebuilds each index).
     expect(entryMs).toBeLessThan(2000)
     for (const r of replicas) {

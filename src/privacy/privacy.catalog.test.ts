@@ -5,11 +5,13 @@
 // record's own view (`"masked": false`), and only to a viewer the rule lets see them in full.
 // Every event written to the outbox (what webhooks send and integrations poll) is checked as well,
 // whatever its type.
-import ExcelJS from 'exceljs'
+// Through the project's loader, so its reader fixes are in place whichever test file loads exceljs first.
+import { exceljs } from '../common/exceljs.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sampleFor, type JsonSchema } from '../plugins/schema-walk.ts'
 import { createKit, type Kit } from '../tickets/tickets.testkit.ts'
 import { askerAccess, type Viewer } from './privacy.access.ts'
+const ExcelJS = exceljs()
 
 const ASKER = { name: '欧阳春花', phone: '13912345678', email: 'chunhua.oy@example.com' }
 const QUESTION = '我叫欧阳春花，手机１３９１２３４５６７８，家里也可打139.1234.5678，身份证500101 19900101 1234，'

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
-import ExcelJS from 'exceljs'
+// Through the project's loader, so its reader fixes are in place whichever test file loads exceljs first.
+import { exceljs } from '../../src/common/exceljs.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCall, browserAvailable, createToken, screenshot, signIn, startE2E, E2E_ADMIN, type E2E } from './browser.ts'
+const ExcelJS = exceljs()
 
 const LEDGER_COLUMNS = ['序号', '编号', '受理时间', '渠道', '咨询人', '联系电话', '咨询内容', '交办单位', '交办时间', '办理时限', '答复时间', '答复内容', '回复方式', '是否超期', '状态', '满意度', '是否重办']
 
