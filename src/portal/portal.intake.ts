@@ -122,8 +122,9 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const missing = [...(input.number ? [] : [{ field: 'number', message: '请填写编号' }]), ...(input.code ? [] : [{ field: 'code', message: '请填写查询码' }])]
     if (missing.length) throw withDetails(new PortalInvalidInputError(missing.map((m) => m.message).join('；')), missing)
     const number = normalizeTicketNumber(input.number!)
-    // The ticket's own code, whichever channel opened it: the one this page showed, or the one an agent or the mailbox told.
-    const ticket = number && await ticketByLookup(db, number, input.code!)
+    // The ticket's own code, whichever channel opened it: the one this page showed, or the one an agent or
+    // the mailbox told. Not the six digits of older tickets: a million codes are too few for a public page.
+    const ticket = number && await ticketByLookup(db, number, input.code!, { legacy: false })
     if (!ticket) throw new PortalLookupFailedError()
     return { consultationId: ticket.consultationId, ticketId: ticket.id }
   }

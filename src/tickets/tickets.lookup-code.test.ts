@@ -32,6 +32,8 @@ describe('the 查询码', () => {
       expect(lookupCodeMatches(stored, '')).toBe(false)
     }
     expect(lookupCodeMatches(legacy, '288167')).toBe(true)
+    // The public pages take the eight-symbol codes only.
+    expect(lookupCodeMatches(legacy, '288167', { legacy: false })).toBe(false)
     expect(lookupCodeMatches(legacy, '288168')).toBe(false)
     expect(lookupCodeMatches({ lookupCode: null, lookupCodeHash: null }, '288167')).toBe(false)
     expect(lookupCodeMatches({ lookupCode: null, lookupCodeHash: 'not-a-hash' }, 'K7QM3WXA')).toBe(false)

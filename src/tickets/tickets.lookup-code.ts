@@ -3,7 +3,7 @@
 // ticket, whatever the channel; this file is its one rule (format, reading, checking).
 //
 // Eight symbols of 23 (about 36 bits), shown as two groups of four. Tickets opened before this format
-// keep the six digits their askers were told, which are still read.
+// keep the six digits their askers were told, which the API still reads (not the public pages).
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto'
 
 /** Letters and digits a person reads (or hears on the phone) without confusion: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V. */
@@ -52,10 +52,13 @@ const NO_TICKET: StoredLookupCode = { lookupCode: null, lookupCodeHash: lookupCo
 
 /**
  * Whether `input` (as typed) is the ticket's code. Both sides are hashed and compared in constant
- * time, so neither a stored code nor its hash leaks through timing.
+ * time, so neither a stored code nor its hash leaks through timing. `legacy: false` refuses the six
+ * digits of older tickets (a million codes): the public pages, limited only per address, take the
+ * eight-symbol codes alone; the API, behind a token, takes both.
  */
-export function lookupCodeMatches(stored: StoredLookupCode | undefined, input: string): boolean {
-  const code = normalizeLookupCode(input)
+export function lookupCodeMatches(stored: StoredLookupCode | undefined, input: string, { legacy = true }: { legacy?: boolean } = {}): boolean {
+  const read = normalizeLookupCode(input)
+  const code = read !== undefined && (legacy || !LEGACY_CODE.test(read)) ? read : undefined
   const { lookupCode, lookupCodeHash: hash } = stored ?? NO_TICKET
   const expected = hash ?? (lookupCode === null ? null : lookupCodeHash(lookupCode))
   const a = Buffer.from(lookupCodeHash(code ?? ''), 'hex')

@@ -37,12 +37,12 @@ export async function ticketNumberOf(tx: Tx, consultationIds: number[]): Promise
  * The ticket a number and its 查询码 name, as the asker typed the code: its id and the consultation
  * it handles; undefined for an unknown number and a wrong code alike (tickets.lookup-code.ts).
  */
-export async function ticketByLookup(tx: Tx, number: string, code: string): Promise<{ id: number; consultationId: number } | undefined> {
+export async function ticketByLookup(tx: Tx, number: string, code: string, opts: { legacy?: boolean } = {}): Promise<{ id: number; consultationId: number } | undefined> {
   const row = await first(tx.select({
     id: tickets.id, consultationId: tickets.consultationId, lookupCode: tickets.lookupCode, lookupCodeHash: tickets.lookupCodeHash,
   }).from(tickets).where(eq(tickets.number, number)))
   // Compared even without a ticket: an unknown number takes as long as a wrong code.
-  const matches = lookupCodeMatches(row, code)
+  const matches = lookupCodeMatches(row, code, opts)
   return row && matches ? { id: row.id, consultationId: row.consultationId } : undefined
 }
 
