@@ -47,6 +47,8 @@ describe('the ask form rules', () => {
     expect(problems({ question: '社保卡怎么补办呢' })).toEqual([])
     expect(problems({ question: '社保卡怎么补办呢', phone: '13812345678', preferredReply: 'phone' })).toEqual([])
     expect(problems({ question: '社保卡怎么补办呢', phone: '023-68552000' })).toEqual([])
+    expect(problems({ question: '社保卡怎么补办呢', phone: '(023)68552000' })).toEqual([])
+    expect(problems({ question: '社保卡怎么补办呢', phone: '(023)6855' })).toEqual(['phone'])
   })
 })
 

@@ -28,7 +28,9 @@ export const FIELD_LABELS: Record<string, string> = {
 
 export const QUESTION_LIMITS = { min: 5, max: 2000 }
 export const NAME_MAX = 50
-const PHONE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})$/
+// Stricter than the API's Phone (common/schemas.ts): a caller must be reachable, so a mobile number or a
+// landline with its area code, written as people do (023-68552000, (023)68552000).
+const PHONE = /^(\+?86[- ]?)?(1[3-9]\d{9}|(0\d{2,3}[- ]?|\(0\d{2,3}\) ?)\d{7,8})$/
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 
 type Problem = { field: string; message: string }
@@ -48,7 +50,7 @@ export function checkAsk(form: AskForm, kind: 'question' | 'suggestion') {
   if (name && ([...name].length > NAME_MAX || CONTROL.test(name))) problems.push({ field: 'name', message: `姓名不能超过 ${NAME_MAX} 个字` })
 
   const phone = form.phone?.trim().normalize('NFKC') || undefined
-  if (phone && !PHONE.test(phone)) problems.push({ field: 'phone', message: '联系电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 023-68552000）' })
+  if (phone && !PHONE.test(phone)) problems.push({ field: 'phone', message: '联系电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 023-68552000 或 (023)68552000）' })
 
   const preferredReply = form.preferredReply || undefined
   if (preferredReply && !REPLY_CHOICES.some((c) => c.value === preferredReply)) problems.push({ field: 'preferredReply', message: '请选择一种答复方式' })

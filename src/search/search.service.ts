@@ -18,6 +18,7 @@ import { isEmptyQuestion, normalizeText } from './normalize.ts'
 import { highlightRanges } from './highlights.ts'
 import { calibrated } from './calibration.ts'
 import { FEATURE_INDEX } from './ranker.ts'
+import { coherent } from './rerank.ts'
 import { createSearchRepository } from './search.repository.ts'
 import { createVocabulary } from './vocabulary.ts'
 import { createMatchLogs } from './match-logs.ts'
@@ -116,7 +117,8 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
       const { candidates: ranked, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
       const cal = decision.current
-      const candidates = ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) }))
+      // Calibrated, then kept coherent (calibration rescales: five raw 0.1 can come out above 0.2 each).
+      const candidates = coherent(ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) })))
       const top = candidates[0]
       const verbatim = (i: number) => ranked[i] !== undefined && ranked[i].features[FEATURE_INDEX.exact] === 1
       const verdict = decision.decide(input.question, top && { ...top, verbatim: verbatim(0) }, cal, (id) => index.entry(id)?.keywords ?? [], candidates[1] && { ...candidates[1], verbatim: verbatim(1) })

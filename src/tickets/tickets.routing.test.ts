@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseUnit } from './tickets.routing.ts'
+import { chooseUnit, leadingCandidate } from './tickets.routing.ts'
 
 const dispatchUnitCode = 'zwb'
 
@@ -32,6 +32,12 @@ describe('choosing the drafting unit of a new ticket', () => {
     const candidates = [{ unitCode: 'jw', confidence: 0.14 }, { unitCode: 'jw', confidence: 0.1 }, { unitCode: 'rsj', confidence: 0.05 }, { unitCode: 'jw', confidence: 0.08 }]
     expect(chooseUnit({ candidates, dispatchUnitCode })).toEqual({ unitCode: 'jw', routing: 'candidates' })
     expect(chooseUnit({ candidates: candidates.slice(0, 3), dispatchUnitCode })).toEqual({ unitCode: 'zwb', routing: 'dispatch' })
+  })
+
+  it('leads with the best candidate of a unit whose candidates say enough together', () => {
+    const candidates = [{ unitCode: 'rsj', confidence: 0.2 }, { unitCode: 'jw', confidence: 0.15 }, { unitCode: 'jw', confidence: 0.15 }]
+    expect(leadingCandidate(candidates)).toBe(candidates[1])
+    expect(leadingCandidate([{ unitCode: 'rsj', confidence: 0.2 }])).toBeUndefined()
   })
 
   it('lets only the five best candidates vote', () => {

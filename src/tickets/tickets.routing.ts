@@ -34,13 +34,28 @@ export const TOPIC_WEIGHT = 0.5
  * weighted by its confidence) joined by the topic's default unit; then the topic's default unit;
  * failing all of these, the dispatcher.
  */
+/** Each unit's confidence over the best candidates, best-ranked unit first. */
+function unitVotes(candidates: RoutingInput['candidates'] = []): Map<string, number> {
+  const votes = new Map<string, number>()
+  for (const c of candidates.slice(0, ROUTING_MAX_CANDIDATES)) votes.set(c.unitCode, (votes.get(c.unitCode) ?? 0) + c.confidence)
+  return votes
+}
+
+/**
+ * The best candidate whose unit's candidates together say enough to route by (its topic is the
+ * question's, when none was named); undefined when no unit's do.
+ */
+export function leadingCandidate<C extends { unitCode: string; confidence: number }>(candidates: readonly C[]): C | undefined {
+  const votes = unitVotes(candidates)
+  return candidates.slice(0, ROUTING_MAX_CANDIDATES).find((c) => votes.get(c.unitCode)! >= ROUTING_MIN_CONFIDENCE)
+}
+
 export function chooseUnit(input: RoutingInput): RoutingDecision {
   if (input.chosenUnitCode) return { unitCode: input.chosenUnitCode, routing: 'chosen' }
   if (input.policyUnitCode) return { unitCode: input.policyUnitCode, routing: 'policy' }
 
-  const votes = new Map<string, number>()
+  const votes = unitVotes(input.candidates)
   const voters = (input.candidates ?? []).slice(0, ROUTING_MAX_CANDIDATES)
-  for (const c of voters) votes.set(c.unitCode, (votes.get(c.unitCode) ?? 0) + c.confidence)
   if (Math.max(0, ...votes.values()) < ROUTING_MIN_CONFIDENCE) {
     return input.topicUnitCode ? { unitCode: input.topicUnitCode, routing: 'topic' } : { unitCode: input.dispatchUnitCode, routing: 'dispatch' }
   }

@@ -16,7 +16,7 @@ import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
 import { formatTicketNumber } from './tickets.numbering.ts'
 import { storedLookupCode } from './tickets.lookup-code.ts'
 import { createCalendarFollowers } from './tickets.calendar.ts'
-import { chooseUnit, ROUTING_MIN_CONFIDENCE, type RoutingDecision } from './tickets.routing.ts'
+import { chooseUnit, leadingCandidate, type RoutingDecision } from './tickets.routing.ts'
 import type { RoutingHints, TicketDesk } from '../consultations/consultations.ports.ts'
 import { topicUnitCodes } from '../units/units.queries.ts'
 import type { DeadlineReminder } from './tickets.reminders.ts'
@@ -92,7 +92,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
 
   /** Where a new ticket goes, from what the intake knows (tickets.routing.ts decides). */
   async function route(tx: Tx, hints: RoutingHints): Promise<RoutingDecision> {
-    const lead = hints.candidates.find((c) => c.confidence >= ROUTING_MIN_CONFIDENCE)
+    const lead = leadingCandidate(hints.candidates)
     const topicCode = hints.topicCode ?? lead?.topicCode ?? undefined
     const topicUnitCode = topicCode ? (await topicUnitCodes(tx, [topicCode])).get(topicCode) ?? null : null
     return chooseUnit({ chosenUnitCode: hints.chosenUnitCode, policyUnitCode: hints.policyUnitCode, candidates: hints.candidates, topicUnitCode, dispatchUnitCode: config.dispatchUnitCode })
