@@ -66,7 +66,8 @@ describe('isWorkingDay against the official schedules', () => {
 
   it('finds no published schedule for 2027 in the holiday-cn data or the package', () => {
     expect(readHolidayCn(2027).days).toEqual([])
-    expect(calendar.getYear(2027)).toMatchObject({ source: 'none', provisional: true, holidays: [] })
+    expect(calendar.getYear(2027)).toMatchObject({ source: 'none', provisional: true })
+    expect(calendar.getYear(2027).holidays).toHaveLength(13)
   })
 })
 

@@ -10,7 +10,7 @@ import { CalendarInvalidDateError, CalendarInvalidError, CalendarYearNotLoadedEr
 import { buildPackageSchedules } from './package-schedule.ts'
 import { validateYearSchedule, type NamedDay, type YearScheduleInput } from './schedule-input.ts'
 import {
-  dayInfo, isIsoDate, nthWorkingDayAfter, workingDaysBetween,
+  dayInfo, isIsoDate, nthWorkingDayAfter, statutoryHolidays, workingDaysBetween,
   type ScheduleLookup, type YearSchedule,
 } from './working-days.ts'
 import { endOfShanghaiDay, shanghaiDate } from '../common/time.ts'
@@ -87,7 +87,8 @@ export function createCalendarService({ db, log, packageSchedules = buildPackage
       sourceUrl: fromTable?.sourceUrl ?? null,
       updatedAt: fromTable?.updatedAt ?? null,
       packageHasYear: packageSchedules.has(year),
-      holidays: schedule ? toList(schedule.holidays) : [],
+      // Unpublished: the statutory holidays its deadlines skip for now.
+      holidays: schedule ? toList(schedule.holidays) : statutoryHolidays(year),
       workdays: schedule ? toList(schedule.workdays) : [],
     }
   }

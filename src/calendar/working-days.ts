@@ -86,6 +86,16 @@ export function statutoryHoliday(date: string): string | undefined {
   return FIXED_STATUTORY.get(date.slice(5)) ?? LUNAR_STATUTORY.get(date)
 }
 
+/** A year's statutory holidays in date order (what a year with no published schedule keeps off). */
+export function statutoryHolidays(year: number): { date: string; name: string }[] {
+  const out: { date: string; name: string }[] = []
+  for (let d = `${year}-01-01`; yearOf(d) === year; d = addDays(d, 1)) {
+    const name = statutoryHoliday(d)
+    if (name) out.push({ date: d, name })
+  }
+  return out
+}
+
 /**
  * Whether a date is worked, and why; a table or package schedule beats the weekday. In a year with
  * none, the statutory holidays and weekends are off, provisionally.
