@@ -26,6 +26,15 @@ describe('consultation intake: a retry with the same externalId', () => {
     expect((await rows('MB-R-1')).map((c) => c.question)).toEqual([letter('MB-R-1').question])
   })
 
+  it('gives the original back to a retry of a letter registered before a rule that would refuse it now', async () => {
+    expect((await k.submit(letter('MB-R-OLD'), k.tokens.integration)).status).toBe(201)
+    // As registered before integrations were kept to mailbox and portal: a letter filed as a hotline call.
+    await k.app.services.db.update(consultations).set({ channel: 'hotline' }).where(eq(consultations.externalId, 'MB-R-OLD'))
+    const retry = await k.submit({ ...letter('MB-R-OLD'), channel: 'hotline' }, k.tokens.integration)
+    expect(retry.status).toBe(200)
+    expect(await rows('MB-R-OLD')).toHaveLength(1)
+  })
+
   it('refuses another asker, channel or kind in the same way', async () => {
     const base = letter('MB-R-2')
     expect((await k.submit(base, k.tokens.integration)).status).toBe(201)

@@ -152,7 +152,6 @@ export function createConsultationsService({ db, config, events, search, tickets
      * the whole intake commits with the request.
      */
     async submit(input: SubmitInput, actor: Actor, { askerCode }: SubmitOptions = {}) {
-      checkSubmission(input, actor)
       const current = now()
       const receivedAt = input.receivedAt ? toIsoInstant(input.receivedAt, 'receivedAt') : current.toISOString()
       if (Date.parse(receivedAt) > current.getTime() + CLOCK_SKEW_MS) {
@@ -173,8 +172,10 @@ export function createConsultationsService({ db, config, events, search, tickets
         const existing = input.externalId ? await repo.findByExternalId(db, actor.tokenId, input.externalId) : undefined
         return existing && await replay(db, existing)
       }
+      // A retry first: a letter registered before a rule below was added still gets its original back.
       const earlier = await retry()
       if (earlier) return earlier
+      checkSubmission(input, actor)
 
       const kind = input.kind ?? 'question'
       if (input.answeredEntryId && input.openTicket) throw new ConflictingIntentError()
