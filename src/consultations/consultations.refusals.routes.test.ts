@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { entryHitCount } from '../kb/kb.queries.ts'
 import { consultations } from './consultations.table.ts'
+import { ADMIN_TOKEN } from '../../test/app.testkit.ts'
 import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 
 // What the intake refuses, whoever sends it: each refusal has its code and names its field, and
@@ -72,9 +73,16 @@ describe('consultation intake: refusals', () => {
     const archived = await k.publishEntry({ unitCode: 'jw', question: '已停止服务的问题？', answer: '旧答复。' })
     await k.app.services.kb.archiveEntry(archived, '停止服务', k.admin)
     for (const entryId of [draft.id, archived]) {
-      const res = await refused({ channel: 'hotline', question: '问题', answeredEntryId: entryId })
+      // The office, which reads the whole library, is told why.
+      const res = await refused({ channel: 'hotline', question: '问题', answeredEntryId: entryId }, ADMIN_TOKEN)
       expect(res.status).toBe(422)
       expect(res.body).toMatchObject({ code: 'CONSULTATION_ENTRY_NOT_PUBLISHED', details: [{ field: 'answeredEntryId' }] })
+      // An agent or a system reads only what is published: to them there is no such entry.
+      for (const token of [k.tokens.agent, k.tokens.integration]) {
+        const unseen = await refused({ channel: 'mailbox', question: '问题', answeredEntryId: entryId }, token)
+        expect(unseen.status).toBe(404)
+        expect(unseen.body).toMatchObject({ code: 'CONSULTATION_ENTRY_NOT_FOUND', details: [{ field: 'answeredEntryId' }] })
+      }
     }
   })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { entryHitCount } from '../kb/kb.queries.ts'
 import { consultations } from './consultations.table.ts'
+import { ADMIN_TOKEN } from '../../test/app.testkit.ts'
 import { createKit, LIBRARY, type Kit } from '../tickets/tickets.testkit.ts'
 
 const PENSION = LIBRARY.pension
@@ -222,9 +223,11 @@ describe('consultation intake', () => {
 
   it('refuses to answer from an entry that is not published', async () => {
     const draft = await k.app.services.kb.createEntry({ unitCode: 'rsj', question: '草稿中的问题', answer: '尚未审核的答复' }, k.admin)
-    const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })
+    const res = await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id }, ADMIN_TOKEN)
     expect(res.status).toBe(422)
     expect(res.body.code).toBe('CONSULTATION_ENTRY_NOT_PUBLISHED')
+    // To an agent a draft is no entry at all.
+    expect((await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: draft.id })).body.code).toBe('CONSULTATION_ENTRY_NOT_FOUND')
     expect((await k.submit({ channel: 'hotline', question: '问题', answeredEntryId: 9999 })).body.code).toBe('CONSULTATION_ENTRY_NOT_FOUND')
   })
 

@@ -133,10 +133,12 @@ export function createConsultationsService({ db, config, events, search, tickets
    * The entry an agent (or a client) answered with, read in the intake's transaction: it must be
    * published and in force (agent.md: 依据失效的条目不能用来答复，请登记交办).
    */
-  async function agentAnswer(tx: Tx, entryId: number): Promise<Answer> {
+  async function agentAnswer(tx: Tx, entryId: number, actor: Actor): Promise<Answer> {
     const entry = await repo.servedEntry(tx, entryId)
     const field = 'answeredEntryId'
-    if (!entry) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field, message: '问答条目不存在' }])
+    // Agents and systems read only the published library (kb/kb.reading.ts): a draft is, to them, no entry at all.
+    const unseen = !entry || (actor.role !== 'admin' && entry.status !== 'published')
+    if (unseen) throw withDetails(new AnsweredEntryNotFoundError(String(entryId)), [{ field, message: '问答条目不存在' }])
     if (entry.status !== 'published' || entry.versionId === null) {
       throw withDetails(new AnsweredEntryNotPublishedError(String(entryId)), [{ field, message: '问答条目尚未发布或已归档，不能用于答复' }])
     }
@@ -203,7 +205,7 @@ export function createConsultationsService({ db, config, events, search, tickets
           const again = input.externalId ? await repo.findByExternalId(tx, actor.tokenId, input.externalId) : undefined
           if (again) return await replay(tx, again)
           // Checked in the transaction that records it: a refusal leaves nothing behind.
-          const answer = input.answeredEntryId ? await agentAnswer(tx, input.answeredEntryId) : automatic
+          const answer = input.answeredEntryId ? await agentAnswer(tx, input.answeredEntryId, actor) : automatic
           const outcome: Outcome = answer ? 'answered' : 'ticketed'
           // Where the ticket goes is the tickets module's decision (tickets.routing.ts); the intake says what it knows.
           const routing: RoutingHints | undefined = answer ? undefined : {
