@@ -41,7 +41,8 @@ export interface MatchInput { question: string; topic?: string | null; limit?: n
 export function createSearchService({ db, config, log, model = loadModel() }: SearchServiceDeps) {
   const repo = createSearchRepository(db)
   // The parts call each other through these closures: each is made before any of them is called.
-  const vocabulary = createVocabulary({ db, repo, rebuild: () => { void index.rebuild() } })
+  // Not awaited by the change that asks for it: a failure (the database gone meanwhile) is logged, never left unhandled.
+  const vocabulary = createVocabulary({ db, repo, rebuild: () => { void index.rebuild().catch((err: unknown) => log.error({ err }, 'search rebuild after a vocabulary change failed')) } })
   const logs = createMatchLogs({ db, repo, log, questionOf: (id) => index.entry(id)?.question, refit: () => index.rebuildSoon() })
   const decision = createDecision({ config, log, settled: logs })
   const index = createSearchIndex({ repo, log, model, vocabulary, decision })
