@@ -33,9 +33,10 @@ export const VERBATIM_MIN_CHARS = 6
 
 /**
  * A question asked in the very words of one entry's question, and of no other's, is answered at
- * once whatever the library's calibration says (unless MATCH_THRESHOLD pins it): the calibration is fitted on held-out wordings, never on one
- * the library holds, and a wording the library holds is what an accepted proposal adds (so a question
- * asked often becomes one answered at once). Guards and the policy being in force still apply.
+ * once whatever the library's calibration says (unless MATCH_THRESHOLD pins it): the calibration is
+ * fitted on held-out wordings, never on one the library holds, and a wording the library holds is
+ * what an accepted proposal adds (so a question asked often becomes one answered at once). Guards
+ * and the policy being in force still apply.
  */
 export function answersVerbatim(top: Pick<DecisionCandidate, 'verbatim' | 'matchedQuestion'> | undefined, second: Pick<DecisionCandidate, 'verbatim'> | undefined): boolean {
   return top !== undefined && top.verbatim && !second?.verbatim && top.matchedQuestion.replace(/[\p{P}\p{S}\s]/gu, '').length >= VERBATIM_MIN_CHARS
