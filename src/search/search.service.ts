@@ -114,9 +114,10 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const applying = index.applying
       if (applying) await applying
       if (input.topic && !index.hasTopic(input.topic) && !await repo.topicExists(input.topic)) throw new SearchTopicNotFoundError(input.topic)
-      if (isEmptyQuestion(input.question)) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const limit = Math.min(20, Math.max(1, input.limit ?? 5))
-      const { candidates: ranked, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
+      const { candidates: ranked, normalized, questions, corrections } = index.matcher.match(input.question, { topic: input.topic, limit })
+      // The matcher has normalised it already (isEmptyQuestion's rule, without normalising a letter twice per match).
+      if (!normalized) throw withDetails(new EmptyQuestionError(), [{ field: 'question', message: '问题不能为空，也不能只有标点或空白' }])
       const cal = decision.current
       // Calibrated, then kept coherent (calibration rescales: five raw 0.1 can come out above 0.2 each).
       const candidates = coherent(ranked.map((c) => ({ ...toCandidate(c), confidence: calibrated(cal, c.confidence) })))
