@@ -114,8 +114,22 @@ describe('entries API', () => {
     expect(foreign.statusCode).toBe(403)
     expect(foreign.json().code).toBe('KB_NOT_YOUR_UNIT')
     const wjwEntry = await lib.entry({ unitCode: 'wjw', question: '产假多少天？' })
-    const edit = await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjwEntry.id}`, token: rsj, payload: { answer: '改成别的' } })
-    expect(edit.json().code).toBe('KB_NOT_YOUR_UNIT')
+    // Another unit's draft is not found, as when it is read: a write does not tell that it exists.
+    const writes = (id: number) => [
+      { method: 'PATCH' as const, url: `/api/v1/entries/${id}`, token: rsj, payload: { answer: '改成别的' } },
+      ...['submit', 'withdraw', 'archive', 'restore'].map((action) => ({ method: 'POST' as const, url: `/api/v1/entries/${id}/${action}`, token: rsj, payload: {} })),
+    ]
+    for (const write of writes(wjwEntry.id)) {
+      const res = await t.call(write)
+      expect([write.url, res.statusCode, res.json().code]).toEqual([write.url, 404, 'KB_ENTRY_NOT_FOUND'])
+    }
+    // Once published it is read by every unit, and changing it is refused.
+    await lib.publish(wjwEntry.id)
+    for (const write of writes(wjwEntry.id)) {
+      const res = await t.call(write)
+      expect([write.url, res.statusCode, res.json().code]).toEqual([write.url, 403, 'KB_NOT_YOUR_UNIT'])
+    }
+    expect((await get(`/entries/${wjwEntry.id}`)).status).toBe('published')
     const move = await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.id}`, token: rsj, payload: { unitCode: 'wjw' } })
     expect(move.json().code).toBe('KB_NOT_YOUR_UNIT')
 

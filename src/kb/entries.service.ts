@@ -5,7 +5,7 @@ import { entries, entryVersions } from './kb.table.ts'
 import type { EntryStatus } from './kb.types.ts'
 import { EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
-import { assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
+import { assertOwnEntry, assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
 import { entryReading, PUBLISHED_STATES, type EntryReading } from './kb.reading.ts'
 import type { Viewer } from '../auth/visibility.ts'
 import { nowIso as now } from '../common/time.ts'
@@ -36,6 +36,12 @@ export function createEntriesService(ctx: KbContext) {
     const row = await repo.getEntry(tx, id)
     if (!row) throw new EntryNotFoundError(String(id))
     return row
+  }
+  /** An entry this actor may change: another unit's that it may not even read is not found. */
+  async function requireOwnEntry(tx: Tx, id: number, actor: Actor) {
+    const entry = await requireEntry(tx, id)
+    await assertOwnEntry(actor, entry, async () => (await repo.getVersion(tx, id, entry.latestVersion))!.state)
+    return entry
   }
   const view = async (id: number): Promise<EntryView> => (await entryViews(db, [await requireEntry(db, id)], reviewSteps))[0]
 
@@ -99,8 +105,7 @@ export function createEntriesService(ctx: KbContext) {
 
     async updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): Promise<EntryView> {
       await writing(patch.externalId, () => db.transaction(async (tx) => {
-        const entry = await requireEntry(tx, id)
-        assertOwnUnit(actor, entry.unitId, WHAT)
+        const entry = await requireOwnEntry(tx, id, actor)
         const set: Partial<typeof entries.$inferInsert> = {}
         if (patch.externalId !== undefined) set.externalId = patch.externalId
         if (patch.unitCode !== undefined) set.unitId = (await resolveUnitId(ctx, actor, patch.unitCode, WHAT))!
@@ -151,8 +156,7 @@ export function createEntriesService(ctx: KbContext) {
      */
     async addSimilarQuestion(entryId: number, question: string, actor: Actor) {
       return db.transaction(async (tx) => {
-        const entry = await requireEntry(tx, entryId)
-        assertOwnUnit(actor, entry.unitId, WHAT)
+        const entry = await requireOwnEntry(tx, entryId, actor)
         const latest = (await repo.getVersion(tx, entry.id, entry.latestVersion))!
         const versionId = await revise(tx, entry, { similarQuestions: [...latest.similarQuestions, question] }, actor)
         await tx.update(entries).set({ updatedAt: now() }).where(eq(entries.id, entryId))
@@ -165,8 +169,7 @@ export function createEntriesService(ctx: KbContext) {
     /** Archived entries are not served; a version in review is withdrawn first. */
     async archiveEntry(id: number, comment: string | undefined, actor: Actor) {
       await db.transaction(async (tx) => {
-        const entry = await requireEntry(tx, id)
-        assertOwnUnit(actor, entry.unitId, WHAT)
+        const entry = await requireOwnEntry(tx, id, actor)
         if (entry.status === 'archived') throw new EntryArchivedError(String(id))
         const latest = (await repo.getVersion(tx, id, entry.latestVersion))!
         if (latest.state === 'in_review') {
@@ -182,8 +185,7 @@ export function createEntriesService(ctx: KbContext) {
 
     async restoreEntry(id: number, comment: string | undefined, actor: Actor) {
       await db.transaction(async (tx) => {
-        const entry = await requireEntry(tx, id)
-        assertOwnUnit(actor, entry.unitId, WHAT)
+        const entry = await requireOwnEntry(tx, id, actor)
         if (entry.status !== 'archived') throw new EntryNotArchivedError(String(id))
         const status: EntryStatus = entry.publishedVersionId ? 'published' : 'draft'
         await repo.addAction(tx, { entryVersionId: entry.publishedVersionId ?? (await repo.getVersion(tx, id, entry.latestVersion))!.id, action: 'restore', comment: comment ?? null, actorTokenId: actor.tokenId })

@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.ts'
 import { entries, entryVersions } from './kb.table.ts'
 import { EntryArchivedError, EntryIncompleteError, EntryNotFoundError, NothingToSubmitError, NotInReviewError, PolicyNotInForceError, VersionConflictError, WrongReviewStepError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
-import { assertOwnUnit } from './kb.ownership.ts'
+import { assertOwnEntry } from './kb.ownership.ts'
 import { nowIso as now } from '../common/time.ts'
 import { diffContent } from './entries.content.ts'
 import { afterApproval } from './review.steps.ts'
@@ -25,12 +25,15 @@ export function createReviewService(ctx: KbContext) {
   const { db, reviewSteps } = ctx
   const stepName = (step: number | null) => stepNameOf(reviewSteps, step)
 
-  async function load(tx: Tx, id: number) {
+  /** The entry and its latest version; with `owner`, one that actor may change (before saying it is archived). */
+  async function load(tx: Tx, id: number, owner?: Actor) {
     await repo.lockEntry(tx, id)
     const entry = await repo.getEntry(tx, id)
     if (!entry) throw new EntryNotFoundError(String(id))
+    const latest = (await repo.getVersion(tx, id, entry.latestVersion))!
+    if (owner) await assertOwnEntry(owner, entry, async () => latest.state)
     if (entry.status === 'archived') throw new EntryArchivedError(String(id))
-    return { entry, latest: (await repo.getVersion(tx, id, entry.latestVersion))! }
+    return { entry, latest }
   }
 
   /** The version in review, checked against what the caller saw and the step it may act at. */
@@ -49,8 +52,7 @@ export function createReviewService(ctx: KbContext) {
   return {
     async submitEntry(id: number, input: { comment?: string }, actor: Actor) {
       await db.transaction(async (tx) => {
-        const { entry, latest } = await load(tx, id)
-        assertOwnUnit(actor, entry.unitId, '问答条目')
+        const { entry, latest } = await load(tx, id, actor)
         if (latest.state !== 'draft' && latest.state !== 'returned') throw new NothingToSubmitError(latest.state)
         // Refused here already: reviewers should not spend three steps on what cannot be published.
         if (!await repo.versionInForce(tx, latest.id)) throw new PolicyNotInForceError('提交审核')
@@ -63,8 +65,7 @@ export function createReviewService(ctx: KbContext) {
 
     async withdrawEntry(id: number, input: { comment?: string }, actor: Actor) {
       await db.transaction(async (tx) => {
-        const { entry, latest } = await load(tx, id)
-        assertOwnUnit(actor, entry.unitId, '问答条目')
+        const { entry, latest } = await load(tx, id, actor)
         if (latest.state !== 'in_review') throw new NotInReviewError()
         await tx.update(entryVersions).set({ state: 'draft', reviewStep: null }).where(eq(entryVersions.id, latest.id))
         await repo.addAction(tx, { entryVersionId: latest.id, action: 'withdraw', step: latest.reviewStep, stepName: stepName(latest.reviewStep), comment: input.comment ?? null, actorTokenId: actor.tokenId })
