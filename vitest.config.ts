@@ -1,4 +1,6 @@
+import { relative } from 'node:path'
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 const INCLUDE = ['src/**/*.test.ts', 'test/**/*.test.ts', 'seeds/**/*.test.ts']
 /**
@@ -8,6 +10,26 @@ const INCLUDE = ['src/**/*.test.ts', 'test/**/*.test.ts', 'seeds/**/*.test.ts']
  */
 const FAKE_CLOCK = ['src/stats/*.test.ts', 'src/tickets/followup.test.ts', 'src/tickets/tickets.deadline.test.ts']
 
+/**
+ * Files that start servers, browsers or clusters and take half a minute or more. Run first, so that
+ * neither of the two workers is left alone with one of them at the end: vitest orders files by the
+ * durations it recorded, and a clean clone (CI) has none, so it would order them by size.
+ */
+const SLOW = [/^test\/e2e\//, /^test\/(replicas|failover|sheets-crash)\.test\.ts$/, /malformed-input\.test\.ts$/]
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const slow = (f: TestSpecification) => SLOW.some((re) => re.test(relative(f.project.config.root, f.moduleId).replaceAll('\\', '/')))
+    // Within each project, in the order vitest gave: the slow files, then the rest.
+    const projects = [...new Set(sorted.map((f) => f.project.name))]
+    return projects.flatMap((name) => {
+      const own = sorted.filter((f) => f.project.name === name)
+      return [...own.filter(slow), ...own.filter((f) => !slow(f))]
+    })
+  }
+}
+
 export default defineConfig({
   test: {
     // The server bundle that the child-process tests start, and a throwaway PostgreSQL cluster.
@@ -16,6 +38,7 @@ export default defineConfig({
     pool: 'forks',
     // vitest leaves one core idle by default; CI has two and the suite is CPU-bound.
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
