@@ -1,7 +1,11 @@
 // Finding personal details in free text, in one left-to-right pass (linear in the text's length).
 // Works on NFKC text; privacy.text.ts maps what is found back onto the original.
+import { publishedDetails } from './privacy.details.ts'
+import { namesWithoutCue, mayBeName, titledNames } from './privacy.names.ts'
 
 export type SpanKind = 'mobile' | 'landline' | 'idCard' | 'number' | 'knownNumber' | 'email' | 'name' | 'titledName' | 'address'
+  // Found only in text that is published (privacy.details.ts).
+  | 'account' | 'passport' | 'plate' | 'birthDate'
 
 export interface Span {
   start: number
@@ -16,7 +20,11 @@ export interface ScanOptions {
   knownNumbers?: ReadonlySet<string>
   /** Names that belong to the asker, already NFKC-normalised. */
   knownNames?: readonly string[]
-  /** Also find street addresses and titled names (张女士): for text that is published. */
+  /**
+   * Also find street addresses, titled names (张女士), names without a cue (我儿子张子涵, privacy.names.ts)
+   * and the details of privacy.details.ts: for text that is published. The masking style leaves them
+   * out because its PL/pgSQL twin (migrations-pg/0002_privacy_mask_text.sql) knows only the rest.
+   */
   publication?: boolean
 }
 
@@ -43,7 +51,7 @@ interface Group { start: number; end: number; digits: string }
  * parts starts with its area code (023 6855 2000), which keeps dates and ticket numbers
  * (ZX20251009-0001 2025-10-14) from reading as one.
  */
-export function classifyNumber(digits: string, known?: ReadonlySet<string>, firstGroup = digits.length): Exclude<SpanKind, 'email' | 'name' | 'titledName' | 'address' | 'number'> | null {
+export function classifyNumber(digits: string, known?: ReadonlySet<string>, firstGroup = digits.length): 'mobile' | 'landline' | 'idCard' | 'knownNumber' | null {
   const plain = digits.replace(/^86(?=1[3-9]\d{9}$)/, '')
   if (known?.has(plain)) return 'knownNumber'
   if (digits.length === 18 && ID_18.test(digits)) return 'idCard'
@@ -134,16 +142,17 @@ function emails(text: string, out: Span[]) {
 const NAME_END = '(?=[,.;!?\\s，。；！？、]|$|的|今年|住|电话|手机|身份|联系)'
 const NAMED = new RegExp(`(?:我叫|本人叫|姓名[:：]?|联系人[:：]?)([\\u4e00-\\u9fa5]{2,4}?)${NAME_END}`, 'dg')
 const SELF_NAME = new RegExp(`(?:我是|本人(?!叫))([\\u4e00-\\u9fa5]{2,3}?)${NAME_END}`, 'dg')
-// A surname and a title (张女士, 王老师). Only for publication: in a masked view a surname alone identifies no one.
-const TITLED_NAME = /[\u4e00-\u9fa5][\u4e00-\u9fa5]{0,2}?(?=先生|女士|小姐|老师|同志|阿姨|大爷)/dg
-// A street address: up to 12 characters of district or road, a road word, then a house number.
+// A street address: up to 12 characters of district or road, a road word, then a house number, then
+// its building, unit and room (花园路12号3单元502, 5号楼2单元301室). The room number may stand bare
+// at the end; a number that goes on as a date, an age or an amount (12号2026年) is not one.
 // Every quantifier is bounded, so each start position costs a bounded amount of work.
-const ADDRESS = /[\u4e00-\u9fa5]{0,12}(?:路|街|巷|道|大道|胡同|村|镇|小区|花园|苑|社区)[\u4e00-\u9fa5A-Za-z0-9]{0,10}?\d{1,6}(?:-\d{1,6})?(?:号|栋|幢|单元|室|楼|弄)(?:[\dA-Za-z一二三四五六七八九十]{1,6}(?:号|栋|幢|单元|室|楼|层)){0,4}/g
+const ADDRESS = /[\u4e00-\u9fa5]{0,12}(?:路|街|巷|道|大道|胡同|村|镇|小区|花园|苑|社区)[\u4e00-\u9fa5A-Za-z0-9]{0,10}?\d{1,6}(?:-\d{1,6})?(?:号楼|号院|号|栋|幢|单元|室|楼|弄)(?:[\dA-Za-z一二三四五六七八九十]{1,6}(?:号楼|号|栋|幢|单元|室|楼|层|房)){0,4}(?:-?\d{1,5}(?:室|房|号)?(?![\d年月日岁元个人万天周次]))?/g
 
-function byPattern(text: string, pattern: RegExp, kind: SpanKind, out: Span[], group = 0) {
+function byPattern(text: string, pattern: RegExp, kind: SpanKind, out: Span[], group = 0, accept?: (value: string) => boolean) {
   for (const m of text.matchAll(pattern)) {
     const [start, end] = group === 0 ? [m.index, m.index + m[0].length] : (m as RegExpMatchArray & { indices: [number, number][] }).indices[group]
-    if (end > start) out.push({ start, end, kind, value: text.slice(start, end) })
+    const value = text.slice(start, end)
+    if (end > start && (!accept || accept(value))) out.push({ start, end, kind, value })
   }
 }
 
@@ -164,10 +173,15 @@ export function scan(text: string, opts: ScanOptions = {}): Span[] {
     }
   }
   byPattern(text, NAMED, 'name', found, 1)
-  byPattern(text, SELF_NAME, 'name', found, 1)
+  // 我是 and 本人 are followed by ordinary words far more often than by a name (本人银行卡, 本人跑吗):
+  // what is published keeps only a name that starts with a common surname. The masking style keeps
+  // every one, as its PL/pgSQL twin does.
+  byPattern(text, SELF_NAME, 'name', found, 1, opts.publication ? mayBeName : undefined)
   if (opts.publication) {
     byPattern(text, ADDRESS, 'address', found)
-    byPattern(text, TITLED_NAME, 'titledName', found)
+    titledNames(text, found)
+    namesWithoutCue(text, found)
+    publishedDetails(text, found)
   }
   found.sort((a, b) => a.start - b.start || b.end - a.end)
   const spans: Span[] = []

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { readDemoData } from '../../seeds/data.ts'
 import { deidentify, knownNumbersOf, maskEmail, maskName, maskPhone, maskText, publicNumbersIn } from './privacy.text.ts'
 
 describe('masking contact details', () => {
@@ -111,5 +112,86 @@ describe('the numbers a text holds', () => {
     expect([...knownNumbersOf('023-68123456')]).toEqual(['02368123456', '68123456', '8123456'])
     expect([...knownNumbersOf('+86 13812345678')]).toEqual(['13812345678'])
     expect([...knownNumbersOf('12345')]).toEqual([])
+  })
+})
+
+describe('de-identifying what a citizen writes in a suggestion (trial 2, H1 and M1)', () => {
+  it.each([
+    ['a mobile in Chinese numerals', '手机一五九九八七六五四三二', '手机[电话]'],
+    ['a mobile with 幺 and 零', '联系一三九零八零八一二三四', '联系[电话]'],
+    ['a mobile with 〇, 两 and spaces', '电话 幺三九 〇八〇八 两二三四', '电话 [电话]'],
+    ['a QQ number', '联系我QQ 987654321，谢谢', '联系我QQ [账号]，谢谢'],
+    ['a QQ number after 号：', 'QQ号：12345678', 'QQ号：[账号]'],
+    ['a WeChat id', '微信 liuxm_2020', '微信 [账号]'],
+    ['a WeChat id after 微信号', '微信号zhoumin_88，', '微信号[账号]，'],
+    ['a WeChat id after VX', 'VX:abc_123456', 'VX:[账号]'],
+    ['a WeChat id after 威信', '威信abcdef1', '威信[账号]'],
+    ['a passport number after 护照号', '护照号E98765432', '护照号[证件号]'],
+    ['a passport number on its own', '证件是E12345678。', '证件是[证件号]。'],
+    ['a car plate', '车牌渝A12345', '车牌[车牌号]'],
+    ['a car plate with a dot', '京A·12345的车', '[车牌号]的车'],
+    ['a new-energy car plate', '渝AD12345', '[车牌号]'],
+    ['a birth date after 出生日期', '出生日期1985年3月12日', '出生日期[出生日期]'],
+    ['a birth date after 生日', '生日1985-03-12', '生日[出生日期]'],
+    ['a birth date before 出生', '1990年5月6日出生', '[出生日期]出生'],
+    ['an e-mail address with (at)', '邮箱zxl(at)163.com', '邮箱[电子邮箱]'],
+    ['an e-mail address with full-width brackets', '邮箱zxl（at）163.com', '邮箱[电子邮箱]'],
+    ['an e-mail address with 艾特 and 点', 'zxl 艾特 163 点 com', '[电子邮箱]'],
+    ['an e-mail address with at and dot', 'zxl at 163 dot com', '[电子邮箱]'],
+    ['the last digits of an ID-card number', '身份证号码最后四位4517', '身份证号码最后四位[号码]'],
+    ['the last digits of a phone', '手机尾号5678', '手机尾号[号码]'],
+    ['a child named after 我儿子', '我儿子张子涵在龙溪小学读三年级', '我儿子某某在龙溪小学读三年级'],
+    ['a father named after 我爸', '我爸李秀英的社保卡丢了怎么补办', '我爸某某的社保卡丢了怎么补办'],
+    ['a name after 老人', '老人李秀英75岁', '老人某某75岁'],
+    ['a name after 我家老人', '我家老人王建国今年80岁', '我家老人某某今年80岁'],
+    ['a name after 我儿子叫', '我儿子叫刘小明，', '我儿子叫某某，'],
+    ['a compound surname', '我妈欧阳春花的医保', '我妈某某的医保'],
+    ['the one told after a verb', '电话告知周敏积分结果', '电话告知某某积分结果'],
+    ['a surname told, then the full name', '我姓郑，郑秀兰', '我姓某，某某'],
+    ['the building, unit and room of an address', '住在渝兴区龙溪街道花园路12号3单元502', '[地址]'],
+    ['a 号楼 address with its room', '家住兴华路5号楼2单元301室，', '[地址]，'],
+    ['an address, but not the year after it', '兴业大道168号2026年起补贴500元', '[地址]2026年起补贴500元'],
+  ])('removes %s', (_what, text, published) => expect(deidentify(text)).toBe(published))
+
+  it("removes everything from the tester's suggestions", () => {
+    const first = deidentify('建议增加学位。联系我QQ 987654321，微信 liuxm_2020，手机一五九九八七六五四三二，护照号E98765432，我儿子张子涵在龙溪小学读三年级。')
+    expect(first).toBe('建议增加学位。联系我QQ [账号]，微信 [账号]，手机[电话]，护照号[证件号]，我儿子某某在龙溪小学读三年级。')
+    const second = deidentify('我姓郑，郑秀兰，出生日期1985年3月12日，邮箱zxl(at)163.com，身份证号码最后四位4517，车牌渝A12345，住花园路12号3单元502。')
+    expect(second).not.toMatch(/郑|1985|zxl|163|4517|A12345|花园路|502/)
+  })
+
+  it('names the titled person by the surname only, not the words before it', () => {
+    expect(deidentify('由招生办王老师告知')).toBe('由招生办某老师告知')
+    expect(deidentify('李建国先生来电')).toBe('某先生来电')
+  })
+
+  it.each([
+    ['a year and a document number', '二〇二六年渝府发〔2021〕12号'],
+    ['counting words in numerals', '三三两两，一五一十'],
+    ['ordinary words after a kinship word', '我儿子高考加分，我爸高血压，孩子明年读小学，老人高龄津贴怎么领'],
+    ['ordinary words after a verb', '联系方式是什么？通知单位，回复时间，告知书'],
+    ['本人 and 我是 before ordinary words', '高龄津贴需要本人申请吗？养老保险跨省转移要本人跑吗？我是退休职工'],
+    ['a document code and a standard number', '按GB50016-2014执行，京政发〔2020〕1号'],
+    ['a percentage and a time', '下午3点，按60%缴纳，每月9至12元'],
+  ])('leaves %s unchanged', (_what, text) => expect(deidentify(text)).toBe(text))
+
+  it('leaves every question and similar question of the demo library unchanged, even after a kinship or verb cue', () => {
+    const { entries } = readDemoData()
+    const questions = entries.flatMap((e) => [e.question, ...e.similarQuestions])
+    const changed: string[] = []
+    for (const q of questions) {
+      for (const text of [q, `我儿子${q}`, `我家老人${q}`, `老人${q}`, `告知${q}`, `联系${q}`, `本人${q}`, `我是${q}`]) {
+        if (deidentify(text) !== text) changed.push(`${text} → ${deidentify(text)}`)
+      }
+    }
+    expect(changed).toEqual([])
+  })
+
+  it('finds nothing but street addresses in the answers of the demo library', () => {
+    const { entries, units } = readDemoData()
+    const publicNumbers = new Set([...entries.flatMap((e) => publicNumbersIn(e.answer)), ...units.flatMap((u) => publicNumbersIn(u.contactPhone))])
+    const changed = entries.map((e) => [e.answer, deidentify(e.answer, { publicNumbers }).replaceAll('[地址]', '')])
+      .filter(([answer, out]) => /某|\[/.test(out) && !/某|\[/.test(answer))
+    expect(changed).toEqual([])
   })
 })

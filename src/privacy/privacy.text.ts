@@ -62,6 +62,7 @@ const maskIdCard = (digits: string) => `${digits.slice(0, 6)}${'*'.repeat(digits
 const PUBLISHED: Record<SpanKind, string> = {
   mobile: '[电话]', landline: '[电话]', knownNumber: '[电话]', idCard: '[身份证号]', number: '[号码]',
   email: '[电子邮箱]', name: '某某', titledName: '某', address: '[地址]',
+  account: '[账号]', passport: '[证件号]', plate: '[车牌号]', birthDate: '[出生日期]',
 }
 
 function replacement(s: Span, style: MaskStyle): string {
