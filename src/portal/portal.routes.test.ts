@@ -376,6 +376,65 @@ describe('public pages', () => {
     const closed = await post(`/documents/${docId}/suggestions`, { question: '建议继续执行这个办法。' })
     expect(closed.json().code).toBe('PORTAL_DOCUMENT_CLOSED')
   })
+
+  // Trial 2, H1: what a suggestion holds goes public only as a summary the unit saw, and may write or correct.
+  const personal = '建议增加学位。联系我QQ 987654321，微信 liuxm_2020，手机一五九九八七六五四三二，护照号E98765432，我儿子张子涵在龙溪小学读三年级。'
+  const leaks = /987654321|liuxm_2020|一五九九八七六五四三二|E98765432|张子涵/
+  const suggest = async (docId: number, question: string) => {
+    const res = await post(`/documents/${docId}/suggestions`, { question })
+    expect(res.statusCode).toBe(201)
+    return (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${res.json().ticket.number}` })).json().items[0].id as number
+  }
+  const outcomesOf = async (docId: number) => between((await get(`/documents/${docId}`)).body, 'id="o-h"', '</section>')
+
+  it('shows the unit, before it decides, the de-identified summary that will be public, and publishes only that (trial 2, H1)', async () => {
+    const docId = await k.policyDocument('rsj', '渝兴区学位保障办法')
+    const ticketId = await suggest(docId, personal)
+    const before = (await k.ticket(ticketId, k.tokens.rsj)).body.suggestion
+    expect(before).toMatchObject({ publicSummaryConfirmed: false })
+    expect(before.publicSummary).toContain('建议增加学位')
+    expect(before.publicSummary).not.toMatch(leaks)
+    const answered = await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'partially_adopted', decisionReason: '部分采纳。' }, k.tokens.rsj)
+    expect(answered.status).toBe(200)
+    expect(answered.body.suggestion).toMatchObject({ publicSummary: before.publicSummary, publicSummaryConfirmed: true })
+    const outcomes = await outcomesOf(docId)
+    expect(outcomes).toContain('建议增加学位')
+    expect(outcomes).not.toMatch(leaks)
+  })
+
+  it('publishes the summary the unit writes with its decision, and the one it corrects afterwards (trial 2, H1)', async () => {
+    const docId = await k.policyDocument('rsj', '渝兴区托育补贴办法')
+    const ticketId = await suggest(docId, '我姓郑，郑秀兰，出生日期1985年3月12日，建议托育补贴按月发放。邮箱zxl(at)163.com')
+    const answered = await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'adopted', decisionReason: '已按月发放。', publicSummary: '建议托育补贴按月发放。' }, k.tokens.rsj)
+    expect(answered.body.suggestion.publicSummary).toBe('建议托育补贴按月发放。')
+    let outcomes = await outcomesOf(docId)
+    expect(outcomes).toContain('建议托育补贴按月发放。')
+    expect(outcomes).not.toMatch(/郑|1985|zxl/)
+    const put = (id: number, publicSummary: string, token?: string) =>
+      k.call({ method: 'PUT', url: `/api/v1/tickets/${id}/public-summary`, payload: { publicSummary }, token })
+    const corrected = await put(ticketId, '建议将托育补贴改为按月发放。', k.tokens.rsj)
+    expect(corrected.statusCode).toBe(200)
+    expect(corrected.json().history.at(-1)).toMatchObject({ action: 'public_summary' })
+    outcomes = await outcomesOf(docId)
+    expect(outcomes).toContain('建议将托育补贴改为按月发放。')
+    expect(outcomes).not.toContain('建议托育补贴按月发放。')
+    // Another unit may not; a suggestion not yet decided, and a question, have no summary to correct.
+    expect((await put(ticketId, '改', k.tokens.ybj)).statusCode).toBe(404)
+    const undecided = await suggest(docId, '建议增加托育机构。')
+    expect((await put(undecided, '建议增加托育机构。', k.tokens.rsj)).json().code).toBe('TICKET_SUGGESTION_UNDECIDED')
+    const question = (await post('/ask', { question: '托育补贴按月发吗，在哪里申请' })).json().ticket.number
+    const questionId = (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${question}` })).json().items[0].id
+    expect((await put(questionId, '摘要')).json()).toMatchObject({ code: 'TICKET_DECISION_NOT_APPLICABLE', details: [{ field: 'publicSummary' }] })
+  })
+
+  it("shows the asker's own question de-identified on the follow page (trial 2, M1.3)", async () => {
+    const res = await post('/ask', { question: '娃儿明年读小学。联系一三九零八零八一二三四，微信号zhoumin_88，护照E12345678，车牌渝A12345。老人李秀英75岁，住在渝兴区龙溪街道花园路12号3单元502' })
+    const { ticket } = res.json()
+    const page = await k.app.inject({ method: 'POST', url: '/follow', ...form({ number: ticket.number, code: ticket.code }) })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('娃儿明年读小学')
+    expect(page.body).not.toMatch(/一三九零八零八一二三四|zhoumin_88|E12345678|渝A12345|李秀英|花园路|502/)
+  })
 })
 
 describe('public pages: limits per address', () => {

@@ -6,6 +6,7 @@ export const TicketActionForbiddenError = createError('TICKET_ACTION_FORBIDDEN',
 export const TicketSameUnitError = createError('TICKET_SAME_UNIT', '台账已在单位 %s，无需转办', 409)
 export const DispatchUnitMissingError = createError('TICKET_DISPATCH_UNIT_MISSING', '派单单位 %s 不存在：请管理员先建立该单位或修改 DISPATCH_UNIT_CODE', 409)
 export const DecisionRequiredError = createError('TICKET_DECISION_REQUIRED', '建议类台账须填写采纳情况（decision）及理由（decisionReason）', 400)
+export const SuggestionUndecidedError = createError('TICKET_SUGGESTION_UNDECIDED', '建议 %s 尚未作出采纳决定：公开摘要随答复一并填写', 409)
 export const DecisionNotApplicableError = createError('TICKET_DECISION_NOT_APPLICABLE', '只有建议类台账才填写采纳情况', 400)
 export const RepliedInFutureError = createError('TICKET_REPLIED_IN_FUTURE', '回复时间 %s 晚于当前时间', 400)
 export const RepliedBeforeReceiptError = createError('TICKET_REPLIED_BEFORE_RECEIPT', '回复时间 %s 早于受理时间 %s', 400)

@@ -87,7 +87,9 @@ export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick
         receivedAt: r.ticket.receivedAt,
         decidedAt: r.ticket.answeredAt,
         unitName: r.unitName,
-        summary: p.deidentify(r.question, knownAsker(r)),
+        // The summary the unit gave or confirmed with its decision; a suggestion decided before there
+        // was one shows its text de-identified, as it did then.
+        summary: r.ticket.publicSummary ?? p.deidentify(r.question, knownAsker(r)),
         decision: r.ticket.suggestionDecision!,
         decisionName: DECISION_NAMES[r.ticket.suggestionDecision!],
         reason: r.ticket.decisionReason ? p.deidentify(r.ticket.decisionReason, knownAsker(r)) : null,

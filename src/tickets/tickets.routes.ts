@@ -4,7 +4,7 @@ import type { TicketsService } from './tickets.service.ts'
 import type { PromotionService } from './tickets.promotion.ts'
 import type { TicketReferences } from './tickets.references.ts'
 import {
-  AnswerBody, AssignBody, CloseBody, PromoteBody, PromoteResultSchema, ReassignBody, ReplyBody, ReturnBody,
+  AnswerBody, AssignBody, CloseBody, PromoteBody, PromoteResultSchema, PublicSummaryBody, ReassignBody, ReplyBody, ReturnBody,
   TicketListQuery, TicketReferencesSchema, TicketRowSchema, TicketSchema,
 } from './tickets.schemas.ts'
 import { pathId, resultId, type AuditSpec } from '../plugins/route-config.ts'
@@ -57,6 +57,14 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<{ tickets: TicketsService;
     config: { roles: ['admin', 'unit'], audit: ticketAudit },
     schema: { tags, operationId: 'answerTicket', summary: '单位提交答复内容（建议类须填写采纳情况及理由）', params: IdParams, body: AnswerBody, response: acted },
   }, async (req) => tickets.answer(req.params.id, req.body, req.actor))
+
+  app.put('/tickets/:id/public-summary', {
+    config: { roles: ['admin', 'unit'], audit: ticketAudit },
+    schema: {
+      tags, operationId: 'setTicketPublicSummary', summary: '修改已作出决定的建议在政策文件页面公开的摘要',
+      params: IdParams, body: PublicSummaryBody, response: { ...acted, ...errorResponses(400, 403, 404, 409) },
+    },
+  }, async (req) => tickets.setPublicSummary(req.params.id, req.body, req.actor))
 
   app.post('/tickets/:id/reply', {
     config: { roles: ['admin', 'agent', 'unit', 'integration'], audit: ticketAudit },

@@ -36,7 +36,7 @@ export const TicketRowSchema = Type.Object(TicketRowProps, { title: '台账（�
 
 const HistorySchema = Type.Object({
   at: Type.String(),
-  action: Type.String({ description: 'created 登记；assign 交办；reassign 转办；return 退回；answer 答复；answer_revised 修改答复；reply 回复咨询人；close 办结；promote 转入问答库；due_recomputed 因工作日历变更重算时限；rate 咨询人评价；rate_changed 修改评价；redo 重办；promise 登记承诺事项；promise_fulfilled 承诺事项办结' }),
+  action: Type.String({ description: 'created 登记；assign 交办；reassign 转办；return 退回；answer 答复；answer_revised 修改答复；public_summary 修改建议的公开摘要；reply 回复咨询人；close 办结；promote 转入问答库；due_recomputed 因工作日历变更重算时限；rate 咨询人评价；rate_changed 修改评价；redo 重办；promise 登记承诺事项；promise_fulfilled 承诺事项办结' }),
   actor: Nullable(Type.Object({ name: Type.String(), role: Type.String() })),
   fromStatus: Nullable(Type.String()),
   toStatus: Nullable(Type.String()),
@@ -61,6 +61,8 @@ export const TicketSchema = Type.Object({
     policyDocument: Nullable(Type.Object({ id: Type.Integer(), title: Type.String(), docNumber: Nullable(Type.String()) })),
     decision: Nullable(Type.String()),
     decisionReason: Nullable(Type.String()),
+    publicSummary: Type.String({ description: '公开摘要：作出决定后在政策文件页面“意见建议采纳情况”中公开的建议内容。尚未作出决定时为默认文本（去标识化后的建议），请核对，答复时可用 publicSummary 改写' }),
+    publicSummaryConfirmed: Type.Boolean({ description: 'true：已随决定保存（已公开）；false：尚未作出决定，publicSummary 为默认文本' }),
   })),
   promotedEntryId: Nullable(Type.Integer()),
   createdAt: Type.String(),
@@ -91,7 +93,11 @@ export const AnswerBody = Type.Object({
   answer: Text(LIMITS.answer, { description: '答复内容' }),
   decision: Type.Optional(DecisionSchema),
   decisionReason: Type.Optional(Text(LIMITS.note, { description: '采纳情况的理由' })),
+  publicSummary: Type.Optional(Text(LIMITS.question, { description: '建议类：在政策文件页面公开的建议内容（公开摘要），按填写的文字公开，请勿写入个人信息。不填时沿用已保存的摘要，首次答复时为台账 suggestion.publicSummary 给出的默认文本（去标识化后的建议）' })),
   promises: Type.Optional(Type.Array(PromiseInputSchema, { maxItems: 10, description: '答复中作出的承诺事项（C5）：内容，及完成日期或工作日数' })),
+}, { additionalProperties: false })
+export const PublicSummaryBody = Type.Object({
+  publicSummary: Text(LIMITS.question, { description: '在政策文件页面公开的建议内容（公开摘要），按填写的文字公开，请勿写入个人信息' }),
 }, { additionalProperties: false })
 export const ReplyBody = Type.Object({
   method: ReplyMethodSchema,

@@ -9,7 +9,7 @@ import { chineseDateTime, CLOCK_SKEW_MS, rangeBound, shanghaiDate, systemClock, 
 import type { SuggestionDecision, TicketStatus } from './tickets.types.ts'
 import { askerAccess, hasContact, knownAsker, mayEverSeeFull } from '../privacy/privacy.access.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
+import { canAct, canSee, isOpen, mayKnowLookupCode } from './tickets.lifecycle.ts'
 import { createFollowupRepository } from './followup.repository.ts'
 import type { PromiseInput, PromisesService } from './promises.service.ts'
 import { ACTION_NAMES, createTicketActions } from './tickets.actions.ts'
@@ -25,7 +25,7 @@ import { createTicketsRepository, type ConsultationRow, type TicketFilter, type 
 import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
-  TicketNotFoundError, TicketSameUnitError,
+  SuggestionUndecidedError, TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError,
 } from './tickets.errors.ts'
 import { paging } from '../common/schemas.ts'
 
@@ -240,7 +240,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       }, body.reason)
     },
 
-    async answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; promises?: PromiseInput[] }, actor: Actor) {
+    async answer(id: number, body: { answer: string; decision?: SuggestionDecision; decisionReason?: string; publicSummary?: string; promises?: PromiseInput[] }, actor: Actor) {
       await db.transaction(async (tx) => {
         const loaded = await load(tx, id, actor, 'answer')
         const { ticket, consultation, unit, to } = loaded
@@ -250,11 +250,16 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
             ...(!body.decisionReason ? [{ field: 'decisionReason', message: '请说明理由' }] : []),
           ])
         }
-        if (consultation.kind === 'question' && (body.decision || body.decisionReason)) throw new DecisionNotApplicableError()
+        if (consultation.kind === 'question' && (body.decision || body.decisionReason || body.publicSummary !== undefined)) throw new DecisionNotApplicableError()
         const now = nowIso()
         const updated = await actions.moveOn(tx, loaded, 'answer', {
           answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,
           suggestionDecision: body.decision ?? null, decisionReason: body.decisionReason ?? null,
+          // What the document's page shows (F2): the unit's summary, else the one it already gave, else
+          // the de-identified suggestion the ticket showed it as the default before it decided.
+          ...(consultation.kind === 'suggestion'
+            ? { publicSummary: body.publicSummary ?? ticket.publicSummary ?? await privacy.deidentify(consultation.question, knownAsker(consultation)) }
+            : {}),
         })
         await repo.appendEvent(tx, {
           ticketId: id, at: now, actorTokenId: actor.tokenId, action: ticket.status === 'answered' ? 'answer_revised' : 'answer',
@@ -269,6 +274,27 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           if (!promises) throw new Error('promises service not wired')
           await promises.addIn(tx, updated, consultation, unit, body.promises, actor.tokenId)
         }
+      })
+      return service.get(id, actor, { scoped: false })
+    },
+
+    /**
+     * Corrects what a decided suggestion's document page shows (its public summary): by the unit
+     * holding the ticket, or an admin, at any time after the decision.
+     */
+    async setPublicSummary(id: number, body: { publicSummary: string }, actor: Actor) {
+      await db.transaction(async (tx) => {
+        const found = await actions.visible(tx, id, actor)
+        const { ticket, consultation } = found
+        if (!canAct(actor, 'answer', { unitId: ticket.unitId, registeredBy: consultation.registeredBy, dispatchUnitId: null })) {
+          throw new TicketActionForbiddenError('修改公开摘要')
+        }
+        if (consultation.kind !== 'suggestion') throw withDetails(new DecisionNotApplicableError(), [{ field: 'publicSummary', message: '只有建议类台账才有公开摘要' }])
+        if (!ticket.suggestionDecision) throw withDetails(new SuggestionUndecidedError(ticket.number), [{ field: 'publicSummary', message: '请在答复时填写公开摘要' }])
+        const now = nowIso()
+        // The ticket is locked (actions.visible) until this transaction ends.
+        await repo.update(tx, id, { publicSummary: body.publicSummary })
+        await repo.appendEvent(tx, { ticketId: id, at: now, actorTokenId: actor.tokenId, action: 'public_summary', fromStatus: ticket.status, toStatus: ticket.status, note: body.publicSummary })
       })
       return service.get(id, actor, { scoped: false })
     },

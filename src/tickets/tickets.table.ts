@@ -31,6 +31,12 @@ export const tickets = sqliteTable('tickets', {
   closedAt: timestamp('closed_at'),
   suggestionDecision: text('suggestion_decision').$type<SuggestionDecision>(),
   decisionReason: text('decision_reason'),
+  /**
+   * A suggestion's text as its policy document's public page shows it (F2): given by the unit with its
+   * decision, or the de-identified suggestion it was shown before deciding; the unit may correct it.
+   * NULL for questions, and for suggestions decided before it existed (shown de-identified).
+   */
+  publicSummary: text('public_summary'),
   reassignCount: integer('reassign_count').notNull().default(0),
   returnCount: integer('return_count').notNull().default(0),
   promotedEntryId: integer('promoted_entry_id'),

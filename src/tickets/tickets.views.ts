@@ -14,7 +14,7 @@ import { formatLookupCode } from './tickets.lookup-code.ts'
 type UnitRef = { code: string; name: string }
 
 /** One reading of the privacy service's masking (PrivacyService.snapshot). */
-type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
+type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show' | 'deidentify'>
 
 /**
  * Whole working days left until the deadline (0 on the due day); negative once overdue, counting
@@ -119,7 +119,12 @@ export function ticketDetail(calendar: CalendarPort, privacy: Show, p: TicketDet
     reply: t.repliedAt ? { method: t.replyMethod!, repliedAt: t.repliedAt, repliedBy: t.repliedBy } : null,
     closedAt: t.closedAt,
     suggestion: c.kind === 'suggestion'
-      ? { policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: show(t.decisionReason) }
+      ? {
+        policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: show(t.decisionReason),
+        // Before the decision, the text that will be public unless the unit writes its own: shown so it is checked first.
+        publicSummary: t.publicSummary ?? privacy.deidentify(c.question, asker),
+        publicSummaryConfirmed: t.publicSummary !== null,
+      }
       : null,
     promotedEntryId: t.promotedEntryId,
     createdAt: t.createdAt,

@@ -65,7 +65,7 @@ export const VERSION_STATE: Record<string, string> = {
 export const MEDIA_KIND: Record<string, string> = { image: '图解', animation: '动画', video: '短视频', text: '文字解读' }
 
 export const HISTORY_ACTION: Record<string, string> = {
-  created: '登记', assign: '交办', reassign: '转办', return: '退回', answer: '答复', answer_revised: '修改答复',
+  created: '登记', assign: '交办', reassign: '转办', return: '退回', answer: '答复', answer_revised: '修改答复', public_summary: '修改公开摘要',
   reply: '回复咨询人', close: '办结', promote: '转入问答库', due_recomputed: '重算时限',
   rate: '咨询人评价', rate_changed: '修改评价', redo: '重办', promise: '承诺事项', promise_fulfilled: '承诺办结',
 }

@@ -69,7 +69,7 @@ export interface Ticket extends TicketRow {
   answeredAt: string | null
   reply: { method: string; repliedAt: string; repliedBy: string | null } | null
   closedAt: string | null
-  suggestion: { policyDocument: { id: number; title: string; docNumber: string | null } | null; decision: string | null; decisionReason: string | null } | null
+  suggestion: { policyDocument: { id: number; title: string; docNumber: string | null } | null; decision: string | null; decisionReason: string | null; publicSummary: string; publicSummaryConfirmed: boolean } | null
   promotedEntryId: number | null
   history: { at: string; action: string; actor: { name: string; role: string } | null; fromStatus: string | null; toStatus: string | null; fromUnit: Ref | null; toUnit: Ref | null; note: string | null }[]
   round: number
