@@ -27,6 +27,20 @@ describe('publishing representative replies (H1)', () => {
     expect((await select('2025-10', [fx.ticketIds.R1])).json().items).toHaveLength(2)
   })
 
+  it("de-identifies the default summary of a letter full of the asker's details (trial 2, M1.2)", async () => {
+    const question = '娃儿明年读小学。联系一三九零八零八一二三四，微信号zhoumin_88，护照E12345678，车牌渝A12345。老人李秀英75岁，住在渝兴区龙溪街道花园路12号3单元502'
+    const made = await t.call({ method: 'POST', url: '/api/v1/consultations', payload: { channel: 'hotline', question, receivedAt: '2025-10-20T02:00:00.000Z' } })
+    expect(made.statusCode).toBe(201)
+    const id = made.json().ticket.id
+    const act = async (action: string, payload: object) => expect((await t.call({ method: 'POST', url: `/api/v1/tickets/${id}/${action}`, payload })).statusCode).toBe(200)
+    if (made.json().ticket.status === 'registered') await act('assign', { unitCode: 'rsj' })
+    await act('answer', { answer: '可以就近入学。' })
+    await act('reply', { method: 'phone', repliedAt: '2025-10-22T02:00:00.000Z' })
+    const [item] = (await select('2025-10', [id])).json().items.filter((i: { ticketId: number }) => i.ticketId === id)
+    expect(item.summary).toContain('娃儿明年读小学')
+    expect(item.summary).not.toMatch(/一三九零八零八一二三四|zhoumin_88|E12345678|渝A12345|李秀英|花园路|502/)
+  })
+
   it('refuses a ticket whose asker has not been told, an unknown ticket and one on another month', async () => {
     const unanswered = await select('2025-10', [fx.ticketIds.R13])
     expect(unanswered.statusCode).toBe(409)
