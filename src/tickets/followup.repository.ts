@@ -85,7 +85,7 @@ export function createFollowupRepository() {
         : f.state === 'fulfilled' ? eq(ticketPromises.state, 'fulfilled' satisfies PromiseState)
           : f.state === 'overdue' ? and(eq(ticketPromises.state, 'open'), lt(ticketPromises.dueAt, now)) : undefined
       const cond = and(f.unitId ? eq(ticketPromises.unitId, f.unitId) : undefined, f.ticketId ? eq(ticketPromises.ticketId, f.ticketId) : undefined, stateCond)
-      const rows = await tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId }, unit: unitRef, consultation: consultations._.selectedFields })
+      const rows = await tx.select({ promise: ticketPromises, ticket: { id: tickets.id, number: tickets.number, consultationId: tickets.consultationId, unitId: tickets.unitId }, unit: unitRef, consultation: consultations._.selectedFields })
         .from(ticketPromises)
         .innerJoin(tickets, eq(tickets.id, ticketPromises.ticketId))
         .innerJoin(consultations, eq(consultations.id, tickets.consultationId))

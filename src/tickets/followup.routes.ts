@@ -98,6 +98,6 @@ export const followupRoutes: FastifyPluginAsyncTypebox<{ scope: ScopeOf; tickets
       },
     }, async (req) => {
       const { unit, state, page = 1, pageSize = 20 } = req.query
-      return promises.list({ unitId: await scopeOf(req.actor, unit), state, page, pageSize })
+      return promises.list({ unitId: await scopeOf(req.actor, unit), state, page, pageSize }, req.actor)
     })
   }

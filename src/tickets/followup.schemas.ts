@@ -82,7 +82,7 @@ export const PromiseSchema = Type.Object({
   ticket: Type.Object({ id: Type.Integer(), number: Type.String() }),
   unit: UnitRef,
   round: Type.Integer(),
-  content: Type.String(),
+  content: Type.String({ description: '承诺内容：督办办公室、作出承诺的单位和持有工单的单位看到单位填写的原文，其他人和事件推送看到脱敏文本' }),
   dueOn: Nullable(Type.String()),
   workingDays: Nullable(Type.Integer()),
   dueAt: Type.String({ description: '承诺时限：当日 23:59:59（北京时间）' }),

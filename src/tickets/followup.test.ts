@@ -250,6 +250,24 @@ describe('promises', () => {
     expect(own.every((p: { unit: { code: string } }) => p.unit.code === 'ybj')).toBe(true)
   })
 
+  it('shows the office and the unit the promise as the unit wrote it, staff phone included; events and other viewers masked (trial 2, L7)', async () => {
+    const content = '12月20日前由招生办王老师（电话13512345678）电话告知周敏积分结果'
+    const res = await k.submit({ channel: 'hotline', question: '积分入学结果什么时候出？', unitCode: 'rsj', asker: { name: '周敏', phone: '13900001234' } })
+    const id = res.body.ticket.id as number
+    const answered = await k.act(id, 'answer', { answer: '结果将电话告知。', promises: [{ content, workingDays: 5 }] }, k.tokens.rsj)
+    expect(answered.body.promises[0].content).toBe(content)
+    expect((await k.ticket(id, k.tokens.rsj)).body.promises[0].content).toBe(content)
+    expect((await k.ticket(id)).body.promises[0].content).toBe(content)
+    const listed = (token?: string) => get('/promises?pageSize=100', token).then((r) => r.body.items.find((p: { ticket: { id: number } }) => p.ticket.id === id))
+    expect((await listed()).content).toBe(content)
+    expect((await listed(k.tokens.rsj)).content).toBe(content)
+    const made = k.events.filter((e) => e.type === 'promise.made' && 'promise' in e.payload && e.payload.promise.content.includes('积分结果')).at(-1)!
+    expect('promise' in made.payload && made.payload.promise.content).toBe('12月20日前由招生办王老师（电话135****5678）电话告知周*积分结果')
+    // An agent who did not register the consultation sees it masked, as the rest of the ticket.
+    const other = await k.ticket(id, k.tokens.agent2)
+    if (other.status === 200) expect(other.body.promises[0].content).toContain('135****5678')
+  })
+
   it('agrees with its SQL twin on what is overdue', async () => {
     const now = '2025-10-09T02:00:00.000Z'
     const cases = [

@@ -8,7 +8,7 @@ import type { EventBus, PromiseSnapshot } from '../common/events.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { chineseDateTime, endOfShanghaiDay, shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
-import { knownAsker } from '../privacy/privacy.access.ts'
+import { askerAccess, knownAsker, type AskerAccess } from '../privacy/privacy.access.ts'
 import { reminderFor, type WorkingCalendar } from './tickets.reminders.ts'
 import { canSee, isOpen, isPromiseOverdue } from './tickets.lifecycle.ts'
 import { createTicketActions } from './tickets.actions.ts'
@@ -52,18 +52,29 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
     }
   }
 
+  /**
+   * How `viewer` sees a promise's text. The text is the unit's own, stored as written: the office, the
+   * unit that made the promise and the unit holding the ticket (and the agent who registered it, who
+   * sees the ticket in full) read it as written, a staff phone number included; anyone else, and every
+   * event, reads it masked, as the ticket's other texts.
+   */
+  function accessOf(viewer: Actor, p: Pick<PromiseRow, 'unitId'>, t: { unitId: number }, c: Pick<ConsultationRow, 'registeredBy'>): AskerAccess {
+    if (viewer.role === 'unit' && viewer.unitId === p.unitId) return 'full'
+    return askerAccess(viewer, { registeredBy: c.registeredBy, holdingUnitId: t.unitId }, 'record')
+  }
+
   /** A promise as the API shows it; `shown` is the privacy snapshot the caller read. */
-  function view(shown: Show, p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }) {
+  function view(shown: Show, p: PromiseRow, c: Pick<ConsultationRow, 'askerName' | 'askerPhone' | 'askerEmail'>, at: string, extra: { ticket: { id: number; number: string }; unit: { code: string; name: string } }, access: AskerAccess) {
     const asker = knownAsker(c)
     const overdue = isPromiseOverdue(p, at)
     return {
       id: p.id, ticket: extra.ticket, unit: extra.unit, round: p.round,
-      content: shown.show(p.content, 'masked', asker),
+      content: shown.show(p.content, access, asker),
       dueOn: p.dueOn, workingDays: p.workingDays, dueAt: p.dueAt, dueAtProvisional: p.dueAtProvisional,
       state: p.state, stateName: p.state === 'fulfilled' ? (overdue ? '逾期办结' : '按期办结') : overdue ? '已逾期' : '进行中',
       overdue,
       remainingWorkingDays: p.state === 'open' ? (at <= p.dueAt ? calendar.workingDaysBetween(at, p.dueAt) : -calendar.workingDaysBetween(p.dueAt, at)) : null,
-      fulfilledAt: p.fulfilledAt, fulfilmentNote: shown.show(p.fulfilmentNote, 'masked', asker),
+      fulfilledAt: p.fulfilledAt, fulfilmentNote: shown.show(p.fulfilmentNote, access, asker),
       keptOnTime: p.state === 'fulfilled' ? !overdue : null,
       createdAt: p.createdAt,
     }
@@ -131,7 +142,7 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         const at = now().toISOString()
         const made = await addIn(tx, found.ticket, found.consultation, found.unit, items, actor.tokenId)
         const shown = await privacy.snapshot()
-        return made.map((p) => view(shown, p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }))
+        return made.map((p) => view(shown, p, found.consultation, at, { ticket: { id: found.ticket.id, number: found.ticket.number }, unit: found.unit }, accessOf(actor, p, found.ticket, found.consultation)))
       })
     },
 
@@ -152,12 +163,12 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         await repo.appendEvent(tx, { ticketId: ticket.id, at, actorTokenId: actor.tokenId, action: 'promise_fulfilled', fromStatus: ticket.status, toStatus: ticket.status, note: `承诺事项${onTime ? '按期' : '逾期'}办结：${p.content}；落实情况：${input.note}` })
         await actions.emit(tx, 'promise.fulfilled', ticket, consultation, unit, { promise: await eventPromise(done, consultation) })
         const promiseUnit = (await repo.unitById(tx, p.unitId))!
-        return view(await privacy.snapshot(), done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } })
+        return view(await privacy.snapshot(), done, consultation, at, { ticket: { id: ticket.id, number: ticket.number }, unit: { code: promiseUnit.code, name: promiseUnit.name } }, accessOf(actor, done, ticket, consultation))
       })
     },
 
-    /** A ticket's promises, for its detail view. */
-    async ofTicket(tx: Tx, t: TicketRow, c: ConsultationRow) {
+    /** A ticket's promises, for its detail view as `viewer` sees it. */
+    async ofTicket(tx: Tx, t: TicketRow, c: ConsultationRow, viewer: Actor) {
       const at = now().toISOString()
       const unitRefs = new Map<number, { code: string; name: string }>()
       const made = await followups.promisesOf(tx, t.id)
@@ -165,15 +176,18 @@ export function createPromisesService({ db, config, events, calendar, privacy, n
         if (!unitRefs.has(p.unitId)) { const u = (await repo.unitById(tx, p.unitId))!; unitRefs.set(p.unitId, { code: u.code, name: u.name }) }
       }
       const shown = await privacy.snapshot()
-      return made.map((p) => view(shown, p, c, at, { ticket: { id: t.id, number: t.number }, unit: unitRefs.get(p.unitId)! }))
+      return made.map((p) => view(shown, p, c, at, { ticket: { id: t.id, number: t.number }, unit: unitRefs.get(p.unitId)! }, accessOf(viewer, p, t, c)))
     },
 
     /** The office's (or a unit's own) promises: open, overdue or fulfilled; overdue and nearest first. */
-    async list(q: { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; page: number; pageSize: number }) {
+    async list(q: { unitId?: number; state?: 'open' | 'overdue' | 'fulfilled'; page: number; pageSize: number }, viewer: Actor) {
       const at = now().toISOString()
       const { rows, total } = await followups.listPromises(db, q, at)
       const shown = await privacy.snapshot()
-      return { items: rows.map((r) => view(shown, r.promise, r.consultation, at, { ticket: { id: r.ticket.id, number: r.ticket.number }, unit: r.unit })), total, page: q.page, pageSize: q.pageSize }
+      return {
+        items: rows.map((r) => view(shown, r.promise, r.consultation, at, { ticket: { id: r.ticket.id, number: r.ticket.number }, unit: r.unit }, accessOf(viewer, r.promise, r.ticket, r.consultation))),
+        total, page: q.page, pageSize: q.pageSize,
+      }
     },
 
     /** Per unit: open, overdue now, fulfilled and kept on time. */

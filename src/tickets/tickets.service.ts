@@ -209,7 +209,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       const history = await repo.history(db, id)
       const ratings = await followups.ratings(db, id)
       const rounds = await followups.rounds(db, id)
-      const made = await promises?.ofTicket(db, found.ticket, found.consultation) ?? []
+      const made = await promises?.ofTicket(db, found.ticket, found.consultation, actor) ?? []
       const shown = await privacy.snapshot()
       return {
         ...ticketDetail(calendar, shown, {
