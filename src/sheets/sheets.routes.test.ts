@@ -194,6 +194,22 @@ describe('the library in and out as spreadsheets', () => {
     expect(again.result).toEqual({ created: 0, updated: 0, unchanged: 2, published: 0 })
   })
 
+  it('refuses document rows with contradictory dates, naming the column, and accepts a retroactive 施行日期', async () => {
+    const header = ['文号', '标题', '发文单位', '发布日期', '施行日期', '失效日期', '效力', '链接', '承办单位']
+    const job = await api.validated('docs.xlsx', await xlsx([
+      ['渝兴人社发〔2026〕31号', '日期倒置', '区人力社保局', '2026-05-01', '2026-04-01', '2025-01-01', '现行有效', '', '区人力社保局'],
+      ['渝兴人社发〔2026〕32号', '已过失效日期', '区人力社保局', '2024-05-01', '2024-05-01', '2025-01-01', '', '', '区人力社保局'],
+      ['渝兴人社发〔2026〕33号', '追溯施行', '区人力社保局', '2026-05-01', '2026-01-01', '', '现行有效', '', '区人力社保局'],
+    ], header), { kind: 'policy-documents' })
+    expect(job.errors).toEqual([
+      { rowNo: 2, column: '失效日期', message: '失效日期 2025-01-01 早于施行日期 2026-04-01，请核对' },
+      { rowNo: 2, column: '效力', message: expect.stringContaining('失效日期 2025-01-01 已过，效力不能是现行有效') },
+      { rowNo: 3, column: '效力', message: expect.stringContaining('失效日期 2025-01-01 已过') },
+    ])
+    expect(job).toMatchObject({ status: 'validated', counts: { create: 1, errorRows: 2 } })
+    expect((await api.commit(job.id)).statusCode).toBe(409)
+  })
+
   it('does not import twice when a client retries', async () => {
     const file = await xlsx([['I-1', '问题？', '', '答复。', '', '就业创业', 'rsj', '', '', '']])
     const first = await api.upload('i.xlsx', file, { key: 'upload-1' })
