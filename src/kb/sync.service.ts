@@ -12,7 +12,7 @@ import { visibility, type Viewer } from '../auth/visibility.ts'
 import { entryReading } from './kb.reading.ts'
 import type { RowError } from './bulk.row-errors.ts'
 import { createKbRepository } from './kb.repository.ts'
-import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
+import { checkBulkRows, externalIdUnavailable, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 import { createReviser, publishVersion } from './kb.revise.ts'
 import { createDocumentSync } from './sync.documents.ts'
@@ -55,8 +55,13 @@ export function createSyncService(ctx: KbContext) {
     for (const e of errors) plan[e.index].errors.push(e)
     rows.forEach((row, index) => {
       const e = row.externalId ? existing.get(row.externalId) : undefined
-      if (!e) {
+      // Another unit's entry the actor may not read (a draft, kb.reading.ts) is not there, as when it
+      // is read or written through the API (kb.ownership.ts assertOwnEntry): its 库内编号 is not found,
+      // and its 外部编号, which stays unique, is only unavailable, without its owner or entry.
+      const hidden = e && !entryReading(actor).sees({ unitId: e.unitId, status: e.status, latestState: e.latest.state })
+      if (!e || hidden) {
         if (row.externalId && OWN_ID.test(row.externalId)) plan[index].errors.push({ index, field: 'externalId', message: `库内编号 ${row.externalId} 的条目不存在；新建条目请将外部编号留空或填写自己的编号` })
+        else if (hidden) plan[index].errors.push({ index, field: 'externalId', message: externalIdUnavailable(row.externalId!) })
         return
       }
       const p = plan[index]

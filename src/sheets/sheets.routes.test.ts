@@ -180,6 +180,29 @@ describe('the library in and out as spreadsheets', () => {
     }
   })
 
+  it('tells a unit nothing of another unit\'s entries it may not read: they are not there (M4)', async () => {
+    const wjw = await lib.wjwEntries()
+    await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjw.draft}`, payload: { externalId: 'WJW-SECRET-2027' } })
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const missing = 999_999
+    const job = await api.validated('probe.xlsx', await xlsx([
+      [`#${wjw.draft}`, '问题一？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.inReview}`, '问题二？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.archived}`, '问题三？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${missing}`, '问题四？', '', '答复。', '', '就业创业', '', '', '', ''],
+      ['WJW-SECRET-2027', '问题五？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.revised}`, '问题六？', '', '答复。', '', '就业创业', '', '', '', ''],
+    ]), { token: rsj })
+    const messages = job.errors.map((e: { rowNo: number; column: string; message: string }) => `${e.rowNo} ${e.column} ${e.message}`)
+    const notFound = (id: number) => `外部编号 库内编号 #${id} 的条目不存在；新建条目请将外部编号留空或填写自己的编号`
+    expect(messages).toEqual([
+      `2 ${notFound(wjw.draft)}`, `3 ${notFound(wjw.inReview)}`, `4 ${notFound(wjw.archived)}`, `5 ${notFound(missing)}`,
+      '6 外部编号 外部编号 WJW-SECRET-2027 不可用，请换一个编号',
+      // A published entry is read by every unit; changing it is what is refused.
+      `7 外部编号 外部编号 #${wjw.revised} 的条目属于单位 wjw，单位账号只能修改本单位的条目`,
+    ])
+  })
+
   it('imports policy documents by 文号 and exports them in the same format', async () => {
     const header = ['文号', '标题', '发文单位', '发布日期', '施行日期', '失效日期', '效力', '链接', '承办单位']
     const job = await api.importFile('docs.xlsx', await xlsx([
