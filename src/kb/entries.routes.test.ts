@@ -54,6 +54,15 @@ describe('entries API', () => {
     expect(patch.json().code).toBe('KB_EXTERNAL_ID_TAKEN')
   })
 
+  it('refuses a keyword holding 「」 or a line break: in a spreadsheet they quote and separate keywords', async () => {
+    for (const keyword of ['「40、50人员」', '灵活\n就业']) {
+      const res = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', keywords: [keyword] } })
+      expect([res.statusCode, res.json().details?.[0]?.field], keyword).toEqual([400, 'keywords.0'])
+    }
+    const ok = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', keywords: ['40、50人员'] } })
+    expect(ok.statusCode).toBe(201)
+  })
+
   it('refuses an external id held by an entry the unit may not read without naming that entry or its unit', async () => {
     await lib.entry({ unitCode: 'wjw', topic: 'birth', question: '卫健委内部草稿', answer: '草稿。', externalId: 'WJW-SECRET' })
     const rsj = await t.token('unit', { unitCode: 'rsj' })

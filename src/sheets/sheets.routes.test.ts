@@ -115,6 +115,23 @@ describe('the library in and out as spreadsheets', () => {
     expect(after).toEqual(before)
   })
 
+  it('exports and re-imports keywords exactly, a keyword holding a separator (40、50人员) included, in both formats', async () => {
+    const keywords = ['灵活就业', '40、50人员', '社保补贴，个人', '就业困难人员']
+    const entry = await lib.entry({ externalId: 'K-1', keywords })
+    await lib.publish(entry.id)
+    for (const format of ['xlsx', 'csv'] as const) {
+      const exported = await get(`/entries/export?format=${format}`)
+      const again = await api.validated(`all.${format}`, exported.rawPayload)
+      expect(again.counts, format).toMatchObject({ rows: 1, update: 0, unchanged: 1, errorRows: 0 })
+    }
+    // A spreadsheet written by hand: 、，；and line breaks separate, 「」 keep a keyword whole.
+    const job = await api.importFile('k.xlsx', await xlsx([['K-2', '问题？', '', '答复。', '甲、乙，丙；丁\n「40、50人员」', '就业创业', 'rsj', '', '', '']]))
+    expect(job.result).toMatchObject({ created: 1 })
+    expect((await get('/entries?externalId=K-2')).json().items[0].keywords).toEqual(['甲', '乙', '丙', '丁', '40、50人员'])
+    const bad = await api.validated('bad.xlsx', await xlsx([['K-3', '问题？', '', '答复。', '「40、50人员', '就业创业', 'rsj', '', '', '']]))
+    expect(bad.errors).toEqual([{ rowNo: 2, column: '关键词', message: expect.stringContaining('「」') }])
+  })
+
   it('an update with an existing 外部编号 makes a new version through review; an administrator may publish it at once', async () => {
     await api.importFile('a.xlsx', await xlsx([['U-1', '问题？', '', '旧的答复。', '', '就业创业', 'rsj', '', '', '已发布']]))
     const unit = await t.token('unit', { unitCode: 'rsj' })
