@@ -4,7 +4,7 @@
 import { asc, eq, gt } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { allUnits, topicRefs, unitRefs } from '../units/units.queries.ts'
+import { allUnits, topicRefs, topicUnitCodes, unitRefs } from '../units/units.queries.ts'
 import { entries, policyDocuments } from './kb.table.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
@@ -105,11 +105,13 @@ export function createSyncService(ctx: KbContext) {
   return {
     ...createDocumentSync(ctx),
 
-    /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
+    /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids; each topic's default unit. */
     async importLookups() {
+      const topics = [...(await topicRefs(db)).values()]
+      const defaults = await topicUnitCodes(db, topics.map((t) => t.code))
       return {
         units: (await allUnits(db)).map((u) => ({ code: u.code, name: u.name, active: u.active })),
-        topics: [...(await topicRefs(db)).values()],
+        topics: topics.map((t) => ({ ...t, defaultUnitCode: defaults.get(t.code) ?? null })),
       }
     },
     documentIdsByNumber: (numbers: readonly string[]) => sync.documentIdsByNumber(db, numbers),

@@ -283,3 +283,26 @@ describe('the library in and out as spreadsheets', () => {
     expect((await t.call({ method: 'POST', url: `/api/v1/imports/${job.id}/commit`, token: unit })).json().code).toBe('SHEET_IMPORT_NOT_FOUND')
   })
 })
+
+describe('the import template\'s example row', () => {
+  let t: TestApp
+  afterEach(async () => { await t.close() })
+
+  it('has the 领域 and 承办单位 that fit its question, not the lists\' first values', async () => {
+    t = await createTestApp()
+    const post = (url: string, payload: object) => t.call({ method: 'POST', url: `/api/v1${url}`, payload })
+    for (const [code, name] of [['fgw', '区发展改革委'], ['wjw', '区卫生健康委'], ['rsj', '区人力社保局']]) await post('/units', { code, name })
+    await post('/topics', { code: 'birth', name: '生育', required: true, defaultUnitCode: 'wjw' })
+    await post('/topics', { code: 'employment', name: '就业创业', required: true, defaultUnitCode: 'rsj' })
+    const sheet = (await readXlsx((await t.call({ method: 'GET', url: '/api/v1/entries/import-template' })).rawPayload)).worksheets[0]
+    expect([2, 6, 7].map((c) => sheet.getRow(2).getCell(c).value)).toEqual(['一次性创业补贴怎么申请？', '就业创业', '区人力社保局'])
+  })
+
+  it('leaves them blank when the library has no topic that fits', async () => {
+    t = await createTestApp()
+    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委' } })
+    await t.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'birth', name: '生育', required: true, defaultUnitCode: 'wjw' } })
+    const sheet = (await readXlsx((await t.call({ method: 'GET', url: '/api/v1/entries/import-template' })).rawPayload)).worksheets[0]
+    expect([6, 7].map((c) => sheet.getRow(2).getCell(c).value ?? '')).toEqual(['', ''])
+  })
+})
