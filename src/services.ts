@@ -12,6 +12,7 @@ import { createUnitsService } from './units/units.service.ts'
 import { createPrivacyService } from './privacy/privacy.service.ts'
 // imports: kb
 import { createKbService } from './kb/kb.service.ts'
+import { createDocumentExpiry } from './kb/documents.expiry.ts'
 
 // imports: search
 import { createSearchService } from './search/search.service.ts'
@@ -81,6 +82,7 @@ export async function createServices({ config, db, log }: ServiceDeps) {
 
   // services: kb
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
+  const documentExpiry = createDocumentExpiry({ expireLapsed: kb.expireLapsed, log })
 
   // services: search
   const search = createSearchService({ db, config, log })
@@ -142,7 +144,8 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   stopHooks.push(() => following.stop())
   stopHooks.push(() => search.stop())
 
-  // hooks: background work (imports' recovery and purge, webhook deliveries and reminders, link checks),
+  // hooks: background work (documents lapsing on their 失效日期, imports' recovery and purge, webhook
+  // deliveries and reminders, link checks),
   // run by one process: on PostgreSQL the replica that holds the leader lock (db/leader.ts).
   let leadership: Leadership | undefined
   startHooks.push(async () => {
@@ -150,12 +153,15 @@ export async function createServices({ config, db, log }: ServiceDeps) {
       log,
       onElected: async () => {
         following.startPurging()
+        // Documents whose 失效日期 passed while no process ran lapse now, then at each new Beijing date.
+        await documentExpiry.start()
         await imports.start()
         await integrations.start()
         await links.startSchedule()
       },
       onDeposed: async () => {
         following.stopPurging()
+        await documentExpiry.stop()
         await imports.stop()
         await integrations.stop()
         await links.stop()

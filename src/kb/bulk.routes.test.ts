@@ -86,6 +86,21 @@ describe('POST /entries/bulk', () => {
     expect((await bulk([row(1)], agent)).json().code).toBe('FORBIDDEN')
   })
 
+  it('refuses an external id held by an entry the unit may not read without saying whose it is', async () => {
+    const wjw = await lib.wjwEntries()
+    await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjw.draft}`, payload: { externalId: 'WJW-SECRET' } })
+    await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjw.revised}`, payload: { externalId: 'WJW-PUBLIC' } })
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const res = await bulk([row(1, { externalId: 'WJW-SECRET' }), row(2, { externalId: 'WJW-PUBLIC' })], rsj)
+    expect(res.statusCode).toBe(422)
+    expect(res.json().details).toEqual([
+      { index: 0, field: 'externalId', message: '外部编号 WJW-SECRET 不可用，请换一个编号' },
+      // A published entry is read by every unit: it may be named.
+      { index: 1, field: 'externalId', message: '外部编号 WJW-PUBLIC 已被其他问答条目使用' },
+    ])
+    expect((await bulk([row(1, { externalId: 'WJW-SECRET' })])).json().details[0].message).toBe('外部编号 WJW-SECRET 已被其他问答条目使用')
+  })
+
   it('keeps body-level mistakes as ordinary validation errors', async () => {
     const empty = await bulk([])
     expect(empty.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'entries' }] })

@@ -1,16 +1,18 @@
-import { inArray } from 'drizzle-orm'
+import { inArray, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
 import { topicRefs, unitIdsByCode } from '../units/units.queries.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { entries } from './kb.table.ts'
 import type { Media } from './kb.types.ts'
+import type { VersionState } from './kb.table.ts'
 import { BulkRejectedError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { cleanList } from './entries.content.ts'
 import { bulkSchemaErrors, type RowError, type SchemaErrors } from './bulk.row-errors.ts'
 import { isInForce } from './kb.in-force.ts'
-import { createKbRepository } from './kb.repository.ts'
+import { createKbRepository, readableColumns } from './kb.repository.ts'
+import { entryReading } from './kb.reading.ts'
 import { chunks } from '../db/chunks.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 
@@ -28,6 +30,12 @@ export interface BulkEntryInput {
   media?: Media[]
   status?: 'draft' | 'published'
 }
+
+/**
+ * The answer about an external id held by an entry the actor may not read: the id is unique, so it
+ * cannot be used, but neither the entry nor its unit is named (their existence is not the actor's to know).
+ */
+export const externalIdUnavailable = (externalId: string) => `外部编号 ${externalId} 不可用，请换一个编号`
 
 /** Rejects the whole import with every row error, the way the API reports them. */
 export function rowsRejected(errors: RowError[]): Error {
@@ -50,8 +58,14 @@ export async function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], acto
   const topicIds = new Map([...await topicRefs(db)].map(([id, t]) => [t.code, id]))
   const validity = await repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
   const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
-  const taken = new Set<string | null>()
-  for (const part of chunks(externalIds)) for (const r of await db.select({ x: entries.externalId }).from(entries).where(inArray(entries.externalId, part))) taken.add(r.x)
+  // Each external id in use, and whether the actor may read the entry holding it (kb.reading.ts).
+  const taken = new Map<string | null, boolean>()
+  const readBy = entryReading(actor)
+  for (const part of chunks(externalIds)) {
+    for (const r of await db.select({ x: entries.externalId, unitId: entries.unitId, status: entries.status, latestState: readableColumns.latestState as SQL<VersionState> }).from(entries).where(inArray(entries.externalId, part))) {
+      taken.set(r.x, readBy.sees(r))
+    }
+  }
   const firstRowOf = new Map<string, number>()
 
   const errors: RowError[] = []
@@ -83,7 +97,7 @@ export async function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], acto
     if (r.externalId) {
       const first = firstRowOf.get(r.externalId)
       if (first !== undefined) fail('externalId', `外部编号 ${r.externalId} 与第 ${first} 行重复`)
-      else if (!allowExisting && taken.has(r.externalId)) fail('externalId', `外部编号 ${r.externalId} 已被其他问答条目使用`)
+      else if (!allowExisting && taken.has(r.externalId)) fail('externalId', taken.get(r.externalId) ? `外部编号 ${r.externalId} 已被其他问答条目使用` : externalIdUnavailable(r.externalId))
       else firstRowOf.set(r.externalId, index)
     }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { entries, entryVersionDocuments, entryVersions, interpretations, policyDocuments } from './kb.table.ts'
 import type { Validity } from './kb.types.ts'
@@ -29,6 +29,19 @@ async function insertDocument(tx: Tx, values: typeof policyDocuments.$inferInser
 
 async function updateDocument(tx: Tx, id: number, set: Partial<typeof policyDocuments.$inferInsert>): Promise<DocumentRow | undefined> {
   return first(tx.update(policyDocuments).set(set).where(eq(policyDocuments.id, id)).returning())
+}
+
+/** Documents still 现行有效 whose 失效日期 is before `today` (a Beijing date). */
+async function lapsedInForce(tx: Tx, today: string): Promise<DocumentRow[]> {
+  return tx.select().from(policyDocuments)
+    .where(and(eq(policyDocuments.validity, 'in_force' satisfies Validity), isNotNull(policyDocuments.expiresOn), lt(policyDocuments.expiresOn, today)))
+    .orderBy(asc(policyDocuments.id))
+}
+
+/** Marks a document 失效 while it is still 现行有效 (a concurrent edit wins); whether it did. */
+async function expireInForce(tx: Tx, id: number, at: string): Promise<boolean> {
+  return (await tx.update(policyDocuments).set({ validity: 'expired', validityChangedAt: at, updatedAt: at })
+    .where(and(eq(policyDocuments.id, id), eq(policyDocuments.validity, 'in_force'))).returning({ id: policyDocuments.id })).length > 0
 }
 
 async function deleteDocument(tx: Tx, id: number): Promise<void> {
@@ -91,7 +104,7 @@ async function documentViews(tx: Tx, rows: readonly DocumentRow[]): Promise<Docu
 
 /** Policy documents and their interpretations, as functions of the caller's transaction. */
 export function createDocumentsRepository() {
-  return { getDocument, insertDocument, updateDocument, deleteDocument, isCited, existingIds, insertInterpretation, deleteInterpretation, listDocuments, documentViews }
+  return { getDocument, insertDocument, updateDocument, lapsedInForce, expireInForce, deleteDocument, isCited, existingIds, insertInterpretation, deleteInterpretation, listDocuments, documentViews }
 }
 
 export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>

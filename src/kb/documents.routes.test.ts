@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { setUpLibrary } from './kb.testkit.ts'
 
@@ -69,6 +69,55 @@ describe('policy documents API', () => {
     // Back in force: the entry is served as current again.
     await t.call({ method: 'PATCH', url: `/api/v1/policy-documents/${doc.id}`, payload: { validity: 'in_force' } })
     expect((await entry(onlyDoc.id)).inForce).toBe(true)
+  })
+
+  it('refuses contradictory dates with 400 KB_DOCUMENT_DATES_INVALID naming the field, but accepts a retroactive 施行日期', async () => {
+    const post = (payload: Record<string, unknown>) => t.call({ method: 'POST', url: '/api/v1/policy-documents', payload: { title: '日期测试', issuer: '区人力社保局', unitCode: 'rsj', ...payload } })
+    const reversed = await post({ docNumber: 'D-1', publishedOn: '2026-05-01', effectiveOn: '2026-04-01', expiresOn: '2026-03-01', validity: 'expired' })
+    expect([reversed.statusCode, reversed.json().code, reversed.json().details]).toEqual([400, 'KB_DOCUMENT_DATES_INVALID', [{ field: 'expiresOn', message: '失效日期 2026-03-01 早于施行日期 2026-04-01，请核对' }]])
+    const beforePublished = await post({ docNumber: 'D-2', publishedOn: '2026-05-01', expiresOn: '2026-04-30', validity: 'repealed' })
+    expect(beforePublished.json().details.map((d: { field: string }) => d.field)).toEqual(['expiresOn'])
+    const lapsed = await post({ docNumber: 'D-3', publishedOn: '2024-05-01', expiresOn: '2025-01-01', validity: 'in_force' })
+    expect([lapsed.statusCode, lapsed.json().details.map((d: { field: string }) => d.field)]).toEqual([400, ['validity']])
+    expect(lapsed.json().message).toContain('失效日期 2025-01-01 已过，效力不能是现行有效')
+    expect((await post({ docNumber: 'D-4', publishedOn: '2024-05-01', expiresOn: '2025-01-01' })).json().code).toBe('KB_DOCUMENT_DATES_INVALID')
+    // 施行日期 before 发布日期 is a retroactive policy, which is legitimate.
+    const retroactive = await post({ docNumber: 'D-5', publishedOn: '2026-05-01', effectiveOn: '2026-04-01', expiresOn: '2099-12-31' })
+    expect(retroactive.statusCode).toBe(201)
+
+    const id = retroactive.json().id
+    const patch = (payload: Record<string, unknown>) => t.call({ method: 'PATCH', url: `/api/v1/policy-documents/${id}`, payload })
+    expect((await patch({ expiresOn: '2026-03-31' })).json().details.map((d: { field: string }) => d.field)).toEqual(['expiresOn', 'validity'])
+    expect((await patch({ expiresOn: '2026-06-30', validity: 'expired' })).statusCode).toBe(200)
+    expect((await patch({ validity: 'in_force' })).json().details.map((d: { field: string }) => d.field)).toEqual(['validity'])
+    expect((await patch({ title: '日期测试（修订）' })).statusCode).toBe(200)
+  })
+
+  it('lapses a document in force the day after its 失效日期 (Beijing time), and its entries stop being in force', async () => {
+    const changed: number[][] = []
+    t.app.services.kb.onChange((ids) => changed.push(ids))
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const doc = await lib.document({ docNumber: 'L-1', expiresOn: today })
+    const later = await lib.document({ docNumber: 'L-2', expiresOn: '2099-12-31' })
+    const entry = await lib.entry({ policyDocumentIds: [doc.id] })
+    await lib.publish(entry.id)
+    const match = async () => (await t.call({ method: 'POST', url: '/api/v1/match', payload: { question: '一次性创业补贴怎么申请？' } })).json()
+    expect((await match()).candidates[0]).toMatchObject({ entryId: entry.id, inForce: true })
+    changed.length = 0
+
+    const { kb } = t.app.services
+    expect(await kb.expireLapsed(new Date())).toEqual([])
+    // Midnight in Beijing: the next day has begun.
+    const tomorrow = new Date(`${today}T16:00:00.000Z`)
+    expect(await kb.expireLapsed(tomorrow)).toEqual([{ id: doc.id, docNumber: 'L-1', title: '关于进一步做好稳就业工作的通知', expiresOn: today }])
+    expect(await kb.expireLapsed(tomorrow)).toEqual([])
+    expect(changed.flat()).toEqual([entry.id])
+    const lapsed = (await t.call({ method: 'GET', url: `/api/v1/policy-documents/${doc.id}` })).json()
+    expect(lapsed).toMatchObject({ validity: 'expired', validityChangedAt: expect.any(String) })
+    expect((await t.call({ method: 'GET', url: `/api/v1/policy-documents/${later.id}` })).json().validity).toBe('in_force')
+    expect((await t.call({ method: 'GET', url: `/api/v1/entries/${entry.id}` })).json()).toMatchObject({ inForce: false })
+    await vi.waitFor(async () => expect((await match()).candidates[0]).toMatchObject({ entryId: entry.id, inForce: false }))
+    expect((await match()).decision).toMatchObject({ level: 'none', reason: expect.stringContaining('已失效或废止') })
   })
 
   it('deletes only a document that no entry version cites', async () => {

@@ -15,6 +15,14 @@ export function cleanList(items: readonly string[] | undefined, exclude: readonl
   return out
 }
 
+/**
+ * What a keyword may hold: visible text without line breaks, control characters or 「」. In a
+ * spreadsheet cell keywords are separated by 、，；or line breaks, and one that holds a separator is
+ * written inside 「」 (sheets/sheets.columns.ts), so a keyword with those characters would not come
+ * back as it was. The API's schema (kb.schemas.ts) and the import both check it.
+ */
+export const KEYWORD_PATTERN = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F「」]*$'
+
 /** The content of one version, as reviewers compare it. */
 export interface Content {
   question: string

@@ -54,6 +54,28 @@ describe('entries API', () => {
     expect(patch.json().code).toBe('KB_EXTERNAL_ID_TAKEN')
   })
 
+  it('refuses a keyword holding 「」 or a line break: in a spreadsheet they quote and separate keywords', async () => {
+    for (const keyword of ['「40、50人员」', '灵活\n就业']) {
+      const res = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', keywords: [keyword] } })
+      expect([res.statusCode, res.json().details?.[0]?.field], keyword).toEqual([400, 'keywords.0'])
+    }
+    const ok = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', keywords: ['40、50人员'] } })
+    expect(ok.statusCode).toBe(201)
+  })
+
+  it('refuses an external id held by an entry the unit may not read without naming that entry or its unit', async () => {
+    await lib.entry({ unitCode: 'wjw', topic: 'birth', question: '卫健委内部草稿', answer: '草稿。', externalId: 'WJW-SECRET' })
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const res = await t.call({ method: 'POST', url: '/api/v1/entries', token: rsj, payload: { question: '人社局问题', answer: '答复', externalId: 'WJW-SECRET' } })
+    expect([res.statusCode, res.json().code, res.json().message]).toEqual([409, 'KB_EXTERNAL_ID_TAKEN', '外部编号 WJW-SECRET 不可用，请换一个编号'])
+    const own = await lib.entry({ question: '人社局另一个问题' })
+    const patch = await t.call({ method: 'PATCH', url: `/api/v1/entries/${own.id}`, token: rsj, payload: { externalId: 'WJW-SECRET' } })
+    expect(patch.json().message).toBe('外部编号 WJW-SECRET 不可用，请换一个编号')
+    // The office, which reads every entry, is told that another entry holds it.
+    const admin = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '人社局问题', answer: '答复', externalId: 'WJW-SECRET' } })
+    expect(admin.json().message).toBe('外部编号 WJW-SECRET 已被其他问答条目使用')
+  })
+
   it('filters the list by status, unit, topic, text, in-force and external id, with pagination', async () => {
     const expired = await lib.document({ docNumber: 'OLD-1', validity: 'expired' })
     const published = await lib.entry({ externalId: 'P-1', question: '失业保险金怎么申领？' })

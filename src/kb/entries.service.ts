@@ -1,16 +1,17 @@
-import { eq } from 'drizzle-orm'
+import { eq, type SQL } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { entries, entryVersions } from './kb.table.ts'
+import { entries, entryVersions, type VersionState } from './kb.table.ts'
 import type { EntryStatus } from './kb.types.ts'
-import { EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, UnitRequiredError } from './kb.errors.ts'
+import { EntryArchivedError, EntryNotArchivedError, EntryNotFoundError, ExternalIdTakenError, ExternalIdUnavailableError, UnitRequiredError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { assertOwnEntry, assertOwnUnit, resolveUnitId } from './kb.ownership.ts'
 import { entryReading, PUBLISHED_STATES, type EntryReading } from './kb.reading.ts'
 import type { Viewer } from '../auth/visibility.ts'
 import { nowIso as now } from '../common/time.ts'
 import { isUniqueViolation } from '../db/constraints.ts'
-import { createKbRepository } from './kb.repository.ts'
+import { createKbRepository, readableColumns } from './kb.repository.ts'
+import { first } from '../db/query.ts'
 import { createReviser, type ContentInput } from './kb.revise.ts'
 import { entryViews, servedEntries, stepNameOf, type EntryView } from './kb.views.ts'
 
@@ -58,12 +59,16 @@ export function createEntriesService(ctx: KbContext) {
   }
   const { versionValues, revise } = createReviser(ctx)
 
-  async function writing<T>(externalId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  async function writing<T>(externalId: string | null | undefined, actor: Viewer, write: () => Promise<T>): Promise<T> {
     try {
       return await write()
     } catch (e) {
-      if (isUniqueViolation(e, 'entries.external_id')) throw new ExternalIdTakenError(String(externalId))
-      throw e
+      if (!isUniqueViolation(e, 'entries.external_id')) throw e
+      // The id is unique, so it cannot be used; whether another entry holds it is said only to one who may read that entry.
+      const holder = await first(db.select({ unitId: entries.unitId, status: entries.status, latestState: readableColumns.latestState as SQL<VersionState> })
+        .from(entries).where(eq(entries.externalId, String(externalId))))
+      if (holder && !entryReading(actor).sees(holder)) throw new ExternalIdUnavailableError(String(externalId))
+      throw new ExternalIdTakenError(String(externalId))
     }
   }
 
@@ -99,12 +104,12 @@ export function createEntriesService(ctx: KbContext) {
     async createEntry(input: CreateEntryInput, actor: Actor): Promise<EntryView> {
       const unitId = await resolveUnitId(ctx, actor, input.unitCode, WHAT)
       if (unitId === null) throw new UnitRequiredError()
-      const { entryId } = await writing(input.externalId, () => db.transaction((tx) => insertEntry(tx, { ...input, unitId }, actor)))
+      const { entryId } = await writing(input.externalId, actor, () => db.transaction((tx) => insertEntry(tx, { ...input, unitId }, actor)))
       return view(entryId)
     },
 
     async updateEntry(id: number, patch: UpdateEntryInput, actor: Actor): Promise<EntryView> {
-      await writing(patch.externalId, () => db.transaction(async (tx) => {
+      await writing(patch.externalId, actor, () => db.transaction(async (tx) => {
         const entry = await requireOwnEntry(tx, id, actor)
         const set: Partial<typeof entries.$inferInsert> = {}
         if (patch.externalId !== undefined) set.externalId = patch.externalId

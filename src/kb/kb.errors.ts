@@ -5,7 +5,10 @@ export const DocumentNotFoundError = createError('KB_DOCUMENT_NOT_FOUND', '政�
 export const InterpretationNotFoundError = createError('KB_INTERPRETATION_NOT_FOUND', '解读材料 %s 不存在', 404)
 export const DocumentNumberTakenError = createError('KB_DOCUMENT_NUMBER_TAKEN', '文号 %s 已被其他政策文件使用', 409)
 export const DocumentInUseError = createError('KB_DOCUMENT_IN_USE', '政策文件 %s 已被问答条目引用，不能删除；如已失效，请将其效力改为失效或废止', 409)
+export const DocumentDatesInvalidError = createError('KB_DOCUMENT_DATES_INVALID', '政策文件的日期与效力有误：%s', 400)
 export const ExternalIdTakenError = createError('KB_EXTERNAL_ID_TAKEN', '外部编号 %s 已被其他问答条目使用', 409)
+/** The same refusal when the entry holding the id is one the actor may not read: neither it nor its unit is named. */
+export const ExternalIdUnavailableError = createError('KB_EXTERNAL_ID_TAKEN', '外部编号 %s 不可用，请换一个编号', 409)
 export const UnitRequiredError = createError('KB_UNIT_REQUIRED', '请指定条目所属单位（unitCode）', 400)
 export const NotYourUnitError = createError('KB_NOT_YOUR_UNIT', '单位令牌只能维护本单位的%s', 403)
 export const VersionInReviewError = createError('KB_VERSION_IN_REVIEW', '条目第 %s 版正在审核中，请先撤回再修改', 409)

@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox'
 import { Code, Id, LIMITS, Nullable, PageQuery, Text, Url, optionalOf } from '../common/schemas.ts'
 import { UnitRef } from '../units/units.schemas.ts'
 import { DocumentRefSchema } from './documents.schemas.ts'
+import { KEYWORD_PATTERN } from './entries.content.ts'
 
 const TopicRef = Type.Object({ code: Type.String(), name: Type.String() }, { title: '政策领域（简要）' })
 
@@ -57,7 +58,9 @@ const content = {
   question: Text(LIMITS.question, { description: '标准问' }),
   answer: Text(LIMITS.answer, { description: '答复口径' }),
   similarQuestions: Type.Array(Text(LIMITS.question), { maxItems: LIMITS.listItems, description: '相似问' }),
-  keywords: Type.Array(Text(50), { maxItems: LIMITS.listItems }),
+  // No line break and no 「」: a spreadsheet cell separates keywords with 、，；or line breaks and keeps
+  // one holding a separator whole inside 「」 (sheets.columns.ts joinKeywords), so the export re-imports as it was.
+  keywords: Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: KEYWORD_PATTERN, description: '不含换行、控制字符和「」的文字' }), { maxItems: LIMITS.listItems }),
   topic: Nullable(Code),
   media: Type.Array(MediaSchema, { maxItems: 20 }),
   policyDocumentIds: Type.Array(Id, { maxItems: 50, uniqueItems: true }),

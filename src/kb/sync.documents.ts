@@ -12,6 +12,8 @@ import { createKbRepository } from './kb.repository.ts'
 import { chunks } from '../db/chunks.ts'
 import { rowsRejected } from './bulk.service.ts'
 import { createDocumentsService } from './documents.service.ts'
+import { documentDateProblems } from './documents.dates.ts'
+import { shanghaiDate } from '../common/time.ts'
 import type { SyncAction } from './sync.service.ts'
 
 const repo = createKbRepository()
@@ -34,6 +36,7 @@ export function createDocumentSync(ctx: KbContext) {
     const unitIds = await unitIdsByCode(tx)
     const unitCodes = await repo.unitRefs(tx)
     const seen = new Map<string, number>()
+    const today = shanghaiDate(new Date())
     return input.map((r, index) => {
       const errors: RowError[] = []
       const fail = (field: string, message: string) => errors.push({ index, field, message })
@@ -48,8 +51,10 @@ export function createDocumentSync(ctx: KbContext) {
         if (before && before.unitId !== actor.unitId) fail('docNumber', `文号 ${r.docNumber} 的文件属于${before.unitId ? `单位 ${unitCodes.get(before.unitId)?.code}` : '区级（无所属单位）'}，单位账号不能修改`)
         unitId ??= actor.unitId
       }
+      const same = !!before && FIELDS.every((f) => (before[f] ?? null) === (r[f] ?? null)) && (unitId === undefined || unitId === before.unitId)
+      // A row that changes nothing writes nothing, so it is not refused for dates already stored.
+      if (!same) for (const p of documentDateProblems(r, today)) fail(p.field, p.message)
       if (!before) return { action: 'create', documentId: null, errors }
-      const same = FIELDS.every((f) => (before[f] ?? null) === (r[f] ?? null)) && (unitId === undefined || unitId === before.unitId)
       return { action: same ? 'unchanged' : 'update', documentId: before.id, errors }
     })
   }

@@ -4,7 +4,7 @@
 import { asc, eq, gt } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
-import { allUnits, topicRefs, unitRefs } from '../units/units.queries.ts'
+import { allUnits, topicRefs, topicUnitCodes, unitRefs } from '../units/units.queries.ts'
 import { entries, policyDocuments } from './kb.table.ts'
 import type { KbContext } from './kb.dependencies.ts'
 import { nowIso as now } from '../common/time.ts'
@@ -12,7 +12,7 @@ import { visibility, type Viewer } from '../auth/visibility.ts'
 import { entryReading } from './kb.reading.ts'
 import type { RowError } from './bulk.row-errors.ts'
 import { createKbRepository } from './kb.repository.ts'
-import { checkBulkRows, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
+import { checkBulkRows, externalIdUnavailable, rowsRejected, type BulkEntryInput } from './bulk.service.ts'
 import { createBulkWriter, type BulkRow } from './bulk.repository.ts'
 import { createReviser, publishVersion } from './kb.revise.ts'
 import { createDocumentSync } from './sync.documents.ts'
@@ -55,8 +55,13 @@ export function createSyncService(ctx: KbContext) {
     for (const e of errors) plan[e.index].errors.push(e)
     rows.forEach((row, index) => {
       const e = row.externalId ? existing.get(row.externalId) : undefined
-      if (!e) {
+      // Another unit's entry the actor may not read (a draft, kb.reading.ts) is not there, as when it
+      // is read or written through the API (kb.ownership.ts assertOwnEntry): its 库内编号 is not found,
+      // and its 外部编号, which stays unique, is only unavailable, without its owner or entry.
+      const hidden = e && !entryReading(actor).sees({ unitId: e.unitId, status: e.status, latestState: e.latest.state })
+      if (!e || hidden) {
         if (row.externalId && OWN_ID.test(row.externalId)) plan[index].errors.push({ index, field: 'externalId', message: `库内编号 ${row.externalId} 的条目不存在；新建条目请将外部编号留空或填写自己的编号` })
+        else if (hidden) plan[index].errors.push({ index, field: 'externalId', message: externalIdUnavailable(row.externalId!) })
         return
       }
       const p = plan[index]
@@ -100,11 +105,13 @@ export function createSyncService(ctx: KbContext) {
   return {
     ...createDocumentSync(ctx),
 
-    /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids. */
+    /** Lookups a spreadsheet's names are resolved against: 承办单位 and 领域 by name or code, 文号 to ids; each topic's default unit. */
     async importLookups() {
+      const topics = [...(await topicRefs(db)).values()]
+      const defaults = await topicUnitCodes(db, topics.map((t) => t.code))
       return {
         units: (await allUnits(db)).map((u) => ({ code: u.code, name: u.name, active: u.active })),
-        topics: [...(await topicRefs(db)).values()],
+        topics: topics.map((t) => ({ ...t, defaultUnitCode: defaults.get(t.code) ?? null })),
       }
     },
     documentIdsByNumber: (numbers: readonly string[]) => sync.documentIdsByNumber(db, numbers),

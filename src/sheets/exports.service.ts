@@ -18,15 +18,26 @@ function statusOf(r: ExportRecord): keyof typeof STATUS_LABELS {
 }
 
 
+// The example row of the entries template is a start-up subsidy question: its 领域 and 承办单位 are
+// the library's topic for employment and start-ups and that topic's unit, found by code or name
+// (a district names its lists as it likes). Without one that fits they stay blank, never the lists'
+// first values, which would teach a wrong pairing to whoever copies the row.
+const EXAMPLE_TOPIC = (t: { code: string; name: string }) => t.code === 'employment' || /创业|就业/.test(t.name)
+const EXAMPLE_UNIT = (u: { name: string }) => /人力|人社/.test(u.name)
+
 export function createExportsService({ kb, now = systemClock }: { kb: KbService; now?: Clock }) {
   return {
     async template(kind: SheetKind) {
       const { units, topics } = await kb.sync.importLookups()
       const active = units.filter((u) => u.active)
+      const topic = topics.find(EXAMPLE_TOPIC)
+      const unit = active.find((u) => topic && u.code === topic.defaultUnitCode) ?? (topic ? active.find(EXAMPLE_UNIT) : undefined)
+      // The policy documents' example is a 人力社保局 notice: its unit, if the library has one.
+      const documentUnit = active.find(EXAMPLE_UNIT)
       const example = kind === 'entries'
         ? [EXAMPLE_MARK, '一次性创业补贴怎么申请？', '创业补贴在哪里申请\n开办小微企业有什么补贴', '首次创办小微企业并正常经营 1 年以上的，可向区就业服务中心申请一次性创业补贴。',
-          '创业补贴、小微企业', topics[0]?.name ?? '', active[0]?.name ?? '', '', '图解：一图读懂创业补贴 https://www.example.gov.cn/tj/1.png', '草稿']
-        : [EXAMPLE_MARK, '关于进一步做好稳就业工作的通知', '区人力社保局', '2022-03-01', '2022-03-01', '', '现行有效', 'https://www.example.gov.cn/zcwj/8.html', active[0]?.name ?? '']
+          '创业补贴、小微企业', topic?.name ?? '', unit?.name ?? '', '', '图解：一图读懂创业补贴 https://www.example.gov.cn/tj/1.png', '草稿']
+        : [EXAMPLE_MARK, '关于进一步做好稳就业工作的通知', '区人力社保局', '2022-03-01', '2022-03-01', '', '现行有效', 'https://www.example.gov.cn/zcwj/8.html', documentUnit?.name ?? '']
       const lists = [
         ...(kind === 'entries' ? [{ title: '领域', rows: topics.map((t) => [t.name, t.code] as [string, string]) }] : []),
         { title: '承办单位', rows: active.map((u) => [u.name, u.code] as [string, string]) },

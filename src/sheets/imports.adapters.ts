@@ -20,6 +20,7 @@ export interface KindAdapter {
 const FIELD_COLUMNS: Record<string, string> = {
   externalId: '外部编号', question: '标准问题', answer: '答复口径', similarQuestions: '相似问法', keywords: '关键词', topic: '领域',
   unitCode: '承办单位', policyDocumentIds: '政策文件文号', media: '图解/视频链接', status: '状态', docNumber: '文号',
+  expiresOn: '失效日期', validity: '效力',
 }
 /** A knowledge-base row error in the words of the sheet: its column, and no API field names. */
 const toProblem = (e: RowError): CellError => ({

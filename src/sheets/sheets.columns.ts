@@ -11,7 +11,7 @@ export const ENTRY_COLUMNS = [
   { header: '标准问题', width: 40, help: `必填，不超过 ${LIMITS.question} 字。` },
   { header: '相似问法', width: 40, help: '选填。一个单元格内每行一个问法（Alt+Enter 换行）。' },
   { header: '答复口径', width: 60, help: `必填，统一答复口径，不超过 ${LIMITS.answer} 字。不要照搬文件原文。` },
-  { header: '关键词', width: 20, help: '选填。多个关键词用顿号、逗号或换行分隔，每个不超过 50 字。' },
+  { header: '关键词', width: 20, help: '选填。多个关键词用顿号、逗号、分号或换行分隔，每个不超过 50 字；关键词本身含这些符号时用「」括起，如「40、50人员」。' },
   { header: '领域', width: 14, help: '选填。填写「可选值」表中的领域名称（或代码）。' },
   { header: '承办单位', width: 18, help: '管理员导入时必填，填写「可选值」表中的单位名称（或代码）；单位账号留空即本单位。' },
   { header: '政策文件文号', width: 28, help: '选填。答复所依据的政策文件文号，须已在库中登记；多个文号每行一个。' },
@@ -43,6 +43,12 @@ export const VALIDITY_LABELS: Record<Validity, string> = { in_force: '现行有�
 const MEDIA_LABELS: Record<MediaKind, string> = { image: '图解', animation: '动画', video: '短视频' }
 const MEDIA_KINDS: Record<string, MediaKind> = { 图解: 'image', 图片: 'image', 动画: 'animation', 短视频: 'video', 视频: 'video' }
 
+function checkKeywords(errors: CellError[], keywords: string[]): string[] {
+  const stray = keywords.find((k) => /[「」]/.test(k))
+  if (stray) errors.push({ column: '关键词', message: `关键词「${stray.slice(0, 20)}」中的「」不成对：「」只用来括住本身含顿号、逗号或分号的关键词，如「40、50人员」` })
+  return keywords
+}
+
 /** A problem with one cell, named by its column header. */
 export interface CellError { column: string; message: string }
 
@@ -50,7 +56,15 @@ export interface CellError { column: string; message: string }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 const lines = (s: string) => s.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean)
-const listOf = (s: string) => s.split(/[\r\n、,，;；]+/).map((l) => l.trim()).filter(Boolean)
+
+// Keywords in one cell: separated by 、，,；; or line breaks; a keyword that holds one of them is
+// written inside 「」, which a keyword may not otherwise hold (KEYWORD_PATTERN), so an export reads
+// back exactly as it was. Sheets written before, with plain 、 between keywords, read as they did.
+const KEYWORD_SEPARATOR = /[\r\n、,，;；]/
+/** The keywords as one cell. */
+export const joinKeywords = (keywords: readonly string[]) => keywords.map((k) => (KEYWORD_SEPARATOR.test(k) ? `「${k}」` : k)).join('、')
+/** The keywords of a cell: joinKeywords() undone. A stray 「 or 」 stays in its keyword, which the row check then refuses. */
+export const splitKeywords = (s: string) => [...s.matchAll(/「([^「」\r\n]*)」|[^\r\n、,，;；]+/g)].map((m) => (m[1] ?? m[0]).trim()).filter(Boolean)
 
 /** Text of a cell whatever Excel stored: formulas give their value, rich text its characters. */
 export function cellText(value: unknown): string {
@@ -133,7 +147,7 @@ export function parseEntryRow(cells: readonly string[]): { row: EntrySheetRow; e
       question,
       similarQuestions: checkList(errors, '相似问法', lines(similar), LIMITS.question),
       answer,
-      keywords: checkList(errors, '关键词', listOf(keywords), 50),
+      keywords: checkKeywords(errors, checkList(errors, '关键词', splitKeywords(keywords), 50)),
       topic: topic || null,
       unit: unit || null,
       docNumbers: checkList(errors, '政策文件文号', [...new Set(lines(docs).flatMap((l) => l.split(/[;；]+/)).map((s) => s.trim()).filter(Boolean))], 100, 50),
@@ -150,7 +164,7 @@ export interface EntrySheetValues {
 }
 
 export const entryCells = (e: EntrySheetValues): string[] => [
-  e.externalId ?? '', e.question, e.similarQuestions.join('\n'), e.answer, e.keywords.join('、'),
+  e.externalId ?? '', e.question, e.similarQuestions.join('\n'), e.answer, joinKeywords(e.keywords),
   e.topicName ?? '', e.unitName, e.docNumbers.join('\n'), formatMedia(e.media), STATUS_LABELS[e.status],
 ]
 

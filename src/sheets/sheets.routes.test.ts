@@ -115,6 +115,23 @@ describe('the library in and out as spreadsheets', () => {
     expect(after).toEqual(before)
   })
 
+  it('exports and re-imports keywords exactly, a keyword holding a separator (40、50人员) included, in both formats', async () => {
+    const keywords = ['灵活就业', '40、50人员', '社保补贴，个人', '就业困难人员']
+    const entry = await lib.entry({ externalId: 'K-1', keywords })
+    await lib.publish(entry.id)
+    for (const format of ['xlsx', 'csv'] as const) {
+      const exported = await get(`/entries/export?format=${format}`)
+      const again = await api.validated(`all.${format}`, exported.rawPayload)
+      expect(again.counts, format).toMatchObject({ rows: 1, update: 0, unchanged: 1, errorRows: 0 })
+    }
+    // A spreadsheet written by hand: 、，；and line breaks separate, 「」 keep a keyword whole.
+    const job = await api.importFile('k.xlsx', await xlsx([['K-2', '问题？', '', '答复。', '甲、乙，丙；丁\n「40、50人员」', '就业创业', 'rsj', '', '', '']]))
+    expect(job.result).toMatchObject({ created: 1 })
+    expect((await get('/entries?externalId=K-2')).json().items[0].keywords).toEqual(['甲', '乙', '丙', '丁', '40、50人员'])
+    const bad = await api.validated('bad.xlsx', await xlsx([['K-3', '问题？', '', '答复。', '「40、50人员', '就业创业', 'rsj', '', '', '']]))
+    expect(bad.errors).toEqual([{ rowNo: 2, column: '关键词', message: expect.stringContaining('「」') }])
+  })
+
   it('an update with an existing 外部编号 makes a new version through review; an administrator may publish it at once', async () => {
     await api.importFile('a.xlsx', await xlsx([['U-1', '问题？', '', '旧的答复。', '', '就业创业', 'rsj', '', '', '已发布']]))
     const unit = await t.token('unit', { unitCode: 'rsj' })
@@ -180,6 +197,29 @@ describe('the library in and out as spreadsheets', () => {
     }
   })
 
+  it('tells a unit nothing of another unit\'s entries it may not read: they are not there (M4)', async () => {
+    const wjw = await lib.wjwEntries()
+    await t.call({ method: 'PATCH', url: `/api/v1/entries/${wjw.draft}`, payload: { externalId: 'WJW-SECRET-2027' } })
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const missing = 999_999
+    const job = await api.validated('probe.xlsx', await xlsx([
+      [`#${wjw.draft}`, '问题一？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.inReview}`, '问题二？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.archived}`, '问题三？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${missing}`, '问题四？', '', '答复。', '', '就业创业', '', '', '', ''],
+      ['WJW-SECRET-2027', '问题五？', '', '答复。', '', '就业创业', '', '', '', ''],
+      [`#${wjw.revised}`, '问题六？', '', '答复。', '', '就业创业', '', '', '', ''],
+    ]), { token: rsj })
+    const messages = job.errors.map((e: { rowNo: number; column: string; message: string }) => `${e.rowNo} ${e.column} ${e.message}`)
+    const notFound = (id: number) => `外部编号 库内编号 #${id} 的条目不存在；新建条目请将外部编号留空或填写自己的编号`
+    expect(messages).toEqual([
+      `2 ${notFound(wjw.draft)}`, `3 ${notFound(wjw.inReview)}`, `4 ${notFound(wjw.archived)}`, `5 ${notFound(missing)}`,
+      '6 外部编号 外部编号 WJW-SECRET-2027 不可用，请换一个编号',
+      // A published entry is read by every unit; changing it is what is refused.
+      `7 外部编号 外部编号 #${wjw.revised} 的条目属于单位 wjw，单位账号只能修改本单位的条目`,
+    ])
+  })
+
   it('imports policy documents by 文号 and exports them in the same format', async () => {
     const header = ['文号', '标题', '发文单位', '发布日期', '施行日期', '失效日期', '效力', '链接', '承办单位']
     const job = await api.importFile('docs.xlsx', await xlsx([
@@ -192,6 +232,22 @@ describe('the library in and out as spreadsheets', () => {
     const exported = await get('/policy-documents/export?format=xlsx')
     const again = await api.importFile('docs2.xlsx', exported.rawPayload, { kind: 'policy-documents' })
     expect(again.result).toEqual({ created: 0, updated: 0, unchanged: 2, published: 0 })
+  })
+
+  it('refuses document rows with contradictory dates, naming the column, and accepts a retroactive 施行日期', async () => {
+    const header = ['文号', '标题', '发文单位', '发布日期', '施行日期', '失效日期', '效力', '链接', '承办单位']
+    const job = await api.validated('docs.xlsx', await xlsx([
+      ['渝兴人社发〔2026〕31号', '日期倒置', '区人力社保局', '2026-05-01', '2026-04-01', '2025-01-01', '现行有效', '', '区人力社保局'],
+      ['渝兴人社发〔2026〕32号', '已过失效日期', '区人力社保局', '2024-05-01', '2024-05-01', '2025-01-01', '', '', '区人力社保局'],
+      ['渝兴人社发〔2026〕33号', '追溯施行', '区人力社保局', '2026-05-01', '2026-01-01', '', '现行有效', '', '区人力社保局'],
+    ], header), { kind: 'policy-documents' })
+    expect(job.errors).toEqual([
+      { rowNo: 2, column: '失效日期', message: '失效日期 2025-01-01 早于施行日期 2026-04-01，请核对' },
+      { rowNo: 2, column: '效力', message: expect.stringContaining('失效日期 2025-01-01 已过，效力不能是现行有效') },
+      { rowNo: 3, column: '效力', message: expect.stringContaining('失效日期 2025-01-01 已过') },
+    ])
+    expect(job).toMatchObject({ status: 'validated', counts: { create: 1, errorRows: 2 } })
+    expect((await api.commit(job.id)).statusCode).toBe(409)
   })
 
   it('does not import twice when a client retries', async () => {
@@ -225,5 +281,28 @@ describe('the library in and out as spreadsheets', () => {
     const unit = await t.token('unit', { unitCode: 'rsj' })
     expect((await t.call({ method: 'GET', url: `/api/v1/imports/${job.id}`, token: unit })).statusCode).toBe(404)
     expect((await t.call({ method: 'POST', url: `/api/v1/imports/${job.id}/commit`, token: unit })).json().code).toBe('SHEET_IMPORT_NOT_FOUND')
+  })
+})
+
+describe('the import template\'s example row', () => {
+  let t: TestApp
+  afterEach(async () => { await t.close() })
+
+  it('has the 领域 and 承办单位 that fit its question, not the lists\' first values', async () => {
+    t = await createTestApp()
+    const post = (url: string, payload: object) => t.call({ method: 'POST', url: `/api/v1${url}`, payload })
+    for (const [code, name] of [['fgw', '区发展改革委'], ['wjw', '区卫生健康委'], ['rsj', '区人力社保局']]) await post('/units', { code, name })
+    await post('/topics', { code: 'birth', name: '生育', required: true, defaultUnitCode: 'wjw' })
+    await post('/topics', { code: 'employment', name: '就业创业', required: true, defaultUnitCode: 'rsj' })
+    const sheet = (await readXlsx((await t.call({ method: 'GET', url: '/api/v1/entries/import-template' })).rawPayload)).worksheets[0]
+    expect([2, 6, 7].map((c) => sheet.getRow(2).getCell(c).value)).toEqual(['一次性创业补贴怎么申请？', '就业创业', '区人力社保局'])
+  })
+
+  it('leaves them blank when the library has no topic that fits', async () => {
+    t = await createTestApp()
+    await t.call({ method: 'POST', url: '/api/v1/units', payload: { code: 'wjw', name: '区卫生健康委' } })
+    await t.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'birth', name: '生育', required: true, defaultUnitCode: 'wjw' } })
+    const sheet = (await readXlsx((await t.call({ method: 'GET', url: '/api/v1/entries/import-template' })).rawPayload)).worksheets[0]
+    expect([6, 7].map((c) => sheet.getRow(2).getCell(c).value ?? '')).toEqual(['', ''])
   })
 })

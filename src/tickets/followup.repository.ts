@@ -1,5 +1,5 @@
 // Drizzle access to rounds, ratings and promises (followup.table.ts).
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import { tickets } from './tickets.table.ts'
@@ -107,6 +107,20 @@ export function createFollowupRepository() {
         .where(unitId ? eq(ticketPromises.unitId, unitId) : undefined)
         // The unit's code and name are one per unit; PostgreSQL wants them named in the grouping all the same.
         .groupBy(ticketPromises.unitId, units.code, units.name).orderBy(asc(units.code))
+    },
+
+    /** Open promises given in working days (not as a date): their deadlines follow the calendar. */
+    openWorkingDayPromises: (tx: Tx) => tx.select({ promise: ticketPromises, ticketStatus: tickets.status }).from(ticketPromises)
+      .innerJoin(tickets, eq(tickets.id, ticketPromises.ticketId))
+      .where(and(eq(ticketPromises.state, 'open'), isNotNull(ticketPromises.workingDays))).orderBy(asc(ticketPromises.id)),
+    /** Moves an open promise's deadline, only while it is still open with the deadline read; a new day owes its reminders again. */
+    async redatePromise(tx: Tx, p: Pick<PromiseRow, 'id' | 'dueAt'>, due: { dueAt: string; provisional: boolean }): Promise<boolean> {
+      // A reminder already sent stays sent when only the provisional mark goes: the day is the same.
+      const reminders = due.dueAt === p.dueAt ? {} : { dueSoonNotifiedAt: null, overdueNotifiedAt: null }
+      const moved = await tx.update(ticketPromises)
+        .set({ dueAt: due.dueAt, dueAtProvisional: due.provisional, ...reminders })
+        .where(and(eq(ticketPromises.id, p.id), eq(ticketPromises.state, 'open'), eq(ticketPromises.dueAt, p.dueAt))).returning({ id: ticketPromises.id })
+      return moved.length > 0
     },
 
     /** Open promises that may owe a reminder: due within the horizon and not yet told both. */

@@ -1,5 +1,5 @@
-// What the tickets keep in step with the working calendar: the deadlines of open tickets, and the
-// working days each reply took (tickets.working_days_taken, which the statistics read).
+// What the tickets keep in step with the working calendar: the deadlines of open tickets and of the
+// open promises given in working days, and the working days each reply took (tickets.working_days_taken, which the statistics read).
 //
 // The working days taken are stored rather than counted in SQL: the calendar's arithmetic is
 // TypeScript (calendar/working-days.ts), and SQLite could call it as a user-defined function but
@@ -10,6 +10,7 @@
 import type { Db } from '../db/client.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
 import type { TicketsRepository } from './tickets.repository.ts'
+import { createFollowupRepository } from './followup.repository.ts'
 import { chineseDateTime } from '../common/time.ts'
 
 /** Replied tickets recounted per transaction. */
@@ -24,6 +25,7 @@ export interface CalendarFollowersDeps {
 }
 
 export function createCalendarFollowers({ db, repo, calendar, now }: CalendarFollowersDeps) {
+  const followups = createFollowupRepository()
   /**
    * Stores the working days taken by replied tickets (receipt to reply, by the calendar as it is
    * now): `missing`, those that have none yet (tickets replied before the column existed: run at
@@ -51,13 +53,38 @@ export function createCalendarFollowers({ db, repo, calendar, now }: CalendarFol
     }
   }
 
+  /**
+   * The deadlines of open promises given in working days (承诺事项), from the time each was made, as
+   * the tickets' own: the reminders and the on-time figures read dueAt. A promise given as a date
+   * keeps it; a fulfilled one keeps the deadline it was kept or missed against.
+   */
+  function recomputePromises(years: number[]) {
+    return db.transaction(async (tx) => {
+      const open = await followups.openWorkingDayPromises(tx)
+      let changed = 0
+      const at = now()
+      for (const { promise: p, ticketStatus } of open) {
+        const due = calendar.dueAt(p.createdAt, p.workingDays!)
+        if (due.dueAt === p.dueAt && due.provisional === p.dueAtProvisional) continue
+        // Guarded: a fulfilment committed meanwhile keeps the deadline it was measured against.
+        if (!await followups.redatePromise(tx, p, due)) continue
+        changed++
+        const why = years.length ? `（${years.join('、')} 年工作日历变更）` : '（工作日历变更）'
+        const provisional = due.provisional ? '，仍为暂定' : p.dueAtProvisional ? '，不再是暂定' : ''
+        const what = due.dueAt === p.dueAt ? `完成时限 ${chineseDateTime(due.dueAt)} 不变` : `完成时限由 ${chineseDateTime(p.dueAt)} 调整为 ${chineseDateTime(due.dueAt)}`
+        await repo.appendEvent(tx, { ticketId: p.ticketId, at, actorTokenId: null, action: 'due_recomputed', fromStatus: ticketStatus, toStatus: ticketStatus, note: `承诺事项“${p.content}”${what}${provisional}${why}` })
+      }
+      return { checked: open.length, changed }
+    })
+  }
+
   return {
     fillWorkingDaysTaken,
 
     /**
      * After the working calendar changed: recomputes the deadline of every open ticket from its
-     * time of receipt (never from now: a deadline does not restart), logging each change, and then
-     * the working days taken by the replies whose span touches the changed years.
+     * time of receipt (never from now: a deadline does not restart), logging each change, then the
+     * open promises given in working days (recomputePromises), then the working days taken by the replies whose span touches the changed years.
      */
     async recomputeDeadlines(years: number[] = []) {
       const deadlines = await db.transaction(async (tx) => {
@@ -81,7 +108,7 @@ export function createCalendarFollowers({ db, repo, calendar, now }: CalendarFol
         }
         return { checked: open.length, changed }
       })
-      return { ...deadlines, workingDaysTaken: await fillWorkingDaysTaken({ years }) }
+      return { ...deadlines, promises: await recomputePromises(years), workingDaysTaken: await fillWorkingDaysTaken({ years }) }
     },
   }
 }

@@ -105,4 +105,35 @@ describe('ticket deadlines after a calendar change', () => {
     expect(moved.history.at(-1).note).toContain('2025年10月14日 23:59')
     expect((await k.ticket(done.id)).body.dueAt).toBe('2025-10-14T15:59:59.000Z')
   })
+
+  it('recomputes promises given in working days with the tickets, and settles their provisional mark; a date stays', async () => {
+    // Monday 7 December 2026: 43 working days on the statutory holidays alone end on 9 February 2027.
+    vi.useFakeTimers({ now: new Date('2026-12-07T10:20:00Z'), toFake: ['Date'] })
+    const ticket = await open('2026-12-07T10:20:00Z')
+    expect((await k.act(ticket.id, 'answer', { answer: '已受理。', promises: [
+      { content: '春节后上门核实', workingDays: 43 },
+      { content: '年内书面告知', dueOn: '2026-12-31' },
+    ] }, k.tokens.ybj)).status).toBe(200)
+    const promises = async () => (await k.ticket(ticket.id)).body.promises as { content: string; dueAt: string; dueAtProvisional: boolean; remainingWorkingDays: number }[]
+    expect((await promises()).map((p) => [p.dueAt, p.dueAtProvisional])).toEqual([['2027-02-09T15:59:59.000Z', true], ['2026-12-31T15:59:59.000Z', false]])
+
+    const put = await k.call({
+      method: 'PUT', url: '/api/v1/calendar/2027',
+      payload: {
+        holidays: [{ date: '2027-01-01', name: '元旦' }, ...[5, 6, 7, 8, 9, 10, 11].map((d) => ({ date: `2027-02-${String(d).padStart(2, '0')}`, name: '春节' }))],
+        workdays: [{ date: '2027-02-20', name: '春节' }], sourceUrl: 'https://www.gov.cn/zhengce/content/2027-notice.htm',
+      },
+    })
+    expect(put.statusCode).toBe(200)
+    const [moved, dated] = await promises()
+    expect(moved).toMatchObject({ dueAt: '2027-02-12T15:59:59.000Z', dueAtProvisional: false, remainingWorkingDays: 43 })
+    expect(dated).toMatchObject({ dueAt: '2026-12-31T15:59:59.000Z', dueAtProvisional: false })
+    const history = (await k.ticket(ticket.id)).body.history as { action: string; note: string }[]
+    expect(history.at(-1)).toMatchObject({ action: 'due_recomputed' })
+    expect(history.at(-1)!.note).toContain('承诺事项“春节后上门核实”完成时限由 2027年2月9日 23:59 调整为 2027年2月12日 23:59，不再是暂定')
+
+    // Withdrawing the year makes it provisional again, on the statutory days.
+    expect((await k.call({ method: 'DELETE', url: '/api/v1/calendar/2027' })).statusCode).toBe(200)
+    expect((await promises())[0]).toMatchObject({ dueAt: '2027-02-09T15:59:59.000Z', dueAtProvisional: true })
+  })
 })
