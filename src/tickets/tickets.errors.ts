@@ -12,4 +12,5 @@ export const RepliedBeforeReceiptError = createError('TICKET_REPLIED_BEFORE_RECE
 export const TicketNotAnsweredError = createError('TICKET_NOT_ANSWERED', '台账尚无单位答复，不能转入问答库', 409)
 export const TicketAlreadyPromotedError = createError('TICKET_ALREADY_PROMOTED', '台账已转入问答条目 %s', 409)
 export const PromoteEntryRequiredError = createError('TICKET_PROMOTE_ENTRY_REQUIRED', '作为相似问加入时须指定 entryId', 400)
+export const PromoteQuestionRequiredError = createError('TICKET_PROMOTE_QUESTION_REQUIRED', '来信有 %s 字，超过问答条目问题的上限 %s 字：请在 question 中填写概括后的问题', 400)
 export const SuggestionNotPromotableError = createError('TICKET_SUGGESTION_NOT_PROMOTABLE', '建议类台账不转入问答库', 409)
