@@ -5,6 +5,7 @@ export const TicketTransitionError = createError('TICKET_INVALID_TRANSITION', '�
 export const TicketActionForbiddenError = createError('TICKET_ACTION_FORBIDDEN', '当前身份不能对此台账执行「%s」', 403)
 export const TicketSameUnitError = createError('TICKET_SAME_UNIT', '台账已在单位 %s，无需转办', 409)
 export const DispatchUnitMissingError = createError('TICKET_DISPATCH_UNIT_MISSING', '派单单位 %s 不存在：请管理员先建立该单位或修改 DISPATCH_UNIT_CODE', 409)
+export const AnswerEmptyError = createError('TICKET_ANSWER_EMPTY', '答复内容不能只有标点、符号或空白：请写明答复', 400)
 export const DecisionRequiredError = createError('TICKET_DECISION_REQUIRED', '建议类台账须填写采纳情况（decision）及理由（decisionReason）', 400)
 export const DecisionNotApplicableError = createError('TICKET_DECISION_NOT_APPLICABLE', '只有建议类台账才填写采纳情况', 400)
 export const RepliedInFutureError = createError('TICKET_REPLIED_IN_FUTURE', '回复时间 %s 晚于当前时间', 400)
