@@ -159,8 +159,8 @@ export function createSyncService(ctx: KbContext) {
      * chunk by chunk what `viewer` may read (kb.reading.ts), as the entries list does.
      */
     async exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId' | 'readBy'> & { unit?: string; topic?: string }, viewer: Viewer) {
-      const unitId = f.unit ? (await ctx.units.requireUnit(f.unit)).id : undefined
-      const topicId = f.topic ? (await ctx.units.requireTopic(f.topic)).id : undefined
+      const unitId = f.unit ? (await ctx.units.requireUnit(f.unit, 'unit')).id : undefined
+      const topicId = f.topic ? (await ctx.units.requireTopic(f.topic, 'topic')).id : undefined
       return sync.exportChunks(db, { ...f, unitId, topicId, readBy: entryReading(viewer) })
     },
   }

@@ -148,8 +148,13 @@ describe('public pages', () => {
     // The same question again from the same address, in a new form: a duplicate, named by its number.
     const dup = await post('/ask', { question: '残疾人就业有哪些扶持政策，去哪里咨询？' })
     expect(dup.statusCode).toBe(409)
-    expect(dup.json().code).toBe('PORTAL_DUPLICATE')
+    expect(dup.json()).toMatchObject({ code: 'PORTAL_DUPLICATE', details: [{ field: 'question', number: expect.stringMatching(/^ZX\d{8}-\d{4}$/) }] })
     expect(dup.json().message).toMatch(/ZX\d{8}-\d{4}/)
+    // A browser gets the form again, the question marked and the earlier number said beside it.
+    const page = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '残疾人就业有哪些扶持政策，去哪里咨询？' }) })
+    expect(page.statusCode).toBe(409)
+    expect(page.body).toMatch(/问题：您在 24 小时内已提交过相同的问题（编号 ZX\d{8}-\d{4}）/)
+    expect(page.body).toContain('id="question-error"')
   })
 
   it('follows and rates a ticket opened by an agent or by the mailbox with the code the asker was told', async () => {
@@ -233,7 +238,7 @@ describe('public pages', () => {
 
   it('refuses robots, empty and oversized questions with the field named in Chinese, and shows the form again', async () => {
     const robot = await post('/ask', { question: '正常的问题内容是什么', website: 'http://spam.example' })
-    expect(robot.json().code).toBe('PORTAL_SPAM_SUSPECTED')
+    expect(robot.json()).toMatchObject({ code: 'PORTAL_SPAM_SUSPECTED', details: [{ field: 'website' }] })
     const short = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '社保', phone: '12345', name: '李四' }) })
     expect(short.statusCode).toBe(400)
     expect(short.headers['x-error-code']).toBe('PORTAL_INVALID_INPUT')

@@ -34,7 +34,7 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
   const repo = createProposalsRepository()
   /** A unit sees and decides its own entries' proposals and its own tasks; the office sees all. */
   const scopeOf = async (actor: Actor, unitCode?: string) =>
-    visibility(actor).unitOf(unitCode ? (await units.requireUnit(unitCode)).id : undefined, () => new NotYourUnitError('建议')) ?? undefined
+    visibility(actor).unitOf(unitCode ? (await units.requireUnit(unitCode, 'unit')).id : undefined, () => new NotYourUnitError('建议')) ?? undefined
   const own = (actor: Actor, unitId: number) => visibility(actor).sees({ unitId })
 
   type ProposalRow = NonNullable<Awaited<ReturnType<typeof repo.proposalById>>>
@@ -97,7 +97,7 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
 
     /** The office hands an unanswered question (a group of the unmatched list, say) to a unit. */
     async createTask(input: { question: string; unitCode: string; variants?: string[]; asked?: number; note?: string }, actor: Actor) {
-      const unit = await units.requireUnit(input.unitCode)
+      const unit = await units.requireUnit(input.unitCode, 'unitCode')
       return db.transaction(async (tx) => {
         const id = await repo.insertTask(tx, {
           unitId: unit.id, question: input.question.trim(), variants: [...new Set((input.variants ?? []).map((v) => v.trim()).filter(Boolean))],

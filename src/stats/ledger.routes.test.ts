@@ -110,6 +110,8 @@ describe('the ledger and its export', () => {
     const bad = await get('/api/v1/ledger?overdue=maybe')
     expect(bad.statusCode).toBe(400)
     expect(bad.json().details[0].field).toBe('overdue')
+    // An unknown unit is named by the parameter the office typed, `unit`.
+    expect((await get('/api/v1/ledger?unit=nosuch')).json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unit' }] })
   })
 
   it('exports to a unit token only its own tickets, and refuses another unit', async () => {

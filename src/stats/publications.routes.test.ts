@@ -30,12 +30,22 @@ describe('publishing representative replies (H1)', () => {
   it('refuses a ticket whose asker has not been told, an unknown ticket and one on another month', async () => {
     const unanswered = await select('2025-10', [fx.ticketIds.R13])
     expect(unanswered.statusCode).toBe(409)
-    expect(unanswered.json().code).toBe('PUBLICATION_TICKET_UNANSWERED')
-    expect((await select('2025-10', [999_999])).json().code).toBe('PUBLICATION_TICKET_NOT_FOUND')
-    await select('2025-10', [fx.ticketIds.R1])
+    const r13 = unanswered.json().details?.[0]?.number
+    expect(unanswered.json()).toMatchObject({
+      code: 'PUBLICATION_TICKET_UNANSWERED', message: expect.stringContaining(`工单 ${r13} 尚未答复咨询人`),
+      details: [{ field: 'ticketIds', ticketId: fx.ticketIds.R13, number: expect.stringMatching(/^ZX\d{8}-\d{4}$/), message: expect.stringContaining('尚未答复咨询人') }],
+    })
+    expect((await select('2025-10', [999_999])).json()).toMatchObject({ code: 'PUBLICATION_TICKET_NOT_FOUND', details: [{ field: 'ticketIds', ticketId: 999_999 }] })
+    const r1 = (await select('2025-10', [fx.ticketIds.R1])).json().items[0]
     const taken = await select('2025-11', [fx.ticketIds.R1])
     expect(taken.statusCode).toBe(409)
-    expect(taken.json().code).toBe('PUBLICATION_TICKET_TAKEN')
+    // Named by its ledger number, as a person knows it, not by the internal id.
+    const number = taken.json().details?.[0]?.number
+    expect(number).toMatch(/^ZX\d{8}-\d{4}$/)
+    expect(taken.json()).toMatchObject({
+      code: 'PUBLICATION_TICKET_TAKEN', message: `工单 ${number} 已选入2025年10月的答复公开`,
+      details: [{ field: 'ticketIds', ticketId: fx.ticketIds.R1, number, month: '2025-10', itemId: r1.id }],
+    })
   })
 
   it('refuses tickets received in a later month, naming each of them under ticketIds (D6)', async () => {
