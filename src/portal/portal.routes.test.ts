@@ -226,6 +226,22 @@ describe('public pages', () => {
     }
   })
 
+  it('says in plain Chinese what is wrong with a page address that cannot be read, never a field name', async () => {
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date())
+    const cases = [
+      ['/qa/abc', '没有这条问答'], ['/documents/abc', '没有这份政策文件'], ['/topics/ABC!', '没有这个政策领域'],
+      ['/replies/2026-13', `月份应为 ${month} 这样的年月`], ['/topics/employment?page=x', '页码应为从 1 开始的数字'],
+    ] as const
+    for (const [url, says] of cases) {
+      const page = await get(url)
+      expect(page.statusCode, url).toBe(400)
+      expect(page.headers['content-type'], url).toContain('text/html')
+      const lead = /<p class="lead">([^<]*)<\/p>/.exec(page.body)?.[1]
+      expect(lead, url).toContain(says)
+      expect(lead, url).not.toMatch(/[a-z]{2,}|格式不正确/)
+    }
+  })
+
   it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
     const res = await post('/ask', { question: LIBRARY.startup.question })
     expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })

@@ -181,6 +181,8 @@ describe('suggestions on policy documents (F1)', () => {
     expect(missing.status).toBe(400)
     expect(missing.body).toMatchObject({ code: 'TICKET_DECISION_REQUIRED' })
     expect(missing.body.details.map((d: any) => d.field)).toEqual(['decision', 'decisionReason'])
+    const wrong = await k.act(id, 'answer', { answer: '感谢建议。', decision: 'maybe', decisionReason: '理由' }, k.tokens.ybj)
+    expect(wrong.body.details).toEqual([{ field: 'decision', message: 'decision 取值不在允许范围内，应为以下之一：adopted 采纳；partially_adopted 部分采纳；not_adopted 不采纳' }])
     // The reason is published on the document's page: punctuation alone is no reason.
     const noReason = await k.act(id, 'answer', { answer: '感谢建议。', decision: 'not_adopted', decisionReason: '。。。' }, k.tokens.ybj)
     expect(noReason.status).toBe(400)
