@@ -9,7 +9,7 @@ import type { MaskContext } from '../privacy/privacy.text.ts'
 import { createProposalsRepository } from './proposals.repository.ts'
 import type { DraftingTaskStatus, ProposalStatus } from './proposals.table.ts'
 import {
-  DraftingEntryInvalidError, DraftingTaskClosedError, DraftingTaskNotFoundError, ProposalDecidedError, ProposalNotFoundError,
+  DraftingEntryInvalidError, DraftingEntryRequiredError, DraftingTaskClosedError, DraftingTaskNotFoundError, ProposalDecidedError, ProposalNotFoundError,
 } from './proposals.errors.ts'
 
 export interface ProposalsDeps {
@@ -126,7 +126,8 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
         if (t.status !== 'open') throw new DraftingTaskClosedError(String(id))
         let entryId: number | null = null
         if (input.outcome === 'drafted') {
-          if (input.entryId === undefined || await repo.entryUnitId(tx, input.entryId) !== t.unitId) throw withDetails(new DraftingEntryInvalidError(String(input.entryId ?? '')), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
+          if (input.entryId === undefined) throw withDetails(new DraftingEntryRequiredError(), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
+          if (await repo.entryUnitId(tx, input.entryId) !== t.unitId) throw withDetails(new DraftingEntryInvalidError(String(input.entryId)), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
           entryId = input.entryId
         }
         await repo.closeTask(tx, id, { status: input.outcome, by: actor.tokenId, comment: input.comment ?? null, entryId })
