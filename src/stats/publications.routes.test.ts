@@ -91,6 +91,27 @@ describe('publishing representative replies (H1)', () => {
     expect((await t.call({ method: 'DELETE', url: `/api/v1/publications/items/${first.id}` })).json().code).toBe('PUBLICATION_ITEM_NOT_FOUND')
   })
 
+  it('drops a ticket sent back for redoing from a list not yet public, and leaves a public list as published (L6)', async () => {
+    // This month's list is not public until the month is over; October 2025's has been since November.
+    const current = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date())
+    await select(current, [fx.ticketIds.R1])
+    await select('2025-10', [fx.ticketIds.R4])
+    const before = (await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items
+    const redo = (id: number) => t.call({ method: 'POST', url: `/api/v1/tickets/${id}/redo`, payload: { reason: '咨询人反映答复不完整' } })
+    expect((await redo(fx.ticketIds.R1)).statusCode).toBe(200)
+    expect((await redo(fx.ticketIds.R4)).statusCode).toBe(200)
+    // The old round's answer no longer stands: off the list, and it cannot come back until the asker is told again.
+    expect((await t.call({ method: 'GET', url: `/api/v1/publications/${current}` })).json().items).toEqual([])
+    expect((await select(current, [fx.ticketIds.R1])).json().code).toBe('PUBLICATION_TICKET_UNANSWERED')
+    // What was made public stays as it was made public: the office corrects it by hand if need be.
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items).toEqual(before)
+    // The ticket's history says what happened to its place on the list.
+    const history = (await t.call({ method: 'GET', url: `/api/v1/tickets/${fx.ticketIds.R1}` })).json().history
+    expect(history.at(-1)).toMatchObject({ action: 'redo', note: expect.stringContaining(`已从${Number(current.slice(0, 4))}年${Number(current.slice(5))}月的答复公开名单中移除`) })
+    const publicOne = (await t.call({ method: 'GET', url: `/api/v1/tickets/${fx.ticketIds.R4}` })).json().history
+    expect(publicOne.at(-1)).toMatchObject({ action: 'redo', note: expect.stringContaining('2025年10月的答复公开已公开，公开内容未改动') })
+  })
+
   it('lets staff read the list but only admins choose, and checks the month', async () => {
     const unit = await t.token('unit', { unitCode: 'rsj' })
     expect((await select('2025-10', [fx.ticketIds.R1], unit)).statusCode).toBe(403)

@@ -6,7 +6,7 @@ import { first } from '../db/query.ts'
 import { ticketForPublication } from '../tickets/tickets.queries.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
-import { shanghaiDate } from '../common/time.ts'
+import { shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import { publicationItems } from './stats.table.ts'
 import {
   PublicationItemNotFoundError, PublicationTicketNotFoundError, PublicationTicketTakenError, PublicationTicketUnansweredError,
@@ -38,7 +38,7 @@ async function taken(tx: Tx, ticketId: number, item: Item) {
   }])
 }
 
-export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'> }) {
+export function createPublicationsService({ db, privacy, now = systemClock }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: Clock }) {
   const listMonth = (month: string) =>
     db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id))
 
@@ -107,6 +107,22 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
         }
       })
       return list(month)
+    },
+
+    /**
+     * A ticket sent back for redoing (重办): the answer on its list item was the finished round's. A
+     * list not yet public (its month still running: the portal shows a month from the 1st of the next,
+     * Beijing time) lets go of the item, and the office may choose the ticket again once the asker
+     * has been told the new answer. A list already public is left as it was published, not changed
+     * behind the readers' backs: the office corrects or removes the item by hand if it must. Runs in
+     * the redo's transaction; returns the note for the ticket's history.
+     */
+    async ticketRedone(tx: Tx, ticketId: number): Promise<string | null> {
+      const item = await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)))
+      if (!item) return null
+      if (item.month < shanghaiDate(now()).slice(0, 7)) return `该工单在${monthLabel(item.month)}的答复公开已公开，公开内容未改动，如需更正请在答复公开中修改或移除`
+      await tx.delete(publicationItems).where(eq(publicationItems.id, item.id))
+      return `已从${monthLabel(item.month)}的答复公开名单中移除，再次回复咨询人后可重新选入`
     },
 
     /** The office may polish the de-identified summary or answer before publishing. */
