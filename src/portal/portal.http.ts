@@ -67,7 +67,9 @@ interface AjvError { instancePath: string; keyword: string; params: Record<strin
 
 /** A validation error in a citizen's words, naming the field by its label. */
 export function formFieldErrors(error: FastifyError, route?: string): FieldError[] {
-  return (error.validation ?? []).map((e) => {
+  // One problem said once: a value can break two rules of its field (digits only, and an integer).
+  const said = new Set<string>()
+  return (error.validation ?? []).map((e): FieldError => {
     const { field } = describeValidationError(e as AjvError, error.validationContext ?? 'body')
     // A page's address (a link cut short, a month typed by hand): said as what the reader was looking for.
     const address = addressMessage(error.validationContext, field, route)
@@ -81,6 +83,11 @@ export function formFieldErrors(error: FastifyError, route?: string): FieldError
       case 'enum': case 'const': return { field, message: `请从选项中选择${label}` }
       default: return { field, message: `${label}格式不正确或含有无法识别的字符` }
     }
+  }).filter((f) => {
+    const key = `${f.field}\n${f.message}`
+    if (said.has(key)) return false
+    said.add(key)
+    return true
   })
 }
 

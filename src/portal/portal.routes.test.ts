@@ -238,6 +238,7 @@ describe('public pages', () => {
       expect(page.headers['content-type'], url).toContain('text/html')
       const lead = /<p class="lead">([^<]*)<\/p>/.exec(page.body)?.[1]
       expect(lead, url).toContain(says)
+      expect(lead!.split(says), url).toHaveLength(2) // said once
       expect(lead, url).not.toMatch(/[a-z]{2,}|格式不正确/)
     }
   })
