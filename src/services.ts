@@ -95,7 +95,9 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   // services: consultations and tickets
   const promises = createPromisesService({ db, config, events, calendar, privacy })
   const tickets = createTicketsService({ db, config, events, calendar, privacy, audit, promises })
-  const followup = createFollowupService({ db, config, events, calendar, privacy })
+  // The 答复公开 lists let go of a ticket sent back for redoing (stats; told through the tickets' port).
+  const publications = createPublicationsService({ db, privacy })
+  const followup = createFollowupService({ db, config, events, calendar, privacy, publications })
   calendar.onChange((years) => tickets.recomputeDeadlines(years))
   const promotion = createPromotionService({ db, config, search, kb, privacy })
   const ticketReferences = createTicketReferences({ tickets, search })
@@ -112,7 +114,6 @@ export async function createServices({ config, db, log }: ServiceDeps) {
   // services: stats
   const stats = createStatsService({ db, config, privacy })
   const ledger = createLedgerService({ db, privacy })
-  const publications = createPublicationsService({ db, privacy })
 
   // services: portal
   const answerFeedback = createAnswerFeedbackService({ db })

@@ -6,6 +6,8 @@ export const PRINTABLE_NOT_BLANK = '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B\\u
 
 export const LIMITS = {
   question: 2000,
+  /** A consultation as received: a mailbox letter runs long (the matcher reads its first 900 characters). */
+  letter: 10_000,
   answer: 20_000,
   shortText: 200,
   note: 2000,

@@ -109,6 +109,20 @@ describe('consultation intake', () => {
     expect(res.body.ticket.unit.code).toBe('ybj')
   })
 
+  it('registers a long mailbox letter whole, up to 10,000 characters, and refuses a longer one naming question', async () => {
+    // A citizen's letter runs long: the greeting, the story, then the question (the matcher reads its first 900 characters).
+    const letter = `尊敬的领导：您好！${'我家小孩今年要上小学，户口和房产不在同一个地方。'.repeat(110)}请问灵活就业怎么交养老保险？`
+    expect([...letter].length).toBeGreaterThan(2500)
+    const res = await k.submit({ channel: 'mailbox', question: letter, externalId: 'MB-LONG-1', openTicket: true }, k.tokens.integration)
+    expect(res.status).toBe(201)
+    expect(res.body.consultation.question).toBe(letter)
+    const before = await count()
+    const over = await k.submit({ channel: 'mailbox', question: '长'.repeat(10_001), externalId: 'MB-LONG-2' }, k.tokens.integration)
+    expect(over.status).toBe(400)
+    expect(over.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'question', message: 'question 不能超过 10000 个字符' }] })
+    expect(await count()).toEqual(before)
+  })
+
   it("opens a ticket for the matched entry's unit when the channel does not answer automatically", async () => {
     const res = await k.submit({ channel: 'hotline', question: '灵活就业怎么交养老保险' })
     expect(res.body.consultation).toMatchObject({ outcome: 'ticketed', answeredEntryId: null })

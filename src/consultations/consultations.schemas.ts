@@ -24,7 +24,7 @@ export const AskerInput = Type.Object({
 
 export const CreateConsultationBody = Type.Object({
   channel: ChannelSchema,
-  question: Text(LIMITS.question, { description: '咨询内容' }),
+  question: Text(LIMITS.letter, { description: `咨询内容（来信全文），不超过 ${LIMITS.letter} 字` }),
   asker: Type.Optional(AskerInput),
   receivedAt: Type.Optional(DateTime('受理时间，默认为当前时间，不能晚于当前时间')),
   kind: Type.Optional(KindSchema),

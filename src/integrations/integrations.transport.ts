@@ -11,6 +11,29 @@ export const MAX_ANSWER_BYTES = 4096
 /** Characters of the scrubbed answer kept in lastError and the log. */
 export const EXCERPT_CHARS = 200
 
+/** What a system error code of a failed connection means, for the office reading `lastError`. */
+const CONNECTION_ERRORS: Record<string, string> = {
+  ECONNREFUSED: '对方服务器拒绝连接（对方服务未运行，或地址、端口有误）',
+  ECONNRESET: '连接被对方服务器中断',
+  EPIPE: '连接已被对方服务器关闭',
+  ECONNABORTED: '连接被中止',
+  ETIMEDOUT: '连接对方服务器超时',
+  ENOTFOUND: '找不到该域名（域名有误或无法解析）',
+  EAI_AGAIN: '域名解析暂时失败，稍后会重试',
+  EHOSTUNREACH: '网络不通，无法到达对方服务器',
+  ENETUNREACH: '网络不通，无法到达对方服务器',
+  CERT_HAS_EXPIRED: '对方服务器的证书已过期',
+  DEPTH_ZERO_SELF_SIGNED_CERT: '对方服务器的证书不受信任（自签名证书）',
+  SELF_SIGNED_CERT_IN_CHAIN: '对方服务器的证书不受信任（证书链中有自签名证书）',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: '对方服务器的证书无法验证（证书链不完整）',
+  ERR_TLS_CERT_ALTNAME_INVALID: '对方服务器的证书与域名不符',
+}
+
+/** `连接失败：<what happened, in Chinese>（<the system's code>）`: the code stays for whoever fixes the receiver. */
+export function describeConnectionError(code: string): string {
+  return `连接失败：${CONNECTION_ERRORS[code] ?? '网络错误'}（${code}）`
+}
+
 export interface PostOutcome { ok: boolean; statusCode: number | null; error: string | null }
 
 /**
@@ -49,7 +72,7 @@ export function createWebhookTransport({ policy, timeoutMs }: { policy: AddressP
       const failed = (e: Error & { code?: string }) => {
         const reason = signal.aborted ? `超时（${timeoutMs} 毫秒内未答复）`
           : e instanceof WebhookAddressRefusedError ? `拒绝投递：${e.message}`
-            : e.code ? `连接失败：${e.code}` : `请求失败：${e.message}`
+            : e.code ? describeConnectionError(e.code) : `请求失败：${e.message}`
         settle({ ok: false, statusCode: null, error: reason.slice(0, EXCERPT_CHARS + 100) })
       }
 

@@ -1,7 +1,7 @@
 import { inArray, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import type { Actor } from '../auth/auth.service.ts'
-import { topicRefs, unitIdsByCode } from '../units/units.queries.ts'
+import { topicRefs, unitIdsByCode, unitRefs } from '../units/units.queries.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { entries } from './kb.table.ts'
 import type { Media } from './kb.types.ts'
@@ -56,6 +56,8 @@ export async function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], acto
   const unitIds = new Map<string, number>()
   for (const part of chunks(unitCodes)) for (const [code, id] of await unitIdsByCode(db, part)) unitIds.set(code, id)
   const topicIds = new Map([...await topicRefs(db)].map(([id, t]) => [t.code, id]))
+  // A person reads the refusals (the spreadsheet import's 错误说明): a unit by its name.
+  const unitNames = actor.role === 'unit' ? await unitRefs(db) : new Map<number, { name: string }>()
   const validity = await repo.validitiesOf(db, [...new Set(valid.flatMap((r) => r.policyDocumentIds ?? []))])
   const externalIds = valid.map((r) => r.externalId).filter((x): x is string => !!x)
   // Each external id in use, and whether the actor may read the entry holding it (kb.reading.ts).
@@ -76,7 +78,7 @@ export async function checkBulkRows(db: Tx, all: readonly BulkEntryInput[], acto
     let unitId: number | null = null
     if (actor.role === 'unit') {
       unitId = actor.unitId
-      if (r.unitCode && unitIds.get(r.unitCode) !== actor.unitId) fail('unitCode', `单位令牌只能导入本单位的条目，不能导入到 ${r.unitCode}`)
+      if (r.unitCode && unitIds.get(r.unitCode) !== actor.unitId) fail('unitCode', `单位令牌只能导入本单位的条目，不能导入到${unitNames.get(unitIds.get(r.unitCode) ?? -1)?.name ?? `单位 ${r.unitCode}`}`)
     } else if (!r.unitCode) fail('unitCode', '缺少条目所属单位 unitCode')
     else if (!unitIds.has(r.unitCode)) fail('unitCode', `单位 ${r.unitCode} 不存在`)
     else unitId = unitIds.get(r.unitCode)!

@@ -62,7 +62,7 @@ export function createDocumentsService(ctx: KbContext) {
     getDocument: view,
 
     async listDocuments(q: { validity?: Validity; unit?: string; q?: string; page: number; pageSize: number }) {
-      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit, 'unit')).id : undefined
       const { rows, total } = await docs.listDocuments(db, { ...q, unitId })
       return { items: await docs.documentViews(db, rows), total, page: q.page, pageSize: q.pageSize }
     },

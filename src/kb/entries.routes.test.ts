@@ -41,7 +41,18 @@ describe('entries API', () => {
     expect(noUnit.statusCode).toBe(400)
     expect(noUnit.json().code).toBe('KB_UNIT_REQUIRED')
     const unknownDoc = await t.call({ method: 'POST', url: '/api/v1/entries', payload: { unitCode: 'rsj', question: '问题', answer: '答复', policyDocumentIds: [999] } })
-    expect(unknownDoc.json().code).toBe('KB_DOCUMENT_NOT_FOUND')
+    expect(unknownDoc.json()).toMatchObject({ code: 'KB_DOCUMENT_NOT_FOUND', details: [{ field: 'policyDocumentIds', documentId: 999 }] })
+    // A wrong value in the body of an edit names its field: the entry itself exists.
+    const entry = await lib.entry({ question: '名字段的问题' })
+    const edits = [
+      [{ topic: 'nosuch' }, 'TOPIC_NOT_FOUND', 'topic'],
+      [{ policyDocumentIds: [99_999] }, 'KB_DOCUMENT_NOT_FOUND', 'policyDocumentIds'],
+      [{ unitCode: 'nosuch' }, 'UNIT_NOT_FOUND', 'unitCode'],
+    ] as const
+    for (const [payload, code, field] of edits) {
+      const res = await t.call({ method: 'PATCH', url: `/api/v1/entries/${entry.id}`, payload })
+      expect(res.json()).toMatchObject({ code, details: [{ field }] })
+    }
   })
 
   it('keeps external ids unique', async () => {
@@ -91,7 +102,8 @@ describe('entries API', () => {
     expect(ids(await get('/entries?inForce=false'))).toEqual(['稳岗返还什么时候发？'])
     expect(ids(await get('/entries?externalId=P-1'))).toEqual(['失业保险金怎么申领？'])
     expect(await get('/entries?pageSize=2&page=2')).toMatchObject({ total: 3, page: 2, items: [{}] })
-    expect((await get('/entries?unit=nope')).code).toBe('UNIT_NOT_FOUND')
+    expect(await get('/entries?unit=nope')).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unit' }] })
+    expect(await get('/entries?topic=nope')).toMatchObject({ code: 'TOPIC_NOT_FOUND', details: [{ field: 'topic' }] })
   })
 
   it('keeps serving the published version while an edit waits as a new draft version', async () => {

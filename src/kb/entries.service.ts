@@ -93,8 +93,8 @@ export function createEntriesService(ctx: KbContext) {
 
     /** The entries `viewer` may read that match the filters; other units' unpublished ones are left out. */
     async listEntries(q: ListEntriesQuery, viewer: Viewer) {
-      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
-      const topicId = q.topic ? (await ctx.units.requireTopic(q.topic)).id : undefined
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit, 'unit')).id : undefined
+      const topicId = q.topic ? (await ctx.units.requireTopic(q.topic, 'topic')).id : undefined
       const readBy = entryReading(viewer)
       const { ids, total } = await repo.listEntryIds(db, { ...q, unitId, topicId, readBy })
       const rows = new Map((await repo.entriesByIds(db, ids)).map((r) => [r.id, r]))

@@ -25,5 +25,5 @@ export async function assertOwnEntry(actor: Viewer, entry: { id: number; unitId:
 
 /** The unit a new row belongs to: a unit token's own unit (naming another is refused); for the office, the one named. */
 export async function resolveUnitId(ctx: KbContext, actor: Viewer, unitCode: string | null | undefined, what: string): Promise<number | null> {
-  return visibility(actor).unitOf(unitCode ? (await ctx.units.requireUnit(unitCode)).id : undefined, () => new NotYourUnitError(what))
+  return visibility(actor).unitOf(unitCode ? (await ctx.units.requireUnit(unitCode, 'unitCode')).id : undefined, () => new NotYourUnitError(what))
 }

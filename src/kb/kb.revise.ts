@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
 import type { Tx } from '../db/client.ts'
 import { entries, entryVersions } from './kb.table.ts'
+import { withDetails } from '../plugins/errors.ts'
 import type { Media } from './kb.types.ts'
 import { DocumentNotFoundError, EntryArchivedError, VersionInReviewError } from './kb.errors.ts'
 import type { KbContext } from './kb.dependencies.ts'
@@ -34,13 +35,13 @@ export function createReviser(ctx: KbContext) {
   async function checkDocuments(tx: Tx, ids: readonly number[]) {
     const found = await documents.existingIds(tx, ids)
     const missing = ids.filter((id) => !found.has(id))
-    if (missing.length) throw new DocumentNotFoundError(missing.join('、'))
+    if (missing.length) throw withDetails(new DocumentNotFoundError(missing.join('、')), missing.map((id) => ({ field: 'policyDocumentIds', documentId: id, message: `政策文件 ${id} 不存在` })))
   }
 
   /** Normalised version columns from content input; `base` fills what the input leaves out. */
   async function versionValues(tx: Tx, input: Partial<ContentInput>, base?: VersionRow) {
     const question = (input.question ?? base?.question ?? '').trim()
-    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : (await ctx.units.requireTopic(input.topic)).id
+    const topicId = input.topic === undefined ? base?.topicId ?? null : input.topic === null ? null : (await ctx.units.requireTopic(input.topic, 'topic')).id
     if (input.policyDocumentIds) await checkDocuments(tx, input.policyDocumentIds)
     return {
       question,

@@ -110,7 +110,7 @@ export function createReviewService(ctx: KbContext) {
 
     /** Versions waiting at a step, each with its field-level changes from the published version. */
     async listReviewQueue(q: { step?: number; unit?: string; page: number; pageSize: number }) {
-      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit)).id : undefined
+      const unitId = q.unit ? (await ctx.units.requireUnit(q.unit, 'unit')).id : undefined
       const { rows, total } = await repo.reviewQueue(db, { ...q, unitId })
       const publishedIds = rows.map((r) => r.entry.publishedVersionId).filter((v): v is number => v !== null)
       const publishedRows = new Map<number, VersionRow>()

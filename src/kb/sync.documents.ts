@@ -48,7 +48,7 @@ export function createDocumentSync(ctx: KbContext) {
       if (r.unitCode && unitId === undefined) fail('unitCode', `单位 ${r.unitCode} 不存在`)
       if (actor.role === 'unit') {
         if (unitId !== undefined && unitId !== actor.unitId) fail('unitCode', '单位账号只能导入本单位的政策文件')
-        if (before && before.unitId !== actor.unitId) fail('docNumber', `文号 ${r.docNumber} 的文件属于${before.unitId ? `单位 ${unitCodes.get(before.unitId)?.code}` : '区级（无所属单位）'}，单位账号不能修改`)
+        if (before && before.unitId !== actor.unitId) fail('docNumber', `文号 ${r.docNumber} 的文件属于${before.unitId ? unitCodes.get(before.unitId)?.name ?? '其他单位' : '区级（无所属单位）'}，单位账号不能修改`)
         unitId ??= actor.unitId
       }
       const same = !!before && FIELDS.every((f) => (before[f] ?? null) === (r[f] ?? null)) && (unitId === undefined || unitId === before.unitId)

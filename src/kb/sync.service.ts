@@ -44,7 +44,8 @@ export function createSyncService(ctx: KbContext) {
   /** Classifies each row; `rows` are the checked rows (with resolved ids) in input order. */
   async function classify(tx: Tx, input: readonly BulkEntryInput[], actor: Actor) {
     const existing = await sync.entriesByExternalIds(tx, input.map((r) => r.externalId).filter((x): x is string => !!x))
-    const unitCodes = new Map([...await unitRefs(tx)].map(([id, u]) => [id, u.code]))
+    const units = await unitRefs(tx)
+    const unitCodes = new Map([...units].map(([id, u]) => [id, u.code]))
     // A row updating an entry may leave 承办单位 blank: the entry keeps its unit.
     const filled = input.map((r) => {
       const e = r.externalId ? existing.get(r.externalId) : undefined
@@ -67,7 +68,7 @@ export function createSyncService(ctx: KbContext) {
       const p = plan[index]
       p.entryId = e.id
       const fail = (field: string, message: string) => p.errors.push({ index, field, message })
-      if (!visibility(actor).sees({ unitId: e.unitId })) { fail('externalId', `外部编号 ${e.externalId} 的条目属于单位 ${unitCodes.get(e.unitId)}，单位账号只能修改本单位的条目`); return }
+      if (!visibility(actor).sees({ unitId: e.unitId })) { fail('externalId', `外部编号 ${e.externalId} 的条目属于${units.get(e.unitId)?.name ?? '其他单位'}，单位账号只能修改本单位的条目`); return }
       const publish = row.status === 'published'
       const unchanged = e.unitId === row.unitId && (publish
         ? (e.latest.state === 'published' && sameContent(row, e.latest)) || (e.status !== 'archived' && sameContent(row, e.published))
@@ -166,8 +167,8 @@ export function createSyncService(ctx: KbContext) {
      * chunk by chunk what `viewer` may read (kb.reading.ts), as the entries list does.
      */
     async exportChunks(f: Omit<ExportFilter, 'unitId' | 'topicId' | 'readBy'> & { unit?: string; topic?: string }, viewer: Viewer) {
-      const unitId = f.unit ? (await ctx.units.requireUnit(f.unit)).id : undefined
-      const topicId = f.topic ? (await ctx.units.requireTopic(f.topic)).id : undefined
+      const unitId = f.unit ? (await ctx.units.requireUnit(f.unit, 'unit')).id : undefined
+      const topicId = f.topic ? (await ctx.units.requireTopic(f.topic, 'topic')).id : undefined
       return sync.exportChunks(db, { ...f, unitId, topicId, readBy: entryReading(viewer) })
     },
   }

@@ -5,6 +5,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { describeRefusal, WebhookAddressRefusedError, type AddressPolicy } from '../integrations/integrations.address.ts'
+import { describeConnectionError } from '../integrations/integrations.transport.ts'
 import type { LinkState } from './links.table.ts'
 
 export const MAX_REDIRECTS = 5
@@ -28,7 +29,7 @@ export function createLinkFetcher({ policy, timeoutMs, maxBytes }: { policy: Add
         ok: false, refused: e instanceof WebhookAddressRefusedError, status: null, finalUrl: url,
         error: signal.aborted ? `超时（${timeoutMs} 毫秒内未答复）`
           : e instanceof WebhookAddressRefusedError ? `拒绝访问：${refusal(e.message)}`
-            : e.code ? `连接失败：${e.code}` : `请求失败：${e.message}`,
+            : e.code ? describeConnectionError(e.code) : `请求失败：${e.message}`,
       })
       const req = (target.protocol === 'https:' ? https : http).request(target, {
         method, agent: false, lookup: policy.lookup as never, signal,

@@ -62,6 +62,14 @@ describe('one link check', () => {
     expect(await fetcher().check(`${base}/loop`)).toMatchObject({ state: 'broken', error: '重定向超过 5 次' })
   })
 
+  it('says in Chinese why a link could not be reached, the system code beside it', async () => {
+    const closed = http.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as { port: number }
+    await new Promise((resolve) => closed.close(resolve)) // nothing listens there now: connection refused
+    expect(await fetcher().check(`http://127.0.0.1:${port}/x`)).toMatchObject({ state: 'broken', error: '连接失败：对方服务器拒绝连接（对方服务未运行，或地址、端口有误）（ECONNREFUSED）' })
+  })
+
   it('times out on a slow link', async () => {
     const r = await fetcher().check(`${base}/slow`)
     expect(r).toMatchObject({ state: 'broken', error: '超时（400 毫秒内未答复）' })

@@ -9,7 +9,7 @@ import { createMethodIndex, GENERIC_CLIENT_ERRORS, HTTP_LIMITS, REFUSALS, refusa
 
 export { createError }
 
-interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string; parentSchema?: { description?: unknown } }
+interface AjvError { instancePath: string; schemaPath?: string; keyword: string; params: Record<string, unknown>; message?: string; parentSchema?: { description?: unknown } }
 
 const FORMAT_NAMES: Record<string, string> = { email: '电子邮箱地址', uri: '网址', url: '网址', uuid: 'UUID（如 3f2b…-…）', date: '日期，如 2025-10-09', time: '时间，如 09:30:00' }
 
@@ -38,7 +38,8 @@ export function describeValidationError(e: AjvError, part: string): { field: str
       case 'maximum': case 'exclusiveMaximum': return `${field} 不能大于 ${p.limit}`
       case 'minItems': return `${field} 至少需要 ${p.limit} 项`
       case 'maxItems': return `${field} 最多 ${p.limit} 项`
-      case 'enum': case 'const': return `${field} 取值不在允许范围内`
+      case 'enum': return outsideList(field, Array.isArray(p.allowedValues) ? p.allowedValues : [], e.parentSchema?.description)
+      case 'const': return outsideList(field, 'allowedValue' in p ? [p.allowedValue] : [], e.parentSchema?.description)
       case 'anyOf': case 'oneOf': return `${field} 不符合任何一种允许的形式`
       case 'minProperties': return `${field} 至少需要 ${p.limit} 个字段`
       case 'maxProperties': return `${field} 最多 ${p.limit} 个字段`
@@ -48,6 +49,35 @@ export function describeValidationError(e: AjvError, part: string): { field: str
     }
   })()
   return { field, message }
+}
+
+/**
+ * A value outside a list, said with the values allowed: in the words of the schema's description when
+ * it names each of them (`adopted 采纳；partially_adopted 部分采纳…`, codesDescription), else the values.
+ */
+function outsideList(field: string, values: unknown[], description: unknown): string {
+  if (values.length === 0) return `${field} 取值不在允许范围内`
+  const named = typeof description === 'string' && values.every((v) => description.includes(String(v)))
+  return `${field} 取值不在允许范围内，应为以下之一：${named ? description : values.map(String).join('、')}`
+}
+
+/**
+ * The Chinese messages of a request's AJV errors. A list of allowed values written as a union of
+ * literals fails once per value and once more as a whole: that is one message, naming the values.
+ */
+export function describeValidationErrors(errors: readonly AjvError[], part: string): { field: string; message: string }[] {
+  const absorbed = new Set<AjvError>()
+  const collapsed = new Map<AjvError, { field: string; message: string }>()
+  for (const e of errors) {
+    if ((e.keyword !== 'anyOf' && e.keyword !== 'oneOf') || !e.schemaPath) continue
+    const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.schemaPath?.startsWith(`${e.schemaPath}/`))
+    if (branches.length === 0 || !branches.every((b) => b.keyword === 'const' || b.keyword === 'enum')) continue
+    const values = branches.flatMap((b) => (b.keyword === 'const' ? [b.params.allowedValue] : Array.isArray(b.params.allowedValues) ? b.params.allowedValues : []))
+    for (const b of branches) absorbed.add(b)
+    const { field } = describeValidationError(e, part)
+    collapsed.set(e, { field, message: outsideList(field, values, e.parentSchema?.description) })
+  }
+  return errors.filter((e) => !absorbed.has(e)).map((e) => collapsed.get(e) ?? describeValidationError(e, part))
 }
 
 /** "，应为<the field's description>", or nothing when the schema has none. */
@@ -107,14 +137,14 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
   })
 
   app.setSchemaErrorFormatter((errors, dataVar) => {
-    const err = new Error(errors.map((e) => describeValidationError(e as AjvError, dataVar).message).join('；')) as FastifyError & { part: string }
+    const err = new Error(describeValidationErrors(errors as AjvError[], dataVar).map((d) => d.message).join('；')) as FastifyError & { part: string }
     err.part = dataVar
     return err
   })
 
   app.setErrorHandler((error: FastifyError & { details?: unknown; part?: string }, req, reply) => {
     if (error.validation) {
-      const details = error.validation.map((e) => describeValidationError(e as AjvError, error.validationContext ?? 'body'))
+      const details = describeValidationErrors(error.validation as AjvError[], error.validationContext ?? 'body')
       return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: `请求参数有误：${details.map((d) => d.message).join('；')}`, details })
     }
     if (isDatabaseBusy(error)) {

@@ -26,6 +26,9 @@ export const FIELD_LABELS: Record<string, string> = {
   website: '隐藏项', nonce: '表单编号', person: '人工答复', verdict: '评价', rating: '满意度', comment: '意见', matchId: '搜索编号', entryId: '条目', display: '显示方式', back: '返回地址',
 }
 
+/** The form's field hidden from people (a honeypot): any value in it is refused, PORTAL_SPAM_SUSPECTED on this field. */
+export const HONEYPOT_FIELD = 'website'
+
 export const QUESTION_LIMITS = { min: 5, max: 2000 }
 export const NAME_MAX = 50
 // Stricter than the API's Phone (common/schemas.ts): a caller must be reachable, so a mobile number or a

@@ -9,7 +9,7 @@ import { FIELD_LABELS } from './portal.forms.ts'
 import { layout, type FieldError, type Page, type PageContext, type Site } from './portal.layout.ts'
 import { errorPage } from './portal.pages.ts'
 import { PortalRateLimitedError } from './portal.errors.ts'
-import { waitText } from '../common/time.ts'
+import { shanghaiDate, waitText } from '../common/time.ts'
 
 /** A form carries a question of up to 2,000 characters, ~18 KB once percent-encoded. */
 export const FORM_BODY_LIMIT = 64 * 1024
@@ -66,9 +66,14 @@ export function registerFormParser(app: FastifyInstance) {
 interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 
 /** A validation error in a citizen's words, naming the field by its label. */
-export function formFieldErrors(error: FastifyError): FieldError[] {
-  return (error.validation ?? []).map((e) => {
+export function formFieldErrors(error: FastifyError, route?: string): FieldError[] {
+  // One problem said once: a value can break two rules of its field (digits only, and an integer).
+  const said = new Set<string>()
+  return (error.validation ?? []).map((e): FieldError => {
     const { field } = describeValidationError(e as AjvError, error.validationContext ?? 'body')
+    // A page's address (a link cut short, a month typed by hand): said as what the reader was looking for.
+    const address = addressMessage(error.validationContext, field, route)
+    if (address) return { field, message: address }
     const label = FIELD_LABELS[field] ?? field
     const p = (e as AjvError).params
     switch ((e as AjvError).keyword) {
@@ -78,7 +83,26 @@ export function formFieldErrors(error: FastifyError): FieldError[] {
       case 'enum': case 'const': return { field, message: `请从选项中选择${label}` }
       default: return { field, message: `${label}格式不正确或含有无法识别的字符` }
     }
+  }).filter((f) => {
+    const key = `${f.field}\n${f.message}`
+    if (said.has(key)) return false
+    said.add(key)
+    return true
   })
+}
+
+const ADDRESS_CHECK = '请检查链接是否完整，或从首页进入'
+
+/** What a page's path or query parameter that cannot be read means to the reader, or undefined for a form's field. */
+function addressMessage(context: string | undefined, field: string, route?: string): string | undefined {
+  if (context === 'params') {
+    if (field === 'month') return `月份应为 ${shanghaiDate(new Date()).slice(0, 7)} 这样的年月（四位年份、两位月份）：${ADDRESS_CHECK}`
+    if (field === 'code') return `没有这个政策领域：${ADDRESS_CHECK}`
+    if (field === 'id') return `${route?.startsWith('/documents') ? '没有这份政策文件' : '没有这条问答'}：网址中的编号应为数字，${ADDRESS_CHECK}`
+    return `网址有误：${ADDRESS_CHECK}`
+  }
+  if (context === 'querystring' && field === 'page') return '页码应为从 1 开始的数字'
+  return undefined
 }
 
 /**
@@ -90,7 +114,7 @@ export function registerErrorPages(app: FastifyInstance, site: Site) {
   app.setErrorHandler(async (error: FastifyError & { details?: FieldError[] }, req, reply) => {
     const status = error.statusCode ?? 500
     if (!wantsHtml(req) || status >= 500) throw error
-    const errors = error.validation ? formFieldErrors(error) : Array.isArray(error.details) ? error.details : []
+    const errors = error.validation ? formFieldErrors(error, req.routeOptions.url) : Array.isArray(error.details) ? error.details : []
     const code = error.validation ? 'VALIDATION_FAILED' : status === 429 ? (error.code ?? 'RATE_LIMITED') : error.code ?? 'BAD_REQUEST'
     const message = error.validation ? errors.map((e) => e.message).join('；') : error.message
     const form = req.routeOptions.config?.portalForm

@@ -16,7 +16,7 @@ import { withDetails } from '../plugins/errors.ts'
 import { portalSecrets, portalSubmissions } from './portal.table.ts'
 import { hmac, lookupCode, newNonce, normalizeTicketNumber, questionKey, sha256 } from './portal.codes.ts'
 import { PortalDuplicateError, PortalInvalidInputError, PortalLookupFailedError, PortalSpamSuspectedError } from './portal.errors.ts'
-import { checkAsk, type AskForm } from './portal.forms.ts'
+import { checkAsk, HONEYPOT_FIELD, type AskForm } from './portal.forms.ts'
 
 /** How long the same question from the same address counts as a duplicate. */
 export const DUPLICATE_WINDOW_MS = 24 * 3600_000
@@ -86,7 +86,7 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
   }
 
   async function submit(form: AskForm, client: ClientInfo, target: { kind: 'question' | 'suggestion'; policyDocumentId?: number }): Promise<AskResult> {
-    if (form.website) throw new PortalSpamSuspectedError()
+    if (form.website) throw withDetails(new PortalSpamSuspectedError(), [{ field: HONEYPOT_FIELD, message: '表单中对人隐藏、不应填写的一项被填写了（可能是浏览器自动填充）：请刷新页面后重新填写' }])
     const clean = checkAsk(form, target.kind)
     const nonce = form.nonce ?? newNonce()
     const { secret, actor } = await portalKeys()
@@ -98,7 +98,9 @@ export function createPortalIntake({ db, auth, consultations, ticketsPublic, fol
     const key = questionKey(`${target.policyDocumentId ?? ''}:${clean.question}`)
     const who = await clientHash(client.ip)
     const duplicate = await duplicateOf(who, key)
-    if (duplicate) throw new PortalDuplicateError(duplicate)
+    if (duplicate) {
+      throw withDetails(new PortalDuplicateError(duplicate), [{ field: 'question', number: duplicate, message: `您在 24 小时内已提交过相同的问题（编号 ${duplicate}），无需重复提交：请凭编号和查询码查看办理进度` }])
+    }
     return db.transaction(async (tx) => {
       // submit's own transaction nests as a savepoint of this one (db/unit-of-work.ts).
       const { result } = await consultations.submit({

@@ -148,8 +148,13 @@ describe('public pages', () => {
     // The same question again from the same address, in a new form: a duplicate, named by its number.
     const dup = await post('/ask', { question: '残疾人就业有哪些扶持政策，去哪里咨询？' })
     expect(dup.statusCode).toBe(409)
-    expect(dup.json().code).toBe('PORTAL_DUPLICATE')
+    expect(dup.json()).toMatchObject({ code: 'PORTAL_DUPLICATE', details: [{ field: 'question', number: expect.stringMatching(/^ZX\d{8}-\d{4}$/) }] })
     expect(dup.json().message).toMatch(/ZX\d{8}-\d{4}/)
+    // A browser gets the form again, the question marked and the earlier number said beside it.
+    const page = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '残疾人就业有哪些扶持政策，去哪里咨询？' }) })
+    expect(page.statusCode).toBe(409)
+    expect(page.body).toMatch(/问题：您在 24 小时内已提交过相同的问题（编号 ZX\d{8}-\d{4}）/)
+    expect(page.body).toContain('id="question-error"')
   })
 
   it('follows and rates a ticket opened by an agent or by the mailbox with the code the asker was told', async () => {
@@ -221,6 +226,23 @@ describe('public pages', () => {
     }
   })
 
+  it('says in plain Chinese what is wrong with a page address that cannot be read, never a field name', async () => {
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date())
+    const cases = [
+      ['/qa/abc', '没有这条问答'], ['/documents/abc', '没有这份政策文件'], ['/topics/ABC!', '没有这个政策领域'],
+      ['/replies/2026-13', `月份应为 ${month} 这样的年月`], ['/topics/employment?page=x', '页码应为从 1 开始的数字'],
+    ] as const
+    for (const [url, says] of cases) {
+      const page = await get(url)
+      expect(page.statusCode, url).toBe(400)
+      expect(page.headers['content-type'], url).toContain('text/html')
+      const lead = /<p class="lead">([^<]*)<\/p>/.exec(page.body)?.[1]
+      expect(lead, url).toContain(says)
+      expect(lead!.split(says), url).toHaveLength(2) // said once
+      expect(lead, url).not.toMatch(/[a-z]{2,}|格式不正确/)
+    }
+  })
+
   it('answers at once from the library when the match is confident, and lets the asker ask a person instead', async () => {
     const res = await post('/ask', { question: LIBRARY.startup.question })
     expect(res.json()).toMatchObject({ outcome: 'answered', entry: { id: ids.startup, url: `/qa/${ids.startup}` } })
@@ -233,7 +255,7 @@ describe('public pages', () => {
 
   it('refuses robots, empty and oversized questions with the field named in Chinese, and shows the form again', async () => {
     const robot = await post('/ask', { question: '正常的问题内容是什么', website: 'http://spam.example' })
-    expect(robot.json().code).toBe('PORTAL_SPAM_SUSPECTED')
+    expect(robot.json()).toMatchObject({ code: 'PORTAL_SPAM_SUSPECTED', details: [{ field: 'website' }] })
     const short = await k.app.inject({ method: 'POST', url: '/ask', ...form({ question: '社保', phone: '12345', name: '李四' }) })
     expect(short.statusCode).toBe(400)
     expect(short.headers['x-error-code']).toBe('PORTAL_INVALID_INPUT')

@@ -9,7 +9,7 @@ import type { MaskContext } from '../privacy/privacy.text.ts'
 import { createProposalsRepository } from './proposals.repository.ts'
 import type { DraftingTaskStatus, ProposalStatus } from './proposals.table.ts'
 import {
-  DraftingEntryInvalidError, DraftingTaskClosedError, DraftingTaskNotFoundError, ProposalDecidedError, ProposalNotFoundError,
+  DraftingEntryInvalidError, DraftingEntryRequiredError, DraftingTaskClosedError, DraftingTaskNotFoundError, ProposalDecidedError, ProposalNotFoundError,
 } from './proposals.errors.ts'
 
 export interface ProposalsDeps {
@@ -34,7 +34,7 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
   const repo = createProposalsRepository()
   /** A unit sees and decides its own entries' proposals and its own tasks; the office sees all. */
   const scopeOf = async (actor: Actor, unitCode?: string) =>
-    visibility(actor).unitOf(unitCode ? (await units.requireUnit(unitCode)).id : undefined, () => new NotYourUnitError('建议')) ?? undefined
+    visibility(actor).unitOf(unitCode ? (await units.requireUnit(unitCode, 'unit')).id : undefined, () => new NotYourUnitError('建议')) ?? undefined
   const own = (actor: Actor, unitId: number) => visibility(actor).sees({ unitId })
 
   type ProposalRow = NonNullable<Awaited<ReturnType<typeof repo.proposalById>>>
@@ -97,7 +97,7 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
 
     /** The office hands an unanswered question (a group of the unmatched list, say) to a unit. */
     async createTask(input: { question: string; unitCode: string; variants?: string[]; asked?: number; note?: string }, actor: Actor) {
-      const unit = await units.requireUnit(input.unitCode)
+      const unit = await units.requireUnit(input.unitCode, 'unitCode')
       return db.transaction(async (tx) => {
         const id = await repo.insertTask(tx, {
           unitId: unit.id, question: input.question.trim(), variants: [...new Set((input.variants ?? []).map((v) => v.trim()).filter(Boolean))],
@@ -126,7 +126,8 @@ export function createProposalsService({ db, units, search, kb }: ProposalsDeps)
         if (t.status !== 'open') throw new DraftingTaskClosedError(String(id))
         let entryId: number | null = null
         if (input.outcome === 'drafted') {
-          if (input.entryId === undefined || await repo.entryUnitId(tx, input.entryId) !== t.unitId) throw withDetails(new DraftingEntryInvalidError(String(input.entryId ?? '')), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
+          if (input.entryId === undefined) throw withDetails(new DraftingEntryRequiredError(), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
+          if (await repo.entryUnitId(tx, input.entryId) !== t.unitId) throw withDetails(new DraftingEntryInvalidError(String(input.entryId)), [{ field: 'entryId', message: '请填写本单位为该任务起草的问答条目编号' }])
           entryId = input.entryId
         }
         await repo.closeTask(tx, id, { status: input.outcome, by: actor.tokenId, comment: input.comment ?? null, entryId })

@@ -250,6 +250,28 @@ describe('the library in and out as spreadsheets', () => {
     expect((await api.commit(job.id)).statusCode).toBe(409)
   })
 
+  it('names another unit by its name, never its code, when a unit may not import a row', async () => {
+    const rsj = await t.token('unit', { unitCode: 'rsj' })
+    const theirs = await lib.entry({ unitCode: 'wjw', topic: 'birth', question: '生育津贴怎么领？', answer: '由单位向医保局申领。', externalId: 'WJW-1' })
+    await lib.publish(theirs.id)
+    await lib.document({ docNumber: '渝北卫发〔2023〕2号', unitCode: 'wjw' })
+    const entries = await api.validated('他单位.csv', '\uFEFF' + [
+      '外部编号,标准问题,相似问法,答复口径,关键词,领域,承办单位,政策文件文号,图解/视频链接,状态',
+      'WJW-1,生育津贴怎么领？,,改过的答复。,,生育,,,,',
+      'RSJ-9,问题九？,,答复九。,,就业创业,区卫生健康委,,,',
+    ].join('\r\n'), { token: rsj })
+    const docs = await api.validated('他单位文件.csv', '\uFEFF' + [
+      '文号,标题,发文单位,发布日期,施行日期,失效日期,效力,链接,承办单位',
+      '渝北卫发〔2023〕2号,关于生育津贴发放的通知,区卫生健康委,2023-01-05,,,现行有效,,',
+    ].join('\r\n'), { token: rsj, kind: 'policy-documents' })
+    const messages = [...entries.errors, ...docs.errors].map((e: { message: string }) => e.message)
+    expect(messages).toHaveLength(3)
+    for (const m of messages) {
+      expect(m).toContain('区卫生健康委')
+      expect(m).not.toMatch(/\bwjw\b/)
+    }
+  })
+
   it('does not import twice when a client retries', async () => {
     const file = await xlsx([['I-1', '问题？', '', '答复。', '', '就业创业', 'rsj', '', '', '']])
     const first = await api.upload('i.xlsx', file, { key: 'upload-1' })

@@ -110,6 +110,15 @@ describe('the ledger and its export', () => {
     const bad = await get('/api/v1/ledger?overdue=maybe')
     expect(bad.statusCode).toBe(400)
     expect(bad.json().details[0].field).toBe('overdue')
+    // A value outside a list is said once, with the values allowed and what they mean.
+    for (const [query, field, says] of [['channel=fax', 'channel', 'hotline 12345热线'], ['status=foo', 'status', 'assigned 已交办']] as const) {
+      const res = (await get(`/api/v1/ledger?${query}`)).json()
+      expect(res.details, query).toEqual([{ field, message: expect.stringContaining(says) }])
+      expect(res.message, query).toBe(`请求参数有误：${res.details[0].message}`)
+      expect(res.message, query).not.toContain('不符合任何一种允许的形式')
+    }
+    // An unknown unit is named by the parameter the office typed, `unit`.
+    expect((await get('/api/v1/ledger?unit=nosuch')).json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unit' }] })
   })
 
   it('exports to a unit token only its own tickets, and refuses another unit', async () => {

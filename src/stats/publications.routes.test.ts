@@ -44,12 +44,22 @@ describe('publishing representative replies (H1)', () => {
   it('refuses a ticket whose asker has not been told, an unknown ticket and one on another month', async () => {
     const unanswered = await select('2025-10', [fx.ticketIds.R13])
     expect(unanswered.statusCode).toBe(409)
-    expect(unanswered.json().code).toBe('PUBLICATION_TICKET_UNANSWERED')
-    expect((await select('2025-10', [999_999])).json().code).toBe('PUBLICATION_TICKET_NOT_FOUND')
-    await select('2025-10', [fx.ticketIds.R1])
+    const r13 = unanswered.json().details?.[0]?.number
+    expect(unanswered.json()).toMatchObject({
+      code: 'PUBLICATION_TICKET_UNANSWERED', message: expect.stringContaining(`工单 ${r13} 尚未答复咨询人`),
+      details: [{ field: 'ticketIds', ticketId: fx.ticketIds.R13, number: expect.stringMatching(/^ZX\d{8}-\d{4}$/), message: expect.stringContaining('尚未答复咨询人') }],
+    })
+    expect((await select('2025-10', [999_999])).json()).toMatchObject({ code: 'PUBLICATION_TICKET_NOT_FOUND', details: [{ field: 'ticketIds', ticketId: 999_999 }] })
+    const r1 = (await select('2025-10', [fx.ticketIds.R1])).json().items[0]
     const taken = await select('2025-11', [fx.ticketIds.R1])
     expect(taken.statusCode).toBe(409)
-    expect(taken.json().code).toBe('PUBLICATION_TICKET_TAKEN')
+    // Named by its ledger number, as a person knows it, not by the internal id.
+    const number = taken.json().details?.[0]?.number
+    expect(number).toMatch(/^ZX\d{8}-\d{4}$/)
+    expect(taken.json()).toMatchObject({
+      code: 'PUBLICATION_TICKET_TAKEN', message: `工单 ${number} 已选入2025年10月的答复公开`,
+      details: [{ field: 'ticketIds', ticketId: fx.ticketIds.R1, number, month: '2025-10', itemId: r1.id }],
+    })
   })
 
   it('refuses tickets received in a later month, naming each of them under ticketIds (D6)', async () => {
@@ -93,6 +103,27 @@ describe('publishing representative replies (H1)', () => {
     expect((await t.call({ method: 'DELETE', url: `/api/v1/publications/items/${first.id}` })).statusCode).toBe(204)
     expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items).toHaveLength(1)
     expect((await t.call({ method: 'DELETE', url: `/api/v1/publications/items/${first.id}` })).json().code).toBe('PUBLICATION_ITEM_NOT_FOUND')
+  })
+
+  it('drops a ticket sent back for redoing from a list not yet public, and leaves a public list as published (L6)', async () => {
+    // This month's list is not public until the month is over; October 2025's has been since November.
+    const current = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date())
+    await select(current, [fx.ticketIds.R1])
+    await select('2025-10', [fx.ticketIds.R4])
+    const before = (await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items
+    const redo = (id: number) => t.call({ method: 'POST', url: `/api/v1/tickets/${id}/redo`, payload: { reason: '咨询人反映答复不完整' } })
+    expect((await redo(fx.ticketIds.R1)).statusCode).toBe(200)
+    expect((await redo(fx.ticketIds.R4)).statusCode).toBe(200)
+    // The old round's answer no longer stands: off the list, and it cannot come back until the asker is told again.
+    expect((await t.call({ method: 'GET', url: `/api/v1/publications/${current}` })).json().items).toEqual([])
+    expect((await select(current, [fx.ticketIds.R1])).json().code).toBe('PUBLICATION_TICKET_UNANSWERED')
+    // What was made public stays as it was made public: the office corrects it by hand if need be.
+    expect((await t.call({ method: 'GET', url: '/api/v1/publications/2025-10' })).json().items).toEqual(before)
+    // The ticket's history says what happened to its place on the list.
+    const history = (await t.call({ method: 'GET', url: `/api/v1/tickets/${fx.ticketIds.R1}` })).json().history
+    expect(history.at(-1)).toMatchObject({ action: 'redo', note: expect.stringContaining(`已从${Number(current.slice(0, 4))}年${Number(current.slice(5))}月的答复公开名单中移除`) })
+    const publicOne = (await t.call({ method: 'GET', url: `/api/v1/tickets/${fx.ticketIds.R4}` })).json().history
+    expect(publicOne.at(-1)).toMatchObject({ action: 'redo', note: expect.stringContaining('2025年10月的答复公开已公开，公开内容未改动') })
   })
 
   it('lets staff read the list but only admins choose, and checks the month', async () => {

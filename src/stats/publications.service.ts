@@ -1,12 +1,12 @@
 // H1: the monthly list of representative consultations and replies, de-identified for publication.
 import { asc, count, desc, eq } from 'drizzle-orm'
 import type { Actor } from '../auth/auth.service.ts'
-import type { Db } from '../db/client.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { first } from '../db/query.ts'
 import { ticketForPublication } from '../tickets/tickets.queries.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { BOM, csvLine } from './csv.ts'
-import { shanghaiDate } from '../common/time.ts'
+import { shanghaiDate, systemClock, type Clock } from '../common/time.ts'
 import { publicationItems } from './stats.table.ts'
 import {
   PublicationItemNotFoundError, PublicationTicketNotFoundError, PublicationTicketTakenError, PublicationTicketUnansweredError,
@@ -29,7 +29,16 @@ const view = (r: Item) => ({
   repliedOn: r.repliedOn, unitName: r.unitName, answer: r.answer, createdAt: r.createdAt,
 })
 
-export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'> }) {
+/** The refusal of a ticket already on another month's list, naming it by its ledger number. */
+async function taken(tx: Tx, ticketId: number, item: Item) {
+  const number = (await ticketForPublication(tx, ticketId))?.number ?? String(ticketId)
+  return withDetails(new PublicationTicketTakenError(number, monthLabel(item.month)), [{
+    field: 'ticketIds', ticketId, number, month: item.month, itemId: item.id,
+    message: `工单 ${number} 已在${monthLabel(item.month)}的名单上：一件工单只能选入一个月的答复公开，如需改选请先从该月名单中移除`,
+  }])
+}
+
+export function createPublicationsService({ db, privacy, now = systemClock }: { db: Db; privacy: Pick<PrivacyService, 'snapshot'>; now?: Clock }) {
   const listMonth = (month: string) =>
     db.select().from(publicationItems).where(eq(publicationItems.month, month)).orderBy(asc(publicationItems.receivedOn), asc(publicationItems.id))
 
@@ -58,11 +67,11 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
         for (const ticketId of new Set(ticketIds)) {
           const existing = await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)))
           if (existing) {
-            if (existing.month !== month) throw new PublicationTicketTakenError(String(ticketId), existing.month)
+            if (existing.month !== month) throw await taken(tx, ticketId, existing)
             continue
           }
           const t = await ticketForPublication(tx, ticketId)
-          if (!t) throw new PublicationTicketNotFoundError(String(ticketId))
+          if (!t) throw withDetails(new PublicationTicketNotFoundError(String(ticketId)), [{ field: 'ticketIds', ticketId, message: `登记台账中没有编号为 ${ticketId} 的工单` }])
           const receivedOn = shanghaiDate(t.receivedAt)
           // Received in a later month: on this list it would be public before its own month has ended.
           if (receivedOn.slice(0, 7) > month) wrongMonth.push({ ticketId, number: t.number, receivedOn })
@@ -75,7 +84,9 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
           })))
         }
         for (const { ticketId, t } of chosen) {
-          if (!t.answer || !t.repliedAt) throw new PublicationTicketUnansweredError(t.number)
+          if (!t.answer || !t.repliedAt) {
+            throw withDetails(new PublicationTicketUnansweredError(t.number), [{ field: 'ticketIds', ticketId, number: t.number, message: `工单 ${t.number} 尚未答复咨询人：只能选入“已回复咨询人”或“已办结”的工单` }])
+          }
           const asker = { name: t.askerName, phone: t.askerPhone, email: t.askerEmail }
           // Two people choosing the same ticket at once: the first row stands, and the second is
           // told as if it had been there already (on PostgreSQL the insert waits for the first to commit).
@@ -90,12 +101,28 @@ export function createPublicationsService({ db, privacy }: { db: Db; privacy: Pi
             selectedBy: actor.tokenId,
           }).onConflictDoNothing({ target: publicationItems.ticketId }).returning({ id: publicationItems.id })
           if (!added) {
-            const taken = (await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId))))!
-            if (taken.month !== month) throw new PublicationTicketTakenError(String(ticketId), taken.month)
+            const other = (await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId))))!
+            if (other.month !== month) throw await taken(tx, ticketId, other)
           }
         }
       })
       return list(month)
+    },
+
+    /**
+     * A ticket sent back for redoing (重办): the answer on its list item was the finished round's. A
+     * list not yet public (its month still running: the portal shows a month from the 1st of the next,
+     * Beijing time) lets go of the item, and the office may choose the ticket again once the asker
+     * has been told the new answer. A list already public is left as it was published, not changed
+     * behind the readers' backs: the office corrects or removes the item by hand if it must. Runs in
+     * the redo's transaction; returns the note for the ticket's history.
+     */
+    async ticketRedone(tx: Tx, ticketId: number): Promise<string | null> {
+      const item = await first(tx.select().from(publicationItems).where(eq(publicationItems.ticketId, ticketId)))
+      if (!item) return null
+      if (item.month < shanghaiDate(now()).slice(0, 7)) return `该工单在${monthLabel(item.month)}的答复公开已公开，公开内容未改动，如需更正请在答复公开中修改或移除`
+      await tx.delete(publicationItems).where(eq(publicationItems.id, item.id))
+      return `已从${monthLabel(item.month)}的答复公开名单中移除，再次回复咨询人后可重新选入`
     },
 
     /** The office may polish the de-identified summary or answer before publishing. */

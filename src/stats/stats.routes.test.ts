@@ -64,7 +64,8 @@ describe('supervision statistics on a fixture with known answers', () => {
     const other = await get(`/api/v1/stats/units?${OCTOBER}&unit=wjw`, rsjToken)
     expect(other.statusCode).toBe(403)
     expect(other.json().code).toBe('STATS_UNIT_FORBIDDEN')
-    expect((await get('/api/v1/stats/units?unit=nope')).json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
+    // The query parameter is `unit`: the refusal names it as sent.
+    expect((await get('/api/v1/stats/units?unit=nope')).json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unit' }] })
   })
 
   it('refuses agents and reviewers, and a reversed period', async () => {

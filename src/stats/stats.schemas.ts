@@ -1,10 +1,12 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { CHANNELS } from '../consultations/consultations.types.ts'
 import { TICKET_STATUSES } from '../tickets/tickets.types.ts'
-import { Code, IsoDate, Nullable, PageQuery, Text, LIMITS } from '../common/schemas.ts'
+import { Code, IsoDate, Nullable, PageQuery, Text, LIMITS, codesDescription } from '../common/schemas.ts'
+import { CHANNEL_LABELS } from '../consultations/consultations.labels.ts'
+import { TICKET_STATUS_LABELS } from '../tickets/tickets.labels.ts'
 
-const ChannelEnum = Type.Union(CHANNELS.map((c) => Type.Literal(c)), { description: '渠道：hotline、phone、mailbox、window、portal' })
-const StatusEnum = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)), { description: '状态' })
+const ChannelEnum = Type.Union(CHANNELS.map((c) => Type.Literal(c)), { description: codesDescription(CHANNEL_LABELS) })
+const StatusEnum = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)), { description: codesDescription(TICKET_STATUS_LABELS) })
 const Ratio = Nullable(Type.Number({ minimum: 0, maximum: 1, description: '比例（0 到 1，保留四位小数）；分母为 0 时为 null' }))
 const UnitRef = Type.Object({ code: Type.String(), name: Type.String() })
 

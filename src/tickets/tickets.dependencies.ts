@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/auth.service.ts'
+import type { Tx } from '../db/client.ts'
 
 // What tickets need from the other modules, as the brief's contracts describe
 // them. Typed here so this module compiles and is tested against the contract, not an implementation.
@@ -22,6 +23,14 @@ export interface DraftInput {
   unitId: number
   policyDocumentIds?: number[]
   sourceTicketId?: number
+}
+
+/**
+ * The monthly 答复公开 lists (stats), told when a ticket is sent back for redoing: its answer no longer
+ * stands. Returns a note for the ticket's history, or null when the ticket is on no list.
+ */
+export interface PublicationPort {
+  ticketRedone(tx: Tx, ticketId: number): Promise<string | null>
 }
 
 export interface KbPort {

@@ -15,7 +15,7 @@ import { createTicketsRepository, type ConsultationRow, type TicketRow } from '.
 import { createFollowupRepository, type RatingRow } from './followup.repository.ts'
 import type { Rating } from './tickets.types.ts'
 import type { RatingSource } from './followup.table.ts'
-import type { CalendarPort } from './tickets.dependencies.ts'
+import type { CalendarPort, PublicationPort } from './tickets.dependencies.ts'
 import { ticketRow } from './tickets.views.ts'
 import { ticketByLookup } from './tickets.queries.ts'
 import { RATING_LABELS, TICKET_STATUS_LABELS } from './tickets.labels.ts'
@@ -28,6 +28,8 @@ export interface FollowupDeps {
   events: Pick<EventBus, 'emit'>
   calendar: CalendarPort
   privacy: Pick<PrivacyService, 'snapshot'>
+  /** The 答复公开 lists, which drop or keep a redone ticket (stats/publications.service.ts). */
+  publications?: PublicationPort
   now?: Clock
 }
 
@@ -36,7 +38,7 @@ type Loaded = { ticket: TicketRow; consultation: ConsultationRow; unit: { code: 
 /** One reading of the privacy service's masking (PrivacyService.snapshot). */
 type Show = Pick<Awaited<ReturnType<PrivacyService['snapshot']>>, 'show'>
 
-export function createFollowupService({ db, config, events, calendar, privacy, now = systemClock }: FollowupDeps) {
+export function createFollowupService({ db, config, events, calendar, privacy, publications, now = systemClock }: FollowupDeps) {
   const repo = createTicketsRepository()
   const followups = createFollowupRepository()
   const actions = createTicketActions({ repo, events, config, privacy })
@@ -62,9 +64,11 @@ export function createFollowupService({ db, config, events, calendar, privacy, n
       suggestionDecision: null, decisionReason: null, dueSoonNotifiedAt: null, overdueNotifiedAt: null,
     })
     const why = input.trigger === 'rating' ? '咨询人不满意，自动重办' : '督办办公室决定重办'
+    // The finished round's answer no longer stands: a 答复公开 list not yet public lets go of it.
+    const published = await publications?.ticketRedone(tx, t.id)
     await repo.appendEvent(tx, {
       ticketId: t.id, at, actorTokenId, action: 'redo', fromStatus: t.status, toStatus: 'assigned', fromUnitId: t.unitId, toUnitId: unit.id,
-      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${chineseDateTime(due.dueAt)}${due.provisional ? '（暂定）' : ''}`,
+      note: `第 ${t.round + 1} 轮（${why}）：${input.reason}；新的办理时限 ${chineseDateTime(due.dueAt)}${due.provisional ? '（暂定）' : ''}${published ? `；${published}` : ''}`,
     })
     await actions.emit(tx, 'ticket.redone', updated, c, unit, {
       round: updated.round, reopenedAt: at, trigger: input.trigger, reason: (await actions.eventText(c))(input.reason), previousUnit: found.unit,

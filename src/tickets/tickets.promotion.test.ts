@@ -93,6 +93,21 @@ describe('promoting a ticket into the library', () => {
     expect(ticket.history.map((h: any) => h.action)).not.toContain('promote')
   })
 
+  it('asks for a shorter wording of a letter longer than an entry’s question may be, and takes it', async () => {
+    const letter = `尊敬的领导：${'我在龙溪街道开了一家小面馆，营业执照今年三月才办下来。'.repeat(80)}请问个体工商户的一次性创业补贴怎么申请？`
+    expect([...letter].length).toBeGreaterThan(2000)
+    const id = await answeredTicket(letter)
+    for (const payload of [{}, { mode: 'new' }, { mode: 'similar', entryId: (await k.library()).startup }]) {
+      const res = await promote(id, payload)
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({ code: 'TICKET_PROMOTE_QUESTION_REQUIRED', details: [{ field: 'question' }] })
+    }
+    expect((await k.ticket(id, k.tokens.rsj)).body.promotedEntryId).toBeNull()
+    const res = await promote(id, { mode: 'new', question: '个体工商户的一次性创业补贴怎么申请？' })
+    expect(res.status).toBe(201)
+    expect((await latestVersion(res.body.entryId)).question).toBe('个体工商户的一次性创业补贴怎么申请？')
+  })
+
   it('needs the entry when adding a similar question', async () => {
     const id = await answeredTicket()
     expect((await promote(id, { mode: 'similar' })).body.code).toBe('TICKET_PROMOTE_ENTRY_REQUIRED')

@@ -2,12 +2,14 @@ import type { Actor } from '../auth/auth.service.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import { knownAsker } from '../privacy/privacy.access.ts'
+import { LIMITS } from '../common/schemas.ts'
+import { withDetails } from '../plugins/errors.ts'
 import type { PrivacyService } from '../privacy/privacy.service.ts'
 import { canPromote, canSee } from './tickets.lifecycle.ts'
 import type { KbPort, SearchPort } from './tickets.dependencies.ts'
 import { createTicketsRepository } from './tickets.repository.ts'
 import {
-  PromoteEntryRequiredError, SuggestionNotPromotableError, TicketActionForbiddenError, TicketAlreadyPromotedError,
+  PromoteEntryRequiredError, PromoteQuestionRequiredError, SuggestionNotPromotableError, TicketActionForbiddenError, TicketAlreadyPromotedError,
   TicketNotAnsweredError, TicketNotFoundError,
 } from './tickets.errors.ts'
 
@@ -73,6 +75,11 @@ export function createPromotionService({ db, config, search, kb, privacy }: Prom
       const asker = knownAsker(consultation)
       const published = await privacy.snapshot()
       const question = published.deidentify(body.question ?? consultation.question, asker)
+      // A letter (up to LIMITS.letter) may be longer than an entry's question: the unit words it shorter.
+      const length = [...question].length
+      if (length > LIMITS.question) {
+        throw withDetails(new PromoteQuestionRequiredError(String(length), String(LIMITS.question)), [{ field: 'question', message: `请填写不超过 ${LIMITS.question} 字的问题` }])
+      }
       const answer = published.deidentify(body.answer ?? ticket.answer!, asker)
       const submit = body.submit ?? true
       const base = { ticketId: id, question, answer, offer: null, submitted: false }

@@ -142,6 +142,19 @@ describe('ticket lifecycle', () => {
     expect((await k.act(ticket.id, 'assign', { unitCode: 'gone' }, k.tokens.agent)).body.code).toBe('CONSULTATION_UNIT_INACTIVE')
   })
 
+  it('refuses an answer with nothing to read (punctuation only), naming answer, and leaves the ticket with the unit', async () => {
+    const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
+    k.events.length = 0
+    for (const answer of ['？？？', '……', '。 ！', '😀😀']) {
+      const res = await k.act(id, 'answer', { answer }, k.tokens.rsj)
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({ code: 'TICKET_ANSWER_EMPTY', details: [{ field: 'answer' }] })
+    }
+    expect((await k.ticket(id, k.tokens.rsj)).body).toMatchObject({ status: 'assigned', answer: null })
+    expect(k.events).toEqual([])
+    expect((await k.act(id, 'answer', { answer: '请到区就业服务中心办理。' }, k.tokens.rsj)).status).toBe(200)
+  })
+
   it('validates action bodies strictly', async () => {
     const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
     const res = await k.act(id, 'reassign', { unitCode: 'ybj', reason: '   ', extra: 1 }, k.tokens.agent)
@@ -168,6 +181,12 @@ describe('suggestions on policy documents (F1)', () => {
     expect(missing.status).toBe(400)
     expect(missing.body).toMatchObject({ code: 'TICKET_DECISION_REQUIRED' })
     expect(missing.body.details.map((d: any) => d.field)).toEqual(['decision', 'decisionReason'])
+    const wrong = await k.act(id, 'answer', { answer: '感谢建议。', decision: 'maybe', decisionReason: '理由' }, k.tokens.ybj)
+    expect(wrong.body.details).toEqual([{ field: 'decision', message: 'decision 取值不在允许范围内，应为以下之一：adopted 采纳；partially_adopted 部分采纳；not_adopted 不采纳' }])
+    // The reason is published on the document's page: punctuation alone is no reason.
+    const noReason = await k.act(id, 'answer', { answer: '感谢建议。', decision: 'not_adopted', decisionReason: '。。。' }, k.tokens.ybj)
+    expect(noReason.status).toBe(400)
+    expect(noReason.body).toMatchObject({ code: 'TICKET_ANSWER_EMPTY', details: [{ field: 'decisionReason' }] })
 
     const decided = await k.act(id, 'answer', { answer: '感谢建议，已在修订中提高门诊报销比例。', decision: 'partially_adopted', decisionReason: '基金可承受范围内提高 5 个百分点' }, k.tokens.ybj)
     expect(decided.status).toBe(200)

@@ -24,10 +24,11 @@ import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
 import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
-  DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
+  AnswerEmptyError, DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   SuggestionUndecidedError, TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError,
 } from './tickets.errors.ts'
 import { paging } from '../common/schemas.ts'
+import { isEmptyQuestion } from '../search/normalize.ts'
 
 export interface TicketsServiceDeps {
   db: Db
@@ -244,6 +245,13 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
       await db.transaction(async (tx) => {
         const loaded = await load(tx, id, actor, 'answer')
         const { ticket, consultation, unit, to } = loaded
+        // The rule a consultation made only of punctuation is refused by (CONSULTATION_QUESTION_EMPTY):
+        // such an answer would mark the ticket answered and tell the mailbox.
+        const empty = [
+          ...(isEmptyQuestion(body.answer) ? [{ field: 'answer', message: '答复内容不能只有标点、符号或空白' }] : []),
+          ...(body.decisionReason !== undefined && isEmptyQuestion(body.decisionReason) ? [{ field: 'decisionReason', message: '理由不能只有标点、符号或空白' }] : []),
+        ]
+        if (empty.length) throw withDetails(new AnswerEmptyError(), empty)
         if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
           throw withDetails(new DecisionRequiredError(), [
             ...(!body.decision ? [{ field: 'decision', message: '请选择采纳、部分采纳或不采纳' }] : []),

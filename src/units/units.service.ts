@@ -7,6 +7,9 @@ import { unitOfWork } from '../db/unit-of-work.ts'
 import { first } from '../db/query.ts'
 import { topics, units } from './units.table.ts'
 import { TopicCodeTakenError, TopicNotFoundError, UnitCodeTakenError, UnitNotFoundError } from './units.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
+
+const withField = <E extends Error>(error: E, field: string | undefined, message: string) => (field ? withDetails(error, [{ field, message }]) : error)
 
 export interface UnitInput { code: string; name: string; contactName?: string | null; contactPhone?: string | null; contactEmail?: string | null; active?: boolean }
 export interface TopicInput { code: string; name: string; required?: boolean; defaultUnitCode?: string | null }
@@ -39,9 +42,10 @@ export function createUnitsService({ db }: { db: Db }) {
     /** Calls `listener` after the commit of a change to a unit or a topic (not of a new one: nothing shows it yet). */
     onChange(listener: UnitsChangeListener) { listeners.push(listener) },
     unitByCode,
-    async requireUnit(code: string) {
+    /** The unit named by `code`; `field` is where the request named it (a body field, a query parameter), for the refusal. */
+    async requireUnit(code: string, field?: string) {
       const unit = await unitByCode(code)
-      if (!unit) throw new UnitNotFoundError(code)
+      if (!unit) throw withField(new UnitNotFoundError(code), field, `单位 ${code} 不存在`)
       return unit
     },
     async getUnit(id: number) {
@@ -74,9 +78,9 @@ export function createUnitsService({ db }: { db: Db }) {
     }),
 
     topicByCode: (code: string) => first(db.select().from(topics).where(eq(topics.code, code))),
-    async requireTopic(code: string) {
+    async requireTopic(code: string, field?: string) {
       const topic = await first(db.select().from(topics).where(eq(topics.code, code)))
-      if (!topic) throw new TopicNotFoundError(code)
+      if (!topic) throw withField(new TopicNotFoundError(code), field, `政策领域 ${code} 不存在`)
       return topic
     },
     async listTopics(q: { required?: boolean } = {}) {
