@@ -35,7 +35,7 @@ export function createDocumentExpiry({ expireLapsed, log, clock = systemClock, c
 
   /** One check: runs when the Beijing date has changed since the last run (never two at once). */
   function check(): Promise<void> {
-    running ??= run().finally(() => { running = undefined })
+    if (!running) running = run().finally(() => { running = undefined })
     return running
   }
 
