@@ -216,7 +216,7 @@ describe('the library in and out as spreadsheets', () => {
       `2 ${notFound(wjw.draft)}`, `3 ${notFound(wjw.inReview)}`, `4 ${notFound(wjw.archived)}`, `5 ${notFound(missing)}`,
       '6 外部编号 外部编号 WJW-SECRET-2027 不可用，请换一个编号',
       // A published entry is read by every unit; changing it is what is refused.
-      `7 外部编号 外部编号 #${wjw.revised} 的条目属于单位 wjw，单位账号只能修改本单位的条目`,
+      `7 外部编号 外部编号 #${wjw.revised} 的条目属于区卫生健康委，单位账号只能修改本单位的条目`,
     ])
   })
 

@@ -102,6 +102,9 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
     // P2 and P3 lapse after the entries resting on them are published, as documents do.
     const doc = async (title: string, docNumber: string, expiresOn: string | null = null) =>
       (await s.kb.createDocument({ title, docNumber, issuer: '区人民政府', validity: 'in_force', expiresOn }, admin)).id
+    // Entered before P4's 失效日期 (one already past is refused), and never lapsed by the service: the
+    // fixture has no expiry run, so P4 stands for a document its unit left 现行有效 past that date.
+    at('2024-06-01T02:00:00Z')
     const docs: Record<string, number> = {
       P1: await doc('现行就业政策', '渝北府发〔2024〕1号'),
       P2: await doc('已失效的补贴办法', '渝北府发〔2019〕2号'),

@@ -297,8 +297,9 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         if (!canAct(actor, 'answer', { unitId: ticket.unitId, registeredBy: consultation.registeredBy, dispatchUnitId: null })) {
           throw new TicketActionForbiddenError('修改公开摘要')
         }
-        if (consultation.kind !== 'suggestion') throw withDetails(new DecisionNotApplicableError(), [{ field: 'publicSummary', message: '只有建议类台账才有公开摘要' }])
-        if (!ticket.suggestionDecision) throw withDetails(new SuggestionUndecidedError(ticket.number), [{ field: 'publicSummary', message: '请在答复时填写公开摘要' }])
+        // What the ticket is, not the text sent, is at fault: no field is named.
+        if (consultation.kind !== 'suggestion') throw new DecisionNotApplicableError()
+        if (!ticket.suggestionDecision) throw new SuggestionUndecidedError(ticket.number)
         const now = nowIso()
         // The ticket is locked (actions.visible) until this transaction ends.
         await repo.update(tx, id, { publicSummary: body.publicSummary })
