@@ -38,10 +38,14 @@ async function lapsedInForce(tx: Tx, today: string): Promise<DocumentRow[]> {
     .orderBy(asc(policyDocuments.id))
 }
 
-/** Marks a document 失效 while it is still 现行有效 (a concurrent edit wins); whether it did. */
-async function expireInForce(tx: Tx, id: number, at: string): Promise<boolean> {
+/**
+ * Marks a document 失效 while it is still 现行有效 with its 失效日期 before `today` (the conditions are
+ * checked again here, so a concurrent edit that extended the date or changed the validity wins); whether it did.
+ */
+async function expireInForce(tx: Tx, id: number, today: string, at: string): Promise<boolean> {
   return (await tx.update(policyDocuments).set({ validity: 'expired', validityChangedAt: at, updatedAt: at })
-    .where(and(eq(policyDocuments.id, id), eq(policyDocuments.validity, 'in_force'))).returning({ id: policyDocuments.id })).length > 0
+    .where(and(eq(policyDocuments.id, id), eq(policyDocuments.validity, 'in_force'), isNotNull(policyDocuments.expiresOn), lt(policyDocuments.expiresOn, today)))
+    .returning({ id: policyDocuments.id })).length > 0
 }
 
 async function deleteDocument(tx: Tx, id: number): Promise<void> {

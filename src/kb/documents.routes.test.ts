@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/app.testkit.ts'
 import { setUpLibrary } from './kb.testkit.ts'
+import { createDocumentsRepository } from './documents.repository.ts'
 
 describe('policy documents API', () => {
   let t: TestApp
@@ -118,6 +119,14 @@ describe('policy documents API', () => {
     expect((await t.call({ method: 'GET', url: `/api/v1/entries/${entry.id}` })).json()).toMatchObject({ inForce: false })
     await vi.waitFor(async () => expect((await match()).candidates[0]).toMatchObject({ entryId: entry.id, inForce: false }))
     expect((await match()).decision).toMatchObject({ level: 'none', reason: expect.stringContaining('已失效或废止') })
+  })
+
+  it('does not lapse a document whose 失效日期 was extended after the run read it', async () => {
+    // The run reads the lapsed documents, then marks each: an edit committed in between wins.
+    const doc = await lib.document({ docNumber: 'L-3', expiresOn: '2099-12-31' })
+    const marked = await createDocumentsRepository().expireInForce(t.app.services.db, doc.id, '2026-12-08', new Date().toISOString())
+    expect(marked).toBe(false)
+    expect((await t.call({ method: 'GET', url: `/api/v1/policy-documents/${doc.id}` })).json().validity).toBe('in_force')
   })
 
   it('deletes only a document that no entry version cites', async () => {

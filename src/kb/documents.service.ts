@@ -112,7 +112,7 @@ export function createDocumentsService(ctx: KbContext) {
         const lapsed: LapsedDocument[] = []
         const changedAt = now()
         for (const d of await docs.lapsedInForce(tx, today)) {
-          if (!await docs.expireInForce(tx, d.id, changedAt)) continue
+          if (!await docs.expireInForce(tx, d.id, today, changedAt)) continue
           lapsed.push({ id: d.id, docNumber: d.docNumber, title: d.title, expiresOn: d.expiresOn! })
           ctx.notify(await kb.entryIdsOnDocument(tx, d.id))
         }

@@ -128,8 +128,9 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
       const matchId = randomUUID()
       if (log) logs.queueLog({
         // Masked without the list of public numbers: a match log is not shown to the public, and
-        // this path stays free of the statement that keeps the list current.
-        id: matchId, question: maskText(input.question.slice(0, 2000)), topicCode: input.topic ?? null, matched,
+        // this path stays free of the statement that keeps the list current. Masked before it is cut,
+        // so that a number across the cut is still masked (a letter runs to 10,000 characters).
+        id: matchId, question: [...maskText(input.question)].slice(0, 2000).join(''), topicCode: input.topic ?? null, matched,
         confidence: top?.confidence ?? 0, topEntryId: top?.entryId ?? null,
         candidates: candidates.map((c) => ({ entryId: c.entryId, confidence: c.confidence, matchedQuestion: c.matchedQuestion })),
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),
