@@ -62,7 +62,7 @@ export const TicketSchema = Type.Object({
     decision: Nullable(Type.String()),
     decisionReason: Nullable(Type.String()),
     publicSummary: Type.String({ description: '公开摘要：作出决定后在政策文件页面“意见建议采纳情况”中公开的建议内容。尚未作出决定时为默认文本（去标识化后的建议），请核对，答复时可用 publicSummary 改写' }),
-    publicSummaryConfirmed: Type.Boolean({ description: 'true：已随决定保存（已公开）；false：尚未作出决定，publicSummary 为默认文本' }),
+    publicSummaryConfirmed: Type.Boolean({ description: 'true：已随决定保存（已公开）；false：尚未作出决定（或重办后待重新决定），publicSummary 为默认文本（最多 2000 字）或上次保存的摘要' }),
   })),
   promotedEntryId: Nullable(Type.Integer()),
   createdAt: Type.String(),

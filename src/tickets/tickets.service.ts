@@ -22,7 +22,7 @@ import { topicUnitCodes } from '../units/units.queries.ts'
 import type { DeadlineReminder } from './tickets.reminders.ts'
 import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
-import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import { defaultPublicSummary, followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   AnswerEmptyError, DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   SuggestionUndecidedError, TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError,
@@ -270,7 +270,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           // What the document's page shows (F2): the unit's summary, else the one it already gave, else
           // the de-identified suggestion the ticket showed it as the default before it decided.
           ...(consultation.kind === 'suggestion'
-            ? { publicSummary: body.publicSummary ?? ticket.publicSummary ?? await privacy.deidentify(consultation.question, knownAsker(consultation)) }
+            ? { publicSummary: body.publicSummary ?? ticket.publicSummary ?? defaultPublicSummary(await privacy.deidentify(consultation.question, knownAsker(consultation))) }
             : {}),
         })
         await repo.appendEvent(tx, {
