@@ -449,6 +449,37 @@ describe('public pages', () => {
     expect((await put(questionId, '摘要')).json()).toMatchObject({ code: 'TICKET_DECISION_NOT_APPLICABLE' })
   })
 
+  it('de-identifies the summary the unit writes before publishing it, as it does the reason (review 21, M1)', async () => {
+    const docId = await k.policyDocument('rsj', '渝兴区养老服务补贴办法')
+    const res = await post(`/documents/${docId}/suggestions`, { question: '建议提高养老服务补贴。', name: '钱秀英', phone: '13900002222' })
+    const ticketId = (await k.call({ method: 'GET', url: `/api/v1/tickets?q=${res.json().ticket.number}` })).json().items[0].id
+    const written = '钱秀英建议提高养老服务补贴，电话13900002222，我儿子张子涵在龙溪小学读书。'
+    const answered = await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'not_adopted', decisionReason: '另行研究。', publicSummary: written }, k.tokens.rsj)
+    expect(answered.status).toBe(200)
+    let outcomes = await outcomesOf(docId)
+    expect(outcomes).toContain('建议提高养老服务补贴')
+    expect(outcomes).not.toMatch(/钱秀英|13900002222|张子涵/)
+    const corrected = await k.call({ method: 'PUT', url: `/api/v1/tickets/${ticketId}/public-summary`, payload: { publicSummary: `${written}（更正）` }, token: k.tokens.rsj })
+    expect(corrected.statusCode).toBe(200)
+    outcomes = await outcomesOf(docId)
+    expect(outcomes).toContain('（更正）')
+    expect(outcomes).not.toMatch(/钱秀英|13900002222|张子涵/)
+  })
+
+  it('refuses a summary of punctuation only, with the answer and on its own, naming publicSummary (review 21, L1)', async () => {
+    const docId = await k.policyDocument('rsj', '渝兴区公共租赁住房办法')
+    const ticketId = await suggest(docId, '建议扩大公租房保障范围。')
+    const refused = await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'adopted', decisionReason: '已采纳。', publicSummary: '？？？' }, k.tokens.rsj)
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ code: 'TICKET_ANSWER_EMPTY', details: [{ field: 'publicSummary' }] })
+    expect((await k.ticket(ticketId, k.tokens.rsj)).body.suggestion.publicSummaryConfirmed).toBe(false)
+    expect((await k.act(ticketId, 'answer', { answer: '感谢建议。', decision: 'adopted', decisionReason: '已采纳。' }, k.tokens.rsj)).status).toBe(200)
+    const put = await k.call({ method: 'PUT', url: `/api/v1/tickets/${ticketId}/public-summary`, payload: { publicSummary: '。。 ！' }, token: k.tokens.rsj })
+    expect(put.statusCode).toBe(400)
+    expect(put.json()).toMatchObject({ code: 'TICKET_ANSWER_EMPTY', details: [{ field: 'publicSummary' }] })
+    expect(await outcomesOf(docId)).toContain('建议扩大公租房保障范围。')
+  })
+
   it("shows the asker's own question de-identified on the follow page (trial 2, M1.3)", async () => {
     const res = await post('/ask', { question: '娃儿明年读小学。联系一三九零八零八一二三四，微信号zhoumin_88，护照E12345678，车牌渝A12345。老人李秀英75岁，住在渝兴区龙溪街道花园路12号3单元502' })
     const { ticket } = res.json()

@@ -2,7 +2,9 @@
 // (我儿子张子涵在…, 我爸李秀英的…, 老人李秀英75岁), after a verb that names the person told
 // (告知周敏积分结果), and the full name of someone who said 我姓郑 (…郑秀兰). A name is a common
 // surname (privacy.surnames.ts) and one or two more characters, and it must END where a name ends:
-// at punctuation, a digit, a word that follows a name (的, 在, 今年, 积分). Without that end
+// at punctuation, a digit, a word that follows a name (的, 在, 今年, 积分); after a verb, not before
+// another verb (请联系房管局办理), and never at or before the end of a unit's or place's name
+// (万州区, 杨家坪, 管委会). Without that end
 // the words after a cue are the sentence going on (我儿子高考加分), and nothing is masked. Ordinary
 // words that begin like a name (高考, 明年, 方式) are never one. Every pattern is bounded: linear.
 import type { Span } from './privacy.scan.ts'
@@ -17,7 +19,7 @@ const ROLE = '申请人|当事人|咨询人|来电人|来信人|反映人|患者
 const VERB = '电话告知|告知|通知|转告|告诉|回复|答复|回电|致电|联系|转交|交给'
 // What may stand between the cue and the name: 我儿子叫张三, 老人名叫李四, 我爸是王五.
 const FILLER = '(?:名字叫|名字是|名叫|叫做|叫|是|:|：)?'
-const CUE = new RegExp(`(?:(?:我|我家|我的|我们家|咱家)(?:的)?(?:${KIN})|${KIN}|${ROLE}|${VERB})${FILLER}`, 'g')
+const CUE = new RegExp(`(?:(?:我|我家|我的|我们家|咱家)(?:的)?(?:${KIN})|${KIN}|${ROLE}|(${VERB}))${FILLER}`, 'g')
 // 我姓郑 / 本人姓欧阳: the surname itself, and later the full name that starts with it.
 const SURNAME_GIVEN = /(?:我|本人)姓([\u4e00-\u9fa5]{1,2})/dg
 
@@ -29,14 +31,32 @@ const WORDS_AFTER_NAME = new Set([
   '退休', '养老', '住院', '生病', '去世', '老人', '家里', '今年', '现年', '现在', '目前', '已经', '需要', '想问', '咨询', '反映', '所在',
   '就读', '学籍', '先生', '女士', '老师', '小学', '中学', '初中', '高中', '大学', '幼儿', '出生', '生于', '一起', '一直', '一家', '情况', '名下',
 ])
+// After a verb (联系, 告知) the words are as often a unit or a place as a person (请联系房管局办理): there a
+// name must end at punctuation, a particle or a word about the person (告知周敏积分结果), not before a
+// verb such as 办理 or 咨询 (review 21, M3).
+const AFTER_NAME_TOLD = new Set([...'的在是等和与及也都吗呢吧啊'])
+const VERB_WORDS = new Set(['办理', '申请', '入学', '读书', '上学', '报名', '退休', '住院', '生病', '去世', '需要', '想问', '咨询', '反映', '所在', '就读', '出生', '生于', '一起', '一直', '已经'])
+// Units and places are no names (联系万州区医保局, 联系杨家坪, 可联系管委会咨询): a name neither ends with
+// these characters nor stands before the ones, or the words, that end a unit's or a place's name.
+const PLACE_LAST = new Set([...'局委办会所院站科处厅部坪沱坝湾镇乡县市省区村街路桥港岩铺溪场馆园校队家'])
+const PLACE_NEXT = new Set([...'局委所院站科处厅坪沱坝湾镇乡县市省区村街桥港岩铺溪馆'])
+const PLACE_NEXT_WORDS = new Set(['中心', '街道', '社区', '医院', '学校', '政府', '派出', '管委', '居委', '村委', '委员', '办事', '办公', '公司'])
 // A given name does not start with these (我爸在家, 孩子的…, 老人年满…).
 const NOT_GIVEN = new Set([...'的了是在年月日天号岁元个些点'])
 
 const isHan = (c: string | undefined) => c !== undefined && c >= '\u4e00' && c <= '\u9fa5'
-const endsName = (text: string, at: number) => !isHan(text[at]) || AFTER_NAME.has(text[at]) || WORDS_AFTER_NAME.has(text.slice(at, at + 2))
+const endsName = (text: string, at: number, told = false) => {
+  if (!isHan(text[at])) return true
+  const word = text.slice(at, at + 2)
+  if (PLACE_NEXT.has(text[at]) || PLACE_NEXT_WORDS.has(word)) return false
+  if (told) return AFTER_NAME_TOLD.has(text[at]) || (WORDS_AFTER_NAME.has(word) && !VERB_WORDS.has(word))
+  return AFTER_NAME.has(text[at]) || WORDS_AFTER_NAME.has(word)
+}
+/** Whether `text` from `at` to `end` may be a name that ends there. */
+const endsAt = (text: string, end: number, told: boolean) => !PLACE_LAST.has(text[end - 1]) && endsName(text, end, told)
 
 /** The name starting at `at` (a surname and one or two characters that end like a name), or null. */
-export function nameAt(text: string, at: number, surnames?: ReadonlySet<string>): { start: number; end: number } | null {
+export function nameAt(text: string, at: number, surnames?: ReadonlySet<string>, told = false): { start: number; end: number } | null {
   const two = text.slice(at, at + 2)
   const surnameLength = surnames ? ([2, 1].find((n) => surnames.has(text.slice(at, at + n))) ?? 0)
     : COMPOUND.has(two) ? 2 : SURNAME.has(text[at]) ? 1 : 0
@@ -44,15 +64,15 @@ export function nameAt(text: string, at: number, surnames?: ReadonlySet<string>)
   const g = at + surnameLength
   if (!isHan(text[g]) || NOT_GIVEN.has(text[g])) return null
   if (COMMON_WORDS.has(text.slice(at, at + 2)) || COMMON_WORDS.has(text.slice(g, g + 2))) return null
-  if (endsName(text, g + 1)) return { start: at, end: g + 1 }
-  if (endsName(text, g + 2)) return { start: at, end: g + 2 }
+  if (endsAt(text, g + 1, told)) return { start: at, end: g + 1 }
+  if (isHan(text[g + 1]) && endsAt(text, g + 2, told)) return { start: at, end: g + 2 }
   return null
 }
 
 /** Names given without 我叫 (see above), and the surname of 我姓X, appended to `out`. */
 export function namesWithoutCue(text: string, out: Span[]) {
   for (const m of text.matchAll(CUE)) {
-    const found = nameAt(text, m.index + m[0].length)
+    const found = nameAt(text, m.index + m[0].length, undefined, m[1] !== undefined)
     if (found) out.push({ ...found, kind: 'name', value: text.slice(found.start, found.end) })
   }
   const told = new Set<string>()
@@ -74,19 +94,26 @@ export function namesWithoutCue(text: string, out: Span[]) {
 
 const TITLE = /先生|女士|小姐|老师|同志|阿姨|大爷/g
 
+// Words that stand before a titled name, not in it (向王老师咨询, 请找王老师): a run starting with one is
+// not the name, even where the character is a surname too (向).
+const BEFORE_TITLED = new Set([...'向找问给请跟同对与和或及由让被把叫'])
+
 /**
  * A surname, or a name, before a title (张女士, 李建国先生, 招生办王老师 → 招生办某老师): the longest
- * run of up to three Han characters before the title that starts with a surname; without a surname,
+ * run of up to three Han characters before the title that starts with a surname, not crossing an
+ * earlier title (王老师或李老师) nor starting with a word such as 向 (向王老师); without a surname,
  * the three characters (or fewer) before it, as before.
  */
 export function titledNames(text: string, out: Span[]) {
+  let previous = 0
   for (const m of text.matchAll(TITLE)) {
     const t = m.index
     let han = 0
-    while (han < 3 && t - han - 1 >= 0 && isHan(text[t - han - 1])) han++
+    while (han < 3 && t - han - 1 >= previous && isHan(text[t - han - 1])) han++
+    previous = t + m[0].length
     if (!han) continue
     let k = han
-    while (k > 0 && !startsWithSurname(text.slice(t - k, t))) k--
+    while (k > 0 && !(startsWithSurname(text.slice(t - k, t)) && (k === 1 || !BEFORE_TITLED.has(text[t - k])))) k--
     const start = t - (k || han)
     out.push({ start, end: t, kind: 'titledName', value: text.slice(start, t) })
   }

@@ -148,7 +148,8 @@ const SELF_NAME = new RegExp(`(?:我是|本人(?!叫))([\\u4e00-\\u9fa5]{2,3}?)$
 // Every quantifier is bounded, so each start position costs a bounded amount of work.
 const ADDRESS = /[\u4e00-\u9fa5]{0,12}(?:路|街|巷|道|大道|胡同|村|镇|小区|花园|苑|社区)[\u4e00-\u9fa5A-Za-z0-9]{0,10}?\d{1,6}(?:-\d{1,6})?(?:号楼|号院|号|栋|幢|单元|室|楼|弄)(?:[\dA-Za-z一二三四五六七八九十]{1,6}(?:号楼|号|栋|幢|单元|室|楼|层|房)){0,4}(?:-?\d{1,5}(?:室|房|号)?(?![\d年月日岁元个人万天周次]))?/g
 
-function byPattern(text: string, pattern: RegExp, kind: SpanKind, out: Span[], group = 0, accept?: (value: string) => boolean) {
+/** Each match of `pattern` (or of its `group`, which needs the d flag) as a span of `kind`, if `accept` takes it. */
+export function byPattern(text: string, pattern: RegExp, kind: SpanKind, out: Span[], group = 0, accept?: (value: string) => boolean) {
   for (const m of text.matchAll(pattern)) {
     const [start, end] = group === 0 ? [m.index, m.index + m[0].length] : (m as RegExpMatchArray & { indices: [number, number][] }).indices[group]
     const value = text.slice(start, end)

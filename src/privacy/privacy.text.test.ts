@@ -175,6 +175,36 @@ describe('de-identifying what a citizen writes in a suggestion (trial 2, H1 and 
     ['a percentage and a time', '下午3点，按60%缴纳，每月9至12元'],
   ])('leaves %s unchanged', (_what, text) => expect(deidentify(text)).toBe(text))
 
+  it.each([
+    ['a bureau after 联系, before a verb', '请联系房管局办理。'],
+    ['a committee after 联系, before a verb', '可联系管委会咨询。'],
+    ['a district bureau after 联系', '联系万州区医保局'],
+    ['a place name after 联系 (坪)', '联系杨家坪'],
+    ['a place name after 联系 (沱)', '联系李家沱'],
+    ['a family name and 家 at the end', '联系邵家'],
+    ['a word that begins with a surname', '联系章程'],
+    ['a place and its street office after 联系', '请联系杨家坪街道办理'],
+    ['a police station after 联系', '请联系石桥铺派出所'],
+    ['a town government after 联系', '可联系曾家镇政府'],
+    ['a school year in Chinese numerals', '二〇二五—二〇二六学年第一学期'],
+    ['a span of years in Chinese numerals', '二〇二五-二〇二六年度'],
+    ['counting numerals', '按一二三四五六七级分档'],
+    ['a document number like a passport', '文号E20251234'],
+    ['a serial number like a passport', '咨询人员编号G20260001'],
+  ])('leaves %s unchanged (review 21, M3)', (_what, text) => expect(deidentify(text)).toBe(text))
+
+  it.each([
+    ['two titled names joined by 或', '请联系王老师或李老师。', '请联系某老师或某老师。'],
+    ['a titled name after 向', '向王老师咨询', '向某老师咨询'],
+    ['a titled name after 找', '请找教务处黄老师。', '请找教务处某老师。'],
+  ])('masks only the surname of %s (review 21, M3)', (_what, text, published) => expect(deidentify(text)).toBe(published))
+
+  it('still masks a name told after a verb when it ends like one (review 21, M3)', () => {
+    expect(deidentify('请通知王建国，他的社保已转入')).toBe('请通知某某，他的社保已转入')
+    expect(deidentify('护照号G12345678')).toBe('护照号[证件号]')
+    expect(deidentify('手机一三九零八零八一二三四')).toBe('手机[电话]')
+  })
+
   it('leaves every question and similar question of the demo library unchanged, even after a kinship or verb cue', () => {
     const { entries } = readDemoData()
     const questions = entries.flatMap((e) => [e.question, ...e.similarQuestions])

@@ -88,8 +88,9 @@ export function createTicketsPublicView({ db, privacy }: { db: Db; privacy: Pick
         decidedAt: r.ticket.answeredAt,
         unitName: r.unitName,
         // The summary the unit gave or confirmed with its decision; a suggestion decided before there
-        // was one shows its text de-identified, as it did then.
-        summary: r.ticket.publicSummary ?? p.deidentify(r.question, knownAsker(r)),
+        // was one shows its text, as it did then. Both are de-identified here, as the reason is: a
+        // summary the unit typed may hold what it copied from the letter (review 21, M1).
+        summary: p.deidentify(r.ticket.publicSummary ?? r.question, knownAsker(r)),
         decision: r.ticket.suggestionDecision!,
         decisionName: DECISION_NAMES[r.ticket.suggestionDecision!],
         reason: r.ticket.decisionReason ? p.deidentify(r.ticket.decisionReason, knownAsker(r)) : null,

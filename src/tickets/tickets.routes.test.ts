@@ -169,6 +169,34 @@ describe('suggestions on policy documents (F1)', () => {
   beforeAll(async () => { k = await createKit() })
   afterAll(async () => { await k.close() })
 
+  it('caps the default public summary of a long suggestion at the field limit, at a sentence end, so the console can send it back (review 21, L2)', async () => {
+    const docId = await k.policyDocument('ybj', '区长期护理保险试点办法')
+    const sentence = '建议把长期护理保险的失能评估周期从半年缩短到三个月，并公开评估标准。'
+    const question = sentence.repeat(Math.ceil(2600 / sentence.length))
+    expect(question.length).toBeGreaterThan(2000)
+    const res = await k.submit({ channel: 'mailbox', kind: 'suggestion', question, policyDocumentId: docId }, k.tokens.integration)
+    expect(res.status).toBe(201)
+    const id = res.body.ticket.id
+    const before = (await k.ticket(id, k.tokens.ybj)).body.suggestion
+    expect(before.publicSummaryConfirmed).toBe(false)
+    expect(before.publicSummary.length).toBeLessThanOrEqual(2000)
+    expect(before.publicSummary.length).toBeGreaterThan(1900)
+    expect(before.publicSummary.endsWith('。')).toBe(true)
+    // What the console sends: the prefilled summary as it is.
+    const answered = await k.act(id, 'answer', { answer: '感谢建议。', decision: 'not_adopted', decisionReason: '另行研究。', publicSummary: before.publicSummary }, k.tokens.ybj)
+    expect(answered.status).toBe(200)
+    expect(answered.body.suggestion).toMatchObject({ publicSummary: before.publicSummary, publicSummaryConfirmed: true })
+    // Without publicSummary the stored default is capped the same way.
+    const other = await k.submit({ channel: 'mailbox', kind: 'suggestion', question, policyDocumentId: docId }, k.tokens.integration)
+    const stored = await k.act(other.body.ticket.id, 'answer', { answer: '感谢建议。', decision: 'adopted', decisionReason: '已采纳。' }, k.tokens.ybj)
+    expect(stored.body.suggestion.publicSummary).toBe(before.publicSummary)
+    // After a redo the decision is gone: the summary is no longer the one published with a decision.
+    expect((await k.act(id, 'reply', { method: 'phone' }, k.tokens.agent)).status).toBe(200)
+    const redone = await k.call({ method: 'POST', url: `/api/v1/tickets/${id}/redo`, payload: { reason: '重新研究' }, token: k.tokens.agent })
+    expect(redone.statusCode).toBe(200)
+    expect(redone.json().suggestion).toMatchObject({ decision: null, publicSummaryConfirmed: false })
+  })
+
   it('opens a ticket for the unit that owns the document, which records 采纳 with a reason', async () => {
     const docId = await k.policyDocument('ybj', '区城乡居民医疗保险实施办法')
     const res = await k.submit({ channel: 'mailbox', kind: 'suggestion', question: '建议把门诊报销比例再提高一些。', policyDocumentId: docId }, k.tokens.integration)

@@ -62,7 +62,7 @@ export const TicketSchema = Type.Object({
     decision: Nullable(Type.String()),
     decisionReason: Nullable(Type.String()),
     publicSummary: Type.String({ description: '公开摘要：作出决定后在政策文件页面“意见建议采纳情况”中公开的建议内容。尚未作出决定时为默认文本（去标识化后的建议），请核对，答复时可用 publicSummary 改写' }),
-    publicSummaryConfirmed: Type.Boolean({ description: 'true：已随决定保存（已公开）；false：尚未作出决定，publicSummary 为默认文本' }),
+    publicSummaryConfirmed: Type.Boolean({ description: 'true：已随决定保存（已公开）；false：尚未作出决定（或重办后待重新决定），publicSummary 为默认文本（最多 2000 字）或上次保存的摘要' }),
   })),
   promotedEntryId: Nullable(Type.Integer()),
   createdAt: Type.String(),
@@ -93,11 +93,11 @@ export const AnswerBody = Type.Object({
   answer: Text(LIMITS.answer, { description: '答复内容' }),
   decision: Type.Optional(DecisionSchema),
   decisionReason: Type.Optional(Text(LIMITS.note, { description: '采纳情况的理由' })),
-  publicSummary: Type.Optional(Text(LIMITS.question, { description: '建议类：在政策文件页面公开的建议内容（公开摘要），按填写的文字公开，请勿写入个人信息。不填时沿用已保存的摘要，首次答复时为台账 suggestion.publicSummary 给出的默认文本（去标识化后的建议）' })),
+  publicSummary: Type.Optional(Text(LIMITS.question, { description: '建议类：在政策文件页面公开的建议内容（公开摘要），公开前再作一次去标识化，但请勿写入个人信息；不能只有标点、符号或空白。不填时沿用已保存的摘要，首次答复时为台账 suggestion.publicSummary 给出的默认文本（去标识化后的建议）' })),
   promises: Type.Optional(Type.Array(PromiseInputSchema, { maxItems: 10, description: '答复中作出的承诺事项（C5）：内容，及完成日期或工作日数' })),
 }, { additionalProperties: false })
 export const PublicSummaryBody = Type.Object({
-  publicSummary: Text(LIMITS.question, { description: '在政策文件页面公开的建议内容（公开摘要），按填写的文字公开，请勿写入个人信息' }),
+  publicSummary: Text(LIMITS.question, { description: '在政策文件页面公开的建议内容（公开摘要），公开前再作一次去标识化，但请勿写入个人信息；不能只有标点、符号或空白' }),
 }, { additionalProperties: false })
 export const ReplyBody = Type.Object({
   method: ReplyMethodSchema,

@@ -22,7 +22,7 @@ import { topicUnitCodes } from '../units/units.queries.ts'
 import type { DeadlineReminder } from './tickets.reminders.ts'
 import type { AuditPort, CalendarPort } from './tickets.dependencies.ts'
 import { createTicketsRepository, type ConsultationRow, type TicketFilter, type TicketRow } from './tickets.repository.ts'
-import { followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
+import { defaultPublicSummary, followupDetail, remainingByDueAt, ticketBrief, ticketDetail, ticketRow } from './tickets.views.ts'
 import {
   AnswerEmptyError, DecisionNotApplicableError, DecisionRequiredError, DispatchUnitMissingError, RepliedBeforeReceiptError, RepliedInFutureError,
   SuggestionUndecidedError, TicketActionForbiddenError, TicketNotFoundError, TicketSameUnitError,
@@ -44,6 +44,9 @@ export interface TicketsServiceDeps {
 }
 
 export { ACTION_NAMES }
+
+/** A public summary with nothing to read is refused as an empty answer is (review 21, L1). */
+const SUMMARY_EMPTY = { field: 'publicSummary', message: '公开摘要不能只有标点、符号或空白' }
 
 export interface ListQuery {
   unitCode?: string
@@ -250,6 +253,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
         const empty = [
           ...(isEmptyQuestion(body.answer) ? [{ field: 'answer', message: '答复内容不能只有标点、符号或空白' }] : []),
           ...(body.decisionReason !== undefined && isEmptyQuestion(body.decisionReason) ? [{ field: 'decisionReason', message: '理由不能只有标点、符号或空白' }] : []),
+          ...(body.publicSummary !== undefined && isEmptyQuestion(body.publicSummary) ? [SUMMARY_EMPTY] : []),
         ]
         if (empty.length) throw withDetails(new AnswerEmptyError(), empty)
         if (consultation.kind === 'suggestion' && (!body.decision || !body.decisionReason)) {
@@ -266,7 +270,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
           // What the document's page shows (F2): the unit's summary, else the one it already gave, else
           // the de-identified suggestion the ticket showed it as the default before it decided.
           ...(consultation.kind === 'suggestion'
-            ? { publicSummary: body.publicSummary ?? ticket.publicSummary ?? await privacy.deidentify(consultation.question, knownAsker(consultation)) }
+            ? { publicSummary: body.publicSummary ?? ticket.publicSummary ?? defaultPublicSummary(await privacy.deidentify(consultation.question, knownAsker(consultation))) }
             : {}),
         })
         await repo.appendEvent(tx, {
@@ -291,6 +295,7 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
      * holding the ticket, or an admin, at any time after the decision.
      */
     async setPublicSummary(id: number, body: { publicSummary: string }, actor: Actor) {
+      if (isEmptyQuestion(body.publicSummary)) throw withDetails(new AnswerEmptyError(), [SUMMARY_EMPTY])
       await db.transaction(async (tx) => {
         const found = await actions.visible(tx, id, actor)
         const { ticket, consultation } = found

@@ -7,6 +7,21 @@ import { isOpen, isOverdue } from './tickets.lifecycle.ts'
 import type { CalendarPort } from './tickets.dependencies.ts'
 import type { ConsultationRow, TicketRow, TicketsRepository } from './tickets.repository.ts'
 import { formatLookupCode } from './tickets.lookup-code.ts'
+import { LIMITS } from '../common/schemas.ts'
+
+const SENTENCE_END = /[。！？；!?;…\n]/
+/**
+ * The default public summary of a suggestion (its de-identified text) cut to what the summary field
+ * takes (LIMITS.question): a letter may run to 10,000 characters, and the console sends the default
+ * back as publicSummary (review 21, L2). It ends at the last sentence end in the second half of the
+ * allowed length, else at the limit itself (never inside a surrogate pair).
+ */
+export function defaultPublicSummary(deidentified: string, max: number = LIMITS.question): string {
+  if (deidentified.length <= max) return deidentified
+  for (let i = max - 1; i >= max / 2; i--) if (SENTENCE_END.test(deidentified[i])) return deidentified.slice(0, i + 1).trimEnd()
+  const cut = /[\uD800-\uDBFF]/.test(deidentified[max - 1]) ? max - 1 : max
+  return deidentified.slice(0, cut)
+}
 
 // How tickets are shown. Whether the asker is shown in full is decided by askerAccess() in the
 // privacy module; the views apply it to every field that may carry the asker's details.
@@ -122,8 +137,9 @@ export function ticketDetail(calendar: CalendarPort, privacy: Show, p: TicketDet
       ? {
         policyDocument: p.policyDocument, decision: t.suggestionDecision, decisionReason: show(t.decisionReason),
         // Before the decision, the text that will be public unless the unit writes its own: shown so it is checked first.
-        publicSummary: t.publicSummary ?? privacy.deidentify(c.question, asker),
-        publicSummaryConfirmed: t.publicSummary !== null,
+        publicSummary: t.publicSummary ?? defaultPublicSummary(privacy.deidentify(c.question, asker)),
+        // A redo clears the decision: the summary stored with the old one is no longer what is published.
+        publicSummaryConfirmed: t.publicSummary !== null && t.suggestionDecision !== null,
       }
       : null,
     promotedEntryId: t.promotedEntryId,
