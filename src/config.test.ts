@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, loadConfig, testConfig } from './config.ts'
 
 const problems = (env: Record<string, string>) => {
   try {
@@ -34,5 +34,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_PATH: ':memory:', WEBHOOK_TIMEOUT_MS: '4000' }).webhook.leaseMs).toBe(38_000)
     expect(loadConfig({ DATABASE_PATH: ':memory:', WEBHOOK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '1000' }).webhook.leaseMs).toBe(3000)
     expect(problems({ WEBHOOK_LEASE_MS: '5000', WEBHOOK_TIMEOUT_MS: '5000' })).toEqual([expect.stringContaining('WEBHOOK_LEASE_MS=5000：应大于 WEBHOOK_TIMEOUT_MS')])
+  })
+
+  it('checks for lapsed documents every minute by default, never in tests, and refuses a negative interval', () => {
+    expect(loadConfig({}).documentExpiryCheckMs).toBe(60_000)
+    expect(loadConfig({ DOCUMENT_EXPIRY_CHECK_MS: '0' }).documentExpiryCheckMs).toBe(0)
+    expect(testConfig().documentExpiryCheckMs).toBe(0)
+    expect(problems({ DOCUMENT_EXPIRY_CHECK_MS: '-1' })).toEqual([expect.stringContaining('DOCUMENT_EXPIRY_CHECK_MS=-1')])
   })
 })

@@ -12,6 +12,8 @@ export interface Config {
   readonly databasePoolSize: number
   /** How often a process reads the index change log for other processes' changes (0: never; PostgreSQL's NOTIFY still wakes it). */
   readonly indexPollMs: number
+  /** How often the leader looks whether the Beijing date changed, to lapse documents past their 失效日期 (0: never, neither at start-up). */
+  readonly documentExpiryCheckMs: number
   readonly adminToken: string | undefined
   readonly seedDemo: boolean
   readonly logLevel: string
@@ -113,6 +115,7 @@ export const DEFAULTS = {
   DATABASE_URL: '',
   DATABASE_POOL_SIZE: '10',
   INDEX_POLL_MS: '1000',
+  DOCUMENT_EXPIRY_CHECK_MS: '60000',
   SEED_DEMO: '1',
   LOG_LEVEL: 'info',
   REVIEW_STEPS: '初审,复审,终审',
@@ -233,6 +236,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 2, 200), // the start-up lock holds one connection while the rest migrate
     indexPollMs: int('INDEX_POLL_MS', 0, 3_600_000),
+    documentExpiryCheckMs: int('DOCUMENT_EXPIRY_CHECK_MS', 0, 3_600_000),
     adminToken,
     seedDemo: seedRaw === '1' || seedRaw === 'true',
     logLevel,
@@ -277,8 +281,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 /** A configuration for tests: in-memory database, no demo data, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // The public pages' limits per address would throttle test suites that send everything from 127.0.0.1.
+  // No automatic expiry: it reads the system clock, which tests fake (stats.testkit.ts); tests that
+  // exercise it call expireLapsed or the expiry's check themselves.
   return loadConfig({
-    DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0',
+    DATABASE_PATH: ':memory:', SEED_DEMO: '0', LOG_LEVEL: 'silent', WEBHOOK_POLL_INTERVAL_MS: '0', DOCUMENT_EXPIRY_CHECK_MS: '0',
     PORTAL_ASK_LIMIT: '1000000', PORTAL_READ_LIMIT: '1000000', LINK_CHECK_INTERVAL_DAYS: '0',
   }, overrides)
 }

@@ -82,7 +82,7 @@ export async function createServices({ config, db, log }: ServiceDeps) {
 
   // services: kb
   const kb = createKbService({ db, units, reviewSteps: config.reviewSteps, log })
-  const documentExpiry = createDocumentExpiry({ expireLapsed: kb.expireLapsed, log })
+  const documentExpiry = createDocumentExpiry({ expireLapsed: kb.expireLapsed, log, checkEveryMs: config.documentExpiryCheckMs })
 
   // services: search
   const search = createSearchService({ db, config, log })

@@ -120,6 +120,16 @@ describe('accounts and sign-in', () => {
     expect(noUnit.json().code).toBe('TOKEN_UNIT_REQUIRED')
   })
 
+  it('names unitCode when an account is given an unknown unit, on creation and on change', async () => {
+    const created = await t.call({ method: 'POST', url: '/api/v1/accounts', payload: { username: 'a3', displayName: '丙', role: 'unit', unitCode: 'nope', password: PASSWORD } })
+    expect(created.statusCode).toBe(404)
+    expect(created.json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode', message: '单位 nope 不存在' }] })
+    const account = (await t.call({ method: 'POST', url: '/api/v1/accounts', payload: { username: 'a4', displayName: '丁', role: 'unit', unitCode: 'rsj', password: PASSWORD } })).json()
+    const patched = await t.call({ method: 'PATCH', url: `/api/v1/accounts/${account.id}`, payload: { unitCode: 'nope' } })
+    expect(patched.statusCode).toBe(404)
+    expect(patched.json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode' }] })
+  })
+
   it('creates the first administrator once, with a password that signs in', async () => {
     const first = await t.app.services.accounts.ensureFirstAdmin()
     expect(first?.username).toBe('admin')

@@ -4,6 +4,7 @@ import { first } from '../db/query.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { unitByCode, unitById } from '../units/units.queries.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 import { accounts, apiTokens } from './auth.table.ts'
 import type { Role } from './auth.types.ts'
 import type { Actor, AuthService } from './auth.service.ts'
@@ -61,7 +62,7 @@ export function createAccountsService({ db, auth, audit, reviewSteps, now = syst
     if (role === 'unit') {
       if (!unitCode) throw new TokenUnitRequiredError()
       const unit = await unitByCode(db, unitCode)
-      if (!unit) throw new UnitNotFoundError(unitCode)
+      if (!unit) throw withDetails(new UnitNotFoundError(unitCode), [{ field: 'unitCode', message: `单位 ${unitCode} 不存在` }])
       unitId = unit.id
     }
     let step: number | null = null

@@ -10,6 +10,7 @@ import { first } from '../db/query.ts'
 import { postgresClientOf } from '../db/postgres.ts'
 import { InvalidTokenError, SessionExpiredError, TokenNotFoundError, TokenReviewStepError, TokenUnitInactiveError, TokenUnitRequiredError } from './auth.errors.ts'
 import { UnitNotFoundError } from '../units/units.errors.ts'
+import { withDetails } from '../plugins/errors.ts'
 
 /** Who is calling: resolved from the bearer token on every request. */
 export interface Actor {
@@ -135,7 +136,7 @@ export function createAuthService({ db, reviewSteps, log, flushMs = LAST_USED_FL
       if (input.role === 'unit') {
         if (!input.unitCode) throw new TokenUnitRequiredError()
         const unit = await unitByCode(tx, input.unitCode)
-        if (!unit) throw new UnitNotFoundError(input.unitCode)
+        if (!unit) throw withDetails(new UnitNotFoundError(input.unitCode), [{ field: 'unitCode', message: `单位 ${input.unitCode} 不存在` }])
         unitId = unit.id
       }
       let reviewStep: number | null = null

@@ -59,6 +59,13 @@ describe('unit tokens', () => {
     await t.call({ method: 'PATCH', url: `/api/v1/units/${unit.id}`, payload: { active: true } })
     expect((await t.call({ method: 'GET', url: '/api/v1/me', token })).statusCode).toBe(200)
   })
+
+  it('are refused for an unknown unit, naming unitCode', async () => {
+    t = await createTestApp()
+    const res = await t.call({ method: 'POST', url: '/api/v1/tokens', payload: { name: '某单位', role: 'unit', unitCode: 'nope' } })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'unitCode', message: '单位 nope 不存在' }] })
+  })
 })
 
 describe('a database another process is writing to', () => {

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createDocumentExpiry } from './documents.expiry.ts'
 import type { LapsedDocument } from './documents.service.ts'
 
 describe('documents lapsing on their 失效日期', () => {
-  const setUp = (fail = () => false) => {
+  const setUp = (fail = () => false, checkEveryMs?: number) => {
     let now = new Date('2026-12-07T15:59:00Z') // 23:59 in Beijing
     const runs: string[] = []
     const logged: unknown[] = []
     const expiry = createDocumentExpiry({
       clock: () => now,
+      checkEveryMs,
       log: { info: (o: unknown) => logged.push(o), error: (o: unknown) => logged.push(o) },
       async expireLapsed(at: Date): Promise<LapsedDocument[]> {
         if (fail()) throw new Error('database unavailable')
@@ -39,5 +40,30 @@ describe('documents lapsing on their 失效日期', () => {
     failing = false
     await expiry.check()
     expect(runs).toHaveLength(1)
+  })
+
+  it('runs at start-up and every interval, and not at all when the interval is 0', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const on = setUp(() => false, 1000)
+      await on.expiry.start()
+      expect(on.runs).toHaveLength(1)
+      on.set('2026-12-07T16:00:30Z')
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(on.runs).toHaveLength(2)
+      await on.expiry.stop()
+
+      const off = setUp(() => false, 0)
+      await off.expiry.start()
+      off.set('2026-12-07T16:00:30Z')
+      await vi.advanceTimersByTimeAsync(120_000)
+      expect(off.runs).toEqual([])
+      expect(vi.getTimerCount()).toBe(0)
+      await off.expiry.check()
+      expect(off.runs).toHaveLength(1)
+      await off.expiry.stop()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

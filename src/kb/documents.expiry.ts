@@ -10,7 +10,7 @@ export interface DocumentExpiryDeps {
   expireLapsed(at: Date): Promise<LapsedDocument[]>
   log: Pick<FastifyBaseLogger, 'info' | 'error'>
   clock?: Clock
-  /** How often the Beijing date is looked at; a run happens only when it has changed. */
+  /** How often the Beijing date is looked at; a run happens only when it has changed. 0: start() does nothing (check() still runs). */
   checkEveryMs?: number
 }
 
@@ -42,6 +42,7 @@ export function createDocumentExpiry({ expireLapsed, log, clock = systemClock, c
   return {
     check,
     async start() {
+      if (checkEveryMs <= 0) return
       await check()
       timer ??= setInterval(() => { void check() }, checkEveryMs).unref()
     },

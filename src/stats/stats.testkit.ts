@@ -103,7 +103,8 @@ export async function loadStatsFixture(t: TestApp): Promise<Fixture> {
     const doc = async (title: string, docNumber: string, expiresOn: string | null = null) =>
       (await s.kb.createDocument({ title, docNumber, issuer: '区人民政府', validity: 'in_force', expiresOn }, admin)).id
     // Entered before P4's 失效日期 (one already past is refused), and never lapsed by the service: the
-    // fixture has no expiry run, so P4 stands for a document its unit left 现行有效 past that date.
+    // test configuration turns the automatic expiry off (DOCUMENT_EXPIRY_CHECK_MS=0; it would read this
+    // faked Date), so P4 stands for a document its unit left 现行有效 past that date.
     at('2024-06-01T02:00:00Z')
     const docs: Record<string, number> = {
       P1: await doc('现行就业政策', '渝北府发〔2024〕1号'),

@@ -242,7 +242,15 @@ describe('suggestions on policy documents (F1)', () => {
 
   it('refuses a decision on a question, and an immediate answer to a suggestion', async () => {
     const { id } = (await k.submit({ channel: 'hotline', question: '失业金怎么领？', unitCode: 'rsj' })).body.ticket
-    expect((await k.act(id, 'answer', { answer: '答复', decision: 'adopted', decisionReason: '理由' }, k.tokens.rsj)).body.code).toBe('TICKET_DECISION_NOT_APPLICABLE')
+    const decided = await k.act(id, 'answer', { answer: '答复', decision: 'adopted', decisionReason: '理由' }, k.tokens.rsj)
+    expect(decided.status).toBe(400)
+    expect(decided.body).toMatchObject({ code: 'TICKET_DECISION_NOT_APPLICABLE', details: [
+      { field: 'decision', message: '咨询类台账不填写采纳情况，请删去此项' }, { field: 'decisionReason', message: '咨询类台账不填写采纳理由，请删去此项' }] })
+    const summarised = await k.act(id, 'answer', { answer: '答复', publicSummary: '摘要' }, k.tokens.rsj)
+    expect(summarised.status).toBe(400)
+    expect(summarised.body).toMatchObject({ code: 'TICKET_DECISION_NOT_APPLICABLE', message: expect.stringContaining('公开摘要'),
+      details: [{ field: 'publicSummary', message: '咨询类台账没有公开摘要，请删去此项' }] })
+    expect(summarised.body.details).toHaveLength(1)
     const res = await k.submit({ channel: 'hotline', kind: 'suggestion', question: '建议延长办理时间', answeredEntryId: 1 })
     expect(res.body.code).toBe('CONSULTATION_SUGGESTION_NEEDS_TICKET')
   })

@@ -262,7 +262,15 @@ export function createTicketsService({ db, config, events, calendar, privacy, au
             ...(!body.decisionReason ? [{ field: 'decisionReason', message: '请说明理由' }] : []),
           ])
         }
-        if (consultation.kind === 'question' && (body.decision || body.decisionReason || body.publicSummary !== undefined)) throw new DecisionNotApplicableError()
+        if (consultation.kind === 'question') {
+          // The field sent is at fault here (on the PUT, the ticket is): each is named.
+          const sent = [
+            ...(body.decision !== undefined ? [{ field: 'decision', message: '咨询类台账不填写采纳情况，请删去此项' }] : []),
+            ...(body.decisionReason !== undefined ? [{ field: 'decisionReason', message: '咨询类台账不填写采纳理由，请删去此项' }] : []),
+            ...(body.publicSummary !== undefined ? [{ field: 'publicSummary', message: '咨询类台账没有公开摘要，请删去此项' }] : []),
+          ]
+          if (sent.length) throw withDetails(new DecisionNotApplicableError(), sent)
+        }
         const now = nowIso()
         const updated = await actions.moveOn(tx, loaded, 'answer', {
           answer: body.answer, answeredAt: now, answeredBy: actor.tokenId,

@@ -36,6 +36,16 @@ describe('units and topics API', () => {
     expect(res.json()).toMatchObject({ code: 'birth', required: true, defaultUnit: { code: 'wjw', name: '区卫生健康委' } })
   })
 
+  it('names defaultUnitCode when a topic is created or changed with an unknown unit', async () => {
+    const created = await t.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'birth', name: '生育', defaultUnitCode: 'nope' } })
+    expect(created.statusCode).toBe(404)
+    expect(created.json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'defaultUnitCode', message: '单位 nope 不存在' }] })
+    const topic = (await t.call({ method: 'POST', url: '/api/v1/topics', payload: { code: 'birth', name: '生育' } })).json()
+    const patched = await t.call({ method: 'PATCH', url: `/api/v1/topics/${topic.id}`, payload: { defaultUnitCode: 'nope' } })
+    expect(patched.statusCode).toBe(404)
+    expect(patched.json()).toMatchObject({ code: 'UNIT_NOT_FOUND', details: [{ field: 'defaultUnitCode', message: '单位 nope 不存在' }] })
+  })
+
   it('answers 401 without a token and 403 for a role that may not write', async () => {
     expect((await t.call({ method: 'GET', url: '/api/v1/units', token: null })).json().code).toBe('AUTH_REQUIRED')
     expect((await t.call({ method: 'GET', url: '/api/v1/units', token: 'nope' })).statusCode).toBe(401)

@@ -90,7 +90,7 @@ export function createUnitsService({ db }: { db: Db }) {
       return views
     },
     async createTopic(input: TopicInput) {
-      const defaultUnitId = input.defaultUnitCode ? (await this.requireUnit(input.defaultUnitCode)).id : null
+      const defaultUnitId = input.defaultUnitCode ? (await this.requireUnit(input.defaultUnitCode, 'defaultUnitCode')).id : null
       try {
         // In a savepoint, as createUnit's insert.
         const row = await db.transaction(async (tx) => (await tx.insert(topics).values({ code: input.code, name: input.name, required: input.required ?? false, defaultUnitId }).returning())[0]!)
@@ -104,7 +104,7 @@ export function createUnitsService({ db }: { db: Db }) {
       return changing('topics', async () => {
         const { defaultUnitCode, ...rest } = patch
         const set: Partial<typeof topics.$inferInsert> = { ...rest }
-        if (defaultUnitCode !== undefined) set.defaultUnitId = defaultUnitCode ? (await this.requireUnit(defaultUnitCode)).id : null
+        if (defaultUnitCode !== undefined) set.defaultUnitId = defaultUnitCode ? (await this.requireUnit(defaultUnitCode, 'defaultUnitCode')).id : null
         const row = await first(db.update(topics).set(set).where(eq(topics.id, id)).returning())
         if (!row) throw new TopicNotFoundError(String(id))
         return await topicView(row)

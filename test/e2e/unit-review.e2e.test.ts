@@ -67,6 +67,34 @@ describe.skipIf(!browserAvailable)('drafting unit and reviewer in Chromium', () 
       await e.page.keyboard.press('Escape')
     })
 
+    it('corrects the public summary of a suggestion already replied to', async () => {
+      const r = await apiCall(e.server.url, 'POST', '/consultations', {
+        channel: 'hotline', kind: 'suggestion', question: '建议把灵活就业社保补贴的申请时间延长到每月月底，我是王建国，电话13812345678', openTicket: true, unitCode: 'rsj',
+      }, agent)
+      const t = r.ticket as { id: number; number: string }
+      await apiCall(e.server.url, 'POST', `/tickets/${t.id}/answer`, { answer: '已研究，下季度起延长。', decision: 'adopted', decisionReason: '便于群众申请', publicSummary: '建议延长申请时间，我是王建国' }, unit)
+      await apiCall(e.server.url, 'POST', `/tickets/${t.id}/reply`, { method: 'phone' }, unit)
+      // Replied: among the unit's done tickets, no longer its open ones.
+      await e.page.getByRole('menuitem', { name: '待办工单' }).click()
+      await e.page.getByText('已回复/已办结').click()
+      await e.page.getByLabel('查找工单').fill(t.number)
+      await e.page.getByLabel('查找工单').press('Enter')
+      await e.page.getByRole('button', { name: `办理 ${t.number}` }).click()
+      await e.page.getByRole('dialog', { name: `工单 ${t.number}` }).waitFor()
+      await e.page.getByRole('button', { name: '修改公开摘要' }).click()
+      const summary = e.page.getByLabel('公开摘要')
+      await summary.fill('')
+      await e.page.getByRole('button', { name: '保存公开摘要' }).click()
+      await e.page.getByText('请填写在政策文件页面公开的建议内容').waitFor()
+      await summary.fill('建议把灵活就业社保补贴的申请时间延长到每月月底')
+      await e.page.getByRole('button', { name: '保存公开摘要' }).click()
+      await expect.poll(async () => (await apiCall(e.server.url, 'GET', `/tickets/${t.id}`)).suggestion.publicSummary).toBe('建议把灵活就业社保补贴的申请时间延长到每月月底')
+      await e.page.getByText('政策文件页面公开的建议内容：建议把灵活就业社保补贴的申请时间延长到每月月底').waitFor()
+      expect((await apiCall(e.server.url, 'GET', `/tickets/${t.id}`)).status).toBe('replied')
+      await e.page.keyboard.press('Escape')
+      await e.page.getByText('待办', { exact: true }).click()
+    })
+
     it('proposes the answer for the library, showing the de-identified draft before it goes to review', async () => {
       const t = await ticketFor('我叫王建国，电话13812345678，住在渝兴区龙湖街道12号，想问在新加坡工作过的年限能不能算进本地工龄')
       await apiCall(e.server.url, 'POST', `/tickets/${t.id}/answer`, { answer: '境外工作年限不能直接计入本区社保缴费年限，可凭境外工作证明办理工龄认定。王建国可拨打 13812345678 咨询进度。' }, unit)

@@ -93,7 +93,7 @@ export function mediaText(kind: string, title: string): string {
   return title.startsWith(label) ? title : `${label}·${title}`
 }
 
-const DONE: Record<string, string> = { answer: '已提交答复', reply: '已登记回复', return: '已退回', reassign: '已转办', assign: '已交办', close: '已办结' }
+const DONE: Record<string, string> = { answer: '已提交答复', reply: '已登记回复', return: '已退回', reassign: '已转办', assign: '已交办', close: '已办结', public_summary: '已修改公开摘要' }
 
 /** The message after a ticket action: 已登记回复：ZX20261206-0001. */
 export function doneMessage(action: string, number: string): string {
