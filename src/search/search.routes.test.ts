@@ -147,6 +147,18 @@ describe('feedback on a match', () => {
     expect(items.map((i: { question: string }) => i.question)).toContain('我电话138****5678，医保卡丢了')
   })
 
+  it('masks a letter before cutting its logged question, so a number across the cut is masked too', async () => {
+    // The phone starts at character 1,995: a cut before masking would keep 13812 as written.
+    const letter = '医保卡丢了'.repeat(398) + '我的电话：13812345678' + '，谢谢'.repeat(100)
+    const m = await t.app.services.search.match({ question: letter })
+    await feedback(m.matchId, { noneFitted: true })
+    const items = (await t.call({ method: 'GET', url: '/api/v1/match-misses' })).json().items
+    const logged = items.map((i: { question: string }) => i.question).find((q: string) => q.startsWith('医保卡丢了医保卡'))
+    expect(logged).toHaveLength(2000)
+    expect(logged).not.toContain('13812')
+    expect(logged.endsWith('我的电话：138**')).toBe(true)
+  })
+
   it('lets search.recordHit count a consultation answered with an entry', async () => {
     const { db, search } = t.app.services
     await db.transaction((tx) => search.recordHit(tx, entryId))

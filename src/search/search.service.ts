@@ -26,6 +26,11 @@ import { createDecision } from './decision.ts'
 import { createSearchIndex } from './search.index.ts'
 import { withDetails } from '../plugins/errors.ts'
 import { primaryDocument } from '../kb/kb.in-force.ts'
+
+/** A match log keeps the first 2,000 characters of a question (a letter runs to 10,000). */
+const LOGGED_CHARS = 2000
+/** The first `n` characters (code points, so a 𠮷 is never split); the text itself when it is no longer, as nearly every question is. */
+const firstChars = (text: string, n: number) => (text.length <= n ? text : Array.from(text).slice(0, n).join(''))
 import { EmptyQuestionError, SearchTopicNotFoundError } from './search.errors.ts'
 
 export interface SearchServiceDeps {
@@ -130,7 +135,7 @@ export function createSearchService({ db, config, log, model = loadModel() }: Se
         // Masked without the list of public numbers: a match log is not shown to the public, and
         // this path stays free of the statement that keeps the list current. Masked before it is cut,
         // so that a number across the cut is still masked (a letter runs to 10,000 characters).
-        id: matchId, question: [...maskText(input.question)].slice(0, 2000).join(''), topicCode: input.topic ?? null, matched,
+        id: matchId, question: firstChars(maskText(input.question), LOGGED_CHARS), topicCode: input.topic ?? null, matched,
         confidence: top?.confidence ?? 0, topEntryId: top?.entryId ?? null,
         candidates: candidates.map((c) => ({ entryId: c.entryId, confidence: c.confidence, matchedQuestion: c.matchedQuestion })),
         tokenId: actor?.tokenId ?? null, createdAt: new Date().toISOString(),
